@@ -1,0 +1,71 @@
+"""newsread's cleaning engine: load scraped pages, annotate boilerplate with pluggable cleaners.
+
+A pure library (no Textual): the reader, batch output and scores all read the
+annotations it produces::
+
+    from newsread.cleaners import Pipeline, load_pages
+
+    pipeline = Pipeline.default()
+    for cleaned in pipeline.clean_all(load_pages(["seeds/"])):
+        print(cleaned.title, cleaned.body[:80])
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .base import BaseCleaner, Cleaner, Context, FolderCleaner
+from .config import Config, ConfigError, default_config_path, load_config, parse_config
+from .encoding import decode
+from .htmlpage import html_page
+from .inert import inert
+from .loading import Source, iter_sources, load_page, load_pages, page_from_bytes
+from .model import Annotation, Block, CleanedPage, CleanerError, Mark, Page, Segment
+from .output import FORMATS, render, to_markdown, to_record, to_text
+from .pipeline import Pipeline, Stage
+from .registry import GROUP, CleanerInfo, discover_entry_points
+from .textpage import text_page
+
+try:
+    __version__ = version("newsread")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "FORMATS",
+    "GROUP",
+    "Annotation",
+    "BaseCleaner",
+    "Block",
+    "CleanedPage",
+    "Cleaner",
+    "CleanerError",
+    "CleanerInfo",
+    "Config",
+    "ConfigError",
+    "Context",
+    "FolderCleaner",
+    "Mark",
+    "Page",
+    "Pipeline",
+    "Segment",
+    "Source",
+    "Stage",
+    "__version__",
+    "decode",
+    "default_config_path",
+    "discover_entry_points",
+    "html_page",
+    "inert",
+    "iter_sources",
+    "load_config",
+    "load_page",
+    "load_pages",
+    "page_from_bytes",
+    "parse_config",
+    "render",
+    "text_page",
+    "to_markdown",
+    "to_record",
+    "to_text",
+]

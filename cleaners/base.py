@@ -1,0 +1,101 @@
+"""The cleaner protocol: a name, a one-line description, and a function from a page to marks.
+
+A cleaner is any object with ``name``, ``description`` and
+``annotate(page, context) -> Iterable[Mark]``. One that learns from the whole
+folder also has ``fit(pages)``, called once over every page before any page is
+cleaned. Cleaners register through the ``newsread.cleaners`` entry-point group;
+the entry point names a class (built with the cleaner's options as keyword
+arguments) or a ready object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from .model import Annotation, Block, Mark, Page
+
+
+@dataclass(slots=True)
+class Context:
+    """What a cleaner may know while it annotates one page.
+
+    ``removed`` holds what the cleaners before it removed, so a cleaner can work
+    on what remains (the text cleaners run on readability's main content, say).
+    """
+
+    page: Page
+    removed: list[Annotation] = field(default_factory=list)
+    folder: Mapping[str, Any] = field(default_factory=dict)  # what folder-level cleaners learned, by name
+    _covered: list[bool] | None = None
+
+    def _block_flags(self) -> list[bool]:
+        if self._covered is None or len(self._covered) != len(self.page.blocks):
+            self._covered = [False] * len(self.page.blocks)
+        return self._covered
+
+    def note_removed(self, annotations: Iterable[Annotation]) -> None:
+        flags = self._block_flags()
+        blocks = self.page.blocks
+        for ann in annotations:
+            self.removed.append(ann)
+            # Blocks are sorted and disjoint: find those the span covers whole.
+            lo, hi = 0, len(blocks)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if blocks[mid].end <= ann.start:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            i = lo
+            while i < len(blocks) and blocks[i].start < ann.end:
+                b = blocks[i]
+                if ann.start <= b.start and b.end <= ann.end:
+                    flags[i] = True
+                i += 1
+
+    def is_removed(self, block: Block) -> bool:
+        """True when earlier cleaners removed the whole block."""
+        return self._block_flags()[block.index]
+
+    def remaining(self) -> list[Block]:
+        """Blocks no earlier cleaner removed whole, in document order."""
+        flags = self._block_flags()
+        return [b for b in self.page.blocks if not flags[b.index]]
+
+
+@runtime_checkable
+class Cleaner(Protocol):
+    name: str
+    description: str
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]: ...
+
+
+@runtime_checkable
+class FolderCleaner(Cleaner, Protocol):
+    def fit(self, pages: Iterable[Page]) -> Any:
+        """Learn from every page of the folder; the result is given to ``annotate`` as ``context.folder[name]``."""
+        ...
+
+
+class BaseCleaner:
+    """Convenience base for cleaners with options: ``Cleaner(min_run=3)``; unknown options are an error."""
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    enabled_by_default: ClassVar[bool] = True
+    order: ClassVar[int] = 500  # lower runs earlier; built-ins use 0–1000, plugins default to after them
+    formats: ClassVar[frozenset[str]] = frozenset({"text", "html"})  # page formats this cleaner applies to
+    options: ClassVar[Mapping[str, Any]] = {}  # option name -> default
+
+    def __init__(self, **options: Any) -> None:
+        unknown = set(options) - set(self.options)
+        if unknown:
+            known = ", ".join(sorted(self.options)) or "none"
+            raise ValueError(f"{self.name}: unknown option(s) {', '.join(sorted(unknown))} (known: {known})")
+        self.settings: dict[str, Any] = {**self.options, **options}
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        raise NotImplementedError

@@ -1,0 +1,104 @@
+"""User configuration in TOML: which cleaners run, in what order, with what options, plus simple rules.
+
+Example ``config.toml``::
+
+    order = ["metadata", "duplicate_paragraphs"]   # these first, the rest in their usual order
+    cleaner_files = ["~/newsread/my_cleaners.py"]  # cleaners in plain Python files, no packaging needed
+
+    [cleaners.link_farms]
+    enabled = true
+    min_headlines = 3                              # per-cleaner options
+
+    [[rules]]                                      # no Python needed
+    pattern = "^Subscribe to our .* newsletter"
+    reason = "newsletter prompt"
+    ignore_case = true
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+CONFIG_NAME = "config.toml"
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class Config:
+    order: list[str] = field(default_factory=list)
+    enabled: dict[str, bool] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cleaner_files: list[Path] = field(default_factory=list)
+    rules: list[dict[str, Any]] = field(default_factory=list)
+    source: Path | None = None
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir("newsread")) / CONFIG_NAME
+
+
+def _str_list(value: Any, what: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{what} must be a list of strings")
+    return list(value)
+
+
+def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
+    where = f" in {source}" if source else ""
+    cfg = Config(source=source)
+    known = {"order", "cleaner_files", "cleaners", "rules"}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"unknown setting(s) {', '.join(sorted(unknown))}{where}")
+    cfg.order = _str_list(data.get("order", []), f"'order'{where}")
+    base = source.parent if source else Path.cwd()
+    cfg.cleaner_files = [
+        (base / Path(p).expanduser()) for p in _str_list(data.get("cleaner_files", []), f"'cleaner_files'{where}")
+    ]
+    cleaners = data.get("cleaners", {})
+    if not isinstance(cleaners, dict):
+        raise ConfigError(f"[cleaners] must be a table{where}")
+    for name, table in cleaners.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"[cleaners.{name}] must be a table{where}")
+        opts = dict(table)
+        if "enabled" in opts:
+            enabled = opts.pop("enabled")
+            if not isinstance(enabled, bool):
+                raise ConfigError(f"[cleaners.{name}] enabled must be true or false{where}")
+            cfg.enabled[name] = enabled
+        if opts:
+            cfg.options[name] = opts
+    rules = data.get("rules", [])
+    if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+        raise ConfigError(f"[[rules]] must be an array of tables{where}")
+    for i, rule in enumerate(rules, 1):
+        if not isinstance(rule.get("pattern"), str) or not rule["pattern"]:
+            raise ConfigError(f"rule {i}{where} needs a 'pattern'")
+    cfg.rules = [dict(r) for r in rules]
+    return cfg
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read ``path``, or the user's config file if it exists; no file means the defaults."""
+    explicit = path is not None
+    target = path if path is not None else default_config_path()
+    if not target.exists():
+        if explicit:
+            raise ConfigError(f"config file not found: {target}")
+        return Config()
+    try:
+        data = tomllib.loads(target.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config {target}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config {target} is not valid TOML: {exc}") from exc
+    return parse_config(data, target)

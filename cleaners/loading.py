@@ -1,0 +1,150 @@
+"""Finding pages on disk and loading them. Loading never raises: a bad file becomes a page with an error."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .encoding import NotText, decode
+from .htmlpage import html_page
+from .model import Page, PageFormat
+from .textpage import text_blocks
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # a page larger than this (after decompression) is reported, not read
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a page comes from: a file, and the page id (its path relative to the opened folder)."""
+
+    id: str
+    path: Path
+
+
+def _sort_key(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _walk(root: Path, prefix: str, seen: set[tuple[int, int]]) -> Iterator[Source]:
+    """Files under ``root`` depth-first in name order, hidden entries skipped, symlink loops broken."""
+    try:
+        st = root.stat()
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            return
+        seen.add(key)
+        with os.scandir(root) as it:
+            entries = sorted(it, key=_sort_key)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        rel = f"{prefix}{entry.name}"
+        try:
+            is_dir = entry.is_dir()  # follows symlinks; loops are caught by ``seen``
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _walk(Path(entry.path), rel + "/", seen)
+        else:
+            yield Source(rel, Path(entry.path))
+
+
+def iter_sources(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Source]:
+    """Every page under ``paths``: folders recursively in name order, files as given.
+
+    A page's id is its path relative to the folder it was found in; with several
+    paths, each id starts with the name of the path it came from so ids stay unique.
+    """
+    seen: set[tuple[int, int]] = set()
+    several = len(paths) > 1
+    for raw in paths:
+        path = Path(raw)
+        prefix = f"{path.name}/" if several else ""
+        if path.is_dir():
+            yield from _walk(path, prefix, seen)
+        else:
+            yield Source(f"{prefix}{path.name}" if several else path.name, path)
+
+
+def page_format(name: str) -> tuple[PageFormat | None, bool]:
+    """The format a file name says (None: decide by content) and whether it is gzip-compressed."""
+    lower = name.lower()
+    gz = lower.endswith(".gz")
+    if gz:
+        lower = lower[:-3]
+    suffix = os.path.splitext(lower)[1]
+    if suffix in HTML_SUFFIXES:
+        return "html", gz
+    if suffix == ".txt":
+        return "text", gz
+    return None, gz
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html", "<?xml")) or ("<body" in head and "</" in head)
+
+
+def read_bytes(path: Path, gz: bool, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    with open(path, "rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"file is larger than the {max_bytes // (1024 * 1024)} MB page limit")
+    if gz or data[:2] == b"\x1f\x8b":
+        # Decompress with a bound so a gzip bomb cannot eat the memory.
+        d = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+        out = d.decompress(data, max_bytes + 1)
+        if len(out) > max_bytes:
+            raise ValueError(f"decompressed page is larger than the {max_bytes // (1024 * 1024)} MB page limit")
+        if not d.eof:
+            raise ValueError("truncated gzip file")
+        return out
+    return data
+
+
+def page_from_bytes(page_id: str, data: bytes, *, fmt: PageFormat | None, path: Path | None = None) -> Page:
+    """Decode and split ``data`` into a page. Raises NotText for binary data."""
+    decoded = decode(data, html=fmt != "text")
+    text = decoded.text
+    if fmt is None:
+        fmt = "html" if _looks_like_html(text) else "text"
+    if fmt == "html":
+        return html_page(page_id, text, encoding=decoded.encoding, path=path)
+    return Page(id=page_id, path=path, format="text", text=text, blocks=text_blocks(text), encoding=decoded.encoding)
+
+
+def load_page(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
+    """Load one page. Never raises: a file that cannot be read becomes a page whose ``error`` says why."""
+    fmt, gz = page_format(source.path.name)
+    try:
+        data = read_bytes(source.path, gz, max_bytes)
+        return page_from_bytes(source.id, data, fmt=fmt, path=source.path)
+    except NotText as exc:
+        return Page.failed(source.id, source.path, str(exc))
+    except (gzip.BadGzipFile, zlib.error, EOFError) as exc:
+        return Page.failed(source.id, source.path, f"broken gzip file: {exc}")
+    except IsADirectoryError:
+        return Page.failed(source.id, source.path, "is a folder, not a page")
+    except FileNotFoundError:
+        return Page.failed(source.id, source.path, "file not found (broken link, or removed while open)")
+    except PermissionError:
+        return Page.failed(source.id, source.path, "permission denied")
+    except (OSError, ValueError, MemoryError, RecursionError) as exc:
+        return Page.failed(source.id, source.path, f"cannot read: {exc}")
+
+
+def load_pages(paths: Sequence[str | os.PathLike[str]], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Page]:
+    for source in iter_sources(paths):
+        yield load_page(source, max_bytes=max_bytes)
+
+
+def load_all(paths: Iterable[str | os.PathLike[str]]) -> list[Page]:
+    return list(load_pages(list(paths)))

@@ -1,0 +1,265 @@
+"""The page model: a page is its original text plus blocks that point into it.
+
+Cleaners never change a page. They return :class:`Mark` objects (a span of the
+original and a human reason); the pipeline stamps each with the cleaner's name
+to make an :class:`Annotation`. Everything a user sees — the clean article, the
+diff, batch output, scores — is computed from the same annotations.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+PageFormat = Literal["text", "html"]
+METADATA_FIELDS = ("title", "date", "site", "byline", "url")
+
+_WHITESPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph-like unit of the original and its place in it.
+
+    For a text page a block is a non-blank line (without its surrounding
+    whitespace); for an HTML page it is one block-level element's visible text.
+    The DOM features are empty for text pages.
+    """
+
+    index: int
+    start: int
+    end: int
+    text: str
+    tag_path: str = ""  # HTML: e.g. "html/body/div/article/p"
+    class_id: str = ""  # HTML: class and id words of the element and its ancestors
+    link_density: float = 0.0  # HTML: share of the block's characters inside <a>
+
+    @property
+    def tag(self) -> str:
+        return self.tag_path.rpartition("/")[2]
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """What a cleaner returns: remove ``start:end`` of the original, because ``reason``.
+
+    A mark with ``field`` set says the span supplied a metadata field (title,
+    date, site, byline) whose normalised value is ``value``: it leaves the body
+    like any removal, and the page's metadata is read from it.
+    """
+
+    start: int
+    end: int
+    reason: str
+    field: str | None = None
+    value: str | None = None
+
+    @classmethod
+    def block(cls, block: Block, reason: str, field: str | None = None, value: str | None = None) -> Mark:
+        return cls(block.start, block.end, reason, field, value)
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A span of the original removed by a named cleaner, with the reason a person reads."""
+
+    start: int
+    end: int
+    cleaner: str
+    reason: str
+    field: str | None = None
+    value: str | None = None
+
+
+@dataclass(slots=True)
+class Page:
+    """A loaded page: the original text as a reader of the raw page saw it, and its blocks."""
+
+    id: str
+    path: Path | None
+    format: PageFormat
+    text: str
+    blocks: tuple[Block, ...]
+    encoding: str | None = None
+    source: str | None = None  # HTML markup the text was taken from
+    meta: dict[str, str] = field(default_factory=dict)  # metadata known before cleaning (HTML head, URL)
+    error: str | None = None  # why the page could not be loaded; such a page has no blocks
+    notes: list[str] = field(default_factory=list)  # things the loader or a cleaner wants the reader to know
+
+    @classmethod
+    def failed(cls, page_id: str, path: Path | None, error: str) -> Page:
+        return cls(id=page_id, path=path, format="text", text="", blocks=(), error=error)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanerError:
+    cleaner: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of the original that is either kept (``annotation`` is None) or removed by one annotation."""
+
+    start: int
+    end: int
+    annotation: Annotation | None
+
+
+@dataclass(slots=True)
+class CleanedPage:
+    """A page with every cleaner's annotations, and what follows from them."""
+
+    page: Page
+    annotations: tuple[Annotation, ...]
+    errors: tuple[CleanerError, ...] = ()
+    _effective: tuple[Annotation, ...] | None = field(default=None, repr=False)
+    _paragraphs: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.page.id
+
+    @property
+    def removals(self) -> tuple[Annotation, ...]:
+        """Non-overlapping removals in document order: where cleaners overlap, the earlier cleaner owns the text."""
+        if self._effective is None:
+            self._effective = effective_removals(self.annotations)
+        return self._effective
+
+    def segments(self, start: int = 0, end: int | None = None) -> Iterator[Segment]:
+        """The original from ``start`` to ``end`` as alternating kept and removed runs."""
+        stop = len(self.page.text) if end is None else end
+        pos = start
+        for ann in self.removals:
+            if ann.end <= pos:
+                continue
+            if ann.start >= stop:
+                break
+            if ann.start > pos:
+                yield Segment(pos, ann.start, None)
+            s, e = max(ann.start, pos), min(ann.end, stop)
+            yield Segment(s, e, ann)
+            pos = e
+        if pos < stop:
+            yield Segment(pos, stop, None)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The clean article: each block's kept text, whitespace normalised, empty ones dropped."""
+        if self._paragraphs is None:
+            self._paragraphs = clean_paragraphs(self.page, self.removals)
+        return self._paragraphs
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """Page metadata: what the loader knew, then the first value each metadata annotation supplied."""
+        meta = dict(self.page.meta)
+        for ann in self.annotations:
+            if ann.field and ann.value and ann.field not in meta:
+                meta[ann.field] = ann.value
+        return meta
+
+    @property
+    def title(self) -> str | None:
+        return self.metadata.get("title")
+
+    def removed_by(self) -> dict[str, int]:
+        """Words removed, per cleaner (effective removals only, so nothing is counted twice)."""
+        counts: dict[str, int] = {}
+        text = self.page.text
+        for ann in self.removals:
+            counts[ann.cleaner] = counts.get(ann.cleaner, 0) + count_words(text[ann.start : ann.end])
+        return counts
+
+    @property
+    def words_kept(self) -> int:
+        return sum(count_words(p) for p in self.paragraphs)
+
+    @property
+    def words_removed(self) -> int:
+        return sum(self.removed_by().values())
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace (nbsp included) into one space and trim."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def effective_removals(annotations: Sequence[Annotation]) -> tuple[Annotation, ...]:
+    """Resolve overlaps: each character belongs to the first annotation (pipeline order) that covers it.
+
+    A sweep over the span boundaries with a heap of the annotations open at
+    each point: O(n log n) however the cleaners overlap.
+    """
+    if not annotations:
+        return ()
+    order = sorted(range(len(annotations)), key=lambda k: annotations[k].start)
+    points = sorted({a.start for a in annotations} | {a.end for a in annotations})
+    out: list[Annotation] = []
+    active: list[tuple[int, int]] = []  # (pipeline position, end)
+    nxt = 0
+    run_owner = -1
+    run_start = 0
+    for here in points[:-1]:
+        while nxt < len(order) and annotations[order[nxt]].start <= here:
+            k = order[nxt]
+            heapq.heappush(active, (k, annotations[k].end))
+            nxt += 1
+        while active and active[0][1] <= here:
+            heapq.heappop(active)
+        owner = active[0][0] if active else -1
+        if owner != run_owner:
+            if run_owner >= 0:
+                out.append(_clip(annotations[run_owner], run_start, here))
+            run_owner, run_start = owner, here
+        if owner < 0:
+            run_owner = -1
+    if run_owner >= 0:
+        out.append(_clip(annotations[run_owner], run_start, points[-1]))
+    return tuple(out)
+
+
+def _clip(ann: Annotation, start: int, end: int) -> Annotation:
+    if start == ann.start and end == ann.end:
+        return ann
+    return Annotation(start, end, ann.cleaner, ann.reason, ann.field, ann.value)
+
+
+def clean_paragraphs(page: Page, removals: Sequence[Annotation]) -> list[str]:
+    """Each block minus the removed spans; a block whose kept pieces are separated by a removal keeps one space."""
+    paragraphs: list[str] = []
+    text = page.text
+    i = 0
+    n = len(removals)
+    for block in page.blocks:
+        while i < n and removals[i].end <= block.start:
+            i += 1
+        pos = block.start
+        pieces: list[str] = []
+        j = i
+        while j < n and removals[j].start < block.end:
+            r = removals[j]
+            if r.start > pos:
+                pieces.append(text[pos : r.start])
+            pos = max(pos, r.end)
+            j += 1
+        if pos < block.end:
+            pieces.append(text[pos : block.end])
+        kept = normalise_space(" ".join(pieces))
+        if kept:
+            paragraphs.append(kept)
+    return paragraphs

@@ -1,0 +1,181 @@
+"""Running cleaners over pages: order, isolation, validation of what they return."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .base import Cleaner, Context
+from .config import Config, load_config
+from .model import Annotation, CleanedPage, CleanerError, Mark, Page
+from .registry import CleanerInfo, RegistryError, discover_entry_points, load_cleaner_file, ordered
+
+MAX_REASON = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One cleaner in a pipeline, built or not, and whether it runs."""
+
+    info: CleanerInfo
+    enabled: bool
+    options: dict[str, Any]
+    cleaner: Cleaner | None  # None when building it failed (see Pipeline.problems)
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+
+class Pipeline:
+    """An ordered list of cleaners. ``clean(page)`` never raises because of a cleaner."""
+
+    def __init__(self, stages: Sequence[Stage], problems: Sequence[str] = ()) -> None:
+        self.stages: tuple[Stage, ...] = tuple(stages)
+        self.problems: list[str] = list(problems)
+        self._folder: dict[str, Any] = {}
+
+    # -- building -------------------------------------------------------------------------------
+    @classmethod
+    def from_infos(
+        cls,
+        infos: Iterable[CleanerInfo],
+        config: Config | None = None,
+        *,
+        enable: Iterable[str] = (),
+        disable: Iterable[str] = (),
+        problems: list[str] | None = None,
+    ) -> Pipeline:
+        config = config or Config()
+        problems = list(problems or [])
+        infos = ordered(infos, config.order)
+        names = {i.name for i in infos}
+        enable, disable = set(enable), set(disable)
+        for name in sorted((enable | disable | set(config.enabled)) - names):
+            problems.append(f"no cleaner named {name!r} (see `newsread cleaners`)")
+        stages = []
+        for info in infos:
+            on = config.enabled.get(info.name, info.enabled_by_default)
+            if info.name in enable:
+                on = True
+            if info.name in disable:
+                on = False
+            options = dict(config.options.get(info.name, {}))
+            if info.name == "user_rules" and config.rules:
+                options.setdefault("rules", config.rules)
+            try:
+                built: Cleaner | None = info.build(options)
+            except Exception as exc:
+                problems.append(f"cleaner {info.name!r} could not be set up: {exc}")
+                built, on = None, False
+            stages.append(Stage(info, on, options, built))
+        return cls(stages, problems)
+
+    @classmethod
+    def default(
+        cls,
+        config: Config | None = None,
+        *,
+        enable: Iterable[str] = (),
+        disable: Iterable[str] = (),
+    ) -> Pipeline:
+        """Every registered cleaner, plus the config's cleaner files, set up as the config says."""
+        problems: list[str] = []
+        if config is None:
+            config = load_config(None)
+        infos = discover_entry_points(problems)
+        for path in config.cleaner_files:
+            try:
+                infos.extend(load_cleaner_file(path))
+            except RegistryError as exc:
+                problems.append(str(exc))
+        return cls.from_infos(infos, config, enable=enable, disable=disable, problems=problems)
+
+    def toggled(self, name: str, enabled: bool | None = None) -> Pipeline:
+        """A copy with cleaner ``name`` switched (or set to ``enabled``); what was fitted is kept."""
+        stages = [
+            replace(s, enabled=(not s.enabled if enabled is None else enabled) and s.cleaner is not None)
+            if s.name == name
+            else s
+            for s in self.stages
+        ]
+        new = Pipeline(stages, self.problems)
+        new._folder = dict(self._folder)
+        return new
+
+    # -- introspection --------------------------------------------------------------------------
+    @property
+    def active(self) -> list[Stage]:
+        return [s for s in self.stages if s.enabled and s.cleaner is not None]
+
+    def fingerprint(self) -> str:
+        """Identifies what this pipeline would produce: for caches of cleaned pages."""
+        from . import __version__
+
+        desc = [(s.name, s.info.origin, sorted((k, repr(v)) for k, v in s.options.items())) for s in self.active]
+        blob = json.dumps([__version__, desc], sort_keys=True, default=repr).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    # -- running --------------------------------------------------------------------------------
+    def fit(self, pages: Iterable[Page]) -> None:
+        """Give folder-level cleaners the whole folder once, before pages are cleaned."""
+        fitters = [s for s in self.active if callable(getattr(s.cleaner, "fit", None))]
+        if not fitters:
+            return
+        materialised = list(pages)
+        for stage in fitters:
+            try:
+                self._folder[stage.name] = stage.cleaner.fit(materialised)  # type: ignore[union-attr]
+            except Exception as exc:
+                self.problems.append(f"cleaner {stage.name!r} failed to learn from the folder: {exc}")
+
+    def clean(self, page: Page) -> CleanedPage:
+        if page.error is not None:
+            return CleanedPage(page, ())
+        context = Context(page=page, folder=self._folder)
+        annotations: list[Annotation] = []
+        errors: list[CleanerError] = []
+        for stage in self.active:
+            cleaner = stage.cleaner
+            assert cleaner is not None
+            formats = getattr(cleaner, "formats", None)
+            if formats is not None and page.format not in formats:
+                continue
+            try:
+                marks = list(cleaner.annotate(page, context))
+            except Exception as exc:  # one cleaner failing must not cost the page the others' work
+                errors.append(CleanerError(stage.name, f"{type(exc).__name__}: {exc}"))
+                continue
+            stamped, bad = _stamp(marks, stage.name, len(page.text))
+            if bad:
+                errors.append(CleanerError(stage.name, bad))
+            annotations.extend(stamped)
+            context.note_removed(stamped)
+        return CleanedPage(page, tuple(annotations), tuple(errors))
+
+    def clean_all(self, pages: Iterable[Page]) -> list[CleanedPage]:
+        pages = list(pages)
+        self.fit(pages)
+        return [self.clean(p) for p in pages]
+
+
+def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotation], str | None]:
+    """Marks -> annotations with the cleaner's name; spans out of range or malformed are dropped and reported."""
+    out: list[Annotation] = []
+    dropped = 0
+    for m in marks:
+        if (
+            not isinstance(m, Mark)
+            or not isinstance(m.start, int)
+            or not isinstance(m.end, int)
+            or not 0 <= m.start < m.end <= length
+        ):
+            dropped += 1
+            continue
+        reason = str(m.reason or "no reason given")[:MAX_REASON]
+        out.append(Annotation(m.start, m.end, name, reason, m.field, m.value))
+    problem = f"returned {dropped} span(s) outside the page or not a Mark; ignored" if dropped else None
+    return out, problem
