@@ -6,8 +6,9 @@ engine's annotations, never from a generic text diff.
 
 from __future__ import annotations
 
-from newsread.cleaners import CleanedPage, inert
 from rich.text import Text
+
+from newsread.cleaners import CleanedPage, inert
 
 KEPT_MARK = "  "
 REMOVED_MARK = "- "
