@@ -9,8 +9,8 @@ from .model import CleanedPage
 FORMATS = ("text", "markdown", "jsonl")
 
 
-def to_record(cleaned: CleanedPage) -> dict[str, Any]:
-    """The JSONL object for one page (see the README for the fields)."""
+def to_record(cleaned: CleanedPage, cluster: str | None = None) -> dict[str, Any]:
+    """The JSONL object for one page (see the README for the fields); ``cluster`` is its story cluster, if computed."""
     page = cleaned.page
     meta = cleaned.metadata
     text = page.text
@@ -33,6 +33,7 @@ def to_record(cleaned: CleanedPage) -> dict[str, Any]:
         ],
         "notes": list(page.notes),
         "error": error,
+        "cluster": cluster,
     }
 
 

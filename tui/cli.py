@@ -21,6 +21,8 @@ from newsread.cleaners import (
     to_record,
 )
 from newsread.cleaners import __version__ as engine_version
+from newsread.cleaners.clusters import cluster_pages
+from newsread.cleaners.model import CleanedPage
 
 from .difftext import diff_lines
 
@@ -137,6 +139,9 @@ def clean(
     if fmt == "jsonl" and out is not None:
         jsonl_out = open(out / "newsread.jsonl", "w", encoding="utf-8")  # noqa: SIM115 - closed below
     failures = 0
+    # JSONL records carry each page's story cluster, which needs every page cleaned first: JSONL output is
+    # therefore written after the whole folder is cleaned (memory grows with the folder); other formats stream.
+    held: list[CleanedPage] = []
     try:
         with progress_bar(len(sources)) as advance:
             for source in sources:
@@ -145,11 +150,7 @@ def clean(
                     failures += 1
                     typer.echo(f"newsread: {source.id}: {cleaned.page.error}", err=True)
                 if fmt == "jsonl":
-                    line = json.dumps(to_record(cleaned), ensure_ascii=False) + "\n"
-                    if jsonl_out is not None:
-                        jsonl_out.write(line)
-                    else:
-                        sys.stdout.write(line)
+                    held.append(cleaned)
                 elif out is not None:
                     if cleaned.page.error is None:
                         target = out / output_name(source.id, fmt)
@@ -158,6 +159,14 @@ def clean(
                 else:
                     sys.stdout.write(f"===== {source.id}\n{render(cleaned, fmt)}\n")
                 advance()
+        if held:
+            clusters = cluster_pages(held)
+            for cleaned in held:
+                line = json.dumps(to_record(cleaned, clusters.get(cleaned.id)), ensure_ascii=False) + "\n"
+                if jsonl_out is not None:
+                    jsonl_out.write(line)
+                else:
+                    sys.stdout.write(line)
     finally:
         if jsonl_out is not None:
             jsonl_out.close()
