@@ -19,7 +19,7 @@ from .model import CleanedPage
 _WORD = re.compile(r"\w+")
 SHINGLE = 5
 MIN_SHARED = 4  # shared rare shingles that make two pages one story
-MAX_DF = 200  # a shingle on more pages than this is a stock phrase: it links nothing
+MAX_DF = 100  # a shingle on more pages than this is a stock phrase: it links nothing
 
 
 def _tokens(text: str) -> list[str]:

@@ -136,6 +136,7 @@ def fit_template(pages: Iterable[Page]) -> TemplateState:
     first_with_site: dict[str, int] = {}
     first_with_key: dict[int, int] = {}
     page_keys: list[set[int]] = []
+    key_pages: dict[int, list[int]] = {}
     for i, page in enumerate(usable):
         site = site_of(page)
         keys = _chrome_keys(page.blocks) if site is None else set()
@@ -144,7 +145,22 @@ def fit_template(pages: Iterable[Page]) -> TemplateState:
             uf.union(first_with_site.setdefault(site, i), i)
             continue
         for key in keys:
-            uf.union(first_with_key.setdefault(key, i), i)
+            key_pages.setdefault(key, []).append(i)
+    # Most specific header/footer lines first; a line whose pages already belong to several sites
+    # ("Privacy Policy | Terms of Use") is shared chrome of many sites and must not merge them.
+    size = [1] * n
+    for key, members in sorted(key_pages.items(), key=lambda kv: len(kv[1])):
+        if len(members) < 2:
+            continue
+        roots = {uf.find(i) for i in members}
+        if sum(1 for r in roots if size[r] > 1) > 1:
+            continue
+        first_with_key[key] = members[0]
+        for i in members[1:]:
+            ra, rb = uf.find(members[0]), uf.find(i)
+            if ra != rb:
+                uf.union(ra, rb)
+                size[uf.find(ra)] = size[ra] + size[rb] if uf.find(ra) != ra else size[ra] + size[rb]
     groups: list[SiteGroup] = []
     root_group: dict[int, int] = {}
     page_group: dict[str, int] = {}
