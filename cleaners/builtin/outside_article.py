@@ -1,0 +1,97 @@
+"""Removes what lies outside the article body of a whole-page dump: the page header above it, the footer below.
+
+The body is found as the stretch of lines with the most running text: each
+line scores by how much prose it holds (positive) or how much it looks like
+menus, headline lists and widgets (negative), and the best-scoring contiguous
+stretch wins (the body-text-extraction idea of Finn et al., on lines). Lines an
+earlier cleaner removed count as nothing, so a link farm in the middle of an
+article does not split it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from ..base import BaseCleaner, Context
+from ..model import Block, Mark, Page
+from ._lines import STOPWORDS, ends_like_sentence, is_headline_like, is_list_item, is_prose, tokens, word_count
+
+
+def line_score(block: Block) -> float:
+    text = block.text
+    n = word_count(text)
+    if is_prose(text):
+        return float(min(n, 80))
+    if n >= 20:
+        return n * 0.5
+    if is_list_item(text):
+        return -4.0
+    if n >= 4 and ends_like_sentence(text):
+        return 1.0  # a short sentence: neutral-positive, so it neither starts nor breaks the body
+    if is_headline_like(text):
+        return -3.0
+    return -2.0
+
+
+def best_stretch(scores: list[float]) -> tuple[int, int, float]:
+    """Kadane: the contiguous stretch [start, end] with the largest sum."""
+    best = (0, -1, 0.0)
+    start, total = 0, 0.0
+    for i, s in enumerate(scores):
+        if total <= 0:
+            start, total = i, 0.0
+        total += s
+        if total > best[2]:
+            best = (start, i, total)
+    return best
+
+
+class OutsideArticle(BaseCleaner):
+    name = "outside_article"
+    description = "Removes the page header above the article body and the footer below it (menus, lists, footers)."
+    order = 900
+    formats = frozenset({"text"})
+    options: ClassVar[Mapping[str, Any]] = {"min_body_words": 40}
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        blocks = page.blocks
+        if len(blocks) < 3:
+            return
+        scores = [0.0 if context.is_removed(b) else line_score(b) for b in blocks]
+        start, end, total = best_stretch(scores)
+        if end < start or total < self.settings["min_body_words"]:
+            return  # no clear body: better keep everything than guess
+        for b in blocks[:start]:
+            if not context.is_removed(b):
+                yield Mark.block(b, "page header, above the article body")
+        for b in blocks[end + 1 :]:
+            if not context.is_removed(b):
+                yield Mark.block(b, "page footer, below the article body")
+        body = [b for b in blocks[start : end + 1] if not context.is_removed(b)]
+        above = next((b for b in reversed(blocks[:start]) if word_count(b.text) > 0), None)
+        yield from leading_teaser(body, above)
+
+
+def content_words(text: str) -> set[str]:
+    return {t for t in tokens(text) if len(t) > 3 and t not in STOPWORDS and not t.isdigit()}
+
+
+def leading_teaser(body: list[Block], above: Block | None) -> Iterable[Mark]:
+    """A teaser for another story right above the article: a headline and a summary line that share almost no
+    vocabulary with the article itself. Both signals are needed; a lede that opens a new angle has only one."""
+    if len(body) < 5 or above is None or not 1 <= word_count(above.text) <= 12 or ends_like_sentence(above.text):
+        return
+    rest_vocab: set[str] = set()
+    for b in body[1:]:
+        rest_vocab |= content_words(b.text)
+    if sum(word_count(b.text) for b in body[1:]) < 150:
+        return
+    head_words = content_words(above.text)
+    first_words = content_words(body[0].text)
+    if not head_words or len(first_words) < 5 or word_count(body[0].text) > 60:
+        return
+    if head_words & rest_vocab:
+        return
+    if len(first_words & rest_vocab) / len(first_words) < 0.25:
+        yield Mark.block(body[0], "teaser for another story (shares almost no words with the article)")
