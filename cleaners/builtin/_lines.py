@@ -66,6 +66,14 @@ def has_cjk(text: str) -> bool:
     return bool(CJK.search(text))
 
 
+def is_title_case(text: str) -> bool:
+    """Most words capitalised, as headlines are written ("Why Movies Went From 15 Minutes To Two Hours")."""
+    words = [w for w in WORD.findall(text) if w[0].isalpha()]
+    if len(words) < 4:
+        return False
+    return sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words)
+
+
 def is_prose(text: str, min_words: int = 10) -> bool:
     """A sentence or more of running text: long enough, with function words (or in a space-less script)."""
     n = word_count(text)
@@ -73,6 +81,8 @@ def is_prose(text: str, min_words: int = 10) -> bool:
         return False
     if has_cjk(text):
         return True
+    if n < 30 and is_title_case(text) and not ends_like_sentence(text):
+        return False
     return stopword_ratio(text) >= 0.12 or (n >= 25 and ends_like_sentence(text))
 
 

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page
-from ._lines import normalise_for_match, tokens
+from ._lines import ends_like_sentence, is_prose, normalise_for_match, tokens, word_count
 
 
 def shingles(words: list[str], n: int = 3) -> set[tuple[str, ...]]:
@@ -63,26 +63,35 @@ class DuplicateParagraphs(BaseCleaner):
             blocks_by_index[block.index] = block
             for s in sh:
                 index.setdefault(s, []).append(block.index)
-        yield from _marks(found)
+        position = {b.index: k for k, b in enumerate(context.remaining())}
+        yield from _marks(found, position)
 
 
-def _marks(found: list[tuple[Block, Block, bool]]) -> Iterable[Mark]:
-    """A run of copies of consecutive paragraphs is one article captured twice: say so once for the run."""
+def _marks(found: list[tuple[Block, Block, bool]], position: dict[int, int]) -> Iterable[Mark]:
+    """A run of adjacent copies of consecutive paragraphs is one article captured twice: say so once for the run.
+
+    Outside such runs only a repeated paragraph of prose goes: recipes, tables and schedules repeat short
+    lines on purpose, and those repeats are content.
+    """
     i = 0
     while i < len(found):
         j = i + 1
         while (
-            j < len(found) and found[j][1].index > found[j - 1][1].index and found[j][0].index > found[j - 1][0].index
+            j < len(found)
+            and found[j][1].index > found[j - 1][1].index
+            and position[found[j][0].index] == position[found[j - 1][0].index] + 1
         ):
             j += 1
         run = found[i:j]
-        if len(run) >= 3:
+        if len(run) >= 3 and sum(1 for copy, _, _ in run if is_prose(copy.text)) >= 0.5 * len(run):
             first, last = run[0][1].index + 1, run[-1][1].index + 1
             reason = f"second copy of ¶{first}–¶{last} (article captured twice)"
             for copy, _, _ in run:
                 yield Mark.block(copy, reason)
         else:
             for copy, original, is_exact in run:
+                if not (is_prose(copy.text) and ends_like_sentence(copy.text) and word_count(copy.text) >= 12):
+                    continue
                 kind = "duplicate" if is_exact else "near-duplicate"
                 yield Mark.block(copy, f"{kind} of ¶{original.index + 1}")
         i = j

@@ -34,6 +34,19 @@ def line_score(block: Block) -> float:
     return -2.0
 
 
+def discount_cards(blocks: tuple[Block, ...], scores: list[float], context: Context) -> None:
+    """Story cards (kicker, headline, byline or date, then a one-paragraph summary) repeat after many articles.
+    Their summaries are prose, so on their own they would pull the body over the cards: a prose line with two or
+    more short lines above it and a short line below counts for little."""
+    live = [i for i, b in enumerate(blocks) if not context.is_removed(b)]
+    short = [scores[i] < 0 for i in live]
+    for k, i in enumerate(live):
+        if scores[i] <= 0 or k < 2 or k + 1 >= len(live):
+            continue
+        if short[k - 1] and short[k - 2] and short[k + 1] and word_count(blocks[i].text) <= 80:
+            scores[i] *= 0.25
+
+
 def best_stretch(scores: list[float]) -> tuple[int, int, float]:
     """Kadane: the contiguous stretch [start, end] with the largest sum."""
     best = (0, -1, 0.0)
@@ -59,6 +72,7 @@ class OutsideArticle(BaseCleaner):
         if len(blocks) < 3:
             return
         scores = [0.0 if context.is_removed(b) else line_score(b) for b in blocks]
+        discount_cards(blocks, scores, context)
         start, end, total = best_stretch(scores)
         if end < start or total < self.settings["min_body_words"]:
             return  # no clear body: better keep everything than guess
