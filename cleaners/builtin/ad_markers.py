@@ -17,7 +17,7 @@ _AD_LINE = re.compile(
         (?:advertisement\s*[-–—:]?\s*)?scroll\s+(?:down\s+)?to\s+continue(?:\s+(?:reading|with\s+content))?|
         ad\s+feedback|report\s+(?:this\s+)?ad|close\s+ad|skip\s+ad|
         anzeige|werbung|publicidad|publicité|publicite|pubblicità|publicidade|reklama|реклама|advertentie|annons|mainos|
-        广告|廣告|広告|광고
+        广告|廣告|広告|광고|スポンサードリンク|スポンサーリンク|赞助|贊助|sponsored\s+links?|anuncio|anúncio
     )[\W_]*$""",
     re.IGNORECASE | re.VERBOSE,
 )

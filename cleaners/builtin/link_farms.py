@@ -35,18 +35,25 @@ HEADING = re.compile(
 
 
 def _is_farm_item(text: str) -> bool:
-    """A line that can belong to a headline list: a headline, a list item, or a short dated/credited line."""
+    """A line that can belong to a headline list: a headline, a list item, or a short dated/credited line.
+    A sentence is not: the run stops at the first line that tells rather than names."""
     n = word_count(text)
     if n == 0 or n > 30:
         return False
-    if is_list_item(text):
+    if is_list_item(text) or n <= 6:
         return True
-    return is_headline_like(text) or (n <= 20 and not ends_like_sentence(text)) or n <= 16
+    return not ends_like_sentence(text) or text.rstrip().endswith("?")
 
 
 def _is_headline_item(text: str) -> bool:
     body = strip_list_mark(text)
     return 4 <= word_count(body) <= 30 and is_headline_like(body)
+
+
+def _is_plain_headline(text: str) -> bool:
+    """For lists with no heading, stricter: no sentence ending at all (no '!', no '?', no '…')."""
+    body = strip_list_mark(text).rstrip()
+    return _is_headline_item(text) and not ends_like_sentence(body) and not body.endswith(("!", "~"))
 
 
 class LinkFarms(BaseCleaner):
@@ -87,7 +94,7 @@ class LinkFarms(BaseCleaner):
     def _unheaded(self, blocks: Sequence[Block], used: set[int]) -> Iterable[Mark]:
         run: list[Block] = []
         for b in [*blocks, None]:
-            fits = b is not None and b.index not in used and _is_headline_item(b.text)
+            fits = b is not None and b.index not in used and _is_plain_headline(b.text)
             if b is not None and fits and (not run or run[-1].index + 1 == b.index):
                 run.append(b)
                 continue

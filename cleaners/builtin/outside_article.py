@@ -34,6 +34,21 @@ def line_score(block: Block) -> float:
     return -2.0
 
 
+BARRIER = -20.0  # a link-farm heading or a comment section: the body crosses it only for a lot more prose
+BARRIER_REASONS = ("link farm under", "comment section", "comment moderation notice", "author bio")
+
+
+def barriers(blocks: tuple[Block, ...], context: Context) -> list[int]:
+    """Blocks where an earlier cleaner saw the article end: the first line of each such removal."""
+    found: list[int] = []
+    starts = {a.start: a for a in context.removed if a.reason.startswith(BARRIER_REASONS)}
+    for i, b in enumerate(blocks):
+        ann = starts.get(b.start)
+        if ann is not None and (not found or found[-1] != i - 1 or i == 0):
+            found.append(i)
+    return found
+
+
 def discount_cards(blocks: tuple[Block, ...], scores: list[float], context: Context) -> None:
     """Story cards (kicker, headline, byline or date, then a one-paragraph summary) repeat after many articles.
     Their summaries are prose, so on their own they would pull the body over the cards: a prose line with two or
@@ -73,6 +88,8 @@ class OutsideArticle(BaseCleaner):
             return
         scores = [0.0 if context.is_removed(b) else line_score(b) for b in blocks]
         discount_cards(blocks, scores, context)
+        for i in barriers(blocks, context):
+            scores[i] = BARRIER
         start, end, total = best_stretch(scores)
         if end < start or total < self.settings["min_body_words"]:
             return  # no clear body: better keep everything than guess

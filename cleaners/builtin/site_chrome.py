@@ -22,7 +22,8 @@ UI_LABEL = re.compile(
     open\s+menu|close\s+menu|main\s+menu|navigation|expand|collapse|show\s+more|load\s+more|see\s+more|read\s+more|
     continue\s+reading|full\s+story|listen|listen\s+to\s+this\s+article|save|saved|bookmark|copy\s+link|
     link\s+copied|font\s+size|text\s+size|a\+?\s*a-?|reply|report|flag|like|follow|following|tags?|topics?|
-    photo|photos|video|videos|gallery|image|audio|loading\.*|please\s+wait\.*|
+    photo|photos|video|videos|gallery|image|audio|loading\.*|please\s+wait\.*|follow\s+us|share\s+this(?:\s+entry|\s+article|\s+story)?|
+    show\s+more\s+sharing\s+options|website|
     zurück|suche|teilen|drucken|partager|imprimer|compartir|imprimir|condividi|stampa|compartilhar|поделиться)
     [\W_]*$""",
     _I | re.VERBOSE,
@@ -35,11 +36,16 @@ SOCIAL_WORDS = re.compile(
     _I,
 )
 REACTION = re.compile(r"^[\w' ]{1,20}[!?]?\s*[(\[]\s*\d+\s*[)\]]$|^(?:👍|👎|❤️?|😂|😮|😢|😡)\s*\d*$")
+COMMENT_COUNT = re.compile(
+    r"^[\W_]*(?:\d+\s+(?:comments?|responses?|replies)|comments?\s*[(\[]\d+[)\]]|no\s+comments(?:\s+yet)?|"
+    r"nessun\s+commento|\d+\s+(?:commenti|comentarios|comentários|kommentare|commentaires))[\W_]*$",
+    _I,
+)
 COMMENTS = re.compile(
-    r"""^[\W_]*(?:\d+\s+comments?|comments?\s*[(\[]?\d*[)\]]?|post\s+a\s+comment|leave\s+a\s+(?:comment|reply)|
+    r"""^[\W_]*(?:comments?|post\s+a\s+comment|leave\s+a\s+(?:comment|reply)|
     add\s+(?:a\s+)?comment|view\s+(?:all\s+)?comments|show\s+comments|hide\s+comments|join\s+the\s+(?:conversation|discussion)|
-    be\s+the\s+first\s+to\s+comment|no\s+comments(?:\s+yet)?|comments\s+are\s+closed|.*comments\s+powered\s+by\s+\w+|
-    \d+\s+(?:responses?|replies)|discussion|conversation)[\W_]*$""",
+    be\s+the\s+first\s+to\s+comment|comments\s+are\s+closed|.*comments\s+powered\s+by\s+\w+|
+    discussion|conversation|what\s+do\s+you\s+think\??)[\W_]*$""",
     _I | re.VERBOSE,
 )
 MODERATION = re.compile(
@@ -47,7 +53,9 @@ MODERATION = re.compile(
     r"your\s+email\s+address\s+will\s+not\s+be\s+published|required\s+fields\s+are\s+marked|"
     r"you\s+must\s+be\s+logged\s+in\s+to\s+(?:post|comment)|log\s+in\s+to\s+(?:comment|reply)|"
     r"(?:please\s+)?(?:be\s+respectful|keep\s+it\s+civil)|community\s+guidelines|comment\s+policy|"
-    r"comments?\s+(?:with|that)\b.{0,80}\bnot\s+be\s+approved|não\s+serão\s+aprovados)",
+    r"comments?\s+(?:with|that)\b.{0,80}\bnot\s+be\s+approved|não\s+serão\s+aprovados|"
+    r"save\s+my\s+name,\s+email|uses\s+akismet\s+to\s+reduce\s+spam|want\s+to\s+join\s+the\s+discussion|"
+    r"^(?:name|e-?mail|website|comment)\s*\*$|notify\s+me\s+of\s+(?:new\s+|follow-up\s+)?(?:comments|posts))",
     _I,
 )
 NEWSLETTER = re.compile(
@@ -75,6 +83,11 @@ FOOTER_LINKS = re.compile(
     r"política\s+de\s+privacidad(?:e)?|(?:política\s+de\s+)?privacidade|quem\s+somos|fale\s+conosco)[\W_]*$",
     _I,
 )
+AUTHOR_BIO = re.compile(
+    r"^(?:[A-Z][\w.'’-]+\s){1,3}(?:is|was|has\s+been)\s+(?:a|an|the)\s+(?:[\w-]+\s){0,5}(?:writer|reporter|editor|"
+    r"correspondent|columnist|journalist|contributor|producer|author|critic|photographer|intern|freelancer|blogger|"
+    r"analyst|anchor|host)\b"
+)
 BACK_TO_TOP = re.compile(
     r"^[\W_]*(?:back\s+to\s+top|to\s+top|top\s+of\s+page|voltar\s+ao\s+topo|nach\s+oben)[\W_]*$", _I
 )
@@ -94,7 +107,7 @@ def _mostly_social(text: str) -> bool:
 
 def chrome_reason(text: str) -> str | None:
     n = word_count(text)
-    if n > 40:
+    if n > 60:
         return None
     if n <= 25 and (BREADCRUMB.match(text) or (n <= 14 and len(SEPARATED.findall(text)) >= 2 and text.count(".") == 0)):
         return "breadcrumb"
@@ -106,8 +119,12 @@ def chrome_reason(text: str) -> str | None:
         return "share/follow buttons"
     if n <= 6 and REACTION.match(text):
         return "reaction widget"
+    if n <= 6 and COMMENT_COUNT.match(text):
+        return "comment count"
     if n <= 10 and COMMENTS.match(text):
-        return "comment widget"
+        return "comment section"
+    if n <= 60 and AUTHOR_BIO.match(text):
+        return "author bio"
     if MODERATION.search(text):
         return "comment moderation notice"
     if n <= 25 and NEWSLETTER.search(text):
