@@ -49,6 +49,17 @@ def barriers(blocks: tuple[Block, ...], context: Context) -> list[int]:
     return found
 
 
+def comments_start(blocks: tuple[Block, ...], scores: list[float], context: Context) -> int | None:
+    """Where the comment thread begins, if an article of some length comes before it: nothing after is body."""
+    starts = {a.start for a in context.removed if a.reason in ("comment section", "comment author line")}
+    prose = 0.0
+    for i, b in enumerate(blocks):
+        if b.start in starts:
+            return i if prose >= 60 else None
+        prose += max(scores[i], 0.0)
+    return None
+
+
 def discount_cards(blocks: tuple[Block, ...], scores: list[float], context: Context) -> None:
     """Story cards (kicker, headline, byline or date, then a one-paragraph summary) repeat after many articles.
     Their summaries are prose, so on their own they would pull the body over the cards: a prose line with two or
@@ -90,6 +101,9 @@ class OutsideArticle(BaseCleaner):
         discount_cards(blocks, scores, context)
         for i in barriers(blocks, context):
             scores[i] = BARRIER
+        cut = comments_start(blocks, scores, context)
+        if cut is not None:
+            scores[cut:] = [min(s, 0.0) for s in scores[cut:]]
         start, end, total = best_stretch(scores)
         if end < start or total < self.settings["min_body_words"]:
             return  # no clear body: better keep everything than guess

@@ -41,6 +41,14 @@ COMMENT_COUNT = re.compile(
     r"nessun\s+commento|\d+\s+(?:commenti|comentarios|comentários|kommentare|commentaires))[\W_]*$",
     _I,
 )
+COMMENT_HEADING = re.compile(
+    r"^[\W_]*\d+\s+(?:responses?|comments?|replies|thoughts|reactions)\s+(?:to|on)\b.{0,200}$", _I
+)
+COMMENT_AUTHOR = re.compile(
+    r"^[^\n]{1,60}?\s(?:says|said|wrote|writes|commented|replied|dice|disse|schreibt|écrit)\s*:?\s*$|"
+    r"^[^\n]{1,60}?\s+on\s+.{4,40}\d{4}.{0,20}\s(?:said|says|wrote)\s*:?\s*$",
+    _I,
+)
 COMMENTS = re.compile(
     r"""^[\W_]*(?:comments?|post\s+a\s+comment|leave\s+a\s+(?:comment|reply)|
     add\s+(?:a\s+)?comment|view\s+(?:all\s+)?comments|show\s+comments|hide\s+comments|join\s+the\s+(?:conversation|discussion)|
@@ -119,6 +127,10 @@ def chrome_reason(text: str) -> str | None:
         return "share/follow buttons"
     if n <= 6 and REACTION.match(text):
         return "reaction widget"
+    if n <= 40 and COMMENT_HEADING.match(text):
+        return "comment section"
+    if n <= 14 and COMMENT_AUTHOR.match(text):
+        return "comment author line"
     if n <= 6 and COMMENT_COUNT.match(text):
         return "comment count"
     if n <= 10 and COMMENTS.match(text):
