@@ -13,6 +13,7 @@ from ._lines import ends_like_sentence, is_headline_like, is_list_item, strip_li
 HEADING = re.compile(
     r"""^[\W_]*(?:
         related(?:\s+(?:articles?|stories|news|posts?|content|coverage|links|reading|videos?|topics))?|
+        more(?:\s+\S+){1,3}|
         more\s+(?:related\s+)?(?:stories|news|articles|headlines|videos|to\s+read|on\s+this(?:\s+\w+)?|from\s+.{1,40}|in\s+.{1,40}|like\s+this)|
         rankings?|recommendations?|recommended(?:\s+(?:for\s+you|stories|articles|reading|videos))?|
         most\s+(?:read|popular|viewed|shared|commented|watched|emailed|recent)(?:\s+\w+){0,3}|
@@ -24,7 +25,8 @@ HEADING = re.compile(
         promoted\s+(?:stories|links|content)|sponsored\s+(?:stories|links|content)|recent\s+posts|
         in\s+(?:other|case\s+you\s+missed|the\s+news)\b.{0,20}|(?:more\s+)?top\s+news|latest|headlines|
         lesen\s+sie\s+auch|mehr\s+zum\s+thema|meistgelesen|das\s+könnte\s+sie\s+auch\s+interessieren|
-        (?:à\s+)?lire\s+aussi|sur\s+le\s+même\s+sujet|les\s+plus\s+lus|te\s+puede\s+interesar|lee\s+también|
+        (?:à\s+)?lire\s+aussi|vous\s+aimerez\s+aussi|(?:você|voce)\s+(?:também\s+)?pode\s+gostar|quizás?\s+te\s+interese|
+        ti\s+potrebbe\s+interessare|sur\s+le\s+même\s+sujet|les\s+plus\s+lus|te\s+puede\s+interesar|lee\s+también|
         (?:noticias|artículos)\s+relacionad[oa]s|lo\s+más\s+(?:leído|visto)|leia\s+também|veja\s+também|
         (?:notícias|matérias)\s+relacionadas|mais\s+lidas|leggi\s+anche|potrebbe\s+interessarti|i\s+più\s+letti|
         читайте\s+также|похожие\s+(?:новости|статьи)|самое\s+(?:читаемое|популярное)|

@@ -32,7 +32,7 @@ SOCIAL_WORDS = re.compile(
     r"\b(?:share|shares|shared|tweet|pin|email|e-mail|print|follow|us|on|this|the|article|story|page|via|with|to|a|"
     r"friend|click|opens?|in|new|window|link|copy|facebook|twitter|x|instagram|youtube|tiktok|linkedin|pinterest|"
     r"reddit|whatsapp|telegram|messenger|flipboard|tumblr|pocket|mix|sms|rss|feed|subscribe|like|siga|seguir|"
-    r"compartir|compartilhar|teilen|partager)\b",
+    r"compartir|compartilhar|compartilhe|teilen|partager|pint|baixar|download|save|google|vk|ok)\b",
     _I,
 )
 REACTION = re.compile(r"^[\w' ]{1,20}[!?]?\s*[(\[]\s*\d+\s*[)\]]$|^(?:👍|👎|❤️?|😂|😮|😢|😡)\s*\d*$")
