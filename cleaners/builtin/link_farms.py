@@ -68,6 +68,7 @@ class LinkFarms(BaseCleaner):
         blocks = context.remaining()
         used: set[int] = set()
         yield from self._headed(blocks, used)
+        yield from self._cards(blocks, used)
         yield from self._unheaded(blocks, used)
 
     def _headed(self, blocks: Sequence[Block], used: set[int]) -> Iterable[Mark]:
@@ -93,6 +94,28 @@ class LinkFarms(BaseCleaner):
             else:
                 i += 1
 
+    def _cards(self, blocks: Sequence[Block], used: set[int]) -> Iterable[Mark]:
+        """Runs of story cards: a headline, a short summary and a time, author or section line, again and again."""
+        i = 0
+        while i < len(blocks):
+            units: list[tuple[int, int, bool]] = []  # (first, last, has_meta) positions in blocks
+            j = i
+            while True:
+                unit = _card_at(blocks, j, used)
+                if unit is None:
+                    break
+                units.append(unit)
+                j = unit[1] + 1
+            with_meta = sum(1 for u in units if u[2])
+            if len(units) >= 3 and with_meta >= 0.6 * len(units):
+                reason = f"teasers for other stories: {len(units)} cards"
+                for b in blocks[units[0][0] : units[-1][1] + 1]:
+                    used.add(b.index)
+                    yield Mark.block(b, reason)
+                i = j
+            else:
+                i += 1
+
     def _unheaded(self, blocks: Sequence[Block], used: set[int]) -> Iterable[Mark]:
         run: list[Block] = []
         for b in [*blocks, None]:
@@ -105,6 +128,52 @@ class LinkFarms(BaseCleaner):
                 for r in run:
                     yield Mark.block(r, reason)
             run = [b] if b is not None and fits else []
+
+
+RELATIVE_TIME = re.compile(
+    r"^(?:updated\s+)?(?:\d+\s*(?:[smhd]|sec|min|mins|minutes?|hours?|hrs?|days?|weeks?)\s+ago|just\s+now|yesterday)$",
+    re.I,
+)
+
+
+def _is_meta(text: str) -> bool:
+    """A card's small print: a relative time, a date, a byline, a section name."""
+    from .metadata import date_value
+
+    n = word_count(text)
+    if n == 0 or n > 12:
+        return False
+    # Only a time, a date or a byline: a short label could as well be a subheading of the article.
+    return bool(RELATIVE_TIME.match(text) or date_value(text) or re.match(r"(?i)by\s+\w", text))
+
+
+def _card_at(blocks: Sequence[Block], i: int, used: set[int]) -> tuple[int, int, bool] | None:
+    """A card starting at position i: [meta…] headline [meta…] summary [meta…], or None."""
+    k = i
+    has_meta = False
+    while k < len(blocks) and k - i < 2 and _is_meta(blocks[k].text) and blocks[k].index not in used:
+        k += 1
+        has_meta = True
+    if k >= len(blocks) or blocks[k].index in used or not _is_headline_item(blocks[k].text):
+        return None
+    if blocks[k].text.rstrip().endswith(("?", ":")):
+        return None  # a question or a lead-in: interviews and lists, not cards
+    k += 1
+    while k < len(blocks) and _is_meta(blocks[k].text) and blocks[k].index not in used:
+        k += 1
+        has_meta = True
+    if k >= len(blocks) or blocks[k].index in used:
+        return None
+    summary = blocks[k].text
+    if not 6 <= word_count(summary) <= 45:
+        return None
+    k += 1
+    end = k - 1
+    while k < len(blocks) and k - end <= 2 and _is_meta(blocks[k].text) and blocks[k].index not in used:
+        end = k
+        k += 1
+        has_meta = True
+    return (i, end, has_meta)
 
 
 def _looks_like_list_of_stories(run: Sequence[Block]) -> bool:
