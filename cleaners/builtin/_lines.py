@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 WORD = re.compile(r"\w+")
@@ -39,10 +38,13 @@ def word_count(text: str) -> int:
     return words + cjk // 2 if cjk else words
 
 
-def tokens(text: str) -> list[str]:
-    return [t.lower() for t in WORD.findall(text)]
+@lru_cache(maxsize=8192)
+def tokens(text: str) -> tuple[str, ...]:
+    """Lower-cased words. Cached: several cleaners ask about the same lines of a page."""
+    return tuple(WORD.findall(text.lower()))
 
 
+@lru_cache(maxsize=8192)
 def stopword_ratio(text: str) -> float:
     toks = tokens(text)
     if not toks:
@@ -50,10 +52,12 @@ def stopword_ratio(text: str) -> float:
     return sum(1 for t in toks if t in STOPWORDS) / len(toks)
 
 
+@lru_cache(maxsize=8192)
 def ends_like_sentence(text: str) -> bool:
     return bool(SENTENCE_END.search(text))
 
 
+@lru_cache(maxsize=8192)
 def is_list_item(text: str) -> bool:
     return bool(LIST_MARK.match(text))
 
@@ -62,10 +66,12 @@ def strip_list_mark(text: str) -> str:
     return LIST_MARK.sub("", text, count=1)
 
 
+@lru_cache(maxsize=8192)
 def has_cjk(text: str) -> bool:
     return bool(CJK.search(text))
 
 
+@lru_cache(maxsize=8192)
 def is_title_case(text: str) -> bool:
     """Most words capitalised, as headlines are written ("Why Movies Went From 15 Minutes To Two Hours")."""
     words = [w for w in WORD.findall(text) if w[0].isalpha()]
@@ -74,6 +80,7 @@ def is_title_case(text: str) -> bool:
     return sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words)
 
 
+@lru_cache(maxsize=8192)
 def is_prose(text: str, min_words: int = 10) -> bool:
     """A sentence or more of running text: long enough, with function words (or in a space-less script)."""
     n = word_count(text)
@@ -86,6 +93,7 @@ def is_prose(text: str, min_words: int = 10) -> bool:
     return stopword_ratio(text) >= 0.12 or (n >= 25 and ends_like_sentence(text))
 
 
+@lru_cache(maxsize=8192)
 def is_headline_like(text: str) -> bool:
     """A short line that names a story rather than telling it: few words, no full stop at the end."""
     body = strip_list_mark(text)
@@ -95,25 +103,34 @@ def is_headline_like(text: str) -> bool:
     return not (body.rstrip().endswith((".", "。", ";")) and not body.rstrip().endswith("..."))
 
 
+# Letter ranges of the scripts news is written in; anything else counts as OTHER.
+SCRIPTS = {
+    "LATIN": "A-Za-z\u00c0-\u024f\u1e00-\u1eff",
+    "CYRILLIC": "\u0400-\u04ff",
+    "GREEK": "\u0370-\u03ff",
+    "ARABIC": "\u0600-\u06ff",
+    "HEBREW": "\u0590-\u05ff",
+    "DEVANAGARI": "\u0900-\u097f",
+    "THAI": "\u0e00-\u0e7f",
+    "HANGUL": "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f",
+    "CJK": "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff",
+}
+_SCRIPT_RES = {name: re.compile(f"[{chars}]") for name, chars in SCRIPTS.items()}
+
+
 def script_of(ch: str) -> str:
-    """A coarse script name for a letter: LATIN, CYRILLIC, HANGUL, CJK, ARABIC …"""
-    try:
-        name = unicodedata.name(ch)
-    except ValueError:
-        return ""
-    first = name.split(" ", 1)[0]
-    if first in ("CJK", "HIRAGANA", "KATAKANA"):
-        return "CJK"
-    return first
+    """A coarse script name for a letter: LATIN, CYRILLIC, HANGUL, CJK, ARABIC … (OTHER for the rest)."""
+    for name, pattern in _SCRIPT_RES.items():
+        if pattern.match(ch):
+            return name
+    return "OTHER"
 
 
-def dominant_script(text: str, sample: int = 4000) -> str:
-    counts: dict[str, int] = {}
-    for ch in text[:sample]:
-        if ch.isalpha():
-            s = script_of(ch)
-            counts[s] = counts.get(s, 0) + 1
-    return max(counts, key=lambda k: counts[k]) if counts else ""
+def dominant_script(text: str, sample: int = 3000) -> str:
+    piece = text[:sample]
+    counts = {name: len(pattern.findall(piece)) for name, pattern in _SCRIPT_RES.items()}
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] else ""
 
 
 def normalise_for_match(text: str) -> str:

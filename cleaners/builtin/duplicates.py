@@ -11,10 +11,10 @@ from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page
-from ._lines import ends_like_sentence, is_prose, normalise_for_match, tokens, word_count
+from ._lines import ends_like_sentence, is_prose, tokens, word_count
 
 
-def shingles(words: list[str], n: int = 3) -> set[tuple[str, ...]]:
+def shingles(words: tuple[str, ...], n: int = 3) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
 
 
@@ -37,7 +37,7 @@ class DuplicateParagraphs(BaseCleaner):
             words = tokens(block.text)
             if len(words) < min_words:
                 continue
-            key = normalise_for_match(block.text)
+            key = " ".join(words)
             first = exact.get(key)
             if first is not None:
                 found.append((block, first, True))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page
+from .metadata import date_value
 from ._lines import ends_like_sentence, is_headline_like, is_list_item, strip_list_mark, word_count
 
 HEADING = re.compile(
@@ -36,6 +38,12 @@ HEADING = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
+def _is_heading(text: str) -> bool:
+    return len(text) <= 60 and HEADING.match(text) is not None
+
+
+@lru_cache(maxsize=4096)
 def _is_farm_item(text: str) -> bool:
     """A line that can belong to a headline list: a headline, a list item, or a short dated/credited line.
     A sentence is not: the run stops at the first line that tells rather than names."""
@@ -47,11 +55,13 @@ def _is_farm_item(text: str) -> bool:
     return not ends_like_sentence(text) or text.rstrip().endswith("?")
 
 
+@lru_cache(maxsize=4096)
 def _is_headline_item(text: str) -> bool:
     body = strip_list_mark(text)
     return 4 <= word_count(body) <= 30 and is_headline_like(body)
 
 
+@lru_cache(maxsize=4096)
 def _is_plain_headline(text: str) -> bool:
     """For lists with no heading, stricter: no sentence ending at all (no '!', no '?', no '…')."""
     body = strip_list_mark(text).rstrip()
@@ -75,12 +85,12 @@ class LinkFarms(BaseCleaner):
         i = 0
         while i < len(blocks):
             head = blocks[i]
-            if len(head.text) > 60 or not HEADING.match(head.text):
+            if not _is_heading(head.text):
                 i += 1
                 continue
             j = i + 1
             headlines = 0
-            while j < len(blocks) and _is_farm_item(blocks[j].text) and not HEADING.match(blocks[j].text):
+            while j < len(blocks) and _is_farm_item(blocks[j].text) and not _is_heading(blocks[j].text):
                 if _is_headline_item(blocks[j].text):
                     headlines += 1
                 j += 1
@@ -136,13 +146,14 @@ RELATIVE_TIME = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def _is_meta(text: str) -> bool:
-    """A card's small print: a relative time, a date, a byline, a section name."""
-    from .metadata import date_value
-
+    """A card's small print: a relative time, a date, a byline."""
     n = word_count(text)
     if n == 0 or n > 12:
         return False
+    if not any(c.isdigit() for c in text):
+        return text[:3].lower() == "by " and re.match(r"(?i)by\s+\w", text) is not None
     # Only a time, a date or a byline: a short label could as well be a subheading of the article.
     return bool(RELATIVE_TIME.match(text) or date_value(text) or re.match(r"(?i)by\s+\w", text))
 

@@ -20,7 +20,8 @@ class ScriptFragments(BaseCleaner):
             return
         for block in context.remaining():
             text = block.text
-            if word_count(text) < 60:
+            first = next((c for c in text[:40] if c.isalpha()), "")
+            if not first or script_of(first) == main or word_count(text) < 60:
                 continue
             # Walk the letters from the start while they are in another script than the page's.
             cut = 0
@@ -37,5 +38,5 @@ class ScriptFragments(BaseCleaner):
             while cut > 0 and not text[cut - 1].isspace():
                 cut -= 1
             if foreign_letters >= 4 and cut > 0 and word_count(text[cut:]) >= 50:
-                script = script_of(next(c for c in text if c.isalpha())).title()
+                script = script_of(first).title()
                 yield Mark(block.start, block.start + cut, f"heading in another script ({script}) before the paragraph")

@@ -113,40 +113,105 @@ def _mostly_social(text: str) -> bool:
     return bool(has_platform) and social >= 0.75 * len(words)
 
 
+# Plain substrings that every line matching the expensive patterns must contain: a cheap first test.
+PROMPT_HINTS = (
+    "spam",
+    "comment",
+    "email",
+    "e-mail",
+    "required",
+    "logged",
+    "respect",
+    "civil",
+    "guideline",
+    "policy",
+    "approv",
+    "aprovad",
+    "akismet",
+    "discussion",
+    "notify",
+    "sign",
+    "subscri",
+    "inbox",
+    "newsletter",
+    "thank",
+    "stay",
+    "no thanks",
+    "cookie",
+    "continuing",
+)
+PLATFORM_HINTS = (
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "linkedin",
+    "pinterest",
+    "instagram",
+    "reddit",
+    "telegram",
+    "email",
+    "share",
+    "tweet",
+)
+COPYRIGHT_HINTS = ("©", "(c)", "copyright", "rights", "direitos", "derechos", "droits")
+AUTHOR_HINTS = ("says", "said", "wrote", "writes", "commented", "replied", "dice", "disse", "schreibt", "écrit")
+SEPARATOR_CHARS = frozenset(">»›/|")
+
+
+def _has(low: str, hints: tuple[str, ...]) -> bool:
+    return any(h in low for h in hints)
+
+
 def chrome_reason(text: str) -> str | None:
+    """Why a line is site chrome, or None. Cheap tests guard the expensive patterns: most lines are prose."""
     n = word_count(text)
     if n > 60:
         return None
-    if n <= 25 and (BREADCRUMB.match(text) or (n <= 14 and len(SEPARATED.findall(text)) >= 2 and text.count(".") == 0)):
+    low = text.lower()
+    prompt = _has(low, PROMPT_HINTS)
+    if n > 25:
+        # Long lines are chrome only as prompts or bios: skip the short-line patterns.
+        if text[:1].isupper() and AUTHOR_BIO.match(text):
+            return "author bio"
+        if prompt and MODERATION.search(text):
+            return "comment moderation notice"
+        if prompt and COOKIES.search(text):
+            return "cookie prompt"
+        return None
+    if not SEPARATOR_CHARS.isdisjoint(text) and (
+        BREADCRUMB.match(text) or (n <= 14 and len(SEPARATED.findall(text)) >= 2 and "." not in text)
+    ):
         return "breadcrumb"
-    if n <= 5 and BACK_TO_TOP.match(text):
-        return "back-to-top link"
-    if n <= 6 and UI_LABEL.match(text):
-        return "navigation or widget label"
-    if _mostly_social(text):
+    if n <= 10:
+        if n <= 5 and BACK_TO_TOP.match(text):
+            return "back-to-top link"
+        if n <= 6 and UI_LABEL.match(text):
+            return "navigation or widget label"
+        if n <= 6 and REACTION.match(text):
+            return "reaction widget"
+        if n <= 6 and COMMENT_COUNT.match(text):
+            return "comment count"
+        if COMMENTS.match(text):
+            return "comment section"
+        if n <= 6 and FOOTER_LINKS.match(text):
+            return "footer link"
+    if n <= 14 and _has(low, PLATFORM_HINTS) and _mostly_social(text):
         return "share/follow buttons"
-    if n <= 6 and REACTION.match(text):
-        return "reaction widget"
-    if n <= 40 and COMMENT_HEADING.match(text):
+    if text[:1].isdigit() and COMMENT_HEADING.match(text):
         return "comment section"
-    if n <= 14 and COMMENT_AUTHOR.match(text):
+    if n <= 14 and (low.rstrip().endswith(":") or _has(low, AUTHOR_HINTS)) and COMMENT_AUTHOR.match(text):
         return "comment author line"
-    if n <= 6 and COMMENT_COUNT.match(text):
-        return "comment count"
-    if n <= 10 and COMMENTS.match(text):
-        return "comment section"
-    if n <= 60 and AUTHOR_BIO.match(text):
+    if text[:1].isupper() and AUTHOR_BIO.match(text):
         return "author bio"
-    if MODERATION.search(text):
-        return "comment moderation notice"
-    if n <= 25 and NEWSLETTER.search(text):
-        return "newsletter prompt"
-    if COOKIES.search(text):
-        return "cookie prompt"
-    if n <= 30 and COPYRIGHT.search(text):
+    if prompt:
+        if MODERATION.search(text):
+            return "comment moderation notice"
+        if NEWSLETTER.search(text):
+            return "newsletter prompt"
+        if COOKIES.search(text):
+            return "cookie prompt"
+    if _has(low, COPYRIGHT_HINTS) and COPYRIGHT.search(text):
         return "copyright footer"
-    if n <= 6 and FOOTER_LINKS.match(text):
-        return "footer link"
     return None
 
 
