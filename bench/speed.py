@@ -41,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(time.perf_counter() - start)
     best = min(runs)
     print(f"{len(pages)} pages, mean {size / 1024:.1f} KB and {lines:.0f} blocks each")
-    print(f"pipeline: {len(pages) / best:,.0f} pages/s on one core (best of {a.repeat}; {best / len(pages) * 1000:.2f} ms/page)")
+    per_page = best / len(pages) * 1000
+    print(f"pipeline: {len(pages) / best:,.0f} pages/s on one core (best of {a.repeat}; {per_page:.2f} ms/page)")
     # Where the time goes: each cleaner alone, on what the cleaners before it left.
     per: dict[str, float] = {s.name: 0.0 for s in pipeline.active}
     for page in pages:

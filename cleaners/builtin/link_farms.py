@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page
-from .metadata import date_value
 from ._lines import ends_like_sentence, is_headline_like, is_list_item, strip_list_mark, word_count
+from .metadata import date_value
 
 HEADING = re.compile(
     r"""^[\W_]*(?:

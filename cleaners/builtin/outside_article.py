@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page
+from .metadata import BYLINE, date_value
 from ._lines import STOPWORDS, ends_like_sentence, is_headline_like, is_list_item, is_prose, tokens, word_count
 
 
@@ -49,13 +50,38 @@ def barriers(blocks: tuple[Block, ...], context: Context) -> list[int]:
     return found
 
 
+def after_dateline(blocks: tuple[Block, ...], scores: list[float], start: int, end: int, context: Context) -> int:
+    """Where the body starts when a dateline or byline sits inside the stretch with only teasers above it.
+
+    Pages put the headline, byline and date right above the article; prose before them, mixed with
+    headline-like lines, is other stories' teasers. A lede above the byline is rare and has no such mix.
+    """
+    total = sum(s for s in scores[start : end + 1] if s > 0)
+    before = 0.0
+    headlines = prose_lines = 0
+    for i in range(start, min(end, start + 200)):
+        b = blocks[i]
+        text = b.text
+        if scores[i] < 0:
+            headlines += 1
+        elif scores[i] > 0:
+            before += scores[i]
+            prose_lines += 1
+        if before > 0.25 * total:
+            break
+        if word_count(text) <= 14 and not context.is_removed(b) and (date_value(text) or BYLINE.match(text)):
+            if headlines >= max(3, 2 * prose_lines) and before > 0:
+                return i + 1
+    return start
+
+
 def comments_start(blocks: tuple[Block, ...], scores: list[float], context: Context) -> int | None:
     """Where the comment thread begins, if an article of some length comes before it: nothing after is body."""
     starts = {a.start for a in context.removed if a.reason in ("comment section", "comment author line")}
     prose = 0.0
     for i, b in enumerate(blocks):
-        if b.start in starts:
-            return i if prose >= 60 else None
+        if b.start in starts and prose >= 60:
+            return i  # earlier markers (a comment count by the byline) had too little article before them
         prose += max(scores[i], 0.0)
     return None
 
@@ -107,6 +133,7 @@ class OutsideArticle(BaseCleaner):
         start, end, total = best_stretch(scores)
         if end < start or total < self.settings["min_body_words"]:
             return  # no clear body: better keep everything than guess
+        start = after_dateline(blocks, scores, start, end, context)
         for b in blocks[:start]:
             if not context.is_removed(b):
                 yield Mark.block(b, "page header, above the article body")

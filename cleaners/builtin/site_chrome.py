@@ -53,7 +53,8 @@ COMMENTS = re.compile(
     r"""^[\W_]*(?:comments?|post\s+a\s+comment|leave\s+a\s+(?:comment|reply)|
     add\s+(?:a\s+)?comment|view\s+(?:all\s+)?comments|show\s+comments|hide\s+comments|join\s+the\s+(?:conversation|discussion)|
     be\s+the\s+first\s+to\s+comment|comments\s+are\s+closed|.*comments\s+powered\s+by\s+\w+|
-    discussion|conversation|what\s+do\s+you\s+think\??)[\W_]*$""",
+    discussion|conversation|what\s+do\s+you\s+think\??|(?:top\s+rated|reader|readers'?|latest|recent|most\s+\w+)\s+comments|
+    rating:\s*-?\d+\s+votes?|(?:view|show|see)\s+all(?:\s+comments)?|comentários|comentarios|kommentare|commentaires|commenti)[\W_]*$""",
     _I | re.VERBOSE,
 )
 MODERATION = re.compile(
