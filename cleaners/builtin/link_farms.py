@@ -167,16 +167,23 @@ def _card_at(blocks: Sequence[Block], i: int, used: set[int]) -> tuple[int, int,
         has_meta = True
     if k >= len(blocks) or blocks[k].index in used or not _is_headline_item(blocks[k].text):
         return None
-    if blocks[k].text.rstrip().endswith(("?", ":")):
-        return None  # a question or a lead-in: interviews and lists, not cards
+    head = blocks[k].text.strip()
+    if head.endswith(":") or re.match(r"(?i)q\s*[:.)]|question\b", head):
+        return None  # an interview's question or a lead-in: not a card
     k += 1
-    while k < len(blocks) and _is_meta(blocks[k].text) and blocks[k].index not in used:
+    extra = 0
+    while k < len(blocks) and blocks[k].index not in used and extra < 3:
+        text = blocks[k].text
+        if _is_meta(text):
+            has_meta = True
+        elif not (word_count(text) <= 6 and not ends_like_sentence(text)):
+            break  # a credit line ("Madeline Fry") may sit between headline and summary; anything longer may not
         k += 1
-        has_meta = True
+        extra += 1
     if k >= len(blocks) or blocks[k].index in used:
         return None
     summary = blocks[k].text
-    if not 6 <= word_count(summary) <= 45:
+    if not 6 <= word_count(summary) <= 80:
         return None
     k += 1
     end = k - 1
