@@ -27,7 +27,7 @@ def line_score(block: Block) -> float:
     if n >= 20:
         return n * 0.5
     if is_list_item(text):
-        return -4.0
+        return -6.0
     if n >= 4 and ends_like_sentence(text):
         return 1.0  # a short sentence: neutral-positive, so it neither starts nor breaks the body
     if is_headline_like(text):
