@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page
-from .metadata import BYLINE, date_value
 from ._lines import STOPWORDS, ends_like_sentence, is_headline_like, is_list_item, is_prose, tokens, word_count
+from .metadata import BYLINE, date_value
 
 
 def line_score(block: Block) -> float:
@@ -69,9 +69,9 @@ def after_dateline(blocks: tuple[Block, ...], scores: list[float], start: int, e
             prose_lines += 1
         if before > 0.25 * total:
             break
-        if word_count(text) <= 14 and not context.is_removed(b) and (date_value(text) or BYLINE.match(text)):
-            if headlines >= max(3, 2 * prose_lines) and before > 0:
-                return i + 1
+        is_dateline = word_count(text) <= 14 and not context.is_removed(b) and (date_value(text) or BYLINE.match(text))
+        if is_dateline and headlines >= max(3, 2 * prose_lines) and before > 0:
+            return i + 1
     return start
 
 
