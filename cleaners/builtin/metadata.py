@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, normalise_space
 from ._lines import ends_like_sentence, is_headline_like, is_list_item, is_prose, word_count
+from .site_chrome import chrome_reason
 
 MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -105,7 +106,12 @@ class MetadataLines(BaseCleaner):
     def _title(header: list[Block]) -> Block | None:
         """The headline: a headline-like line, preferring one that the page also repeats inside an earlier line."""
         candidates = [
-            b for b in header if not is_list_item(b.text) and is_headline_like(b.text) and 3 <= word_count(b.text) <= 30
+            b
+            for b in header
+            if not is_list_item(b.text)
+            and is_headline_like(b.text)
+            and 3 <= word_count(b.text) <= 30
+            and chrome_reason(b.text) is None  # a breadcrumb or a share bar is no headline
         ]
         for b in reversed(candidates):
             if any(o.index < b.index and b.text in o.text and o.text != b.text for o in header):
