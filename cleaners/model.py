@@ -118,12 +118,18 @@ class CleanedPage:
     page: Page
     annotations: tuple[Annotation, ...]
     errors: tuple[CleanerError, ...] = ()
+    cleaning_notes: tuple[str, ...] = ()
     _effective: tuple[Annotation, ...] | None = field(default=None, repr=False)
     _paragraphs: list[str] | None = field(default=None, repr=False)
 
     @property
     def id(self) -> str:
         return self.page.id
+
+    @property
+    def notes(self) -> list[str]:
+        """What the loader and the cleaners noted about this page."""
+        return [*self.page.notes, *self.cleaning_notes]
 
     @property
     def removals(self) -> tuple[Annotation, ...]:

@@ -31,7 +31,7 @@ def to_record(cleaned: CleanedPage) -> dict[str, Any]:
         "removed": [
             {"cleaner": a.cleaner, "reason": a.reason, "text": text[a.start : a.end]} for a in cleaned.removals
         ],
-        "notes": list(page.notes),
+        "notes": cleaned.notes,
         "error": error,
     }
 

@@ -154,7 +154,7 @@ class Pipeline:
                 errors.append(CleanerError(stage.name, bad))
             annotations.extend(stamped)
             context.note_removed(stamped)
-        return CleanedPage(page, tuple(annotations), tuple(errors))
+        return CleanedPage(page, tuple(annotations), tuple(errors), tuple(context.notes))
 
     def clean_all(self, pages: Iterable[Page]) -> list[CleanedPage]:
         pages = list(pages)

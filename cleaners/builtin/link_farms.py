@@ -76,6 +76,9 @@ class LinkFarms(BaseCleaner):
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         blocks = context.remaining()
+        if page.format == "html":
+            # In HTML a headline list is made of links: a list of plain sentences or facts is the article's own.
+            blocks = [b for b in blocks if b.link_density >= 0.5 or _is_heading(b.text)]
         used: set[int] = set()
         yield from self._headed(blocks, used)
         yield from self._cards(blocks, used)

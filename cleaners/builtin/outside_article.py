@@ -116,13 +116,14 @@ class OutsideArticle(BaseCleaner):
     name = "outside_article"
     description = "Removes the page header above the article body and the footer below it (menus, lists, footers)."
     order = 900
-    formats = frozenset({"text"})
     options: ClassVar[Mapping[str, Any]] = {"min_body_words": 40}
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         blocks = page.blocks
         if len(blocks) < 3:
             return
+        if page.format == "html" and context.removed_by("readability_main"):
+            return  # readability found the main content; this is the fallback for when it did not
         scores = [0.0 if context.is_removed(b) else line_score(b) for b in blocks]
         discount_cards(blocks, scores, context)
         for i in barriers(blocks, context):

@@ -115,7 +115,7 @@ class ReadingPane(Vertical):
         cleaned = self.cleaned
         if cleaned is None:
             return Text("")
-        notes = [*cleaned.page.notes, *(f"cleaner {e.cleaner} failed: {e.message}" for e in cleaned.errors)]
+        notes = [*cleaned.notes, *(f"cleaner {e.cleaner} failed: {e.message}" for e in cleaned.errors)]
         if notes:
             return Text(inert(" · ".join(notes)), style="yellow")
         if self.view == "diff":
