@@ -27,7 +27,9 @@ INVISIBLE_TAGS = frozenset("script style noscript template head svg math iframe 
 
 def _parser() -> lxml.html.HTMLParser:
     # No network, no entity expansion beyond HTML's own, tolerant of broken markup.
-    return lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True)
+    # huge_tree: scraped pages nest deeper than libxml2's default limit of 256, which silently drops text;
+    # the loader's size limit bounds the cost instead.
+    return lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True, huge_tree=True)
 
 
 # Utility classes that hide an element on screen (Bootstrap, WordPress, Tailwind and the like).
