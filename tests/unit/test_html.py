@@ -113,3 +113,32 @@ def test_deeply_nested_and_broken_markup_loads() -> None:
     page = html_page("deep.html", markup)
     assert "deep text" in [b.text for b in page.blocks]
     PIPELINE.clean(page)  # must not raise
+
+
+def test_a_web_archive_opens_as_a_folder_of_its_html_pages(tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    archive = tmp_path / "crawl.warc.gz"
+    with open(archive, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, ctype, body in [
+            (
+                "https://example.org/a",
+                "text/html; charset=windows-1251",
+                PAGE.replace("Harbour", "Гавань").encode("cp1251"),
+            ),
+            ("https://example.org/logo.png", "image/png", b"\x89PNG..."),
+            ("https://example.org/b", "text/html", PAGE.encode("utf-8")),
+        ]:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=headers))
+    pages = list(load_pages([tmp_path]))
+    assert [p.id for p in pages] == ["crawl.warc.gz#1", "crawl.warc.gz#2"]  # the image is not a page
+    first, second = pages
+    assert first.meta["url"] == "https://example.org/a"
+    assert "Гавань expansion approved" in first.text  # the HTTP header's charset was used
+    cleaned = PIPELINE.clean(second)
+    assert cleaned.paragraphs == ARTICLE
