@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
 
 from newsread.cleaners import CleanedPage, Pipeline, inert
@@ -132,6 +133,30 @@ class NewsreadApp(App[None]):
             self.query_one(PageList).show_summary(index, summary)
         if self.query_one(CleanersPanel).display:
             self._refresh_cleaners_panel()
+
+    # -- the command palette offers every action ----------------------------------------------
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = (
+            ("Clean view", "The article as the cleaners left it (c)", lambda: self.action_view("clean")),
+            ("Original view", "The page as loaded (o)", lambda: self.action_view("original")),
+            (
+                "Diff view",
+                "What was removed, by which cleaner; again for side by side (d)",
+                lambda: self.action_view("diff"),
+            ),
+            ("Next removal", "Jump to the next removed span in the diff (])", lambda: self.action_removal(1)),
+            ("Previous removal", "Jump to the previous removed span in the diff ([)", lambda: self.action_removal(-1)),
+            ("Why was this removed?", "The cleaner and reason of the current removal (w)", self.action_why),
+            ("Search this page", "Find text in the current view (/)", self.action_search),
+            ("Next match", "Next search match (n)", lambda: self.action_match(1)),
+            ("Previous match", "Previous search match (p)", lambda: self.action_match(-1)),
+            ("Cleaners panel", "Switch cleaners on or off and see what each removed (f)", self.action_cleaners),
+            ("Next unopened page", "The next page not opened yet (u)", self.action_next_unopened),
+            ("Keys", "Every key binding (?)", self.action_help),
+        )
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)
 
     # -- actions -----------------------------------------------------------------------------
     def action_view(self, view: str) -> None:

@@ -137,3 +137,32 @@ async def test_control_sequences_in_pages_are_shown_inert(tmp_path: object, pipe
         rendered = "".join(str(r.widget.render()) for r in app.query_one(ReadingPane).rows)
         assert "\x1b" not in rendered and "\u202e" not in rendered
         assert "␛" in rendered
+
+
+async def test_command_palette_offers_the_reader_actions(seeds_dir: str, pipeline: Pipeline) -> None:
+    app = NewsreadApp([seeds_dir], pipeline)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Diff view", "Why was this removed?", "Cleaners panel", "Search this page", "Next removal"} <= titles
+        diff = next(c for c in app.get_system_commands(app.screen) if c.title == "Diff view")
+        diff.callback()
+        assert app.query_one(ReadingPane).view == "diff"
+
+
+@pytest.mark.parametrize(
+    "env", [{"NO_COLOR": "1"}, {"TEXTUAL_COLOR_SYSTEM": "standard"}], ids=["no-color", "16-colours"]
+)
+async def test_works_without_colour_and_in_16_colours(
+    seeds_dir: str, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    app = NewsreadApp([seeds_dir], pipeline)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d", "right_square_bracket")
+        pane = app.query_one(ReadingPane)
+        assert pane.current_removal is not None
+        # Without colour the diff still shows what was removed: the label text is on screen.
+        assert "‹list_items" in str(pane.rows[pane.removal_rows[0]].widget.render())
