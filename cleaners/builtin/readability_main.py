@@ -18,6 +18,7 @@ from readability import Document
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
+from ._lines import ends_like_sentence, is_prose
 
 _WORD = re.compile(r"\w+")
 MIN_MAIN_WORDS = 25
@@ -48,7 +49,7 @@ class ReadabilityMain(BaseCleaner):
             return ()
         main = f" {' '.join(main_words)} "
         trigrams = set(zip(main_words, main_words[1:], main_words[2:], strict=False))
-        marks = []
+        dropped: list[int] = []
         cursor = 0  # readability keeps document order: match blocks in order, so a menu item that also
         # occurs in the article ("Politics") is not taken for article text.
         for block in page.blocks:
@@ -68,6 +69,22 @@ class ReadabilityMain(BaseCleaner):
             split = words.split()
             own = list(zip(split, split[1:], split[2:], strict=False))
             if len(own) >= 3 and sum(1 for t in own if t in trigrams) >= 0.5 * len(own):
+                continue
+            dropped.append(block.index)
+        return self._marks(page, dropped)
+
+    @staticmethod
+    def _marks(page: Page, dropped: list[int]) -> list[Mark]:
+        """Marks for what readability left out, but for prose paragraphs it left out from inside the article
+        (between paragraphs it kept): a paragraph in unusual markup is still the article's."""
+        gone = set(dropped)
+        blocks = page.blocks
+        marks = []
+        for index in dropped:
+            block = blocks[index]
+            # Only a lone paragraph with kept paragraphs right before and after it.
+            inside = 0 < index < len(blocks) - 1 and index - 1 not in gone and index + 1 not in gone
+            if inside and block.link_density < 0.3 and is_prose(block.text) and ends_like_sentence(block.text):
                 continue
             marks.append(Mark.block(block, "outside the main content (readability)"))
         return marks
