@@ -132,4 +132,5 @@ def html_page(page_id: str, markup: str, *, encoding: str | None = None, path: P
         encoding=encoding,
         source=markup,
         meta=meta,
+        tree=root,
     )

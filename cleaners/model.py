@@ -90,6 +90,9 @@ class Page:
     meta: dict[str, str] = field(default_factory=dict)  # metadata known before cleaning (HTML head, URL)
     error: str | None = None  # why the page could not be loaded; such a page has no blocks
     notes: list[str] = field(default_factory=list)  # things the loader or a cleaner wants the reader to know
+    # The loader's parse of ``source``, left for readability so an HTML page is parsed once. It is handed
+    # over (readability rewrites the tree it is given): a second cleaning of the page parses again.
+    tree: object | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def failed(cls, page_id: str, path: Path | None, error: str) -> Page:

@@ -38,7 +38,8 @@ class ReadabilityMain(BaseCleaner):
         if not page.source or not page.blocks:
             return ()
         try:
-            summary = Document(page.source).summary(html_partial=True)
+            tree, page.tree = page.tree, None  # hand the loader's parse over instead of parsing again
+            summary = Document(tree if tree is not None else page.source).summary(html_partial=True)
             kept = lxml.html.fromstring(summary).text_content() if summary.strip() else ""
         except Exception as exc:  # readability has crashed on CJK and Cyrillic pages: never lose the page for it
             context.note(f"readability failed ({type(exc).__name__}); the whole page was cleaned by the text cleaners")
