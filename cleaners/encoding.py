@@ -90,7 +90,40 @@ def decode(data: bytes, *, html: bool = False) -> Decoded:
                 return Decoded(data.decode(declared), declared)
             except UnicodeDecodeError:
                 pass  # the declaration is wrong: detect instead
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
         raise NotText("not a text page: no text encoding reads it")
+    best = min(matches, key=lambda m: (round(m.chaos, 2), -round(m.coherence, 2), _web_rank(m.encoding)))
     return Decoded(str(best), best.encoding)
+
+
+# When detection cannot tell encodings apart (short Western text reads the same in cp1250 and cp1252),
+# prefer the ones the web actually uses, as browsers do.
+_WEB_ORDER = (
+    "utf_8",
+    "cp1252",
+    "gb18030",
+    "gbk",
+    "shift_jis",
+    "cp932",
+    "euc_jp",
+    "cp1251",
+    "big5",
+    "euc_kr",
+    "iso8859_15",
+    "koi8_r",
+    "cp1250",
+    "iso8859_2",
+    "cp1254",
+    "cp1256",
+    "cp1253",
+    "cp1255",
+    "cp874",
+)
+
+
+def _web_rank(encoding: str) -> int:
+    try:
+        return _WEB_ORDER.index(encoding)
+    except ValueError:
+        return len(_WEB_ORDER)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from newsread.cleaners import (
     FORMATS,
     ConfigError,
@@ -222,6 +223,12 @@ def list_cleaners(
     from rich.markup import escape
     from rich.table import Table
 
+    console = Console(highlight=False)
+    if not console.is_terminal:  # for scripts: one tab-separated line per cleaner, never wrapped
+        for i, stage in enumerate(pipeline.stages, 1):
+            state = "on" if stage.enabled else "off"
+            typer.echo(f"{i}\t{stage.name}\t{state}\t{stage.info.origin}\t{stage.info.description}")
+        return
     table = Table(box=None, pad_edge=False, show_edge=False)
     for col in ("#", "cleaner", "on", "origin", "removes"):
         table.add_column(col, overflow="fold")
@@ -233,7 +240,7 @@ def list_cleaners(
             escape(stage.info.origin),
             escape(stage.info.description),
         )
-    Console(highlight=False).print(table)
+    console.print(table)
 
 
 COMMANDS = {"open", "clean", "diff", "cleaners"}

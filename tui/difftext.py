@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from newsread.cleaners import Annotation, CleanedPage, inert
 from rich.style import StyleType
 from rich.text import Text
+
+from newsread.cleaners import Annotation, CleanedPage, inert
 
 KEPT_MARK = "  "
 REMOVED_MARK = "- "

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from newsread.cleaners import BaseCleaner, Context, Mark, Page
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+class WordCleaner(BaseCleaner):
+    """A test cleaner: removes every block that contains ``word``."""
+
+    name = "word_cleaner"
+    description = "removes blocks containing a word"
+    options = {"word": "Advertisement"}
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        for block in context.remaining():
+            if self.settings["word"] in block.text:
+                yield Mark.block(block, f"contains {self.settings['word']!r}")
+
+
+@pytest.fixture
+def seeds() -> Path:
+    return SEEDS

@@ -1,0 +1,72 @@
+"""Loading a folder: what is found, in what order, under what id, and how bytes become text."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from newsread.cleaners import iter_sources, load_pages
+
+RUSSIAN = "Президент России прибыл в Пекин с государственным визитом. Лидеры обсудили торговлю и энергетику. " * 3
+CHINESE = "俄罗斯总统普京抵达北京进行国事访问。两国领导人讨论了贸易、能源和安全合作问题。" * 3
+JAPANESE = (
+    "ロシアのプーチン大統領は北京に到着し、習近平国家主席と会談した。両首脳は貿易とエネルギーについて話し合った。" * 3
+)
+FRENCH = "Le président a déclaré que la coopération économique était très importante pour l'été à venir. " * 3
+
+
+def write(path: Path, data: bytes | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def test_folder_is_read_recursively_in_name_order_without_hidden_entries(tmp_path: Path) -> None:
+    write(tmp_path / "b.txt", "b")
+    write(tmp_path / "a" / "z.txt", "z")
+    write(tmp_path / "a" / "y.html", "<p>y</p>")
+    write(tmp_path / ".hidden.txt", "h")
+    write(tmp_path / ".git" / "c.txt", "c")
+    write(tmp_path / "c", "extension-less text page")
+    assert [s.id for s in iter_sources([tmp_path])] == ["a/y.html", "a/z.txt", "b.txt", "c"]
+
+
+def test_single_file_and_several_paths_get_unique_ids(tmp_path: Path) -> None:
+    one = write(tmp_path / "one" / "page.txt", "x")
+    write(tmp_path / "two" / "page.txt", "y")
+    assert [s.id for s in iter_sources([one])] == ["page.txt"]
+    assert [s.id for s in iter_sources([tmp_path / "one", tmp_path / "two"])] == ["one/page.txt", "two/page.txt"]
+
+
+def test_gzipped_text_and_html_pages_load(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt.gz", gzip.compress(b"Line one\nLine two\n"))
+    write(tmp_path / "b.html.gz", gzip.compress(b"<html><body><p>Hello</p><script>x()</script></body></html>"))
+    a, b = load_pages([tmp_path])
+    assert (a.format, [x.text for x in a.blocks]) == ("text", ["Line one", "Line two"])
+    assert (b.format, [x.text for x in b.blocks]) == ("html", ["Hello"])
+
+
+@pytest.mark.parametrize(
+    "text, codec",
+    [(RUSSIAN, "cp1251"), (CHINESE, "gbk"), (JAPANESE, "shift_jis"), (FRENCH, "latin-1"), (RUSSIAN, "utf-8-sig")],
+)
+def test_legacy_encodings_read_correctly_and_are_recorded(tmp_path: Path, text: str, codec: str) -> None:
+    write(tmp_path / "page.txt", text.encode(codec))
+    [page] = load_pages([tmp_path])
+    assert page.error is None
+    assert page.text == text
+    assert page.encoding is not None
+
+
+def test_binary_files_become_pages_with_a_clear_error(tmp_path: Path) -> None:
+    write(tmp_path / "image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    write(tmp_path / "zeros", b"\x00" * 100)
+    write(tmp_path / "broken.txt.gz", b"\x1f\x8b\x08\x00garbage")
+    write(tmp_path / "good.txt", "A real page.")
+    pages = {p.id: p for p in load_pages([tmp_path])}
+    assert "PNG image" in (pages["image.txt"].error or "")
+    assert "binary" in (pages["zeros"].error or "")
+    assert "gzip" in (pages["broken.txt.gz"].error or "")
+    assert pages["good.txt"].error is None and pages["good.txt"].blocks[0].text == "A real page."

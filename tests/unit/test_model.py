@@ -1,0 +1,65 @@
+"""The page model: removals resolve overlaps, the clean body is the original minus annotated spans."""
+
+from __future__ import annotations
+
+from newsread.cleaners import Annotation, CleanedPage, text_page
+from newsread.cleaners.model import effective_removals
+
+TEXT = "Headline here\n\nFirst paragraph of the story.\n\u00a0\nSecond paragraph #tag #other\nAdvertisement\n"
+
+
+def ann(page_text: str, needle: str, cleaner: str = "c", reason: str = "r") -> Annotation:
+    start = page_text.index(needle)
+    return Annotation(start, start + len(needle), cleaner, reason)
+
+
+def test_blocks_are_non_blank_lines_that_point_into_the_original() -> None:
+    page = text_page("p", TEXT)
+    assert [b.text for b in page.blocks] == [
+        "Headline here",
+        "First paragraph of the story.",
+        "Second paragraph #tag #other",
+        "Advertisement",
+    ]  # the nbsp-only line is blank
+    assert all(page.text[b.start : b.end] == b.text for b in page.blocks)
+
+
+def test_body_is_original_minus_removed_spans_including_partial_lines() -> None:
+    page = text_page("p", TEXT)
+    anns = (ann(TEXT, "Headline here"), ann(TEXT, " #tag #other"), ann(TEXT, "Advertisement"))
+    cleaned = CleanedPage(page, anns)
+    assert cleaned.paragraphs == ["First paragraph of the story.", "Second paragraph"]
+    assert cleaned.body == "First paragraph of the story.\n\nSecond paragraph"
+
+
+def test_segments_cover_the_original_exactly_once() -> None:
+    page = text_page("p", TEXT)
+    cleaned = CleanedPage(page, (ann(TEXT, "paragraph of"), ann(TEXT, "#tag")))
+    segs = list(cleaned.segments())
+    assert "".join(TEXT[s.start : s.end] for s in segs) == TEXT
+    assert [TEXT[s.start : s.end] for s in segs if s.annotation] == ["paragraph of", "#tag"]
+
+
+def test_overlapping_removals_belong_to_the_earlier_cleaner() -> None:
+    text = "aaaa bbbb cccc dddd"
+    first = Annotation(5, 14, "first", "x")  # "bbbb cccc"
+    second = Annotation(0, 19, "second", "y")  # everything
+    resolved = effective_removals([first, second])
+    assert [(a.start, a.end, a.cleaner) for a in resolved] == [(0, 5, "second"), (5, 14, "first"), (14, 19, "second")]
+    assert sum(a.end - a.start for a in resolved) == len(text)
+
+
+def test_words_are_counted_per_cleaner_without_double_counting() -> None:
+    page = text_page("p", TEXT)
+    anns = (ann(TEXT, "Headline here", "meta"), ann(TEXT, "Headline", "other"), ann(TEXT, "Advertisement", "ads"))
+    cleaned = CleanedPage(page, anns)
+    assert cleaned.removed_by() == {"meta": 2, "ads": 1}
+    assert cleaned.words_removed == 3
+
+
+def test_metadata_comes_from_annotations_that_supply_a_field() -> None:
+    page = text_page("p", TEXT)
+    start = TEXT.index("Headline here")
+    cleaned = CleanedPage(page, (Annotation(start, start + 13, "metadata", "title line", "title", "Headline here"),))
+    assert cleaned.title == "Headline here"
+    assert "Headline here" not in cleaned.body
