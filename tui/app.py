@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import partial
+from typing import ClassVar
 
-from newsread.cleaners import CleanedPage, Pipeline
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.worker import get_current_worker
+
+from newsread.cleaners import CleanedPage, Pipeline
 
 from .library import Library
 from .widgets import (
@@ -43,7 +45,7 @@ class ReaderScreen(Screen[None]):
 class NewsreadApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "newsread"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Show every key (this screen)"),
         Binding("1,c", "view('clean')", "Clean view: the article as the cleaners left it"),
@@ -62,7 +64,7 @@ class NewsreadApp(App[None]):
         Binding("space", "reader_page(1)", "Page the reader down"),
         Binding("b", "reader_page(-1)", "Page the reader up"),
         Binding("f", "zoom", "Reader full width (hide the list) or back"),
-        Binding("escape", "back", "Back: clear the search, or return to the list"),
+        Binding("escape", "back_to_list", "Back: clear the search, or return to the list"),
         Binding("colon", "command_palette", "Command palette: every action by name"),
     ]
 
@@ -103,11 +105,12 @@ class NewsreadApp(App[None]):
         return self.query_one(CleanersPanel)
 
     def on_mount(self) -> None:
-        if self.console.color_system in ("standard", "windows"):
+        if not self.is_headless and self.console.color_system in ("standard", "windows"):
             self.theme = "ansi-dark"  # 16 colours: use the terminal's own palette rather than approximations
         self.cleaners_panel.display = False
         self.query_one(SearchBar).display = False
         self.page_list.border_title = "Pages"
+        self.page_list.border_subtitle = "words kept −removed"
         self.page_list.focus()
         for problem in self.library.pipeline.problems:
             self.notify(problem, title="cleaners", severity="warning", timeout=8)
@@ -237,6 +240,7 @@ class NewsreadApp(App[None]):
             self._close_cleaners()
             return
         panel.display = True
+        panel.fit_to(self.size.height)
         self._panel_counts()
         panel.focus_list()
 
@@ -272,7 +276,7 @@ class NewsreadApp(App[None]):
         )
 
     def action_search(self) -> None:
-        self.query_one(SearchBar).open(self.reader.document_view.query)
+        self.query_one(SearchBar).open(self.reader.document_view.search_text)
 
     def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
         found = self.reader.search(event.query)
@@ -292,7 +296,9 @@ class NewsreadApp(App[None]):
 
     def action_match(self, step: int) -> None:
         if not self.reader.step_match(step):
-            self.status.say("no search: / to search the page" if not self.reader.document_view.query else "no match")
+            self.status.say(
+                "no search: / to search the page" if not self.reader.document_view.search_text else "no match"
+            )
 
     def action_step_page(self, step: int) -> None:
         self.page_list.move_to(self.page_list.cursor + step)
@@ -308,9 +314,9 @@ class NewsreadApp(App[None]):
         self._set_zoom(not self._zoomed)
         self._auto_zoomed = False
 
-    def action_back(self) -> None:
+    def action_back_to_list(self) -> None:
         view = self.reader.document_view
-        if view.query:
+        if view.search_text:
             self.reader.search("")
             self.status.say("")
             return

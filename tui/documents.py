@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from newsread.cleaners import Annotation, CleanedPage, inert
-from newsread.cleaners.model import normalise_space
 from rich.style import Style, StyleType
 from rich.text import Text
+
+from newsread.cleaners import Annotation, CleanedPage, inert
+from newsread.cleaners.model import normalise_space
 
 from .difftext import KEPT_MARK, PARTIAL_MARK, REMOVED_MARK, diff_lines
 
@@ -96,7 +97,9 @@ def clean_document(cleaned: CleanedPage, styles: DocStyles = DocStyles()) -> Doc
     if rows:
         rows.append(Row(Text()))
     if not paragraphs:
-        rows.append(Row(_text("Nothing is left of this page after cleaning: press d to see what was removed.", styles.note)))
+        rows.append(
+            Row(_text("Nothing is left of this page after cleaning: press d to see what was removed.", styles.note))
+        )
     for i, para in enumerate(paragraphs):
         if i:
             rows.append(Row(Text()))

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from newsread.cleaners import Pipeline, inert
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from newsread.cleaners import Pipeline, inert
+
 NAME_WIDTH = 22
 
 
 class CleanerOptions(OptionList):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Next cleaner", show=False),
         Binding("k", "cursor_up", "Previous cleaner", show=False),
         Binding("space,x", "select", "Turn the cleaner on or off", show=False),
@@ -25,7 +28,7 @@ class CleanerOptions(OptionList):
 class CleanersPanel(Vertical):
     """Shown under the reader; Enter or space switches the highlighted cleaner and the page is cleaned again."""
 
-    BINDINGS = [Binding("escape", "close", "Close the cleaners panel", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close the cleaners panel", show=False)]
 
     class Toggled(Message):
         def __init__(self, name: str) -> None:
@@ -44,6 +47,14 @@ class CleanersPanel(Vertical):
         yield Static(id="cleaners-header")
         yield CleanerOptions(id="cleaner-options")
         yield Static(id="cleaner-description")
+
+    def on_mount(self) -> None:
+        self.border_title = "Cleaners"
+        self.border_subtitle = "Enter/space: switch on or off · Esc: close"
+
+    def fit_to(self, screen_height: int) -> None:
+        """At most half the screen, so the page being re-cleaned stays in view above."""
+        self.options.styles.max_height = max(3, screen_height // 2 - 4)
 
     @property
     def options(self) -> CleanerOptions:

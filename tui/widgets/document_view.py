@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -56,8 +57,12 @@ def _ranges(text: str, width: int, indent: int) -> list[tuple[int, int]]:
 
 
 class DocumentView(ScrollView, can_focus=True):
-    COMPONENT_CLASSES = {"document-view--match", "document-view--current-match", "document-view--divider"}
-    BINDINGS = [
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "document-view--match",
+        "document-view--current-match",
+        "document-view--divider",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "scroll_down", "Scroll down", show=False),
         Binding("k,up", "scroll_up", "Scroll up", show=False),
         Binding("space,pagedown", "page_down", "Page down", show=False),
@@ -74,7 +79,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._laid_out_width = -1
         self._texts: list[tuple[Text, Text | None]] = []  # rows with search highlights applied
         self._strips: dict[int, Strip] = {}
-        self.query = ""
+        self.search_text = ""
         self.matches: list[Match] = []
         self.match_index = -1
 
@@ -112,9 +117,7 @@ class DocumentView(ScrollView, can_focus=True):
                 lr = _ranges(left.plain, column, row.indent)
                 rr = _ranges(right.plain, column, 0)
                 for i in range(max(len(lr), len(rr))):
-                    lines.append(
-                        VisualLine(r, lr[i] if i < len(lr) else None, rr[i] if i < len(rr) else None, i > 0)
-                    )
+                    lines.append(VisualLine(r, lr[i] if i < len(lr) else None, rr[i] if i < len(rr) else None, i > 0))
             else:
                 for i, span in enumerate(_ranges(left.plain, single, row.indent)):
                     lines.append(VisualLine(r, span, None, i > 0))
@@ -169,7 +172,7 @@ class DocumentView(ScrollView, can_focus=True):
     # -- search -------------------------------------------------------------------------------------
     def search(self, query: str) -> int:
         """Highlight every case-insensitive match of ``query``; returns how many. The view moves to the first."""
-        self.query = query
+        self.search_text = query
         self._find_matches()
         top = self.row_at(int(self.scroll_y))
         self.match_index = next((i for i, m in enumerate(self.matches) if m.row >= top), 0) if self.matches else -1
@@ -179,7 +182,7 @@ class DocumentView(ScrollView, can_focus=True):
         return len(self.matches)
 
     def clear_search(self) -> None:
-        self.query = ""
+        self.search_text = ""
         self.matches, self.match_index = [], -1
         self._highlight()
         self._layout()
@@ -195,10 +198,10 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _find_matches(self) -> None:
         self.matches = []
-        if not self.query:
+        if not self.search_text:
             self.match_index = -1
             return
-        pattern = re.compile(re.escape(self.query), re.IGNORECASE)
+        pattern = re.compile(re.escape(self.search_text), re.IGNORECASE)
         for r, row in enumerate(self.document.rows):
             for right, text in ((False, row.left), (True, row.right)):
                 if text is None:

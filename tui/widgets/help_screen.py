@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -48,28 +50,38 @@ def described(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close this help", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close this help", show=False),
+        Binding("j", "scroll_body(1)", "Scroll down", show=False),
+        Binding("k", "scroll_body(-1)", "Scroll up", show=False),
+    ]
 
     def __init__(self, sections: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> None:
         super().__init__()
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, show_header=False, pad_edge=False, expand=True)
-        table.add_column("keys", style="bold", no_wrap=True)
-        table.add_column("does", ratio=1)
+        width = max((len(keys) for _, rows in self.sections for keys, _ in rows), default=8)
+        parts: list[Table | Text] = []
         for title, rows in self.sections:
-            table.add_row(Text(title, style="underline"), "")
+            parts.append(Text(title, style="bold underline"))
+            table = Table(box=None, show_header=False, pad_edge=False, expand=True)
+            table.add_column("keys", style="bold", no_wrap=True, width=min(width, 16))
+            table.add_column("does", ratio=1)
             for keys, does in rows:
                 table.add_row(keys, does)
-            table.add_row("", "")
+            parts.append(table)
+            parts.append(Text())
         with VerticalScroll(id="help-body") as body:
             body.border_title = "newsread keys"
-            body.border_subtitle = "Esc, q or ? to close"
-            yield Static(table, id="help-table")
+            body.border_subtitle = "j/k scroll · Esc, q or ? close"
+            yield Static(Group(*parts), id="help-table")
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+    def action_scroll_body(self, step: int) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_relative(y=step, animate=False)

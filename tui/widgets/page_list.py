@@ -7,10 +7,12 @@ as it cleans.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
@@ -25,7 +27,7 @@ DATE_WIDTH = 10
 
 
 class PageList(ScrollView, can_focus=True):
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "page-list--cursor",
         "page-list--cursor-blurred",
         "page-list--pending",
@@ -34,7 +36,7 @@ class PageList(ScrollView, can_focus=True):
         "page-list--removed",
         "page-list--empty",
     }
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Next page in the list", show=False),
         Binding("k,up", "cursor_up", "Previous page in the list", show=False),
         Binding("g,home", "first", "First page", show=False),

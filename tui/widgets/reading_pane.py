@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
-from newsread.cleaners import CleanedPage
 from rich.style import Style
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Resize
 from textual.markup import escape
+
+from newsread.cleaners import CleanedPage
 
 from ..documents import (
     DocStyles,
@@ -32,8 +33,10 @@ SIDE_BY_SIDE_MIN = 60  # narrower than this, two columns are too cramped to read
 
 
 class ReadingPane(Vertical):
-    BINDINGS = [Binding("enter", "app.why", "Why was this removed? (in the diff)", show=False)]
-    COMPONENT_CLASSES = {
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "app.why", "Why was this removed? (in the diff)", show=False)
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "reading-pane--title",
         "reading-pane--meta",
         "reading-pane--removed",
@@ -139,7 +142,7 @@ class ReadingPane(Vertical):
     def _update_titles(self) -> None:
         tabs = []
         for key, view in zip("123", VIEWS, strict=True):
-            label = view
+            label: str = view
             if view == "diff" and self.view == "diff":
                 label = "diff: side by side" if self._shown_side_by_side else "diff: inline"
             tabs.append(f"[reverse] {key} {label} [/]" if view == self.view else f" {key} {label} ")
@@ -150,7 +153,7 @@ class ReadingPane(Vertical):
         """The bottom border: which match or removal is current."""
         view = self.document_view
         parts: list[str] = []
-        if view.query:
+        if view.search_text:
             if view.matches:
                 parts.append(f"match {view.match_index + 1}/{len(view.matches)}")
             else:

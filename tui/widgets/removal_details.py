@@ -1,17 +1,20 @@
-""""Why was this removed?": a removal's cleaner, reason, what the cleaner does, and the text it took."""
+""" "Why was this removed?": a removal's cleaner, reason, what the cleaner does, and the text it took."""
 
 from __future__ import annotations
 
-from newsread.cleaners import CleanedPage, inert
-from newsread.cleaners.model import count_words
+from typing import ClassVar
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from newsread.cleaners import CleanedPage, inert
+from newsread.cleaners.model import count_words
 
 from ..documents import RemovalGroup
 
@@ -21,7 +24,7 @@ MAX_SHOWN = 4000  # characters of removed text shown; the diff has the rest
 class RemovalDetails(ModalScreen[bool]):
     """Dismissed with True when the reader asks to switch the cleaner off (or on) from here."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,w,enter", "close", "Close", show=False),
         Binding("t", "toggle_cleaner", "Switch this cleaner off or on", show=False),
         Binding("j,down", "scroll_body(1)", "Scroll down", show=False),

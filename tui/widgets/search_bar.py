@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label
 
 
 class SearchBar(Horizontal):
-    BINDINGS = [Binding("escape", "cancel", "Stop searching", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Stop searching", show=False)]
 
     class Changed(Message):
         def __init__(self, query: str, done: bool) -> None:

@@ -34,6 +34,7 @@ class StatusBar(Static):
         super().__init__(id=id)
         self.library = library
         self._note = ""
+        self.shown = Text()  # what the bar shows now
 
     def say(self, message: str) -> None:
         self._note = message
@@ -50,6 +51,7 @@ class StatusBar(Static):
         line.truncate(max(0, width - len(hint) - 1), overflow="ellipsis")
         line.pad_right(max(0, width - line.cell_len - len(hint)))
         line.append(hint, style="dim")
+        self.shown = line
         self.update(line)
 
     def on_resize(self) -> None:
