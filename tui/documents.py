@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rich.style import Style, StyleType
+from rich.style import StyleType
 from rich.text import Text
 
-from newsread.cleaners import Annotation, CleanedPage, inert
+from newsread.cleaners import CleanedPage, inert
 from newsread.cleaners.model import normalise_space
 
-from .difftext import KEPT_MARK, PARTIAL_MARK, REMOVED_MARK, diff_lines
+from .difftext import KEPT_MARK, PARTIAL_MARK, REMOVED_MARK, block_pieces, diff_lines_with_spans
 
 TAB_SIZE = 4
 READABLE_WIDTH = 78  # the clean view's measure: long lines are hard to read
@@ -34,7 +34,6 @@ class DocStyles:
     removed: StyleType = "red strike"
     marker: StyleType = "red"
     label: StyleType = "italic dim"
-    focus: StyleType = "reverse"
     note: StyleType = "dim italic"
     error: StyleType = "bold red"
 
@@ -59,6 +58,16 @@ class RemovalGroup:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a removal is drawn: characters ``start:end`` of a row's left (or right) text."""
+
+    row: int
+    right: bool
+    start: int
+    end: int
+
+
 @dataclass(slots=True)
 class Document:
     rows: list[Row]
@@ -66,6 +75,12 @@ class Document:
     max_width: int = 0  # 0: as wide as the pane
     spaced: bool = False  # a blank line between rows that wrap (the diff: one row per block, no blank lines)
     groups: list[RemovalGroup] = field(default_factory=list)
+    removal_spans: dict[int, list[Span]] = field(default_factory=dict)  # by index into CleanedPage.removals
+
+    def spans_of(self, group: RemovalGroup | None) -> list[Span]:
+        if group is None:
+            return []
+        return [span for k in group.removals for span in self.removal_spans.get(k, [])]
 
 
 def _text(value: str, style: StyleType = "") -> Text:
@@ -125,28 +140,21 @@ def original_document(cleaned: CleanedPage, styles: DocStyles = DocStyles()) -> 
     page = cleaned.page
     if page.error:
         return message_document(f"This page could not be read.\n\n{page.error}", styles.error)
-    return Document([Row(_text(line)) for line in page.text.split("\n")])
+    # Wrapped lines are indented, so where each line of the original begins stays visible.
+    return Document([Row(_text(line), indent=2) for line in page.text.split("\n")])
 
 
 # -- diff -------------------------------------------------------------------------------------------------
+TAB = " " * TAB_SIZE
+
+
 def block_removals(cleaned: CleanedPage) -> list[list[int]]:
     """For each block, the removals (indices into ``cleaned.removals``) that take visible text from it."""
-    removals = cleaned.removals
     text = cleaned.page.text
-    out: list[list[int]] = []
-    j, n = 0, len(removals)
-    for block in cleaned.page.blocks:
-        while j < n and removals[j].end <= block.start:
-            j += 1
-        ids: list[int] = []
-        k = j
-        while k < n and removals[k].start < block.end:
-            r = removals[k]
-            if text[max(r.start, block.start) : min(r.end, block.end)].strip():
-                ids.append(k)
-            k += 1
-        out.append(ids)
-    return out
+    return [
+        [p.removal for p in pieces if p.removal is not None and text[p.start : p.end].strip()]
+        for _, pieces in block_pieces(cleaned)
+    ]
 
 
 def removal_groups(cleaned: CleanedPage, per_block: list[list[int]]) -> list[RemovalGroup]:
@@ -169,71 +177,59 @@ def removal_groups(cleaned: CleanedPage, per_block: list[list[int]]) -> list[Rem
     return groups
 
 
-def _focused(cleaned: CleanedPage, focus: RemovalGroup | None) -> set[Annotation]:
-    if focus is None:
-        return set()
-    removals = cleaned.removals
-    return {removals[k] for k in focus.removals if k < len(removals)}
-
-
-def inline_diff_document(
-    cleaned: CleanedPage, styles: DocStyles = DocStyles(), focus: RemovalGroup | None = None
-) -> Document:
+def inline_diff_document(cleaned: CleanedPage, styles: DocStyles = DocStyles()) -> Document:
     if cleaned.page.error:
         return message_document(f"This page could not be read.\n\n{cleaned.page.error}", styles.error)
-    lines = diff_lines(
-        cleaned,
-        removed_style=styles.removed,
-        label_style=styles.label,
-        mark_style=styles.marker,
-        focus=_focused(cleaned, focus),
-        focus_style=styles.focus,
+    lines = diff_lines_with_spans(
+        cleaned, removed_style=styles.removed, label_style=styles.label, mark_style=styles.marker, tab=TAB
     )
-    for line in lines:
-        line.expand_tabs(TAB_SIZE)
-    rows = [Row(line, indent=len(KEPT_MARK)) for line in lines]
+    rows = [Row(line.text, indent=len(KEPT_MARK)) for line in lines]
+    spans: dict[int, list[Span]] = {}
+    for row, line in enumerate(lines):
+        for k, start, end in line.spans:
+            spans.setdefault(k, []).append(Span(row, False, start, end))
     if not rows:
         rows = [Row(_text("This page has no text.", styles.note))]
     rows.extend(_problems(cleaned, styles))
-    return Document(rows, spaced=True, groups=removal_groups(cleaned, block_removals(cleaned)))
+    groups = removal_groups(cleaned, block_removals(cleaned))
+    return Document(rows, spaced=True, groups=groups, removal_spans=spans)
 
 
-def side_by_side_document(
-    cleaned: CleanedPage, styles: DocStyles = DocStyles(), focus: RemovalGroup | None = None
-) -> Document:
+def side_by_side_document(cleaned: CleanedPage, styles: DocStyles = DocStyles()) -> Document:
     """Each block of the original beside what the clean article keeps of it; removed text is labelled."""
     page = cleaned.page
     if page.error:
         return message_document(f"This page could not be read.\n\n{page.error}", styles.error)
     text = page.text
-    focused = _focused(cleaned, focus)
-    per_block = block_removals(cleaned)
+    removals = cleaned.removals
     rows: list[Row] = []
+    spans: dict[int, list[Span]] = {}
+    per_block: list[list[int]] = []
     last_label: tuple[str, str] | None = None
-    for block, ids in zip(page.blocks, per_block, strict=True):
-        if not ids:
+    for block, pieces in block_pieces(cleaned):
+        visible = [p for p in pieces if p.removal is not None and text[p.start : p.end].strip()]
+        per_block.append([p.removal for p in visible if p.removal is not None])
+        if not visible:
             rows.append(Row(_text(KEPT_MARK + block.text), _text(normalise_space(block.text)), len(KEPT_MARK)))
             last_label = None
             continue
-        left = Text()
-        kept: list[str] = []
+        row = len(rows)
+        remaining = normalise_space(" ".join(inert(text[p.start : p.end]) for p in pieces if p.removal is None))
+        whole = not remaining
+        left = Text()  # not Text(mark, style=...): a base style would spread over the whole line
+        left.append(REMOVED_MARK if whole else PARTIAL_MARK, style=styles.marker)
         labels: list[tuple[str, str]] = []
-        for seg in cleaned.segments(block.start, block.end):
-            piece = inert(text[seg.start : seg.end])
-            ann = seg.annotation
-            if ann is None:
+        for p in pieces:
+            piece = inert(text[p.start : p.end]).replace("\t", TAB)
+            if p.removal is None:
                 left.append(piece)
-                kept.append(piece)
                 continue
+            ann = removals[p.removal]
+            start = len(left)
             left.append(piece, style=styles.removed)
-            if ann in focused:
-                left.stylize(styles.focus, len(left) - len(piece))
+            spans.setdefault(p.removal, []).append(Span(row, False, start, len(left)))
             if piece.strip() and (ann.cleaner, ann.reason) not in labels:
                 labels.append((ann.cleaner, ann.reason))
-        remaining = normalise_space(" ".join(kept))
-        whole = not remaining
-        left = Text(REMOVED_MARK if whole else PARTIAL_MARK, style=styles.marker) + left
-        left.expand_tabs(TAB_SIZE)
         right = _text(remaining)
         # Like the inline diff: a run of blocks removed for one reason is labelled on its first row only.
         if not (whole and labels[0] == last_label):
@@ -245,10 +241,6 @@ def side_by_side_document(
         rows.append(Row(left, right, len(KEPT_MARK)))
     if not rows:
         rows = [Row(_text("This page has no text.", styles.note))]
-    problems = _problems(cleaned, styles)
-    rows.extend(problems)  # full width: a row without a right side spans both columns
-    return Document(rows, split=True, spaced=True, groups=removal_groups(cleaned, per_block))
-
-
-def style_of(style: StyleType) -> Style:
-    return style if isinstance(style, Style) else Style.parse(style)
+    rows.extend(_problems(cleaned, styles))  # full width: a row without a right side spans both columns
+    groups = removal_groups(cleaned, per_block)
+    return Document(rows, split=True, spaced=True, groups=groups, removal_spans=spans)

@@ -99,7 +99,10 @@ ESCAPES = (
     "A body line with a bell \x07 and a title change \x1b]0;pwned\x07 inside it, which must stay inert.\n"
 )
 
-KOREAN = "서울 시장이 새 다리를 열었다 오늘\n서울의 새 다리가 오늘 아침 문을 열었고 많은 시민이 건넜다고 시 관계자가 말했다.\n"
+KOREAN = (
+    "서울 시장이 새 다리를 열었다 오늘\n"
+    "서울의 새 다리가 오늘 아침 문을 열었고 많은 시민이 건넜다고 시 관계자가 말했다.\n"
+)
 
 
 @pytest.fixture

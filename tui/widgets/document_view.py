@@ -20,7 +20,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..documents import Document, Row
+from ..documents import Document, Row, Span
 from ..wrap import line_starts
 
 DIVIDER = " │ "
@@ -61,6 +61,7 @@ class DocumentView(ScrollView, can_focus=True):
         "document-view--match",
         "document-view--current-match",
         "document-view--divider",
+        "document-view--focus",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "scroll_down", "Scroll down", show=False),
@@ -82,11 +83,13 @@ class DocumentView(ScrollView, can_focus=True):
         self.search_text = ""
         self.matches: list[Match] = []
         self.match_index = -1
+        self.focus_spans: list[Span] = []  # what is being inspected (a removal), emphasised
 
     # -- content ------------------------------------------------------------------------------------
     def set_document(self, document: Document, *, keep_scroll: bool = False) -> None:
         y = self.scroll_y
         self.document = document
+        self.focus_spans = []
         self._find_matches()
         self._highlight()
         self._layout()
@@ -160,7 +163,9 @@ class DocumentView(ScrollView, can_focus=True):
         left, right = self._texts[line.row]
         row: Row = self.document.rows[line.row]
         indent = row.indent if line.left_continues else 0
-        piece = self._piece(left, line.left, indent)
+        # Pieces are appended (not concatenated) so each keeps its own base style.
+        piece = Text()
+        piece.append_text(self._piece(left, line.left, indent))
         if self.document.split and right is not None:
             column = max(1, (self._laid_out_width - len(DIVIDER)) // 2)
             piece.truncate(column, pad=True)
@@ -176,24 +181,30 @@ class DocumentView(ScrollView, can_focus=True):
         self._find_matches()
         top = self.row_at(int(self.scroll_y))
         self.match_index = next((i for i, m in enumerate(self.matches) if m.row >= top), 0) if self.matches else -1
-        self._highlight()
-        self._layout()
+        self._restyle()
         self._show_match()
         return len(self.matches)
 
     def clear_search(self) -> None:
         self.search_text = ""
         self.matches, self.match_index = [], -1
+        self._restyle()
+
+    def set_focus(self, spans: list[Span]) -> None:
+        """Emphasise ``spans`` (a removal being inspected); styles only, so nothing is wrapped again."""
+        self.focus_spans = spans
+        self._restyle()
+
+    def _restyle(self) -> None:
         self._highlight()
-        self._layout()
+        self._strips.clear()
+        self.refresh()
 
     def step_match(self, step: int) -> None:
         if not self.matches:
             return
         self.match_index = (self.match_index + step) % len(self.matches)
-        self._highlight()
-        self._strips.clear()
-        self.refresh()
+        self._restyle()
         self._show_match()
 
     def _find_matches(self) -> None:
@@ -211,20 +222,32 @@ class DocumentView(ScrollView, can_focus=True):
             self.match_index = len(self.matches) - 1
 
     def _highlight(self) -> None:
+        """Row texts with the inspected removal and the search matches styled on top (rows copied only if touched)."""
         texts: list[tuple[Text, Text | None]] = [(row.left, row.right) for row in self.document.rows]
+        overlays: list[tuple[int, bool, int, int, Style]] = []
+        if self.focus_spans:
+            focus = self.get_component_rich_style("document-view--focus", partial=True)
+            overlays += [(s.row, s.right, s.start, s.end, focus) for s in self.focus_spans]
         if self.matches:
             match = self.get_component_rich_style("document-view--match", partial=True)
             current = self.get_component_rich_style("document-view--current-match", partial=True)
-            copied: set[tuple[int, bool]] = set()
-            for i, m in enumerate(self.matches):
-                left, right = texts[m.row]
-                target = right if m.right else left
-                assert target is not None
-                if (m.row, m.right) not in copied:
-                    target = target.copy()
-                    copied.add((m.row, m.right))
-                    texts[m.row] = (left, target) if m.right else (target, right)
-                target.stylize(current if i == self.match_index else match, m.start, m.end)
+            overlays += [
+                (m.row, m.right, m.start, m.end, current if i == self.match_index else match)
+                for i, m in enumerate(self.matches)
+            ]
+        copied: set[tuple[int, bool]] = set()
+        for row, right_side, start, end, style in overlays:
+            if row >= len(texts):
+                continue
+            left, right = texts[row]
+            target = right if right_side else left
+            if target is None:
+                continue
+            if (row, right_side) not in copied:
+                target = target.copy()
+                copied.add((row, right_side))
+                texts[row] = (left, target) if right_side else (target, right)
+            target.stylize(style, start, end)
         self._texts = texts
 
     def _show_match(self) -> None:

@@ -42,7 +42,6 @@ class ReadingPane(Vertical):
         "reading-pane--removed",
         "reading-pane--marker",
         "reading-pane--label",
-        "reading-pane--focus",
         "reading-pane--note",
         "reading-pane--error",
     }
@@ -115,7 +114,6 @@ class ReadingPane(Vertical):
             removed=style("removed"),
             marker=style("marker"),
             label=style("label"),
-            focus=style("focus"),
             note=style("note"),
             error=style("error"),
         )
@@ -129,14 +127,16 @@ class ReadingPane(Vertical):
             return clean_document(cleaned, styles)
         if self.view == "original":
             return original_document(cleaned, styles)
-        focus = self.current_group
         self._shown_side_by_side = self.showing_side_by_side
         if self._shown_side_by_side:
-            return side_by_side_document(cleaned, styles, focus)
-        return inline_diff_document(cleaned, styles, focus)
+            return side_by_side_document(cleaned, styles)
+        return inline_diff_document(cleaned, styles)
 
     def _render_document(self, *, keep_scroll: bool = False) -> None:
-        self.document_view.set_document(self._build(), keep_scroll=keep_scroll)
+        view = self.document_view
+        view.set_document(self._build(), keep_scroll=keep_scroll)
+        if self.view == "diff":
+            view.set_focus(view.document.spans_of(self.current_group))
         self._update_titles()
 
     def _update_titles(self) -> None:
@@ -201,8 +201,9 @@ class ReadingPane(Vertical):
         else:
             self.group_index = min(max(self.group_index + step, 0), len(groups) - 1)
         group = groups[self.group_index]
-        self.document_view.set_document(self._build(), keep_scroll=True)
-        self.document_view.scroll_to_row(group.first_row)
+        view = self.document_view
+        view.set_focus(view.document.spans_of(group))
+        view.scroll_to_row(group.first_row)
         self._update_titles()
         return group
 
@@ -220,7 +221,7 @@ class ReadingPane(Vertical):
         for i, g in enumerate(self._groups):
             if g.last_row >= first_row and g.first_row <= last_row:
                 self.group_index = i
-                self.document_view.set_document(self._build(), keep_scroll=True)
+                view.set_focus(view.document.spans_of(g))
                 self._update_titles()
                 return g
         return None
