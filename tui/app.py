@@ -134,8 +134,8 @@ class NewsreadApp(App[None]):
 
     @work(thread=True, exclusive=True, group="open")
     def clean_selected(self, index: int, same_page: bool) -> None:
+        generation = self.library.generation  # before cleaning: a result of older cleaners is never shown as new
         cleaned = self.library.clean(index)
-        generation = self.library.generation
         self.call_from_thread(self._cleaned_ready, index, generation, cleaned, same_page)
 
     def _cleaned_ready(self, index: int, generation: int, cleaned: CleanedPage, same_page: bool) -> None:
@@ -341,7 +341,8 @@ class NewsreadApp(App[None]):
             ("Anywhere", described(self.BINDINGS)),
             ("The page list", described(PageList.BINDINGS)),
             ("The reader", [*described(DocumentView.BINDINGS), *described(ReadingPane.BINDINGS)]),
-            ("The cleaners panel (C)", described(CleanersPanel.BINDINGS) + described(_cleaner_option_bindings())),
+            ("The cleaners panel (C)", described(_cleaner_option_bindings()) + described(CleanersPanel.BINDINGS)),
+            ("Searching (/)", [("Enter", "Keep the matches and go back to reading"), *described(SearchBar.BINDINGS)]),
             ("Moving around", [("Tab, Shift+Tab", "Move between the list, the reader and the panel")]),
         ]
 

@@ -75,8 +75,8 @@ def terminal() -> Iterator[Terminal]:
 
 
 def test_read_the_seeds_in_a_real_terminal(terminal: Terminal) -> None:
-    screen = terminal.see("5 pages")  # every page found and cleaned, progress done
-    assert "Pages 5" in screen
+    # Every page found and cleaned: the list has them all and the progress is done.
+    screen = terminal.wait_for(lambda s: "Pages 5" in s and "5 pages" in s, "the five seeds")
     assert "? help" in screen
     assert "› " in screen  # the cursor is on the first page
     # The list shows the five pages and the reader the first, in the clean view.
@@ -132,7 +132,7 @@ def test_small_terminal_without_colour(env: dict[str, str]) -> None:
     if not NEWSREAD.exists():
         pytest.skip(f"{NEWSREAD} is not installed")
     for terminal in start(80, 24, env):
-        screen = terminal.see("5 pages")
+        screen = terminal.wait_for(lambda s: "Pages 5" in s and "5 pages" in s, "the five seeds")
         lines = screen.splitlines()
         assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
         assert "? help" in lines[-1] or "? help" in screen

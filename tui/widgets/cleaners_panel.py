@@ -21,7 +21,7 @@ class CleanerOptions(OptionList):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Next cleaner", show=False),
         Binding("k", "cursor_up", "Previous cleaner", show=False),
-        Binding("space,x", "select", "Turn the cleaner on or off", show=False),
+        Binding("enter,space,x", "select", "Turn the cleaner on or off (the page is cleaned again)", show=False),
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.timer import Timer
 from textual.widgets import Static
 
 from ..library import Library
@@ -34,11 +35,16 @@ class StatusBar(Static):
         super().__init__(id=id)
         self.library = library
         self._note = ""
+        self._timer: Timer | None = None
         self.shown = Text()  # what the bar shows now
 
-    def say(self, message: str) -> None:
+    def say(self, message: str, *, seconds: float = 6.0) -> None:
+        """Show ``message`` beside the progress for a few seconds."""
         self._note = message
         self.redraw()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(seconds, lambda: self.say("")) if message else None
 
     def redraw(self) -> None:
         width = self.size.width or 80
