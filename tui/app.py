@@ -136,7 +136,12 @@ class NewsreadApp(App[None]):
     def clean_selected(self, index: int, same_page: bool) -> None:
         generation = self.library.generation  # before cleaning: a result of older cleaners is never shown as new
         cleaned = self.library.clean(index)
-        self.call_from_thread(self._cleaned_ready, index, generation, cleaned, same_page)
+        if get_current_worker().is_cancelled:
+            return  # another page was selected meanwhile, or the app is closing
+        try:
+            self.call_from_thread(self._cleaned_ready, index, generation, cleaned, same_page)
+        except RuntimeError:
+            pass  # the app closed while the page was being cleaned
 
     def _cleaned_ready(self, index: int, generation: int, cleaned: CleanedPage, same_page: bool) -> None:
         if index == self.current and generation == self.library.generation:

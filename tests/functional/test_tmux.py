@@ -24,18 +24,22 @@ NEWSREAD = Path(sys.executable).parent / "newsread"
 
 
 class Terminal:
+    """A tmux server of its own (its own socket), so tests never touch a user's sessions or each other's."""
+
     def __init__(self, name: str) -> None:
         self.name = name
 
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["tmux", "-L", self.name, *args], capture_output=True, text=True, check=check)
+
     def keys(self, *keys: str, literal: bool = False) -> None:
         for key in keys:
-            subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), key], check=True)
+            self.tmux("send-keys", "-t", self.name, *(["-l"] if literal else []), key)
             # A key sent right after Escape would arrive as Alt+key, as it would from a person typing that fast.
             time.sleep(0.25 if key == "Escape" else 0.02)
 
     def screen(self) -> str:
-        out = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
-        return out.stdout
+        return self.tmux("capture-pane", "-p", "-t", self.name, check=False).stdout
 
     def wait_for(self, check: Callable[[str], bool], what: str, timeout: float = 15.0) -> str:
         deadline = time.monotonic() + timeout
@@ -56,15 +60,17 @@ def start(width: int, height: int, env: dict[str, str]) -> Iterator[Terminal]:
     settings = " ".join(f"{k}={v}" for k, v in env.items())
     # The shell prints a marker when newsread exits, so the test can see that q really quits.
     command = f"env -u COLORTERM {settings} {NEWSREAD} {SEEDS}; echo NEWSREAD-EXITED $?; sleep 30"
+    terminal = Terminal(name)
+    size = ["-x", str(width), "-y", str(height)]
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), command],
+        ["tmux", "-L", name, "-f", os.devnull, "new-session", "-d", "-s", name, *size, command],
         check=True,
         env={**os.environ, "TMUX": ""},
     )
     try:
-        yield Terminal(name)
+        yield terminal
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        terminal.tmux("kill-server", check=False)
 
 
 @pytest.fixture
