@@ -8,6 +8,7 @@ list fills in as they go and the page being read is always cleaned first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from functools import partial
 from typing import ClassVar
 
@@ -138,10 +139,8 @@ class NewsreadApp(App[None]):
         cleaned = self.library.clean(index)
         if get_current_worker().is_cancelled:
             return  # another page was selected meanwhile, or the app is closing
-        try:
+        with suppress(RuntimeError):  # the app closed while the page was being cleaned
             self.call_from_thread(self._cleaned_ready, index, generation, cleaned, same_page)
-        except RuntimeError:
-            pass  # the app closed while the page was being cleaned
 
     def _cleaned_ready(self, index: int, generation: int, cleaned: CleanedPage, same_page: bool) -> None:
         if index == self.current and generation == self.library.generation:
