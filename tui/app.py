@@ -1,251 +1,368 @@
-"""The reader: a list of pages beside a reading pane, driven from the keyboard.
+"""The reader: a folder of pages beside the selected page, in clean, original or diff view; keyboard first.
 
-It presents what the engine decided. Pages are cleaned by a background worker
-thread (the selected page first), so the list is usable at once.
+It presents what the engine decided and decides nothing itself. Pages are
+found, loaded and cleaned by background workers (see :mod:`.library`); the
+list fills in as they go and the page being read is always cleaned first.
 """
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
+from functools import partial
+from typing import ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.worker import get_current_worker
 
-from newsread.cleaners import CleanedPage, Pipeline, inert
+from newsread.cleaners import CleanedPage, Pipeline
 
-from .folder import Folder
-from .widgets import CleanersPanel, HelpScreen, PageList, ReadingPane
+from .library import Library
+from .widgets import (
+    CleanersPanel,
+    DocumentView,
+    HelpScreen,
+    PageList,
+    ReadingPane,
+    RemovalDetails,
+    SearchBar,
+    StatusBar,
+)
+from .widgets.help_screen import described
+from .widgets.reading_pane import View
 
-UI_BATCH_SECONDS = 0.1  # how often the worker pushes finished rows to the list
+POLL_SECONDS = 0.15  # how often the list and progress pick up what the workers did
+ZOOM_BELOW = 110  # narrower than this, opening a page gives the reader the whole width
+
+
+class ReaderScreen(Screen[None]):
+    """The one screen of the reader; the help and removal details are modal screens above it."""
 
 
 class NewsreadApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "newsread"
-
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help"),
-        Binding("c,1", "view('clean')", "Clean"),
-        Binding("o,2", "view('original')", "Original"),
-        Binding("d,3", "view('diff')", "Diff"),
-        Binding("f", "cleaners", "Cleaners"),
-        Binding("slash", "search", "Search"),
-        Binding("n", "match(1)", "Next match", show=False),
-        Binding("p", "match(-1)", "Previous match", show=False),
-        Binding("right_square_bracket", "removal(1)", "Next removal", show=False),
-        Binding("left_square_bracket", "removal(-1)", "Previous removal", show=False),
-        Binding("w", "why", "Why removed?", show=False),
-        Binding("space", "page_down", "Page down", show=False),
-        Binding("b", "page_up", "Page up", show=False),
-        Binding("enter", "focus_reader", "Read", show=False),
-        Binding("u", "next_unopened", "Next unopened", show=False),
-        Binding("escape", "focus_list", "Back to list", show=False),
+        Binding("question_mark", "help", "Show every key (this screen)"),
+        Binding("1,c", "view('clean')", "Clean view: the article as the cleaners left it"),
+        Binding("2,o", "view('original')", "Original view: the page as loaded"),
+        Binding("3,d", "view('diff')", "Diff view: what was removed and why (again: side by side / inline)"),
+        Binding("s", "toggle_diff_layout", "Diff side by side or inline"),
+        Binding("right_square_bracket", "removal(1)", "Next removal (opens the diff)"),
+        Binding("left_square_bracket", "removal(-1)", "Previous removal"),
+        Binding("w", "why", "Why was this removed? (the current or first visible removal)"),
+        Binding("C", "cleaners", "Cleaners panel: switch cleaners on or off, see what each removed"),
+        Binding("slash", "search", "Search in the page"),
+        Binding("n", "match(1)", "Next match"),
+        Binding("p,N", "match(-1)", "Previous match"),
+        Binding("J", "step_page(1)", "Next page"),
+        Binding("K", "step_page(-1)", "Previous page"),
+        Binding("space", "reader_page(1)", "Page the reader down"),
+        Binding("b", "reader_page(-1)", "Page the reader up"),
+        Binding("f", "zoom", "Reader full width (hide the list) or back"),
+        Binding("escape", "back_to_list", "Back: clear the search, or return to the list"),
+        Binding("colon", "command_palette", "Command palette: every action by name"),
     ]
 
-    def __init__(self, paths: Sequence[str | os.PathLike[str]], pipeline: Pipeline) -> None:
+    def __init__(self, paths: Sequence[str], pipeline: Pipeline) -> None:
         super().__init__()
-        self.folder = Folder(paths, pipeline)
-        self.current = 0
-        self.opened: set[int] = set()
-        self.sub_title = f"cleaning 0/{len(self.folder)}…"
+        self.library = Library(paths, pipeline)
+        self.current = -1  # index of the page in the reading pane
+        self._seen_version = -1
+        self._zoomed = False
+        self._auto_zoomed = False
+
+    # -- layout -------------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[None]:
+        return ReaderScreen()
 
     def compose(self) -> ComposeResult:
-        yield Header()
         with Horizontal(id="main"):
-            yield PageList(self.folder, id="pages")
+            yield PageList(self.library, id="pages")
             yield ReadingPane(id="reader")
         yield CleanersPanel(id="cleaners")
-        yield Input(placeholder="search this page (Enter: find, Esc: cancel)", id="search")
-        yield Footer()
+        yield SearchBar(id="search")
+        yield StatusBar(self.library, id="status")
+
+    @property
+    def page_list(self) -> PageList:
+        return self.query_one(PageList)
+
+    @property
+    def reader(self) -> ReadingPane:
+        return self.query_one(ReadingPane)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    @property
+    def cleaners_panel(self) -> CleanersPanel:
+        return self.query_one(CleanersPanel)
 
     def on_mount(self) -> None:
-        self.query_one(PageList).focus()
-        if len(self.folder):
-            self.open_page(0)
-        else:
-            self.query_one(ReadingPane).show(None)
-            self.notify("No pages found in the given paths.", severity="warning")
-        self.clean_in_background()
+        if not self.is_headless and self.console.color_system in ("standard", "windows"):
+            self.theme = "ansi-dark"  # 16 colours: use the terminal's own palette rather than approximations
+        self.cleaners_panel.display = False
+        self.query_one(SearchBar).display = False
+        self.page_list.border_title = "Pages"
+        self.page_list.border_subtitle = "words kept −removed"
+        self.page_list.focus()
+        for problem in self.library.pipeline.problems:
+            self.notify(problem, title="cleaners", severity="warning", timeout=8)
+        self.set_interval(POLL_SECONDS, self.poll)
+        self.crawl()
 
-    # -- background cleaning -----------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="clean")
-    def clean_in_background(self) -> None:
-        """Clean every page (the selected one first), pushing finished rows to the list in batches."""
-        folder = self.folder
-        generation = folder.generation
-        pending: list[int] = []
-        last_push = time.monotonic()
-        order = [self.current, *(i for i in range(len(folder)) if i != self.current)]
-        for index in order:
-            if generation != folder.generation:
-                return  # the pipeline changed: a new worker has started
-            if folder.summary(index) is None:
-                folder.clean(index)
-            pending.append(index)
-            if time.monotonic() - last_push >= UI_BATCH_SECONDS:
-                self.call_from_thread(self._show_rows, pending, generation)
-                pending = []
-                last_push = time.monotonic()
-        self.call_from_thread(self._show_rows, pending, generation)
-
-    def _show_rows(self, indices: list[int], generation: int) -> None:
-        if generation != self.folder.generation:
-            return
-        page_list = self.query_one(PageList)
-        for index in indices:
-            summary = self.folder.summary(index)
-            if summary is not None:
-                page_list.show_summary(index, summary)
-        done, total = self.folder.cleaned_count(), len(self.folder)
-        self.sub_title = f"{total} pages" if done >= total else f"cleaning {done}/{total}…"
-        if self.query_one(CleanersPanel).display:
-            self._refresh_cleaners_panel()
-
-    # -- the selected page -------------------------------------------------------------------
-    @on(DataTable.RowHighlighted, "#pages")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row != self.current or self.query_one(ReadingPane).cleaned is None:
-            self.open_page(event.cursor_row)
-
-    def open_page(self, index: int, *, keep_scroll: bool = False) -> None:
-        self.current = index
-        self.opened.add(index)
-        self.load_page_now(index, self.folder.generation, keep_scroll)
+    # -- background work ----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="crawl")
+    def crawl(self) -> None:
+        """Find the pages (once), then clean every page not yet cleaned with the current cleaners."""
+        worker = get_current_worker()
+        library = self.library
+        if not library.discovered:
+            library.discover()
+        generation = library.generation
+        for index in range(len(library)):
+            if worker.is_cancelled or library.generation != generation:
+                return
+            if library.summaries[index].generation != generation:
+                library.clean(index, keep=False)
 
     @work(thread=True, exclusive=True, group="open")
-    def load_page_now(self, index: int, generation: int, keep_scroll: bool) -> None:
-        cleaned = self.folder.clean(index)
-        self.call_from_thread(self._show_page, index, cleaned, generation, keep_scroll)
+    def clean_selected(self, index: int, same_page: bool) -> None:
+        generation = self.library.generation  # before cleaning: a result of older cleaners is never shown as new
+        cleaned = self.library.clean(index)
+        if get_current_worker().is_cancelled:
+            return  # another page was selected meanwhile, or the app is closing
+        with suppress(RuntimeError):  # the app closed while the page was being cleaned
+            self.call_from_thread(self._cleaned_ready, index, generation, cleaned, same_page)
 
-    def _show_page(self, index: int, cleaned: CleanedPage, generation: int, keep_scroll: bool) -> None:
-        if index != self.current or generation != self.folder.generation:
+    def _cleaned_ready(self, index: int, generation: int, cleaned: CleanedPage, same_page: bool) -> None:
+        if index == self.current and generation == self.library.generation:
+            self.reader.show(cleaned, same_page=same_page)
+            self._panel_counts()
+
+    def poll(self) -> None:
+        library = self.library
+        if library.version == self._seen_version:
             return
-        self.query_one(ReadingPane).show(cleaned, keep_scroll=keep_scroll)
-        summary = self.folder.summary(index)
-        if summary is not None:
-            self.query_one(PageList).show_summary(index, summary)
-        if self.query_one(CleanersPanel).display:
-            self._refresh_cleaners_panel()
+        self._seen_version = library.version
+        self.page_list.sync()
+        total = len(library)
+        self.page_list.border_title = f"Pages {total}" if library.discovered else "Pages"
+        self.status.redraw()
+        if library.discovered and self.current < 0:
+            if total:
+                self.open_page(0)
+            else:
+                self.reader.show(None, message="No pages here: newsread reads .txt and .html files (also gzipped).")
+        self._panel_counts()
 
-    # -- the command palette offers every action ----------------------------------------------
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        commands = (
-            ("Clean view", "The article as the cleaners left it (c)", lambda: self.action_view("clean")),
-            ("Original view", "The page as loaded (o)", lambda: self.action_view("original")),
-            (
-                "Diff view",
-                "What was removed, by which cleaner; again for side by side (d)",
-                lambda: self.action_view("diff"),
-            ),
-            ("Next removal", "Jump to the next removed span in the diff (])", lambda: self.action_removal(1)),
-            ("Previous removal", "Jump to the previous removed span in the diff ([)", lambda: self.action_removal(-1)),
-            ("Why was this removed?", "The cleaner and reason of the current removal (w)", self.action_why),
-            ("Search this page", "Find text in the current view (/)", self.action_search),
-            ("Next match", "Next search match (n)", lambda: self.action_match(1)),
-            ("Previous match", "Previous search match (p)", lambda: self.action_match(-1)),
-            ("Cleaners panel", "Switch cleaners on or off and see what each removed (f)", self.action_cleaners),
-            ("Next unopened page", "The next page not opened yet (u)", self.action_next_unopened),
-            ("Keys", "Every key binding (?)", self.action_help),
-        )
-        for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)
+    # -- opening pages ------------------------------------------------------------------------------
+    def open_page(self, index: int, *, again: bool = False) -> None:
+        """Show page ``index``; ``again``: the same page after the cleaners changed (keep the place)."""
+        if not 0 <= index < len(self.library):
+            return
+        same_page = index == self.current
+        self.current = index
+        cleaned = self.library.peek(index)
+        if cleaned is not None:
+            self.reader.show(cleaned, same_page=same_page and again)
+        else:
+            if not again:
+                self.reader.show(None, message=f"Cleaning {self.library.summaries[index].id} …")
+            self.clean_selected(index, same_page and again)
+        self._panel_counts()
 
-    # -- actions -----------------------------------------------------------------------------
-    def action_view(self, view: str) -> None:
-        if view in ("clean", "original", "diff"):
-            self.query_one(ReadingPane).set_view(view)  # type: ignore[arg-type]
+    def on_page_list_highlighted(self, event: PageList.Highlighted) -> None:
+        self.open_page(event.index)
 
-    def action_page_down(self) -> None:
-        self.query_one(ReadingPane).page_down()
+    def on_page_list_opened(self, event: PageList.Opened) -> None:
+        if event.index != self.current:
+            self.open_page(event.index)
+        if self.size.width < ZOOM_BELOW and not self._zoomed:
+            self._set_zoom(True)
+            self._auto_zoomed = True
+        self.reader.document_view.focus()
 
-    def action_page_up(self) -> None:
-        self.query_one(ReadingPane).page_up()
+    def _set_zoom(self, zoomed: bool) -> None:
+        self._zoomed = zoomed
+        self.page_list.display = not zoomed
+        if zoomed and self.page_list.has_focus:
+            self.reader.document_view.focus()
 
-    def action_focus_reader(self) -> None:
-        self.query_one(ReadingPane).body.focus()
+    # -- actions ------------------------------------------------------------------------------------
+    def action_view(self, view: View) -> None:
+        if view == "diff" and self.reader.view == "diff":
+            self.reader.toggle_diff_layout()
+        else:
+            self.reader.set_view(view)
 
-    def action_focus_list(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.display:
-            search.display = False
-        self.query_one(PageList).focus()
+    def action_toggle_diff_layout(self) -> None:
+        self.reader.toggle_diff_layout()
 
     def action_removal(self, step: int) -> None:
-        self.query_one(ReadingPane).next_removal(step)
+        if self.reader.cleaned is None:
+            return
+        if self.reader.step_removal(step) is None:
+            self.status.say("no removals on this page")
 
     def action_why(self) -> None:
-        pane = self.query_one(ReadingPane)
-        removal = pane.current_removal or pane.next_removal(1)
-        if removal is None or pane.cleaned is None:
-            self.notify("Nothing was removed from this page.")
+        reader = self.reader
+        if reader.cleaned is None:
             return
-        stage = next((s for s in self.folder.pipeline.stages if s.name == removal.cleaner), None)
-        about = stage.info.description if stage else ""
-        excerpt = inert(pane.cleaned.page.text[removal.start : removal.end])
-        excerpt = excerpt if len(excerpt) <= 160 else excerpt[:157] + "…"
-        self.notify(
-            f"“{excerpt}”\n\nremoved by {removal.cleaner}: {inert(removal.reason)}\n{about}",
-            title="Why was this removed?",
-            timeout=12,
+        if reader.view != "diff":
+            reader.set_view("diff")
+        group = reader.removal_on_screen()
+        if group is None:
+            self.status.say("no removal on screen: ] goes to the next one")
+            return
+        stage = next((s for s in self.library.pipeline.stages if s.name == group.cleaner), None)
+        position = f"removal {reader.group_index + 1} of {len(reader.groups)}"
+        screen = RemovalDetails(
+            reader.cleaned,
+            group,
+            stage.info.description if stage else "",
+            stage.enabled if stage else True,
+            position,
+        )
+
+        def done(toggle: bool | None) -> None:
+            if toggle:
+                self.toggle_cleaner(group.cleaner)
+
+        self.push_screen(screen, done)
+
+    def action_cleaners(self) -> None:
+        panel = self.cleaners_panel
+        if panel.display and panel.options.has_focus:
+            self._close_cleaners()
+            return
+        panel.display = True
+        panel.fit_to(self.size.height)
+        self._panel_counts()
+        panel.focus_list()
+
+    def _close_cleaners(self) -> None:
+        self.cleaners_panel.display = False
+        self._focus_main()
+
+    def on_cleaners_panel_closed(self, event: CleanersPanel.Closed) -> None:
+        self._close_cleaners()
+
+    def on_cleaners_panel_toggled(self, event: CleanersPanel.Toggled) -> None:
+        self.toggle_cleaner(event.name)
+
+    def toggle_cleaner(self, name: str) -> None:
+        on = self.library.toggle(name)
+        self.status.say(f"{name} {'on' if on else 'off'}: cleaning again")
+        self.crawl()
+        self.open_page(self.current, again=True)
+
+    def _panel_counts(self) -> None:
+        panel = self.cleaners_panel
+        if not panel.display:
+            return
+        cleaned = self.reader.cleaned
+        fresh = cleaned is not None and self.library.peek(self.current) is cleaned
+        library = self.library
+        panel.update_counts(
+            library.pipeline,
+            cleaned.removed_by() if fresh and cleaned is not None else None,
+            library.folder_removed_by(),
+            library.done,
+            len(library),
         )
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
+        self.query_one(SearchBar).open(self.reader.document_view.search_text)
 
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        event.input.display = False
-        count = self.query_one(ReadingPane).search(event.value)
-        if not count:
-            self.notify(f"“{inert(event.value)}” is not in this view of the page.", severity="warning")
-        self.query_one(ReadingPane).body.focus()
+    def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
+        found = self.reader.search(event.query)
+        if event.done:
+            self.query_one(SearchBar).display = False
+            self.reader.document_view.focus()
+            if event.query:
+                self.status.say(f"{found} match{'es' if found != 1 else ''} for “{event.query}”" if found else "")
+        if event.query and not found:
+            self.status.say(f"no match for “{event.query}”")
+
+    def on_search_bar_cancelled(self, event: SearchBar.Cancelled) -> None:
+        self.query_one(SearchBar).display = False
+        self.reader.search("")
+        self.status.say("")
+        self._focus_main()
 
     def action_match(self, step: int) -> None:
-        if not self.query_one(ReadingPane).next_match(step):
-            self.notify("No search: press / to search this page.")
+        if not self.reader.step_match(step):
+            self.status.say(
+                "no search: / to search the page" if not self.reader.document_view.search_text else "no match"
+            )
+
+    def action_step_page(self, step: int) -> None:
+        self.page_list.move_to(self.page_list.cursor + step)
+
+    def action_reader_page(self, step: int) -> None:
+        view = self.reader.document_view
+        if step > 0:
+            view.action_page_down()
+        else:
+            view.action_page_up()
+
+    def action_zoom(self) -> None:
+        self._set_zoom(not self._zoomed)
+        self._auto_zoomed = False
+
+    def action_back_to_list(self) -> None:
+        view = self.reader.document_view
+        if view.search_text:
+            self.reader.search("")
+            self.status.say("")
+            return
+        if self._zoomed and self._auto_zoomed:
+            self._set_zoom(False)
+            self._auto_zoomed = False
+        if self.page_list.display:
+            self.page_list.focus()
+
+    def _focus_main(self) -> None:
+        if self.page_list.display and not self._zoomed:
+            if not self.reader.document_view.has_focus:
+                self.page_list.focus()
+        else:
+            self.reader.document_view.focus()
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.help_sections()))
 
-    def action_next_unopened(self) -> None:
-        for index in [*range(self.current + 1, len(self.folder)), *range(0, self.current)]:
-            if index not in self.opened:
-                self.query_one(PageList).move_cursor(row=index)
-                return
-        self.notify("Every page has been opened.")
+    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        return [
+            ("Anywhere", described(self.BINDINGS)),
+            ("The page list", described(PageList.BINDINGS)),
+            ("The reader", [*described(DocumentView.BINDINGS), *described(ReadingPane.BINDINGS)]),
+            ("The cleaners panel (C)", described(_cleaner_option_bindings()) + described(CleanersPanel.BINDINGS)),
+            ("Searching (/)", [("Enter", "Keep the matches and go back to reading"), *described(SearchBar.BINDINGS)]),
+            ("Moving around", [("Tab, Shift+Tab", "Move between the list, the reader and the panel")]),
+        ]
 
-    def action_cleaners(self) -> None:
-        panel = self.query_one(CleanersPanel)
-        panel.display = not panel.display
-        if panel.display:
-            self._refresh_cleaners_panel()
-            panel.focus()
-        else:
-            self.query_one(PageList).focus()
+    # -- command palette: every action ---------------------------------------------------------------
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or binding.action in ("command_palette",):
+                continue
+            yield SystemCommand(binding.description, f"key: {binding.key}", partial(self.run_action, binding.action))
+        yield from super().get_system_commands(screen)
 
-    def _refresh_cleaners_panel(self) -> None:
-        self.query_one(CleanersPanel).refresh_from(
-            self.folder.pipeline, self.query_one(ReadingPane).cleaned, self.folder.removed_in_folder()
-        )
 
-    @on(CleanersPanel.Toggled)
-    def _cleaner_toggled(self, event: CleanersPanel.Toggled) -> None:
-        pipeline = self.folder.pipeline.toggled(event.name)
-        self.folder.set_pipeline(pipeline)
-        stage = next(s for s in pipeline.stages if s.name == event.name)
-        self.notify(f"{event.name} {'on' if stage.enabled else 'off'}: cleaning again")
-        self.open_page(self.current, keep_scroll=True)
-        self.clean_in_background()
+def _cleaner_option_bindings() -> list[Binding]:
+    from .widgets.cleaners_panel import CleanerOptions
+
+    return [b for b in CleanerOptions.BINDINGS if isinstance(b, Binding)]
 
 
 def run_app(paths: list[str], pipeline: Pipeline) -> None:

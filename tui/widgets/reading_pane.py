@@ -1,248 +1,243 @@
-"""The reading pane: the selected page as clean text, as the original, or as a diff of the two.
-
-Every view is built from the engine's annotations. Each paragraph or line is
-one row, so a removal or a search match can be scrolled to even when lines
-wrap; very long pages fall back to a single block for the rest.
-"""
+"""The reading pane: the selected page in one of three views (clean, original, diff), and where it is in them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
-from rich.text import Text
+from rich.style import Style
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widget import Widget
-from textual.widgets import Static
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.events import Resize
+from textual.markup import escape
 
-from newsread.cleaners import Annotation, CleanedPage, inert
+from newsread.cleaners import CleanedPage
 
-from ..difftext import REMOVED_STYLE, diff_lines
+from ..documents import (
+    DocStyles,
+    Document,
+    RemovalGroup,
+    block_removals,
+    clean_document,
+    inline_diff_document,
+    message_document,
+    original_document,
+    removal_groups,
+    side_by_side_document,
+)
+from .document_view import DocumentView
 
 View = Literal["clean", "original", "diff"]
-MAX_ROWS = 3000  # beyond this many rows the rest of a page is shown as one block
-
-
-@dataclass(slots=True)
-class Row:
-    widget: Widget
-    plain: str
-    removal: Annotation | None = None
+VIEWS: tuple[View, ...] = ("clean", "original", "diff")
+SIDE_BY_SIDE_MIN = 60  # narrower than this, two columns are too cramped to read: the diff is shown inline
 
 
 class ReadingPane(Vertical):
-    """Shows one cleaned page in the current view."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "app.why", "Why was this removed? (in the diff)", show=False)
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reading-pane--title",
+        "reading-pane--meta",
+        "reading-pane--removed",
+        "reading-pane--marker",
+        "reading-pane--label",
+        "reading-pane--note",
+        "reading-pane--error",
+    }
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.view: View = "clean"
-        self.side_by_side = False
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.cleaned: CleanedPage | None = None
-        self.rows: list[Row] = []
-        self.removal_rows: list[int] = []
-        self.removal_cursor = -1
-        self.matches: list[int] = []
-        self.match_cursor = -1
-        self.search_term = ""
+        self.view: View = "clean"
+        self.side_by_side = True
+        self.group_index = -1  # the removal being looked at in the diff
+        self._message: str | None = "Finding pages…"
+        self._shown_side_by_side = False
+        self._groups: list[RemovalGroup] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="page-heading")
-        yield VerticalScroll(id="page-body")
-        yield Static("", id="page-status")
+        yield DocumentView(id="document")
 
     @property
-    def body(self) -> VerticalScroll:
-        return self.query_one("#page-body", VerticalScroll)
+    def document_view(self) -> DocumentView:
+        return self.query_one(DocumentView)
 
-    # -- what is shown --------------------------------------------------------------------------
-    def show(self, cleaned: CleanedPage | None, *, keep_scroll: bool = False) -> None:
+    @property
+    def document(self) -> Document:
+        return self.document_view.document
+
+    def on_mount(self) -> None:
+        self._render_document()
+
+    # -- what is shown ------------------------------------------------------------------------------
+    def show(self, cleaned: CleanedPage | None, *, message: str | None = None, same_page: bool = False) -> None:
+        """Show ``cleaned`` (or ``message`` while there is no page); ``same_page`` keeps the place (re-cleaned)."""
         self.cleaned = cleaned
-        self._rebuild(keep_scroll=keep_scroll)
+        self._message = message
+        self.group_index = -1
+        self._groups = (
+            removal_groups(cleaned, block_removals(cleaned)) if cleaned is not None and not cleaned.page.error else []
+        )
+        self._render_document(keep_scroll=same_page)
 
     def set_view(self, view: View) -> None:
-        if view == "diff" and self.view == "diff":
-            self.side_by_side = not self.side_by_side  # pressing diff again switches inline / side by side
-        self.view = view
-        self._rebuild()
+        if view != self.view:
+            self.view = view
+            self._render_document()
 
-    def _rebuild(self, *, keep_scroll: bool = False) -> None:
-        y = self.body.scroll_y
-        self.body.remove_children()
-        self.rows = []
-        self.removal_rows = []
-        self.removal_cursor = -1
-        cleaned = self.cleaned
-        heading = self.query_one("#page-heading", Static)
-        status = self.query_one("#page-status", Static)
-        if cleaned is None:
-            heading.update(Text("cleaning…", style="dim"))
-            status.update("")
-            return
-        heading.update(self._heading(cleaned))
-        if cleaned.page.error:
-            self._add(Static(Text(f"This page could not be read: {inert(cleaned.page.error)}", style="bold red")), "")
-        elif self.view == "clean":
-            self._clean_rows(cleaned)
-        elif self.view == "original":
-            self._original_rows(cleaned)
-        elif self.side_by_side:
-            self._side_by_side_rows(cleaned)
-        else:
-            self._inline_diff_rows(cleaned)
-        self.body.mount_all([r.widget for r in self.rows])
-        self.removal_rows = [i for i, r in enumerate(self.rows) if r.removal is not None]
-        status.update(self._status_line())
-        if self.search_term:
-            self.search(self.search_term, jump=False)
-        if keep_scroll:
-            self.body.scroll_to(y=y, animate=False)
-        else:
-            self.body.scroll_home(animate=False)
-
-    def _heading(self, cleaned: CleanedPage) -> Text:
-        meta = cleaned.metadata
-        text = Text(inert(meta.get("title") or cleaned.page.id), style="bold")
-        facts = [inert(meta[k]) for k in ("site", "date", "byline") if meta.get(k)]
-        view = {"clean": "clean", "original": "original", "diff": "diff"}[self.view]
+    def toggle_diff_layout(self) -> None:
+        self.side_by_side = not self.side_by_side
         if self.view == "diff":
-            view += " · side by side" if self.side_by_side else " · inline"
-        text.append("\n")
-        text.append(" · ".join([*facts, f"{cleaned.words_kept} words kept, {cleaned.words_removed} cut", view]), "dim")
-        return text
-
-    def _status_line(self) -> Text:
-        cleaned = self.cleaned
-        if cleaned is None:
-            return Text("")
-        notes = [*cleaned.notes, *(f"cleaner {e.cleaner} failed: {e.message}" for e in cleaned.errors)]
-        if notes:
-            return Text(inert(" · ".join(notes)), style="yellow")
-        if self.view == "diff":
-            return Text(f"{len(self.removal_rows)} removals · ] next · [ previous · w why", style="dim")
-        return Text("")
-
-    def _add(self, widget: Widget, plain: str, removal: Annotation | None = None) -> None:
-        self.rows.append(Row(widget, plain, removal))
-
-    def _overflow(self, texts: list[str]) -> None:
-        rest = "\n".join(texts)
-        self._add(Static(Text(inert(rest)), classes="row"), rest)
-
-    def _clean_rows(self, cleaned: CleanedPage) -> None:
-        paragraphs = cleaned.paragraphs
-        for para in paragraphs[:MAX_ROWS]:
-            self._add(Static(Text(inert(para)), classes="row paragraph"), para)
-        if len(paragraphs) > MAX_ROWS:
-            self._overflow(paragraphs[MAX_ROWS:])
-        if not paragraphs:
-            self._add(Static(Text("Every line of this page was removed: see the diff (d).", style="italic")), "")
-
-    def _original_rows(self, cleaned: CleanedPage) -> None:
-        lines = cleaned.page.text.splitlines()
-        for line in lines[:MAX_ROWS]:
-            self._add(Static(Text(inert(line) or " "), classes="row original"), line)
-        if len(lines) > MAX_ROWS:
-            self._overflow(lines[MAX_ROWS:])
-
-    def _block_removal(self, cleaned: CleanedPage, start: int, end: int) -> Annotation | None:
-        for seg in cleaned.segments(start, end):
-            if seg.annotation is not None and cleaned.page.text[seg.start : seg.end].strip():
-                return seg.annotation
-        return None
-
-    def _inline_diff_rows(self, cleaned: CleanedPage) -> None:
-        lines = diff_lines(cleaned, styled=True)
-        blocks = cleaned.page.blocks
-        for block, line in zip(blocks[:MAX_ROWS], lines, strict=False):
-            removal = self._block_removal(cleaned, block.start, block.end)
-            classes = "row diff-removed" if removal else "row"
-            self._add(Static(line, classes=classes), block.text, removal)
-        if len(blocks) > MAX_ROWS:
-            self._overflow([line.plain for line in lines[MAX_ROWS:]])
-
-    def _side_by_side_rows(self, cleaned: CleanedPage) -> None:
-        text = cleaned.page.text
-        for block in cleaned.page.blocks[:MAX_ROWS]:
-            left = Text()
-            right = Text()
-            removal = None
-            for seg in cleaned.segments(block.start, block.end):
-                piece = inert(text[seg.start : seg.end])
-                if seg.annotation is None:
-                    left.append(piece)
-                    right.append(piece)
-                else:
-                    left.append(piece, style=REMOVED_STYLE)
-                    removal = removal or seg.annotation
-            if removal is not None:
-                right.append(f"  ‹{removal.cleaner}: {inert(removal.reason)}›", style="italic dim")
-            row = Horizontal(
-                Static(left, classes="side original-side"),
-                Static(right, classes="side clean-side"),
-                classes="row side-row" + (" diff-removed" if removal else ""),
-            )
-            self._add(row, block.text, removal)
-        if len(cleaned.page.blocks) > MAX_ROWS:
-            self._overflow([b.text for b in cleaned.page.blocks[MAX_ROWS:]])
-
-    # -- moving around --------------------------------------------------------------------------
-    def page_down(self) -> None:
-        self.body.scroll_page_down()
-
-    def page_up(self) -> None:
-        self.body.scroll_page_up()
-
-    def _go_to(self, index: int) -> None:
-        for row in self.rows:
-            row.widget.remove_class("current")
-        widget = self.rows[index].widget
-        widget.add_class("current")
-        self.body.scroll_to_widget(widget, animate=False, top=True)
-
-    def next_removal(self, step: int = 1) -> Annotation | None:
-        """Move to the next (step 1) or previous (step -1) removal of the diff; returns it."""
-        if self.view != "diff":
+            self._render_document(keep_scroll=True)
+        else:
             self.set_view("diff")
-        if not self.removal_rows:
-            return None
-        self.removal_cursor = (self.removal_cursor + step) % len(self.removal_rows)
-        row = self.rows[self.removal_rows[self.removal_cursor]]
-        self._go_to(self.removal_rows[self.removal_cursor])
-        removal = row.removal
-        assert removal is not None
-        position = f"removal {self.removal_cursor + 1} of {len(self.removal_rows)}"
-        self.query_one("#page-status", Static).update(
-            Text.assemble((f"‹{removal.cleaner}› ", "bold"), inert(removal.reason), (f"  ({position})", "dim"))
-        )
-        return removal
 
     @property
-    def current_removal(self) -> Annotation | None:
-        if 0 <= self.removal_cursor < len(self.removal_rows):
-            return self.rows[self.removal_rows[self.removal_cursor]].removal
+    def showing_side_by_side(self) -> bool:
+        return self.view == "diff" and self.side_by_side and self._wide_enough()
+
+    def _wide_enough(self) -> bool:
+        return self.document_view.text_width >= SIDE_BY_SIDE_MIN
+
+    def on_resize(self, event: Resize) -> None:
+        if self.view == "diff" and self.side_by_side and self._wide_enough() != self._shown_side_by_side:
+            self._render_document(keep_scroll=True)
+
+    def styles_for_documents(self) -> DocStyles:
+        def style(name: str) -> Style:
+            return self.get_component_rich_style(f"reading-pane--{name}", partial=True)
+
+        return DocStyles(
+            title=style("title"),
+            meta=style("meta"),
+            removed=style("removed"),
+            marker=style("marker"),
+            label=style("label"),
+            note=style("note"),
+            error=style("error"),
+        )
+
+    def _build(self) -> Document:
+        cleaned = self.cleaned
+        styles = self.styles_for_documents()
+        if cleaned is None:
+            return message_document(self._message or "", styles.note)
+        if self.view == "clean":
+            return clean_document(cleaned, styles)
+        if self.view == "original":
+            return original_document(cleaned, styles)
+        self._shown_side_by_side = self.showing_side_by_side
+        if self._shown_side_by_side:
+            return side_by_side_document(cleaned, styles)
+        return inline_diff_document(cleaned, styles)
+
+    def _render_document(self, *, keep_scroll: bool = False) -> None:
+        view = self.document_view
+        view.set_document(self._build(), keep_scroll=keep_scroll)
+        if self.view == "diff":
+            view.set_focus(view.document.spans_of(self.current_group))
+        self._update_titles()
+
+    def _update_titles(self) -> None:
+        tabs = []
+        for key, view in zip("123", VIEWS, strict=True):
+            label: str = view
+            if view == "diff" and self.view == "diff":
+                label = "diff: side by side" if self._shown_side_by_side else "diff: inline"
+            tabs.append(f"[reverse] {key} {label} [/]" if view == self.view else f" {key} {label} ")
+        self.border_title = "".join(tabs)
+        self.update_position()
+
+    def update_position(self) -> None:
+        """The bottom border: which match or removal is current."""
+        view = self.document_view
+        parts: list[str] = []
+        if view.search_text:
+            if view.matches:
+                parts.append(f"match {view.match_index + 1}/{len(view.matches)}")
+            else:
+                parts.append("no match")
+        groups = self._groups
+        if self.view == "diff" and self.cleaned is not None:
+            if 0 <= self.group_index < len(groups):
+                g = groups[self.group_index]
+                parts.append(f"removal {self.group_index + 1}/{len(groups)} {g.cleaner}")
+            else:
+                parts.append(f"{len(groups)} removal{'s' if len(groups) != 1 else ''}")
+        self.border_subtitle = escape(" · ".join(parts))
+
+    # -- removals -----------------------------------------------------------------------------------
+    @property
+    def groups(self) -> list[RemovalGroup]:
+        """The page's removals as next/previous removal steps through them (the same in both diff layouts)."""
+        return self._groups
+
+    @property
+    def current_group(self) -> RemovalGroup | None:
+        groups = self._groups
+        return groups[self.group_index] if 0 <= self.group_index < len(groups) else None
+
+    def step_removal(self, step: int) -> RemovalGroup | None:
+        """Move to the next (``step`` 1) or previous (-1) removal in the diff; returns it."""
+        if self.cleaned is None:
+            return None
+        if self.view != "diff":
+            self.view = "diff"
+            self._render_document()
+        groups = self._groups
+        if not groups:
+            self.update_position()
+            return None
+        if self.group_index < 0:
+            # Start from what is on screen, not from the top of the page.
+            top_row = self.document_view.row_at(int(self.document_view.scroll_y))
+            after = [i for i, g in enumerate(groups) if g.last_row >= top_row]
+            before = [i for i, g in enumerate(groups) if g.first_row < top_row]
+            if step > 0:
+                self.group_index = after[0] if after else len(groups) - 1
+            else:
+                self.group_index = before[-1] if before else 0
+        else:
+            self.group_index = min(max(self.group_index + step, 0), len(groups) - 1)
+        group = groups[self.group_index]
+        view = self.document_view
+        view.set_focus(view.document.spans_of(group))
+        view.scroll_to_row(group.first_row)
+        self._update_titles()
+        return group
+
+    def removal_on_screen(self) -> RemovalGroup | None:
+        """The removal being looked at: the current one, else the first one visible."""
+        if self.view != "diff" or self.cleaned is None:
+            return None
+        current = self.current_group
+        if current is not None:
+            return current
+        view = self.document_view
+        top = int(view.scroll_y)
+        first_row = view.row_at(top)
+        last_row = view.row_at(top + view.scrollable_content_region.height - 1)
+        for i, g in enumerate(self._groups):
+            if g.last_row >= first_row and g.first_row <= last_row:
+                self.group_index = i
+                view.set_focus(view.document.spans_of(g))
+                self._update_titles()
+                return g
         return None
 
-    def search(self, term: str, *, jump: bool = True) -> int:
-        """Mark rows containing ``term`` (any case); jump to the first. Returns how many rows match."""
-        self.search_term = term
-        for row in self.rows:
-            row.widget.remove_class("match")
-        needle = term.casefold()
-        self.matches = [i for i, r in enumerate(self.rows) if needle and needle in r.plain.casefold()]
-        for i in self.matches:
-            self.rows[i].widget.add_class("match")
-        self.match_cursor = -1
-        if jump and self.matches:
-            self.next_match(1)
-        return len(self.matches)
+    # -- search -------------------------------------------------------------------------------------
+    def search(self, query: str) -> int:
+        found = self.document_view.search(query) if query else 0
+        if not query:
+            self.document_view.clear_search()
+        self.update_position()
+        return found
 
-    def next_match(self, step: int = 1) -> int:
-        if not self.matches:
-            return 0
-        self.match_cursor = (self.match_cursor + step) % len(self.matches)
-        self._go_to(self.matches[self.match_cursor])
-        self.query_one("#page-status", Static).update(
-            Text(f"“{inert(self.search_term)}”: match {self.match_cursor + 1} of {len(self.matches)}", style="dim")
-        )
-        return len(self.matches)
+    def step_match(self, step: int) -> bool:
+        view = self.document_view
+        if not view.matches:
+            return False
+        view.step_match(step)
+        self.update_position()
+        return True
