@@ -12,8 +12,10 @@ import typer
 
 from newsread.cleaners import (
     FORMATS,
+    Config,
     ConfigError,
     Pipeline,
+    inert,
     iter_sources,
     load_config,
     load_page,
@@ -48,15 +50,31 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def build_pipeline(config: Path | None, enable: list[str], disable: list[str]) -> Pipeline:
+def build_pipeline(
+    config: Path | None,
+    enable: list[str],
+    disable: list[str],
+    *,
+    max_page_mb: float | None = None,
+    max_seconds: float | None = None,
+) -> tuple[Pipeline, Config]:
     try:
         cfg = load_config(config)
     except ConfigError as exc:
         raise fail(str(exc)) from exc
+    if max_page_mb is not None:
+        cfg.max_page_mb = max_page_mb
+    if max_seconds is not None:
+        cfg.max_clean_seconds = max_seconds
     pipeline = Pipeline.default(cfg, enable=enable, disable=disable)
     for problem in pipeline.problems:
-        typer.echo(f"newsread: warning: {problem}", err=True)
-    return pipeline
+        typer.echo(f"newsread: warning: {inert(problem)}", err=True)
+    return pipeline, cfg
+
+
+def shown(text: str) -> str:
+    """A file name or message as it may be printed: undecodable bytes replaced, controls made inert."""
+    return inert(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 def check_paths(paths: list[Path]) -> None:
@@ -97,7 +115,7 @@ def open_(
 ) -> None:
     """Open folders or files in the reader (what `newsread PATH` does)."""
     check_paths(paths)
-    pipeline = build_pipeline(config, enable, disable)
+    pipeline, _ = build_pipeline(config, enable, disable)
     from .app import run_app  # Textual is imported only when the reader opens
 
     run_app([str(p) for p in paths], pipeline)
@@ -114,6 +132,13 @@ def clean(
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006
     disable: DisableOpt = [],  # noqa: B006
+    max_page_mb: Annotated[
+        float | None, typer.Option("--max-page-mb", min=0.001, help="Pages larger than this are reported, not read.")
+    ] = None,
+    max_seconds: Annotated[
+        float | None,
+        typer.Option("--max-seconds", min=0.001, help="Stop cleaning a page after this long (and say so)."),
+    ] = None,
 ) -> None:
     """Clean pages in batch: one article per page into --out, or JSON lines on stdout."""
     check_paths(paths)
@@ -125,11 +150,13 @@ def clean(
             if p.is_dir() and _is_within(out, p):
                 raise fail(f"--out {out} is inside the input folder {p}: newsread never writes into what it reads")
         out.mkdir(parents=True, exist_ok=True)
-    pipeline = build_pipeline(config, enable, disable)
+    pipeline, cfg = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
+    max_bytes = cfg.max_page_bytes
     sources = list(iter_sources(paths))
     fitting = any(callable(getattr(s.cleaner, "fit", None)) for s in pipeline.active)
     if fitting:
-        pipeline.fit(load_page(s) for s in sources)
+        pipeline.fit(load_page(s, max_bytes=max_bytes) for s in sources)
+    to_terminal = sys.stdout.isatty()
 
     from .progress import progress_bar
 
@@ -140,10 +167,10 @@ def clean(
     try:
         with progress_bar(len(sources)) as advance:
             for source in sources:
-                cleaned = pipeline.clean(load_page(source))
+                cleaned = pipeline.clean(load_page(source, max_bytes=max_bytes))
                 if cleaned.page.error:
                     failures += 1
-                    typer.echo(f"newsread: {source.id}: {cleaned.page.error}", err=True)
+                    typer.echo(f"newsread: {shown(source.id)}: {shown(cleaned.page.error)}", err=True)
                 if fmt == "jsonl":
                     line = json.dumps(to_record(cleaned), ensure_ascii=False) + "\n"
                     if jsonl_out is not None:
@@ -156,7 +183,8 @@ def clean(
                         target.parent.mkdir(parents=True, exist_ok=True)
                         target.write_text(render(cleaned, fmt), encoding="utf-8")
                 else:
-                    sys.stdout.write(f"===== {source.id}\n{render(cleaned, fmt)}\n")
+                    text = f"===== {source.id}\n{render(cleaned, fmt)}\n"
+                    sys.stdout.write(shown(text) if to_terminal else text)
                 advance()
     finally:
         if jsonl_out is not None:
@@ -191,11 +219,13 @@ def diff(
     check_paths([file])
     if file.is_dir():
         raise fail(f"{file} is a folder: `newsread diff` shows one page")
-    pipeline = build_pipeline(config, enable, disable)
+    pipeline, cfg = build_pipeline(config, enable, disable)
     sources = list(iter_sources([file]))
-    cleaned = pipeline.clean(load_page(sources[0]))
+    if not sources:
+        raise fail(f"{shown(str(file))}: no page in it", 1)
+    cleaned = pipeline.clean(load_page(sources[0], max_bytes=cfg.max_page_bytes))
     if cleaned.page.error:
-        raise fail(f"{file}: {cleaned.page.error}", 1)
+        raise fail(f"{shown(str(file))}: {shown(cleaned.page.error)}", 1)
     from rich.console import Console
 
     console = Console(
@@ -208,7 +238,7 @@ def diff(
     for line in diff_lines(cleaned, styled=styled):
         console.print(line)
     for err in cleaned.errors:
-        typer.echo(f"newsread: cleaner {err.cleaner} failed on this page: {err.message}", err=True)
+        typer.echo(f"newsread: cleaner {err.cleaner} failed on this page: {shown(err.message)}", err=True)
 
 
 @app.command("cleaners")
@@ -218,7 +248,7 @@ def list_cleaners(
     disable: DisableOpt = [],  # noqa: B006
 ) -> None:
     """List every cleaner: its order, on/off, origin and what it removes."""
-    pipeline = build_pipeline(config, enable, disable)
+    pipeline, _ = build_pipeline(config, enable, disable)
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
