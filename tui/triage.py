@@ -230,6 +230,13 @@ def _set_aside(path: Path) -> Path:
     return target
 
 
+class _Damaged(sqlite3.DatabaseError):
+    """The integrity check found damage."""
+
+
+_CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
 class TriageStore:
     """Triage state over one SQLite file. Not thread-safe: use it from one thread (the app's).
 
@@ -252,10 +259,15 @@ class TriageStore:
             self.conn = sqlite3.connect(self.path, isolation_level=None)
             self.conn.execute("PRAGMA busy_timeout = 5000")  # a second reader on the same state waits, briefly
             self._check_and_migrate()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.Error, StateError) as exc:
             with contextlib.suppress(Exception):
                 self.conn.close()
-            raise CorruptState(f"state file {self.path} is not a readable newsread state ({exc})") from exc
+            if isinstance(exc, StateError):
+                raise
+            if isinstance(exc, _Damaged) or getattr(exc, "sqlite_errorcode", None) in _CORRUPT_CODES:
+                raise CorruptState(f"state file {self.path} is not a readable newsread state ({exc})") from exc
+            # Busy, read-only, missing permissions...: the file may be fine, so it is never moved aside.
+            raise StateError(f"cannot use state file {self.path}: {exc}. Use --state PATH for another file.") from exc
         self.conn.execute("CREATE TEMP TABLE session(row INTEGER PRIMARY KEY, page_id TEXT NOT NULL UNIQUE)")
 
     # -- opening -------------------------------------------------------------------------------------------------
@@ -269,27 +281,31 @@ class TriageStore:
             )
         ok = self.conn.execute("PRAGMA quick_check").fetchone()[0]
         if ok != "ok":
-            raise sqlite3.DatabaseError(f"integrity check failed: {ok}")
+            raise _Damaged(f"integrity check failed: {ok}")
+        if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StateError(  # someone else's database: never moved aside or written, just refused
+                f"{self.path} is an SQLite database but not a newsread state file: use --state with another path"
+            )
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = FULL")
         self.conn.execute("PRAGMA foreign_keys = ON")
         if version == 0:
-            tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if tables:
-                raise StateError(  # someone else's database: never moved aside or written, just refused
-                    f"{self.path} is an SQLite database but not a newsread state file: use --state with another path"
-                )
             with self._transaction():
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
-                if _fts5_trigram(self.conn):
-                    self.conn.execute(
-                        "CREATE VIRTUAL TABLE pages_text USING fts5(title, body, "
-                        "content='pages', content_rowid='row', tokenize='trigram')"
-                    )
-                self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                # Another newsread may have created the schema since user_version was read.
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+                    self._create_schema()
         self.fts = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'pages_text'").fetchone() is not None
+
+    def _create_schema(self) -> None:
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
+        if _fts5_trigram(self.conn):  # substring search for titles and bodies; LIKE when SQLite lacks it
+            self.conn.execute(
+                "CREATE VIRTUAL TABLE pages_text USING fts5(title, body, "
+                "content='pages', content_rowid='row', tokenize='trigram')"
+            )
+        self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
