@@ -332,12 +332,16 @@ def test_text_filter_without_fts_gives_the_same_answers(store: TriageStore) -> N
     store.set_info_many([PageInfo("p0", "Harbour reopens", None, None, "boats"), PageInfo("p1", "x", None, None, "")])
     with_fts = [store.query(Filter(text=t)) for t in ("harb", "boats", "zz", "ha")]
     store.fts = False
-    assert [store.query(Filter(text=t)) for t in ("harb", "boats", "zz", "ha")] == with_fts == [
-        ["p0"],
-        ["p0"],
-        [],
-        ["p0"],
-    ]
+    assert (
+        [store.query(Filter(text=t)) for t in ("harb", "boats", "zz", "ha")]
+        == with_fts
+        == [
+            ["p0"],
+            ["p0"],
+            [],
+            ["p0"],
+        ]
+    )
 
 
 def test_updating_a_page_info_replaces_its_searchable_text(store: TriageStore) -> None:
