@@ -38,6 +38,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -101,7 +102,10 @@ class Filter:
 
     statuses: any of STATUSES. tags: the page has every one. site: case-insensitive substring.
     date_from/date_to: inclusive, compared as text on ISO dates ("2024", "2024-05" and
-    "2024-05-03" all work as bounds). text: case-insensitive substring of title or body.
+    "2024-05-03" all work as bounds). text: every word of it starts a word of the title or
+    body (any case, accents ignored, any order: "harb lev" finds "Harbour levy"); without
+    SQLite FTS5, or for scripts written without spaces (CJK, Thai), each part is a
+    case-insensitive substring instead.
     """
 
     statuses: frozenset[str] = frozenset()
@@ -179,11 +183,8 @@ CREATE TABLE pages(
     relpath TEXT NOT NULL,
     read INTEGER NOT NULL DEFAULT 0,
     decision TEXT NOT NULL DEFAULT 'none' CHECK (decision IN ('none', 'kept', 'starred', 'discarded')),
-    title TEXT,
     site TEXT,
     date TEXT,
-    body TEXT NOT NULL DEFAULT '',
-    indexed INTEGER NOT NULL DEFAULT 0,
     seen REAL NOT NULL
 );
 CREATE INDEX pages_hash ON pages(hash);
@@ -196,6 +197,11 @@ CREATE TABLE tags(
     PRIMARY KEY (tag, row)
 ) WITHOUT ROWID;
 CREATE INDEX tags_row ON tags(row);
+CREATE TABLE texts(
+    row INTEGER PRIMARY KEY REFERENCES pages(row) ON DELETE CASCADE,
+    title TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT ''
+);
 CREATE TABLE actions(
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     at REAL NOT NULL,
@@ -206,9 +212,16 @@ CREATE TABLE actions(
 """
 
 
-def _fts5_trigram(conn: sqlite3.Connection) -> bool:
+# Word index (accents folded, prefixes of 2-3 letters indexed): far smaller and quicker to build than trigrams.
+_FTS = "fts5(title, body, content='texts', content_rowid='row', tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
+_WORDS = re.compile(r"\w+")
+# Scripts written without spaces between words: the word index cannot find text inside such runs.
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _fts5(conn: sqlite3.Connection) -> bool:
     try:
-        conn.execute("CREATE VIRTUAL TABLE temp.probe USING fts5(x, tokenize='trigram')")
+        conn.execute(f"CREATE VIRTUAL TABLE temp.probe USING {_FTS}")
         conn.execute("DROP TABLE temp.probe")
         return True
     except sqlite3.DatabaseError:
@@ -300,11 +313,8 @@ class TriageStore:
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 self.conn.execute(statement)
-        if _fts5_trigram(self.conn):  # substring search for titles and bodies; LIKE when SQLite lacks it
-            self.conn.execute(
-                "CREATE VIRTUAL TABLE pages_text USING fts5(title, body, "
-                "content='pages', content_rowid='row', tokenize='trigram')"
-            )
+        if _fts5(self.conn):  # word search for titles and bodies; LIKE when SQLite lacks FTS5
+            self.conn.execute(f"CREATE VIRTUAL TABLE pages_text USING {_FTS}")
         self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextlib.contextmanager
@@ -342,68 +352,102 @@ class TriageStore:
         cur = self.conn
         now = time.time()
 
-        def candidates(sql: str, args: tuple[str, ...]) -> int | None:
-            for (row,) in cur.execute(sql, args):
+        # One read of the identity columns, matched in memory: far quicker than queries per page.
+        by_hash: dict[str, list[tuple[int, str, str]]] = {}
+        by_path: dict[tuple[str, str], list[int]] = {}
+        known: dict[int, tuple[str, str, str]] = {}
+        for row, digest, root, relpath in cur.execute("SELECT row, hash, root, relpath FROM pages ORDER BY seen DESC"):
+            by_hash.setdefault(digest, []).append((row, root, relpath))
+            by_path.setdefault((root, relpath), []).append(row)
+            known[row] = (digest, root, relpath)
+
+        def pick(ref: PageRef) -> int | None:
+            same = [c for c in by_hash.get(ref.hash, ()) if c[0] not in claimed]
+            exact = [c for c in same if c[2] == ref.relpath]
+            exact.sort(key=lambda c: c[1] != ref.root)  # same folder first
+            for row, _, _ in exact or same:
+                return row
+            for row in by_path.get((ref.root, ref.relpath), ()):
                 if row not in claimed:
-                    return int(row)
+                    return row
             return None
 
         updates: list[tuple[str, str, str, float, int]] = []
         for ref in refs:
-            row = candidates(
-                "SELECT row FROM pages WHERE hash = ? AND relpath = ? ORDER BY root = ? DESC, row",
-                (ref.hash, ref.relpath, ref.root),
-            )
-            if row is None:
-                row = candidates("SELECT row FROM pages WHERE hash = ? ORDER BY seen DESC, row", (ref.hash,))
-            if row is None:
-                row = candidates("SELECT row FROM pages WHERE relpath = ? AND root = ?", (ref.relpath, ref.root))
-            if row is None:
+            found = pick(ref)
+            if found is None:
                 pending.append(ref)
                 continue
-            claimed.add(row)
-            mapping[ref.page_id] = row
-            updates.append((ref.hash, ref.root, ref.relpath, now, row))
-        with self._transaction():
-            cur.executemany("UPDATE pages SET hash = ?, root = ?, relpath = ?, seen = ? WHERE row = ?", updates)
-            for ref in pending:
-                c = cur.execute(
-                    "INSERT INTO pages(hash, root, relpath, seen) VALUES (?, ?, ?, ?)",
-                    (ref.hash, ref.root, ref.relpath, now),
-                )
-                assert c.lastrowid is not None
-                mapping[ref.page_id] = c.lastrowid
+            claimed.add(found)
+            mapping[ref.page_id] = found
+            if known[found] != (ref.hash, ref.root, ref.relpath):  # only moved, renamed or edited pages are written
+                updates.append((ref.hash, ref.root, ref.relpath, now, found))
+        if updates or pending:
+            with self._transaction():
+                cur.executemany("UPDATE pages SET hash = ?, root = ?, relpath = ?, seen = ? WHERE row = ?", updates)
+                for ref in pending:
+                    c = cur.execute(
+                        "INSERT INTO pages(hash, root, relpath, seen) VALUES (?, ?, ?, ?)",
+                        (ref.hash, ref.root, ref.relpath, now),
+                    )
+                    assert c.lastrowid is not None
+                    mapping[ref.page_id] = c.lastrowid
+        cur.execute("BEGIN")  # the session table is temporary: one transaction, no lock on the state file
         cur.execute("DELETE FROM temp.session")
         cur.executemany("INSERT INTO temp.session(row, page_id) VALUES (?, ?)", [(r, p) for p, r in mapping.items()])
+        cur.execute("COMMIT")
         self._rows = mapping
         self._ids = {r: p for p, r in mapping.items()}
         self._order = [ref.page_id for ref in refs]
 
     def set_info_many(self, infos: Iterable[PageInfo]) -> None:
-        """Store title/site/date/body (truncated) for the text, site and date filters. One transaction."""
-        rows = []
+        """Store title/site/date/body (body cut to BODY_LIMIT) for the filters, in one transaction.
+
+        Pages whose info did not change are not written, so calling this again on every start
+        is cheap. Call it with batches (e.g. every few hundred pages cleaned, and at the end),
+        not once per page: each call is one transaction. This is derived data (the app can
+        compute it again), so it is written with synchronous=NORMAL: no fsync per batch.
+        """
+        wanted: dict[int, tuple[str, str | None, str | None, str]] = {}
         for info in infos:
             row = self._rows.get(info.page_id)
             if row is not None:
-                rows.append((info.title, info.site, info.date, (info.body or "")[:BODY_LIMIT], row))
-        if not rows:
+                wanted[row] = (info.title or "", info.site, info.date, (info.body or "")[:BODY_LIMIT])
+        if not wanted:
             return
-        with self._transaction():
-            if self.fts:
-                # External-content FTS: an entry is removed with the values it was indexed with.
+        current: dict[int, tuple[str, str | None, str | None, str]] = {}
+        for row, title, site, date, body in self.conn.execute(
+            "SELECT p.row, t.title, p.site, p.date, t.body FROM pages p JOIN temp.session s ON s.row = p.row "
+            "JOIN texts t ON t.row = p.row"
+        ):
+            if row in wanted:
+                current[row] = (title, site, date, body)
+        changed = [(row, value) for row, value in wanted.items() if current.get(row) != value]
+        if not changed:
+            return
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            with self._transaction():
+                if self.fts:
+                    # External-content FTS: an entry is removed with the values it was indexed with.
+                    self.conn.executemany(
+                        "INSERT INTO pages_text(pages_text, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+                        [(row, current[row][0], current[row][3]) for row, _ in changed if row in current],
+                    )
                 self.conn.executemany(
-                    "INSERT INTO pages_text(pages_text, rowid, title, body) "
-                    "SELECT 'delete', row, coalesce(title, ''), body FROM pages WHERE row = ? AND indexed = 1",
-                    [(r[4],) for r in rows],
+                    "UPDATE pages SET site = ?, date = ? WHERE row = ?", [(v[1], v[2], row) for row, v in changed]
                 )
-            self.conn.executemany(
-                "UPDATE pages SET title = ?, site = ?, date = ?, body = ?, indexed = 1 WHERE row = ?", rows
-            )
-            if self.fts:
                 self.conn.executemany(
-                    "INSERT INTO pages_text(rowid, title, body) VALUES (?, ?, ?)",
-                    [(r[4], r[0] or "", r[3]) for r in rows],
+                    "INSERT OR REPLACE INTO texts(row, title, body) VALUES (?, ?, ?)",
+                    [(row, v[0], v[3]) for row, v in changed],
                 )
+                if self.fts:
+                    self.conn.executemany(
+                        "INSERT INTO pages_text(rowid, title, body) VALUES (?, ?, ?)",
+                        [(row, v[0], v[3]) for row, v in changed],
+                    )
+        finally:
+            self.conn.execute("PRAGMA synchronous = FULL")
 
     def set_info(self, info: PageInfo) -> None:
         """Store one page's cleaned title/site/date/body (see :meth:`set_info_many`)."""
@@ -482,13 +526,17 @@ class TriageStore:
             where.append("p.date < ?")  # inclusive of every date that starts with date_to
             args.append(flt.date_to + "\uffff")
         text = (flt.text or "").strip()
-        if text:
-            if self.fts and len(text) >= 3:
-                where.append("p.row IN (SELECT rowid FROM pages_text WHERE pages_text MATCH ?)")
-                args.append('"' + text.replace('"', '""') + '"')
-            else:
-                where.append("((p.title LIKE ? ESCAPE '\\') OR (p.body LIKE ? ESCAPE '\\'))")
-                args += [f"%{_like(text)}%"] * 2
+        words = _WORDS.findall(text)
+        if text and self.fts and words and not _UNSPACED.search(text):
+            # every word of the query starts a word of the title or body, in any order
+            where.append("p.row IN (SELECT rowid FROM pages_text WHERE pages_text MATCH ?)")
+            args.append(" AND ".join('"' + w + '"*' for w in words))
+        elif text:
+            for part in text.split() if not _UNSPACED.search(text) else [text]:
+                where.append(
+                    "p.row IN (SELECT t.row FROM texts t WHERE t.title LIKE ? ESCAPE '\\' OR t.body LIKE ? ESCAPE '\\')"
+                )
+                args += [f"%{_like(part)}%"] * 2
         sql = "SELECT s.page_id FROM pages p JOIN temp.session s ON s.row = p.row"
         if where:
             sql += " WHERE " + " AND ".join(where)

@@ -395,3 +395,29 @@ def test_ten_thousand_pages_filter_correctly(tmp_path: Path) -> None:
     assert got == expected
     assert store.query(Filter(text="page 9999 ")) == ["09999.txt"]
     assert store.counts()["kept"] == len(range(0, n, 7))
+
+
+def test_text_filter_finds_words_in_any_order_without_accents_and_unspaced_scripts(store: TriageStore) -> None:
+    store.set_info_many(
+        [
+            PageInfo("p0", "Élection à Genève", None, None, "Le conseil a voté."),
+            PageInfo("p1", "东京的新闻", None, None, "今日は港が再開しました。"),
+            PageInfo("p2", "Harbour levy passed", None, None, "The levy pays for the quay."),
+        ]
+    )
+    assert store.query(Filter(text="election geneve")) == ["p0"]
+    assert store.query(Filter(text="quay harb")) == ["p2"]
+    assert store.query(Filter(text="港が再開")) == ["p1"]  # inside a run of CJK text
+    assert store.query(Filter(text="新闻")) == ["p1"]
+    assert store.query(Filter(text="harbour geneve")) == []
+
+
+def test_storing_the_same_info_again_writes_nothing(store: TriageStore) -> None:
+    infos = [PageInfo(f"p{i}", f"Title {i}", "site", "2024-01-01", f"body {i}") for i in range(5)]
+    store.set_info_many(infos)
+    before = store.conn.total_changes
+    store.set_info_many(infos)
+    assert store.conn.total_changes == before
+    store.set_info_many([PageInfo("p0", "Title 0", "site", "2024-01-02", "body 0")])
+    assert store.conn.total_changes > before
+    assert store.query(Filter(date_from="2024-01-02")) == ["p0"]
