@@ -80,7 +80,7 @@ def main() -> None:
             "text, common word (fts)": Filter(text="harbour"),
             "text, rare phrase (fts)": Filter(text="Title 9999"),
             "text, 2 letters, no match (fts)": Filter(text="zq"),
-            "text, CJK (LIKE scan of bodies)": Filter(text="港が再開"),
+            "text, CJK (instr scan of bodies)": Filter(text="港が再開"),
             "everything at once": Filter(
                 statuses=frozenset({"kept"}), tags=frozenset({"five"}), site="alpha", date_from="2024-02", text="river"
             ),
