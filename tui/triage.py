@@ -8,11 +8,15 @@ How the app uses it::
     store, notices = open_store(state_path)        # show `notices` to the user
     tracked = track_paths(paths)                   # [(Source, PageRef)], ids as iter_sources gives them
     store.attach([ref for _, ref in tracked])      # this session's pages, by page id
-    store.set_info_many([PageInfo(id, title, site, date, body), ...])   # after cleaning, for text/site/date filters
-    store.decide(["a.txt"], "kept")                # one key = one action = one committed transaction
+    store.set_info_many([PageInfo(id, title, site, date, body), ...])   # after cleaning, in batches
+    store.opened("a.txt")                          # shown: read (not an undo step)
+    store.keep(["a.txt"])                          # one key = one action = one committed transaction
     store.undo(); store.redo()
-    store.query(Filter(statuses={"unread"}, text="harbour"))   # page ids, in store order
+    store.query(Filter(statuses=frozenset({"unread"}), text="harbour"))   # page ids, in attach order
     store.counts()
+
+Every method may raise :class:`StateError` (e.g. the disk is full); its message is
+meant for the user. Use the store from one thread only (the app's main thread).
 
 Identity: a page is found by the sha256 of its raw bytes first (so renaming a
 file or moving the folder keeps its state), then by its folder and relative
@@ -21,9 +25,10 @@ the same page.
 
 Durability: every action is one transaction committed with ``synchronous=FULL``
 in WAL mode, so once a call returns the action survives SIGKILL and power loss.
-FULL costs one fsync per action; triage actions come at human speed, so that
-is cheap, while NORMAL could drop the last actions on power loss. Bulk writes
-(attach, set_info_many) are one transaction each, so one fsync.
+FULL costs one fsync per action (~5-30 ms); triage actions come at human speed,
+so that is cheap, while NORMAL could drop the last actions on power loss. Bulk
+writes are one transaction each; set_info_many (derived data the app can
+recompute) is written with NORMAL.
 
 Undo/redo: a durable action log (table ``actions``) holds each action's before
 and after values, so undo works after a restart or a crash, in the same
@@ -319,13 +324,18 @@ class TriageStore:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            # Nothing of the action was saved (one transaction); say so rather than crash the app.
+            raise StateError(f"could not save triage to {self.path}: {exc}. The last action was not saved.") from exc
 
     def close(self) -> None:
         self.conn.close()

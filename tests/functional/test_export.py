@@ -100,6 +100,8 @@ def test_export_refuses_to_write_into_the_input_folder(triaged: tuple[Path, Path
     assert result.returncode == 2 and "never writes into what it reads" in result.stderr
     result = run("export", str(folder), "--out", "/tmp/elsewhere-never", "--state", str(folder / "s.sqlite3"))
     assert result.returncode == 2 and "--state" in result.stderr
+    result = run("--state", str(folder / "s.sqlite3"), str(folder))  # the reader refuses it too
+    assert result.returncode == 2 and "--state" in result.stderr
     assert snapshot(folder) == before
 
 

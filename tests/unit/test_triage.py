@@ -421,3 +421,19 @@ def test_storing_the_same_info_again_writes_nothing(store: TriageStore) -> None:
     store.set_info_many([PageInfo("p0", "Title 0", "site", "2024-01-02", "body 0")])
     assert store.conn.total_changes > before
     assert store.query(Filter(date_from="2024-01-02")) == ["p0"]
+
+
+def test_an_action_that_cannot_be_saved_raises_a_clear_error_and_changes_nothing(tmp_path: Path) -> None:
+    state = tmp_path / "triage.sqlite3"
+    store = TriageStore(state)
+    store.attach(PageRef(f"p{i}", "/r", f"p{i}", f"h{i}") for i in range(2))
+    store.conn.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(state, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    with pytest.raises(StateError, match="not saved"):
+        store.keep(["p0"])
+    other.execute("ROLLBACK")
+    other.close()
+    assert store.state("p0").decision == "none" and not store.can_undo()
+    store.keep(["p0"])
+    assert store.state("p0").decision == "kept"
