@@ -33,8 +33,9 @@ recompute) is written with NORMAL.
 Undo/redo: a durable action log (table ``actions``) holds each action's before
 and after values, so undo works after a restart or a crash, in the same
 transaction as the change itself. The log is a stack: a new action drops what
-was undone. Automatic "read when opened" (:meth:`TriageStore.opened`) is not
-logged, so undo after opening a page undoes the last real decision.
+was undone. Undo and redo only see actions on the pages of the current session.
+Automatic "read when opened" (:meth:`TriageStore.opened`) is not logged, so undo
+after opening a page undoes the last real decision.
 """
 
 from __future__ import annotations
@@ -214,6 +215,12 @@ CREATE TABLE actions(
     changes TEXT NOT NULL,
     undone INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE action_rows(
+    row INTEGER NOT NULL,
+    seq INTEGER NOT NULL REFERENCES actions(seq) ON DELETE CASCADE,
+    PRIMARY KEY (row, seq)
+) WITHOUT ROWID;
+CREATE INDEX action_rows_seq ON action_rows(seq);
 """
 
 
@@ -641,9 +648,12 @@ class TriageStore:
                 return ActionResult(f"nothing to change: already {verb}")
             description = f"{verb} {_pages(len(changes))}"
             payload = json.dumps([[c.row, c.field, c.before, c.after] for c in changes])
-            self.conn.execute("DELETE FROM actions WHERE undone = 1")  # a new action ends the redo branch
-            self.conn.execute(
+            self.conn.execute(f"DELETE FROM actions WHERE undone = 1 AND {_IN_SESSION}")  # ends the redo branch
+            seq = self.conn.execute(
                 "INSERT INTO actions(at, description, changes) VALUES (?, ?, ?)", (time.time(), description, payload)
+            ).lastrowid
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO action_rows(row, seq) VALUES (?, ?)", [(c.row, seq) for c in changes]
             )
             self.conn.execute("DELETE FROM actions WHERE seq <= (SELECT max(seq) FROM actions) - ?", (LOG_LIMIT,))
         return self._result(description, changes)
@@ -653,16 +663,21 @@ class TriageStore:
         return ActionResult(description, ids, len(changes))
 
     def can_undo(self) -> bool:
-        return self.conn.execute("SELECT 1 FROM actions WHERE undone = 0 LIMIT 1").fetchone() is not None
+        return self.conn.execute(f"SELECT 1 FROM actions WHERE undone = 0 AND {_IN_SESSION}").fetchone() is not None
 
     def can_redo(self) -> bool:
-        return self.conn.execute("SELECT 1 FROM actions WHERE undone = 1 LIMIT 1").fetchone() is not None
+        return self.conn.execute(f"SELECT 1 FROM actions WHERE undone = 1 AND {_IN_SESSION}").fetchone() is not None
 
     def undo(self) -> ActionResult:
-        """Undo the latest action still in effect (also one from an earlier run). Returns what changed back."""
+        """Undo the latest action on this session's pages still in effect (also one from an earlier run).
+
+        Undo and redo only see actions on pages of this session, so undo in one folder never
+        changes pages of another folder you triaged before.
+        """
         with self._transaction():
             r = self.conn.execute(
-                "SELECT seq, description, changes FROM actions WHERE undone = 0 ORDER BY seq DESC LIMIT 1"
+                "SELECT seq, description, changes FROM actions "
+                f"WHERE undone = 0 AND {_IN_SESSION} ORDER BY seq DESC LIMIT 1"
             ).fetchone()
             if r is None:
                 return ActionResult("nothing to undo")
@@ -673,10 +688,10 @@ class TriageStore:
         return self._result(f"undid: {r[1]}", changes)
 
     def redo(self) -> ActionResult:
-        """Redo the earliest undone action."""
+        """Redo the earliest undone action on this session's pages."""
         with self._transaction():
             r = self.conn.execute(
-                "SELECT seq, description, changes FROM actions WHERE undone = 1 ORDER BY seq LIMIT 1"
+                f"SELECT seq, description, changes FROM actions WHERE undone = 1 AND {_IN_SESSION} ORDER BY seq LIMIT 1"
             ).fetchone()
             if r is None:
                 return ActionResult("nothing to redo")
@@ -685,6 +700,9 @@ class TriageStore:
                 self._write_field(c.row, c.field, c.after)
             self.conn.execute("UPDATE actions SET undone = 0 WHERE seq = ?", (r[0],))
         return self._result(f"redid: {r[1]}", changes)
+
+
+_IN_SESSION = "seq IN (SELECT ar.seq FROM action_rows ar JOIN temp.session s ON s.row = ar.row)"
 
 
 class CorruptState(StateError):

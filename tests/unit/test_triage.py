@@ -437,3 +437,38 @@ def test_an_action_that_cannot_be_saved_raises_a_clear_error_and_changes_nothing
     assert store.state("p0").decision == "none" and not store.can_undo()
     store.keep(["p0"])
     assert store.state("p0").decision == "kept"
+
+
+def test_undo_in_one_folder_never_touches_another_folders_pages(tmp_path: Path) -> None:
+    state = tmp_path / "triage.sqlite3"
+    a = make_folder(tmp_path / "a", 2)
+    b = tmp_path / "b"
+    b.mkdir()
+    (b / "other.txt").write_text("A different story\n", encoding="utf-8")
+    store, _ = open_folder(state, a)
+    store.keep(["p0.txt"])
+    store.close()
+    store, _ = open_folder(state, b)
+    assert not store.can_undo()
+    assert store.undo().changed == 0
+    store.star(["other.txt"])
+    store.undo()
+    store.close()
+    store, _ = open_folder(state, a)
+    assert store.state("p0.txt").decision == "kept"
+    assert store.can_undo() and not store.can_redo()
+    store.undo()
+    assert store.state("p0.txt").decision == "none"
+
+
+def test_the_undo_history_is_bounded(store: TriageStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsread.tui import triage
+
+    monkeypatch.setattr(triage, "LOG_LIMIT", 3)
+    for i in range(5):
+        store.tag(["p0"], f"t{i}")
+    undone = 0
+    while store.undo().changed:
+        undone += 1
+    assert undone == 3 and store.state("p0").tags == ("t0", "t1")
+    assert store.conn.execute("SELECT count(*) FROM action_rows").fetchone()[0] == 3
