@@ -141,7 +141,7 @@ def export(
     disable: DisableOpt = [],  # noqa: B006
 ) -> None:
     """Write the clean articles of triaged pages (default: kept and starred) with their triage status."""
-    from .export import JSONL_NAME, ExportError, export_pages
+    from .export import JSONL_NAME, ExportError, check_out_dir, select_for_export, write_export
     from .triage import Filter, StateError, open_store, track_paths
 
     check_paths(paths)
@@ -153,22 +153,34 @@ def export(
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     check_state_path(state, paths)
-    pipeline = build_pipeline(config, enable, disable)
     try:
-        store, _ = open_store(state, for_writing=False)
-    except StateError as exc:
+        check_out_dir(out, paths)
+    except ExportError as exc:
         raise fail(str(exc)) from exc
+    pipeline = build_pipeline(config, enable, disable)
     from .progress import progress_bar
 
-    with store:
-        tracked = track_paths(paths)
-        store.attach(ref for _, ref in tracked)
-        sources = [s for s, _ in tracked]
-        try:
-            with progress_bar(len(store.query(flt))) as advance:
-                result = export_pages(store, sources, pipeline, out, fmt=fmt, flt=flt, inputs=paths, progress=advance)
-        except ExportError as exc:
-            raise fail(str(exc)) from exc
+    try:
+        store, _ = open_store(state, for_writing=False)
+        with store:
+            tracked = track_paths(paths)
+            store.attach(ref for _, ref in tracked)
+            chosen = select_for_export(store, [s for s, _ in tracked], flt)
+    except StateError as exc:
+        raise fail(str(exc)) from exc
+    if not chosen:
+        typer.echo(
+            f"newsread: no page of {len(tracked)} matches --status {status}"
+            + (f" --tag {' --tag '.join(tag)}" if tag else "")
+            + "; nothing written",
+            err=True,
+        )
+        return
+    try:
+        with progress_bar(len(chosen)) as advance:
+            result = write_export(chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance)
+    except ExportError as exc:
+        raise fail(str(exc)) from exc
     for page_id, why in result.failed:
         typer.echo(f"newsread: {page_id}: {why}", err=True)
     where = out / JSONL_NAME if fmt == "jsonl" else out

@@ -72,6 +72,64 @@ def triage_footer(state: PageState, fmt: str) -> str:
     return f"\n---\n*{line}*\n" if fmt == "markdown" else f"\n[{line}]\n"
 
 
+def select_for_export(store: TriageStore, sources: Sequence[Source], flt: Filter) -> list[tuple[Source, PageState]]:
+    """The session's sources matching ``flt``, with their state, in source order. Quick: call it on the app's thread."""
+    wanted = set(store.query(flt))
+    chosen = [s for s in sources if s.id in wanted]
+    states = store.states([s.id for s in chosen])
+    return [(s, states[s.id]) for s in chosen]
+
+
+def write_export(
+    chosen: Sequence[tuple[Source, PageState]],
+    pipeline: Pipeline,
+    out: Path,
+    *,
+    fmt: str,
+    inputs: Sequence[Path] = (),
+    progress: Callable[[], None] | None = None,
+) -> ExportResult:
+    """Clean and write ``chosen`` pages into ``out``. Does not touch the store: safe in a worker thread.
+
+    ``inputs`` are the opened folders/files: ``out`` may not be inside one. Formats: text,
+    markdown (one file per page, named like the page, ending with a triage line), jsonl
+    (``out/newsread.jsonl``, each record with a ``triage`` object: status, tags, read).
+    ``progress`` is called once per page. Raises ExportError for a bad format or ``out``.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    check_out_dir(out, inputs)
+    out.mkdir(parents=True, exist_ok=True)
+    result = ExportResult()
+    jsonl = None
+    if fmt == "jsonl":
+        target = out / JSONL_NAME
+        jsonl = open(target, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        result.files.append(target)
+    try:
+        for source, state in chosen:
+            cleaned = pipeline.clean(load_page(source))
+            if cleaned.page.error is not None:
+                result.failed.append((source.id, cleaned.page.error))
+            elif jsonl is not None:
+                record = to_record(cleaned)
+                record["triage"] = triage_record(state)
+                jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
+                result.page_ids.append(source.id)
+            else:
+                target = out / output_name(source.id, fmt)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(render(cleaned, fmt) + triage_footer(state, fmt), encoding="utf-8")
+                result.files.append(target)
+                result.page_ids.append(source.id)
+            if progress is not None:
+                progress()
+    finally:
+        if jsonl is not None:
+            jsonl.close()
+    return result
+
+
 def export_pages(
     store: TriageStore,
     sources: Sequence[Source],
@@ -83,46 +141,11 @@ def export_pages(
     inputs: Sequence[Path] = (),
     progress: Callable[[], None] | None = None,
 ) -> ExportResult:
-    """Clean and write the pages of ``sources`` that match ``flt`` into ``out``.
+    """:func:`select_for_export` then :func:`write_export`, in one call (the CLI's way).
 
     ``store`` must have the pages attached (``store.attach``); ``sources`` are the
-    session's sources with the same ids. ``inputs`` are the opened folders/files:
-    ``out`` may not be inside one. Formats: text, markdown (one file per page,
-    named like the page), jsonl (``out/newsread.jsonl``, each record with a
-    ``triage`` object: status, tags, read). ``progress`` is called once per page.
+    session's sources with the same ids.
     """
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    check_out_dir(out, inputs)
-    wanted = set(store.query(flt))
-    chosen = [s for s in sources if s.id in wanted]
-    states = store.states([s.id for s in chosen])
-    out.mkdir(parents=True, exist_ok=True)
-    result = ExportResult()
-    jsonl = None
-    if fmt == "jsonl":
-        target = out / JSONL_NAME
-        jsonl = open(target, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        result.files.append(target)
-    try:
-        for source in chosen:
-            cleaned = pipeline.clean(load_page(source))
-            if cleaned.page.error is not None:
-                result.failed.append((source.id, cleaned.page.error))
-            elif jsonl is not None:
-                record = to_record(cleaned)
-                record["triage"] = triage_record(states[source.id])
-                jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
-                result.page_ids.append(source.id)
-            else:
-                target = out / output_name(source.id, fmt)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(render(cleaned, fmt) + triage_footer(states[source.id], fmt), encoding="utf-8")
-                result.files.append(target)
-                result.page_ids.append(source.id)
-            if progress is not None:
-                progress()
-    finally:
-        if jsonl is not None:
-            jsonl.close()
-    return result
+    return write_export(
+        select_for_export(store, sources, flt), pipeline, out, fmt=fmt, inputs=inputs, progress=progress
+    )

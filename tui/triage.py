@@ -476,20 +476,32 @@ class TriageStore:
         return self.states([page_id]).get(page_id, PageState(page_id))
 
     def states(self, page_ids: Iterable[str] | None = None) -> dict[str, PageState]:
-        """State of the given pages (default: every page of the session)."""
+        """State of the given pages (default: every page of the session), by page id.
+
+        After an action, refresh the list with ``states(result.page_ids)``: a few pages are quick.
+        """
         wanted = list(self._rows) if page_ids is None else [p for p in page_ids if p in self._rows]
         tags: dict[int, list[str]] = {}
-        for tag, row in self.conn.execute(
-            "SELECT t.tag, t.row FROM tags t JOIN temp.session s ON s.row = t.row ORDER BY t.tag"
-        ):
-            tags.setdefault(row, []).append(tag)
-        out: dict[str, PageState] = {}
-        info = {
-            row: (read, decision)
+        info: dict[int, tuple[int, Decision]] = {}
+        chunks: list[tuple[str, tuple[int, ...]]]
+        if page_ids is None or len(wanted) > 2000:
+            chunks = [("JOIN temp.session s ON s.row = {t}.row", ())]
+        else:
+            rows = [self._rows[p] for p in wanted]
+            chunks = [
+                ("WHERE {t}.row IN (" + ",".join("?" * len(part)) + ")", tuple(part))
+                for part in (rows[i : i + 500] for i in range(0, len(rows), 500))
+            ]
+        for clause, args in chunks:
+            for tag, row in self.conn.execute(
+                "SELECT t.tag, t.row FROM tags t " + clause.format(t="t") + " ORDER BY t.tag", args
+            ):
+                tags.setdefault(row, []).append(tag)
             for row, read, decision in self.conn.execute(
-                "SELECT p.row, p.read, p.decision FROM pages p JOIN temp.session s ON s.row = p.row"
-            )
-        }
+                "SELECT p.row, p.read, p.decision FROM pages p " + clause.format(t="p"), args
+            ):
+                info[row] = (read, decision)
+        out: dict[str, PageState] = {}
         for pid in wanted:
             row = self._rows[pid]
             read, decision = info.get(row, (0, "none"))

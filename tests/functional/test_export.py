@@ -138,3 +138,13 @@ def test_export_pages_api_is_what_the_app_calls(triaged: tuple[Path, Path, list[
     assert result.files[0].read_text(encoding="utf-8").rstrip().endswith("[triage: discarded · tags: economy]")
     with pytest.raises(ExportError):
         export_pages(store, [], Pipeline.default(), folder / "x", fmt="text", flt=Filter(), inputs=[folder])
+
+
+def test_export_says_so_when_nothing_matches(triaged: tuple[Path, Path, list[str]], tmp_path: Path) -> None:
+    folder, state, _ = triaged
+    out = tmp_path / "none"
+    result = run(
+        "export", str(folder), "--status", "discarded", "--tag", "nope", "--out", str(out), "--state", str(state)
+    )
+    assert result.returncode == 0 and "no page of" in result.stderr and "nothing written" in result.stderr
+    assert not out.exists()
