@@ -225,7 +225,11 @@ CREATE INDEX action_rows_seq ON action_rows(seq);
 
 
 # Word index (accents folded, prefixes of 2-3 letters indexed): far smaller and quicker to build than trigrams.
-_FTS = "fts5(title, body, content='texts', content_rowid='row', tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
+# detail='none': no positions are stored (queries are words, not phrases), which keeps the index small.
+_FTS = (
+    "fts5(title, body, content='texts', content_rowid='row', "
+    "tokenize='unicode61 remove_diacritics 2', prefix='2 3', detail='none')"
+)
 _WORDS = re.compile(r"\w+")
 # Scripts written without spaces between words: the word index cannot find text inside such runs.
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
