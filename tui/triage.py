@@ -732,22 +732,27 @@ class NewerState(StateError):
 def open_store(path: Path | None = None, *, for_writing: bool = True) -> tuple[TriageStore, list[str]]:
     """Open the state file (default :func:`default_state_path`); returns the store and notices to show the user.
 
-    - Corrupt file (random bytes, failed integrity check, not ours): renamed
-      ``<name>.corrupt-<UTC time>`` (with its -wal/-shm), a fresh state is started and the
-      notice says where the old one went. Nothing is deleted.
+    Never raises with ``for_writing=True`` (the reader): every problem becomes a notice.
+
+    - Corrupt file (random bytes, failed integrity check): renamed ``<name>.corrupt-<UTC time>``
+      (with its -wal/-shm), a fresh state is started and the notice says where the old one
+      went. Nothing is deleted.
     - File from a newer newsread: never touched; this run triages in memory (not saved) and
       the notice says to upgrade newsread or use ``--state PATH``.
-    With ``for_writing=False`` (the export command) both cases raise :class:`StateError` with
-    that advice instead, so a report is never made from a state that was not read.
+    - Anything else (not a newsread file, no permission, locked for long, corrupt file that
+      cannot be moved): the file is left alone, this run triages in memory, the notice says why.
+    With ``for_writing=False`` (the export command) these raise :class:`StateError` with the
+    advice instead, so an export is never made from a state that was not read.
     """
     target = default_state_path() if path is None else Path(path)
+    unsaved = "It is left untouched and triage in this run is not saved."
     try:
         return TriageStore(target), []
     except NewerState as exc:
         advice = "Upgrade newsread, or use --state PATH for a separate state file."
         if not for_writing:
             raise StateError(f"{exc}. {advice}") from exc
-        return TriageStore(":memory:"), [f"{exc}. It is left untouched and triage in this run is not saved. {advice}"]
+        return TriageStore(":memory:"), [f"{exc}. {unsaved} {advice}"]
     except CorruptState as exc:
         if not for_writing:
             raise StateError(
@@ -755,10 +760,16 @@ def open_store(path: Path | None = None, *, for_writing: bool = True) -> tuple[T
             ) from exc
         try:
             aside = _set_aside(target)
-        except OSError as move_exc:
-            raise StateError(f"{exc}, and it could not be moved aside ({move_exc}). Use --state PATH.") from exc
-        store = TriageStore(target)
+            store = TriageStore(target)
+        except (OSError, StateError) as again:
+            return TriageStore(":memory:"), [
+                f"{exc}; it could not be set aside ({again}). {unsaved} Use --state PATH for another file."
+            ]
         return store, [f"{exc}. It was moved to {aside} and a fresh state was started; nothing was deleted."]
+    except StateError as exc:
+        if not for_writing:
+            raise
+        return TriageStore(":memory:"), [f"{exc} {unsaved}"]
 
 
 def _next_in(order: Sequence[str], current: str | None, wanted: set[str]) -> str | None:

@@ -271,7 +271,12 @@ def test_someone_elses_database_is_refused_untouched(tmp_path: Path) -> None:
     conn.close()
     before = other.read_bytes()
     with pytest.raises(StateError, match="not a newsread state file"):
-        open_store(other)
+        open_store(other, for_writing=False)
+    store, notices = open_store(other)  # the reader goes on, saving nothing, and says why
+    assert len(notices) == 1 and "not a newsread state file" in notices[0] and "not saved" in notices[0]
+    store.attach([PageRef("a", "/r", "a", "h")])
+    store.keep(["a"])
+    store.close()
     assert other.read_bytes() == before
 
 
