@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -365,5 +366,7 @@ def _cleaner_option_bindings() -> list[Binding]:
     return [b for b in CleanerOptions.BINDINGS if isinstance(b, Binding)]
 
 
-def run_app(paths: list[str], pipeline: Pipeline) -> None:
+def run_app(paths: list[str], pipeline: Pipeline, state: Path | None = None) -> None:
+    # ``state`` is where triage lives (tui/triage.py); the reader's triage keys are not wired in yet,
+    # so the reader opens the store only through `newsread export` for now.
     NewsreadApp(paths, pipeline).run()

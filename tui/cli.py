@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +24,7 @@ from newsread.cleaners import (
 from newsread.cleaners import __version__ as engine_version
 
 from .difftext import diff_lines
+from .export import output_name
 
 app = typer.Typer(
     name="newsread",
@@ -43,6 +43,10 @@ ConfigOpt = Annotated[
 ]
 EnableOpt = Annotated[list[str], typer.Option("--enable", "-e", help="Turn a cleaner on for this run (repeatable).")]
 DisableOpt = Annotated[list[str], typer.Option("--disable", "-d", help="Turn a cleaner off for this run (repeatable).")]
+StateOpt = Annotated[
+    Path | None,
+    typer.Option("--state", help="Triage state file (SQLite). Default: triage.sqlite3 in the user state folder."),
+]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -112,13 +116,93 @@ def open_(
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006 - typer reads the default, it is never mutated
     disable: DisableOpt = [],  # noqa: B006
+    state: StateOpt = None,
 ) -> None:
     """Open folders or files in the reader (what `newsread PATH` does)."""
     check_paths(paths)
+    check_state_path(state, paths)
     pipeline, _ = build_pipeline(config, enable, disable)
     from .app import run_app  # Textual is imported only when the reader opens
 
-    run_app([str(p) for p in paths], pipeline)
+    run_app([str(p) for p in paths], pipeline, state=state)
+
+
+def check_state_path(state: Path | None, paths: list[Path]) -> None:
+    """The state file may not live in an input folder: newsread never writes into what it reads."""
+    if state is None:
+        return
+    for p in paths:
+        folder = p if p.is_dir() else p.parent
+        if _is_within(state, folder):
+            raise fail(f"--state {state} is inside the input folder {folder}: newsread never writes into what it reads")
+
+
+@app.command()
+def export(
+    paths: PathsArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the articles into.", show_default=False)],
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            "-s",
+            help="Comma-separated: kept, starred, discarded, undecided, read, unread (a page needs any one).",
+        ),
+    ] = "kept,starred",
+    tag: Annotated[
+        list[str], typer.Option("--tag", "-t", help="Only pages with this tag (repeatable: all of them).")
+    ] = [],  # noqa: B006
+    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown, text or jsonl.")] = "markdown",
+    state: StateOpt = None,
+    config: ConfigOpt = None,
+    enable: EnableOpt = [],  # noqa: B006
+    disable: DisableOpt = [],  # noqa: B006
+) -> None:
+    """Write the clean articles of triaged pages (default: kept and starred) with their triage status."""
+    from .export import JSONL_NAME, ExportError, check_out_dir, select_for_export, write_export
+    from .triage import Filter, StateError, open_store, track_paths
+
+    check_paths(paths)
+    statuses = frozenset(s.strip() for s in status.split(",") if s.strip())
+    try:
+        flt = Filter(statuses=statuses, tags=frozenset(tag))
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    check_state_path(state, paths)
+    try:
+        check_out_dir(out, paths)
+    except ExportError as exc:
+        raise fail(str(exc)) from exc
+    pipeline, _ = build_pipeline(config, enable, disable)
+    from .progress import progress_bar
+
+    try:
+        store, _ = open_store(state, for_writing=False)
+        with store:
+            tracked = track_paths(paths)
+            store.attach(ref for _, ref in tracked)
+            chosen = select_for_export(store, [s for s, _ in tracked], flt)
+    except StateError as exc:
+        raise fail(str(exc)) from exc
+    if not chosen:
+        typer.echo(
+            f"newsread: no page of {len(tracked)} matches --status {status}"
+            + (f" --tag {' --tag '.join(tag)}" if tag else "")
+            + "; nothing written",
+            err=True,
+        )
+        return
+    try:
+        with progress_bar(len(chosen)) as advance:
+            result = write_export(chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance)
+    except ExportError as exc:
+        raise fail(str(exc)) from exc
+    for page_id, why in result.failed:
+        typer.echo(f"newsread: {page_id}: {why}", err=True)
+    where = out / JSONL_NAME if fmt == "jsonl" else out
+    typer.echo(f"newsread: exported {len(result.page_ids)} page(s) to {where}", err=True)
 
 
 @app.command()
@@ -193,17 +277,6 @@ def clean(
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)
 
 
-def output_name(page_id: str, fmt: str) -> str:
-    """The output file for a page id: its extension (and .gz) replaced by .txt or .md."""
-    stem = page_id
-    if stem.lower().endswith(".gz"):
-        stem = stem[:-3]
-    base, ext = os.path.splitext(stem)
-    if ext and "/" not in ext:
-        stem = base
-    return stem + (".md" if fmt == "markdown" else ".txt")
-
-
 @app.command()
 def diff(
     file: Annotated[Path, typer.Argument(help="The page to show.", show_default=False)],
@@ -273,8 +346,8 @@ def list_cleaners(
     console.print(table)
 
 
-COMMANDS = {"open", "clean", "diff", "cleaners"}
-OPEN_OPTIONS = {"-c", "--config", "-e", "--enable", "-d", "--disable"}
+COMMANDS = {"open", "clean", "diff", "cleaners", "export"}
+OPEN_OPTIONS = {"-c", "--config", "-e", "--enable", "-d", "--disable", "--state"}
 
 
 def main(argv: list[str] | None = None) -> None:
