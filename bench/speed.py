@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     for page in pages:
         context = Context(page=page)
         for stage in pipeline.active:
+            formats = getattr(stage.cleaner, "formats", None)
+            if formats is not None and page.format not in formats:
+                continue
             t = time.perf_counter()
             marks = list(stage.cleaner.annotate(page, context))  # type: ignore[union-attr]
             per[stage.name] += time.perf_counter() - t

@@ -109,6 +109,8 @@ class LinkFarms(BaseCleaner):
 
     def _cards(self, blocks: Sequence[Block], used: set[int]) -> Iterable[Mark]:
         """Runs of story cards: a headline, a short summary and a time, author or section line, again and again."""
+        if sum(1 for b in blocks if _is_meta(b.text)) < 2:
+            return  # cards carry times, dates or bylines: a page without two of them has no run of cards
         i = 0
         while i < len(blocks):
             units: list[tuple[int, int, bool]] = []  # (first, last, has_meta) positions in blocks
@@ -143,6 +145,7 @@ class LinkFarms(BaseCleaner):
             run = [b] if b is not None and fits else []
 
 
+_DIGIT = re.compile(r"\d")
 RELATIVE_TIME = re.compile(
     r"^(?:updated\s+)?(?:\d+\s*(?:[smhd]|sec|min|mins|minutes?|hours?|hrs?|days?|weeks?)\s+ago|just\s+now|yesterday)$",
     re.I,
@@ -155,7 +158,7 @@ def _is_meta(text: str) -> bool:
     n = word_count(text)
     if n == 0 or n > 12:
         return False
-    if not any(c.isdigit() for c in text):
+    if not _DIGIT.search(text):
         return text[:3].lower() == "by " and re.match(r"(?i)by\s+\w", text) is not None
     # Only a time, a date or a byline: a short label could as well be a subheading of the article.
     return bool(RELATIVE_TIME.match(text) or date_value(text) or re.match(r"(?i)by\s+\w", text))
