@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,8 +11,10 @@ import typer
 
 from newsread.cleaners import (
     FORMATS,
+    Config,
     ConfigError,
     Pipeline,
+    inert,
     iter_sources,
     load_config,
     load_page,
@@ -25,6 +26,7 @@ from newsread.cleaners.clusters import cluster_pages
 from newsread.cleaners.model import CleanedPage
 
 from .difftext import diff_lines
+from .export import output_name
 
 app = typer.Typer(
     name="newsread",
@@ -43,6 +45,10 @@ ConfigOpt = Annotated[
 ]
 EnableOpt = Annotated[list[str], typer.Option("--enable", "-e", help="Turn a cleaner on for this run (repeatable).")]
 DisableOpt = Annotated[list[str], typer.Option("--disable", "-d", help="Turn a cleaner off for this run (repeatable).")]
+StateOpt = Annotated[
+    Path | None,
+    typer.Option("--state", help="Triage state file (SQLite). Default: triage.sqlite3 in the user state folder."),
+]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -50,15 +56,31 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def build_pipeline(config: Path | None, enable: list[str], disable: list[str]) -> Pipeline:
+def build_pipeline(
+    config: Path | None,
+    enable: list[str],
+    disable: list[str],
+    *,
+    max_page_mb: float | None = None,
+    max_seconds: float | None = None,
+) -> tuple[Pipeline, Config]:
     try:
         cfg = load_config(config)
     except ConfigError as exc:
         raise fail(str(exc)) from exc
+    if max_page_mb is not None:
+        cfg.max_page_mb = max_page_mb
+    if max_seconds is not None:
+        cfg.max_clean_seconds = max_seconds
     pipeline = Pipeline.default(cfg, enable=enable, disable=disable)
     for problem in pipeline.problems:
-        typer.echo(f"newsread: warning: {problem}", err=True)
-    return pipeline
+        typer.echo(f"newsread: warning: {inert(problem)}", err=True)
+    return pipeline, cfg
+
+
+def shown(text: str) -> str:
+    """A file name or message as it may be printed: undecodable bytes replaced, controls made inert."""
+    return inert(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 def check_paths(paths: list[Path]) -> None:
@@ -96,13 +118,93 @@ def open_(
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006 - typer reads the default, it is never mutated
     disable: DisableOpt = [],  # noqa: B006
+    state: StateOpt = None,
 ) -> None:
     """Open folders or files in the reader (what `newsread PATH` does)."""
     check_paths(paths)
-    pipeline = build_pipeline(config, enable, disable)
+    check_state_path(state, paths)
+    pipeline, _ = build_pipeline(config, enable, disable)
     from .app import run_app  # Textual is imported only when the reader opens
 
-    run_app([str(p) for p in paths], pipeline)
+    run_app([str(p) for p in paths], pipeline, state=state)
+
+
+def check_state_path(state: Path | None, paths: list[Path]) -> None:
+    """The state file may not live in an input folder: newsread never writes into what it reads."""
+    if state is None:
+        return
+    for p in paths:
+        folder = p if p.is_dir() else p.parent
+        if _is_within(state, folder):
+            raise fail(f"--state {state} is inside the input folder {folder}: newsread never writes into what it reads")
+
+
+@app.command()
+def export(
+    paths: PathsArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the articles into.", show_default=False)],
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            "-s",
+            help="Comma-separated: kept, starred, discarded, undecided, read, unread (a page needs any one).",
+        ),
+    ] = "kept,starred",
+    tag: Annotated[
+        list[str], typer.Option("--tag", "-t", help="Only pages with this tag (repeatable: all of them).")
+    ] = [],  # noqa: B006
+    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown, text or jsonl.")] = "markdown",
+    state: StateOpt = None,
+    config: ConfigOpt = None,
+    enable: EnableOpt = [],  # noqa: B006
+    disable: DisableOpt = [],  # noqa: B006
+) -> None:
+    """Write the clean articles of triaged pages (default: kept and starred) with their triage status."""
+    from .export import JSONL_NAME, ExportError, check_out_dir, select_for_export, write_export
+    from .triage import Filter, StateError, open_store, track_paths
+
+    check_paths(paths)
+    statuses = frozenset(s.strip() for s in status.split(",") if s.strip())
+    try:
+        flt = Filter(statuses=statuses, tags=frozenset(tag))
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    check_state_path(state, paths)
+    try:
+        check_out_dir(out, paths)
+    except ExportError as exc:
+        raise fail(str(exc)) from exc
+    pipeline, _ = build_pipeline(config, enable, disable)
+    from .progress import progress_bar
+
+    try:
+        store, _ = open_store(state, for_writing=False)
+        with store:
+            tracked = track_paths(paths)
+            store.attach(ref for _, ref in tracked)
+            chosen = select_for_export(store, [s for s, _ in tracked], flt)
+    except StateError as exc:
+        raise fail(str(exc)) from exc
+    if not chosen:
+        typer.echo(
+            f"newsread: no page of {len(tracked)} matches --status {status}"
+            + (f" --tag {' --tag '.join(tag)}" if tag else "")
+            + "; nothing written",
+            err=True,
+        )
+        return
+    try:
+        with progress_bar(len(chosen)) as advance:
+            result = write_export(chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance)
+    except ExportError as exc:
+        raise fail(str(exc)) from exc
+    for page_id, why in result.failed:
+        typer.echo(f"newsread: {page_id}: {why}", err=True)
+    where = out / JSONL_NAME if fmt == "jsonl" else out
+    typer.echo(f"newsread: exported {len(result.page_ids)} page(s) to {where}", err=True)
 
 
 @app.command()
@@ -116,6 +218,13 @@ def clean(
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006
     disable: DisableOpt = [],  # noqa: B006
+    max_page_mb: Annotated[
+        float | None, typer.Option("--max-page-mb", min=0.001, help="Pages larger than this are reported, not read.")
+    ] = None,
+    max_seconds: Annotated[
+        float | None,
+        typer.Option("--max-seconds", min=0.001, help="Stop cleaning a page after this long (and say so)."),
+    ] = None,
 ) -> None:
     """Clean pages in batch: one article per page into --out, or JSON lines on stdout."""
     check_paths(paths)
@@ -127,11 +236,13 @@ def clean(
             if p.is_dir() and _is_within(out, p):
                 raise fail(f"--out {out} is inside the input folder {p}: newsread never writes into what it reads")
         out.mkdir(parents=True, exist_ok=True)
-    pipeline = build_pipeline(config, enable, disable)
+    pipeline, cfg = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
+    max_bytes = cfg.max_page_bytes
     sources = list(iter_sources(paths))
     fitting = any(callable(getattr(s.cleaner, "fit", None)) for s in pipeline.active)
     if fitting:
-        pipeline.fit(load_page(s) for s in sources)
+        pipeline.fit(load_page(s, max_bytes=max_bytes) for s in sources)
+    to_terminal = sys.stdout.isatty()
 
     from .progress import progress_bar
 
@@ -145,10 +256,10 @@ def clean(
     try:
         with progress_bar(len(sources)) as advance:
             for source in sources:
-                cleaned = pipeline.clean(load_page(source))
+                cleaned = pipeline.clean(load_page(source, max_bytes=max_bytes))
                 if cleaned.page.error:
                     failures += 1
-                    typer.echo(f"newsread: {source.id}: {cleaned.page.error}", err=True)
+                    typer.echo(f"newsread: {shown(source.id)}: {shown(cleaned.page.error)}", err=True)
                 if fmt == "jsonl":
                     held.append(cleaned)
                 elif out is not None:
@@ -157,7 +268,8 @@ def clean(
                         target.parent.mkdir(parents=True, exist_ok=True)
                         target.write_text(render(cleaned, fmt), encoding="utf-8")
                 else:
-                    sys.stdout.write(f"===== {source.id}\n{render(cleaned, fmt)}\n")
+                    text = f"===== {source.id}\n{render(cleaned, fmt)}\n"
+                    sys.stdout.write(shown(text) if to_terminal else text)
                 advance()
         if held:
             clusters = cluster_pages(held)
@@ -172,17 +284,6 @@ def clean(
             jsonl_out.close()
     if failures and out is not None:
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)
-
-
-def output_name(page_id: str, fmt: str) -> str:
-    """The output file for a page id: its extension (and .gz) replaced by .txt or .md."""
-    stem = page_id
-    if stem.lower().endswith(".gz"):
-        stem = stem[:-3]
-    base, ext = os.path.splitext(stem)
-    if ext and "/" not in ext:
-        stem = base
-    return stem + (".md" if fmt == "markdown" else ".txt")
 
 
 @app.command()
@@ -200,11 +301,13 @@ def diff(
     check_paths([file])
     if file.is_dir():
         raise fail(f"{file} is a folder: `newsread diff` shows one page")
-    pipeline = build_pipeline(config, enable, disable)
+    pipeline, cfg = build_pipeline(config, enable, disable)
     sources = list(iter_sources([file]))
-    cleaned = pipeline.clean(load_page(sources[0]))
+    if not sources:
+        raise fail(f"{shown(str(file))}: no page in it", 1)
+    cleaned = pipeline.clean(load_page(sources[0], max_bytes=cfg.max_page_bytes))
     if cleaned.page.error:
-        raise fail(f"{file}: {cleaned.page.error}", 1)
+        raise fail(f"{shown(str(file))}: {shown(cleaned.page.error)}", 1)
     from rich.console import Console
 
     console = Console(
@@ -217,7 +320,7 @@ def diff(
     for line in diff_lines(cleaned, styled=styled):
         console.print(line)
     for err in cleaned.errors:
-        typer.echo(f"newsread: cleaner {err.cleaner} failed on this page: {err.message}", err=True)
+        typer.echo(f"newsread: cleaner {err.cleaner} failed on this page: {shown(err.message)}", err=True)
 
 
 @app.command("cleaners")
@@ -227,7 +330,7 @@ def list_cleaners(
     disable: DisableOpt = [],  # noqa: B006
 ) -> None:
     """List every cleaner: its order, on/off, origin and what it removes."""
-    pipeline = build_pipeline(config, enable, disable)
+    pipeline, _ = build_pipeline(config, enable, disable)
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -252,8 +355,8 @@ def list_cleaners(
     console.print(table)
 
 
-COMMANDS = {"open", "clean", "diff", "cleaners"}
-OPEN_OPTIONS = {"-c", "--config", "-e", "--enable", "-d", "--disable"}
+COMMANDS = {"open", "clean", "diff", "cleaners", "export"}
+OPEN_OPTIONS = {"-c", "--config", "-e", "--enable", "-d", "--disable", "--state"}
 
 
 def main(argv: list[str] | None = None) -> None:
