@@ -19,6 +19,7 @@ paragraphs across pages, even within one site. So a recurring block is kept when
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,14 +27,18 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from ..base import BaseCleaner, Context
-from ..model import Block, Mark, Page
+from ..model import Block, Mark, Page, count_words
 
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"""[.!?。！？…]["'”’»)\]]*$""")
-CHROME_EDGE = 3  # how many blocks at each end of a page count as its header and footer for grouping
+MIN_GROUP = 3  # a single shared line groups pages on their own only when it is on at least this many
+CHROME_EDGE = 5  # how many blocks at each end of a page count as its header and footer for grouping
 SHARED_STORY_SLACK = 1.5  # a block recurring up to this many times as often as the page's story text is story text
+STORY_MIN_PARAGRAPHS = 3  # a shared story has at least this many shared paragraphs ...
+STORY_MIN_SHARE = 0.6  # ... holding at least this share of the page's prose words
+MAX_PROMO_WORDS = 40  # a recurring paragraph this long inside an article is article text, not a promo
 
 
 def normalise(text: str) -> str:
@@ -42,7 +47,9 @@ def normalise(text: str) -> str:
 
 
 def block_key(text: str) -> int:
-    return hash(normalise(text))
+    """A stable 64-bit key (the same in every process, unlike ``hash``: states may cross process boundaries)."""
+    data = normalise(text).encode("utf-8", "surrogatepass")
+    return zlib.crc32(data) << 32 | zlib.adler32(data)
 
 
 def is_sentence(text: str) -> bool:
@@ -69,14 +76,18 @@ def site_of(page: Page) -> str | None:
     return None
 
 
-def _chrome_keys(blocks: Sequence[Block]) -> set[int]:
-    """Header and footer lines that can tie a page to its site: short lines at either end, not prose."""
-    edge = list(blocks[:CHROME_EDGE]) + list(blocks[-CHROME_EDGE:])
-    keys = set()
+def _chrome_keys(blocks: Sequence[Block]) -> dict[int, str]:
+    """Header and footer lines that can tie a page to its site: the lines at either end of the page.
+
+    On a short page the ends may be article text (shared by syndicated copies on other sites): then only
+    lines that are not prose count.
+    """
+    long_page = len(blocks) > 2 * CHROME_EDGE + 2
+    edge = [*blocks[:CHROME_EDGE], *blocks[-CHROME_EDGE:]] if long_page else blocks
+    keys: dict[int, str] = {}
     for b in edge:
-        norm = normalise(b.text)
-        if len(norm) >= 10 and len(norm.split()) >= 2 and not is_sentence(b.text):
-            keys.add(hash(norm))
+        if len(b.text) >= 6 and (long_page or not is_sentence(b.text)):
+            keys.setdefault(block_key(b.text), b.text)
     return keys
 
 
@@ -112,9 +123,12 @@ class TemplateState:
         return None if k is None else self.groups[k]
 
 
-class _UnionFind:
+class _Groups:
+    """Union-find over page indices that never joins two groups of several pages each on weak evidence."""
+
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
+        self.size = [1] * n
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -125,52 +139,72 @@ class _UnionFind:
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+            if ra > rb:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+            self.size[ra] += self.size[rb]
+
+    def join(self, members: Sequence[int]) -> bool:
+        """Put ``members`` in one group unless that merges two groups of several pages; True if joined."""
+        roots = {self.find(i) for i in members}
+        if sum(1 for r in roots if self.size[r] > 1) > 1:
+            return False
+        first = members[0]
+        for i in members[1:]:
+            self.union(first, i)
+        return True
 
 
 def fit_template(pages: Iterable[Page]) -> TemplateState:
-    """Group pages by site and count, per site, the pages each normalised block appears on."""
+    """Group pages by site and count, per site, the pages each normalised block appears on.
+
+    Pages without site metadata are grouped by their header and footer lines. One shared line is weak
+    evidence (a wire headline in two sites' "most read" lists, "Privacy Policy" on every site), so a group
+    is first formed by lines that recur on exactly the same pages as at least one other line — a site's
+    name, menu and footer come together on every page — most specific first; a group never absorbs
+    another group of several pages. Lines seen alone then only attach pages still on their own.
+    """
     usable = [p for p in pages if p.error is None and p.blocks]
     n = len(usable)
-    uf = _UnionFind(n)
+    groups_uf = _Groups(n)
     first_with_site: dict[str, int] = {}
-    first_with_key: dict[int, int] = {}
-    page_keys: list[set[int]] = []
     key_pages: dict[int, list[int]] = {}
+    key_text: dict[int, str] = {}
     for i, page in enumerate(usable):
         site = site_of(page)
-        keys = _chrome_keys(page.blocks) if site is None else set()
-        page_keys.append(keys)
         if site is not None:
-            uf.union(first_with_site.setdefault(site, i), i)
+            groups_uf.union(first_with_site.setdefault(site, i), i)
             continue
-        for key in keys:
+        for key, text in _chrome_keys(page.blocks).items():
             key_pages.setdefault(key, []).append(i)
-    # Most specific header/footer lines first; a line whose pages already belong to several sites
-    # ("Privacy Policy | Terms of Use") is shared chrome of many sites and must not merge them.
-    size = [1] * n
-    for key, members in sorted(key_pages.items(), key=lambda kv: len(kv[1])):
-        if len(members) < 2:
-            continue
-        roots = {uf.find(i) for i in members}
-        if sum(1 for r in roots if size[r] > 1) > 1:
-            continue
-        first_with_key[key] = members[0]
-        for i in members[1:]:
-            ra, rb = uf.find(members[0]), uf.find(i)
-            if ra != rb:
-                uf.union(ra, rb)
-                size[uf.find(ra)] = size[ra] + size[rb] if uf.find(ra) != ra else size[ra] + size[rb]
+            key_text.setdefault(key, text)
+    by_set: dict[tuple[int, ...], list[int]] = {}
+    for key, members in key_pages.items():
+        if len(members) >= 2:
+            by_set.setdefault(tuple(members), []).append(key)
+    strong = sorted((m for m, keys in by_set.items() if len(keys) >= 2), key=len)
+    weak = sorted((m for m, keys in by_set.items() if len(keys) < 2), key=len)
+    first_with_key: dict[int, int] = {}
+    for members in strong:
+        if groups_uf.join(members):
+            for key in by_set[members]:
+                first_with_key[key] = members[0]
+    for members in weak:  # a line seen alone attaches pages still on their own to one group, or groups them
+        roots = {groups_uf.find(i) for i in members}
+        several = sum(1 for r in roots if groups_uf.size[r] > 1)
+        if len(roots) > 1 and (several == 1 or (several == 0 and len(members) >= MIN_GROUP)):
+            groups_uf.join(members)
+            first_with_key[by_set[members][0]] = members[0]
     groups: list[SiteGroup] = []
     root_group: dict[int, int] = {}
     page_group: dict[str, int] = {}
     site_group: dict[str, int] = {}
     for i, page in enumerate(usable):
-        root = uf.find(i)
+        root = groups_uf.find(i)
         k = root_group.get(root)
         if k is None:
             k = root_group[root] = len(groups)
-            groups.append(SiteGroup(site_of(usable[root]) or "this site"))
+            groups.append(SiteGroup(site_of(usable[root]) or ""))
         group = groups[k]
         group.pages += 1
         group.counts.update({block_key(b.text) for b in page.blocks})
@@ -178,19 +212,35 @@ def fit_template(pages: Iterable[Page]) -> TemplateState:
     for site, i in first_with_site.items():
         site_group[site] = page_group[usable[i].id]
     chrome_group = {key: page_group[usable[i].id] for key, i in first_with_key.items()}
-    for group in groups:  # blocks seen on one page only tell nothing: drop them to keep the state small
+    for k, group in enumerate(groups):
+        if not group.label:
+            group.label = _label(usable, page_group, k, chrome_group, key_text)
+        # Blocks seen on one page only tell nothing: drop them to keep the state small.
         group.counts = Counter({h: c for h, c in group.counts.items() if c > 1})
     return TemplateState(groups, page_group, site_group, chrome_group)
+
+
+def _label(
+    pages: Sequence[Page], page_group: dict[str, int], k: int, chrome_group: dict[int, int], key_text: dict[int, str]
+) -> str:
+    """A site without a name in its metadata is named by its first header line (“the site headed …”)."""
+    page = next(p for p in pages if page_group[p.id] == k)
+    for block in page.blocks[:CHROME_EDGE]:
+        if chrome_group.get(block_key(block.text)) == k:
+            text = " ".join(block.text.split())
+            return f"the site headed “{text[:40]}{'…' if len(text) > 40 else ''}”"
+    return "this site"
 
 
 class SiteTemplate(BaseCleaner):
     name = "site_template"
     description = "Removes blocks that recur on many pages of the same site (menus, footers, widgets, list headings)."
-    order = 150
+    order = 950  # last: the other cleaners see the whole page (a list heading tells link_farms what follows)
     options: ClassVar[Mapping[str, Any]] = {
         "min_pages": 3,  # a block must recur on at least this many pages of its site
         "min_share": 0.3,  # ... and on at least this share of them
         "min_share_sentence": 0.5,  # prose-like blocks need more evidence
+        "min_share_inside": 0.6,  # ... and more still inside the page's own article (a promo between paragraphs)
     }
 
     def fit(self, pages: Iterable[Page]) -> TemplateState:
@@ -201,40 +251,52 @@ class SiteTemplate(BaseCleaner):
         if not isinstance(state, TemplateState):
             return []
         group = state.group_for(page)
-        if group is None or group.pages < self.settings["min_pages"]:
+        min_pages = self.settings["min_pages"]
+        if group is None or group.pages < min_pages:
             return []
         blocks = page.blocks
+        total = group.pages
         counts = [group.counts.get(block_key(b.text), 1) for b in blocks]
         prose = [is_sentence(b.text) for b in blocks]
-        # The page's own article: the span from its first to its last prose block that no other page has.
+        # The page's own article: from its first to its last prose block that no other page has.
         unique = [i for i, b in enumerate(blocks) if prose[i] and counts[i] == 1]
         own_first, own_last = (unique[0], unique[-1]) if unique else (len(blocks), -1)
-        shared_prose = sorted(c for c, p in zip(counts, prose, strict=True) if p and c > 1)
-        if len(shared_prose) * 2 < sum(prose):
-            shared_prose = []  # most of the page's prose is its own: not a copy of a shared story
-        min_pages = self.settings["min_pages"]
+        story = _shared_story(blocks, counts, prose)
         marks = []
         for i, block in enumerate(blocks):
             c = counts[i]
             if c < min_pages or context.is_removed(block):
                 continue
-            need = self.settings["min_share_sentence"] if prose[i] else self.settings["min_share"]
-            if c < need * group.pages:
+            share = c / total
+            if story is not None and story[1] <= i <= story[2] and c <= story[0] * SHARED_STORY_SLACK:
+                continue  # part of a story this page shares with others (syndicated copies, updates)
+            if prose[i]:
+                if own_first < i < own_last:
+                    # Inside the page's own article a recurring paragraph is quoted or background text,
+                    # unless it is short and on most of the site's pages: a promo between paragraphs.
+                    if share < self.settings["min_share_inside"] or count_words(block.text) >= MAX_PROMO_WORDS:
+                        continue
+                elif share < self.settings["min_share_sentence"]:
+                    continue
+            elif share < self.settings["min_share"]:
                 continue
-            if prose[i] and own_first < i < own_last:
-                continue  # a shared paragraph inside this page's own article is quoted or syndicated text
-            if _in_shared_story(c, prose[i], shared_prose):
-                continue
-            marks.append(Mark.block(block, f"site template: on {c} of {group.pages} pages of {group.label}"))
+            marks.append(Mark.block(block, f"site template: on {c} of {total} pages of {group.label}"))
         return marks
 
 
-def _in_shared_story(count: int, is_prose: bool, shared_prose: list[int]) -> bool:
-    """True when the page's other shared sentences recur about as often as this block: one story's copies."""
-    others = list(shared_prose)
-    if is_prose:
-        others.remove(count)  # the block itself is not evidence of a story around it
-    if len(others) < 2:  # one recurring sentence is no story; copies share paragraphs
-        return False
-    story = others[len(others) // 2]  # median: how many pages carry this page's story
-    return story >= 2 and count <= story * SHARED_STORY_SLACK
+def _shared_story(blocks: Sequence[Block], counts: Sequence[int], prose: Sequence[bool]) -> tuple[int, int, int] | None:
+    """(pages, first, last) of the story this page shares with other pages, if most of its prose is shared.
+
+    Copies of one story share most of their words (a few recurring promo lines around a page's own article do
+    not make a story); ``pages`` is how many pages typically carry the story's paragraphs (their median
+    count), ``first``..``last`` the blocks the shared paragraphs span.
+    """
+    shared = [i for i in range(len(blocks)) if prose[i] and counts[i] > 1]
+    if len(shared) < STORY_MIN_PARAGRAPHS:
+        return None
+    words = [count_words(b.text) if prose[i] else 0 for i, b in enumerate(blocks)]
+    if sum(words[i] for i in shared) < STORY_MIN_SHARE * sum(words):
+        return None
+    pages = sorted(counts[i] for i in shared)[len(shared) // 2]
+    inside = [i for i in shared if pages / SHARED_STORY_SLACK <= counts[i] <= pages * SHARED_STORY_SLACK]
+    return pages, inside[0], inside[-1]
