@@ -1,121 +1,281 @@
 """Story clusters: versions of the same story (syndicated copies, rewrites of one report) grouped together.
 
 Two pages are versions of one story when they share several rare word
-sequences (5-word shingles of title and body: quotes and sentences taken from
-the same report) — found through an inverted index on shingles, never by
-comparing every pair — and clusters are the connected groups (union-find).
-Shingles found on very many pages are phrases or boilerplate, not evidence.
+sequences (5-word shingles of headline and body: quotes and sentences taken
+from the same report), or have the same body. Shingles are found through an
+inverted index, never by comparing every pair of pages, and clusters are the
+connected groups (union-find). A shingle found on very many pages is a stock
+phrase or boilerplate, not evidence.
+
+Each page is reduced to a small signature (:func:`story_signature`) as soon as
+it is cleaned, so a folder of many thousands of pages is clustered without
+keeping the pages: :class:`StoryIndex` collects signatures and clusters them.
+:func:`compare_versions` tells, paragraph by paragraph, what one version adds
+or lacks compared with the others.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from .model import CleanedPage
+from .model import CleanedPage, normalise_space
 
 _WORD = re.compile(r"\w+")
 SHINGLE = 5
 MIN_SHARED = 4  # shared rare shingles that make two pages one story
 MAX_DF = 100  # a shingle on more pages than this is a stock phrase: it links nothing
+SAME = 0.6  # share of a paragraph's word triples found in one paragraph of another version: the same paragraph
+REWORDED = 0.2  # ... at least this share: that paragraph, reworded
+
+K = TypeVar("K", bound=Hashable)
 
 
 def _tokens(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text)]
 
 
-def _shingles(tokens: Sequence[str], n: int = SHINGLE) -> set[int]:
-    # A shingle made of short words only ("and it is in the") is grammar, not content.
-    return {
-        hash(tuple(tokens[i : i + n]))
-        for i in range(len(tokens) - n + 1)
-        if sum(1 for t in tokens[i : i + n] if len(t) > 3) >= 2
-    }
-
-
-def _page_text(cleaned: CleanedPage) -> str:
-    title = cleaned.title or ""
-    return f"{title}\n{cleaned.body}" if title else cleaned.body
-
-
-def cluster_pages(
-    pages: Sequence[CleanedPage], *, min_shared: int = MIN_SHARED, max_df: int = MAX_DF
-) -> dict[str, str]:
-    """Page id -> cluster id for every page; the cluster id is the id of the cluster's first page."""
-    ids = [p.id for p in pages]
-    index: dict[int, list[int]] = {}
-    for i, page in enumerate(pages):
-        if page.page.error is not None:
-            continue
-        for sh in _shingles(_tokens(_page_text(page))):
-            index.setdefault(sh, []).append(i)
-    shared: Counter[tuple[int, int]] = Counter()
-    for members in index.values():
-        if 1 < len(members) <= max_df:
-            for a in range(len(members)):
-                for b in range(a + 1, len(members)):
-                    shared[members[a], members[b]] += 1
-    parent = list(range(len(pages)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for (a, b), n in shared.items():
-        if n >= min_shared:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return {ids[i]: ids[find(i)] for i in range(len(pages))}
-
-
-def cluster_members(clusters: dict[str, str]) -> dict[str, list[str]]:
-    """Cluster id -> its page ids, in the order given."""
-    out: dict[str, list[str]] = {}
-    for page_id, cluster in clusters.items():
-        out.setdefault(cluster, []).append(page_id)
-    return out
+def _key(words: Sequence[str]) -> int:
+    """A stable hash (the same in every process, so signatures can be made in worker processes)."""
+    data = "\x1f".join(words).encode("utf-8", "surrogatepass")
+    return zlib.crc32(data) << 32 | zlib.adler32(data)
 
 
 @dataclass(frozen=True, slots=True)
+class StorySignature:
+    """What clustering needs of one page: its content shingles and a fingerprint of its whole body."""
+
+    shingles: frozenset[int]
+    body: int  # hash of the normalised body: identical copies always belong together (0: empty page)
+
+
+def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignature:
+    """A page's signature from its headline and clean paragraphs."""
+    tokens = _tokens(title or "")
+    body_tokens = _tokens(" ".join(paragraphs))
+    tokens += body_tokens
+    n = SHINGLE
+    # A shingle made of short words only ("and it is in the") is grammar, not content.
+    shingles = frozenset(
+        _key(tokens[i : i + n])
+        for i in range(len(tokens) - n + 1)
+        if sum(1 for t in tokens[i : i + n] if len(t) > 3) >= 2
+    )
+    return StorySignature(shingles, _key(body_tokens) if body_tokens else 0)
+
+
+def signature_of(cleaned: CleanedPage) -> StorySignature | None:
+    """The signature of a cleaned page; None for a page that could not be read."""
+    if cleaned.page.error is not None:
+        return None
+    return story_signature(cleaned.title, cleaned.paragraphs)
+
+
+class StoryIndex(Generic[K]):
+    """Signatures of pages, keyed by anything hashable (page id, list index); :meth:`clusters` groups them.
+
+    Adding a page again replaces its signature (the page was cleaned again with other cleaners).
+    """
+
+    def __init__(self, *, min_shared: int = MIN_SHARED, max_df: int = MAX_DF) -> None:
+        self.min_shared = min_shared
+        self.max_df = max_df
+        self._signatures: dict[K, StorySignature] = {}
+
+    def __len__(self) -> int:
+        return len(self._signatures)
+
+    def add(self, key: K, signature: StorySignature | None) -> None:
+        if signature is None:
+            self._signatures.pop(key, None)
+        else:
+            self._signatures[key] = signature
+
+    def clusters(self) -> dict[K, K]:
+        """Each key -> its cluster's representative (the first key added of the cluster)."""
+        keys = list(self._signatures)
+        sigs = [self._signatures[k] for k in keys]
+        parent = list(range(len(keys)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        def union(a: int, b: int) -> None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+
+        first_body: dict[int, int] = {}
+        postings: dict[int, list[int]] = {}
+        for i, sig in enumerate(sigs):
+            if sig.body:
+                union(first_body.setdefault(sig.body, i), i)
+            for sh in sig.shingles:
+                postings.setdefault(sh, []).append(i)
+        shared: Counter[tuple[int, int]] = Counter()
+        for members in postings.values():
+            if 1 < len(members) <= self.max_df:
+                for a in range(len(members) - 1):
+                    first = members[a]
+                    for b in members[a + 1 :]:
+                        shared[first, b] += 1
+        for (a, b), n in shared.items():
+            if n >= self.min_shared:
+                union(a, b)
+        return {keys[i]: keys[find(i)] for i in range(len(keys))}
+
+
+def cluster_pages(
+    pages: Iterable[CleanedPage], *, min_shared: int = MIN_SHARED, max_df: int = MAX_DF
+) -> dict[str, str]:
+    """Page id -> cluster id for every page; the cluster id is the id of the cluster's first page."""
+    index: StoryIndex[str] = StoryIndex(min_shared=min_shared, max_df=max_df)
+    unreadable = []
+    for page in pages:
+        sig = signature_of(page)
+        if sig is None:
+            unreadable.append(page.id)
+        index.add(page.id, sig)
+    out = index.clusters()
+    out.update((page_id, page_id) for page_id in unreadable)
+    return out
+
+
+def members_by_cluster(clusters: Mapping[K, K]) -> dict[K, list[K]]:
+    """Cluster id -> its members, in the order given."""
+    out: dict[K, list[K]] = {}
+    for key, cluster in clusters.items():
+        out.setdefault(cluster, []).append(key)
+    return out
+
+
+# -- comparing versions -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
 class ParagraphMatch:
-    """One paragraph of a version and where the other version has it."""
+    """Where another version has a paragraph: its paragraph ``index``, and how much of the wording is the same."""
+
+    version: str
+    index: int
+    overlap: float  # share of the paragraph's word triples found in that paragraph
+
+    @property
+    def same(self) -> bool:
+        return self.overlap >= SAME
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphPresence:
+    """One paragraph of this version and the other versions that have it too (same or reworded)."""
 
     index: int
     text: str
-    status: str  # "same" (in the other version), "reworded" (partly there), "only here"
-    other_index: int | None  # the best-matching paragraph of the other version
-    overlap: float  # share of this paragraph's word triples found in that paragraph
+    found: tuple[ParagraphMatch, ...]
+
+    @property
+    def only_here(self) -> bool:
+        return not self.found
 
 
-def compare_versions(a: CleanedPage | Sequence[str], b: CleanedPage | Sequence[str]) -> list[ParagraphMatch]:
-    """Paragraph by paragraph: which paragraphs of ``a`` are in ``b``, reworded there, or only in ``a``."""
-    pa = a.paragraphs if isinstance(a, CleanedPage) else list(a)
-    pb = b.paragraphs if isinstance(b, CleanedPage) else list(b)
-    where: dict[int, list[int]] = {}
-    for j, para in enumerate(pb):
-        for sh in _triples(para):
-            where.setdefault(sh, []).append(j)
-    out = []
-    for i, para in enumerate(pa):
-        mine = _triples(para)
+@dataclass(frozen=True, slots=True)
+class MissingParagraph:
+    """A paragraph other versions have and this one lacks: where it was first seen, and every version with it."""
+
+    version: str
+    index: int
+    text: str
+    versions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionComparison:
+    versions: tuple[str, ...]  # the other versions compared with, in the order given
+    paragraphs: tuple[ParagraphPresence, ...]  # this version's paragraphs, in order
+    missing: tuple[MissingParagraph, ...]  # what the others have and this one lacks, in their order
+
+    @property
+    def adds(self) -> list[ParagraphPresence]:
+        """Paragraphs no other version has."""
+        return [p for p in self.paragraphs if p.only_here]
+
+    @property
+    def lacks(self) -> list[MissingParagraph]:
+        return list(self.missing)
+
+
+class _ParagraphIndex:
+    """Word triples of a version's paragraphs, to find where a paragraph of another version went."""
+
+    def __init__(self, paragraphs: Sequence[str]) -> None:
+        self.where: dict[int, list[int]] = {}
+        for j, para in enumerate(paragraphs):
+            for t in _triples(para):
+                self.where.setdefault(t, []).append(j)
+
+    def best(self, triples: set[int]) -> tuple[int, float] | None:
+        """The paragraph sharing most of ``triples`` and the share it has, if at least a reworded match."""
+        if not triples:
+            return None
         hits: Counter[int] = Counter()
-        for sh in mine:
-            for j in set(where.get(sh, ())):
+        for t in triples:
+            for j in set(self.where.get(t, ())):
                 hits[j] += 1
-        best, n = hits.most_common(1)[0] if hits else (None, 0)
-        overlap = n / len(mine) if mine else 0.0
-        status = "same" if overlap >= 0.6 else "reworded" if overlap >= 0.2 else "only here"
-        out.append(ParagraphMatch(i, para, status, best if status != "only here" else None, round(overlap, 3)))
-    return out
+        if not hits:
+            return None
+        j, n = min(hits.items(), key=lambda kv: (-kv[1], kv[0]))
+        overlap = n / len(triples)
+        return (j, round(overlap, 3)) if overlap >= REWORDED else None
+
+
+def compare_versions(mine: Sequence[str], others: Mapping[str, Sequence[str]]) -> VersionComparison:
+    """Paragraph by paragraph: which of ``mine`` the other versions also have, and what they have that it lacks.
+
+    ``others`` maps a version's name (page id) to its clean paragraphs. A paragraph is "the same" in another
+    version when most of its word triples are in one paragraph there, "reworded" when a good part is. A
+    paragraph several others lack is listed once, with every version that has it.
+    """
+    mine_triples = [_triples(p) for p in mine]
+    mine_index = _ParagraphIndex(mine)
+    presences: list[list[ParagraphMatch]] = [[] for _ in mine]
+    missing: list[tuple[str, int, str, set[int], list[str]]] = []
+    for name, paragraphs in others.items():
+        index = _ParagraphIndex(paragraphs)
+        for i, triples in enumerate(mine_triples):
+            hit = index.best(triples)
+            if hit is not None:
+                presences[i].append(ParagraphMatch(name, hit[0], hit[1]))
+        for j, para in enumerate(paragraphs):
+            triples = _triples(para)
+            if not triples or mine_index.best(triples) is not None:
+                continue
+            for entry in missing:  # the same paragraph missing from several versions: listed once
+                if _share(triples, entry[3]) >= SAME:
+                    entry[4].append(name)
+                    break
+            else:
+                missing.append((name, j, para, triples, [name]))
+    return VersionComparison(
+        versions=tuple(others),
+        paragraphs=tuple(
+            ParagraphPresence(i, text, tuple(found))
+            for i, (text, found) in enumerate(zip(mine, presences, strict=True))
+        ),
+        missing=tuple(MissingParagraph(v, j, normalise_space(t), tuple(vs)) for v, j, t, _, vs in missing),
+    )
+
+
+def _share(a: set[int], b: set[int]) -> float:
+    return len(a & b) / len(a) if a else 0.0
 
 
 def _triples(text: str) -> set[int]:
     t = _tokens(text)
     if len(t) < 3:
-        return {hash(tuple(t))} if t else set()
-    return {hash(tuple(t[i : i + 3])) for i in range(len(t) - 2)}
+        return {_key(t)} if t else set()
+    return {_key(t[i : i + 3]) for i in range(len(t) - 2)}

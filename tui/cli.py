@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 
@@ -22,8 +23,7 @@ from newsread.cleaners import (
     to_record,
 )
 from newsread.cleaners import __version__ as engine_version
-from newsread.cleaners.clusters import cluster_pages
-from newsread.cleaners.model import CleanedPage
+from newsread.cleaners.clusters import StoryIndex, signature_of
 
 from .difftext import diff_lines
 from .export import output_name
@@ -250,9 +250,11 @@ def clean(
     if fmt == "jsonl" and out is not None:
         jsonl_out = open(out / "newsread.jsonl", "w", encoding="utf-8")  # noqa: SIM115 - closed below
     failures = 0
-    # JSONL records carry each page's story cluster, which needs every page cleaned first: JSONL output is
-    # therefore written after the whole folder is cleaned (memory grows with the folder); other formats stream.
-    held: list[CleanedPage] = []
+    # JSONL records carry each page's story cluster, known only once every page is cleaned: records wait in
+    # a temporary file (only each page's small story signature stays in memory) and are written at the end.
+    stories: StoryIndex[int] = StoryIndex()
+    held = tempfile.TemporaryFile("w+", encoding="utf-8") if fmt == "jsonl" else None  # noqa: SIM115 - closed below
+    held_ids: list[str] = []
     try:
         with progress_bar(len(sources)) as advance:
             for source in sources:
@@ -260,8 +262,11 @@ def clean(
                 if cleaned.page.error:
                     failures += 1
                     typer.echo(f"newsread: {shown(source.id)}: {shown(cleaned.page.error)}", err=True)
-                if fmt == "jsonl":
-                    held.append(cleaned)
+                if held is not None:
+                    stories.add(len(held_ids), signature_of(cleaned))
+                    record = to_record(cleaned)
+                    held_ids.append(record["id"])
+                    held.write(json.dumps(record, ensure_ascii=False) + "\n")
                 elif out is not None:
                     if cleaned.page.error is None:
                         target = out / output_name(source.id, fmt)
@@ -271,19 +276,27 @@ def clean(
                     text = f"===== {source.id}\n{render(cleaned, fmt)}\n"
                     sys.stdout.write(shown(text) if to_terminal else text)
                 advance()
-        if held:
-            clusters = cluster_pages(held)
-            for cleaned in held:
-                line = json.dumps(to_record(cleaned, clusters.get(cleaned.id)), ensure_ascii=False) + "\n"
-                if jsonl_out is not None:
-                    jsonl_out.write(line)
-                else:
-                    sys.stdout.write(line)
+        if held is not None:
+            write_with_clusters(held, held_ids, stories.clusters(), jsonl_out or sys.stdout)
     finally:
         if jsonl_out is not None:
             jsonl_out.close()
+        if held is not None:
+            held.close()
     if failures and out is not None:
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)
+
+
+def write_with_clusters(held: IO[str], ids: list[str], clusters: dict[int, int], out: IO[str]) -> None:
+    """Copy the held JSONL records to ``out``, each with its story cluster (the id of the cluster's first page;
+    null for a page that could not be read)."""
+    held.seek(0)
+    for k, line in enumerate(held):
+        rep = clusters.get(k)
+        cluster = json.dumps(ids[rep] if rep is not None else None, ensure_ascii=False)
+        # to_record puts "cluster": null last, so the record is completed without parsing it again.
+        assert line.endswith("null}\n")
+        out.write(f"{line[:-6]}{cluster}}}\n")
 
 
 @app.command()

@@ -36,7 +36,7 @@ _SENTENCE_END = re.compile(r"""[.!?。！？…]["'”’»)\]]*$""")
 MIN_GROUP = 3  # a single shared line groups pages on their own only when it is on at least this many
 CHROME_EDGE = 5  # how many blocks at each end of a page count as its header and footer for grouping
 SHARED_STORY_SLACK = 1.5  # a block recurring up to this many times as often as the page's story text is story text
-STORY_MIN_PARAGRAPHS = 3  # a shared story has at least this many shared paragraphs ...
+STORY_MIN_PARAGRAPHS = 2  # a shared story has at least this many shared paragraphs ...
 STORY_MIN_SHARE = 0.6  # ... holding at least this share of the page's prose words
 MAX_PROMO_WORDS = 40  # a recurring paragraph this long inside an article is article text, not a promo
 
@@ -281,6 +281,12 @@ class SiteTemplate(BaseCleaner):
             elif share < self.settings["min_share"]:
                 continue
             marks.append(Mark.block(block, f"site template: on {c} of {total} pages of {group.label}"))
+        marked = {m.start for m in marks}
+        kept_prose = [b for i, b in enumerate(blocks) if prose[i] and not context.is_removed(b)]
+        if kept_prose and all(b.start in marked for b in kept_prose):
+            # Every paragraph left recurs: the folder holds copies of this very text, which is the article.
+            prose_starts = {b.start for b in kept_prose}
+            marks = [m for m in marks if m.start not in prose_starts]
         return marks
 
 
