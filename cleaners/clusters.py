@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ def _key(words: Sequence[str]) -> int:
 class StorySignature:
     """What clustering needs of one page: its content shingles and a fingerprint of its whole body."""
 
-    shingles: frozenset[int]
+    shingles: array[int]  # distinct shingle hashes, 8 bytes each: a folder's signatures stay small
     body: int  # hash of the normalised body: identical copies always belong together (0: empty page)
 
 
@@ -60,12 +61,12 @@ def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignat
     tokens += body_tokens
     n = SHINGLE
     # A shingle made of short words only ("and it is in the") is grammar, not content.
-    shingles = frozenset(
+    shingles = {
         _key(tokens[i : i + n])
         for i in range(len(tokens) - n + 1)
         if sum(1 for t in tokens[i : i + n] if len(t) > 3) >= 2
-    )
-    return StorySignature(shingles, _key(body_tokens) if body_tokens else 0)
+    }
+    return StorySignature(array("Q", sorted(shingles)), _key(body_tokens) if body_tokens else 0)
 
 
 def signature_of(cleaned: CleanedPage) -> StorySignature | None:
@@ -88,6 +89,12 @@ class StoryIndex(Generic[K]):
 
     def __len__(self) -> int:
         return len(self._signatures)
+
+    def copy(self) -> StoryIndex[K]:
+        """A snapshot to cluster while pages are still being added to this one."""
+        other: StoryIndex[K] = StoryIndex(min_shared=self.min_shared, max_df=self.max_df)
+        other._signatures = dict(self._signatures)
+        return other
 
     def add(self, key: K, signature: StorySignature | None) -> None:
         if signature is None:

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from newsread.cleaners import CleanedPage, Pipeline
+from newsread.cleaners.clusters import VersionComparison
 
 from .library import Library
 from .widgets import (
@@ -77,6 +78,7 @@ class NewsreadApp(App[None]):
         self._seen_version = -1
         self._zoomed = False
         self._auto_zoomed = False
+        self._versions_seen = -1  # clusters generation the reading pane's versions were looked up with
 
     # -- layout -------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -133,6 +135,7 @@ class NewsreadApp(App[None]):
                 return
             if library.summaries[index].generation != generation:
                 library.clean(index, keep=False)
+        library.update_clusters()  # story clusters need every page; poll() then shows the versions
 
     @work(thread=True, exclusive=True, group="open")
     def clean_selected(self, index: int, same_page: bool) -> None:
@@ -147,6 +150,22 @@ class NewsreadApp(App[None]):
         if index == self.current and generation == self.library.generation:
             self.reader.show(cleaned, same_page=same_page)
             self._panel_counts()
+            self.load_versions(index, cleaned)
+
+    @work(thread=True, exclusive=True, group="versions")
+    def load_versions(self, index: int, cleaned: CleanedPage) -> None:
+        """The other versions of the page's story and what it adds or lacks (the engine compares them)."""
+        self._versions_seen = self.library.clusters_generation
+        versions = self.library.story_versions(index, cleaned)
+        if versions is None or get_current_worker().is_cancelled:
+            return
+        titles = [self.library.summaries[i].label for i in versions[0]]
+        with suppress(RuntimeError):  # the app closed meanwhile
+            self.call_from_thread(self._versions_ready, index, cleaned, titles, versions[1])
+
+    def _versions_ready(self, index: int, cleaned: CleanedPage, titles: list[str], versions: VersionComparison) -> None:
+        if index == self.current and self.reader.cleaned is cleaned:
+            self.reader.show_versions(titles, versions)
 
     def poll(self) -> None:
         library = self.library
@@ -163,6 +182,9 @@ class NewsreadApp(App[None]):
             else:
                 self.reader.show(None, message="No pages here: newsread reads .txt and .html files (also gzipped).")
         self._panel_counts()
+        cleaned = self.reader.cleaned
+        if library.clusters_generation != self._versions_seen and cleaned is not None:
+            self.load_versions(self.current, cleaned)  # the folder's stories were just found
 
     # -- opening pages ------------------------------------------------------------------------------
     def open_page(self, index: int, *, again: bool = False) -> None:
@@ -174,6 +196,7 @@ class NewsreadApp(App[None]):
         cleaned = self.library.peek(index)
         if cleaned is not None:
             self.reader.show(cleaned, same_page=same_page and again)
+            self.load_versions(index, cleaned)
         else:
             if not again:
                 self.reader.show(None, message=f"Cleaning {self.library.summaries[index].id} …")

@@ -20,9 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newsread.cleaners import CleanedPage, Pipeline, Source, inert, iter_sources, load_page
+from newsread.cleaners.clusters import StoryIndex, VersionComparison, compare_versions, signature_of
 from newsread.cleaners.model import normalise_space
 
 PENDING = -1
+MAX_VERSIONS = 12  # other versions of a story compared in the reading pane (each is cleaned to compare)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,13 @@ class Library:
         self._fitted: set[str] = set()
         self._done = 0
         self._totals: dict[str, int] = {}
+        # Story clusters (see newsread.cleaners.clusters): a small signature per cleaned page, clustered once
+        # every page is cleaned; until then (and while re-cleaning) the last clusters found stay.
+        self._stories: StoryIndex[int] = StoryIndex()
+        # (page index -> first page of its story, first page -> the story's pages), for stories of 2+ pages;
+        # replaced whole so readers on any thread see both parts of one grouping.
+        self._found: tuple[dict[int, int], dict[int, list[int]]] = ({}, {})
+        self.clusters_generation = PENDING  # pipeline generation the clusters were found with
 
     # -- reading state (any thread) ---------------------------------------------------------------
     @property
@@ -162,8 +171,10 @@ class Library:
         source = self.sources[index]
         cleaned = pipeline.clean(load_page(source))
         summary = summarise(index, self.summaries[index].id, cleaned, generation)
+        signature = signature_of(cleaned)
         with self._lock:
             if generation == self.generation:
+                self._stories.add(index, signature)
                 if keep:
                     self._cache[index] = cleaned
                     while len(self._cache) > self._keep:
@@ -185,6 +196,7 @@ class Library:
             self._cache.clear()
             self._done = 0
             self._totals = {}
+            self._stories = StoryIndex()
             self.version += 1
 
     def toggle(self, name: str) -> bool:
@@ -192,3 +204,49 @@ class Library:
         new = self._pipeline.toggled(name)
         self.set_pipeline(new)
         return any(s.name == name and s.enabled for s in new.stages)
+
+    # -- story clusters -----------------------------------------------------------------------------
+    def update_clusters(self) -> bool:
+        """Group the pages into stories once all are cleaned with the current pipeline; True if (re)grouped."""
+        with self._lock:
+            generation = self.generation
+            if not self.complete or self.clusters_generation == generation:
+                return False
+            stories = self._stories.copy()
+        found = stories.clusters()
+        members: dict[int, list[int]] = {}
+        for index, first in found.items():
+            members.setdefault(first, []).append(index)
+        members = {first: sorted(group) for first, group in members.items() if len(group) > 1}
+        story_of = {index: first for first, group in members.items() for index in group}
+        with self._lock:
+            if generation != self.generation:
+                return False
+            self._found = (story_of, members)
+            self.clusters_generation = generation
+            self.version += 1
+        return True
+
+    def cluster_members(self, index: int) -> list[int]:
+        """Every page of page ``index``'s story (itself included), in folder order; just ``[index]`` when alone."""
+        story_of, members = self._found
+        first = story_of.get(index)
+        return list(members[first]) if first is not None else [index]
+
+    def cluster_size(self, index: int) -> int:
+        """How many versions page ``index``'s story has in the folder (1: none but itself, or not known yet)."""
+        story_of, members = self._found
+        first = story_of.get(index)
+        return len(members[first]) if first is not None else 1
+
+    def story_versions(self, index: int, cleaned: CleanedPage) -> tuple[list[int], VersionComparison] | None:
+        """The other versions of page ``index``'s story and how ``cleaned`` compares with them, paragraph by
+        paragraph; None when the page has no other versions. Cleans the other versions (worker thread)."""
+        others = [i for i in self.cluster_members(index) if i != index][:MAX_VERSIONS]
+        if not others or cleaned.page.error:
+            return None
+        paragraphs = {}
+        for other in others:
+            version = self.clean(other, keep=False)
+            paragraphs[self.summaries[other].id] = version.paragraphs
+        return others, compare_versions(cleaned.paragraphs, paragraphs)

@@ -12,6 +12,7 @@ from textual.events import Resize
 from textual.markup import escape
 
 from newsread.cleaners import CleanedPage
+from newsread.cleaners.clusters import VersionComparison
 
 from ..documents import (
     DocStyles,
@@ -24,6 +25,7 @@ from ..documents import (
     original_document,
     removal_groups,
     side_by_side_document,
+    versions_rows,
 )
 from .document_view import DocumentView
 
@@ -55,6 +57,7 @@ class ReadingPane(Vertical):
         self._message: str | None = "Finding pages…"
         self._shown_side_by_side = False
         self._groups: list[RemovalGroup] = []
+        self._versions: tuple[list[str], VersionComparison] | None = None  # other versions of the story
 
     def compose(self) -> ComposeResult:
         yield DocumentView(id="document")
@@ -76,10 +79,21 @@ class ReadingPane(Vertical):
         self.cleaned = cleaned
         self._message = message
         self.group_index = -1
+        self._versions = None
         self._groups = (
             removal_groups(cleaned, block_removals(cleaned)) if cleaned is not None and not cleaned.page.error else []
         )
         self._render_document(keep_scroll=same_page)
+
+    def show_versions(self, titles: list[str], comparison: VersionComparison) -> None:
+        """Close the clean view with the story's other versions and what this one adds or lacks."""
+        self._versions = (titles, comparison)
+        if self.view == "clean":
+            self._render_document(keep_scroll=True)
+
+    @property
+    def versions(self) -> VersionComparison | None:
+        return self._versions[1] if self._versions is not None else None
 
     def set_view(self, view: View) -> None:
         if view != self.view:
@@ -124,7 +138,10 @@ class ReadingPane(Vertical):
         if cleaned is None:
             return message_document(self._message or "", styles.note)
         if self.view == "clean":
-            return clean_document(cleaned, styles)
+            document = clean_document(cleaned, styles)
+            if self._versions is not None and not cleaned.page.error:
+                document.rows.extend(versions_rows(*self._versions, styles))
+            return document
         if self.view == "original":
             return original_document(cleaned, styles)
         self._shown_side_by_side = self.showing_side_by_side
