@@ -123,7 +123,11 @@ class Site:
 
     def __init__(self, rng: random.Random, k: int) -> None:
         self.rng = rng
-        self.name = f"{FIRST[k % len(FIRST)]} {SECOND[(k * 3 + rng.randrange(3)) % len(SECOND)]}"
+        # Every site has a name of its own (as real ones do): 100 pairs, then a town's name as well.
+        pair = k % (len(FIRST) * len(SECOND))
+        self.name = f"{FIRST[pair % len(FIRST)]} {SECOND[(pair // len(FIRST) + pair) % len(SECOND)]}"
+        if k >= len(FIRST) * len(SECOND):
+            self.name += f" of {rng.choice(['North', 'South', 'East', 'West', 'Upper', 'Lower'])}town {k}"
         year = rng.randint(1850, 1990)
         self.tagline = rng.choice(TAGLINES).format(place=rng.choice(PLACES), year=year)
         self.menu = rng.sample(SECTIONS, rng.randint(5, 10))
@@ -175,7 +179,8 @@ def make(out: Path, sites: int = 10, pages: int = 10, seed: int = 7, gold_dir: P
     pool = list(articles)
     rng.shuffle(pool)
     wire = [pool.pop() for _ in range(max(2, sites // 3))]  # syndicated across sites
-    vocabulary = [w for a in articles for p in a for w in p.split()]
+    # Distinct words drawn evenly: invented articles share no phrases by chance (real ones rarely do either).
+    vocabulary = sorted({w for a in articles for p in a for w in p.split()})
 
     def fresh() -> list[str]:
         return pool.pop() if pool else invented_article(rng, vocabulary)
@@ -200,7 +205,7 @@ def make(out: Path, sites: int = 10, pages: int = 10, seed: int = 7, gold_dir: P
             if n in series:
                 body.insert(min(len(body), rng.randint(2, 4)), background)
             body = [p for p in body if p]
-            lines = site.page(headline(rng, articles), body, articles)
+            lines = site.page(headline(rng, [body]), body, articles)  # its own headline; lists show others'
             page_id = f"site{k:02d}_{n:02d}.txt"
             (out / "pages" / page_id).write_text("\n".join(lines) + "\n", encoding="utf-8")
             (out / "gold" / page_id).write_text("\n\n".join(body) + "\n", encoding="utf-8")

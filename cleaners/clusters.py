@@ -2,10 +2,12 @@
 
 Two pages are versions of one story when they share several rare word
 sequences (5-word shingles of headline and body: quotes and sentences taken
-from the same report), or have the same body. Shingles are found through an
+from the same report), when they are near-copies (min-hash sketches agree on
+a band), or have the same body. Shingles are found through an
 inverted index, never by comparing every pair of pages, and clusters are the
-connected groups (union-find). A shingle found on very many pages is a stock
-phrase or boilerplate, not evidence.
+connected groups (union-find). A shingle found on many pages is a stock
+phrase, boilerplate or a series' background paragraph, not evidence: many
+copies of one story are found by their sketches instead.
 
 Each page is reduced to a small signature (:func:`story_signature`) as soon as
 it is cleaned, so a folder of many thousands of pages is clustered without
@@ -22,6 +24,7 @@ from array import array
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Generic, TypeVar
 
 from .model import CleanedPage, normalise_space
@@ -29,7 +32,9 @@ from .model import CleanedPage, normalise_space
 _WORD = re.compile(r"\w+")
 SHINGLE = 5
 MIN_SHARED = 4  # shared rare shingles that make two pages one story
-MAX_DF = 100  # a shingle on more pages than this is a stock phrase: it links nothing
+MAX_DF = 20  # a shingle on more pages than this is a stock phrase or a series' background: it links nothing
+SKETCH_BINS = 12  # near-copies: the smallest shingle hash in each of this many bins of the hash space ...
+SKETCH_BAND = 4  # ... and two pages whose values agree in every bin of one band of this many are copies
 SAME = 0.6  # share of a paragraph's word triples found in one paragraph of another version: the same paragraph
 REWORDED = 0.2  # ... at least this share: that paragraph, reworded
 
@@ -52,21 +57,37 @@ class StorySignature:
 
     shingles: array[int]  # distinct shingle hashes, 8 bytes each: a folder's signatures stay small
     body: int  # hash of the normalised body: identical copies always belong together (0: empty page)
+    sketch: tuple[int, ...] = ()  # the smallest shingle hash per bin (one-permutation min-hash); () if too short
 
 
 def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignature:
     """A page's signature from its headline and clean paragraphs."""
-    tokens = _tokens(title or "")
     body_tokens = _tokens(" ".join(paragraphs))
-    tokens += body_tokens
+    tokens = _tokens(title or "") + body_tokens
+    # Each word once as a stable number; a shingle is the hash of a tuple of ints, which (unlike a str hash)
+    # is the same in every process.
+    ids = [zlib.crc32(t.encode("utf-8", "surrogatepass")) for t in tokens]
+    long_words = [0, *accumulate(1 if len(t) > 3 else 0 for t in tokens)]
     n = SHINGLE
     # A shingle made of short words only ("and it is in the") is grammar, not content.
     shingles = {
-        _key(tokens[i : i + n])
+        hash(tuple(ids[i : i + n]))
         for i in range(len(tokens) - n + 1)
-        if sum(1 for t in tokens[i : i + n] if len(t) > 3) >= 2
+        if long_words[i + n] - long_words[i] >= 2
     }
-    return StorySignature(array("Q", sorted(shingles)), _key(body_tokens) if body_tokens else 0)
+    ordered = sorted(shingles)
+    return StorySignature(array("q", ordered), _key(body_tokens) if body_tokens else 0, _sketch(ordered))
+
+
+def _sketch(ordered: Sequence[int]) -> tuple[int, ...]:
+    """The first (smallest) shingle of each bin: pages sharing most shingles agree on most bins, and a
+    paragraph added or dropped changes only the bins it wins. Robust where a shingle is too common to link."""
+    mins: dict[int, int] = {}
+    for value in ordered:
+        mins.setdefault(value % SKETCH_BINS, value)
+        if len(mins) == SKETCH_BINS:
+            return tuple(mins[b] for b in range(SKETCH_BINS))
+    return ()
 
 
 def signature_of(cleaned: CleanedPage) -> StorySignature | None:
@@ -120,10 +141,16 @@ class StoryIndex(Generic[K]):
                 parent[max(ra, rb)] = min(ra, rb)
 
         first_body: dict[int, int] = {}
+        first_band: dict[tuple[int, ...], int] = {}
         postings: dict[int, list[int]] = {}
         for i, sig in enumerate(sigs):
             if sig.body:
-                union(first_body.setdefault(sig.body, i), i)
+                first = first_body.setdefault(sig.body, i)
+                if first != i:  # an identical copy joins its original; its shingles would only repeat it
+                    union(first, i)
+                    continue
+            for b in range(0, len(sig.sketch), SKETCH_BAND):  # near-copies, however many there are
+                union(first_band.setdefault((b, *sig.sketch[b : b + SKETCH_BAND]), i), i)
             for sh in sig.shingles:
                 postings.setdefault(sh, []).append(i)
         shared: Counter[tuple[int, int]] = Counter()

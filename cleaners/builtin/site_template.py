@@ -29,11 +29,11 @@ from urllib.parse import urlsplit
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, count_words
 
-_SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"""[.!?。！？…]["'”’»)\]]*$""")
 MIN_GROUP = 3  # a single shared line groups pages on their own only when it is on at least this many
+DIGITS_UP_TO = 160  # blocks up to this long are compared with their digits ignored
 CHROME_EDGE = 5  # how many blocks at each end of a page count as its header and footer for grouping
 SHARED_STORY_SLACK = 1.5  # a block recurring up to this many times as often as the page's story text is story text
 STORY_MIN_PARAGRAPHS = 2  # a shared story has at least this many shared paragraphs ...
@@ -42,8 +42,13 @@ MAX_PROMO_WORDS = 40  # a recurring paragraph this long inside an article is art
 
 
 def normalise(text: str) -> str:
-    """What makes two blocks "the same" across pages: case, digits and spacing do not count."""
-    return _SPACE.sub(" ", _DIGITS.sub("0", text.casefold())).strip()
+    """What makes two blocks "the same" across pages: case, digits and spacing do not count.
+
+    Digits are what change in chrome (dates, counters); a long paragraph is article text, and one with other
+    figures is another paragraph: its digits are kept, which saves most of the time on a large folder.
+    """
+    folded = " ".join(text.casefold().split())
+    return _DIGITS.sub("0", folded) if len(folded) <= DIGITS_UP_TO else folded
 
 
 def block_key(text: str) -> int:
@@ -76,19 +81,23 @@ def site_of(page: Page) -> str | None:
     return None
 
 
-def _chrome_keys(blocks: Sequence[Block]) -> dict[int, str]:
-    """Header and footer lines that can tie a page to its site: the lines at either end of the page.
+def _chrome_keys(blocks: Sequence[Block], keys: Sequence[int] | None = None) -> dict[int, int]:
+    """Header and footer lines that can tie a page to its site: key -> position (from the top, or from the
+    bottom as a negative number) of the lines at either end of the page.
 
     On a short page the ends may be article text (shared by syndicated copies on other sites): then only
     lines that are not prose count.
     """
-    long_page = len(blocks) > 2 * CHROME_EDGE + 2
-    edge = [*blocks[:CHROME_EDGE], *blocks[-CHROME_EDGE:]] if long_page else blocks
-    keys: dict[int, str] = {}
-    for b in edge:
+    n = len(blocks)
+    long_page = n > 2 * CHROME_EDGE + 2
+    edge = [*range(CHROME_EDGE), *range(n - CHROME_EDGE, n)] if long_page else range(n)
+    out: dict[int, int] = {}
+    for i in edge:
+        b = blocks[i]
         if len(b.text) >= 6 and (long_page or not is_sentence(b.text)):
-            keys.setdefault(block_key(b.text), b.text)
-    return keys
+            key = keys[i] if keys is not None else block_key(b.text)
+            out.setdefault(key, i if i < CHROME_EDGE else i - n)
+    return out
 
 
 @dataclass(slots=True)
@@ -162,22 +171,27 @@ def fit_template(pages: Iterable[Page]) -> TemplateState:
     evidence (a wire headline in two sites' "most read" lists, "Privacy Policy" on every site), so a group
     is first formed by lines that recur on exactly the same pages as at least one other line — a site's
     name, menu and footer come together on every page — most specific first; a group never absorbs
-    another group of several pages. Lines seen alone then only attach pages still on their own.
+    another group of several pages. A line seen alone then attaches pages still on their own to a group,
+    or groups pages when it holds the same place on all of them (a site's name atop every page).
     """
     usable = [p for p in pages if p.error is None and p.blocks]
     n = len(usable)
     groups_uf = _Groups(n)
     first_with_site: dict[str, int] = {}
     key_pages: dict[int, list[int]] = {}
-    key_text: dict[int, str] = {}
+    key_places: dict[int, tuple[int, int]] = {}  # lowest and highest place a header/footer line was seen in
+    page_keys: list[list[int]] = []
     for i, page in enumerate(usable):
+        keys = [block_key(b.text) for b in page.blocks]
+        page_keys.append(keys)
         site = site_of(page)
         if site is not None:
             groups_uf.union(first_with_site.setdefault(site, i), i)
             continue
-        for key, text in _chrome_keys(page.blocks).items():
+        for key, place in _chrome_keys(page.blocks, keys).items():
             key_pages.setdefault(key, []).append(i)
-            key_text.setdefault(key, text)
+            low, high = key_places.get(key, (place, place))
+            key_places[key] = (min(low, place), max(high, place))
     by_set: dict[tuple[int, ...], list[int]] = {}
     for key, members in key_pages.items():
         if len(members) >= 2:
@@ -189,13 +203,17 @@ def fit_template(pages: Iterable[Page]) -> TemplateState:
         if groups_uf.join(members):
             for key in by_set[members]:
                 first_with_key[key] = members[0]
-    for members in weak:  # a line seen alone attaches pages still on their own to one group, or groups them
+    for members in weak:
         roots = {groups_uf.find(i) for i in members}
         several = sum(1 for r in roots if groups_uf.size[r] > 1)
-        if len(roots) > 1 and (several == 1 or (several == 0 and len(members) >= MIN_GROUP)):
+        key = by_set[members][0]
+        low, high = key_places[key]
+        in_place = high - low <= 1 and (low >= 0 or high < 0)  # one place (give or take a banner above it)
+        if len(roots) > 1 and (several == 1 or (several == 0 and len(members) >= MIN_GROUP and in_place)):
             groups_uf.join(members)
-            first_with_key[by_set[members][0]] = members[0]
+            first_with_key[key] = members[0]
     groups: list[SiteGroup] = []
+    first_page: list[int] = []
     root_group: dict[int, int] = {}
     page_group: dict[str, int] = {}
     site_group: dict[str, int] = {}
@@ -205,28 +223,26 @@ def fit_template(pages: Iterable[Page]) -> TemplateState:
         if k is None:
             k = root_group[root] = len(groups)
             groups.append(SiteGroup(site_of(usable[root]) or ""))
+            first_page.append(i)
         group = groups[k]
         group.pages += 1
-        group.counts.update({block_key(b.text) for b in page.blocks})
+        group.counts.update(set(page_keys[i]))
         page_group[page.id] = k
     for site, i in first_with_site.items():
         site_group[site] = page_group[usable[i].id]
     chrome_group = {key: page_group[usable[i].id] for key, i in first_with_key.items()}
     for k, group in enumerate(groups):
         if not group.label:
-            group.label = _label(usable, page_group, k, chrome_group, key_text)
+            group.label = _label(usable[first_page[k]], page_keys[first_page[k]], k, chrome_group)
         # Blocks seen on one page only tell nothing: drop them to keep the state small.
         group.counts = Counter({h: c for h, c in group.counts.items() if c > 1})
     return TemplateState(groups, page_group, site_group, chrome_group)
 
 
-def _label(
-    pages: Sequence[Page], page_group: dict[str, int], k: int, chrome_group: dict[int, int], key_text: dict[int, str]
-) -> str:
+def _label(page: Page, keys: Sequence[int], k: int, chrome_group: dict[int, int]) -> str:
     """A site without a name in its metadata is named by its first header line (“the site headed …”)."""
-    page = next(p for p in pages if page_group[p.id] == k)
-    for block in page.blocks[:CHROME_EDGE]:
-        if chrome_group.get(block_key(block.text)) == k:
+    for block, key in zip(page.blocks[:CHROME_EDGE], keys, strict=False):
+        if chrome_group.get(key) == k:
             text = " ".join(block.text.split())
             return f"the site headed “{text[:40]}{'…' if len(text) > 40 else ''}”"
     return "this site"
