@@ -33,6 +33,7 @@ _WORD = re.compile(r"\w+")
 SHINGLE = 5
 MIN_SHARED = 4  # shared rare shingles that make two pages one story
 MAX_DF = 20  # a shingle on more pages than this is a stock phrase or a series' background: it links nothing
+MIN_PARAGRAPH_WORDS = 12  # shorter paragraphs (teaser headlines, captions) are no evidence of a story
 SKETCH_BINS = 12  # near-copies: the smallest shingle hash in each of this many bins of the hash space ...
 SKETCH_BAND = 4  # ... and two pages whose values agree in every bin of one band of this many are copies
 SAME = 0.6  # share of a paragraph's word triples found in one paragraph of another version: the same paragraph
@@ -63,7 +64,9 @@ class StorySignature:
 def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignature:
     """A page's signature from its headline and clean paragraphs."""
     body_tokens = _tokens(" ".join(paragraphs))
-    tokens = _tokens(title or "") + body_tokens
+    # Short lines are left out: a teaser headline the cleaners kept would tie the page to that other story.
+    prose = [p for p in paragraphs if len(_WORD.findall(p)) >= MIN_PARAGRAPH_WORDS]
+    tokens = _tokens(title or "") + (body_tokens if len(prose) == len(paragraphs) else _tokens(" ".join(prose)))
     # Each word once as a stable number; a shingle is the hash of a tuple of ints, which (unlike a str hash)
     # is the same in every process.
     ids = [zlib.crc32(t.encode("utf-8", "surrogatepass")) for t in tokens]
