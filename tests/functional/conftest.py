@@ -135,16 +135,21 @@ def make_app(paths: Iterable[str | Path], pipeline: Pipeline | None = None) -> N
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait until every page is cleaned and the page under the cursor is on screen."""
+    """Wait until every page is cleaned, the folder's stories are found and the page under the cursor is on
+    screen with its other versions."""
     app = pilot.app
     assert isinstance(app, NewsreadApp)
     for _ in range(500):
         await pilot.pause(0.01)
-        if app.library.complete and (len(app.library) == 0 or app.reader.cleaned is not None):
+        library = app.library
+        stories_found = library.clusters_generation == library.generation
+        if library.complete and stories_found and (len(library) == 0 or app.reader.cleaned is not None):
             break
     else:
         raise AssertionError("the reader did not finish cleaning the folder")
     app.poll()
+    await pilot.pause()
+    await app.workers.wait_for_complete()  # the open page's other versions (found once stories are known)
     await pilot.pause()
 
 
