@@ -74,9 +74,7 @@ def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignat
     n = SHINGLE
     # A shingle made of short words only ("and it is in the") is grammar, not content.
     shingles = {
-        hash(tuple(ids[i : i + n]))
-        for i in range(len(tokens) - n + 1)
-        if long_words[i + n] - long_words[i] >= 2
+        hash(tuple(ids[i : i + n])) for i in range(len(tokens) - n + 1) if long_words[i + n] - long_words[i] >= 2
     }
     ordered = sorted(shingles)
     return StorySignature(array("q", ordered), _key(body_tokens) if body_tokens else 0, _sketch(ordered))

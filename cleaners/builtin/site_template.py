@@ -199,19 +199,19 @@ def fit_template(pages: Iterable[Page]) -> TemplateState:
     strong = sorted((m for m, keys in by_set.items() if len(keys) >= 2), key=len)
     weak = sorted((m for m, keys in by_set.items() if len(keys) < 2), key=len)
     first_with_key: dict[int, int] = {}
-    for members in strong:
-        if groups_uf.join(members):
-            for key in by_set[members]:
-                first_with_key[key] = members[0]
-    for members in weak:
-        roots = {groups_uf.find(i) for i in members}
+    for pageset in strong:
+        if groups_uf.join(pageset):
+            for key in by_set[pageset]:
+                first_with_key[key] = pageset[0]
+    for pageset in weak:
+        roots = {groups_uf.find(i) for i in pageset}
         several = sum(1 for r in roots if groups_uf.size[r] > 1)
-        key = by_set[members][0]
+        key = by_set[pageset][0]
         low, high = key_places[key]
         in_place = high - low <= 1 and (low >= 0 or high < 0)  # one place (give or take a banner above it)
-        if len(roots) > 1 and (several == 1 or (several == 0 and len(members) >= MIN_GROUP and in_place)):
-            groups_uf.join(members)
-            first_with_key[key] = members[0]
+        if len(roots) > 1 and (several == 1 or (several == 0 and len(pageset) >= MIN_GROUP and in_place)):
+            groups_uf.join(pageset)
+            first_with_key[key] = pageset[0]
     groups: list[SiteGroup] = []
     first_page: list[int] = []
     root_group: dict[int, int] = {}
