@@ -8,8 +8,8 @@ Sets, each cleaned the way ``newsread clean FOLDER`` does (the pipeline learns f
   and running stories, known gold), cleaned as one folder of all sites (the learner must find the sites) and as
   one folder per site (mean of the folders' F1);
 * seeds: the five sample pages as one folder;
-* text: the 181 ScrapingHub text dumps as one folder (every page from a different site: the learner must find
-  no site and remove nothing that matters).
+* text, html: the 181 ScrapingHub pages as one folder, as text dumps and as HTML (every page from a different
+  site: the learner must find no site and remove nothing that matters).
 
 Scores with /work/shared/bench/score.py (4-word shingles; P/R averaged over pages, F1 their harmonic mean).
 """
@@ -80,6 +80,7 @@ def main() -> None:
     sets = {"same-site": None, "seeds": (SHARED / "seeds", SHARED / "bench" / "seeds" / "gold")}
     if not args.only_same_site:
         sets["text"] = (SHARED / "bench" / "scrapinghub" / "text", SHARED / "bench" / "scrapinghub" / "gold")
+        sets["html"] = (SHARED / "bench" / "scrapinghub" / "html", SHARED / "bench" / "scrapinghub" / "gold")
     else:
         del sets["seeds"]
     print("| set, learner | P | R | F1 | loss |\n|---|---|---|---|---|")

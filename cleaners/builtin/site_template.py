@@ -222,7 +222,7 @@ def fit_template(pages: Iterable[Page]) -> TemplateState:
         k = root_group.get(root)
         if k is None:
             k = root_group[root] = len(groups)
-            groups.append(SiteGroup(site_of(usable[root]) or ""))
+            groups.append(SiteGroup(_site_name(usable[root])))
             first_page.append(i)
         group = groups[k]
         group.pages += 1
@@ -237,6 +237,12 @@ def fit_template(pages: Iterable[Page]) -> TemplateState:
         # Blocks seen on one page only tell nothing: drop them to keep the state small.
         group.counts = Counter({h: c for h, c in group.counts.items() if c > 1})
     return TemplateState(groups, page_group, site_group, chrome_group)
+
+
+def _site_name(page: Page) -> str:
+    """The site's name as the page gives it (``site_of`` is the normalised key), or "" when unknown."""
+    site = " ".join(page.meta.get("site", "").split())
+    return site[:60] if site else site_of(page) or ""
 
 
 def _label(page: Page, keys: Sequence[int], k: int, chrome_group: dict[int, int]) -> str:

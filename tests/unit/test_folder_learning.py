@@ -117,6 +117,16 @@ def test_background_paragraph_repeated_inside_articles_is_kept() -> None:
     assert all(HEADER[0] in dict(m) for m in marks.values())
 
 
+def test_pages_with_site_metadata_are_grouped_by_it_and_named_after_it() -> None:
+    pages, _ = site_folder(6)
+    for k, page in enumerate(pages):
+        page.meta["site"] = "Example News" if k % 2 else "Other Daily"
+    marks = learner_marks(pages)
+    for k, page in enumerate(pages):
+        reason = dict(marks[page.id])[FOOTER[1]]
+        assert reason == f"site template: on 3 of 3 pages of {'Example News' if k % 2 else 'Other Daily'}"
+
+
 def test_pages_of_different_sites_or_alone_lose_no_article_text() -> None:
     rng = random.Random(9)
     different = [
