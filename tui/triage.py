@@ -285,7 +285,9 @@ class TriageStore:
             except OSError as exc:
                 raise StateError(f"cannot create the folder for state file {self.path}: {exc}") from exc
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None)
+            # check_same_thread=False: the reader opens the store in a worker (hashing, integrity check) and then
+            # hands it to its main thread for good; it is never used by two threads at once.
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA busy_timeout = 5000")  # a second reader on the same state waits, briefly
             self._check_and_migrate()
         except (sqlite3.Error, StateError) as exc:

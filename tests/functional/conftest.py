@@ -130,8 +130,11 @@ def folder(tmp_path: Path) -> Path:
     return root
 
 
-def make_app(paths: Iterable[str | Path], pipeline: Pipeline | None = None) -> NewsreadApp:
-    return NewsreadApp([str(p) for p in paths], pipeline or fixed_pipeline())
+def make_app(
+    paths: Iterable[str | Path], pipeline: Pipeline | None = None, state: Path | None = None, read_after: float = 0
+) -> NewsreadApp:
+    """The reader on ``paths``; triage in memory unless ``state``; pages read as soon as shown (no timing in tests)."""
+    return NewsreadApp([str(p) for p in paths], pipeline or fixed_pipeline(), state, read_after=read_after)
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -140,7 +143,11 @@ async def settle(pilot: Pilot[None]) -> None:
     assert isinstance(app, NewsreadApp)
     for _ in range(500):
         await pilot.pause(0.01)
-        if app.library.complete and (len(app.library) == 0 or app.reader.cleaned is not None):
+        if (
+            app.library.complete
+            and (len(app.library) == 0 or app.reader.cleaned is not None)
+            and app.triage.ready
+        ):
             break
     else:
         raise AssertionError("the reader did not finish cleaning the folder")

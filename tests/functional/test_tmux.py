@@ -6,9 +6,11 @@ It runs the real built-in cleaners, so it checks what does not depend on what th
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -57,6 +59,8 @@ class Terminal:
 
 def start(width: int, height: int, env: dict[str, str]) -> Iterator[Terminal]:
     name = f"newsread-test-{uuid.uuid4().hex[:8]}"
+    # Triage state goes to a throwaway folder, never the user's own state file.
+    env = {"XDG_STATE_HOME": tempfile.mkdtemp(prefix="newsread-state-"), **env}
     settings = " ".join(f"{k}={v}" for k, v in env.items())
     # The shell prints a marker when newsread exits, so the test can see that q really quits.
     command = f"env -u COLORTERM {settings} {NEWSREAD} {SEEDS}; echo NEWSREAD-EXITED $?; sleep 30"
@@ -84,9 +88,9 @@ def test_read_the_seeds_in_a_real_terminal(terminal: Terminal) -> None:
     # Every page found and cleaned: the list has them all and the progress is done.
     screen = terminal.wait_for(lambda s: "Pages 5" in s and "5 pages" in s, "the five seeds")
     assert "? help" in screen
-    assert "› " in screen  # the cursor is on the first page
-    # The list shows the five pages and the reader the first, in the clean view.
-    assert sum(1 for line in screen.splitlines() if "│›" in line or "│  " in line) >= 5
+    assert "│›" in screen  # the cursor is on the first page
+    # The list shows the five pages (unread: •) and the reader the first, in the clean view.
+    assert sum(1 for line in screen.splitlines() if re.match(r"│[› ][ •] ", line)) >= 5
     assert "1 clean" in screen and "2 original" in screen and "3 diff" in screen
 
     terminal.keys("Enter")  # 100 columns: the page opens full width
