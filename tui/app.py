@@ -21,6 +21,7 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
@@ -31,7 +32,7 @@ from .export import ExportError, write_export
 from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
 from .library import Library
 from .triage import BODY_LIMIT, Decision, Filter, PageInfo, StateError, default_state_path
-from .triage_session import TriageSession, load_state
+from .triage_session import LoadedState, TriageSession, load_state
 from .widgets import (
     CleanersPanel,
     DocumentView,
@@ -219,13 +220,11 @@ class NewsreadApp(App[None]):
         with suppress(RuntimeError):  # the app closed meanwhile
             self.call_from_thread(self._triage_loaded, loaded)
 
-    def _triage_loaded(self, loaded: object) -> None:
-        from .triage_session import LoadedState
-
-        assert isinstance(loaded, LoadedState)
+    def _triage_loaded(self, loaded: LoadedState) -> None:
         self.triage.start(loaded)
+        severity: SeverityLevel = "error" if loaded.unsaved else "warning"
         for notice in loaded.notices:
-            self.notify(notice, title="triage state", severity="error" if loaded.unsaved else "warning", timeout=30)
+            self.notify(notice, title="triage state", severity=severity, timeout=30, markup=False)
         self._index_triage()
 
     def _index_triage(self) -> None:
@@ -235,7 +234,7 @@ class NewsreadApp(App[None]):
         try:
             triage.index([s.id for s in self.library.sources])
         except StateError as exc:
-            self.notify(str(exc), title="triage state", severity="error", timeout=30)
+            self.notify(str(exc), title="triage state", severity="error", timeout=30, markup=False)
             return
         self._triage_changed()
         if self.current >= 0:
@@ -248,12 +247,13 @@ class NewsreadApp(App[None]):
 
     def poll(self) -> None:
         library = self.library
+        # Before the version check: a worker learns a page just after the library counted it.
+        self._flush_infos()
         if library.version == self._seen_version:
             return
         self._seen_version = library.version
         self.page_list.sync()
         self._index_triage()
-        self._flush_infos()
         self._list_title()
         self.status.redraw()
         if library.discovered and self.current < 0:
@@ -279,10 +279,12 @@ class NewsreadApp(App[None]):
         try:
             written = self.triage.flush_infos(force=self.library.complete)
         except StateError as exc:
-            self.status.say(str(exc))
+            self.notify(str(exc), title="triage", severity="warning", markup=False)
             return
+        if not written or not self.filter_line or not self.screen.query(PageList):
+            return  # nothing new, no filter, or the app is closing
         rows = self.page_list.rows
-        if written and rows is not None and self.filter_line:
+        if rows is not None:
             flt = self._parse(self.filter_line)
             if flt is not None and (flt.text or flt.site or flt.date_from or flt.date_to):
                 # Rows already shown stay (the list never jumps under the reader); newly matching pages join.
@@ -522,7 +524,7 @@ class NewsreadApp(App[None]):
         self.status.say(description)
 
     def _failed(self, exc: StateError) -> None:
-        self.notify(str(exc), title="triage not saved", severity="error", timeout=15)
+        self.notify(str(exc), title="triage not saved", severity="error", timeout=15, markup=False)
         self._triage_changed()
 
     def _schedule_read(self, index: int) -> None:
@@ -735,7 +737,7 @@ class NewsreadApp(App[None]):
         what, indices = self._export_choice()
         chosen = self.triage.chosen(indices, self.library.sources)
         if not chosen:
-            self.notify(f"nothing to export: {what}", title="export", severity="warning")
+            self.notify(f"nothing to export: {what}", title="export", severity="warning", markup=False)
             return
         self.status.say(f"exporting {what} to {out} …", seconds=60)
         self.export_pages(chosen, out, fmt)
@@ -747,7 +749,9 @@ class NewsreadApp(App[None]):
             result = write_export(chosen, self.library.pipeline, out, fmt=fmt, inputs=inputs)
         except (ExportError, OSError) as exc:
             with suppress(RuntimeError):
-                self.call_from_thread(self.notify, str(exc), title="export failed", severity="error", timeout=20)
+                self.call_from_thread(
+                    partial(self.notify, str(exc), title="export failed", severity="error", timeout=20, markup=False)
+                )
                 self.call_from_thread(self.status.say, "")
             return
         where = out.resolve()
@@ -755,7 +759,7 @@ class NewsreadApp(App[None]):
         message = f"exported {len(result.page_ids)} pages as {fmt} to {where}{failed}"
         self.exported.append(where)
         with suppress(RuntimeError):
-            self.call_from_thread(self.notify, message, title="export", timeout=15)
+            self.call_from_thread(partial(self.notify, message, title="export", timeout=15, markup=False))
             self.call_from_thread(self.status.say, message)
 
     def on_prompt_bar_changed(self, event: PromptBar.Changed) -> None:
