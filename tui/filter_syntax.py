@@ -26,10 +26,12 @@ class FilterSyntaxError(ValueError):
 
 
 def _words(line: str) -> list[str]:
-    try:
-        return shlex.split(line)
-    except ValueError:  # an unclosed quote while typing: take the words as they are
-        return line.replace('"', " ").replace("'", " ").split()
+    for closing in ("", '"', "'"):  # an unclosed quote while typing: as if it were closed
+        try:
+            return shlex.split(line + closing)
+        except ValueError:
+            continue
+    return line.replace('"', " ").replace("'", " ").split()
 
 
 def _status(value: str) -> str:
