@@ -281,7 +281,7 @@ class NewsreadApp(App[None]):
         except StateError as exc:
             self.notify(str(exc), title="triage", severity="warning", markup=False)
             return
-        if not written or not self.filter_line or not self.screen.query(PageList):
+        if not written or not self.filter_line or not self.query(PageList):
             return  # nothing new, no filter, or the app is closing
         rows = self.page_list.rows
         if rows is not None:

@@ -421,3 +421,15 @@ async def test_help_and_palette_list_the_triage_keys(folder: Path) -> None:
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert any(c.startswith("Keep the page") for c in commands)
         assert any(c.startswith("Export the shown pages") for c in commands)
+
+
+def test_run_app_keeps_triage_in_the_user_state_folder_unless_told(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[Path | None] = []
+    monkeypatch.setattr(NewsreadApp, "run", lambda self: opened.append(self.state_path))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    app_module.run_app([str(folder)], Pipeline.default())
+    app_module.run_app([str(folder)], Pipeline.default(), tmp_path / "mine.sqlite3")
+    assert opened[0] is not None and opened[0].is_relative_to(tmp_path / "xdg")
+    assert opened[1] == tmp_path / "mine.sqlite3"
