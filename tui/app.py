@@ -513,6 +513,10 @@ class NewsreadApp(App[None]):
             triage_text(triage.counts, marked=len(triage.marked), shown=shown, unsaved=triage.unsaved)
         )
 
+    def _targets(self) -> list[int]:
+        """The marked pages, else the page being read (or under the cursor, before any page is shown)."""
+        return self.triage.targets(self.current if self.current >= 0 else self.page_list.current_page)
+
     def _triage_ready(self) -> bool:
         if self.triage.ready:
             return True
@@ -524,7 +528,7 @@ class NewsreadApp(App[None]):
         self.status.say(description)
 
     def _failed(self, exc: StateError) -> None:
-        self.notify(str(exc), title="triage not saved", severity="error", timeout=15, markup=False)
+        self.notify(str(exc), title="triage", severity="error", timeout=15, markup=False)
         self._triage_changed()
 
     def _schedule_read(self, index: int) -> None:
@@ -590,7 +594,7 @@ class NewsreadApp(App[None]):
         if not self._triage_ready():
             return
         try:
-            result = self.triage.decide(self.triage.targets(self.current), decision)
+            result = self.triage.decide(self._targets(), decision)
         except StateError as exc:
             self._failed(exc)
             return
@@ -603,7 +607,7 @@ class NewsreadApp(App[None]):
             self._read_timer.stop()
             self._read_timer = None
         try:
-            result = self.triage.toggle_read(self.triage.targets(self.current))
+            result = self.triage.toggle_read(self._targets())
         except StateError as exc:
             self._failed(exc)
             return
@@ -639,7 +643,7 @@ class NewsreadApp(App[None]):
     def action_tag(self) -> None:
         if not self._triage_ready():
             return
-        targets = self.triage.targets(self.current)
+        targets = self._targets()
         if not targets:
             return
         tags = sorted({t for i in targets for t in (self.triage.states[i].tags if i in self.triage.states else ())})
@@ -661,7 +665,7 @@ class NewsreadApp(App[None]):
         if not add and not remove:
             return
         try:
-            results = self.triage.tag(self.triage.targets(self.current), add, remove)
+            results = self.triage.tag(self._targets(), add, remove)
         except StateError as exc:
             self._failed(exc)
             return

@@ -125,7 +125,10 @@ class TriageSession:
         return [current] if current >= 0 else []
 
     def _page_ids(self, indices: Iterable[int]) -> list[str]:
-        return [self.ids[i] for i in indices if i in self.states]
+        ids = [self.ids[i] for i in indices if i in self.states]
+        if not ids:  # e.g. a page found after the state was read; never act on "nothing" and call it done
+            raise StateError("no page to act on here (a page found after newsread started has no triage yet)")
+        return ids
 
     # -- actions (each one undoable step, saved before it returns) ----------------------------------------------
     def _store(self) -> TriageStore:

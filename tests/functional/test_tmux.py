@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -148,5 +149,31 @@ def test_small_terminal_without_colour(env: dict[str, str]) -> None:
         assert "? help" in lines[-1] or "? help" in screen
         terminal.keys("Enter", "3")
         terminal.see("diff")
+        terminal.keys("q")
+        terminal.see("NEWSREAD-EXITED 0")
+
+
+def newsread_pid(terminal: Terminal) -> int:
+    shell = terminal.tmux("list-panes", "-t", terminal.name, "-F", "#{pane_pid}").stdout.split()[0]
+    children = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "--ppid", shell], capture_output=True, text=True).stdout
+    found = [int(line.split()[0]) for line in children.splitlines() if "newsread" in line]
+    assert found, f"no newsread under the pane shell {shell}: {children!r}"
+    return found[0]
+
+
+def test_triage_survives_sigkill_and_shows_in_the_next_run(tmp_path: Path) -> None:
+    if not NEWSREAD.exists():
+        pytest.skip(f"{NEWSREAD} is not installed")
+    env = {"TERM": "xterm-256color", "XDG_STATE_HOME": str(tmp_path / "state")}
+    for terminal in start(100, 30, env):
+        terminal.wait_for(lambda s: "Pages 5" in s and "?5 undecided" in s, "the seeds and their triage")
+        terminal.keys("+", "j", "*")
+        screen = terminal.see("starred 1 page")
+        assert "✓1 ★1" in screen
+        os.kill(newsread_pid(terminal), signal.SIGKILL)  # no chance to close or flush anything
+        terminal.see("NEWSREAD-EXITED 137")
+    for terminal in start(100, 30, env):
+        screen = terminal.wait_for(lambda s: "✓1 ★1" in s, "the triage of the killed run")
+        assert re.search(r"│›[ •]✓ Russian", screen)  # the first page, kept
         terminal.keys("q")
         terminal.see("NEWSREAD-EXITED 0")
