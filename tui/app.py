@@ -11,6 +11,8 @@ never waits for it, and keys that need it say so until it is there.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from functools import partial
@@ -32,7 +34,7 @@ from .export import ExportError, write_export
 from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
 from .library import Library
 from .triage import BODY_LIMIT, Decision, Filter, PageInfo, StateError, default_state_path
-from .triage_session import LoadedState, TriageSession, load_state
+from .triage_session import LoadCancelled, LoadedState, TriageSession, load_state
 from .widgets import (
     CleanersPanel,
     DocumentView,
@@ -50,6 +52,7 @@ from .widgets.status_bar import triage_text
 
 POLL_SECONDS = 0.15  # how often the list and progress pick up what the workers did
 ZOOM_BELOW = 110  # narrower than this, opening a page gives the reader the whole width
+STATE_WAIT = 15.0  # seconds the bulk cleaning waits for the triage state to be read (hashing) at most
 READ_AFTER = 0.5  # seconds a page stays on screen before it counts as read (j held down reads nothing)
 
 # Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
@@ -123,6 +126,7 @@ class NewsreadApp(App[None]):
         self._zoomed = False
         self._auto_zoomed = False
         self._read_timer: Timer | None = None
+        self._state_read = threading.Event()  # the state loader is done (or gave up)
         self.exported: list[Path] = []  # folders exports were written to, this run
 
     # -- layout -------------------------------------------------------------------------------------
@@ -183,6 +187,13 @@ class NewsreadApp(App[None]):
         library = self.library
         if not library.discovered:
             library.discover()
+        # Hashing the folder for the triage state and cleaning it both want the GIL; together, each
+        # slows the other many times over (30,000 pages: 43 s to triage instead of 1.3 s), so the bulk
+        # cleaning starts once the state is read. The page on screen is cleaned meanwhile (clean_selected).
+        deadline = time.monotonic() + STATE_WAIT
+        while not self._state_read.wait(0.05):
+            if worker.is_cancelled or time.monotonic() > deadline:
+                break
         generation = library.generation
         for index in range(len(library)):
             if worker.is_cancelled or library.generation != generation:
@@ -216,7 +227,13 @@ class NewsreadApp(App[None]):
     @work(thread=True, exclusive=True, group="state")
     def load_triage(self) -> None:
         """Open the state file and hash the pages (slow on big folders) away from the screen."""
-        loaded = load_state(self.state_path, self.library.paths)
+        worker = get_current_worker()
+        try:
+            loaded = load_state(self.state_path, self.library.paths, stop=lambda: worker.is_cancelled)
+        except LoadCancelled:
+            return  # quitting: no need to finish hashing the folder
+        finally:
+            self._state_read.set()
         with suppress(RuntimeError):  # the app closed meanwhile
             self.call_from_thread(self._triage_loaded, loaded)
 

@@ -47,7 +47,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,10 +160,14 @@ def content_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def track_paths(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Source, PageRef]]:
+def track_paths(
+    paths: Sequence[str | os.PathLike[str]], *, stop: Callable[[], bool] | None = None
+) -> list[tuple[Source, PageRef]]:
     """The pages under ``paths`` with their refs; ids are the ones ``iter_sources(paths)`` gives.
 
     A file that cannot be read is hashed as its path (it keeps state by path only).
+    ``stop`` is asked before each file (the reader quitting while a big folder is hashed):
+    when it says True, what was hashed so far is returned.
     """
     several = len(paths) > 1
     out: list[tuple[Source, PageRef]] = []
@@ -172,6 +176,8 @@ def track_paths(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Source, P
         root = os.path.abspath(path if path.is_dir() else path.parent)
         prefix = f"{path.name}/" if several else ""
         for source in iter_sources([path]):
+            if stop is not None and stop():
+                return out
             try:
                 digest = content_hash(source.path)
             except OSError:

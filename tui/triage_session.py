@@ -37,18 +37,26 @@ class LoadedState:
     unsaved: bool  # a state file was asked for but could not be used
 
 
-def load_state(path: Path | None, paths: Sequence[str]) -> LoadedState:
+class LoadCancelled(Exception):
+    """The reader closed while the state was being loaded."""
+
+
+def load_state(path: Path | None, paths: Sequence[str], stop: Callable[[], bool] | None = None) -> LoadedState:
     """Open the state file (``None``: keep triage in memory only) and attach the pages under ``paths``.
 
-    Never raises: a problem becomes a notice and a session that is not saved. Slow on big folders
-    (every file is hashed), so call it in a worker thread.
+    A problem with the state file becomes a notice and a session that is not saved. Slow on big
+    folders (every file is hashed), so call it in a worker thread; ``stop`` returning True (the
+    app closing) ends the hashing early with :class:`LoadCancelled`, nothing attached.
     """
     notices: list[str] = []
     if path is None:
         store = TriageStore(":memory:")
     else:
         store, notices = open_store(path)
-    refs = [ref for _, ref in track_paths(paths)]
+    refs = [ref for _, ref in track_paths(paths, stop=stop)]
+    if stop is not None and stop():
+        store.close()
+        raise LoadCancelled
     try:
         store.attach(refs)
     except StateError as exc:  # e.g. the disk is full or the file is locked: go on without saving

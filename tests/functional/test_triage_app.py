@@ -7,7 +7,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -351,9 +351,9 @@ async def test_a_state_file_from_a_newer_newsread_is_left_alone_and_the_run_is_n
 async def test_the_first_screen_does_not_wait_for_the_state(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()
 
-    def slow(path: Path | None, paths: list[str]) -> LoadedState:
+    def slow(path: Path | None, paths: list[str], stop: Callable[[], bool] | None = None) -> LoadedState:
         release.wait(10)
-        return load_state(path, paths)
+        return load_state(path, paths, stop)
 
     monkeypatch.setattr(app_module, "load_state", slow)
     app = make_app([folder])

@@ -477,3 +477,15 @@ def test_the_undo_history_is_bounded(store: TriageStore, monkeypatch: pytest.Mon
         undone += 1
     assert undone == 3 and store.state("p0").tags == ("t0", "t1")
     assert store.conn.execute("SELECT count(*) FROM action_rows").fetchone()[0] == 3
+
+
+def test_hashing_stops_when_asked(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path, 6)
+    seen: list[int] = []
+
+    def stop() -> bool:
+        seen.append(1)
+        return len(seen) > 3
+
+    assert len(track_paths([folder], stop=stop)) == 3
+    assert len(track_paths([folder])) == 6

@@ -68,12 +68,12 @@ class StatusBar(Static):
     def redraw(self) -> None:
         width = self.size.width or 80
         left = progress_text(self.library)
+        if self._note:  # before the counts: what just happened must not be cut off
+            left.append("  ")
+            left.append(self._note, style="italic")
         if self.triage:
             left.append("  ")
             left.append_text(self.triage)
-        if self._note:
-            left.append("  ")
-            left.append(self._note, style="italic")
         hint = HINT if width - left.cell_len >= len(HINT) + 2 else "? help"
         line = left.copy()
         line.truncate(max(0, width - len(hint) - 1), overflow="ellipsis")
