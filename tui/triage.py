@@ -445,11 +445,14 @@ class TriageStore:
         if not wanted:
             return
         current: dict[int, tuple[str, str | None, str | None, str]] = {}
-        for row, title, site, date, body in self.conn.execute(
-            "SELECT p.row, t.title, p.site, p.date, t.body FROM pages p JOIN temp.session s ON s.row = p.row "
-            "JOIN texts t ON t.row = p.row"
-        ):
-            if row in wanted:
+        rows = list(wanted)
+        for part in (rows[i : i + 500] for i in range(0, len(rows), 500)):
+            # Only the rows being written: a scan of every stored body per batch grew with the folder.
+            for row, title, site, date, body in self.conn.execute(
+                "SELECT p.row, t.title, p.site, p.date, t.body FROM pages p JOIN texts t ON t.row = p.row "
+                "WHERE p.row IN (" + ",".join("?" * len(part)) + ")",
+                part,
+            ):
                 current[row] = (title, site, date, body)
         changed = [(row, value) for row, value in wanted.items() if current.get(row) != value]
         if not changed:

@@ -26,7 +26,7 @@ from .triage import (
     track_paths,
 )
 
-INFO_BATCH = 200  # cleaned pages written to the word index per transaction
+INFO_BATCH = 50  # cleaned pages written to the word index per transaction: short pauses of the UI thread
 UNSAVED = "Triage in this run is not saved."
 
 
