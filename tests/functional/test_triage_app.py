@@ -433,3 +433,19 @@ def test_run_app_keeps_triage_in_the_user_state_folder_unless_told(
     app_module.run_app([str(folder)], Pipeline.default(), tmp_path / "mine.sqlite3")
     assert opened[0] is not None and opened[0].is_relative_to(tmp_path / "xdg")
     assert opened[1] == tmp_path / "mine.sqlite3"
+
+
+async def test_a_text_filter_takes_in_pages_as_they_are_cleaned(news: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsread.tui.triage_session import TriageSession
+
+    flush = TriageSession.flush_infos
+    monkeypatch.setattr(TriageSession, "flush_infos", lambda self, force=False: 0)  # nothing indexed yet
+    app = make_app([news], site_pipeline())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await filter_to(pilot, "harbour")
+        assert app.page_list.count == 0
+        monkeypatch.setattr(TriageSession, "flush_infos", flush)  # the cleaned pages reach the word index
+        app.poll()
+        await pilot.pause()
+        assert list(app.page_list.order) == [0, 2] and "Pages 2/4" in str(app.page_list.border_title)
