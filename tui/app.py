@@ -71,7 +71,7 @@ TRIAGE_BINDINGS: list[BindingType] = [
     Binding("full_stop", "next_where('unread')", "Next unread page"),
     Binding("comma", "next_where('undecided')", "Next undecided page (neither kept, starred nor discarded)"),
     Binding("F,l", "filter", "Filter the list: status:kept tag:x site:bbc date:2024-05 words (Esc clears)"),
-    Binding("E", "export", "Export the shown pages (or the marked ones) as clean articles to a folder"),
+    Binding("E", "export", "Export clean articles to a folder: marked pages, else those shown, else kept and starred"),
 ]
 
 

@@ -420,7 +420,7 @@ async def test_help_and_palette_list_the_triage_keys(folder: Path) -> None:
         assert {"+, a", "*, S", "-, D", "=", "x", "u", "U, Ctrl+R", ".", ",", "F, l", "E", "t"} <= keys
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert any(c.startswith("Keep the page") for c in commands)
-        assert any(c.startswith("Export the shown pages") for c in commands)
+        assert any(c.startswith("Export clean articles") for c in commands)
 
 
 def test_run_app_keeps_triage_in_the_user_state_folder_unless_told(

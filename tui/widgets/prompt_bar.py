@@ -16,7 +16,9 @@ from textual.widgets import Input, Label
 
 
 class PromptBar(Horizontal):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Close without changing anything", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close: tags and export do nothing, the filter is cleared", show=False)
+    ]
 
     class Changed(Message):
         def __init__(self, purpose: str, value: str, done: bool) -> None:
