@@ -61,7 +61,8 @@ class Terminal:
 def start(width: int, height: int, env: dict[str, str]) -> Iterator[Terminal]:
     name = f"newsread-test-{uuid.uuid4().hex[:8]}"
     # Triage state goes to a throwaway folder, never the user's own state file.
-    env = {"XDG_STATE_HOME": tempfile.mkdtemp(prefix="newsread-state-"), **env}
+    scratch = tempfile.mkdtemp(prefix="newsread-state-")
+    env = {"XDG_STATE_HOME": scratch, **env}
     settings = " ".join(f"{k}={v}" for k, v in env.items())
     # The shell prints a marker when newsread exits, so the test can see that q really quits.
     command = f"env -u COLORTERM {settings} {NEWSREAD} {SEEDS}; echo NEWSREAD-EXITED $?; sleep 30"
@@ -76,6 +77,7 @@ def start(width: int, height: int, env: dict[str, str]) -> Iterator[Terminal]:
         yield terminal
     finally:
         terminal.tmux("kill-server", check=False)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 @pytest.fixture
