@@ -3,7 +3,6 @@ is written into the folder and no control sequence from a page or a file name re
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,17 +27,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dic
     # The 10 MB one-line page is the engine's and batch run's concern (test_hostile); here it would only
     # make the reader test slow without showing anything new on screen.
     (folder / "one-line.txt").unlink()
-    for path in [folder, *folder.rglob("*")]:
-        if not path.is_symlink():
-            path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-    yield folder, broken
-    for path in [folder, *folder.rglob("*")]:
-        if not path.is_symlink():
-            path.chmod(path.stat().st_mode | stat.S_IWUSR)
-
-
-def listing(folder: Path) -> list[tuple[str, int, float]]:
-    return sorted((str(p), p.lstat().st_size, p.lstat().st_mtime) for p in folder.rglob("*"))
+    with hostile.read_only(folder):
+        yield folder, broken
 
 
 def screen_text(app: NewsreadApp) -> str:
@@ -49,7 +39,7 @@ async def test_every_hostile_page_opens_in_every_view_inert_and_nothing_is_writt
     corpus: tuple[Path, dict[str, str]],
 ) -> None:
     folder, broken = corpus
-    before = listing(folder)
+    before = hostile.listing(folder)
     app = NewsreadApp([str(folder)], Pipeline.default(Config(max_clean_seconds=10)))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -71,4 +61,4 @@ async def test_every_hostile_page_opens_in_every_view_inert_and_nothing_is_writt
             await settle(pilot)
         # The file whose name holds an escape sequence is listed, its escape drawn as a visible symbol.
         assert any("␛" in s.id for s in app.library.summaries)
-    assert listing(folder) == before
+    assert hostile.listing(folder) == before
