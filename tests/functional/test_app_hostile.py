@@ -42,7 +42,7 @@ async def test_every_hostile_page_opens_in_every_view_inert_and_nothing_is_writt
     before = hostile.listing(folder)
     app = NewsreadApp([str(folder)], Pipeline.default(Config(max_clean_seconds=10)))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        await settle(pilot, timeout=120)
         ids = [s.id for s in app.library.summaries]
         assert len(ids) >= len(broken)
         for index in range(len(ids)):
@@ -55,10 +55,10 @@ async def test_every_hostile_page_opens_in_every_view_inert_and_nothing_is_writt
             if summary.id in broken:
                 assert summary.error, f"{broken[summary.id]} should be reported in the list"
                 await pilot.press("1")
-                await settle(pilot)
+                await settle(pilot, timeout=120)
                 assert summary.error.split()[0] in text_of(app.reader.document_view)
             await pilot.press("j")
-            await settle(pilot)
+            await settle(pilot, timeout=120)
         # The file whose name holds an escape sequence is listed, its escape drawn as a visible symbol.
         assert any("␛" in s.id for s in app.library.summaries)
     assert hostile.listing(folder) == before
