@@ -4,6 +4,7 @@ built-in cleaners change), a small folder of pages, and helpers to read what the
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -137,20 +138,18 @@ def make_app(
     return NewsreadApp([str(p) for p in paths], pipeline or fixed_pipeline(), state, read_after=read_after)
 
 
-async def settle(pilot: Pilot[None]) -> None:
+async def settle(pilot: Pilot[None], timeout: float = 10.0) -> None:
     """Wait until every page is cleaned and the page under the cursor is on screen."""
     app = pilot.app
     assert isinstance(app, NewsreadApp)
-    for _ in range(500):
+    give_up = time.monotonic() + timeout
+    while True:
         await pilot.pause(0.01)
-        if (
-            app.library.complete
-            and (len(app.library) == 0 or app.reader.cleaned is not None)
-            and app.triage.ready
-        ):
+        ready = len(app.library) == 0 or (app.reader.cleaned is not None and not app.reader.preparing)
+        if app.library.complete and ready and app.triage.ready:
             break
-    else:
-        raise AssertionError("the reader did not finish cleaning the folder")
+        if time.monotonic() > give_up:
+            raise AssertionError("the reader did not finish cleaning the folder")
     app.poll()
     await pilot.pause()
 
