@@ -232,10 +232,19 @@ class NewsreadApp(App[None]):
             loaded = load_state(self.state_path, self.library.paths, stop=lambda: worker.is_cancelled)
         except LoadCancelled:
             return  # quitting: no need to finish hashing the folder
+        except Exception as exc:  # a bug in triage must never take the reader down: read on without it
+            message = f"triage is off for this run: {exc!r}"
+            with suppress(RuntimeError):
+                self.call_from_thread(self._triage_failed, message)
+            return
         finally:
             self._state_read.set()
         with suppress(RuntimeError):  # the app closed meanwhile
             self.call_from_thread(self._triage_loaded, loaded)
+
+    def _triage_failed(self, message: str) -> None:
+        self.triage.failed = message
+        self.notify(message, title="triage", severity="error", timeout=30, markup=False)
 
     def _triage_loaded(self, loaded: LoadedState) -> None:
         self.triage.start(loaded)
@@ -537,7 +546,7 @@ class NewsreadApp(App[None]):
     def _triage_ready(self) -> bool:
         if self.triage.ready:
             return True
-        self.status.say("triage is still loading (the pages are being hashed): try again in a moment")
+        self.status.say(self.triage.failed or "triage is still loading (the pages are being hashed): try again soon")
         return False
 
     def _report(self, description: str) -> None:

@@ -48,7 +48,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -374,7 +374,7 @@ class TriageStore:
         updated); same folder and path (edited in place: its hash is updated); else a new page.
         A stored page is claimed by at most one page of the session (identical copies get their own).
         """
-        refs = list(refs)
+        refs = [replace(r, root=_db(r.root), relpath=_db(r.relpath), hash=_db(r.hash)) for r in refs]
         claimed: set[int] = set()
         pending: list[PageRef] = []
         mapping: dict[str, int] = {}
@@ -423,7 +423,9 @@ class TriageStore:
                     mapping[ref.page_id] = c.lastrowid
         cur.execute("BEGIN")  # the session table is temporary: one transaction, no lock on the state file
         cur.execute("DELETE FROM temp.session")
-        cur.executemany("INSERT INTO temp.session(row, page_id) VALUES (?, ?)", [(r, p) for p, r in mapping.items()])
+        cur.executemany(
+            "INSERT INTO temp.session(row, page_id) VALUES (?, ?)", [(r, _db(p)) for p, r in mapping.items()]
+        )
         cur.execute("COMMIT")
         self._rows = mapping
         self._ids = {r: p for p, r in mapping.items()}
@@ -441,7 +443,12 @@ class TriageStore:
         for info in infos:
             row = self._rows.get(info.page_id)
             if row is not None:
-                wanted[row] = (info.title or "", info.site, info.date, (info.body or "")[:BODY_LIMIT])
+                wanted[row] = (
+                    _db(info.title or ""),
+                    _db(info.site) if info.site else info.site,
+                    _db(info.date) if info.date else info.date,
+                    _db((info.body or "")[:BODY_LIMIT]),
+                )
         if not wanted:
             return
         current: dict[int, tuple[str, str | None, str | None, str]] = {}
@@ -589,7 +596,7 @@ class TriageStore:
         if where:
             sql += " WHERE " + " AND ".join(where)
         found = {pid for (pid,) in self.conn.execute(sql, args)}
-        return [pid for pid in self._order if pid in found]
+        return [pid for pid in self._order if _db(pid) in found]
 
     def next_unread(self, order: Sequence[str], current: str | None) -> str | None:
         """The first unread page after ``current`` in ``order`` (wrapping round), or None when all are read."""
@@ -801,8 +808,18 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _db(text: str) -> str:
+    """``text`` as SQLite can store it: file names with undecodable bytes (surrogate escapes) get them as
+    ``\\xe9``; the same name always gives the same text, so identity by path still works."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace")
+    return text
+
+
 def _clean_tag(tag: str) -> str:
-    tag = " ".join(tag.split())
+    tag = _db(" ".join(tag.split()))
     if not tag:
         raise ValueError("a tag cannot be empty")
     return tag

@@ -80,6 +80,7 @@ class TriageSession:
         self.counts: dict[str, int] = {}
         self.marked: set[int] = set()
         self.indexed = False
+        self.failed: str | None = None  # why triage is off for this run, if it is
         self._infos: list[PageInfo] = []
         self._info_lock = threading.Lock()
 

@@ -449,3 +449,19 @@ async def test_a_text_filter_takes_in_pages_as_they_are_cleaned(news: Path, monk
         app.poll()
         await pilot.pause()
         assert list(app.page_list.order) == [0, 2] and "Pages 2/4" in str(app.page_list.border_title)
+
+
+async def test_a_failure_inside_triage_leaves_the_reader_working(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(path: Path | None, paths: list[str], stop: Callable[[], bool] | None = None) -> LoadedState:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(app_module, "load_state", broken)
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(300):
+            await pilot.pause(0.01)
+            if app.triage.failed and app.library.complete:
+                break
+        assert any("triage is off" in n and "simulated bug" in n for n in notices(app))
+        await pilot.press("j", "plus")
+        assert app.current == 1 and "triage is off" in status(app)
