@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import lxml.etree
 import lxml.html
-from readability import Document
 
 from ..base import BaseCleaner, Context
+from ..htmlpage import parse_html
 from ..model import Mark, Page
+from ._lean_readability import lean_document
 from ._lines import ends_like_sentence, is_prose
 
 _WORD = re.compile(r"\w+")
@@ -38,8 +38,20 @@ class ReadabilityMain(BaseCleaner):
         if not page.source or not page.blocks:
             return ()
         try:
-            tree, page.tree = page.tree, None  # hand the loader's parse over instead of parsing again
-            summary = Document(tree if tree is not None else page.source).summary(html_partial=True)
+            source = page.source
+
+            def reparse() -> lxml.html.HtmlElement | None:
+                return parse_html(source)
+
+            # Hand the loader's parse over (readability changes it) instead of parsing again; a second
+            # cleaning of the page parses the source again, with the same parser.
+            tree, page.tree = page.tree, None
+            if tree is None:
+                tree = reparse()
+            if tree is None:
+                context.note("the page has no HTML to find the main content in")
+                return ()
+            summary = lean_document(tree, reparse).summary(html_partial=True)
             kept = lxml.html.fromstring(summary).text_content() if summary.strip() else ""
         except Exception as exc:  # readability has crashed on CJK and Cyrillic pages: never lose the page for it
             context.note(f"readability failed ({type(exc).__name__}); the whole page was cleaned by the text cleaners")

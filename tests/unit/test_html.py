@@ -81,15 +81,41 @@ def test_main_content_is_the_article_and_everything_else_is_labelled() -> None:
 def test_readability_crash_is_noted_and_the_text_cleaners_take_over(monkeypatch: pytest.MonkeyPatch) -> None:
     import newsread.cleaners.builtin.readability_main as rm
 
-    class Broken:
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            raise ValueError("boom")
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("boom")
 
-    monkeypatch.setattr(rm, "Document", Broken)
+    monkeypatch.setattr(rm, "lean_document", broken)
     cleaned = PIPELINE.clean(html_page("p.html", PAGE))
     assert any("readability failed" in n for n in cleaned.notes)
     assert all(p in cleaned.body for p in ARTICLE)  # nothing lost
     assert "Home" not in cleaned.paragraphs  # the text cleaners still removed the menu
+
+
+NESTED = (
+    '<html><body><div class="page"><div id="menu-top"><a href="javascript:void(0)" onclick="go()">Menu</a></div>'
+    '<div class="story"><div><span>Lead <b>words</b></span> and a tail<br>after a break</div>'
+    + "".join(
+        f'<div class="para"><span onmouseover="x()">{p}</span> <a href="javascript:alert(1)">more</a></div>'
+        for p in ARTICLE
+    )
+    + '<div class="related"><ul><li><a href="/a">Another story</a></li></ul></div><div style="display:none">x</div>'
+    "</div></div></body></html>"
+)
+SHORT = "<html><body><div class='comment'><p>Only a short comment here, nothing more.</p></div></body></html>"
+
+
+@pytest.mark.parametrize("markup", [PAGE, NESTED, SHORT, "<p>" + " ".join(ARTICLE) + "</p>" * 3])
+def test_lean_readability_keeps_what_readability_keeps(markup: str) -> None:
+    from readability import Document
+
+    from newsread.cleaners.builtin._lean_readability import LEAN, LeanDocument
+    from newsread.cleaners.htmlpage import parse_html
+
+    assert LEAN  # the installed readability is the version the lean document repeats
+    stock = Document(parse_html(markup)).summary(html_partial=True)
+    tree = parse_html(markup)
+    assert tree is not None
+    assert LeanDocument(tree, lambda: parse_html(markup)).summary(html_partial=True) == stock
 
 
 @pytest.mark.parametrize(
