@@ -6,8 +6,10 @@ readability-lxml 0.9 spends much of its time on things newsread does not need:
 - clearing javascript: links and on* attributes over the whole page: readability never reads them, so
   they are cleared on its summary only, which leaves the summary's HTML (whose length it tests) the same;
 - debug messages formatted (describe(), text_content()) whether or not debug logging is on;
-- serialising every div's children to look for block tags, quadratic in the nesting depth: the same
-  test is answered by marking, once, every element with such a tag below it.
+- serialising every div's children (and inline elements) to look for block tags, quadratic in the
+  nesting depth: the same test is answered by marking, once, every element with such a tag at or below
+  it (in serialised markup a "<" is escaped everywhere but in tag and attribute names);
+- XPath expressions compiled anew for each element readability looks at.
 
 The overridden methods repeat readability 0.9's own, minus the above; ``lean_document`` uses them only
 with that version (``tests/unit/test_html.py`` checks the summaries are the same) and readability's own
@@ -49,14 +51,7 @@ _CLEANER = Cleaner(
 )
 _JS_LINKS: Callable[[str], str] = Cleaner(javascript=True)._remove_javascript_link  # type: ignore[attr-defined]
 
-# What readability's divToPElementsRe finds in serialised markup: a start tag whose name begins so.
-_LOWER = "translate(name(), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-_BLOCKISH = lxml.etree.XPath(
-    ".//*["
-    + " or ".join(f"starts-with({_LOWER}, '{t}')" for t in ("blockquote", "dl", "div", "img", "ol", "p", "table", "ul"))
-    + "]"
-)
-_WITH_CLASS_OR_ID = lxml.etree.XPath(".//*[@class or @id]")
+_DIV_TO_P = REGEXES["divToPElementsRe"]
 _UNLIKELY = REGEXES["unlikelyCandidatesRe"]
 _MAYBE = REGEXES["okMaybeItsACandidateRe"]
 _INLINE_TAGS = frozenset("a b cite code em font i small span strong sub sup u".split())
@@ -69,6 +64,38 @@ def _text_length(elem: Any) -> int:
     if len(text) < 255 and "\n" not in text and "\t" not in text and "  " not in text:
         return len(text.strip())
     return len(clean(text))
+
+
+def _in_pre_or_code(elem: Any) -> bool:
+    """readability's elem.xpath("ancestor-or-self::pre | ancestor-or-self::code"), without compiling it."""
+    return elem.tag in ("pre", "code") or next(elem.iterancestors("pre", "code"), None) is not None
+
+
+def _holds_main_article_or_math(elem: Any) -> bool:
+    """readability's elem.xpath("descendant-or-self::main | descendant-or-self::article | ...::math")."""
+    return (
+        elem.tag in ("main", "article", "math")
+        or next(elem.iterdescendants("main", "article", "math"), None) is not None
+    )
+
+
+def _blockish(root: Any) -> set[Any]:
+    """Every element whose serialised markup readability's divToPElementsRe matches: with a tag at or below
+    it whose name starts like a block's, or (broken markup: '<a href=x <p>') an attribute name that does.
+    A div renamed p stays block-ish, and readability tests an element before anything below it changes,
+    so marks made once answer all of its tests."""
+    marked: set[Any] = set()
+    for el in root.iter(lxml.etree.Element):
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        # The names as they are serialised (start tag, then attribute names), where a "<" may occur.
+        if _DIV_TO_P.search(" ".join((f"<{tag}", *el.keys()))):
+            node = el
+            while node is not None and node not in marked:
+                marked.add(node)
+                node = node.getparent()
+    return marked
 
 
 class LeanDocument(Document):  # type: ignore[misc]
@@ -111,29 +138,22 @@ class LeanDocument(Document):  # type: ignore[misc]
         return float(link_length) / max(_text_length(elem), 1)
 
     def remove_unlikely_candidates(self) -> None:
-        # Elements without a class or an id are skipped by readability's own test (len(s) < 2).
-        for elem in _WITH_CLASS_OR_ID(self.html):
-            s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
-            if len(s) < 2:
-                continue
+        for elem in list(self.html.iterdescendants(lxml.etree.Element)):  # readability: findall(".//*")
+            cls, ident = elem.get("class", ""), elem.get("id", "")
+            if not cls and not ident:
+                continue  # readability's len(s) < 2
+            s = f"{cls} {ident}"
             if (
                 _UNLIKELY.search(s)
                 and (not _MAYBE.search(s))
                 and elem.tag not in ["html", "body"]
-                and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code")
-                and not elem.xpath("descendant-or-self::main | descendant-or-self::article | descendant-or-self::math")
+                and not _in_pre_or_code(elem)
+                and not _holds_main_article_or_math(elem)
             ):
                 elem.drop_tree()
 
     def transform_misused_divs_into_paragraphs(self) -> None:
-        # Every element with a block-ish tag at or below it. Ancestors are visited before descendants,
-        # and a div renamed p is still block-ish, so the marks made up front answer every div's test.
-        marked: set[Any] = set()
-        for el in _BLOCKISH(self.html):
-            node = el
-            while node is not None and node not in marked:
-                marked.add(node)
-                node = node.getparent()
+        marked = _blockish(self.html)
         for elem in self.html.findall(".//div"):
             if not any(child in marked for child in elem):
                 elem.tag = "p"
@@ -152,9 +172,7 @@ class LeanDocument(Document):  # type: ignore[misc]
                 if child.tag == "br":
                     paragraph = None
                     continue
-                if child.tag not in _INLINE_TAGS or REGEXES["divToPElementsRe"].search(
-                    lxml.etree.tounicode(child, method="html")
-                ):
+                if child.tag not in _INLINE_TAGS or child in marked:
                     paragraph = None
                     continue
                 if paragraph is None:

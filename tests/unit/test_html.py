@@ -99,6 +99,7 @@ NESTED = (
         for p in ARTICLE
     )
     + '<div class="related"><ul><li><a href="/a">Another story</a></li></ul></div><div style="display:none">x</div>'
+    '<div class="note"><span><a href="x" <p>broken tag</a> in a div</span></div><div><i a<div=1>odd</i></div>'
     "</div></div></body></html>"
 )
 SHORT = "<html><body><div class='comment'><p>Only a short comment here, nothing more.</p></div></body></html>"
