@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsread.cleaners import Config, Pipeline, html_page, load_pages
+from newsread.cleaners.htmlpage import HIDDEN_CLASSES
 
 ARTICLE = [
     "The city council voted on Tuesday to expand the harbour, ending a debate that had lasted for more than a decade.",
@@ -89,6 +90,12 @@ def test_readability_crash_is_noted_and_the_text_cleaners_take_over(monkeypatch:
     assert any("readability failed" in n for n in cleaned.notes)
     assert all(p in cleaned.body for p in ARTICLE)  # nothing lost
     assert "Home" not in cleaned.paragraphs  # the text cleaners still removed the menu
+
+
+@pytest.mark.parametrize("cls", sorted(HIDDEN_CLASSES))
+def test_text_in_any_hiding_class_is_not_visible(cls: str) -> None:
+    page = html_page("p.html", f'<p>Seen text</p><div class="box {cls} wide"><p>Unseen text</p></div><p>Also seen</p>')
+    assert [b.text for b in page.blocks] == ["Seen text", "Also seen"]
 
 
 NESTED = (
