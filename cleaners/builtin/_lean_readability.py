@@ -18,6 +18,7 @@ Document otherwise. readability-lxml is Apache-2.0 licensed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -26,7 +27,7 @@ import lxml.etree
 import lxml.html
 from lxml_html_clean import Cleaner
 from readability import Document
-from readability.readability import REGEXES, clean
+from readability.readability import REGEXES
 
 CHECKED_VERSION = "0.9"
 
@@ -57,13 +58,39 @@ _MAYBE = REGEXES["okMaybeItsACandidateRe"]
 _INLINE_TAGS = frozenset("a b cite code em font i small span strong sub sup u".split())
 
 
+_RUN = re.compile(r"\s{2,}")
+
+
+def clean_length(text: str) -> int:
+    """len(readability's clean(text)) without building it: clean() makes a whitespace run of 255 or more
+    one space, a run with a newline one newline, each tab that starts a run of spaces and tabs one space
+    and what follows from a space in it one space, and strips. Only runs of two or more change length."""
+    inner = text.strip()
+    length = len(inner)
+    for m in _RUN.finditer(inner):
+        run = m.group()
+        length -= len(run) - _run_length(run)
+    return length
+
+
+def _run_length(run: str) -> int:
+    if len(run) >= 255 or "\n" in run:
+        return 1
+    out = i = 0
+    while i < len(run):
+        out += 1
+        if run[i] == " ":  # readability's [ \t]{2,} takes the rest of the spaces and tabs
+            i += 1
+            while i < len(run) and run[i] in " \t":
+                i += 1
+        else:  # a tab alone (its \t alternative comes first), or other whitespace, kept
+            i += 1
+    return out
+
+
 def _text_length(elem: Any) -> int:
-    """readability's text_length (length of its clean() of the text), without the regexes when they
-    cannot change anything: short text with no newline, tab or double space."""
-    text = elem.text_content() or ""
-    if len(text) < 255 and "\n" not in text and "\t" not in text and "  " not in text:
-        return len(text.strip())
-    return len(clean(text))
+    """readability's text_length."""
+    return clean_length(elem.text_content() or "")
 
 
 def _in_pre_or_code(elem: Any) -> bool:
@@ -199,8 +226,8 @@ class LeanDocument(Document):  # type: ignore[misc]
                 continue
             grand_parent_node = parent_node.getparent()
 
-            inner_text = clean(elem.text_content() or "")
-            inner_text_len = len(inner_text)
+            inner_text = elem.text_content() or ""
+            inner_text_len = clean_length(inner_text)  # clean() changes whitespace only, not commas
             if inner_text_len < min_len:
                 continue
 

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from newsread.cleaners import Config, Pipeline, html_page, load_pages
 from newsread.cleaners.htmlpage import HIDDEN_CLASSES
@@ -124,6 +126,17 @@ def test_lean_readability_keeps_what_readability_keeps(markup: str) -> None:
     tree = parse_html(markup)
     assert tree is not None
     assert LeanDocument(tree, lambda: parse_html(markup)).summary(html_partial=True) == stock
+
+
+@given(st.text(alphabet=st.sampled_from([" ", " ", "\t", "\n", "\r", "\xa0", "\u3000", "a", ","]), max_size=600))
+@example("x" + " \xa0" * 130 + "y")
+@example("a\t  \t\xa0 \tb \n c")
+def test_lean_text_length_is_readabilitys(text: str) -> None:
+    from readability.readability import clean
+
+    from newsread.cleaners.builtin._lean_readability import clean_length
+
+    assert clean_length(text) == len(clean(text))
 
 
 @pytest.mark.parametrize(
