@@ -16,7 +16,7 @@ import lxml.html
 
 from ..base import BaseCleaner, Context
 from ..htmlpage import parse_html
-from ..model import Mark, Page
+from ..model import Block, Mark, Page
 from ._lean_readability import lean_document
 from ._lines import ends_like_sentence, is_prose
 
@@ -92,12 +92,39 @@ class ReadabilityMain(BaseCleaner):
         (between paragraphs it kept): a paragraph in unusual markup is still the article's."""
         gone = set(dropped)
         blocks = page.blocks
+        quoted = _quotes_inside(blocks, dropped, gone)
         marks = []
         for index in dropped:
             block = blocks[index]
+            if index in quoted:
+                continue
             # Only a lone paragraph with kept paragraphs right before and after it.
             inside = 0 < index < len(blocks) - 1 and index - 1 not in gone and index + 1 not in gone
             if inside and block.link_density < 0.3 and is_prose(block.text) and ends_like_sentence(block.text):
                 continue
             marks.append(Mark.block(block, "outside the main content (readability)"))
         return marks
+
+
+def _quotes_inside(blocks: tuple[Block, ...], dropped: list[int], gone: set[int]) -> set[int]:
+    """Blocks of a quotation readability left out from inside the article: a run of dropped blocks, all
+    within blockquote elements, between blocks it kept. readability drops quotes whose class says
+    "tweet" or "twitter" as it drops tweet widgets, but a quoted post between the article's paragraphs is
+    what the article quotes."""
+    keep: set[int] = set()
+    run: list[int] = []
+    for index in [*dropped, -2]:  # -2: a sentinel that ends the last run
+        if run and index == run[-1] + 1:
+            run.append(index)
+            continue
+        if (
+            run
+            and run[0] > 0
+            and run[-1] < len(blocks) - 1
+            and run[0] - 1 not in gone
+            and run[-1] + 1 not in gone
+            and all("blockquote" in blocks[i].tag_path.split("/") for i in run)
+        ):
+            keep.update(run)
+        run = [index]
+    return keep

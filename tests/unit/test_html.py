@@ -128,6 +128,21 @@ def test_lean_readability_keeps_what_readability_keeps(markup: str) -> None:
     assert LeanDocument(tree, lambda: parse_html(markup)).summary(html_partial=True) == stock
 
 
+def test_a_quoted_post_between_article_paragraphs_stays() -> None:
+    tweet = "The harbour vote is the best news this town has had in years, and the fishermen know it too."
+    aside = "Subscribe to our weekly digest of harbour news and get every story first in your inbox."
+    paras = "".join(f"<p>{p}</p>" for p in ARTICLE[:2])
+    markup = (
+        f"<html><body><article>{paras}"
+        f'<blockquote class="twitter-tweet"><p>{tweet}</p>&mdash; Fan (@fan) <a href="/s">May 1</a></blockquote>'
+        f"{''.join(f'<p>{p}</p>' for p in ARTICLE[2:])}</article>"
+        f'<aside><blockquote class="tweet-box"><p>{aside}</p></blockquote></aside></body></html>'
+    )
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    assert tweet in cleaned.paragraphs and all(p in cleaned.paragraphs for p in ARTICLE)
+    assert aside not in cleaned.body
+
+
 @given(st.text(alphabet=st.sampled_from([" ", " ", "\t", "\n", "\r", "\xa0", "\u3000", "a", ","]), max_size=600))
 @example("x" + " \xa0" * 130 + "y")
 @example("a\t  \t\xa0 \tb \n c")
