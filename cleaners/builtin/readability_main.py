@@ -22,6 +22,7 @@ from ._lines import ends_like_sentence, is_prose
 
 _WORD = re.compile(r"\w+")
 MIN_MAIN_WORDS = 25
+SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 
 
 def _norm(text: str) -> str:
@@ -101,6 +102,10 @@ class ReadabilityMain(BaseCleaner):
             # Only a lone paragraph with kept paragraphs right before and after it.
             inside = 0 < index < len(blocks) - 1 and index - 1 not in gone and index + 1 not in gone
             if inside and block.link_density < 0.3 and is_prose(block.text) and ends_like_sentence(block.text):
+                continue
+            # ... and a lone subheading between two blocks it kept (readability drops headings whose
+            # class reads as negative, a whole article's subheadings at once).
+            if inside and block.link_density < 0.3 and block.tag in SUBHEADINGS and is_prose(blocks[index + 1].text):
                 continue
             marks.append(Mark.block(block, "outside the main content (readability)"))
         return marks

@@ -143,6 +143,14 @@ def test_a_quoted_post_between_article_paragraphs_stays() -> None:
     assert aside not in cleaned.body
 
 
+def test_a_subheading_readability_dropped_between_article_paragraphs_stays() -> None:
+    paras = [f"<p>{p}</p>" for p in ARTICLE]
+    heading = '<h2 class="widget-meta">What happens next</h2>'
+    markup = f"<html><body><article>{''.join(paras[:2])}{heading}{''.join(paras[2:])}</article></body></html>"
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    assert cleaned.paragraphs == [*ARTICLE[:2], "What happens next", *ARTICLE[2:]]
+
+
 @given(st.text(alphabet=st.sampled_from([" ", " ", "\t", "\n", "\r", "\xa0", "\u3000", "a", ","]), max_size=600))
 @example("x" + " \xa0" * 130 + "y")
 @example("a\t  \t\xa0 \tb \n c")
