@@ -81,6 +81,12 @@ def test_main_content_is_the_article_and_everything_else_is_labelled() -> None:
     assert cleaned.metadata["title"] == "Harbour expansion approved"
 
 
+def test_cleaning_a_page_again_gives_the_same_result() -> None:
+    page = html_page("p.html", PAGE)
+    first, second = PIPELINE.clean(page), PIPELINE.clean(page)  # the second parses the source again
+    assert second.paragraphs == first.paragraphs == ARTICLE and second.removals == first.removals
+
+
 def test_readability_crash_is_noted_and_the_text_cleaners_take_over(monkeypatch: pytest.MonkeyPatch) -> None:
     import newsread.cleaners.builtin.readability_main as rm
 
