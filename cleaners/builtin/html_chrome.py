@@ -33,7 +33,7 @@ class HtmlChrome(BaseCleaner):
             if not title_done and norm and (norm == title or block.tag == "h1"):
                 title_done = True
                 yield Mark.block(block, "headline", "title", normalise_space(block.text))
-            elif block.tag == "figcaption" or CAPTION_CLASS.search(block.class_id.split(" | ")[0]):
+            elif block.tag == "figcaption" or CAPTION_CLASS.search(_own_or_parent_class(block.class_id)):
                 yield Mark.block(block, "photo caption or credit")
             elif words <= 15 and CREDIT_TEXT.match(block.text):
                 yield Mark.block(block, "photo credit")
@@ -44,3 +44,10 @@ class HtmlChrome(BaseCleaner):
                 and words <= self.settings["max_link_block_words"]
             ):
                 yield Mark.block(block, f"link-dense block ({block.link_density:.0%} links)")
+
+
+def _own_or_parent_class(class_id: str) -> str:
+    """The block's own class and id, or its parent's when it has none (a caption's text is often a bare
+    <p> inside the element that says it is a caption)."""
+    own, _, parent = class_id.partition(" | ")
+    return own or parent

@@ -81,6 +81,19 @@ def test_main_content_is_the_article_and_everything_else_is_labelled() -> None:
     assert cleaned.metadata["title"] == "Harbour expansion approved"
 
 
+def test_a_bare_paragraph_inside_a_caption_element_is_a_caption() -> None:
+    caption = "The old quay at low tide, seen from the harbour wall on a calm morning last spring."
+    paras = [f"<p>{p}</p>" for p in ARTICLE]
+    markup = (
+        f"<html><body><article>{''.join(paras[:2])}"
+        f'<div class="media"><img src="q.jpg"><div class="image-caption"><p>{caption}</p></div></div>'
+        f"{''.join(paras[2:])}</article></body></html>"
+    )
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    assert cleaned.paragraphs == ARTICLE
+    assert ("html_chrome", "photo caption or credit") in [(a.cleaner, a.reason) for a in cleaned.removals]
+
+
 def test_cleaning_a_page_again_gives_the_same_result() -> None:
     page = html_page("p.html", PAGE)
     first, second = PIPELINE.clean(page), PIPELINE.clean(page)  # the second parses the source again
