@@ -13,6 +13,9 @@ from ._lines import normalise_for_match, word_count
 
 BYLINE_CLASS = re.compile(r"\b(?:byline|author|writer|contributor)s?\b", re.IGNORECASE)
 CAPTION_CLASS = re.compile(r"caption|credit|photo-?info|image-?source", re.IGNORECASE)
+# The summary under a headline (dek, standfirst, subtitle) and teaser excerpts of other stories: not the
+# article's text, though readability keeps the former on purpose.
+STANDFIRST_CLASS = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|sub-?title|excerpt|teaser)(?:$|[\s_-])", re.IGNORECASE)
 CREDIT_TEXT = re.compile(r"^\(?(?:photo|image|picture|foto|bild|credit|source)s?\s*(?:credit)?\s*[:/©]", re.IGNORECASE)
 
 
@@ -35,6 +38,8 @@ class HtmlChrome(BaseCleaner):
                 yield Mark.block(block, "headline", "title", normalise_space(block.text))
             elif block.tag == "figcaption" or CAPTION_CLASS.search(_own_or_parent_class(block.class_id)):
                 yield Mark.block(block, "photo caption or credit")
+            elif STANDFIRST_CLASS.search(_own_or_parent_class(block.class_id)):
+                yield Mark.block(block, "standfirst or teaser")
             elif words <= 15 and CREDIT_TEXT.match(block.text):
                 yield Mark.block(block, "photo credit")
             elif words <= 12 and BYLINE_CLASS.search(block.class_id):

@@ -94,6 +94,18 @@ def test_a_bare_paragraph_inside_a_caption_element_is_a_caption() -> None:
     assert ("html_chrome", "photo caption or credit") in [(a.cleaner, a.reason) for a in cleaned.removals]
 
 
+def test_the_standfirst_under_the_headline_is_not_article_text() -> None:
+    dek = "After a decade of debate the council says yes, and the first ships could dock within three years."
+    paras = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    markup = (
+        "<html><body><article><h1>Harbour expansion approved</h1>"
+        f'<p class="article__dek">{dek}</p>{paras}</article></body></html>'
+    )
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    assert cleaned.paragraphs == ARTICLE
+    assert [a.reason for a in cleaned.removals if cleaned.page.text[a.start : a.end] == dek] == ["standfirst or teaser"]
+
+
 def test_cleaning_a_page_again_gives_the_same_result() -> None:
     page = html_page("p.html", PAGE)
     first, second = PIPELINE.clean(page), PIPELINE.clean(page)  # the second parses the source again
