@@ -16,6 +16,8 @@ CAPTION_CLASS = re.compile(r"caption|credit|photo-?info|image-?source", re.IGNOR
 # The summary under a headline (dek, standfirst, subtitle) and teaser excerpts of other stories: not the
 # article's text, though readability keeps the former on purpose.
 STANDFIRST_CLASS = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|sub-?title|excerpt|teaser)(?:$|[\s_-])", re.IGNORECASE)
+# Boxes the page itself labels as calls to action, links to related stories or sponsorship disclosures.
+PROMO_CLASS = re.compile(r"(?:^|[\s_-])(?:cta|related|disclosure)(?:$|[\s_-])", re.IGNORECASE)
 CREDIT_TEXT = re.compile(r"^\(?(?:photo|image|picture|foto|bild|credit|source)s?\s*(?:credit)?\s*[:/©]", re.IGNORECASE)
 
 
@@ -40,6 +42,8 @@ class HtmlChrome(BaseCleaner):
                 yield Mark.block(block, "photo caption or credit")
             elif STANDFIRST_CLASS.search(_own_or_parent_class(block.class_id)):
                 yield Mark.block(block, "standfirst or teaser")
+            elif PROMO_CLASS.search(_own_or_parent_class(block.class_id)):
+                yield Mark.block(block, "call to action, related link or disclosure (by its class)")
             elif words <= 15 and CREDIT_TEXT.match(block.text):
                 yield Mark.block(block, "photo credit")
             elif words <= 12 and BYLINE_CLASS.search(block.class_id):

@@ -106,6 +106,17 @@ def test_the_standfirst_under_the_headline_is_not_article_text() -> None:
     assert [a.reason for a in cleaned.removals if cleaned.page.text[a.start : a.end] == dek] == ["standfirst or teaser"]
 
 
+def test_a_box_labelled_call_to_action_inside_the_article_is_removed() -> None:
+    cta = "If you enjoyed this article, we have a proposition for you: join our members and read everything."
+    paras = [f"<p>{p}</p>" for p in ARTICLE]
+    markup = (
+        f"<html><body><article>{''.join(paras[:3])}"
+        f'<div class="member-cta--content"><p>{cta}</p></div>{paras[3]}</article></body></html>'
+    )
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    assert cleaned.paragraphs == ARTICLE
+
+
 def test_cleaning_a_page_again_gives_the_same_result() -> None:
     page = html_page("p.html", PAGE)
     first, second = PIPELINE.clean(page), PIPELINE.clean(page)  # the second parses the source again
