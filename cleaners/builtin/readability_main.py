@@ -93,7 +93,7 @@ class ReadabilityMain(BaseCleaner):
         (between paragraphs it kept): a paragraph in unusual markup is still the article's."""
         gone = set(dropped)
         blocks = page.blocks
-        quoted = _quotes_inside(blocks, dropped, gone)
+        quoted = _quotes_and_lists_inside(blocks, dropped, gone)
         marks = []
         for index in dropped:
             block = blocks[index]
@@ -111,11 +111,12 @@ class ReadabilityMain(BaseCleaner):
         return marks
 
 
-def _quotes_inside(blocks: tuple[Block, ...], dropped: list[int], gone: set[int]) -> set[int]:
-    """Blocks of a quotation readability left out from inside the article: a run of dropped blocks, all
-    within blockquote elements, between blocks it kept. readability drops quotes whose class says
-    "tweet" or "twitter" as it drops tweet widgets, but a quoted post between the article's paragraphs is
-    what the article quotes."""
+def _quotes_and_lists_inside(blocks: tuple[Block, ...], dropped: list[int], gone: set[int]) -> set[int]:
+    """Blocks of a quotation or a list readability left out from inside the article: a run of dropped
+    blocks between blocks it kept, all within blockquote elements, or all list items with few links.
+    readability drops quotes whose class says "tweet" or "twitter" as it drops tweet widgets, and lists
+    by class or by its counts of elements, but a quoted post or a list of facts between the article's
+    paragraphs is the article's (a list of links is not: link-dense runs are left out)."""
     keep: set[int] = set()
     run: list[int] = []
     for index in [*dropped, -2]:  # -2: a sentinel that ends the last run
@@ -128,7 +129,13 @@ def _quotes_inside(blocks: tuple[Block, ...], dropped: list[int], gone: set[int]
             and run[-1] < len(blocks) - 1
             and run[0] - 1 not in gone
             and run[-1] + 1 not in gone
-            and all("blockquote" in blocks[i].tag_path.split("/") for i in run)
+            and (
+                all("blockquote" in blocks[i].tag_path.split("/") for i in run)
+                or (
+                    all("li" in blocks[i].tag_path.split("/") for i in run)
+                    and sum(blocks[i].link_density for i in run) < 0.3 * len(run)
+                )
+            )
         ):
             keep.update(run)
         run = [index]

@@ -185,6 +185,20 @@ def test_a_quoted_post_between_article_paragraphs_stays() -> None:
     assert aside not in cleaned.body
 
 
+def test_a_list_of_facts_between_article_paragraphs_stays_but_a_list_of_links_does_not() -> None:
+    facts = ["England (Group A): tenth appearance", "Ukraine (Group B): third appearance", "Spain: eleventh"]
+    links = ["Storm warning issued for the north coast", "Local bakery wins national bread award"]
+    paras = [f"<p>{p}</p>" for p in ARTICLE]
+    markup = (
+        f"<html><body><article>{''.join(paras[:2])}"
+        f'<div class="extra-box"><ul>{"".join(f"<li>{f}</li>" for f in facts)}</ul></div>{paras[2]}'
+        f'<div class="extra-box"><ul>{"".join(f"<li><a href=/x>{t}</a></li>" for t in links)}</ul></div>'
+        f"{paras[3]}</article></body></html>"
+    )
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    assert cleaned.paragraphs == [*ARTICLE[:2], *facts, *ARTICLE[2:]]
+
+
 def test_a_subheading_readability_dropped_between_article_paragraphs_stays() -> None:
     paras = [f"<p>{p}</p>" for p in ARTICLE]
     heading = '<h2 class="widget-meta">What happens next</h2>'
