@@ -63,24 +63,26 @@ class ReadabilityMain(BaseCleaner):
             return ()
         main = f" {' '.join(main_words)} "
         trigrams = set(zip(main_words, main_words[1:], main_words[2:], strict=False))
+        vocabulary = set(main_words)
         dropped: list[int] = []
         cursor = 0  # readability keeps document order: match blocks in order, so a menu item that also
         # occurs in the article ("Politics") is not taken for article text.
         for block in page.blocks:
-            words = _norm(block.text)
-            if not words:
+            split = _WORD.findall(block.text.lower())
+            if not split:
                 continue
-            needle = f" {words} "
-            at = main.find(needle, cursor)
-            short = len(words.split()) < 5
-            if at >= 0 and (not short or at - cursor <= 80):
-                cursor = at + len(needle) - 1
-                continue
-            if not short and needle in main:
-                continue  # out of order but plainly there (readability moved it)
+            # A block with a word readability's text lacks cannot be in it: skip scanning all of that text.
+            if vocabulary.issuperset(split):
+                needle = f" {' '.join(split)} "
+                at = main.find(needle, cursor)
+                short = len(split) < 5
+                if at >= 0 and (not short or at - cursor <= 80):
+                    cursor = at + len(needle) - 1
+                    continue
+                if not short and needle in main:
+                    continue  # out of order but plainly there (readability moved it)
             # readability rewrites markup (drops inline widgets, merges lines): a block most of whose word
             # triples it kept is still main content.
-            split = words.split()
             own = list(zip(split, split[1:], split[2:], strict=False))
             if len(own) >= 3 and sum(1 for t in own if t in trigrams) >= 0.5 * len(own):
                 continue
