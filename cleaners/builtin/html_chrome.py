@@ -1,4 +1,5 @@
-"""Removes what HTML structure says is not article text: the headline and byline elements, and short
+"""Removes what HTML structure says is not article text: the headline and byline elements, captions and
+credits, standfirsts and teasers, boxes labelled calls to action, related links or disclosures, and short
 blocks that are nearly all links (tag lists, "more on this" boxes) inside the main content."""
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ CREDIT_TEXT = re.compile(r"^\(?(?:photo|image|picture|foto|bild|credit|source)s?
 
 class HtmlChrome(BaseCleaner):
     name = "html_chrome"
-    description = "Removes the headline and byline elements and link-dense blocks of HTML pages."
+    description = (
+        "Removes the headline, byline, captions, standfirsts, promo boxes and link-dense blocks of HTML pages."
+    )
     order = 30
     formats = frozenset({"html"})
     options: ClassVar[Mapping[str, Any]] = {"max_link_density": 0.8, "max_link_block_words": 25}
