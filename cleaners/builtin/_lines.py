@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..model import Block, Page
+
 WORD = re.compile(r"\w+")
 # Scripts written without spaces: a run of them is one \w+ "word", so count their characters instead.
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]")
@@ -120,14 +122,23 @@ _SCRIPT_RES = {name: re.compile(f"[{chars}]") for name, chars in SCRIPTS.items()
 
 def script_of(ch: str) -> str:
     """A coarse script name for a letter: LATIN, CYRILLIC, HANGUL, CJK, ARABIC … (OTHER for the rest)."""
+    if ch.isascii():
+        return "LATIN" if ch.isalpha() else "OTHER"
     for name, pattern in _SCRIPT_RES.items():
         if pattern.match(ch):
             return name
     return "OTHER"
 
 
+_ASCII_LETTERS = re.compile(r"[A-Za-z]+")
+
+
 def dominant_script(text: str, sample: int = 3000) -> str:
     piece = text[:sample]
+    # Shortcut: when ASCII letters outnumber all non-ASCII characters, no other script can have more letters.
+    ascii_letters = sum(map(len, _ASCII_LETTERS.findall(piece)))
+    if ascii_letters > len(piece) - len(piece.encode("ascii", "ignore")):
+        return "LATIN"
     counts = {name: len(pattern.findall(piece)) for name, pattern in _SCRIPT_RES.items()}
     best = max(counts, key=lambda k: counts[k])
     return best if counts[best] else ""
@@ -136,3 +147,113 @@ def dominant_script(text: str, sample: int = 3000) -> str:
 def normalise_for_match(text: str) -> str:
     """Lower-case words only: for comparing lines regardless of punctuation, case and spacing."""
     return " ".join(tokens(text))
+
+
+def sentence_end(text: str) -> bool:
+    """``ends_like_sentence`` by string tests instead of a regex tried at every position (the hot path)."""
+    s = text.rstrip()
+    if s[-1:] in _CLOSING_QUOTES:
+        return True
+    return s.rstrip(_CLOSERS)[-1:] in _ENDERS if s else False
+
+
+_CLOSING_QUOTES = frozenset('"”’»')
+_CLOSERS = "\"'”’»)]"
+_ENDERS = frozenset(".!?。！？…:;")
+_LIST_START = frozenset("-*•·▪►»›–—")
+
+
+class PageLines:
+    """Every block's line features, computed once per page in one pass and shared by the cleaners.
+
+    Arrays are indexed by ``Block.index``. The per-text functions above give the same answers; these
+    exist because calling them line by line, cleaner after cleaner, cost most of the cleaning time.
+    """
+
+    __slots__ = ("_script", "blocks", "cjk", "ends", "headline", "listed", "low", "memo", "prose", "text", "toks", "wc")
+
+    def __init__(self, blocks: tuple[Block, ...], text: str) -> None:
+        self.blocks = blocks
+        self.text = text
+        self.cjk = CJK.search(text) is not None
+        self.memo: dict[object, object] = {}  # per-page results other cleaners may reuse, by key
+        self._script: str | None = None
+        n_blocks = len(blocks)
+        self.low: list[str] = [""] * n_blocks
+        self.toks: list[list[str]] = [[]] * n_blocks
+        self.wc: list[int] = [0] * n_blocks
+        self.ends: list[bool] = [False] * n_blocks
+        self.listed: list[bool] = [False] * n_blocks
+        self.prose: list[bool] = [False] * n_blocks
+        self.headline: list[bool] = [False] * n_blocks
+        find = WORD.findall
+        stop = STOPWORDS.__contains__
+        for b in blocks:
+            i = b.index
+            t = b.text
+            low = t.lower()
+            toks = find(low)
+            # Lower-casing can change the length (Turkish İ): count words on the original then.
+            n = len(toks) if len(low) == len(t) else len(find(t))
+            cjk = self.cjk and CJK.search(t) is not None
+            if cjk:
+                n += len(CJK.findall(t)) // 2
+            ends = sentence_end(t)
+            listed = (t[:1] in _LIST_START or t[:1].isdecimal()) and LIST_MARK.match(t) is not None
+            self.low[i] = low
+            self.toks[i] = toks
+            self.wc[i] = n
+            self.ends[i] = ends
+            self.listed[i] = listed
+            if n >= 10:
+                if cjk:
+                    prose = True
+                elif n < 30 and not ends and is_title_case(t):
+                    prose = False
+                else:
+                    prose = (n >= 25 and ends) or (bool(toks) and sum(map(stop, toks)) / len(toks) >= 0.12)
+                self.prose[i] = prose
+            if listed:
+                self.headline[i] = is_headline_like(t)
+            elif 3 <= n <= 30:
+                s = t.rstrip()
+                self.headline[i] = not (s.endswith((".", "。", ";")) and not s.endswith("..."))
+
+    @property
+    def script(self) -> str:
+        """The page's dominant script (see ``dominant_script``), computed when first asked for."""
+        if self._script is None:
+            self._script = dominant_script(self.text)
+        return self._script
+
+
+_CACHE: dict[int, PageLines] = {}
+
+
+def page_lines(page: Page) -> PageLines:
+    """The page's line features, computed on first use. A few recent pages are kept (by their blocks)."""
+    blocks = page.blocks
+    found = _CACHE.get(id(blocks))
+    if found is not None and found.blocks is blocks:
+        return found
+    lines = PageLines(blocks, page.text)
+    if len(_CACHE) >= 8:
+        _CACHE.clear()
+    _CACHE[id(blocks)] = lines
+    return lines
+
+
+_ESCAPE = re.compile(r"\\.|\(\?P")  # escapes and named groups may hold capitals
+
+
+def lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """A case-insensitive pattern recompiled to be run on lower-cased text instead.
+
+    Python's regex engine skips an alternative whose first letter does not match only when matching
+    case-sensitively, so a long list of phrases runs two to three times faster this way. Refuses a pattern
+    with upper-case letters outside escapes (``\\S``, ``\\W``), which lower-cased text could never match.
+    """
+    source = pattern.pattern
+    if _ESCAPE.sub("", source) != _ESCAPE.sub("", source).lower():
+        raise ValueError(f"pattern has upper-case letters: {source[:60]!r}")
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)

@@ -6,16 +6,19 @@ shingles, so the cost grows with the page, not with the square of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page
-from ._lines import ends_like_sentence, is_prose, tokens, word_count
+from ._lines import ends_like_sentence, is_prose, page_lines, word_count
 
 
-def shingles(words: tuple[str, ...], n: int = 3) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
+def shingles(words: Sequence[str], n: int = 3) -> set[tuple[str, ...]]:
+    """The runs of n consecutive words (the whole sequence when it is shorter)."""
+    if len(words) <= n:
+        return {tuple(words)}
+    return set(zip(*(words[k:] for k in range(n)), strict=False))
 
 
 class DuplicateParagraphs(BaseCleaner):
@@ -28,13 +31,16 @@ class DuplicateParagraphs(BaseCleaner):
         min_words = self.settings["min_words"]
         near_min = self.settings["near_min_words"]
         similarity = self.settings["similarity"]
+        lines = page_lines(page)
+        all_toks = lines.toks
         exact: dict[str, Block] = {}
-        index: dict[tuple[str, ...], list[int]] = {}
+        owner: dict[tuple[str, ...], int] = {}  # shingle -> the first kept paragraph that has it
         sets: dict[int, set[tuple[str, ...]]] = {}
         blocks_by_index: dict[int, Block] = {}
         found: list[tuple[Block, Block, bool]] = []  # (copy, first copy, exact?)
-        for block in context.remaining():
-            words = tokens(block.text)
+        remaining = context.remaining()
+        for block in remaining:
+            words = all_toks[block.index]
             if len(words) < min_words:
                 continue
             key = " ".join(words)
@@ -46,24 +52,26 @@ class DuplicateParagraphs(BaseCleaner):
             if len(words) < near_min:
                 continue
             sh = shingles(words)
-            counts: dict[int, int] = {}
-            for s in sh:
-                for idx in index.get(s, ()):
-                    counts[idx] = counts.get(idx, 0) + 1
+            # Near-duplicates share shingles: most paragraphs share none with any earlier one (one set
+            # operation says so); the others are compared only with the paragraphs they share some with.
             best = None
-            for idx, shared in counts.items():
-                other = sets[idx]
-                if shared / (len(sh) + len(other) - shared) >= similarity:
-                    best = idx
-                    break
+            common = sh & owner.keys()
+            if common:
+                for idx in sorted({owner[s] for s in common}):
+                    other = sets[idx]
+                    shared = len(sh & other)
+                    if shared / (len(sh) + len(other) - shared) >= similarity:
+                        best = idx
+                        break
             if best is not None:
                 found.append((block, blocks_by_index[best], False))
                 continue
             sets[block.index] = sh
             blocks_by_index[block.index] = block
-            for s in sh:
-                index.setdefault(s, []).append(block.index)
-        position = {b.index: k for k, b in enumerate(context.remaining())}
+            owner.update(dict.fromkeys(sh - owner.keys(), block.index))
+        if not found:
+            return
+        position = {b.index: k for k, b in enumerate(remaining)}
         yield from _marks(found, position)
 
 

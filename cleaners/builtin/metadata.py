@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, normalise_space
-from ._lines import ends_like_sentence, is_headline_like, is_list_item, is_prose, word_count
+from ._lines import PageLines, page_lines, word_count
 from .site_chrome import chrome_reason
 
 MONTHS = (
@@ -34,10 +34,14 @@ BYLINE = re.compile(r"^(?:by|von|par|por|di|автор)\s+(?P<name>[^\W\d_][^|,\
 TITLE_SEPARATORS = re.compile(r"\s*(?:\||-|–|—|::|»|·)\s*")
 
 
+_DIGIT = re.compile(r"\d")
+_BYLINE_WORDS = ("by", "von", "par", "por", "di", "автор")
+
+
 def date_value(text: str) -> str | None:
     """The date on a short line that is only a date (with a label, a time, a weekday), else None."""
-    if word_count(text) > 14:
-        return None
+    if _DIGIT.search(text) is None or word_count(text) > 14:
+        return None  # every date form has a digit: most lines are settled without the big pattern
     m = DATE.search(text)
     if not m:
         return None
@@ -59,8 +63,9 @@ class MetadataLines(BaseCleaner):
     formats = frozenset({"text"})
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
-        header = self._header(context.remaining())
-        title_block = self._title(header)
+        lines = page_lines(page)
+        header = self._header(context.remaining(), lines)
+        title_block = self._title(header, lines)
         marks: list[Mark] = []
         if title_block is not None:
             title = title_block.text
@@ -85,7 +90,7 @@ class MetadataLines(BaseCleaner):
                     marks.append(Mark.block(b, "dateline", "date", value))
                     seen_date = True
                     continue
-            if not seen_byline and word_count(b.text) <= 14:
+            if not seen_byline and lines.wc[b.index] <= 14 and lines.low[b.index].startswith(_BYLINE_WORDS):
                 m = BYLINE.match(b.text)
                 if m:
                     marks.append(Mark.block(b, "byline", "byline", m.group("name").strip()))
@@ -93,24 +98,25 @@ class MetadataLines(BaseCleaner):
         return marks
 
     @staticmethod
-    def _header(blocks: list[Block]) -> list[Block]:
+    def _header(blocks: list[Block], lines: PageLines) -> list[Block]:
         """The lines before the first paragraph of prose (at most 80): where pages put title, byline and date."""
         header = []
         for b in blocks[:80]:
-            if is_prose(b.text) and (ends_like_sentence(b.text) or word_count(b.text) >= 35):
+            i = b.index
+            if lines.prose[i] and (lines.ends[i] or lines.wc[i] >= 35):
                 break
             header.append(b)
         return header
 
     @staticmethod
-    def _title(header: list[Block]) -> Block | None:
+    def _title(header: list[Block], lines: PageLines) -> Block | None:
         """The headline: a headline-like line, preferring one that the page also repeats inside an earlier line."""
         candidates = [
             b
             for b in header
-            if not is_list_item(b.text)
-            and is_headline_like(b.text)
-            and 3 <= word_count(b.text) <= 30
+            if not lines.listed[b.index]
+            and lines.headline[b.index]
+            and 3 <= lines.wc[b.index] <= 30
             and chrome_reason(b.text) is None  # a breadcrumb or a share bar is no headline
         ]
         for b in reversed(candidates):
