@@ -186,38 +186,29 @@ class PageLines:
         self.listed: list[bool] = [False] * n_blocks
         self.prose: list[bool] = [False] * n_blocks
         self.headline: list[bool] = [False] * n_blocks
-        find = WORD.findall
-        stop = STOPWORDS.__contains__
+        low, toks, wc, ends, listed, prose, headline = (
+            self.low,
+            self.toks,
+            self.wc,
+            self.ends,
+            self.listed,
+            self.prose,
+            self.headline,
+        )
+        cjk = self.cjk
+        known = _SHORT_LINES
         for b in blocks:
             i = b.index
             t = b.text
-            low = t.lower()
-            toks = find(low)
-            # Lower-casing can change the length (Turkish İ): count words on the original then.
-            n = len(toks) if len(low) == len(t) else len(find(t))
-            cjk = self.cjk and CJK.search(t) is not None
-            if cjk:
-                n += len(CJK.findall(t)) // 2
-            ends = sentence_end(t)
-            listed = (t[:1] in _LIST_START or t[:1].isdecimal()) and LIST_MARK.match(t) is not None
-            self.low[i] = low
-            self.toks[i] = toks
-            self.wc[i] = n
-            self.ends[i] = ends
-            self.listed[i] = listed
-            if n >= 10:
-                if cjk:
-                    prose = True
-                elif n < 30 and not ends and is_title_case(t):
-                    prose = False
-                else:
-                    prose = (n >= 25 and ends) or (bool(toks) and sum(map(stop, toks)) / len(toks) >= 0.12)
-                self.prose[i] = prose
-            if listed:
-                self.headline[i] = is_headline_like(t)
-            elif 3 <= n <= 30:
-                s = t.rstrip()
-                self.headline[i] = not (s.endswith((".", "。", ";")) and not s.endswith("..."))
+            short = len(t) <= _SHORT
+            f = known.get(t) if short else None
+            if f is None:
+                f = _line_features(t, cjk)
+                if short:
+                    if len(known) >= _SHORT_LIMIT:
+                        known.clear()
+                    known[t] = f
+            low[i], toks[i], wc[i], ends[i], listed[i], prose[i], headline[i] = f
 
     @property
     def script(self) -> str:
@@ -225,6 +216,44 @@ class PageLines:
         if self._script is None:
             self._script = dominant_script(self.text)
         return self._script
+
+
+# Short lines come back, on a page and on every page of a site (menus, share bars, footers): their
+# features are remembered, up to a limit, by text.
+_SHORT = 60
+_SHORT_LIMIT = 4096
+_LineFeatures = tuple[str, list[str], int, bool, bool, bool, bool]
+_SHORT_LINES: dict[str, _LineFeatures] = {}
+_STOP = STOPWORDS.__contains__
+
+
+def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
+    """(lower-cased, tokens, word count, ends like a sentence, list item, prose, headline-like) of a line."""
+    low = t.lower()
+    toks = WORD.findall(low)
+    # Lower-casing can change the length (Turkish İ): count words on the original then.
+    n = len(toks) if len(low) == len(t) else len(WORD.findall(t))
+    cjk = page_cjk and CJK.search(t) is not None
+    if cjk:
+        n += len(CJK.findall(t)) // 2
+    ends = sentence_end(t)
+    listed = (t[:1] in _LIST_START or t[:1].isdecimal()) and LIST_MARK.match(t) is not None
+    prose = False
+    if n >= 10:
+        if cjk:
+            prose = True
+        elif n < 30 and not ends and is_title_case(t):
+            prose = False
+        else:
+            prose = (n >= 25 and ends) or (bool(toks) and sum(map(_STOP, toks)) / len(toks) >= 0.12)
+    if listed:
+        headline = is_headline_like(t)
+    elif 3 <= n <= 30:
+        s = t.rstrip()
+        headline = not (s.endswith((".", "。", ";")) and not s.endswith("..."))
+    else:
+        headline = False
+    return low, toks, n, ends, listed, prose, headline
 
 
 _CACHE: dict[int, PageLines] = {}

@@ -68,7 +68,7 @@ class DuplicateParagraphs(BaseCleaner):
                 continue
             sets[block.index] = sh
             blocks_by_index[block.index] = block
-            owner.update(dict.fromkeys(sh - owner.keys(), block.index))
+            owner.update(dict.fromkeys(sh - common if common else sh, block.index))
         if not found:
             return
         position = {b.index: k for k, b in enumerate(remaining)}

@@ -89,8 +89,12 @@ class _Flags:
     @property
     def meta(self) -> list[bool]:
         if self._meta is None:
-            wc = self.lines.wc
-            self._meta = [0 < wc[b.index] <= 12 and _is_meta(b.text) for b in self.blocks]
+            wc, low = self.lines.wc, self.lines.low
+            meta = self._meta = [False] * len(self.blocks)
+            for k, b in enumerate(self.blocks):
+                n = wc[b.index]
+                if 0 < n <= 12:
+                    meta[k] = _meta_line(b.text, low[b.index], n)
         return self._meta
 
 
@@ -164,8 +168,12 @@ class LinkFarms(BaseCleaner):
         """Runs of story cards: a headline, a short summary and a time, author or section line, again and again."""
         if sum(flags.meta) < 2:
             return  # cards carry times, dates or bylines: a page without two of them has no run of cards
+        item, meta = flags.item, flags.meta
         i = 0
         while i < len(blocks):
+            if not (item[i] or meta[i]):
+                i += 1  # a card starts with its headline or its small print
+                continue
             units: list[tuple[int, int, bool]] = []  # (first, last, has_meta) positions in blocks
             j = i
             while True:
@@ -206,16 +214,22 @@ RELATIVE_TIME = re.compile(
 )
 
 
+_BY = re.compile(r"(?i)by\s+\w")
+
+
 @lru_cache(maxsize=4096)
 def _is_meta(text: str) -> bool:
     """A card's small print: a relative time, a date, a byline."""
     n = word_count(text)
-    if n == 0 or n > 12:
-        return False
-    if not _DIGIT.search(text):
-        return text[:3].lower() == "by " and re.match(r"(?i)by\s+\w", text) is not None
+    return 0 < n <= 12 and _meta_line(text, text.lower(), n)
+
+
+def _meta_line(text: str, low: str, n: int) -> bool:
+    """``_is_meta`` for a line whose lower-cased form and word count (1 to 12) are known."""
+    if _DIGIT.search(text) is None:
+        return low[:3] == "by " and _BY.match(text) is not None
     # Only a time, a date or a byline: a short label could as well be a subheading of the article.
-    return bool(RELATIVE_TIME.match(text) or date_value(text) or re.match(r"(?i)by\s+\w", text))
+    return bool(RELATIVE_TIME.match(text) or date_value(text, n) or _BY.match(text))
 
 
 def _card_at(blocks: Sequence[Block], i: int, used: set[int], flags: _Flags) -> tuple[int, int, bool] | None:

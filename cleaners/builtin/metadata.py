@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, normalise_space
-from ._lines import PageLines, page_lines, word_count
+from ._lines import PageLines, lowered, page_lines, word_count
 from .site_chrome import chrome_reason
 
 MONTHS = (
@@ -18,13 +18,14 @@ MONTHS = (
     r"novembro|dezembro"
 )
 DATE = re.compile(
-    rf"""(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[T\s]\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?|
+    rf"""(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[t\s]\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?|
     \d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|
     (?:{MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|
     \d{{1,2}}\.?\s+(?:de\s+)?(?:{MONTHS})\.?,?\s+(?:de\s+)?\d{{4}}|
     \d{{4}}年\d{{1,2}}月\d{{1,2}}日)""",
     re.IGNORECASE | re.VERBOSE,
 )
+_DATE_LOW = lowered(DATE)
 DATE_LABEL = re.compile(
     r"^(?:date|published|posted|updated|last\s+updated|first\s+published|publicado|publié|veröffentlicht|"
     r"aktualisiert|pubblicato|опубликовано|发布时间|日期)(?:\s+on)?\s*[:：]?\s*",
@@ -35,22 +36,28 @@ TITLE_SEPARATORS = re.compile(r"\s*(?:\||-|–|—|::|»|·)\s*")
 
 
 _DIGIT = re.compile(r"\d")
+# What may surround a date on a dateline: prepositions, labels, weekdays, a time, punctuation.
+_DATE_WORDS = re.compile(
+    r"(?i)\b(?:at|um|à|às|a\s+las|updated|published|mon|tue|wed|thu|fri|sat|sun)\w*\b|"
+    r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|[|,:.()\-–]"
+)
 _BYLINE_WORDS = ("by", "von", "par", "por", "di", "автор")
 
 
-def date_value(text: str) -> str | None:
-    """The date on a short line that is only a date (with a label, a time, a weekday), else None."""
-    if _DIGIT.search(text) is None or word_count(text) > 14:
+def date_value(text: str, words: int | None = None) -> str | None:
+    """The date on a short line that is only a date (with a label, a time, a weekday), else None.
+    ``words``: the line's word count, when the caller knows it."""
+    if _DIGIT.search(text) is None or (word_count(text) if words is None else words) > 14:
         return None  # every date form has a digit: most lines are settled without the big pattern
-    m = DATE.search(text)
+    low = text.lower()
+    if len(low) == len(text):
+        m = _DATE_LOW.search(low)  # same offsets: the date is cut from the original below
+    else:
+        m = DATE.search(text)
     if not m:
         return None
-    rest = DATE_LABEL.sub("", text.replace(m.group(), " "))
-    rest = re.sub(
-        r"(?i)\b(?:at|um|à|às|a\s+las|updated|published|mon|tue|wed|thu|fri|sat|sun)\w*\b|\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|[|,:.()\-–]",
-        " ",
-        rest,
-    )
+    rest = DATE_LABEL.sub("", text.replace(text[m.start() : m.end()], " "))
+    rest = _DATE_WORDS.sub(" ", rest)
     if word_count(rest) > 4:
         return None
     return normalise_space(DATE_LABEL.sub("", text))
@@ -85,7 +92,7 @@ class MetadataLines(BaseCleaner):
             if b is title_block:
                 continue
             if not seen_date:
-                value = date_value(b.text)
+                value = date_value(b.text, lines.wc[b.index])
                 if value:
                     marks.append(Mark.block(b, "dateline", "date", value))
                     seen_date = True

@@ -62,6 +62,8 @@ def barriers(blocks: tuple[Block, ...], context: Context) -> list[int]:
     """Blocks where an earlier cleaner saw the article end: the first line of each such removal."""
     found: list[int] = []
     starts = {a.start: a for a in context.removed if a.reason.startswith(BARRIER_REASONS)}
+    if not starts:
+        return found
     for i, b in enumerate(blocks):
         ann = starts.get(b.start)
         if ann is not None and (not found or found[-1] != i - 1 or i == 0):
@@ -88,8 +90,10 @@ def after_dateline(blocks: tuple[Block, ...], scores: list[float], start: int, e
             prose_lines += 1
         if before > 0.25 * total:
             break
-        is_dateline = word_count(text) <= 14 and not context.is_removed(b) and (date_value(text) or BYLINE.match(text))
-        if is_dateline and headlines >= max(3, 2 * prose_lines) and before > 0:
+        if headlines < max(3, 2 * prose_lines) or before <= 0:
+            continue  # the cheap conditions first: most lines are not looked at as datelines at all
+        n = word_count(text)
+        if n <= 14 and not context.is_removed(b) and (date_value(text, n) or BYLINE.match(text)):
             return i + 1
     return start
 
@@ -97,6 +101,8 @@ def after_dateline(blocks: tuple[Block, ...], scores: list[float], start: int, e
 def comments_start(blocks: tuple[Block, ...], scores: list[float], context: Context) -> int | None:
     """Where the comment thread begins, if an article of some length comes before it: nothing after is body."""
     starts = {a.start for a in context.removed if a.reason in ("comment section", "comment author line")}
+    if not starts:
+        return None
     prose = 0.0
     for i, b in enumerate(blocks):
         if b.start in starts and prose >= 60:
@@ -109,7 +115,8 @@ def discount_cards(blocks: tuple[Block, ...], scores: list[float], context: Cont
     """Story cards (kicker, headline, byline or date, then a one-paragraph summary) repeat after many articles.
     Their summaries are prose, so on their own they would pull the body over the cards: a prose line with two or
     more short lines above it and a short line below counts for little."""
-    live = [i for i, b in enumerate(blocks) if not context.is_removed(b)]
+    removed = context.removed_mask()
+    live = [i for i in range(len(blocks)) if not removed[i]]
     short = [scores[i] < 0 for i in live]
     for k, i in enumerate(live):
         if scores[i] <= 0 or k < 2 or k + 1 >= len(live):
@@ -144,7 +151,7 @@ class OutsideArticle(BaseCleaner):
         if page.format == "html" and context.removed_by("readability_main"):
             return  # readability found the main content; this is the fallback for when it did not
         lines = page_lines(page)
-        removed = [context.is_removed(b) for b in blocks]
+        removed = context.removed_mask()
         wc, prose, listed, ends, headline = lines.wc, lines.prose, lines.listed, lines.ends, lines.headline
         scores = [
             0.0 if removed[i] else _score(wc[i], prose[i], listed[i], ends[i], headline[i]) for i in range(len(blocks))
@@ -179,7 +186,10 @@ def leading_teaser(body: list[Block], above: Block | None, lines: PageLines | No
     vocabulary with the article itself. Both signals are needed; a lede that opens a new angle has only one."""
     if len(body) < 5 or above is None or not 1 <= word_count(above.text) <= 12 or ends_like_sentence(above.text):
         return
-    if sum(word_count(b.text) for b in body[1:]) < 150:
+    if lines is not None:
+        if sum([lines.wc[b.index] for b in body[1:]]) < 150:
+            return
+    elif sum(word_count(b.text) for b in body[1:]) < 150:
         return
     head_words = content_words(above.text)
     first_words = content_words(body[0].text)

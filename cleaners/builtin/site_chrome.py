@@ -185,6 +185,7 @@ _PROMPT_RE = _hint_re(PROMPT_HINTS)
 _PLATFORM_RE = _hint_re(PLATFORM_HINTS)
 _COPYRIGHT_RE = _hint_re(COPYRIGHT_HINTS)
 _AUTHOR_RE = _hint_re(AUTHOR_HINTS)
+_ANY_HINT_RE = _hint_re(PROMPT_HINTS + PLATFORM_HINTS + COPYRIGHT_HINTS + AUTHOR_HINTS)
 
 
 def chrome_reason(text: str, low: str | None = None, n: int | None = None) -> str | None:
@@ -198,7 +199,8 @@ def chrome_reason(text: str, low: str | None = None, n: int | None = None) -> st
         low = text.lower()
     if len(low) != len(text):  # lower-casing changed the length (Turkish İ): match the original instead
         return _chrome_reason_cased(text, n)
-    prompt = _PROMPT_RE.search(low) is not None
+    hinted = _ANY_HINT_RE.search(low) is not None  # most lines hold none of the hints: one scan says so
+    prompt = hinted and _PROMPT_RE.search(low) is not None
     if n > 25:
         # Long lines are chrome only as prompts or bios: skip the short-line patterns.
         if text[:1].isupper() and AUTHOR_BIO.match(text):
@@ -225,11 +227,11 @@ def chrome_reason(text: str, low: str | None = None, n: int | None = None) -> st
             return "comment section"
         if n <= 6 and _FOOTER_LINKS.match(low):
             return "footer link"
-    if n <= 14 and _PLATFORM_RE.search(low) and _mostly_social(text, low):
+    if n <= 14 and hinted and _PLATFORM_RE.search(low) and _mostly_social(text, low):
         return "share/follow buttons"
     if text[:1].isdigit() and _COMMENT_HEADING.match(low):
         return "comment section"
-    if n <= 14 and (low.rstrip().endswith(":") or _AUTHOR_RE.search(low)) and _COMMENT_AUTHOR.match(low):
+    if n <= 14 and (low.rstrip().endswith(":") or (hinted and _AUTHOR_RE.search(low))) and _COMMENT_AUTHOR.match(low):
         return "comment author line"
     if text[:1].isupper() and AUTHOR_BIO.match(text):
         return "author bio"
@@ -240,7 +242,7 @@ def chrome_reason(text: str, low: str | None = None, n: int | None = None) -> st
             return "newsletter prompt"
         if _COOKIES.search(low):
             return "cookie prompt"
-    if _COPYRIGHT_RE.search(low) and _COPYRIGHT.search(low):
+    if hinted and _COPYRIGHT_RE.search(low) and _COPYRIGHT.search(low):
         return "copyright footer"
     return None
 
@@ -295,10 +297,30 @@ class SiteChrome(BaseCleaner):
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         lines = page_lines(page)
         for block in context.remaining():
-            text = block.text
-            if text[:1] in _BULLETS or text[-1:].isspace():
-                reason = chrome_reason(text.lstrip("-*• ").strip() or text)
-            else:
-                reason = chrome_reason(text, lines.low[block.index], lines.wc[block.index])
+            reason = line_chrome_reason(block.text, lines.low[block.index], lines.wc[block.index])
             if reason:
                 yield Mark.block(block, reason)
+
+
+_MISSING = object()
+_SHORT_REASONS: dict[str, str | None] = {}  # answers for short lines, which repeat: menus, share bars, footers
+_SHORT_LIMIT = 4096
+
+
+def line_chrome_reason(text: str, low: str, n: int) -> str | None:
+    """``chrome_reason`` of a block (``low`` its lower-cased text, ``n`` its word count), bullets ignored.
+    Short lines are remembered: a site's menu and footer lines come back on every page."""
+    short = len(text) <= 60
+    if short:
+        known = _SHORT_REASONS.get(text, _MISSING)
+        if known is not _MISSING:
+            return known  # type: ignore[return-value]
+    if text[:1] in _BULLETS or text[-1:].isspace():
+        reason = chrome_reason(text.lstrip("-*• ").strip() or text)
+    else:
+        reason = chrome_reason(text, low, n)
+    if short:
+        if len(_SHORT_REASONS) >= _SHORT_LIMIT:
+            _SHORT_REASONS.clear()
+        _SHORT_REASONS[text] = reason
+    return reason
