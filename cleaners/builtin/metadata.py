@@ -50,10 +50,8 @@ def date_value(text: str, words: int | None = None) -> str | None:
     if _DIGIT.search(text) is None or (word_count(text) if words is None else words) > 14:
         return None  # every date form has a digit: most lines are settled without the big pattern
     low = text.lower()
-    if len(low) == len(text):
-        m = _DATE_LOW.search(low)  # same offsets: the date is cut from the original below
-    else:
-        m = DATE.search(text)
+    # Same offsets when lower-casing keeps the length: the date is cut from the original below.
+    m = _DATE_LOW.search(low) if len(low) == len(text) else DATE.search(text)
     if not m:
         return None
     rest = DATE_LABEL.sub("", text.replace(text[m.start() : m.end()], " "))
