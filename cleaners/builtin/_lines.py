@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from ..model import Block, Page
@@ -209,6 +210,38 @@ class PageLines:
                         known.clear()
                     known[t] = f
             low[i], toks[i], wc[i], ends[i], listed[i], prose[i], headline[i] = f
+
+    def containing(self, words: tuple[str, ...]) -> frozenset[int]:
+        """Indices of the blocks whose lower-cased text contains any of ``words`` (none with a line break).
+
+        One fast substring search per word over the whole page beats a regex of alternatives tried at
+        every position of every line. Remembered per page by ``words``.
+        """
+        found = self.memo.get(words)
+        if found is not None:
+            return found  # type: ignore[return-value]
+        joined = self.memo.get("joined")
+        if joined is None:
+            joined = self.memo["joined"] = "\n".join(self.low)
+            starts = [0] * len(self.low)
+            pos = 0
+            for k, lo in enumerate(self.low):
+                starts[k] = pos
+                pos += len(lo) + 1
+            self.memo["starts"] = starts
+        assert isinstance(joined, str)
+        starts = self.memo["starts"]
+        assert isinstance(starts, list)
+        hits: set[int] = set()
+        for w in words:
+            at = joined.find(w)
+            while at >= 0:
+                k = bisect_right(starts, at) - 1
+                hits.add(k)
+                at = joined.find(w, starts[k + 1]) if k + 1 < len(starts) else -1  # on to the next line
+        result = frozenset(hits)
+        self.memo[words] = result
+        return result
 
     @property
     def script(self) -> str:

@@ -55,6 +55,12 @@ def _is_heading(text: str) -> bool:
     return len(text) <= 60 and HEADING.match(text) is not None
 
 
+# Verdicts on short lines, remembered by text: a site's menus and footers come back on every page.
+_SHORT_LIMIT = 4096
+_HEADINGS: dict[str, bool] = {}
+_METAS: dict[str, bool] = {}
+
+
 class _Flags:
     """What each of a run of blocks can be in a link farm, computed once from the page's line features."""
 
@@ -74,8 +80,14 @@ class _Flags:
             t = b.text
             n = wc[i]
             if len(t) <= 60:
-                lo = low[i]
-                heading[k] = (_HEADING.match(lo) if len(lo) == len(t) else HEADING.match(t)) is not None
+                known = _HEADINGS.get(t)
+                if known is None:
+                    lo = low[i]
+                    known = (_HEADING.match(lo) if len(lo) == len(t) else HEADING.match(t)) is not None
+                    if len(_HEADINGS) >= _SHORT_LIMIT:
+                        _HEADINGS.clear()
+                    _HEADINGS[t] = known
+                heading[k] = known
             if n == 0 or n > 30:
                 continue
             farm[k] = listed[i] or n <= 6 or not ends[i] or t.rstrip().endswith("?")
@@ -94,7 +106,14 @@ class _Flags:
             for k, b in enumerate(self.blocks):
                 n = wc[b.index]
                 if 0 < n <= 12:
-                    meta[k] = _meta_line(b.text, low[b.index], n)
+                    t = b.text
+                    known = _METAS.get(t)
+                    if known is None:
+                        known = _meta_line(t, low[b.index], n)
+                        if len(_METAS) >= _SHORT_LIMIT:
+                            _METAS.clear()
+                        _METAS[t] = known
+                    meta[k] = known
         return self._meta
 
 

@@ -176,6 +176,22 @@ _FOOTER_LINKS = lowered(FOOTER_LINKS)
 _BACK_TO_TOP = lowered(BACK_TO_TOP)
 
 
+def _any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern matching where any of ``patterns`` (lower-cased, verbose or not) matches: a first test that
+    settles most lines in one call. Non-verbose sources must have no literal spaces or '#' (checked)."""
+    parts = []
+    for p in patterns:
+        if not p.flags & re.VERBOSE and (" " in p.pattern or "#" in p.pattern):
+            raise ValueError(f"cannot combine {p.pattern[:40]!r} verbosely")
+        parts.append(f"(?:{p.pattern})")
+    return re.compile("|".join(parts), re.VERBOSE)
+
+
+# Short labels: any of these may match a line of ten words or fewer, or it is no label at all.
+_ANY_LABEL = _any_of(_BACK_TO_TOP, _UI_LABEL, _COMMENT_COUNT, _COMMENTS, _FOOTER_LINKS)
+_MAY_REACT = re.compile(r"[(\[]|[^\x00-\x7f]")  # a reaction count is in brackets, or an emoji
+
+
 def _hint_re(hints: tuple[str, ...]) -> re.Pattern[str]:
     """One regex scan of literals (a generator of `in` tests costs more)."""
     return re.compile("|".join(map(re.escape, hints)))
@@ -185,12 +201,17 @@ _PROMPT_RE = _hint_re(PROMPT_HINTS)
 _PLATFORM_RE = _hint_re(PLATFORM_HINTS)
 _COPYRIGHT_RE = _hint_re(COPYRIGHT_HINTS)
 _AUTHOR_RE = _hint_re(AUTHOR_HINTS)
+# The hint groups, in the order of ``chrome_reason``'s ``hints``: found for a whole page at once.
+HINT_GROUPS = (PROMPT_HINTS, PLATFORM_HINTS, COPYRIGHT_HINTS, AUTHOR_HINTS)
 _ANY_HINT_RE = _hint_re(PROMPT_HINTS + PLATFORM_HINTS + COPYRIGHT_HINTS + AUTHOR_HINTS)
 
 
-def chrome_reason(text: str, low: str | None = None, n: int | None = None) -> str | None:
+def chrome_reason(
+    text: str, low: str | None = None, n: int | None = None, hints: tuple[bool, bool, bool, bool] | None = None
+) -> str | None:
     """Why a line is site chrome, or None. Cheap tests guard the expensive patterns: most lines are prose.
-    ``low`` (the line lower-cased) and ``n`` (its word count) may be given when already known."""
+    ``low`` (the line lower-cased) and ``n`` (its word count) may be given when already known, and ``hints``:
+    whether the line holds a prompt, platform, copyright or comment-author hint (see ``hint_groups``)."""
     if n is None:
         n = word_count(text)
     if n > 60:
@@ -199,8 +220,15 @@ def chrome_reason(text: str, low: str | None = None, n: int | None = None) -> st
         low = text.lower()
     if len(low) != len(text):  # lower-casing changed the length (Turkish İ): match the original instead
         return _chrome_reason_cased(text, n)
-    hinted = _ANY_HINT_RE.search(low) is not None  # most lines hold none of the hints: one scan says so
-    prompt = hinted and _PROMPT_RE.search(low) is not None
+    if hints is None:
+        hinted = _ANY_HINT_RE.search(low) is not None  # most lines hold none of the hints: one scan says so
+        hints = (
+            (hinted and _PROMPT_RE.search(low) is not None),
+            (hinted and _PLATFORM_RE.search(low) is not None),
+            (hinted and _COPYRIGHT_RE.search(low) is not None),
+            (hinted and _AUTHOR_RE.search(low) is not None),
+        )
+    prompt, platform, copyright_, author = hints
     if n > 25:
         # Long lines are chrome only as prompts or bios: skip the short-line patterns.
         if text[:1].isupper() and AUTHOR_BIO.match(text):
@@ -214,7 +242,7 @@ def chrome_reason(text: str, low: str | None = None, n: int | None = None) -> st
         _BREADCRUMB.match(low) or (n <= 14 and len(SEPARATED.findall(text)) >= 2 and "." not in text)
     ):
         return "breadcrumb"
-    if n <= 10:
+    if n <= 10 and (_ANY_LABEL.match(low) or (n <= 6 and _MAY_REACT.search(text))):
         if n <= 5 and _BACK_TO_TOP.match(low):
             return "back-to-top link"
         if n <= 6 and _UI_LABEL.match(low):
@@ -227,11 +255,11 @@ def chrome_reason(text: str, low: str | None = None, n: int | None = None) -> st
             return "comment section"
         if n <= 6 and _FOOTER_LINKS.match(low):
             return "footer link"
-    if n <= 14 and hinted and _PLATFORM_RE.search(low) and _mostly_social(text, low):
+    if n <= 14 and platform and _mostly_social(text, low):
         return "share/follow buttons"
     if text[:1].isdigit() and _COMMENT_HEADING.match(low):
         return "comment section"
-    if n <= 14 and (low.rstrip().endswith(":") or (hinted and _AUTHOR_RE.search(low))) and _COMMENT_AUTHOR.match(low):
+    if n <= 14 and (author or low.rstrip().endswith(":")) and _COMMENT_AUTHOR.match(low):
         return "comment author line"
     if text[:1].isupper() and AUTHOR_BIO.match(text):
         return "author bio"
@@ -242,7 +270,7 @@ def chrome_reason(text: str, low: str | None = None, n: int | None = None) -> st
             return "newsletter prompt"
         if _COOKIES.search(low):
             return "cookie prompt"
-    if hinted and _COPYRIGHT_RE.search(low) and _COPYRIGHT.search(low):
+    if copyright_ and _COPYRIGHT.search(low):
         return "copyright footer"
     return None
 
@@ -296,8 +324,11 @@ class SiteChrome(BaseCleaner):
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         lines = page_lines(page)
+        groups = [lines.containing(h) for h in HINT_GROUPS]
         for block in context.remaining():
-            reason = line_chrome_reason(block.text, lines.low[block.index], lines.wc[block.index])
+            i = block.index
+            hints = (i in groups[0], i in groups[1], i in groups[2], i in groups[3])
+            reason = line_chrome_reason(block.text, lines.low[i], lines.wc[i], hints)
             if reason:
                 yield Mark.block(block, reason)
 
@@ -307,7 +338,7 @@ _SHORT_REASONS: dict[str, str | None] = {}  # answers for short lines, which rep
 _SHORT_LIMIT = 4096
 
 
-def line_chrome_reason(text: str, low: str, n: int) -> str | None:
+def line_chrome_reason(text: str, low: str, n: int, hints: tuple[bool, bool, bool, bool] | None = None) -> str | None:
     """``chrome_reason`` of a block (``low`` its lower-cased text, ``n`` its word count), bullets ignored.
     Short lines are remembered: a site's menu and footer lines come back on every page."""
     short = len(text) <= 60
@@ -316,9 +347,9 @@ def line_chrome_reason(text: str, low: str, n: int) -> str | None:
         if known is not _MISSING:
             return known  # type: ignore[return-value]
     if text[:1] in _BULLETS or text[-1:].isspace():
-        reason = chrome_reason(text.lstrip("-*• ").strip() or text)
+        reason = chrome_reason(text.lstrip("-*• ").strip() or text, hints=hints)  # no hint starts with a bullet
     else:
-        reason = chrome_reason(text, low, n)
+        reason = chrome_reason(text, low, n, hints)
     if short:
         if len(_SHORT_REASONS) >= _SHORT_LIMIT:
             _SHORT_REASONS.clear()
