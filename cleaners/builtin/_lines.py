@@ -171,7 +171,23 @@ class PageLines:
     exist because calling them line by line, cleaner after cleaner, cost most of the cleaning time.
     """
 
-    __slots__ = ("_script", "blocks", "cjk", "ends", "headline", "listed", "low", "memo", "prose", "text", "toks", "wc")
+    __slots__ = (
+        "_found",
+        "_joined",
+        "_script",
+        "_starts",
+        "blocks",
+        "cjk",
+        "ends",
+        "headline",
+        "listed",
+        "low",
+        "memo",
+        "prose",
+        "text",
+        "toks",
+        "wc",
+    )
 
     def __init__(self, blocks: tuple[Block, ...], text: str) -> None:
         self.blocks = blocks
@@ -179,6 +195,9 @@ class PageLines:
         self.cjk = CJK.search(text) is not None
         self.memo: dict[object, object] = {}  # per-page results other cleaners may reuse, by key
         self._script: str | None = None
+        self._joined: str | None = None  # the lower-cased lines joined, for ``containing``
+        self._starts: list[int] = []
+        self._found: dict[tuple[str, ...], frozenset[int]] = {}
         n_blocks = len(blocks)
         self.low: list[str] = [""] * n_blocks
         self.toks: list[list[str]] = [[]] * n_blocks
@@ -217,21 +236,17 @@ class PageLines:
         One fast substring search per word over the whole page beats a regex of alternatives tried at
         every position of every line. Remembered per page by ``words``.
         """
-        found = self.memo.get(words)
+        found = self._found.get(words)
         if found is not None:
-            return found  # type: ignore[return-value]
-        joined = self.memo.get("joined")
-        if joined is None:
-            joined = self.memo["joined"] = "\n".join(self.low)
-            starts = [0] * len(self.low)
+            return found
+        if self._joined is None:
+            self._joined = "\n".join(self.low)
+            starts = self._starts
             pos = 0
-            for k, lo in enumerate(self.low):
-                starts[k] = pos
+            for lo in self.low:
+                starts.append(pos)
                 pos += len(lo) + 1
-            self.memo["starts"] = starts
-        assert isinstance(joined, str)
-        starts = self.memo["starts"]
-        assert isinstance(starts, list)
+        joined, starts = self._joined, self._starts
         hits: set[int] = set()
         for w in words:
             at = joined.find(w)
@@ -240,7 +255,7 @@ class PageLines:
                 hits.add(k)
                 at = joined.find(w, starts[k + 1]) if k + 1 < len(starts) else -1  # on to the next line
         result = frozenset(hits)
-        self.memo[words] = result
+        self._found[words] = result
         return result
 
     @property
