@@ -18,7 +18,16 @@ def shingles(words: Sequence[str], n: int = 3) -> set[tuple[str, ...]]:
     """The runs of n consecutive words (the whole sequence when it is shorter)."""
     if len(words) <= n:
         return {tuple(words)}
+    if n == 3:  # the default, spelled out: the generic form below costs a third more
+        return set(zip(words, words[1:], words[2:], strict=False))
     return set(zip(*(words[k:] for k in range(n)), strict=False))
+
+
+def shingle_hashes(words: Sequence[str]) -> set[int]:
+    """The hashes of ``shingles(words)`` (3 words), made without building the set of tuples first."""
+    if len(words) <= 3:
+        return {hash(tuple(words))}
+    return set(map(hash, zip(words, words[1:], words[2:], strict=False)))
 
 
 class DuplicateParagraphs(BaseCleaner):
@@ -34,8 +43,8 @@ class DuplicateParagraphs(BaseCleaner):
         lines = page_lines(page)
         all_toks = lines.toks
         exact: dict[str, Block] = {}
-        owner: dict[tuple[str, ...], int] = {}  # shingle -> the first kept paragraph that has it
-        sets: dict[int, set[tuple[str, ...]]] = {}
+        owner: dict[int, int] = {}  # shingle hash -> the first kept paragraph that has it
+        sets: dict[int, set[int]] = {}
         blocks_by_index: dict[int, Block] = {}
         found: list[tuple[Block, Block, bool]] = []  # (copy, first copy, exact?)
         remaining = context.remaining()
@@ -51,12 +60,16 @@ class DuplicateParagraphs(BaseCleaner):
             exact[key] = block
             if len(words) < near_min:
                 continue
-            sh = shingles(words)
+            # Shingles by hash: a tuple's hash is not cached, and the set operations below would rehash each
+            # shingle three times (a false match of two 64-bit hashes is not a practical concern).
+            sh = shingle_hashes(words)
             # Near-duplicates share shingles: most paragraphs share none with any earlier one (one set
             # operation says so); the others are compared only with the paragraphs they share some with.
             best = None
             common = sh & owner.keys()
-            if common:
+            # Similar enough means sharing at least that share of this paragraph's shingles with one earlier
+            # paragraph, so at least that many with all of them together: usually far from it.
+            if len(common) >= similarity * len(sh):
                 for idx in sorted({owner[s] for s in common}):
                     other = sets[idx]
                     shared = len(sh & other)
