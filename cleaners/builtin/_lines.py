@@ -172,10 +172,7 @@ class PageLines:
     """
 
     __slots__ = (
-        "_found",
-        "_joined",
         "_script",
-        "_starts",
         "blocks",
         "cjk",
         "ends",
@@ -195,9 +192,6 @@ class PageLines:
         self.cjk = CJK.search(text) is not None
         self.memo: dict[object, object] = {}  # per-page results other cleaners may reuse, by key
         self._script: str | None = None
-        self._joined: str | None = None  # the lower-cased lines joined, for ``containing``
-        self._starts: list[int] = []
-        self._found: dict[tuple[str, ...], frozenset[int]] = {}
         n_blocks = len(blocks)
         self.low: list[str] = [""] * n_blocks
         self.toks: list[list[str]] = [[]] * n_blocks
@@ -229,34 +223,6 @@ class PageLines:
                         known.clear()
                     known[t] = f
             low[i], toks[i], wc[i], ends[i], listed[i], prose[i], headline[i] = f
-
-    def containing(self, words: tuple[str, ...]) -> frozenset[int]:
-        """Indices of the blocks whose lower-cased text contains any of ``words`` (none with a line break).
-
-        One fast substring search per word over the whole page beats a regex of alternatives tried at
-        every position of every line. Remembered per page by ``words``.
-        """
-        found = self._found.get(words)
-        if found is not None:
-            return found
-        if self._joined is None:
-            self._joined = "\n".join(self.low)
-            starts = self._starts
-            pos = 0
-            for lo in self.low:
-                starts.append(pos)
-                pos += len(lo) + 1
-        joined, starts = self._joined, self._starts
-        hits: set[int] = set()
-        for w in words:
-            at = joined.find(w)
-            while at >= 0:
-                k = bisect_right(starts, at) - 1
-                hits.add(k)
-                at = joined.find(w, starts[k + 1]) if k + 1 < len(starts) else -1  # on to the next line
-        result = frozenset(hits)
-        self._found[words] = result
-        return result
 
     @property
     def script(self) -> str:
@@ -302,6 +268,32 @@ def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
     else:
         headline = False
     return low, toks, n, ends, listed, prose, headline
+
+
+def find_in_lines(texts: list[str], groups: tuple[tuple[str, ...], ...]) -> list[set[int]]:
+    """For each group of words (none with a line break), the positions in ``texts`` of the texts holding one.
+
+    One fast substring search per word over all the texts joined beats a regex of alternatives tried at
+    every position of every text.
+    """
+    joined = "\n".join(texts)
+    starts = [0] * len(texts)
+    pos = 0
+    for k, t in enumerate(texts):
+        starts[k] = pos
+        pos += len(t) + 1
+    last = len(texts) - 1
+    found: list[set[int]] = []
+    for words in groups:
+        hits: set[int] = set()
+        for w in words:
+            at = joined.find(w)
+            while at >= 0:
+                k = bisect_right(starts, at) - 1
+                hits.add(k)
+                at = joined.find(w, starts[k + 1]) if k < last else -1  # on to the next text
+        found.append(hits)
+    return found
 
 
 _CACHE: dict[int, PageLines] = {}

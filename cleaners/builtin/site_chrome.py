@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
-from ._lines import lowered, page_lines, word_count
+from ._lines import find_in_lines, lowered, page_lines, word_count
 
 _I = re.IGNORECASE
 
@@ -324,11 +324,26 @@ class SiteChrome(BaseCleaner):
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         lines = page_lines(page)
-        groups = [lines.containing(h) for h in HINT_GROUPS]
-        for block in context.remaining():
-            i = block.index
-            hints = (i in groups[0], i in groups[1], i in groups[2], i in groups[3])
-            reason = line_chrome_reason(block.text, lines.low[i], lines.wc[i], hints)
+        low, wc = lines.low, lines.wc
+        reasons: list[str | None] = []
+        todo: list[int] = []  # positions of the lines not answered from memory
+        remaining = context.remaining()
+        for k, block in enumerate(remaining):
+            text = block.text
+            known = _SHORT_REASONS.get(text, _MISSING) if len(text) <= 60 else _MISSING
+            if known is _MISSING:
+                todo.append(k)
+                reasons.append(None)
+            else:
+                reasons.append(known)  # type: ignore[arg-type]
+        if todo:
+            groups = find_in_lines([low[remaining[k].index] for k in todo], HINT_GROUPS)
+            for j, k in enumerate(todo):
+                block = remaining[k]
+                i = block.index
+                hints = (j in groups[0], j in groups[1], j in groups[2], j in groups[3])
+                reasons[k] = line_chrome_reason(block.text, low[i], wc[i], hints)
+        for block, reason in zip(remaining, reasons, strict=True):
             if reason:
                 yield Mark.block(block, reason)
 
