@@ -234,6 +234,7 @@ RELATIVE_TIME = re.compile(
 
 
 _BY = re.compile(r"(?i)by\s+\w")
+_QUESTION = re.compile(r"(?i)q\s*[:.)]|question\b")
 
 
 @lru_cache(maxsize=4096)
@@ -262,7 +263,7 @@ def _card_at(blocks: Sequence[Block], i: int, used: set[int], flags: _Flags) -> 
     if k >= len(blocks) or blocks[k].index in used or not flags.item[k]:
         return None
     head = blocks[k].text.strip()
-    if head.endswith(":") or re.match(r"(?i)q\s*[:.)]|question\b", head):
+    if head.endswith(":") or _QUESTION.match(head):
         return None  # an interview's question or a lead-in: not a card
     k += 1
     extra = 0

@@ -362,7 +362,9 @@ def line_chrome_reason(text: str, low: str, n: int, hints: tuple[bool, bool, boo
         if known is not _MISSING:
             return known  # type: ignore[return-value]
     if text[:1] in _BULLETS or text[-1:].isspace():
-        reason = chrome_reason(text.lstrip("-*• ").strip() or text, hints=hints)  # no hint starts with a bullet
+        # Bullets are not word characters: the word count stays; no hint starts with a bullet.
+        bare = text.lstrip("-*• ").strip() or text
+        reason = chrome_reason(bare, bare.lower(), n, hints)
     else:
         reason = chrome_reason(text, low, n, hints)
     if short:
