@@ -131,14 +131,15 @@ def script_of(ch: str) -> str:
     return "OTHER"
 
 
-_ASCII_LETTERS = re.compile(r"[A-Za-z]+")
+_ASCII_LETTER_BYTES = bytes(range(65, 91)) + bytes(range(97, 123))
 
 
 def dominant_script(text: str, sample: int = 3000) -> str:
     piece = text[:sample]
     # Shortcut: when ASCII letters outnumber all non-ASCII characters, no other script can have more letters.
-    ascii_letters = sum(map(len, _ASCII_LETTERS.findall(piece)))
-    if ascii_letters > len(piece) - len(piece.encode("ascii", "ignore")):
+    ascii_only = piece.encode("ascii", "ignore")
+    ascii_letters = len(ascii_only) - len(ascii_only.translate(None, _ASCII_LETTER_BYTES))
+    if ascii_letters > len(piece) - len(ascii_only):
         return "LATIN"
     counts = {name: len(pattern.findall(piece)) for name, pattern in _SCRIPT_RES.items()}
     best = max(counts, key=lambda k: counts[k])

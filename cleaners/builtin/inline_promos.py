@@ -21,7 +21,9 @@ _PROMO = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _PROMO_LOW = lowered(_PROMO)
-_SEPARATOR = re.compile(r"[:|»>–—-]")
+# Every promo label starts with a letter and is followed by one of these separators: a cheap first test.
+# (Anchored at the first letter, so a long line without a separator is read once, not once per letter.)
+_LABEL_THEN_SEPARATOR = re.compile(r"[\W\d_]*[^\W\d_].*?[:|»>–—-]", re.DOTALL)
 _TAGGED_HEADLINE = re.compile(r"^.{10,200}?\s*\[(?:[A-Z][A-Z ]{2,20})\]\s*\|?$")
 
 
@@ -34,8 +36,8 @@ class InlinePromos(BaseCleaner):
         low = page_lines(page).low
         for block in context.remaining():
             text = block.text
-            if _SEPARATOR.search(text, 0, 80) is None and not text.endswith(("]", "|")):
-                continue  # a promo has a label and a separator near the start, a tagged headline a [TAG] at the end
+            if _LABEL_THEN_SEPARATOR.match(text) is None and not text.rstrip().endswith(("]", "|")):
+                continue  # a promo has a label then a separator, a tagged headline a [TAG] at the end
             lo = low[block.index]
             # Lower-cased text keeps offsets (checked), so the label can be cut from the original.
             m = _PROMO_LOW.match(lo) if len(lo) == len(text) else _PROMO.match(text)
