@@ -251,7 +251,8 @@ def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
     cjk = page_cjk and CJK.search(t) is not None
     if cjk:
         n += len(CJK.findall(t)) // 2
-    ends = sentence_end(t)
+    s = t.rstrip()
+    ends = s[-1:] in _CLOSING_QUOTES or s.rstrip(_CLOSERS)[-1:] in _ENDERS  # sentence_end, inlined
     listed = (t[:1] in _LIST_START or t[:1].isdecimal()) and LIST_MARK.match(t) is not None
     prose = False
     if n >= 10:
@@ -264,7 +265,6 @@ def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
     if listed:
         headline = is_headline_like(t)
     elif 3 <= n <= 30:
-        s = t.rstrip()
         headline = not (s.endswith((".", "。", ";")) and not s.endswith("..."))
     else:
         headline = False

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, normalise_space
 from ._lines import PageLines, lowered, page_lines, word_count
-from .site_chrome import chrome_reason
+from .site_chrome import BULLETS, chrome_reason, line_chrome_reason
 
 MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -59,6 +59,15 @@ def date_value(text: str, words: int | None = None) -> str | None:
     if word_count(rest) > 4:
         return None
     return normalise_space(DATE_LABEL.sub("", text))
+
+
+def _chrome(block: Block, lines: PageLines) -> str | None:
+    """``chrome_reason`` of the block's text; through site chrome's memory of short lines when that gives the
+    same answer (it strips bullets first, so not for a line that starts with one)."""
+    text = block.text
+    if text[:1] in BULLETS or text[-1:].isspace():
+        return chrome_reason(text)
+    return line_chrome_reason(text, lines.low[block.index], lines.wc[block.index])
 
 
 class MetadataLines(BaseCleaner):
@@ -122,7 +131,7 @@ class MetadataLines(BaseCleaner):
             if not lines.listed[b.index]
             and lines.headline[b.index]
             and 3 <= lines.wc[b.index] <= 30
-            and chrome_reason(b.text) is None  # a breadcrumb or a share bar is no headline
+            and _chrome(b, lines) is None  # a breadcrumb or a share bar is no headline
         ]
         for b in reversed(candidates):
             if any(o.index < b.index and b.text in o.text and o.text != b.text for o in header):

@@ -157,7 +157,7 @@ PLATFORM_HINTS = (
 COPYRIGHT_HINTS = ("©", "(c)", "copyright", "rights", "direitos", "derechos", "droits")
 AUTHOR_HINTS = ("says", "said", "wrote", "writes", "commented", "replied", "dice", "disse", "schreibt", "écrit")
 SEPARATOR_CHARS = frozenset(">»›/|")
-_BULLETS = frozenset("-*• ")
+BULLETS = frozenset("-*• ")  # stripped from a line before the tests
 
 
 # The case-insensitive patterns, for lower-cased lines (see ``lowered``: much faster).
@@ -361,7 +361,7 @@ def line_chrome_reason(text: str, low: str, n: int, hints: tuple[bool, bool, boo
         known = _SHORT_REASONS.get(text, _MISSING)
         if known is not _MISSING:
             return known  # type: ignore[return-value]
-    if text[:1] in _BULLETS or text[-1:].isspace():
+    if text[:1] in BULLETS or text[-1:].isspace():
         # Bullets are not word characters: the word count stays; no hint starts with a bullet.
         bare = text.lstrip("-*• ").strip() or text
         reason = chrome_reason(bare, bare.lower(), n, hints)
