@@ -170,6 +170,8 @@ class PageLines:
 
     Arrays are indexed by ``Block.index``. The per-text functions above give the same answers; these
     exist because calling them line by line, cleaner after cleaner, cost most of the cleaning time.
+    The arrays and the token lists are shared (short lines' features are remembered across pages): read
+    them, never change them.
     """
 
     __slots__ = (
@@ -180,7 +182,6 @@ class PageLines:
         "headline",
         "listed",
         "low",
-        "memo",
         "prose",
         "text",
         "toks",
@@ -191,7 +192,6 @@ class PageLines:
         self.blocks = blocks
         self.text = text
         self.cjk = CJK.search(text) is not None
-        self.memo: dict[object, object] = {}  # per-page results other cleaners may reuse, by key
         self._script: str | None = None
         n_blocks = len(blocks)
         self.low: list[str] = [""] * n_blocks
