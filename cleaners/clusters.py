@@ -43,7 +43,7 @@ K = TypeVar("K", bound=Hashable)
 
 
 def _tokens(text: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(text)]
+    return _WORD.findall(text.casefold())
 
 
 def _key(words: Sequence[str]) -> int:
@@ -63,13 +63,20 @@ class StorySignature:
 
 def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignature:
     """A page's signature from its headline and clean paragraphs."""
-    body_tokens = _tokens(" ".join(paragraphs))
+    per_paragraph = [_tokens(p) for p in paragraphs]
+    body_tokens = [t for words in per_paragraph for t in words]
     # Short lines are left out: a teaser headline the cleaners kept would tie the page to that other story.
-    prose = [p for p in paragraphs if len(_WORD.findall(p)) >= MIN_PARAGRAPH_WORDS]
-    tokens = _tokens(title or "") + (body_tokens if len(prose) == len(paragraphs) else _tokens(" ".join(prose)))
+    tokens = _tokens(title or "")
+    for words in per_paragraph:
+        if len(words) >= MIN_PARAGRAPH_WORDS:
+            tokens += words
     # Each word once as a stable number; a shingle is the hash of a tuple of ints, which (unlike a str hash)
     # is the same in every process.
-    ids = [zlib.crc32(t.encode("utf-8", "surrogatepass")) for t in tokens]
+    number: dict[str, int] = {}
+    for t in tokens:
+        if t not in number:
+            number[t] = zlib.crc32(t.encode("utf-8", "surrogatepass"))
+    ids = [number[t] for t in tokens]
     long_words = [0, *accumulate(1 if len(t) > 3 else 0 for t in tokens)]
     n = SHINGLE
     # A shingle made of short words only ("and it is in the") is grammar, not content.
