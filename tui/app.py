@@ -67,6 +67,9 @@ TRIAGE_BINDINGS: list[BindingType] = [
     Binding("x", "toggle_mark", "Mark or unmark the page and go to the next (actions then apply to the marks)"),
     Binding("A", "mark_shown", "Mark every page shown (or unmark them all)"),
     Binding("X", "clear_marks", "Clear the marks"),
+    Binding(
+        "v", "mark_story", "Mark every version of this page's story (≡ in the list): triage keys then apply to all"
+    ),
     Binding("u", "undo", "Undo the last triage action (also one from an earlier run)"),
     Binding("U,ctrl+r", "redo", "Redo what was undone"),
     Binding("full_stop", "next_where('unread')", "Next unread page"),
@@ -633,6 +636,16 @@ class NewsreadApp(App[None]):
         else:
             self.mark_pages(shown)
             self._report(f"{len(marked)} pages marked: triage keys now apply to them (X clears)")
+
+    def action_mark_story(self) -> None:
+        if self.current < 0:
+            return
+        story = self.library.cluster_members(self.current)
+        if len(story) < 2:
+            self._report("this page has no other version in the folder")
+            return
+        self.mark_pages(story)
+        self._report(f"{len(story)} versions of this story marked: triage keys now apply to the marks (X clears)")
 
     def action_clear_marks(self) -> None:
         n = len(self.triage.marked)

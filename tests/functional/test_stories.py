@@ -60,6 +60,10 @@ async def test_story_badges_and_the_versions_section_on_the_seeds(seeds: Path) -
         assert sum("only here" in r for r in paragraph_rows) == len(expected.adds)
         assert any(r.startswith("What the other versions have and this one lacks") for r in shown)
 
+        await pilot.press("v")  # triage acts on the whole story: its pages are marked
+        assert app.marked == {0, 1, 2}
+        await pilot.press("X")
+
         await pilot.press("j", "j", "j")  # to 003: a story of two
         await settle(pilot)
         await wait_for_stories(app, pilot)
@@ -67,6 +71,8 @@ async def test_story_badges_and_the_versions_section_on_the_seeds(seeds: Path) -
         assert "Other versions of this story (1)" in rows(app)
         await pilot.press("o")  # the original view is the page as loaded: no versions section
         assert not any("Other versions" in r for r in rows(app))
+        await pilot.press("v")
+        assert app.marked == {3, 4}
 
 
 async def test_a_page_alone_has_no_badge_and_no_versions_section(folder: Path) -> None:
