@@ -196,6 +196,8 @@ def export(
             err=True,
         )
         return
+    if any(callable(getattr(s.cleaner, "fit", None)) for s in pipeline.active):
+        pipeline.fit(load_page(s) for s, _ in tracked)  # learn from the whole folder, as `clean` and the reader do
     try:
         with progress_bar(len(chosen)) as advance:
             result = write_export(chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance)
