@@ -565,9 +565,19 @@ class NewsreadApp(App[None]):
             triage_text(triage.counts, marked=len(triage.marked), shown=shown, unsaved=triage.unsaved)
         )
 
+    @property
+    def page_in_hand(self) -> int:
+        """The page the next key acts on: the one under the list's cursor, else the one being read.
+
+        The cursor leads: after j the reading pane follows one message later, and keys typed fast
+        (or pasted through tmux) arrive before it does, so they must not act on the page left behind.
+        """
+        index = self.page_list.current_page
+        return index if index >= 0 else self.current
+
     def _targets(self) -> list[int]:
-        """The marked pages, else the page being read (or under the cursor, before any page is shown)."""
-        return self.triage.targets(self.current if self.current >= 0 else self.page_list.current_page)
+        """The marked pages, else the page in hand."""
+        return self.triage.targets(self.page_in_hand)
 
     def _triage_ready(self) -> bool:
         if self.triage.ready:
@@ -638,9 +648,9 @@ class NewsreadApp(App[None]):
             self._report(f"{len(marked)} pages marked: triage keys now apply to them (X clears)")
 
     def action_mark_story(self) -> None:
-        if self.current < 0:
+        if self.page_in_hand < 0:
             return
-        story = self.library.cluster_members(self.current)
+        story = self.library.cluster_members(self.page_in_hand)
         if len(story) < 2:
             self._report("this page has no other version in the folder")
             return
@@ -693,9 +703,9 @@ class NewsreadApp(App[None]):
         if not self._triage_ready():
             return
         if status == "unread":
-            found = self.triage.next_where(self.page_list.order, self.current, lambda s: not s.read)
+            found = self.triage.next_where(self.page_list.order, self.page_in_hand, lambda s: not s.read)
         else:
-            found = self.triage.next_where(self.page_list.order, self.current, lambda s: s.decision == "none")
+            found = self.triage.next_where(self.page_list.order, self.page_in_hand, lambda s: s.decision == "none")
         shown = "" if self.page_list.rows is None else " shown"
         if found is None:
             self.status.say(f"no other {status} page{shown}")
