@@ -32,6 +32,8 @@ class Context:
     notes: list[str] = field(default_factory=list)  # what cleaners want the reader to know about this page
     _covered: list[bool] | None = None
     _ends: list[int] | None = None  # each block's end, for finding the blocks a span covers
+    _remaining: list[Block] | None = None  # ``remaining()`` until a block is removed: most cleaners remove none
+    _remaining_of: tuple[Block, ...] | None = None  # the blocks ``_remaining`` was taken from
 
     def note(self, message: str) -> None:
         """Tell the reader something about how this page was cleaned (shown in the reader and the JSONL)."""
@@ -45,6 +47,7 @@ class Context:
     def _block_flags(self) -> list[bool]:
         if self._covered is None or len(self._covered) != len(self.page.blocks):
             self._covered = [False] * len(self.page.blocks)
+            self._remaining = None
         return self._covered
 
     def note_removed(self, annotations: Iterable[Annotation]) -> None:
@@ -62,8 +65,9 @@ class Context:
                 b = blocks[i]
                 if b.start >= ann.end:
                     break
-                if ann.start <= b.start and b.end <= ann.end:
+                if ann.start <= b.start and b.end <= ann.end and not flags[i]:
                     flags[i] = True
+                    self._remaining = None
                 i += 1
 
     def is_removed(self, block: Block) -> bool:
@@ -77,7 +81,11 @@ class Context:
     def remaining(self) -> list[Block]:
         """Blocks no earlier cleaner removed whole, in document order."""
         flags = self._block_flags()
-        return [b for b in self.page.blocks if not flags[b.index]]
+        blocks = self.page.blocks
+        if self._remaining is None or self._remaining_of is not blocks:
+            self._remaining = [b for b in blocks if not flags[b.index]]
+            self._remaining_of = blocks
+        return list(self._remaining)  # a copy: the caller may change it
 
 
 @runtime_checkable

@@ -230,13 +230,20 @@ def _raise_timeout(signum: int, frame: object) -> None:
 def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotation], str | None]:
     """Marks -> annotations with the cleaner's name; spans out of range or malformed are dropped and reported."""
     out: list[Annotation] = []
+    add = out.append
     dropped = 0
     for m in marks:
-        if type(m) is Mark and type(m.start) is int and type(m.end) is int and 0 <= m.start < m.end <= length:
+        if type(m) is Mark:
             # The common case, tested with exact types first (isinstance below for subclasses and the rest).
-            reason = m.reason if type(m.reason) is str and 0 < len(m.reason) <= MAX_REASON else None
-            if reason is not None:
-                out.append(Annotation(m.start, m.end, name, reason, m.field, m.value))
+            start, end, reason = m.start, m.end, m.reason
+            if (
+                type(start) is int
+                and type(end) is int
+                and 0 <= start < end <= length
+                and type(reason) is str
+                and 0 < len(reason) <= MAX_REASON
+            ):
+                add(Annotation(start, end, name, reason, m.field, m.value))
                 continue
         if (
             not isinstance(m, Mark)

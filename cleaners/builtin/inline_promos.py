@@ -22,8 +22,8 @@ _PROMO = re.compile(
 )
 _PROMO_LOW = lowered(_PROMO)
 # Every promo label starts with a letter and is followed by one of these separators: a cheap first test.
-_LETTER = re.compile(r"[^\W\d_]")
-_SEPARATOR = re.compile(r"[:|»>–—-]")
+# (A letter, then a separator somewhere after it; possessive, so a line without one is read once.)
+_SEPARATED = re.compile(r"[\W\d_]*+[^\W\d_][^:|»>–—-]*+[:|»>–—-]")
 _TAGGED_HEADLINE = re.compile(r"^.{10,200}?\s*\[(?:[A-Z][A-Z ]{2,20})\]\s*\|?$")
 
 
@@ -36,10 +36,7 @@ class InlinePromos(BaseCleaner):
         low = page_lines(page).low
         for block in context.remaining():
             text = block.text
-            letter = _LETTER.search(text)
-            if (letter is None or _SEPARATOR.search(text, letter.end()) is None) and not text.rstrip().endswith(
-                ("]", "|")
-            ):
+            if _SEPARATED.match(text) is None and not text.rstrip().endswith(("]", "|")):
                 continue  # a promo has a label then a separator, a tagged headline a [TAG] at the end
             lo = low[block.index]
             # Lower-cased text keeps offsets (checked), so the label can be cut from the original.

@@ -325,30 +325,38 @@ class SiteChrome(BaseCleaner):
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         lines = page_lines(page)
         low, wc = lines.low, lines.wc
-        reasons: list[str | None] = []
-        todo: list[int] = []  # positions of the lines not answered from memory
         remaining = context.remaining()
-        for k, block in enumerate(remaining):
-            text = block.text
-            known = _SHORT_REASONS.get(text, _MISSING) if len(text) <= 60 else _MISSING
-            if known is _MISSING:
-                todo.append(k)
-                reasons.append(None)
-            else:
-                reasons.append(known)  # type: ignore[arg-type]
+        known = _SHORT_REASONS.get
+        # Remembered answers first (one look-up per short line); the rest are worked out below.
+        reasons = [known(t, _MISSING) if len(t) <= 60 else _MISSING for t in [b.text for b in remaining]]
+        todo = [k for k, r in enumerate(reasons) if r is _MISSING]
         if todo:
-            groups = find_in_lines([low[remaining[k].index] for k in todo], HINT_GROUPS)
-            for j, k in enumerate(todo):
+            # Hints are looked for only where ``chrome_reason`` uses them: every kind in lines of 25 words or
+            # fewer, prompts only up to 60 words, none above (the long paragraphs are most of the text).
+            short = [k for k in todo if wc[remaining[k].index] <= 25]
+            groups = find_in_lines([low[remaining[k].index] for k in short], HINT_GROUPS)
+            for j, k in enumerate(short):
                 block = remaining[k]
                 i = block.index
                 hints = (j in groups[0], j in groups[1], j in groups[2], j in groups[3])
-                reasons[k] = line_chrome_reason(block.text, low[i], wc[i], hints)
+                reasons[k] = _line_reason(block.text, low[i], wc[i], hints)
+            longer = [k for k in todo if 25 < wc[remaining[k].index] <= 60]
+            prompts = find_in_lines([low[remaining[k].index] for k in longer], (PROMPT_HINTS,))[0]
+            for j, k in enumerate(longer):
+                block = remaining[k]
+                i = block.index
+                reasons[k] = _line_reason(block.text, low[i], wc[i], (j in prompts, False, False, False))
+            for k in todo:
+                block = remaining[k]
+                if wc[block.index] > 60:
+                    reasons[k] = _line_reason(block.text, low[block.index], wc[block.index], _NO_HINTS)
         for block, reason in zip(remaining, reasons, strict=True):
             if reason:
-                yield Mark.block(block, reason)
+                yield Mark(block.start, block.end, reason)  # type: ignore[arg-type]
 
 
 _MISSING = object()
+_NO_HINTS = (False, False, False, False)
 _SHORT_REASONS: dict[str, str | None] = {}  # answers for short lines, which repeat: menus, share bars, footers
 _SHORT_LIMIT = 4096
 
@@ -356,18 +364,22 @@ _SHORT_LIMIT = 4096
 def line_chrome_reason(text: str, low: str, n: int, hints: tuple[bool, bool, bool, bool] | None = None) -> str | None:
     """``chrome_reason`` of a block (``low`` its lower-cased text, ``n`` its word count), bullets ignored.
     Short lines are remembered: a site's menu and footer lines come back on every page."""
-    short = len(text) <= 60
-    if short:
+    if len(text) <= 60:
         known = _SHORT_REASONS.get(text, _MISSING)
         if known is not _MISSING:
             return known  # type: ignore[return-value]
+    return _line_reason(text, low, n, hints)
+
+
+def _line_reason(text: str, low: str, n: int, hints: tuple[bool, bool, bool, bool] | None) -> str | None:
+    """``line_chrome_reason`` for a line not remembered yet; a short one is remembered now."""
     if text[:1] in BULLETS or text[-1:].isspace():
         # Bullets are not word characters: the word count stays; no hint starts with a bullet.
         bare = text.lstrip("-*• ").strip() or text
         reason = chrome_reason(bare, bare.lower(), n, hints)
     else:
         reason = chrome_reason(text, low, n, hints)
-    if short:
+    if len(text) <= 60:
         if len(_SHORT_REASONS) >= _SHORT_LIMIT:
             _SHORT_REASONS.clear()
         _SHORT_REASONS[text] = reason
