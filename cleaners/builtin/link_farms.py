@@ -70,7 +70,7 @@ class _Flags:
         self.blocks = blocks
         self.lines = lines
         self._meta: list[bool] | None = None
-        wc, low, ends, listed, headline = lines.wc, lines.low, lines.ends, lines.listed, lines.headline
+        wc, low, ends, listed, items, plains = lines.wc, lines.low, lines.ends, lines.listed, lines.item, lines.plain
         self.heading = heading = [False] * len(blocks)
         self.farm = farm = [False] * len(blocks)
         self.item = item = [False] * len(blocks)
@@ -91,12 +91,10 @@ class _Flags:
             if n == 0 or n > 30:
                 continue
             farm[k] = listed[i] or n <= 6 or not ends[i] or t.rstrip().endswith("?")
-            if listed[i]:
-                item[k] = _is_headline_item(t)
-                plain[k] = _is_plain_headline(t)
-            elif n >= 4 and headline[i]:
-                item[k] = True
-                plain[k] = not ends[i] and not t.rstrip().endswith(("!", "~"))
+            # The page's features say it: ``_is_headline_item`` and ``_is_plain_headline`` for a list item, a
+            # headline-like line of 4+ words with (plain) no sentence end otherwise.
+            item[k] = items[i]
+            plain[k] = plains[i]
 
     @property
     def meta(self) -> list[bool]:
