@@ -253,12 +253,9 @@ def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
     """(lower-cased, tokens, word count, ends like a sentence, list item, prose, headline-like, headline item,
     plain headline item) of a line."""
     low = t.lower()
-    if low.isascii():
-        # ASCII words are [A-Za-z0-9_] runs: every other byte made a space, then split, gives what
-        # ``WORD.findall`` gives, a quarter faster (most lines of most pages are ASCII).
-        toks = low.encode().translate(_ASCII_WORD_BYTES).decode().split()
-    else:
-        toks = WORD.findall(low)
+    # ASCII words are [A-Za-z0-9_] runs: every other byte made a space, then split, gives what
+    # ``WORD.findall`` gives, a quarter faster (most lines of most pages are ASCII).
+    toks = low.encode().translate(_ASCII_WORD_BYTES).decode().split() if low.isascii() else WORD.findall(low)
     # Lower-casing can change the length (Turkish İ): count words on the original then.
     n = len(toks) if len(low) == len(t) else len(WORD.findall(t))
     cjk = page_cjk and CJK.search(t) is not None
@@ -286,15 +283,20 @@ def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
             headline = is_headline_like(t)
             item = 4 <= word_count(body) <= 30 and is_headline_like(body)
             bare = body.rstrip()
-            return low, toks, n, ends, listed, prose, headline, item, item and not ends_like_sentence(bare) and not (
-                bare.endswith(("!", "~"))
+            return (
+                low,
+                toks,
+                n,
+                ends,
+                listed,
+                prose,
+                headline,
+                item,
+                item and not ends_like_sentence(bare) and not (bare.endswith(("!", "~"))),
             )
         if t[:1].isdecimal():
             words -= 1
-    if 3 <= words <= 30:
-        headline = not (s.endswith((".", "。", ";")) and not s.endswith("..."))
-    else:
-        headline = False
+    headline = 3 <= words <= 30 and not (s.endswith((".", "。", ";")) and not s.endswith("..."))
     item = headline and words >= 4
     plain = item and not ends and not s.endswith(("!", "~"))
     return low, toks, n, ends, listed, prose, headline, item, plain

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
 from ._lines import lowered, page_lines
+from ._phrases import line_gate
 
 _AD_LINE = re.compile(
     r"""^[\W_]*(?:
@@ -40,4 +41,4 @@ class AdMarkers(BaseCleaner):
                 yield Mark.block(block, "ad marker")
 
 
-_AD_LOW = lowered(_AD_LINE)
+_AD_LOW = line_gate(lowered(_AD_LINE))  # for lower-cased lines, a yes/no test (see ``line_gate``)

@@ -19,6 +19,7 @@ from ._lines import (
     strip_list_mark,
     word_count,
 )
+from ._phrases import line_gate
 from .metadata import date_value
 
 HEADING = re.compile(
@@ -47,7 +48,8 @@ HEADING = re.compile(
 )
 
 
-_HEADING = lowered(HEADING)
+# For yes/no tests of lower-cased lines (see ``lowered`` and ``line_gate``: several times faster).
+_HEADING = line_gate(lowered(HEADING))
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,182 @@
+"""Faster equivalents of long phrase-list patterns, for yes/no tests of whole lines.
+
+A pattern like ``^[\\W_]*(?:share|subscribe|search|…)[\\W_]*$`` is one alternation that Python's regex
+engine tries alternative by alternative at every line. Factoring the alternatives by their first letters
+(``s(?:hare|ubscribe|earch)``) lets it skip whole groups at once. The rewritten pattern matches exactly the
+same lines (the same language); which alternative matched, and so any group's position, may differ: use it
+only to ask whether a line matches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+WRAPPER_START = r"^[\W_]*(?:"
+WRAPPER_END = r")[\W_]*$"
+_SPECIAL = frozenset("\\()[]{}.|?*+^$#")
+_QUANTIFIERS = frozenset("?*+{")
+
+
+def _source(pattern: re.Pattern[str]) -> str:
+    """The pattern's source with verbose-mode whitespace removed (the patterns here have no comments)."""
+    src = pattern.pattern
+    if not pattern.flags & re.VERBOSE:
+        return src
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            out.append(src[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+            out.append(c)
+        elif c == "[":
+            in_class = True
+            out.append(c)
+        elif c == "#":
+            raise ValueError("verbose pattern with a comment")
+        elif not c.isspace():
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def split_alternatives(src: str) -> list[str]:
+    """The top-level alternatives of a regex source (``|`` outside groups and character classes)."""
+    parts: list[str] = []
+    depth, in_class, start, i = 0, False, 0, 0
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if src[i + 1 : i + 2] == "]":  # a ']' first in a class is literal
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(src[start:i])
+            start = i + 1
+        i += 1
+    parts.append(src[start:])
+    return parts
+
+
+def _literal_head(alt: str) -> str | None:
+    """The alternative's first character when it is a plain literal not under a quantifier, else None."""
+    if not alt or alt[0] in _SPECIAL or alt[1:2] in _QUANTIFIERS:
+        return None
+    return alt[0]
+
+
+def _group_end(src: str, start: int) -> int:
+    """The position of the ``)`` closing the group opened at ``start``."""
+    depth, in_class, i = 0, False, start
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if src[i + 1 : i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ValueError(f"unbalanced group in {src[:40]!r}")
+
+
+def _expanded(alt: str, limit: int = 64) -> list[str]:
+    """An alternative that starts with a group, ``(?:a|b)rest`` or ``(?:a|b)?rest``, as the alternatives
+    ``arest|brest(|rest)``: their first letters can then be factored too."""
+    if not alt.startswith("(?:"):
+        return [alt]
+    end = _group_end(alt, 0)
+    after = alt[end + 1 : end + 2]
+    if after in ("*", "+", "{") or alt[end + 2 : end + 3] in ("?", "+"):
+        return [alt]  # repeated, lazy or possessive: left as it is
+    optional = after == "?"
+    rest = alt[end + 2 :] if optional else alt[end + 1 :]
+    out = [a + rest for a in split_alternatives(alt[3:end])]
+    if optional:
+        out.append(rest)
+    if len(out) > limit:
+        return [alt]
+    return [x for a in out for x in _expanded(a, limit)]
+
+
+def _factored(alts: Sequence[str]) -> str:
+    """``alts`` as one alternation, alternatives that start with the same literal grouped under it (recursively)."""
+    groups: dict[str, list[str]] = {}
+    others: list[str] = []
+    for alt in (x for a in alts for x in _expanded(a)):
+        head = _literal_head(alt)
+        if head is None:
+            others.append(alt)
+        else:
+            groups.setdefault(head, []).append(alt[1:])
+    parts = list(others)
+    for head, tails in groups.items():
+        if len(tails) == 1:
+            parts.append(head + tails[0])
+        else:
+            parts.append(f"{re.escape(head)}(?:{_factored(tails)})")
+    return "|".join(parts)
+
+
+def _unsafe(src: str) -> bool:
+    """Constructs whose meaning could change when alternatives are regrouped: groups that capture or are
+    referred to, lookarounds, possessive and atomic forms, inline flags."""
+    i, in_class = 0, False
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            if src[i + 1 : i + 2].isdigit():
+                return True  # a back-reference
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if src[i + 1 : i + 2] == "]":
+                i += 1
+        elif (c == "(" and src[i + 1 : i + 3] != "?:") or (c in "*+?}" and src[i + 1 : i + 2] == "+"):
+            return True  # a capturing or special group, or a possessive quantifier
+        i += 1
+    return False
+
+
+def line_gate(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern matching exactly the lines that any of ``patterns`` matches, each of the form
+    ``^[\\W_]*(?:alternatives)[\\W_]*$`` with the same flags but for VERBOSE (checked)."""
+    flags = {p.flags & ~re.VERBOSE for p in patterns}
+    if len(flags) != 1:
+        raise ValueError("patterns with different flags")
+    alts: list[str] = []
+    for p in patterns:
+        src = _source(p)
+        if not (src.startswith(WRAPPER_START) and src.endswith(WRAPPER_END)):
+            raise ValueError(f"not a whole-line phrase list: {src[:40]!r}")
+        inner = src[len(WRAPPER_START) : -len(WRAPPER_END)]
+        if _unsafe(inner):
+            raise ValueError(f"cannot regroup {inner[:40]!r}")
+        alts.extend(split_alternatives(inner))
+    return re.compile(WRAPPER_START + _factored(alts) + WRAPPER_END, flags.pop())
