@@ -34,6 +34,7 @@ class Context:
     _ends: list[int] | None = None  # each block's end, for finding the blocks a span covers
     _remaining: list[Block] | None = None  # ``remaining()`` until a block is removed: most cleaners remove none
     _remaining_of: tuple[Block, ...] | None = None  # the blocks ``_remaining`` was taken from
+    _at: dict[int, int] | None = None  # block start -> block position: most removals are one whole block
 
     def note(self, message: str) -> None:
         """Tell the reader something about how this page was cleaned (shown in the reader and the JSONL)."""
@@ -54,11 +55,20 @@ class Context:
         flags = self._block_flags()
         blocks = self.page.blocks
         ends = self._ends
-        if ends is None or len(ends) != len(blocks):
+        at = self._at
+        if ends is None or at is None or len(ends) != len(blocks):
             ends = self._ends = [b.end for b in blocks]
+            at = self._at = {b.start: k for k, b in enumerate(blocks)}
         count = len(blocks)
+        annotations = list(annotations)
+        self.removed.extend(annotations)
         for ann in annotations:
-            self.removed.append(ann)
+            k = at.get(ann.start)
+            if k is not None and ends[k] == ann.end:  # exactly one block (blocks are disjoint)
+                if not flags[k]:
+                    flags[k] = True
+                    self._remaining = None
+                continue
             # Blocks are sorted and disjoint: find those the span covers whole.
             i = bisect_right(ends, ann.start)
             while i < count:

@@ -73,30 +73,28 @@ class _Flags:
         self.lines = lines
         self._meta: list[bool] | None = None
         wc, low, ends, listed, items, plains = lines.wc, lines.low, lines.ends, lines.listed, lines.item, lines.plain
-        self.heading = heading = [False] * len(blocks)
-        self.farm = farm = [False] * len(blocks)
-        self.item = item = [False] * len(blocks)
-        self.plain = plain = [False] * len(blocks)
-        for k, b in enumerate(blocks):
-            i = b.index
-            t = b.text
-            n = wc[i]
-            if len(t) <= 60:
-                known = _HEADINGS.get(t)
-                if known is None:
-                    lo = low[i]
-                    known = (_HEADING.match(lo) if len(lo) == len(t) else HEADING.match(t)) is not None
-                    if len(_HEADINGS) >= _SHORT_LIMIT:
-                        _HEADINGS.clear()
-                    _HEADINGS[t] = known
-                heading[k] = known
-            if n == 0 or n > 30:
-                continue
-            farm[k] = listed[i] or n <= 6 or not ends[i] or t.rstrip().endswith("?")
-            # The page's features say it: ``_is_headline_item`` and ``_is_plain_headline`` for a list item, a
-            # headline-like line of 4+ words with (plain) no sentence end otherwise.
-            item[k] = items[i]
-            plain[k] = plains[i]
+        index = [b.index for b in blocks]
+        texts = [b.text for b in blocks]
+        # Headings are short: remembered verdicts first, the rest worked out.
+        known = _HEADINGS.get
+        heading: list[bool | None] = [known(t) if len(t) <= 60 else False for t in texts]
+        for k, h in enumerate(heading):
+            if h is None:
+                t, lo = texts[k], low[index[k]]
+                h = heading[k] = (_HEADING.match(lo) if len(lo) == len(t) else HEADING.match(t)) is not None
+                if len(_HEADINGS) >= _SHORT_LIMIT:
+                    _HEADINGS.clear()
+                _HEADINGS[t] = h
+        self.heading: list[bool] = heading  # type: ignore[assignment]
+        # A line of 1 to 30 words may belong to a farm; the page's features say whether it is a headline item
+        # (``_is_headline_item`` for a list item, a headline-like line of 4+ words otherwise) and a plain one
+        # (no sentence end). Both imply 4+ words.
+        self.farm = [
+            0 < wc[i] <= 30 and (listed[i] or wc[i] <= 6 or not ends[i] or t.rstrip().endswith("?"))
+            for i, t in zip(index, texts, strict=True)
+        ]
+        self.item = [items[i] and wc[i] <= 30 for i in index]
+        self.plain = [plains[i] and wc[i] <= 30 for i in index]
 
     @property
     def meta(self) -> list[bool]:
@@ -161,12 +159,12 @@ class LinkFarms(BaseCleaner):
 
     def _headed(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Mark]:
         heading, farm, item = flags.heading, flags.farm, flags.item
-        i = 0
-        while i < len(blocks):
-            head = blocks[i]
-            if not heading[i]:
-                i += 1
+        i = 0  # where the next run may start: a heading inside a farm already marked starts none
+        for h in [k for k, is_heading in enumerate(heading) if is_heading]:
+            if h < i:
                 continue
+            i = h
+            head = blocks[i]
             j = i + 1
             headlines = 0
             while j < len(blocks) and farm[j] and not heading[j]:
@@ -178,7 +176,7 @@ class LinkFarms(BaseCleaner):
                 reason = f"link farm under '{label}': {headlines} headlines"
                 for b in blocks[i:j]:
                     used.add(b.index)
-                    yield Mark.block(b, reason)
+                    yield Mark(b.start, b.end, reason)
                 i = j
             else:
                 i += 1
@@ -212,18 +210,20 @@ class LinkFarms(BaseCleaner):
                 i += 1
 
     def _unheaded(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Mark]:
-        run: list[Block] = []
         plain = flags.plain
-        for k, b in enumerate([*blocks, None]):
-            fits = b is not None and plain[k] and b.index not in used
-            if b is not None and fits and (not run or run[-1].index + 1 == b.index):
+        # Runs of plain headlines on consecutive lines (a line between them that does not fit has an index
+        # between theirs, so it breaks the run too).
+        fitting = [b for k, b in enumerate(blocks) if plain[k] and b.index not in used]
+        run: list[Block] = []
+        for b in [*fitting, None]:
+            if b is not None and (not run or run[-1].index + 1 == b.index):
                 run.append(b)
                 continue
             if len(run) >= self.settings["min_unheaded"] and _looks_like_list_of_stories(run):
                 reason = f"link farm: {len(run)} headlines in a row"
                 for r in run:
-                    yield Mark.block(r, reason)
-            run = [b] if b is not None and fits else []
+                    yield Mark(r.start, r.end, reason)
+            run = [b] if b is not None else []
 
 
 _DIGIT = re.compile(r"\d")

@@ -166,12 +166,9 @@ class OutsideArticle(BaseCleaner):
         if end < start or total < self.settings["min_body_words"]:
             return  # no clear body: better keep everything than guess
         start = after_dateline(blocks, scores, start, end, context)
-        for b in blocks[:start]:
-            if not removed[b.index]:
-                yield Mark.block(b, "page header, above the article body")
-        for b in blocks[end + 1 :]:
-            if not removed[b.index]:
-                yield Mark.block(b, "page footer, below the article body")
+        header, footer = "page header, above the article body", "page footer, below the article body"
+        yield from [Mark(b.start, b.end, header) for b in blocks[:start] if not removed[b.index]]
+        yield from [Mark(b.start, b.end, footer) for b in blocks[end + 1 :] if not removed[b.index]]
         body = [b for b in blocks[start : end + 1] if not removed[b.index]]
         above = next((b for b in reversed(blocks[:start]) if wc[b.index] > 0), None)
         yield from leading_teaser(body, above, lines)
