@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 
 WRAPPER_START = r"^[\W_]*(?:"
-WRAPPER_END = r")[\W_]*$"
 _SPECIAL = frozenset("\\()[]{}.|?*+^$#")
 _QUANTIFIERS = frozenset("?*+{")
 
@@ -166,17 +165,23 @@ def _unsafe(src: str) -> bool:
 
 def line_gate(*patterns: re.Pattern[str]) -> re.Pattern[str]:
     """One pattern matching exactly the lines that any of ``patterns`` matches, each of the form
-    ``^[\\W_]*(?:alternatives)[\\W_]*$`` with the same flags but for VERBOSE (checked)."""
+    ``^[\\W_]*(?:alternatives)TAIL`` with the same TAIL (``[\\W_]*$`` for a phrase alone on its line) and the
+    same flags but for VERBOSE (checked). Named groups of the tail become plain groups."""
     flags = {p.flags & ~re.VERBOSE for p in patterns}
     if len(flags) != 1:
         raise ValueError("patterns with different flags")
     alts: list[str] = []
+    tails: set[str] = set()
     for p in patterns:
         src = _source(p)
-        if not (src.startswith(WRAPPER_START) and src.endswith(WRAPPER_END)):
-            raise ValueError(f"not a whole-line phrase list: {src[:40]!r}")
-        inner = src[len(WRAPPER_START) : -len(WRAPPER_END)]
-        if _unsafe(inner):
-            raise ValueError(f"cannot regroup {inner[:40]!r}")
+        if not src.startswith(WRAPPER_START):
+            raise ValueError(f"not a phrase list at the start of a line: {src[:40]!r}")
+        end = _group_end(src, len(WRAPPER_START) - 3)
+        inner, tail = src[len(WRAPPER_START) : end], re.sub(r"\(\?P<\w+>", "(?:", src[end + 1 :])
+        if _unsafe(inner) or _unsafe(tail) or not tail.endswith("$"):
+            raise ValueError(f"cannot regroup {src[:40]!r}")
         alts.extend(split_alternatives(inner))
-    return re.compile(WRAPPER_START + _factored(alts) + WRAPPER_END, flags.pop())
+        tails.add(tail)
+    if len(tails) != 1:
+        raise ValueError("patterns with different tails")
+    return re.compile(WRAPPER_START[:-3] + "(?:" + _factored(alts) + ")" + tails.pop(), flags.pop())

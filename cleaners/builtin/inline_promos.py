@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
 from ._lines import lowered, page_lines, word_count
+from ._phrases import line_gate
 
 _PROMO = re.compile(
     r"""^[\W_]*(?:
@@ -21,6 +22,7 @@ _PROMO = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _PROMO_LOW = lowered(_PROMO)
+_PROMO_GATE = line_gate(_PROMO_LOW)  # whether a lower-cased line is a promo at all (see ``line_gate``): fast
 # Every promo label starts with a letter and is followed by one of these separators: a cheap first test.
 # (A letter, then a separator somewhere after it; possessive, so a line without one is read once.)
 _SEPARATED = re.compile(r"[\W\d_]*+[^\W\d_][^:|»>–—-]*+[:|»>–—-]")
@@ -40,9 +42,15 @@ class InlinePromos(BaseCleaner):
                 continue  # a promo has a label then a separator, a tagged headline a [TAG] at the end
             lo = low[block.index]
             # Lower-cased text keeps offsets (checked), so the label can be cut from the original.
-            m = _PROMO_LOW.match(lo) if len(lo) == len(text) else _PROMO.match(text)
+            if len(lo) == len(text):
+                m = _PROMO_LOW.match(lo) if _PROMO_GATE.match(lo) else None
+            else:
+                m = _PROMO.match(text)
             if m and word_count(text[m.start("rest") :]) <= 30:
                 label = text[: m.start("rest")].strip(" :|»>–—-")
                 yield Mark.block(block, f"promo for another story ({label})")
-            elif _TAGGED_HEADLINE.match(text) and word_count(text) <= 30:
+            elif (
+                # A tagged headline ends with its [TAG] (and maybe a bar): the pattern tries every start else.
+                text.rstrip().endswith(("]", "|")) and _TAGGED_HEADLINE.match(text) and word_count(text) <= 30
+            ):
                 yield Mark.block(block, "promo for another story (tagged headline)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import accumulate
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, normalise_space
@@ -133,9 +134,17 @@ class MetadataLines(BaseCleaner):
             and 3 <= lines.wc[b.index] <= 30
             and _chrome(b, lines) is None  # a breadcrumb or a share bar is no headline
         ]
-        for b in reversed(candidates):
-            if any(o.index < b.index and b.text in o.text and o.text != b.text for o in header):
-                return b
+        if candidates:
+            # A line can be inside an earlier one only if it is inside the earlier lines joined: one fast
+            # search per candidate rules most out (lines of a text page hold no line break).
+            joined = "\n".join(o.text for o in header)
+            ends = dict(zip([o.index for o in header], accumulate(len(o.text) + 1 for o in header), strict=True))
+            for b in reversed(candidates):
+                before = joined[: ends[b.index] - len(b.text) - 1]
+                if b.text in before and any(
+                    o.index < b.index and b.text in o.text and o.text != b.text for o in header
+                ):
+                    return b
         # Otherwise a headline among the page's first lines, or the one right above the body.
         if candidates and candidates[0].index <= 2:
             return candidates[0]

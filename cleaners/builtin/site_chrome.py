@@ -180,7 +180,9 @@ _BACK_TO_TOP = lowered(BACK_TO_TOP)
 # Short labels: any of these may match a line of ten words or fewer, or it is no label at all. The union,
 # factored by first letters, settles most lines in one fast call (see ``line_gate``).
 _ANY_LABEL = line_gate(_BACK_TO_TOP, _UI_LABEL, _COMMENT_COUNT, _COMMENTS, _FOOTER_LINKS)
-_MAY_REACT = re.compile(r"[(\[]|[^\x00-\x7f]")  # a reaction count is in brackets, or an emoji
+# A reaction count ends with its bracket (the pattern's end may come before a final line break) or is an emoji.
+_REACTION_ENDS = frozenset(")]\n")
+_REACTION_STARTS = frozenset("👍👎❤😂😮😢😡")
 
 
 def _hint_re(hints: tuple[str, ...]) -> re.Pattern[str]:
@@ -247,7 +249,7 @@ def chrome_reason(
                 return "comment section"
             if n <= 6 and _FOOTER_LINKS.match(low):
                 return "footer link"
-        elif n <= 6 and _MAY_REACT.search(text) and REACTION.match(text):
+        elif n <= 6 and (text[-1:] in _REACTION_ENDS or text[:1] in _REACTION_STARTS) and REACTION.match(text):
             return "reaction widget"  # no label matches: of the short-line kinds only a reaction count is left
     if n <= 14 and platform and _mostly_social(text, low):
         return "share/follow buttons"
@@ -255,7 +257,7 @@ def chrome_reason(
         return "comment section"
     if n <= 14 and (author or low.rstrip().endswith(":")) and _COMMENT_AUTHOR.match(low):
         return "comment author line"
-    if text[:1].isupper() and AUTHOR_BIO.match(text):
+    if n >= 4 and text[:1].isupper() and AUTHOR_BIO.match(text):  # a bio has a name, is, a and a role: 4+ words
         return "author bio"
     if prompt:
         if _MODERATION.search(low):
@@ -328,12 +330,11 @@ class SiteChrome(BaseCleaner):
             # Hints are looked for only where ``chrome_reason`` uses them: every kind in lines of 25 words or
             # fewer, prompts only up to 60 words, none above (the long paragraphs are most of the text).
             short = [k for k in todo if wc[remaining[k].index] <= 25]
-            groups = find_in_lines([low[remaining[k].index] for k in short], HINT_GROUPS)
+            g0, g1, g2, g3 = find_in_lines([low[remaining[k].index] for k in short], HINT_GROUPS)
             for j, k in enumerate(short):
                 block = remaining[k]
                 i = block.index
-                hints = (j in groups[0], j in groups[1], j in groups[2], j in groups[3])
-                reasons[k] = _line_reason(block.text, low[i], wc[i], hints)
+                reasons[k] = _line_reason(block.text, low[i], wc[i], (j in g0, j in g1, j in g2, j in g3))
             longer = [k for k in todo if 25 < wc[remaining[k].index] <= 60]
             prompts = find_in_lines([low[remaining[k].index] for k in longer], (PROMPT_HINTS,))[0]
             for j, k in enumerate(longer):

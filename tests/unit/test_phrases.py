@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from newsread.cleaners.builtin import ad_markers, link_farms, site_chrome
+from newsread.cleaners.builtin import ad_markers, inline_promos, link_farms, site_chrome
 from newsread.cleaners.builtin._lines import lowered
 from newsread.cleaners.builtin._phrases import line_gate, split_alternatives
 
@@ -34,6 +34,10 @@ LINES = [
     "",
     "___",
     "相关新闻",
+    "read more: the harbour plan explained",
+    "more » council votes again",
+    "more",
+    "also read - ",
 ]
 
 
@@ -43,6 +47,7 @@ LINES = [
         (site_chrome._BACK_TO_TOP, site_chrome._UI_LABEL, site_chrome._COMMENT_COUNT, site_chrome._COMMENTS),
         (lowered(link_farms.HEADING),),
         (lowered(ad_markers._AD_LINE),),
+        (lowered(inline_promos._PROMO),),  # a label, a separator and the rest: the tail is kept
     ],
 )
 def test_gate_matches_the_lines_any_pattern_matches(patterns: tuple[re.Pattern[str], ...]) -> None:
