@@ -269,7 +269,7 @@ def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
     if n >= 10:
         if cjk:
             prose = True
-        elif n < 30 and not ends and is_title_case(t):
+        elif n < 30 and not ends and _title_case(t):
             prose = False
         else:
             prose = (n >= 25 and ends) or (bool(toks) and sum(map(_STOP, toks)) / len(toks) >= 0.12)
@@ -300,6 +300,16 @@ def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
     item = headline and words >= 4
     plain = item and not ends and not s.endswith(("!", "~"))
     return low, toks, n, ends, listed, prose, headline, item, plain
+
+
+def _title_case(t: str) -> bool:
+    """``is_title_case`` without the regex for an ASCII line (its words split as for ``_line_features``)."""
+    if not t.isascii():
+        return is_title_case(t)
+    words = [w for w in t.encode().translate(_ASCII_WORD_BYTES).decode().split() if w[0].isalpha()]
+    if len(words) < 4:
+        return False
+    return sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words)
 
 
 def find_in_lines(texts: list[str], groups: tuple[tuple[str, ...], ...]) -> list[set[int]]:

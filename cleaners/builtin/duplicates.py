@@ -43,15 +43,13 @@ class DuplicateParagraphs(BaseCleaner):
         lines = page_lines(page)
         all_toks = lines.toks
         exact: dict[str, Block] = {}
-        owner: dict[int, int] = {}  # shingle hash -> the first kept paragraph that has it
-        sets: dict[int, set[int]] = {}
+        seen: set[int] = set()  # the shingle hashes of the kept paragraphs
+        sets: dict[int, set[int]] = {}  # kept paragraph -> its shingle hashes, in document order
         blocks_by_index: dict[int, Block] = {}
         found: list[tuple[Block, Block, bool]] = []  # (copy, first copy, exact?)
         remaining = context.remaining()
-        for block in remaining:
+        for block in [b for b in remaining if len(all_toks[b.index]) >= min_words]:
             words = all_toks[block.index]
-            if len(words) < min_words:
-                continue
             key = " ".join(words)
             first = exact.get(key)
             if first is not None:
@@ -66,11 +64,11 @@ class DuplicateParagraphs(BaseCleaner):
             # Near-duplicates share shingles: most paragraphs share none with any earlier one (one set
             # operation says so); the others are compared only with the paragraphs they share some with.
             best = None
-            common = sh & owner.keys()
+            common = sh & seen
             # Similar enough means sharing at least that share of this paragraph's shingles with one earlier
             # paragraph, so at least that many with all of them together: usually far from it.
             if len(common) >= similarity * len(sh):
-                for idx in sorted({owner[s] for s in common}):
+                for idx in _first_owners(common, sets):
                     other = sets[idx]
                     shared = len(sh & other)
                     if shared / (len(sh) + len(other) - shared) >= similarity:
@@ -81,11 +79,25 @@ class DuplicateParagraphs(BaseCleaner):
                 continue
             sets[block.index] = sh
             blocks_by_index[block.index] = block
-            owner.update(dict.fromkeys(sh - common if common else sh, block.index))
+            seen |= sh
         if not found:
             return
         position = {b.index: k for k, b in enumerate(remaining)}
         yield from _marks(found, position)
+
+
+def _first_owners(common: set[int], sets: dict[int, set[int]]) -> list[int]:
+    """The kept paragraphs that first had one of the shingles in ``common``, in document order (``sets`` holds
+    them in that order): the only ones a paragraph is compared with."""
+    left = set(common)
+    owners = []
+    for idx, other in sets.items():
+        if not left.isdisjoint(other):
+            owners.append(idx)
+            left -= other
+            if not left:
+                break
+    return owners
 
 
 def _marks(found: list[tuple[Block, Block, bool]], position: dict[int, int]) -> Iterable[Mark]:
