@@ -98,21 +98,20 @@ class _Flags:
 
     @property
     def meta(self) -> list[bool]:
+        """Which blocks are a card's small print (``_is_meta``), worked out when first asked for."""
         if self._meta is None:
             wc, low = self.lines.wc, self.lines.low
-            meta = self._meta = [False] * len(self.blocks)
-            for k, b in enumerate(self.blocks):
-                n = wc[b.index]
-                if 0 < n <= 12:
-                    t = b.text
-                    known = _METAS.get(t)
-                    if known is None:
-                        known = _meta_line(t, low[b.index], n)
-                        if len(_METAS) >= _SHORT_LIMIT:
-                            _METAS.clear()
-                        _METAS[t] = known
-                    meta[k] = known
-        return self._meta
+            known = _METAS.get
+            meta: list[bool | None] = [known(b.text) if 0 < wc[b.index] <= 12 else False for b in self.blocks]
+            for k, m in enumerate(meta):
+                if m is None:
+                    b = self.blocks[k]
+                    m = meta[k] = _meta_line(b.text, low[b.index], wc[b.index])
+                    if len(_METAS) >= _SHORT_LIMIT:
+                        _METAS.clear()
+                    _METAS[b.text] = m
+            self._meta = meta  # type: ignore[assignment]  # every None replaced above
+        return self._meta  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=4096)

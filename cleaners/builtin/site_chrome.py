@@ -323,35 +323,41 @@ class SiteChrome(BaseCleaner):
         low, wc = lines.low, lines.wc
         remaining = context.remaining()
         known = _SHORT_REASONS.get
-        # Remembered answers first (one look-up per short line); the rest are worked out below.
-        reasons = [known(t, _MISSING) if len(t) <= 60 else _MISSING for t in [b.text for b in remaining]]
+        # Remembered answers first (one look-up per short line); the rest are worked out below. A line of
+        # more than 60 words is never chrome.
+        reasons = [
+            (known(t, _MISSING) if len(t) <= 60 else _MISSING) if wc[b.index] <= 60 else None
+            for b, t in [(b, b.text) for b in remaining]
+        ]
         todo = [k for k, r in enumerate(reasons) if r is _MISSING]
         if todo:
             # Hints are looked for only where ``chrome_reason`` uses them: every kind in lines of 25 words or
-            # fewer, prompts only up to 60 words, none above (the long paragraphs are most of the text).
+            # fewer, prompts only up to 60 words (the long paragraphs are most of the text).
             short = [k for k in todo if wc[remaining[k].index] <= 25]
             g0, g1, g2, g3 = find_in_lines([low[remaining[k].index] for k in short], HINT_GROUPS)
-            for j, k in enumerate(short):
-                block = remaining[k]
-                i = block.index
-                reasons[k] = _line_reason(block.text, low[i], wc[i], (j in g0, j in g1, j in g2, j in g3))
-            longer = [k for k in todo if 25 < wc[remaining[k].index] <= 60]
+            hints = {k: (j in g0, j in g1, j in g2, j in g3) for j, k in enumerate(short)}
+            longer = [k for k in todo if wc[remaining[k].index] > 25]
             prompts = find_in_lines([low[remaining[k].index] for k in longer], (PROMPT_HINTS,))[0]
-            for j, k in enumerate(longer):
-                block = remaining[k]
-                i = block.index
-                reasons[k] = _line_reason(block.text, low[i], wc[i], (j in prompts, False, False, False))
+            hints.update({k: (j in prompts, False, False, False) for j, k in enumerate(longer)})
+            memo = _SHORT_REASONS
             for k in todo:
                 block = remaining[k]
-                if wc[block.index] > 60:
-                    reasons[k] = _line_reason(block.text, low[block.index], wc[block.index], _NO_HINTS)
-        for block, reason in zip(remaining, reasons, strict=True):
-            if reason:
-                yield Mark(block.start, block.end, reason)  # type: ignore[arg-type]
+                text, i = block.text, block.index
+                if text[:1] in BULLETS or text[-1:].isspace():
+                    # Bullets are not word characters: the word count stays; no hint starts with a bullet.
+                    bare = text.lstrip("-*• ").strip() or text
+                    reason = chrome_reason(bare, bare.lower(), wc[i], hints[k])
+                else:
+                    reason = chrome_reason(text, low[i], wc[i], hints[k])
+                reasons[k] = reason
+                if len(text) <= 60:  # remembered as ``_line_reason`` does
+                    if len(memo) >= _SHORT_LIMIT:
+                        memo.clear()
+                    memo[text] = reason
+        return [Mark(b.start, b.end, r) for b, r in zip(remaining, reasons, strict=True) if r]  # type: ignore[arg-type]
 
 
 _MISSING = object()
-_NO_HINTS = (False, False, False, False)
 _SHORT_REASONS: dict[str, str | None] = {}  # answers for short lines, which repeat: menus, share bars, footers
 _SHORT_LIMIT = 4096
 
