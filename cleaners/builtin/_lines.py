@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 from ..model import Block, Page
 
@@ -319,11 +320,7 @@ def find_in_lines(texts: list[str], groups: tuple[tuple[str, ...], ...]) -> list
     every position of every text.
     """
     joined = "\n".join(texts)
-    starts = [0] * len(texts)
-    pos = 0
-    for k, t in enumerate(texts):
-        starts[k] = pos
-        pos += len(t) + 1
+    starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))  # each text's offset in ``joined``
     last = len(texts) - 1
     found: list[set[int]] = []
     for words in groups:

@@ -10,7 +10,9 @@ article does not split it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
@@ -61,14 +63,18 @@ BARRIER_REASONS = ("link farm under", "comment section", "comment moderation not
 def barriers(blocks: tuple[Block, ...], context: Context) -> list[int]:
     """Blocks where an earlier cleaner saw the article end: the first line of each such removal."""
     found: list[int] = []
-    starts = {a.start: a for a in context.removed if a.reason.startswith(BARRIER_REASONS)}
+    starts = {a.start for a in context.removed if a.reason.startswith(BARRIER_REASONS)}
     if not starts:
         return found
-    for i, b in enumerate(blocks):
-        ann = starts.get(b.start)
-        if ann is not None and (not found or found[-1] != i - 1 or i == 0):
+    # The blocks those removals start at, found by their start (blocks are sorted and disjoint).
+    at = [bisect_left(blocks, s, key=_START) for s in sorted(starts)]
+    for i in [i for i, s in zip(at, sorted(starts), strict=True) if i < len(blocks) and blocks[i].start == s]:
+        if not found or found[-1] != i - 1 or i == 0:
             found.append(i)
     return found
+
+
+_START = attrgetter("start")
 
 
 def after_dateline(blocks: tuple[Block, ...], scores: list[float], start: int, end: int, context: Context) -> int:
@@ -118,9 +124,8 @@ def discount_cards(blocks: tuple[Block, ...], scores: list[float], context: Cont
     removed = context.removed_mask()
     live = [i for i in range(len(blocks)) if not removed[i]]
     short = [scores[i] < 0 for i in live]
-    for k, i in enumerate(live):
-        if scores[i] <= 0 or k < 2 or k + 1 >= len(live):
-            continue
+    for k in [k for k in range(2, len(live) - 1) if scores[live[k]] > 0]:
+        i = live[k]
         if short[k - 1] and short[k - 2] and short[k + 1] and word_count(blocks[i].text) <= 80:
             scores[i] *= 0.25
 
@@ -153,8 +158,22 @@ class OutsideArticle(BaseCleaner):
         lines = page_lines(page)
         removed = context.removed_mask()
         wc, prose, listed, ends, headline = lines.wc, lines.prose, lines.listed, lines.ends, lines.headline
+        # ``_score`` of each line spelled out inline (a call per line cost more than the arithmetic).
         scores = [
-            0.0 if removed[i] else _score(wc[i], prose[i], listed[i], ends[i], headline[i]) for i in range(len(blocks))
+            0.0
+            if gone
+            else float(min(n, 80))
+            if p
+            else n * 0.5
+            if n >= 20
+            else -6.0
+            if li
+            else 1.0
+            if n >= 4 and e
+            else -3.0
+            if h
+            else -2.0
+            for gone, n, p, li, e, h in zip(removed, wc, prose, listed, ends, headline, strict=False)
         ]
         discount_cards(blocks, scores, context)
         for i in barriers(blocks, context):
