@@ -121,23 +121,48 @@ def _expanded(alt: str, limit: int = 64) -> list[str]:
     return [x for a in out for x in _expanded(a, limit)]
 
 
-def _factored(alts: Sequence[str]) -> str:
-    """``alts`` as one alternation, alternatives that start with the same literal grouped under it (recursively)."""
+def _factored(alts: Sequence[str], keep_order: bool = False) -> str:
+    """``alts`` as one alternation, alternatives that start with the same literal grouped under it (recursively).
+
+    With ``keep_order`` the engine still tries, at any position, the alternatives that can match there in their
+    original order, so a match is not only found where it was but also spans what it spanned: an alternative
+    that does not start with a literal closes the groups before it."""
+    parts: list[str | tuple[str, list[str]]] = []
     groups: dict[str, list[str]] = {}
-    others: list[str] = []
     for alt in (x for a in alts for x in _expanded(a)):
         head = _literal_head(alt)
         if head is None:
-            others.append(alt)
+            parts.append(alt)
+            if keep_order:
+                groups = {}  # later alternatives may not jump ahead of this one
+        elif head in groups:
+            groups[head].append(alt[1:])
         else:
-            groups.setdefault(head, []).append(alt[1:])
-    parts = list(others)
-    for head, tails in groups.items():
-        if len(tails) == 1:
-            parts.append(head + tails[0])
+            groups[head] = [alt[1:]]
+            parts.append((head, groups[head]))
+    if not keep_order:  # alternatives without a literal head first: as good as any order for a yes/no test
+        parts.sort(key=lambda part: isinstance(part, tuple))
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif len(part[1]) == 1:
+            out.append(part[0] + part[1][0])
         else:
-            parts.append(f"{re.escape(head)}(?:{_factored(tails)})")
-    return "|".join(parts)
+            out.append(f"{re.escape(part[0])}(?:{_factored(part[1], keep_order)})")
+    return "|".join(out)
+
+
+def factored(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` (an alternation, or one group holding one) with its alternatives factored by their first
+    letters, keeping their order: it finds the same matches, spanning the same text, faster."""
+    src = _source(pattern)
+    if _unsafe(src):
+        raise ValueError(f"cannot regroup {src[:40]!r}")
+    alts = split_alternatives(src)
+    if len(alts) == 1 and src.startswith("(?:") and _group_end(src, 0) == len(src) - 1:
+        alts = split_alternatives(src[3:-1])
+    return re.compile(_factored(alts, keep_order=True), pattern.flags & ~re.VERBOSE)
 
 
 def _unsafe(src: str) -> bool:

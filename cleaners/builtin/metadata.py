@@ -9,6 +9,7 @@ from itertools import accumulate
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, normalise_space
 from ._lines import PageLines, lowered, page_lines, word_count
+from ._phrases import factored
 from .site_chrome import BULLETS, chrome_reason, line_chrome_reason
 
 MONTHS = (
@@ -26,7 +27,7 @@ DATE = re.compile(
     \d{{4}}年\d{{1,2}}月\d{{1,2}}日)""",
     re.IGNORECASE | re.VERBOSE,
 )
-_DATE_LOW = lowered(DATE)
+_DATE_LOW = factored(lowered(DATE))  # for lower-cased lines; same matches, same spans (see ``factored``)
 DATE_LABEL = re.compile(
     r"^(?:date|published|posted|updated|last\s+updated|first\s+published|publicado|publié|veröffentlicht|"
     r"aktualisiert|pubblicato|опубликовано|发布时间|日期)(?:\s+on)?\s*[:：]?\s*",

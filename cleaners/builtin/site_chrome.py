@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
 from ._lines import find_in_lines, lowered, page_lines, word_count
-from ._phrases import line_gate
+from ._phrases import factored, line_gate
 
 _I = re.IGNORECASE
 
@@ -161,7 +161,8 @@ SEPARATOR_CHARS = frozenset(">»›/|")
 BULLETS = frozenset("-*• ")  # stripped from a line before the tests
 
 
-# The case-insensitive patterns, for lower-cased lines (see ``lowered``: much faster).
+# The case-insensitive patterns, for lower-cased lines (see ``lowered``: much faster); long searches factored by
+# first letters (see ``factored``: the same matches).
 _BREADCRUMB = lowered(BREADCRUMB)
 _UI_LABEL = lowered(UI_LABEL)
 _SOCIAL_WORDS = lowered(SOCIAL_WORDS)
@@ -169,9 +170,9 @@ _COMMENT_COUNT = lowered(COMMENT_COUNT)
 _COMMENT_HEADING = lowered(COMMENT_HEADING)
 _COMMENT_AUTHOR = lowered(COMMENT_AUTHOR)
 _COMMENTS = lowered(COMMENTS)
-_MODERATION = lowered(MODERATION)
-_NEWSLETTER = lowered(NEWSLETTER)
-_COOKIES = lowered(COOKIES)
+_MODERATION = factored(lowered(MODERATION))
+_NEWSLETTER = factored(lowered(NEWSLETTER))
+_COOKIES = factored(lowered(COOKIES))
 _COPYRIGHT = lowered(COPYRIGHT)
 _FOOTER_LINKS = lowered(FOOTER_LINKS)
 _BACK_TO_TOP = lowered(BACK_TO_TOP)

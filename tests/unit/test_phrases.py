@@ -8,7 +8,7 @@ import pytest
 
 from newsread.cleaners.builtin import ad_markers, inline_promos, link_farms, site_chrome
 from newsread.cleaners.builtin._lines import lowered
-from newsread.cleaners.builtin._phrases import line_gate, split_alternatives
+from newsread.cleaners.builtin._phrases import factored, line_gate, split_alternatives
 
 LINES = [
     "share",
@@ -85,3 +85,36 @@ def test_gate_refuses_patterns_it_could_change(source: str) -> None:
 
 def test_alternatives_split_outside_groups_and_classes_only() -> None:
     assert split_alternatives(r"a|b(?:c|d)|[|]e|\|f") == ["a", "b(?:c|d)", "[|]e", r"\|f"]
+
+
+DATED = [
+    "published march 3, 2021 at 10:00",
+    "3 de marzo de 2020",
+    "updated: jan 5, 2020 | 10:31 am",
+    "junio 2020 and 15 juni 2020",
+    "mar 3 2020, then marzo 4, 2021",
+    "sept. 3, 2019",
+    "2021-03-04t10:00",
+    "no date here at all",
+]
+
+
+def test_factored_search_finds_the_same_spans() -> None:
+    from newsread.cleaners.builtin import metadata
+
+    pattern = lowered(metadata.DATE)
+    fast = factored(pattern)
+    found = 0
+    for line in DATED:
+        a, b = pattern.search(line), fast.search(line)
+        assert (a and a.span()) == (b and b.span()), line
+        found += a is not None
+    assert 0 < found < len(DATED)
+
+
+def test_factored_keeps_the_order_of_alternatives() -> None:
+    # "mar" before "march" and a digit alternative between two 'm' ones: the first that matches still wins.
+    pattern = re.compile(r"mar|\d+|march|may")
+    fast = factored(pattern)
+    for line in ["march 3", "7 march", "may"]:
+        assert fast.search(line).span() == pattern.search(line).span(), line  # type: ignore[union-attr]
