@@ -22,10 +22,9 @@ _PROMO = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _PROMO_LOW = lowered(_PROMO)
-_PROMO_GATE = line_gate(_PROMO_LOW)  # whether a lower-cased line is a promo at all (see ``line_gate``): fast
-# Every promo label starts with a letter and is followed by one of these separators: a cheap first test.
-# (A letter, then a separator somewhere after it; possessive, so a line without one is read once.)
-_SEPARATED = re.compile(r"[\W\d_]*+[^\W\d_][^:|»>–—-]*+[:|»>–—-]")
+# Whether a lower-cased line is a promo at all: anchored and factored by first letters (see ``line_gate``),
+# most lines fail on their first letter, so it is the first test.
+_PROMO_GATE = line_gate(_PROMO_LOW)
 _TAGGED_HEADLINE = re.compile(r"^.{10,200}?\s*\[(?:[A-Z][A-Z ]{2,20})\]\s*\|?$")
 
 
@@ -38,8 +37,6 @@ class InlinePromos(BaseCleaner):
         low = page_lines(page).low
         for block in context.remaining():
             text = block.text
-            if _SEPARATED.match(text) is None and not text.rstrip().endswith(("]", "|")):
-                continue  # a promo has a label then a separator, a tagged headline a [TAG] at the end
             lo = low[block.index]
             # Lower-cased text keeps offsets (checked), so the label can be cut from the original.
             if len(lo) == len(text):
