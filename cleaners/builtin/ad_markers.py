@@ -32,13 +32,11 @@ class AdMarkers(BaseCleaner):
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         low = page_lines(page).low
-        for block in context.remaining():
-            text = block.text
-            if len(text) > 80:
-                continue
-            lo = low[block.index]
-            if (_AD_LOW.match(lo) if len(lo) == len(text) else _AD_LINE.match(text)) is not None:
-                yield Mark.block(block, "ad marker")
+        return [
+            Mark(b.start, b.end, "ad marker")
+            for b, lo in [(b, low[b.index]) for b in context.remaining() if len(b.text) <= 80]
+            if (_AD_LOW.match(lo) if len(lo) == len(b.text) else _AD_LINE.match(b.text)) is not None
+        ]
 
 
 _AD_LOW = line_gate(lowered(_AD_LINE))  # for lower-cased lines, a yes/no test (see ``line_gate``)

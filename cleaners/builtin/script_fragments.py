@@ -17,9 +17,7 @@ class ScriptFragments(BaseCleaner):
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         lines = page_lines(page)
         wc = lines.wc
-        for block in context.remaining():
-            if wc[block.index] < 60:
-                continue  # only long paragraphs: checked first, as most lines are short
+        for block in [b for b in context.remaining() if wc[b.index] >= 60]:  # only long paragraphs
             text = block.text
             first = next((c for c in text[:40] if c.isalpha()), "")
             if not first:

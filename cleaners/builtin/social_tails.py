@@ -48,9 +48,7 @@ class SocialTails(BaseCleaner):
     order = 700
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
-        for block in context.remaining():
-            if "#" not in block.text:
-                continue
+        for block in [b for b in context.remaining() if "#" in b.text]:
             start = tail_start(block.text)
             if start is None:
                 continue
