@@ -243,7 +243,7 @@ class PageLines:
 # Short lines come back, on a page and on every page of a site (menus, share bars, footers): their
 # features are remembered, up to a limit, by text.
 _SHORT = 60
-_SHORT_LIMIT = 4096
+_SHORT_LIMIT = 8192
 _LineFeatures = tuple[str, list[str], int, bool, bool, bool, bool, bool, bool]
 _SHORT_LINES: dict[str, _LineFeatures] = {}
 _STOP = STOPWORDS.__contains__

@@ -58,7 +58,7 @@ def _is_heading(text: str) -> bool:
 
 
 # Verdicts on short lines, remembered by text: a site's menus and footers come back on every page.
-_SHORT_LIMIT = 4096
+_SHORT_LIMIT = 8192
 _HEADINGS: dict[str, bool] = {}
 _METAS: dict[str, bool] = {}
 

@@ -360,7 +360,7 @@ class SiteChrome(BaseCleaner):
 
 _MISSING = object()
 _SHORT_REASONS: dict[str, str | None] = {}  # answers for short lines, which repeat: menus, share bars, footers
-_SHORT_LIMIT = 4096
+_SHORT_LIMIT = 8192
 
 
 def line_chrome_reason(text: str, low: str, n: int, hints: tuple[bool, bool, bool, bool] | None = None) -> str | None:
