@@ -35,7 +35,16 @@ class InlinePromos(BaseCleaner):
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         low = page_lines(page).low
-        for block in context.remaining():
+        # The few lines that may be promos: a label (the gate), a tag at the end, or a lower-casing that
+        # changed the length (tested with the original pattern below).
+        candidates = [
+            b
+            for b in context.remaining()
+            if len(low[b.index]) != len(b.text)
+            or _PROMO_GATE.match(low[b.index])
+            or b.text.rstrip().endswith(("]", "|"))
+        ]
+        for block in candidates:
             text = block.text
             lo = low[block.index]
             # Lower-cased text keeps offsets (checked), so the label can be cut from the original.

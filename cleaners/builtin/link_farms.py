@@ -98,20 +98,28 @@ class _Flags:
 
     @property
     def meta(self) -> list[bool]:
-        """Which blocks are a card's small print (``_is_meta``), worked out when first asked for."""
+        """Which blocks are a card's small print (``_is_meta``), worked out when first asked for. Small print has
+        a digit or starts with "by": other lines are settled without a call."""
         if self._meta is None:
             wc, low = self.lines.wc, self.lines.low
-            known = _METAS.get
-            meta: list[bool | None] = [known(b.text) if 0 < wc[b.index] <= 12 else False for b in self.blocks]
-            for k, m in enumerate(meta):
-                if m is None:
-                    b = self.blocks[k]
-                    m = meta[k] = _meta_line(b.text, low[b.index], wc[b.index])
-                    if len(_METAS) >= _SHORT_LIMIT:
-                        _METAS.clear()
-                    _METAS[b.text] = m
-            self._meta = meta  # type: ignore[assignment]  # every None replaced above
-        return self._meta  # type: ignore[return-value]
+            self._meta = [
+                0 < wc[b.index] <= 12
+                and (low[b.index][:3] == "by " or _DIGIT.search(b.text) is not None)
+                and _remembered_meta(b.text, low[b.index], wc[b.index])
+                for b in self.blocks
+            ]
+        return self._meta
+
+
+def _remembered_meta(text: str, low: str, n: int) -> bool:
+    """``_meta_line``, remembered by text."""
+    known = _METAS.get(text)
+    if known is None:
+        known = _meta_line(text, low, n)
+        if len(_METAS) >= _SHORT_LIMIT:
+            _METAS.clear()
+        _METAS[text] = known
+    return known
 
 
 @lru_cache(maxsize=4096)
