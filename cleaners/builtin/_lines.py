@@ -264,8 +264,17 @@ def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
         n += len(CJK.findall(t)) // 2
     s = t.rstrip()
     ends = s[-1:] in _CLOSING_QUOTES or s.rstrip(_CLOSERS)[-1:] in _ENDERS  # sentence_end, inlined
-    mark = LIST_MARK.match(t) if t[:1] in _LIST_START or t[:1].isdecimal() else None
-    listed = mark is not None
+    # ``LIST_MARK``: a bullet and whitespace (spelled out: most list lines have one), or a number.
+    first = t[:1]
+    body: str | None = None  # the item without its mark
+    if first in _LIST_START:
+        if t[1:2].isspace():
+            body = t[1:].lstrip()
+    elif first.isdecimal():
+        mark = LIST_MARK.match(t)
+        if mark is not None:
+            body = t[mark.end() :]
+    listed = body is not None
     prose = False
     if n >= 10:
         if cjk:
@@ -278,8 +287,7 @@ def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
     # a list item is judged without its mark. Its words are the line's but for a number ("12."); a second
     # mark, or digits counted as Thai letters, take the plain rules.
     words = n
-    if mark is not None:
-        body = t[mark.end() :]
+    if body is not None:
         if cjk or ((body[:1] in _LIST_START or body[:1].isdecimal()) and LIST_MARK.match(body)):
             headline = is_headline_like(t)
             item = 4 <= word_count(body) <= 30 and is_headline_like(body)
@@ -295,7 +303,7 @@ def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
                 item,
                 item and not ends_like_sentence(bare) and not (bare.endswith(("!", "~"))),
             )
-        if t[:1].isdecimal():
+        if first.isdecimal():
             words -= 1
     headline = 3 <= words <= 30 and not (s.endswith((".", "。", ";")) and not s.endswith("..."))
     item = headline and words >= 4
