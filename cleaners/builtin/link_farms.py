@@ -193,11 +193,12 @@ class LinkFarms(BaseCleaner):
         if sum(flags.meta) < 2:
             return  # cards carry times, dates or bylines: a page without two of them has no run of cards
         item, meta = flags.item, flags.meta
-        i = 0
-        while i < len(blocks):
-            if not (item[i] or meta[i]):
-                i += 1  # a card starts with its headline or its small print
+        i = 0  # where the next run may start
+        # A card starts with its headline or its small print: only those lines are tried.
+        for start in [k for k in range(len(blocks)) if item[k] or meta[k]]:
+            if start < i:
                 continue
+            i = start
             units: list[tuple[int, int, bool]] = []  # (first, last, has_meta) positions in blocks
             j = i
             while True:
@@ -211,7 +212,7 @@ class LinkFarms(BaseCleaner):
                 reason = f"teasers for other stories: {len(units)} cards"
                 for b in blocks[units[0][0] : units[-1][1] + 1]:
                     used.add(b.index)
-                    yield Mark.block(b, reason)
+                    yield Mark(b.start, b.end, reason)
                 i = j
             else:
                 i += 1
