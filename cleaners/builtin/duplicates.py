@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page
-from ._lines import ends_like_sentence, is_prose, page_lines, word_count
+from ._lines import PageLines, page_lines
 
 
 def shingles(words: Sequence[str], n: int = 3) -> set[tuple[str, ...]]:
@@ -83,7 +83,7 @@ class DuplicateParagraphs(BaseCleaner):
         if not found:
             return
         position = {b.index: k for k, b in enumerate(remaining)}
-        yield from _marks(found, position)
+        yield from _marks(found, position, lines)
 
 
 def _first_owners(common: set[int], sets: dict[int, set[int]]) -> list[int]:
@@ -100,7 +100,7 @@ def _first_owners(common: set[int], sets: dict[int, set[int]]) -> list[int]:
     return owners
 
 
-def _marks(found: list[tuple[Block, Block, bool]], position: dict[int, int]) -> Iterable[Mark]:
+def _marks(found: list[tuple[Block, Block, bool]], position: dict[int, int], lines: PageLines) -> Iterable[Mark]:
     """A run of adjacent copies of consecutive paragraphs is one article captured twice: say so once for the run.
 
     Outside such runs only a repeated paragraph of prose goes: recipes, tables and schedules repeat short
@@ -116,14 +116,16 @@ def _marks(found: list[tuple[Block, Block, bool]], position: dict[int, int]) -> 
         ):
             j += 1
         run = found[i:j]
-        if len(run) >= 3 and sum(1 for copy, _, _ in run if is_prose(copy.text)) >= 0.5 * len(run):
+        # The page's line features: ``is_prose``, ``ends_like_sentence`` and ``word_count`` of each line.
+        prose, ends, wc = lines.prose, lines.ends, lines.wc
+        if len(run) >= 3 and sum(1 for copy, _, _ in run if prose[copy.index]) >= 0.5 * len(run):
             first, last = run[0][1].index + 1, run[-1][1].index + 1
             reason = f"second copy of ¶{first}–¶{last} (article captured twice)"
             for copy, _, _ in run:
                 yield Mark.block(copy, reason)
         else:
             for copy, original, is_exact in run:
-                if not (is_prose(copy.text) and ends_like_sentence(copy.text) and word_count(copy.text) >= 12):
+                if not (prose[copy.index] and ends[copy.index] and wc[copy.index] >= 12):
                     continue
                 kind = "duplicate" if is_exact else "near-duplicate"
                 yield Mark.block(copy, f"{kind} of ¶{original.index + 1}")

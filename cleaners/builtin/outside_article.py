@@ -11,7 +11,7 @@ article does not split it.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any, ClassVar
 
@@ -117,7 +117,9 @@ def comments_start(blocks: tuple[Block, ...], scores: list[float], context: Cont
     return None
 
 
-def discount_cards(blocks: tuple[Block, ...], scores: list[float], context: Context) -> None:
+def discount_cards(
+    blocks: tuple[Block, ...], scores: list[float], context: Context, lines: PageLines | None = None
+) -> None:
     """Story cards (kicker, headline, byline or date, then a one-paragraph summary) repeat after many articles.
     Their summaries are prose, so on their own they would pull the body over the cards: a prose line with two or
     more short lines above it and a short line below counts for little."""
@@ -126,7 +128,8 @@ def discount_cards(blocks: tuple[Block, ...], scores: list[float], context: Cont
     short = [scores[i] < 0 for i in live]
     for k in [k for k in range(2, len(live) - 1) if scores[live[k]] > 0]:
         i = live[k]
-        if short[k - 1] and short[k - 2] and short[k + 1] and word_count(blocks[i].text) <= 80:
+        n = word_count(blocks[i].text) if lines is None else lines.wc[i]  # the same count, known for the page
+        if short[k - 1] and short[k - 2] and short[k + 1] and n <= 80:
             scores[i] *= 0.25
 
 
@@ -175,7 +178,7 @@ class OutsideArticle(BaseCleaner):
             else -2.0
             for gone, n, p, li, e, h in zip(removed, wc, prose, listed, ends, headline, strict=False)
         ]
-        discount_cards(blocks, scores, context)
+        discount_cards(blocks, scores, context, lines)
         for i in barriers(blocks, context):
             scores[i] = BARRIER
         cut = comments_start(blocks, scores, context)
@@ -193,23 +196,34 @@ class OutsideArticle(BaseCleaner):
         yield from leading_teaser(body, above, lines)
 
 
-def content_words(text: str) -> set[str]:
-    return {t for t in tokens(text) if len(t) > 3 and t not in STOPWORDS and not t.isdigit()}
+def content_words(text: str, toks: Sequence[str] | None = None) -> set[str]:
+    """The words of ``text`` that carry content (``toks``: its words, when known)."""
+    words = tokens(text) if toks is None else toks
+    return {t for t in words if len(t) > 3 and t not in STOPWORDS and not t.isdigit()}
 
 
 def leading_teaser(body: list[Block], above: Block | None, lines: PageLines | None = None) -> Iterable[Mark]:
     """A teaser for another story right above the article: a headline and a summary line that share almost no
     vocabulary with the article itself. Both signals are needed; a lede that opens a new angle has only one."""
-    if len(body) < 5 or above is None or not 1 <= word_count(above.text) <= 12 or ends_like_sentence(above.text):
+    if len(body) < 5 or above is None:
+        return
+    # The page's line features when given: the same counts and words as the plain functions.
+    wc = lines.wc if lines is not None else None
+
+    def count(block: Block) -> int:
+        return word_count(block.text) if wc is None else wc[block.index]
+
+    if not 1 <= count(above) <= 12 or ends_like_sentence(above.text):
         return
     if lines is not None:
         if sum([lines.wc[b.index] for b in body[1:]]) < 150:
             return
     elif sum(word_count(b.text) for b in body[1:]) < 150:
         return
-    head_words = content_words(above.text)
-    first_words = content_words(body[0].text)
-    if not head_words or len(first_words) < 5 or word_count(body[0].text) > 60:
+    toks = lines.toks if lines is not None else None
+    head_words = content_words(above.text, None if toks is None else toks[above.index])
+    first_words = content_words(body[0].text, None if toks is None else toks[body[0].index])
+    if not head_words or len(first_words) < 5 or count(body[0]) > 60:
         return
     # All the words of the rest: only ever intersected with filtered content words, so no need to filter them.
     if lines is not None:

@@ -327,8 +327,8 @@ class SiteChrome(BaseCleaner):
         # Remembered answers first (one look-up per short line); the rest are worked out below. A line of
         # more than 60 words is never chrome.
         reasons = [
-            (known(t, _MISSING) if len(t) <= 60 else _MISSING) if wc[b.index] <= 60 else None
-            for b, t in [(b, b.text) for b in remaining]
+            (known(b.text, _MISSING) if len(b.text) <= 60 else _MISSING) if wc[b.index] <= 60 else None
+            for b in remaining
         ]
         todo = [k for k, r in enumerate(reasons) if r is _MISSING]
         if todo:
