@@ -187,8 +187,8 @@ _REACTION_STARTS = frozenset("👍👎❤😂😮😢😡")
 
 
 def _hint_re(hints: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex scan of literals (a generator of `in` tests costs more)."""
-    return re.compile("|".join(map(re.escape, hints)))
+    """One regex scan of literals (a generator of `in` tests costs more), factored by first letters."""
+    return factored(re.compile("|".join(map(re.escape, hints))))
 
 
 _PROMPT_RE = _hint_re(PROMPT_HINTS)
