@@ -312,13 +312,22 @@ def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
 
 
 def _title_case(t: str) -> bool:
-    """``is_title_case`` without the regex for an ASCII line (its words split as for ``_line_features``)."""
+    """``is_title_case`` without the regex for an ASCII line: each character made U (capital), l (small
+    letter), d (digit or _) or a space, a word starts after a space, so counting " U" and " l" counts the
+    words that start with a capital and with a letter."""
     if not t.isascii():
         return is_title_case(t)
-    words = [w for w in t.encode().translate(_ASCII_WORD_BYTES).decode().split() if w[0].isalpha()]
-    if len(words) < 4:
+    shape = b" " + t.encode().translate(_ASCII_CASE_BYTES)
+    capital, small = shape.count(b" U"), shape.count(b" l")
+    if capital + small < 4:
         return False
-    return sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words)
+    return capital >= 0.75 * (capital + small)
+
+
+_ASCII_CASE_BYTES = bytes(
+    ord("U") if chr(c).isupper() else ord("l") if chr(c).islower() else ord("d") if chr(c).isalnum() or c == 95 else 32
+    for c in range(128)
+) + bytes(32 for _ in range(128, 256))
 
 
 def find_in_lines(texts: list[str], groups: tuple[tuple[str, ...], ...]) -> list[set[int]]:
