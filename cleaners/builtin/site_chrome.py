@@ -336,7 +336,8 @@ class SiteChrome(BaseCleaner):
             # fewer, prompts only up to 60 words (the long paragraphs are most of the text).
             short = [k for k in todo if wc[remaining[k].index] <= 25]
             g0, g1, g2, g3 = find_in_lines([low[remaining[k].index] for k in short], HINT_GROUPS)
-            hints = {k: (j in g0, j in g1, j in g2, j in g3) for j, k in enumerate(short)}
+            hinted = g0 | g1 | g2 | g3  # most lines hold no hint at all
+            hints = {k: (j in g0, j in g1, j in g2, j in g3) if j in hinted else _NO_HINTS for j, k in enumerate(short)}
             longer = [k for k in todo if wc[remaining[k].index] > 25]
             prompts = find_in_lines([low[remaining[k].index] for k in longer], (PROMPT_HINTS,))[0]
             hints.update({k: (j in prompts, False, False, False) for j, k in enumerate(longer)})
@@ -359,6 +360,7 @@ class SiteChrome(BaseCleaner):
 
 
 _MISSING = object()
+_NO_HINTS = (False, False, False, False)
 _SHORT_REASONS: dict[str, str | None] = {}  # answers for short lines, which repeat: menus, share bars, footers
 _SHORT_LIMIT = 8192
 
