@@ -178,7 +178,6 @@ class PageLines:
     __slots__ = (
         "_script",
         "blocks",
-        "cjk",
         "ends",
         "headline",
         "item",
@@ -194,7 +193,6 @@ class PageLines:
     def __init__(self, blocks: tuple[Block, ...], text: str) -> None:
         self.blocks = blocks
         self.text = text
-        self.cjk = CJK.search(text) is not None
         self._script: str | None = None
         n_blocks = len(blocks)
         self.low: list[str] = [""] * n_blocks
@@ -217,7 +215,6 @@ class PageLines:
             self.item,
             self.plain,
         )
-        cjk = self.cjk
         known = _SHORT_LINES
         for b in blocks:
             i = b.index
@@ -225,12 +222,17 @@ class PageLines:
             short = len(t) <= _SHORT
             f = known.get(t) if short else None
             if f is None:
-                f = _line_features(t, cjk)
+                f = _line_features(t)
                 if short:
                     if len(known) >= _SHORT_LIMIT:
                         known.clear()
                     known[t] = f
             low[i], toks[i], wc[i], ends[i], listed[i], prose[i], headline[i], item[i], plain[i] = f
+
+    @property
+    def cjk(self) -> bool:
+        """Whether the page has characters of a space-less script (looked for when asked: no cleaner needs it)."""
+        return CJK.search(self.text) is not None
 
     @property
     def script(self) -> str:
@@ -250,7 +252,7 @@ _STOP = STOPWORDS.__contains__
 _ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
 
 
-def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
+def _line_features(t: str) -> _LineFeatures:
     """(lower-cased, tokens, word count, ends like a sentence, list item, prose, headline-like, headline item,
     plain headline item) of a line."""
     low = t.lower()
@@ -259,7 +261,7 @@ def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
     toks = low.encode().translate(_ASCII_WORD_BYTES).decode().split() if low.isascii() else WORD.findall(low)
     # Lower-casing can change the length (Turkish İ): count words on the original then.
     n = len(toks) if len(low) == len(t) else len(WORD.findall(t))
-    cjk = page_cjk and CJK.search(t) is not None
+    cjk = not t.isascii() and CJK.search(t) is not None  # (isascii is free: no scan)
     if cjk:
         n += len(CJK.findall(t)) // 2
     s = t.rstrip()
