@@ -258,7 +258,7 @@ def _line_features(t: str) -> _LineFeatures:
     low = t.lower()
     # ASCII words are [A-Za-z0-9_] runs: every other byte made a space, then split, gives what
     # ``WORD.findall`` gives, a quarter faster (most lines of most pages are ASCII).
-    toks = low.encode().translate(_ASCII_WORD_BYTES).decode().split() if low.isascii() else WORD.findall(low)
+    toks = low.encode().translate(_ASCII_WORD_BYTES).decode().split() if low.isascii() else _words(low)
     # Lower-casing can change the length (Turkish İ): count words on the original then.
     n = len(toks) if len(low) == len(t) else len(WORD.findall(t))
     cjk = not t.isascii() and CJK.search(t) is not None  # (isascii is free: no scan)
@@ -311,6 +311,23 @@ def _line_features(t: str) -> _LineFeatures:
     item = headline and words >= 4
     plain = item and not ends and not s.endswith(("!", "~"))
     return low, toks, n, ends, listed, prose, headline, item, plain
+
+
+def _words(low: str) -> list[str]:
+    """``WORD.findall`` of a non-ASCII line, without the regex when it can: the commonest punctuation made
+    spaces and the ASCII split as above; if what is left of every piece is letters and digits (\\w), the
+    pieces are the words. Otherwise (other punctuation, combining marks) the regex."""
+    text = low
+    for ch in _COMMON_PUNCTUATION:
+        if ch in text:
+            text = text.replace(ch, " ")
+    pieces = text.encode().translate(_WORD_OR_HIGH_BYTES).decode().split()
+    letters = "".join(pieces).replace("_", "")
+    return pieces if not letters or letters.isalnum() else WORD.findall(low)
+
+
+_COMMON_PUNCTUATION = "’‘“”—–•…\xa0«»"
+_WORD_OR_HIGH_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
 
 
 def _title_case(t: str) -> bool:
