@@ -21,6 +21,9 @@ LINES = [
     "12. Ferry timetable changes",
     "İstanbul'da yeni köprü açıldı ve trafik rahatladı, dedi belediye başkanı dün akşam.",
     "北京市政府今天宣布了新的交通计划，以缓解城市拥堵问题。",
+    "“We won’t stop — not now, not ever,” the café_owner said…",
+    "Cafe\u0301 owners · 12 ° warmer « today »",  # a combining mark and rarer punctuation: the regex path
+    "Город объявил о новом мосте — «сегодня»",
     "Share",
     "Read more…",
     "Advertisement",
