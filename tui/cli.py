@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -12,6 +13,7 @@ import typer
 
 from newsread.cleaners import (
     FORMATS,
+    CleanedPage,
     ConfigError,
     Pipeline,
     iter_sources,
@@ -21,6 +23,8 @@ from newsread.cleaners import (
     to_record,
 )
 from newsread.cleaners import __version__ as engine_version
+from newsread.cleaners.batch import PipelineSpec, clean_ordered
+from newsread.cleaners.cache import default_cache_dir
 
 from .difftext import diff_lines
 
@@ -114,6 +118,12 @@ def clean(
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006
     disable: DisableOpt = [],  # noqa: B006
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Clean with this many processes.")] = 1,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache-dir", help="Result cache folder. Default: $NEWSREAD_CACHE_DIR or the user cache dir."),
+    ] = None,
 ) -> None:
     """Clean pages in batch: one article per page into --out, or JSON lines on stdout."""
     check_paths(paths)
@@ -125,7 +135,13 @@ def clean(
             if p.is_dir() and _is_within(out, p):
                 raise fail(f"--out {out} is inside the input folder {p}: newsread never writes into what it reads")
         out.mkdir(parents=True, exist_ok=True)
+    use_cache = not no_cache
+    cache_folder = cache_dir if cache_dir is not None else default_cache_dir()
+    if use_cache and any(p.is_dir() and _is_within(cache_folder, p) for p in paths):
+        typer.echo(f"newsread: warning: cache {cache_folder} is inside an input folder; not using it", err=True)
+        use_cache = False
     pipeline = build_pipeline(config, enable, disable)
+    spec = PipelineSpec.of(pipeline, config)
     sources = list(iter_sources(paths))
     fitting = any(callable(getattr(s.cleaner, "fit", None)) for s in pipeline.active)
     if fitting:
@@ -137,32 +153,47 @@ def clean(
     if fmt == "jsonl" and out is not None:
         jsonl_out = open(out / "newsread.jsonl", "w", encoding="utf-8")  # noqa: SIM115 - closed below
     failures = 0
+    results = clean_ordered(
+        sources,
+        spec,
+        functools.partial(render_output, fmt),
+        jobs=jobs,
+        pipeline=pipeline,
+        cache_dir=cache_folder,
+        use_cache=use_cache,
+        on_warning=lambda msg: typer.echo(f"newsread: warning: {msg}", err=True),
+    )
     try:
         with progress_bar(len(sources)) as advance:
-            for source in sources:
-                cleaned = pipeline.clean(load_page(source))
-                if cleaned.page.error:
+            for source, (error, output) in zip(sources, results, strict=True):
+                if error:
                     failures += 1
-                    typer.echo(f"newsread: {source.id}: {cleaned.page.error}", err=True)
+                    typer.echo(f"newsread: {source.id}: {error}", err=True)
                 if fmt == "jsonl":
-                    line = json.dumps(to_record(cleaned), ensure_ascii=False) + "\n"
                     if jsonl_out is not None:
-                        jsonl_out.write(line)
+                        jsonl_out.write(output)
                     else:
-                        sys.stdout.write(line)
+                        sys.stdout.write(output)
                 elif out is not None:
-                    if cleaned.page.error is None:
+                    if error is None:
                         target = out / output_name(source.id, fmt)
                         target.parent.mkdir(parents=True, exist_ok=True)
-                        target.write_text(render(cleaned, fmt), encoding="utf-8")
+                        target.write_text(output, encoding="utf-8")
                 else:
-                    sys.stdout.write(f"===== {source.id}\n{render(cleaned, fmt)}\n")
+                    sys.stdout.write(f"===== {source.id}\n{output}\n")
                 advance()
     finally:
         if jsonl_out is not None:
             jsonl_out.close()
     if failures and out is not None:
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)
+
+
+def render_output(fmt: str, cleaned: CleanedPage) -> tuple[str | None, str]:
+    """One page's batch output (made in the worker process) and its load error, if any."""
+    if fmt == "jsonl":
+        return cleaned.page.error, json.dumps(to_record(cleaned), ensure_ascii=False) + "\n"
+    return cleaned.page.error, render(cleaned, fmt)
 
 
 def output_name(page_id: str, fmt: str) -> str:

@@ -1,0 +1,277 @@
+"""A result cache on disk: what each cleaner said about a page, so an unchanged page is never cleaned twice.
+
+Rows are keyed by (page key, stage fingerprint). The page key hashes the page's
+bytes and the format its file name implies; the stage fingerprint chains the
+newsread version and the name, origin and options of every active cleaner up to
+and including that stage — a cleaner's marks depend on what the earlier ones
+removed. So changing cleaner k's options reuses the rows of stages before k and
+recomputes k and what follows. A folder-level cleaner (one with ``fit``) depends
+on the whole folder: it and every later stage are not cached.
+
+The page text is not stored: it is re-read from the file (the key proves it is
+the same bytes), which is cheaper than storing it twice and keeps the cache small.
+A damaged cache is discarded with a warning and rebuilt; the cache is only ever
+written under its own folder (the user cache directory by default).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from .base import Context
+from .loading import Source, load_page, page_format, page_from_bytes, read_bytes
+from .model import Annotation, CleanedPage, CleanerError, Page
+from .pipeline import Pipeline, Stage, _stamp
+
+CACHE_ENV = "NEWSREAD_CACHE_DIR"
+DB_NAME = "results.sqlite3"
+SCHEMA = "1"
+
+
+def default_cache_dir() -> Path:
+    """``$NEWSREAD_CACHE_DIR`` if set, else the user cache directory."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("newsread"))
+
+
+def page_key(name: str, data: bytes) -> bytes:
+    """Identifies a page's content: its bytes and the format its file name implies (not its id or place)."""
+    fmt, _ = page_format(name)
+    h = hashlib.blake2b(digest_size=20)
+    h.update((fmt or "?").encode())
+    h.update(b"\0")
+    h.update(data)
+    return h.digest()
+
+
+def _stage_identity(stage: Stage) -> list[object]:
+    ident: list[object] = [stage.name, stage.info.origin, sorted((k, repr(v)) for k, v in stage.options.items())]
+    if stage.info.origin.startswith("file "):  # a cleaner file can be edited without any version changing
+        try:
+            st = Path(stage.info.origin[5:]).stat()
+            ident.append([st.st_mtime_ns, st.st_size])
+        except OSError:
+            ident.append(None)
+    return ident
+
+
+def stage_fingerprints(pipeline: Pipeline) -> list[str | None]:
+    """One fingerprint per active stage; None from the first folder-level cleaner on (not cacheable)."""
+    from . import __version__
+
+    out: list[str | None] = []
+    prev = f"{SCHEMA}:{__version__}"
+    cacheable = True
+    for stage in pipeline.active:
+        if callable(getattr(stage.cleaner, "fit", None)):
+            cacheable = False
+        if not cacheable:
+            out.append(None)
+            continue
+        blob = json.dumps([prev, _stage_identity(stage)], default=repr).encode()
+        prev = hashlib.sha256(blob).hexdigest()[:24]
+        out.append(prev)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class StageResult:
+    """What one cleaner said about one page: its annotations, its error, the notes it added."""
+
+    marks: tuple[tuple[int, int, str, str | None, str | None], ...]
+    error: str | None
+    notes: tuple[str, ...]
+
+    def dumps(self) -> str:
+        return json.dumps([self.marks, self.error, self.notes], ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, raw: str) -> StageResult:
+        marks, error, notes = json.loads(raw)
+        return cls(tuple((m[0], m[1], m[2], m[3], m[4]) for m in marks), error, tuple(notes))
+
+
+class ResultCache:
+    """SQLite (WAL) store of per-stage results; safe to share between processes.
+
+    Every failure of the cache degrades to "no cache" with a warning in
+    ``warnings``: cleaning never fails because of it.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder if folder is not None else default_cache_dir()
+        self.path = self.folder / DB_NAME
+        self.warnings: list[str] = []
+        self.hits = 0
+        self.misses = 0
+        self._pending: list[tuple[bytes, str, str]] = []
+        self._conn: sqlite3.Connection | None = None
+        try:
+            self._conn = self._open()
+        except (sqlite3.Error, OSError) as exc:
+            self._discard(f"cache {self.path} is damaged ({exc}); rebuilding it")
+            try:
+                self._conn = self._open()
+            except (sqlite3.Error, OSError) as exc2:
+                self.warnings.append(f"cache {self.path} cannot be used ({exc2}); cleaning without it")
+                self._conn = None
+
+    @property
+    def usable(self) -> bool:
+        return self._conn is not None
+
+    def _marker(self) -> Path:
+        return self.path.with_name(DB_NAME + ".damaged")
+
+    def _open(self) -> sqlite3.Connection:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if self._marker().exists():  # an earlier run found damage while the file was in use
+            raise sqlite3.DatabaseError("marked damaged by an earlier run")
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS stages (page BLOB NOT NULL, stage TEXT NOT NULL, result TEXT NOT NULL,"
+                " PRIMARY KEY (page, stage)) WITHOUT ROWID"
+            )
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA,))
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if row is None or row[0] != SCHEMA:
+                raise sqlite3.DatabaseError(f"unknown cache schema {row[0] if row else None!r}")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _discard(self, why: str) -> None:
+        self.warnings.append(why)
+        for suffix in ("", "-wal", "-shm", ".damaged"):
+            with contextlib.suppress(OSError):
+                os.unlink(str(self.path) + suffix)
+
+    def _broken(self, exc: Exception) -> None:
+        # Other processes may still have the file open: mark it, and the next run rebuilds it.
+        self.warnings.append(f"cache {self.path} is damaged ({exc}); it will be rebuilt next run")
+        with contextlib.suppress(OSError):
+            self._marker().touch()
+        self.close(flush=False)
+
+    def lookup(self, key: bytes) -> dict[str, StageResult]:
+        if self._conn is None:
+            return {}
+        try:
+            rows = self._conn.execute("SELECT stage, result FROM stages WHERE page = ?", (key,)).fetchall()
+            return {stage: StageResult.loads(raw) for stage, raw in rows}
+        except (sqlite3.Error, ValueError, TypeError, IndexError) as exc:
+            self._broken(exc)
+            return {}
+
+    def store(self, key: bytes, stage: str, result: StageResult) -> None:
+        if self._conn is not None:
+            self._pending.append((key, stage, result.dumps()))
+            if len(self._pending) >= 512:
+                self.flush()
+
+    def flush(self) -> None:
+        if self._conn is None or not self._pending:
+            return
+        rows, self._pending = self._pending, []
+        try:
+            with self._conn:
+                self._conn.execute("BEGIN IMMEDIATE")
+                self._conn.executemany("INSERT OR REPLACE INTO stages VALUES (?, ?, ?)", rows)
+        except sqlite3.Error as exc:
+            self._broken(exc)
+
+    def close(self, flush: bool = True) -> None:
+        if flush:
+            self.flush()
+        if self._conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> ResultCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def clean_source(
+    source: Source,
+    pipeline: Pipeline,
+    cache: ResultCache | None = None,
+    fingerprints: Sequence[str | None] | None = None,
+) -> CleanedPage:
+    """Load and clean one page, reusing every stage result the cache holds for it.
+
+    The result equals ``pipeline.clean(load_page(source))``. ``fingerprints``
+    (from :func:`stage_fingerprints`) may be passed to save recomputing them.
+    """
+    if cache is None or not cache.usable:
+        return pipeline.clean(load_page(source))
+    fmt, gz = page_format(source.path.name)
+    try:
+        data = read_bytes(source.path, gz)
+        page = page_from_bytes(source.id, data, fmt=fmt, path=source.path)
+    except Exception:  # let the loader say why, exactly as without a cache
+        return pipeline.clean(load_page(source))
+    if page.error is not None:
+        return pipeline.clean(page)
+    key = page_key(source.path.name, data)
+    fps = list(fingerprints) if fingerprints is not None else stage_fingerprints(pipeline)
+    rows = cache.lookup(key)
+    context = Context(page=page, folder=pipeline._folder)
+    annotations: list[Annotation] = []
+    errors: list[CleanerError] = []
+    missed = False
+    for stage, fp in zip(pipeline.active, fps, strict=True):
+        hit = rows.get(fp) if fp is not None else None
+        if hit is not None:
+            stamped = [Annotation(s, e, stage.name, r, f, v) for s, e, r, f, v in hit.marks]
+            error, notes = hit.error, hit.notes
+            page.notes.extend(notes)
+        else:
+            missed = True
+            stamped, error, notes = _run_stage(stage, page, context)
+            if fp is not None:
+                marks = tuple((a.start, a.end, a.reason, a.field, a.value) for a in stamped)
+                cache.store(key, fp, StageResult(marks, error, notes))
+        if error is not None:
+            errors.append(CleanerError(stage.name, error))
+        annotations.extend(stamped)
+        if stamped:
+            context.note_removed(stamped)
+    if missed:
+        cache.misses += 1
+    else:
+        cache.hits += 1
+    return CleanedPage(page, tuple(annotations), tuple(errors))
+
+
+def _run_stage(stage: Stage, page: Page, context: Context) -> tuple[list[Annotation], str | None, tuple[str, ...]]:
+    """One cleaner on one page, exactly as Pipeline.clean runs it."""
+    assert stage.cleaner is not None
+    cleaner = stage.cleaner
+    formats = getattr(cleaner, "formats", None)
+    if formats is not None and page.format not in formats:
+        return [], None, ()
+    before = len(page.notes)
+    try:
+        marks = list(cleaner.annotate(page, context))
+    except Exception as exc:
+        return [], f"{type(exc).__name__}: {exc}", tuple(page.notes[before:])
+    stamped, bad = _stamp(marks, stage.name, len(page.text))
+    return stamped, bad, tuple(page.notes[before:])
