@@ -26,20 +26,21 @@ from make_folder import build  # noqa: E402
 NEWSREAD = [sys.executable, "-m", "newsread.tui.cli"]
 
 
-def run_clean(folder: Path, jobs: int, cache: Path) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one `newsread clean --jobs N` run, output discarded."""
+def run_clean(folder: Path, jobs: int, cache: Path, *extra: str) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (all processes) and peak RSS (MB) of one `newsread clean --jobs N` run."""
     env = dict(os.environ, NEWSREAD_CACHE_DIR=str(cache))
     t0 = time.perf_counter()
     # A fresh interpreter per run: ru_maxrss of children is a high-water mark, so measure in a wrapper.
-    cmd = [*NEWSREAD, "clean", str(folder), "--jobs", str(jobs)]
+    cmd = [*NEWSREAD, "clean", str(folder), "--jobs", str(jobs), *extra]
     code = (
         "import resource,subprocess,sys;"
         f"subprocess.run({cmd!r},stdout=subprocess.DEVNULL,check=True);"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        "r=resource.getrusage(resource.RUSAGE_CHILDREN);print(r.ru_maxrss,r.ru_utime+r.ru_stime)"
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     secs = time.perf_counter() - t0
-    return secs, int(out.stdout.strip()) / 1024
+    rss, cpu = out.stdout.split()
+    return secs, float(cpu), int(rss) / 1024
 
 
 def scan_time(folder: Path) -> tuple[float, int]:
@@ -60,11 +61,11 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; peak RSS is the largest single process")
     print()
     print(
-        "| pages | MB on disk | scan s | j1 cold s | j1 cold p/s | j1 cached s | j1 cached p/s | j2 cold s | "
-        "j2 cold p/s | j2 cached s | j2 cached p/s | peak RSS MB (j1 / j2) | cache MB | first screen s | "
-        "keypress p95 ms |"
+        "| pages | MB on disk | scan s | j1 no-cache s (cpu s) | j1 cold s (cpu s) | j1 cached s (cpu s) | "
+        "j2 cold s (cpu s) | j2 cached s (cpu s) | j1 / j2 cold p/s | j1 / j2 cached p/s | "
+        "peak RSS MB (j1 / j2) | cache MB | first screen s | keypress p95 ms |"
     )
-    print("|" + "---|" * 15)
+    print("|" + "---|" * 14)
     for n in sizes:
         folder = args.workdir / f"pages-{n}"
         if not folder.exists():
@@ -75,15 +76,20 @@ def main() -> None:
         row = [str(n), f"{size_mb:.1f}", f"{scan:.2f}"]
         rss = []
         cache_mb = 0.0
+        nocache, nocache_cpu, _ = run_clean(folder, 1, args.workdir / "unused-cache", "--no-cache")
+        row.append(f"{nocache:.2f} ({nocache_cpu:.1f})")
+        rates: dict[str, list[str]] = {"cold": [], "cached": []}
         for jobs in (1, 2):
             cache = args.workdir / f"cache-{n}-j{jobs}"
             shutil.rmtree(cache, ignore_errors=True)
-            cold, rss_cold = run_clean(folder, jobs, cache)
-            warm, rss_warm = run_clean(folder, jobs, cache)
-            rss.append(max(rss_cold, rss_warm))
-            row += [f"{cold:.2f}", f"{n / cold:.0f}", f"{warm:.2f}", f"{n / warm:.0f}"]
+            for kind in ("cold", "cached"):
+                secs, cpu, peak = run_clean(folder, jobs, cache)
+                rss.append(peak)
+                row.append(f"{secs:.2f} ({cpu:.1f})")
+                rates[kind].append(f"{n / secs:.0f}")
             cache_mb = sum(f.stat().st_size for f in cache.iterdir()) / 1e6
-        row += [f"{rss[0]:.0f} / {rss[1]:.0f}", f"{cache_mb:.1f}", "TODO (reader)", "TODO (reader)"]
+        row += [" / ".join(rates["cold"]), " / ".join(rates["cached"])]
+        row += [f"{max(rss[:2]):.0f} / {max(rss[2:]):.0f}", f"{cache_mb:.1f}", "TODO (reader)", "TODO (reader)"]
         print("| " + " | ".join(row) + " |", flush=True)
 
 
