@@ -28,7 +28,17 @@ class Context:
     page: Page
     removed: list[Annotation] = field(default_factory=list)
     folder: Mapping[str, Any] = field(default_factory=dict)  # what folder-level cleaners learned, by name
+    notes: list[str] = field(default_factory=list)  # what cleaners want the reader to know about this page
     _covered: list[bool] | None = None
+
+    def note(self, message: str) -> None:
+        """Tell the reader something about how this page was cleaned (shown in the reader and the JSONL)."""
+        if message not in self.notes:
+            self.notes.append(message)
+
+    def removed_by(self, cleaner: str) -> bool:
+        """True when the named cleaner removed anything on this page so far."""
+        return any(a.cleaner == cleaner for a in self.removed)
 
     def _block_flags(self) -> list[bool]:
         if self._covered is None or len(self._covered) != len(self.page.blocks):

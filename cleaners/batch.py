@@ -1,27 +1,29 @@
 """Cleaning many pages in worker processes, in order (batch output) or as done with priorities (the reader).
 
 Workers are started with the ``spawn`` method (safe next to threads, same on
-every platform) and rebuild the pipeline from a :class:`PipelineSpec` — config
-file plus which cleaners are on — rather than receiving the pipeline, whose
-cleaners may come from plain files that cannot be pickled. What folder-level
-cleaners learned is sent along. Each worker opens the shared result cache.
+every platform) and rebuild the pipeline from a :class:`PipelineSpec` — a config
+saying exactly which cleaners run with which options — rather than receiving
+the pipeline, whose cleaners may come from plain files that cannot be pickled.
+What folder-level cleaners learned is sent along. Each worker opens the shared
+result cache, so whatever a worker cleans is never cleaned again.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from .cache import ResultCache, clean_source, stage_fingerprints
-from .config import load_config
-from .loading import Source
+from .cache import FileStamp, ResultCache, clean_keyed, clean_source, pipeline_key, stage_fingerprints
+from .config import Config
+from .loading import DEFAULT_MAX_BYTES, Source
 from .model import CleanedPage
 from .pipeline import Pipeline
 
@@ -30,70 +32,114 @@ R = TypeVar("R")
 
 @dataclass(frozen=True, slots=True)
 class PipelineSpec:
-    """How to rebuild a pipeline in another process: the config file and every cleaner's on/off state."""
+    """How to rebuild a pipeline in another process: a config that says exactly what it says, and the page limit.
 
-    config_path: Path | None = None
-    enable: tuple[str, ...] = ()
-    disable: tuple[str, ...] = ()
+    Made from the pipeline itself (not from the config file), so what the
+    reader toggled and what command-line options overrode carry over.
+    """
+
+    config: Config
+    max_bytes: int = DEFAULT_MAX_BYTES
 
     def build(self) -> Pipeline:
-        return Pipeline.default(load_config(self.config_path), enable=self.enable, disable=self.disable)
+        return Pipeline.default(self.config)
 
     @classmethod
-    def of(cls, pipeline: Pipeline, config_path: Path | None = None) -> PipelineSpec:
-        """The spec of a pipeline built from ``config_path`` and then toggled (e.g. in the reader)."""
-        on = tuple(s.name for s in pipeline.stages if s.enabled)
-        off = tuple(s.name for s in pipeline.stages if not s.enabled)
-        return cls(config_path, on, off)
+    def of(cls, pipeline: Pipeline, *, max_bytes: int = DEFAULT_MAX_BYTES) -> PipelineSpec:
+        files: list[Path] = []
+        for stage in pipeline.stages:
+            if stage.info.origin.startswith("file "):
+                path = Path(stage.info.origin[5:])
+                if path not in files:
+                    files.append(path)
+        config = Config(
+            order=[s.name for s in pipeline.stages],
+            enabled={s.name: s.enabled for s in pipeline.stages},
+            options={s.name: dict(s.options) for s in pipeline.stages},
+            cleaner_files=files,
+            max_clean_seconds=pipeline.max_seconds or 0.0,
+        )
+        return cls(config, max_bytes)
+
+
+def rebuildable(pipeline: Pipeline, spec: PipelineSpec) -> bool:
+    """True when ``spec`` rebuilds the same cleaners in a fresh process (not so for cleaners made in code)."""
+    try:
+        rebuilt = spec.build()
+    except Exception:
+        return False
+    return [s.name for s in rebuilt.active] == [s.name for s in pipeline.active] and stage_fingerprints(
+        rebuilt
+    ) == stage_fingerprints(pipeline)
 
 
 @dataclass(frozen=True, slots=True)
-class PageSummary:
-    """What the page list needs about a cleaned page, small enough to send between processes."""
+class Job(Generic[R]):
+    """What a worker needs to clean a chunk: the pipeline (as a spec), what to return per page, what to remember.
 
-    id: str
-    title: str | None
-    error: str | None
-    words_kept: int
-    words_removed: int
-    removals: int
-    cleaner_errors: int
+    ``memo``: remember ``transform``'s (JSON) result in the cache under this kind, so it can be had again
+    for an unchanged file without reading it (:meth:`ResultCache.recall`).
+    """
 
+    spec: PipelineSpec
+    transform: Callable[[CleanedPage], R]
+    folder: dict[str, Any] = field(default_factory=dict)
+    memo: str | None = None
+    token: str = ""
 
-def summarize(cleaned: CleanedPage) -> PageSummary:
-    return PageSummary(
-        cleaned.id,
-        cleaned.title,
-        cleaned.page.error,
-        cleaned.words_kept,
-        cleaned.words_removed,
-        len(cleaned.removals),
-        len(cleaned.errors),
-    )
-
-
-def keep_page(cleaned: CleanedPage) -> CleanedPage:
-    return cleaned
+    @classmethod
+    def of(
+        cls,
+        spec: PipelineSpec,
+        transform: Callable[[CleanedPage], R],
+        folder: dict[str, Any] | None = None,
+        memo: str | None = None,
+    ) -> Job[R]:
+        # A fresh token per job: a worker builds the job's pipeline once, on its first chunk.
+        return cls(spec, transform, dict(folder or {}), memo, os.urandom(8).hex())
 
 
 # -- worker side ----------------------------------------------------------------------------------
-_worker: dict[str, Any] = {}
+_worker: dict[str, Any] = {"cache": None, "pipes": {}}
 
 
-def _init_worker(spec: PipelineSpec, folder_state: dict[str, Any], cache_dir: Path | None, use_cache: bool) -> None:
-    pipeline = spec.build()
-    pipeline._folder = dict(folder_state)
-    _worker["pipeline"] = pipeline
-    _worker["fps"] = stage_fingerprints(pipeline)
+def _init_worker(cache_dir: Path | None, use_cache: bool) -> None:
     _worker["cache"] = ResultCache(cache_dir) if use_cache else None
+    _worker["pipes"] = {}
 
 
-def _clean_chunk(
-    items: Sequence[tuple[int, Source]], transform: Callable[[CleanedPage], R]
-) -> tuple[list[tuple[int, R]], list[str]]:
-    pipeline: Pipeline = _worker["pipeline"]
+def _pipeline_for(job: Job[Any]) -> tuple[Pipeline, list[str | None]]:
+    pipes: dict[str, tuple[Pipeline, list[str | None]]] = _worker["pipes"]
+    found = pipes.get(job.token)
+    if found is None:
+        pipeline = job.spec.build()
+        pipeline._folder = dict(job.folder)
+        found = (pipeline, stage_fingerprints(pipeline))
+        if len(pipes) >= 4:  # the reader toggles cleaners: keep the few latest pipelines only
+            pipes.pop(next(iter(pipes)))
+        pipes[job.token] = found
+    return found
+
+
+def clean_with(
+    job: Job[R], pipeline: Pipeline, fps: Sequence[str | None], cache: ResultCache | None, source: Source
+) -> R:
+    """Clean one page for ``job`` (in whatever process), remembering its result when the job says so."""
+    if job.memo is None or cache is None:
+        return job.transform(clean_source(source, pipeline, cache, fps, max_bytes=job.spec.max_bytes))
+    stamp = FileStamp.of(source)  # before reading: a file changed meanwhile is then seen as changed
+    cleaned, key, complete = clean_keyed(source, pipeline, cache, fps, max_bytes=job.spec.max_bytes)
+    value = job.transform(cleaned)
+    pkey = pipeline_key(fps)
+    if key is not None and complete and pkey is not None:
+        cache.remember(stamp, key, pkey, job.memo, json.dumps(value, ensure_ascii=False))
+    return value
+
+
+def _clean_chunk(job: Job[R], items: Sequence[tuple[int, Source]]) -> tuple[list[tuple[int, R]], list[str]]:
+    pipeline, fps = _pipeline_for(job)
     cache: ResultCache | None = _worker["cache"]
-    out = [(i, transform(clean_source(src, pipeline, cache, _worker["fps"]))) for i, src in items]
+    out = [(i, clean_with(job, pipeline, fps, cache, src)) for i, src in items]
     warnings: list[str] = []
     if cache is not None:
         cache.flush()
@@ -101,13 +147,12 @@ def _clean_chunk(
     return out, warnings
 
 
-def _pool(jobs: int, spec: PipelineSpec, pipeline: Pipeline | None, cache_dir: Path | None, use_cache: bool) -> Any:
-    folder_state = dict(pipeline._folder) if pipeline is not None else {}
+def make_pool(jobs: int, cache_dir: Path | None, use_cache: bool) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
-        initargs=(spec, folder_state, cache_dir, use_cache),
+        initargs=(cache_dir, use_cache),
     )
 
 
@@ -132,16 +177,20 @@ def clean_ordered(
 
     Sources are consumed lazily and at most ``4 * jobs`` chunks are in flight, so
     memory does not grow with the folder. ``pipeline`` (built from ``spec``) is
-    used in-process when ``jobs == 1`` and supplies what folder-level cleaners learned.
+    used in-process when ``jobs == 1`` (or when its cleaners cannot be rebuilt in
+    another process) and supplies what folder-level cleaners learned.
     """
     warn = on_warning or (lambda _msg: None)
+    pipe = pipeline if pipeline is not None else spec.build()
+    if jobs > 1 and not rebuildable(pipe, spec):
+        warn("these cleaners cannot be rebuilt in worker processes; cleaning in one process")
+        jobs = 1
     if jobs <= 1:
-        pipe = pipeline if pipeline is not None else spec.build()
         cache = ResultCache(cache_dir) if use_cache else None
         fps = stage_fingerprints(pipe)
         try:
             for src in sources:
-                yield transform(clean_source(src, pipe, cache, fps))
+                yield transform(clean_source(src, pipe, cache, fps, max_bytes=spec.max_bytes))
                 if cache is not None and cache.warnings:
                     for w in cache.warnings:
                         warn(w)
@@ -152,9 +201,10 @@ def clean_ordered(
                 for w in cache.warnings:
                     warn(w)
         return
+    job = Job.of(spec, transform, pipe._folder)
     it = iter(sources)
     index = 0
-    with _pool(jobs, spec, pipeline, cache_dir, use_cache) as pool:
+    with make_pool(jobs, cache_dir, use_cache) as pool:
         inflight: deque[Future[tuple[list[tuple[int, R]], list[str]]]] = deque()
         exhausted = False
         while True:
@@ -168,7 +218,7 @@ def clean_ordered(
                 if not chunk:
                     exhausted = True
                     break
-                inflight.append(pool.submit(_clean_chunk, chunk, transform))
+                inflight.append(pool.submit(_clean_chunk, job, chunk))
             if not inflight:
                 return
             results, warnings = inflight.popleft().result()
@@ -180,68 +230,67 @@ def clean_ordered(
 
 # -- as done, with priorities, for the reader -----------------------------------------------------
 class BackgroundCleaner(Generic[R]):
-    """Cleans every source in worker processes; results arrive as they are done; ``prioritize`` jumps the queue.
+    """Cleans the given pages in worker processes; results arrive as they are done; ``prioritize`` jumps the queue.
 
     Use from the reader::
 
-        bg = BackgroundCleaner(sources, PipelineSpec.of(pipeline, config_path), jobs=2, transform=summarize)
+        bg = BackgroundCleaner(pool, job, sources, pending)
         # in a worker thread:
-        for index, summary in bg: ...        # (index into sources, transform(cleaned)) as each is done
+        for index, value in bg: ...          # (index into sources, job.transform(cleaned)) as each is done
         # from the UI thread, any time:
         bg.prioritize(selected_index)        # cleaned next, ahead of the queue
-        bg.close()                           # stop: nothing more is submitted, workers are shut down
+        bg.close()                           # stop: nothing more is submitted
 
     The CPU work happens in the worker processes only; iterating merely waits.
+    The pool is the caller's (the reader keeps one for its lifetime).
     """
 
     def __init__(
         self,
+        pool: Executor,
+        job: Job[R],
         sources: Sequence[Source],
-        spec: PipelineSpec,
+        pending: Iterable[int],
         *,
-        transform: Callable[[CleanedPage], R],
-        jobs: int = 2,
-        pipeline: Pipeline | None = None,
-        cache_dir: Path | None = None,
-        use_cache: bool = True,
         chunk_size: int = 16,
+        in_flight: int = 4,
     ) -> None:
+        self.pool = pool
+        self.job = job
         self.sources = sources
-        self.transform = transform
-        self.jobs = max(1, jobs)
         self.chunk_size = chunk_size
+        self.in_flight = in_flight
         self.warnings: list[str] = []
         self.done = 0
-        self._taken = bytearray(len(sources))  # 1 once submitted
-        self._cursor = 0
+        self._queue: deque[int] = deque(pending)
+        self._taken: set[int] = set()
         self._urgent: deque[int] = deque()
         self._lock = threading.Lock()
         self._closed = False
-        self._pool = _pool(self.jobs, spec, pipeline, cache_dir, use_cache)
-
-    @property
-    def total(self) -> int:
-        return len(self.sources)
 
     def prioritize(self, index: int) -> None:
         """Clean ``index`` next (no effect if already submitted or done). Safe from any thread."""
         with self._lock:
-            if 0 <= index < len(self.sources) and not self._taken[index]:
+            if 0 <= index < len(self.sources) and index not in self._taken:
                 self._urgent.append(index)
+
+    def skip(self, index: int) -> None:
+        """Do not clean ``index`` (the caller cleans it). Safe from any thread."""
+        with self._lock:
+            self._taken.add(index)
 
     def _next_chunk(self) -> list[tuple[int, Source]]:
         with self._lock:
             while self._urgent:
-                i = self._urgent.popleft()
-                if not self._taken[i]:
-                    self._taken[i] = 1
+                i = self._urgent.pop()  # the latest wish first: the reader moved on since the earlier ones
+                if i not in self._taken:
+                    self._taken.add(i)
                     return [(i, self.sources[i])]
             chunk: list[tuple[int, Source]] = []
-            while self._cursor < len(self.sources) and len(chunk) < self.chunk_size:
-                i = self._cursor
-                self._cursor += 1
-                if not self._taken[i]:
-                    self._taken[i] = 1
+            while self._queue and len(chunk) < self.chunk_size:
+                i = self._queue.popleft()
+                if i not in self._taken:
+                    self._taken.add(i)
                     chunk.append((i, self.sources[i]))
             return chunk
 
@@ -250,11 +299,11 @@ class BackgroundCleaner(Generic[R]):
         try:
             while not self._closed:
                 # Few chunks in flight, so a page asked for now is not stuck behind a long queue.
-                while len(inflight) < 2 * self.jobs:
+                while len(inflight) < self.in_flight:
                     chunk = self._next_chunk()
                     if not chunk:
                         break
-                    inflight.add(self._pool.submit(_clean_chunk, chunk, self.transform))
+                    inflight.add(self.pool.submit(_clean_chunk, self.job, chunk))
                 if not inflight:
                     return
                 finished, inflight = wait(inflight, timeout=0.05, return_when=FIRST_COMPLETED)
@@ -270,7 +319,6 @@ class BackgroundCleaner(Generic[R]):
 
     def close(self) -> None:
         self._closed = True
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def __enter__(self) -> BackgroundCleaner[R]:
         return self

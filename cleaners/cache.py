@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,19 +29,32 @@ from pathlib import Path
 import platformdirs
 
 from .base import Context
-from .loading import Source, load_page, page_format, page_from_bytes, read_bytes
+from .loading import DEFAULT_MAX_BYTES, Source, load_page, page_format, page_from_bytes, read_bytes
 from .model import Annotation, CleanedPage, CleanerError, Page
-from .pipeline import Pipeline, Stage, _stamp
+from .pipeline import CleaningTimeout, Pipeline, Stage, _Deadline, _stamp
+from .warc import read_record
 
 CACHE_ENV = "NEWSREAD_CACHE_DIR"
 DB_NAME = "results.sqlite3"
-SCHEMA = "1"
+SCHEMA = "2"
 
 
 def default_cache_dir() -> Path:
     """``$NEWSREAD_CACHE_DIR`` if set, else the user cache directory."""
     env = os.environ.get(CACHE_ENV)
     return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("newsread"))
+
+
+def clear_cache(folder: Path | None = None) -> int:
+    """Delete the result cache files in ``folder``; returns the bytes freed. Only the cache's own files."""
+    folder = folder if folder is not None else default_cache_dir()
+    freed = 0
+    for suffix in ("", "-wal", "-shm", ".damaged"):
+        path = folder / (DB_NAME + suffix)
+        with contextlib.suppress(OSError):
+            freed += path.stat().st_size
+            path.unlink()
+    return freed
 
 
 def page_key(name: str, data: bytes) -> bytes:
@@ -83,6 +97,34 @@ def stage_fingerprints(pipeline: Pipeline) -> list[str | None]:
     return out
 
 
+def pipeline_key(fingerprints: Sequence[str | None]) -> str | None:
+    """Identifies what the whole pipeline makes of a page (None: it depends on the folder, not cacheable)."""
+    from . import __version__
+
+    if any(fp is None for fp in fingerprints):
+        return None
+    return fingerprints[-1] if fingerprints else f"{SCHEMA}:{__version__}:no cleaners"
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """Where a page's file is and its size, time and inode: unchanged stamp, unchanged page (as make and git assume)."""
+
+    ident: str
+    size: int
+    mtime_ns: int
+    ino: int
+
+    @classmethod
+    def of(cls, source: Source) -> FileStamp | None:
+        try:
+            st = os.stat(source.path)
+        except OSError:
+            return None
+        ident = os.path.abspath(source.path) + (f"#{source.record}" if source.record is not None else "")
+        return cls(ident, st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 @dataclass(frozen=True, slots=True)
 class StageResult:
     """What one cleaner said about one page: its annotations, its error, the notes it added."""
@@ -114,6 +156,9 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
         self._pending: list[tuple[bytes, str, str]] = []
+        self._pending_memos: list[tuple[bytes, str, str, str]] = []
+        self._pending_files: list[tuple[str, int, int, int, bytes]] = []
+        self._lock = threading.RLock()  # one connection, shared by the threads of the reader
         self._conn: sqlite3.Connection | None = None
         try:
             self._conn = self._open()
@@ -136,7 +181,7 @@ class ResultCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         if self._marker().exists():  # an earlier run found damage while the file was in use
             raise sqlite3.DatabaseError("marked damaged by an earlier run")
-        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -144,6 +189,14 @@ class ResultCache:
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS stages (page BLOB NOT NULL, stage TEXT NOT NULL, result TEXT NOT NULL,"
                 " PRIMARY KEY (page, stage)) WITHOUT ROWID"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS memos (page BLOB NOT NULL, pipeline TEXT NOT NULL, kind TEXT NOT NULL,"
+                " value TEXT NOT NULL, PRIMARY KEY (page, pipeline, kind)) WITHOUT ROWID"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS files (ident TEXT PRIMARY KEY, size INTEGER NOT NULL,"
+                " mtime INTEGER NOT NULL, ino INTEGER NOT NULL, page BLOB NOT NULL) WITHOUT ROWID"
             )
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA,))
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
@@ -168,39 +221,86 @@ class ResultCache:
         self.close(flush=False)
 
     def lookup(self, key: bytes) -> dict[str, StageResult]:
-        if self._conn is None:
-            return {}
-        try:
-            rows = self._conn.execute("SELECT stage, result FROM stages WHERE page = ?", (key,)).fetchall()
-            return {stage: StageResult.loads(raw) for stage, raw in rows}
-        except (sqlite3.Error, ValueError, TypeError, IndexError) as exc:
-            self._broken(exc)
-            return {}
+        with self._lock:
+            if self._conn is None:
+                return {}
+            try:
+                rows = self._conn.execute("SELECT stage, result FROM stages WHERE page = ?", (key,)).fetchall()
+                return {stage: StageResult.loads(raw) for stage, raw in rows}
+            except (sqlite3.Error, ValueError, TypeError, IndexError) as exc:
+                self._broken(exc)
+                return {}
 
     def store(self, key: bytes, stage: str, result: StageResult) -> None:
-        if self._conn is not None:
-            self._pending.append((key, stage, result.dumps()))
-            if len(self._pending) >= 512:
+        with self._lock:
+            if self._conn is not None:
+                self._pending.append((key, stage, result.dumps()))
+                if len(self._pending) >= 512:
+                    self.flush()
+
+    def remember(self, file: FileStamp | None, key: bytes, pipeline: str, kind: str, value: str) -> None:
+        """Keep ``value`` (what the whole pipeline made of the page, e.g. its summary) and where the file was."""
+        with self._lock:
+            if self._conn is None:
+                return
+            self._pending_memos.append((key, pipeline, kind, value))
+            if file is not None:
+                self._pending_files.append((file.ident, file.size, file.mtime_ns, file.ino, key))
+            if len(self._pending_memos) >= 256:
                 self.flush()
 
+    def recall(self, files: Sequence[FileStamp], pipeline: str, kind: str) -> dict[str, str]:
+        """Values remembered for files that did not change since (same size, time and inode), by ident.
+
+        Found without reading the files: this is what makes reopening a large folder instant.
+        """
+        out: dict[str, str] = {}
+        with self._lock:
+            if self._conn is None:
+                return out
+            try:
+                for start in range(0, len(files), 500):
+                    part = files[start : start + 500]
+                    wanted = {f.ident: f for f in part}
+                    marks = ",".join("?" * len(part))
+                    rows = self._conn.execute(
+                        "SELECT f.ident, f.size, f.mtime, f.ino, m.value FROM files f JOIN memos m"
+                        f" ON m.page = f.page AND m.pipeline = ? AND m.kind = ? WHERE f.ident IN ({marks})",
+                        (pipeline, kind, *wanted),
+                    ).fetchall()
+                    for ident, size, mtime, ino, value in rows:
+                        f = wanted.get(ident)
+                        if f is not None and (f.size, f.mtime_ns, f.ino) == (size, mtime, ino):
+                            out[ident] = value
+            except sqlite3.Error as exc:
+                self._broken(exc)
+                return {}
+        return out
+
     def flush(self) -> None:
-        if self._conn is None or not self._pending:
-            return
-        rows, self._pending = self._pending, []
-        try:
-            with self._conn:
-                self._conn.execute("BEGIN IMMEDIATE")
-                self._conn.executemany("INSERT OR REPLACE INTO stages VALUES (?, ?, ?)", rows)
-        except sqlite3.Error as exc:
-            self._broken(exc)
+        with self._lock:
+            if self._conn is None or not (self._pending or self._pending_memos or self._pending_files):
+                return
+            rows, self._pending = self._pending, []
+            memos, self._pending_memos = self._pending_memos, []
+            files, self._pending_files = self._pending_files, []
+            try:
+                with self._conn:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    self._conn.executemany("INSERT OR REPLACE INTO stages VALUES (?, ?, ?)", rows)
+                    self._conn.executemany("INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?)", memos)
+                    self._conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", files)
+            except sqlite3.Error as exc:
+                self._broken(exc)
 
     def close(self, flush: bool = True) -> None:
-        if flush:
-            self.flush()
-        if self._conn is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.close()
-            self._conn = None
+        with self._lock:
+            if flush:
+                self.flush()
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = None
 
     def __enter__(self) -> ResultCache:
         return self
@@ -209,69 +309,116 @@ class ResultCache:
         self.close()
 
 
+def load_keyed(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Page, bytes]:
+    """Load a page as :func:`load_page` does, and its content key. Raises where ``load_page`` reports an error."""
+    if source.record is not None:
+        body, charset, url = read_record(source.path, source.record, max_bytes)
+        page = page_from_bytes(source.id, body, fmt="html", path=source.path, charset=charset)
+        if url:
+            page.meta["url"] = url
+        h = hashlib.blake2b(digest_size=20)
+        for part in (b"warc", (charset or "").encode(), url.encode("utf-8", "surrogateescape"), body):
+            h.update(len(part).to_bytes(8, "little"))
+            h.update(part)
+        return page, h.digest()
+    fmt, gz = page_format(source.path.name)
+    data = read_bytes(source.path, gz, max_bytes)
+    return page_from_bytes(source.id, data, fmt=fmt, path=source.path), page_key(source.path.name, data)
+
+
 def clean_source(
     source: Source,
     pipeline: Pipeline,
     cache: ResultCache | None = None,
     fingerprints: Sequence[str | None] | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> CleanedPage:
     """Load and clean one page, reusing every stage result the cache holds for it.
 
-    The result equals ``pipeline.clean(load_page(source))``. ``fingerprints``
-    (from :func:`stage_fingerprints`) may be passed to save recomputing them.
+    The result equals ``pipeline.clean(load_page(source, max_bytes=max_bytes))``:
+    this mirrors :meth:`Pipeline.clean` (order, formats, errors, notes, time limit)
+    stage by stage. ``fingerprints`` (from :func:`stage_fingerprints`) may be
+    passed to save recomputing them.
     """
+    return clean_keyed(source, pipeline, cache, fingerprints, max_bytes=max_bytes)[0]
+
+
+def clean_keyed(
+    source: Source,
+    pipeline: Pipeline,
+    cache: ResultCache | None = None,
+    fingerprints: Sequence[str | None] | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[CleanedPage, bytes | None, bool]:
+    """:func:`clean_source`, plus the page's content key (None: not loaded) and whether the result may be
+    remembered (False when the time limit cut cleaning short: another run may get further)."""
     if cache is None or not cache.usable:
-        return pipeline.clean(load_page(source))
-    fmt, gz = page_format(source.path.name)
+        return pipeline.clean(load_page(source, max_bytes=max_bytes)), None, False
     try:
-        data = read_bytes(source.path, gz)
-        page = page_from_bytes(source.id, data, fmt=fmt, path=source.path)
+        page, key = load_keyed(source, max_bytes)
     except Exception:  # let the loader say why, exactly as without a cache
-        return pipeline.clean(load_page(source))
+        return pipeline.clean(load_page(source, max_bytes=max_bytes)), None, False
     if page.error is not None:
-        return pipeline.clean(page)
-    key = page_key(source.path.name, data)
+        return pipeline.clean(page), None, False
     fps = list(fingerprints) if fingerprints is not None else stage_fingerprints(pipeline)
     rows = cache.lookup(key)
     context = Context(page=page, folder=pipeline._folder)
     annotations: list[Annotation] = []
     errors: list[CleanerError] = []
     missed = False
-    for stage, fp in zip(pipeline.active, fps, strict=True):
-        hit = rows.get(fp) if fp is not None else None
-        if hit is not None:
-            stamped = [Annotation(s, e, stage.name, r, f, v) for s, e, r, f, v in hit.marks]
-            error, notes = hit.error, hit.notes
-            page.notes.extend(notes)
-        else:
-            missed = True
-            stamped, error, notes = _run_stage(stage, page, context)
-            if fp is not None:
-                marks = tuple((a.start, a.end, a.reason, a.field, a.value) for a in stamped)
-                cache.store(key, fp, StageResult(marks, error, notes))
-        if error is not None:
-            errors.append(CleanerError(stage.name, error))
-        annotations.extend(stamped)
-        if stamped:
-            context.note_removed(stamped)
+    storable = True  # false once a stage stopped at the time limit: what follows depends on the clock
+    with _Deadline(pipeline.max_seconds) as deadline:
+        try:
+            active = pipeline.active
+            for position, (stage, fp) in enumerate(zip(active, fps, strict=True)):
+                formats = getattr(stage.cleaner, "formats", None)
+                if formats is not None and page.format not in formats:
+                    continue
+                hit = rows.get(fp) if fp is not None and storable else None
+                if hit is not None:
+                    stamped = [Annotation(s, e, stage.name, r, f, v) for s, e, r, f, v in hit.marks]
+                    error = hit.error
+                    for note in hit.notes:
+                        context.note(note)
+                else:
+                    missed = True
+                    if deadline.passed():
+                        skipped = ", ".join(s.name for s in active[position:])
+                        context.note(f"cleaning stopped at the {pipeline.max_seconds:g} s limit; not run: {skipped}")
+                        storable = False
+                        break
+                    stamped, error, notes, timed_out = _run_stage(stage, page, context, pipeline.max_seconds)
+                    storable = storable and not timed_out
+                    if fp is not None and storable:
+                        marks = tuple((a.start, a.end, a.reason, a.field, a.value) for a in stamped)
+                        cache.store(key, fp, StageResult(marks, error, notes))
+                if error is not None:
+                    errors.append(CleanerError(stage.name, error))
+                annotations.extend(stamped)
+                context.note_removed(stamped)
+        except CleaningTimeout:  # the timer fired between two cleaners: keep what is done
+            context.note(f"cleaning stopped at the {pipeline.max_seconds:g} s limit")
+            storable = False
     if missed:
         cache.misses += 1
     else:
         cache.hits += 1
-    return CleanedPage(page, tuple(annotations), tuple(errors))
+    return CleanedPage(page, tuple(annotations), tuple(errors), tuple(context.notes)), key, storable
 
 
-def _run_stage(stage: Stage, page: Page, context: Context) -> tuple[list[Annotation], str | None, tuple[str, ...]]:
-    """One cleaner on one page, exactly as Pipeline.clean runs it."""
+def _run_stage(
+    stage: Stage, page: Page, context: Context, max_seconds: float | None
+) -> tuple[list[Annotation], str | None, tuple[str, ...], bool]:
+    """One cleaner on one page, exactly as Pipeline.clean runs it: (annotations, error, notes it added, timed out)."""
     assert stage.cleaner is not None
-    cleaner = stage.cleaner
-    formats = getattr(cleaner, "formats", None)
-    if formats is not None and page.format not in formats:
-        return [], None, ()
-    before = len(page.notes)
+    before = len(context.notes)
     try:
-        marks = list(cleaner.annotate(page, context))
-    except Exception as exc:
-        return [], f"{type(exc).__name__}: {exc}", tuple(page.notes[before:])
+        marks = list(stage.cleaner.annotate(page, context))
+    except CleaningTimeout:
+        return [], f"stopped at the {max_seconds:g} s limit for a page", (), True
+    except Exception as exc:  # one cleaner failing must not cost the page the others' work
+        return [], f"{type(exc).__name__}: {exc}", tuple(context.notes[before:]), False
     stamped, bad = _stamp(marks, stage.name, len(page.text))
-    return stamped, bad, tuple(page.notes[before:])
+    return stamped, bad, tuple(context.notes[before:]), False

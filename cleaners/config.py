@@ -13,6 +13,10 @@ Example ``config.toml``::
     pattern = "^Subscribe to our .* newsletter"
     reason = "newsletter prompt"
     ignore_case = true
+
+    [limits]                                       # one pathological page must not hang a run
+    max_page_mb = 64                               # larger pages are reported, not read
+    max_clean_seconds = 20                         # cleaning a page stops (and says so) after this
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from typing import Any
 import platformdirs
 
 CONFIG_NAME = "config.toml"
+DEFAULT_MAX_PAGE_MB = 64.0
+DEFAULT_MAX_CLEAN_SECONDS = 20.0
 
 
 class ConfigError(Exception):
@@ -38,7 +44,13 @@ class Config:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     cleaner_files: list[Path] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
+    max_page_mb: float = DEFAULT_MAX_PAGE_MB
+    max_clean_seconds: float = DEFAULT_MAX_CLEAN_SECONDS
     source: Path | None = None
+
+    @property
+    def max_page_bytes(self) -> int:
+        return int(self.max_page_mb * 1024 * 1024)
 
 
 def default_config_path() -> Path:
@@ -54,7 +66,7 @@ def _str_list(value: Any, what: str) -> list[str]:
 def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
     where = f" in {source}" if source else ""
     cfg = Config(source=source)
-    known = {"order", "cleaner_files", "cleaners", "rules"}
+    known = {"order", "cleaner_files", "cleaners", "rules", "limits"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"unknown setting(s) {', '.join(sorted(unknown))}{where}")
@@ -84,6 +96,16 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
         if not isinstance(rule.get("pattern"), str) or not rule["pattern"]:
             raise ConfigError(f"rule {i}{where} needs a 'pattern'")
     cfg.rules = [dict(r) for r in rules]
+    limits = data.get("limits", {})
+    if not isinstance(limits, dict):
+        raise ConfigError(f"[limits] must be a table{where}")
+    for key in limits:
+        if key not in ("max_page_mb", "max_clean_seconds"):
+            raise ConfigError(f"unknown limit {key!r}{where} (max_page_mb, max_clean_seconds)")
+        value = limits[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ConfigError(f"[limits] {key} must be a positive number{where}")
+        setattr(cfg, key, float(value))
     return cfg
 
 

@@ -71,8 +71,20 @@ def declared_charset(data: bytes) -> str | None:
         return None
 
 
-def decode(data: bytes, *, html: bool = False) -> Decoded:
-    """Decode a page, recording the encoding used. Raises :class:`NotText` for binary data."""
+def _known(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode(data: bytes, *, html: bool = False, declared: str | None = None) -> Decoded:
+    """Decode a page, recording the encoding used. Raises :class:`NotText` for binary data.
+
+    ``declared`` is a charset stated outside the bytes (an HTTP header in a web archive).
+    """
     for bom, name in _BOMS:
         if data.startswith(bom):
             return Decoded(data.decode(name, errors="replace"), name.replace("-sig", ""))
@@ -84,7 +96,7 @@ def decode(data: bytes, *, html: bool = False) -> Decoded:
     except UnicodeDecodeError:
         pass
     if html:
-        declared = declared_charset(data)
+        declared = _known(declared) or declared_charset(data)
         if declared and declared not in ("utf-8", "utf_8"):
             try:
                 return Decoded(data.decode(declared), declared)

@@ -12,6 +12,7 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 
+from .htmlmeta import html_metadata
 from .model import Block, Page, normalise_space
 
 BLOCK_TAGS = frozenset(
@@ -26,11 +27,23 @@ INVISIBLE_TAGS = frozenset("script style noscript template head svg math iframe 
 
 def _parser() -> lxml.html.HTMLParser:
     # No network, no entity expansion beyond HTML's own, tolerant of broken markup.
-    return lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True)
+    # huge_tree: scraped pages nest deeper than libxml2's default limit of 256, which silently drops text;
+    # the loader's size limit bounds the cost instead.
+    return lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True, huge_tree=True)
+
+
+# Utility classes that hide an element on screen (Bootstrap, WordPress, Tailwind and the like).
+HIDDEN_CLASSES = frozenset(
+    "d-none hidden hide is-hidden sr-only visually-hidden screen-reader-text screenreader-only u-hidden "
+    "invisible".split()
+)
 
 
 def _hidden(el: lxml.html.HtmlElement) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    classes = el.get("class")
+    if classes and not HIDDEN_CLASSES.isdisjoint(classes.split()):
         return True
     style = (el.get("style") or "").replace(" ", "").lower()
     return "display:none" in style or "visibility:hidden" in style
@@ -49,6 +62,10 @@ def html_page(page_id: str, markup: str, *, encoding: str | None = None, path: P
     root = parse_html(markup)
     if root is None:
         return Page(id=page_id, path=path, format="html", text="", blocks=(), encoding=encoding, source=markup)
+    try:
+        meta = html_metadata(root)
+    except (ValueError, TypeError, RecursionError):
+        meta = {}  # metadata is a bonus; broken head markup must not cost the page
     pieces: list[tuple[str, str, str, float]] = []  # text, tag path, class/id, link density
 
     # Walk with an explicit stack: deeply nested markup must not hit the recursion limit.
@@ -82,7 +99,10 @@ def html_page(page_id: str, markup: str, *, encoding: str | None = None, path: P
                 current.append(el.tail)
             continue
         path_here = f"{parent_path}/{tag}" if parent_path else tag
-        cls = " ".join(filter(None, (parent_cls, el.get("class", ""), el.get("id", "")))).strip()
+        # The element's own class and id, then its parent's: near enough to say what the block is, without
+        # every block of a page inheriting the class of a wrapper around the whole article.
+        own = " ".join(filter(None, (el.get("class", ""), el.get("id", "")))).strip()
+        cls = f"{own} | {parent_cls.split(' | ')[0]}" if parent_cls else own
         if tag in BLOCK_TAGS:
             flush()
             current_ctx = (path_here, cls)
@@ -111,4 +131,6 @@ def html_page(page_id: str, markup: str, *, encoding: str | None = None, path: P
         blocks=tuple(blocks),
         encoding=encoding,
         source=markup,
+        meta=meta,
+        tree=root,
     )

@@ -13,6 +13,7 @@ from .encoding import NotText, decode
 from .htmlpage import html_page
 from .model import Page, PageFormat
 from .textpage import text_blocks
+from .warc import html_records, is_warc, read_record
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
@@ -21,10 +22,28 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # a page larger than this (after decompres
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a page comes from: a file, and the page id (its path relative to the opened folder)."""
+    """Where a page comes from: a file (or a record in a web archive), and the page id.
+
+    The id is the path relative to the opened folder; a WARC record's id is the archive's id, '#' and
+    the record's number among the archive's HTML responses.
+    """
 
     id: str
     path: Path
+    record: int | None = None  # byte offset of the record in a WARC file
+    url: str | None = None
+
+
+def _expand(source: Source) -> Iterator[Source]:
+    """A web archive stands for its HTML records; any other file for itself."""
+    if is_warc(source.path):
+        found = False
+        for rec in html_records(source.path):
+            found = True
+            yield Source(f"{source.id}#{rec.number}", source.path, rec.offset, rec.url)
+        if found:
+            return
+    yield source
 
 
 def _sort_key(entry: os.DirEntry[str]) -> str:
@@ -54,7 +73,7 @@ def _walk(root: Path, prefix: str, seen: set[tuple[int, int]]) -> Iterator[Sourc
         if is_dir:
             yield from _walk(Path(entry.path), rel + "/", seen)
         else:
-            yield Source(rel, Path(entry.path))
+            yield from _expand(Source(rel, Path(entry.path)))
 
 
 def iter_sources(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Source]:
@@ -71,7 +90,7 @@ def iter_sources(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Source]:
         if path.is_dir():
             yield from _walk(path, prefix, seen)
         else:
-            yield Source(f"{prefix}{path.name}" if several else path.name, path)
+            yield from _expand(Source(f"{prefix}{path.name}" if several else path.name, path))
 
 
 def page_format(name: str) -> tuple[PageFormat | None, bool]:
@@ -110,9 +129,11 @@ def read_bytes(path: Path, gz: bool, max_bytes: int = DEFAULT_MAX_BYTES) -> byte
     return data
 
 
-def page_from_bytes(page_id: str, data: bytes, *, fmt: PageFormat | None, path: Path | None = None) -> Page:
+def page_from_bytes(
+    page_id: str, data: bytes, *, fmt: PageFormat | None, path: Path | None = None, charset: str | None = None
+) -> Page:
     """Decode and split ``data`` into a page. Raises NotText for binary data."""
-    decoded = decode(data, html=fmt != "text")
+    decoded = decode(data, html=fmt != "text", declared=charset)
     text = decoded.text
     if fmt is None:
         fmt = "html" if _looks_like_html(text) else "text"
@@ -125,6 +146,12 @@ def load_page(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
     """Load one page. Never raises: a file that cannot be read becomes a page whose ``error`` says why."""
     fmt, gz = page_format(source.path.name)
     try:
+        if source.record is not None:
+            body, charset, url = read_record(source.path, source.record, max_bytes)
+            page = page_from_bytes(source.id, body, fmt="html", path=source.path, charset=charset)
+            if url:
+                page.meta["url"] = url  # where the archive says it was fetched from
+            return page
         data = read_bytes(source.path, gz, max_bytes)
         return page_from_bytes(source.id, data, fmt=fmt, path=source.path)
     except NotText as exc:

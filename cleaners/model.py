@@ -90,6 +90,9 @@ class Page:
     meta: dict[str, str] = field(default_factory=dict)  # metadata known before cleaning (HTML head, URL)
     error: str | None = None  # why the page could not be loaded; such a page has no blocks
     notes: list[str] = field(default_factory=list)  # things the loader or a cleaner wants the reader to know
+    # The loader's parse of ``source``, left for readability so an HTML page is parsed once. It is handed
+    # over (readability rewrites the tree it is given): a second cleaning of the page parses again.
+    tree: object | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def failed(cls, page_id: str, path: Path | None, error: str) -> Page:
@@ -118,12 +121,18 @@ class CleanedPage:
     page: Page
     annotations: tuple[Annotation, ...]
     errors: tuple[CleanerError, ...] = ()
+    cleaning_notes: tuple[str, ...] = ()
     _effective: tuple[Annotation, ...] | None = field(default=None, repr=False)
     _paragraphs: list[str] | None = field(default=None, repr=False)
 
     @property
     def id(self) -> str:
         return self.page.id
+
+    @property
+    def notes(self) -> list[str]:
+        """What the loader and the cleaners noted about this page."""
+        return [*self.page.notes, *self.cleaning_notes]
 
     @property
     def removals(self) -> tuple[Annotation, ...]:

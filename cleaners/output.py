@@ -9,6 +9,11 @@ from .model import CleanedPage
 FORMATS = ("text", "markdown", "jsonl")
 
 
+def printable(text: str) -> str:
+    """Text that can be written as UTF-8: file names that were not UTF-8 keep a visible replacement mark."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def to_record(cleaned: CleanedPage) -> dict[str, Any]:
     """The JSONL object for one page (see the README for the fields)."""
     page = cleaned.page
@@ -18,8 +23,8 @@ def to_record(cleaned: CleanedPage) -> dict[str, Any]:
     if error is None and cleaned.errors:
         error = "; ".join(f"cleaner {e.cleaner} failed: {e.message}" for e in cleaned.errors)
     return {
-        "id": page.id,
-        "path": str(page.path) if page.path is not None else None,
+        "id": printable(page.id),
+        "path": printable(str(page.path)) if page.path is not None else None,
         "format": page.format,
         "encoding": page.encoding,
         "title": meta.get("title"),
@@ -31,7 +36,7 @@ def to_record(cleaned: CleanedPage) -> dict[str, Any]:
         "removed": [
             {"cleaner": a.cleaner, "reason": a.reason, "text": text[a.start : a.end]} for a in cleaned.removals
         ],
-        "notes": list(page.notes),
+        "notes": cleaned.notes,
         "error": error,
     }
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import signal
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -33,9 +36,12 @@ class Stage:
 class Pipeline:
     """An ordered list of cleaners. ``clean(page)`` never raises because of a cleaner."""
 
-    def __init__(self, stages: Sequence[Stage], problems: Sequence[str] = ()) -> None:
+    def __init__(
+        self, stages: Sequence[Stage], problems: Sequence[str] = (), *, max_seconds: float | None = None
+    ) -> None:
         self.stages: tuple[Stage, ...] = tuple(stages)
         self.problems: list[str] = list(problems)
+        self.max_seconds = max_seconds  # per page; None: no limit
         self._folder: dict[str, Any] = {}
 
     # -- building -------------------------------------------------------------------------------
@@ -72,7 +78,7 @@ class Pipeline:
                 problems.append(f"cleaner {info.name!r} could not be set up: {exc}")
                 built, on = None, False
             stages.append(Stage(info, on, options, built))
-        return cls(stages, problems)
+        return cls(stages, problems, max_seconds=config.max_clean_seconds)
 
     @classmethod
     def default(
@@ -102,7 +108,7 @@ class Pipeline:
             else s
             for s in self.stages
         ]
-        new = Pipeline(stages, self.problems)
+        new = Pipeline(stages, self.problems, max_seconds=self.max_seconds)
         new._folder = dict(self._folder)
         return new
 
@@ -138,14 +144,37 @@ class Pipeline:
         context = Context(page=page, folder=self._folder)
         annotations: list[Annotation] = []
         errors: list[CleanerError] = []
-        for stage in self.active:
+        with _Deadline(self.max_seconds) as deadline:
+            try:
+                self._run(page, context, annotations, errors, deadline)
+            except CleaningTimeout:  # the timer fired between two cleaners: keep what is done
+                context.note(f"cleaning stopped at the {self.max_seconds:g} s limit")
+        return CleanedPage(page, tuple(annotations), tuple(errors), tuple(context.notes))
+
+    def _run(
+        self,
+        page: Page,
+        context: Context,
+        annotations: list[Annotation],
+        errors: list[CleanerError],
+        deadline: _Deadline,
+    ) -> None:
+        active = self.active
+        for position, stage in enumerate(active):
             cleaner = stage.cleaner
             assert cleaner is not None
             formats = getattr(cleaner, "formats", None)
             if formats is not None and page.format not in formats:
                 continue
+            if deadline.passed():
+                skipped = ", ".join(s.name for s in active[position:])
+                context.note(f"cleaning stopped at the {self.max_seconds:g} s limit; not run: {skipped}")
+                break
             try:
                 marks = list(cleaner.annotate(page, context))
+            except CleaningTimeout:
+                errors.append(CleanerError(stage.name, f"stopped at the {self.max_seconds:g} s limit for a page"))
+                continue
             except Exception as exc:  # one cleaner failing must not cost the page the others' work
                 errors.append(CleanerError(stage.name, f"{type(exc).__name__}: {exc}"))
                 continue
@@ -154,12 +183,48 @@ class Pipeline:
                 errors.append(CleanerError(stage.name, bad))
             annotations.extend(stamped)
             context.note_removed(stamped)
-        return CleanedPage(page, tuple(annotations), tuple(errors))
 
     def clean_all(self, pages: Iterable[Page]) -> list[CleanedPage]:
         pages = list(pages)
         self.fit(pages)
         return [self.clean(p) for p in pages]
+
+
+class CleaningTimeout(Exception):
+    """Raised inside a cleaner that runs past the page's time limit (main thread only)."""
+
+
+class _Deadline:
+    """A page's time budget. Checked between cleaners everywhere; on the main thread an interval timer also
+    interrupts a cleaner stuck in Python code (a thread cannot be interrupted, so the reader's workers rely
+    on the checks between cleaners)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.end = 0.0
+        self._armed = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _Deadline:
+        if self.seconds:
+            self.end = time.monotonic() + self.seconds
+            if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+                self._previous = signal.signal(signal.SIGALRM, _raise_timeout)
+                signal.setitimer(signal.ITIMER_REAL, self.seconds)
+                self._armed = True
+        return self
+
+    def passed(self) -> bool:
+        return bool(self.seconds) and time.monotonic() >= self.end
+
+    def __exit__(self, *exc: object) -> None:
+        if self._armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous)
+
+
+def _raise_timeout(signum: int, frame: object) -> None:
+    raise CleaningTimeout()
 
 
 def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotation], str | None]:

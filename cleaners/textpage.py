@@ -8,6 +8,8 @@ from pathlib import Path
 from .model import Block, Page
 
 _LINE = re.compile(r"[^\r\n]+")
+# Invisible characters that make a line look non-empty to str.strip() but show nothing.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
 
 def text_blocks(text: str) -> tuple[Block, ...]:
@@ -16,7 +18,7 @@ def text_blocks(text: str) -> tuple[Block, ...]:
     for m in _LINE.finditer(text):
         line = m.group()
         stripped = line.strip()
-        if not stripped:
+        if not stripped.strip(_INVISIBLE).strip():
             continue
         lead = len(line) - len(line.lstrip())
         start = m.start() + lead

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,8 +13,10 @@ import typer
 from newsread.cleaners import (
     FORMATS,
     CleanedPage,
+    Config,
     ConfigError,
     Pipeline,
+    inert,
     iter_sources,
     load_config,
     load_page,
@@ -27,6 +28,7 @@ from newsread.cleaners.batch import PipelineSpec, clean_ordered
 from newsread.cleaners.cache import default_cache_dir
 
 from .difftext import diff_lines
+from .export import output_name
 
 app = typer.Typer(
     name="newsread",
@@ -45,6 +47,10 @@ ConfigOpt = Annotated[
 ]
 EnableOpt = Annotated[list[str], typer.Option("--enable", "-e", help="Turn a cleaner on for this run (repeatable).")]
 DisableOpt = Annotated[list[str], typer.Option("--disable", "-d", help="Turn a cleaner off for this run (repeatable).")]
+StateOpt = Annotated[
+    Path | None,
+    typer.Option("--state", help="Triage state file (SQLite). Default: triage.sqlite3 in the user state folder."),
+]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -52,15 +58,31 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def build_pipeline(config: Path | None, enable: list[str], disable: list[str]) -> Pipeline:
+def build_pipeline(
+    config: Path | None,
+    enable: list[str],
+    disable: list[str],
+    *,
+    max_page_mb: float | None = None,
+    max_seconds: float | None = None,
+) -> tuple[Pipeline, Config]:
     try:
         cfg = load_config(config)
     except ConfigError as exc:
         raise fail(str(exc)) from exc
+    if max_page_mb is not None:
+        cfg.max_page_mb = max_page_mb
+    if max_seconds is not None:
+        cfg.max_clean_seconds = max_seconds
     pipeline = Pipeline.default(cfg, enable=enable, disable=disable)
     for problem in pipeline.problems:
-        typer.echo(f"newsread: warning: {problem}", err=True)
-    return pipeline
+        typer.echo(f"newsread: warning: {inert(problem)}", err=True)
+    return pipeline, cfg
+
+
+def shown(text: str) -> str:
+    """A file name or message as it may be printed: undecodable bytes replaced, controls made inert."""
+    return inert(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 def check_paths(paths: list[Path]) -> None:
@@ -98,13 +120,96 @@ def open_(
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006 - typer reads the default, it is never mutated
     disable: DisableOpt = [],  # noqa: B006
+    state: StateOpt = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Clean every page again: neither read nor write the result cache.")
+    ] = False,
 ) -> None:
     """Open folders or files in the reader (what `newsread PATH` does)."""
     check_paths(paths)
-    pipeline = build_pipeline(config, enable, disable)
+    check_state_path(state, paths)
+    pipeline, _ = build_pipeline(config, enable, disable)
     from .app import run_app  # Textual is imported only when the reader opens
 
-    run_app([str(p) for p in paths], pipeline)
+    run_app([str(p) for p in paths], pipeline, state=state, use_cache=not no_cache)
+
+
+def check_state_path(state: Path | None, paths: list[Path]) -> None:
+    """The state file may not live in an input folder: newsread never writes into what it reads."""
+    if state is None:
+        return
+    for p in paths:
+        folder = p if p.is_dir() else p.parent
+        if _is_within(state, folder):
+            raise fail(f"--state {state} is inside the input folder {folder}: newsread never writes into what it reads")
+
+
+@app.command()
+def export(
+    paths: PathsArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the articles into.", show_default=False)],
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            "-s",
+            help="Comma-separated: kept, starred, discarded, undecided, read, unread (a page needs any one).",
+        ),
+    ] = "kept,starred",
+    tag: Annotated[
+        list[str], typer.Option("--tag", "-t", help="Only pages with this tag (repeatable: all of them).")
+    ] = [],  # noqa: B006
+    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown, text or jsonl.")] = "markdown",
+    state: StateOpt = None,
+    config: ConfigOpt = None,
+    enable: EnableOpt = [],  # noqa: B006
+    disable: DisableOpt = [],  # noqa: B006
+) -> None:
+    """Write the clean articles of triaged pages (default: kept and starred) with their triage status."""
+    from .export import JSONL_NAME, ExportError, check_out_dir, select_for_export, write_export
+    from .triage import Filter, StateError, open_store, track_paths
+
+    check_paths(paths)
+    statuses = frozenset(s.strip() for s in status.split(",") if s.strip())
+    try:
+        flt = Filter(statuses=statuses, tags=frozenset(tag))
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    check_state_path(state, paths)
+    try:
+        check_out_dir(out, paths)
+    except ExportError as exc:
+        raise fail(str(exc)) from exc
+    pipeline, _ = build_pipeline(config, enable, disable)
+    from .progress import progress_bar
+
+    try:
+        store, _ = open_store(state, for_writing=False)
+        with store:
+            tracked = track_paths(paths)
+            store.attach(ref for _, ref in tracked)
+            chosen = select_for_export(store, [s for s, _ in tracked], flt)
+    except StateError as exc:
+        raise fail(str(exc)) from exc
+    if not chosen:
+        typer.echo(
+            f"newsread: no page of {len(tracked)} matches --status {status}"
+            + (f" --tag {' --tag '.join(tag)}" if tag else "")
+            + "; nothing written",
+            err=True,
+        )
+        return
+    try:
+        with progress_bar(len(chosen)) as advance:
+            result = write_export(chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance)
+    except ExportError as exc:
+        raise fail(str(exc)) from exc
+    for page_id, why in result.failed:
+        typer.echo(f"newsread: {page_id}: {why}", err=True)
+    where = out / JSONL_NAME if fmt == "jsonl" else out
+    typer.echo(f"newsread: exported {len(result.page_ids)} page(s) to {where}", err=True)
 
 
 @app.command()
@@ -118,6 +223,13 @@ def clean(
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006
     disable: DisableOpt = [],  # noqa: B006
+    max_page_mb: Annotated[
+        float | None, typer.Option("--max-page-mb", min=0.001, help="Pages larger than this are reported, not read.")
+    ] = None,
+    max_seconds: Annotated[
+        float | None,
+        typer.Option("--max-seconds", min=0.001, help="Stop cleaning a page after this long (and say so)."),
+    ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Clean with this many processes.")] = 1,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
     cache_dir: Annotated[
@@ -135,17 +247,25 @@ def clean(
             if p.is_dir() and _is_within(out, p):
                 raise fail(f"--out {out} is inside the input folder {p}: newsread never writes into what it reads")
         out.mkdir(parents=True, exist_ok=True)
-    use_cache = not no_cache
+    pipeline, cfg = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
+    max_bytes = cfg.max_page_bytes
     cache_folder = cache_dir if cache_dir is not None else default_cache_dir()
-    if use_cache and any(p.is_dir() and _is_within(cache_folder, p) for p in paths):
-        typer.echo(f"newsread: warning: cache {cache_folder} is inside an input folder; not using it", err=True)
-        use_cache = False
-    pipeline = build_pipeline(config, enable, disable)
-    spec = PipelineSpec.of(pipeline, config)
+    use_cache = not no_cache and cache_usable_for(cache_folder, paths)
     sources = list(iter_sources(paths))
     fitting = any(callable(getattr(s.cleaner, "fit", None)) for s in pipeline.active)
     if fitting:
-        pipeline.fit(load_page(s) for s in sources)
+        pipeline.fit(load_page(s, max_bytes=max_bytes) for s in sources)
+    to_terminal = sys.stdout.isatty()
+    results = clean_ordered(
+        sources,
+        PipelineSpec.of(pipeline, max_bytes=max_bytes),
+        functools.partial(render_output, fmt),
+        jobs=jobs,
+        pipeline=pipeline,
+        cache_dir=cache_folder,
+        use_cache=use_cache,
+        on_warning=lambda msg: typer.echo(f"newsread: warning: {shown(msg)}", err=True),
+    )
 
     from .progress import progress_bar
 
@@ -153,22 +273,12 @@ def clean(
     if fmt == "jsonl" and out is not None:
         jsonl_out = open(out / "newsread.jsonl", "w", encoding="utf-8")  # noqa: SIM115 - closed below
     failures = 0
-    results = clean_ordered(
-        sources,
-        spec,
-        functools.partial(render_output, fmt),
-        jobs=jobs,
-        pipeline=pipeline,
-        cache_dir=cache_folder,
-        use_cache=use_cache,
-        on_warning=lambda msg: typer.echo(f"newsread: warning: {msg}", err=True),
-    )
     try:
         with progress_bar(len(sources)) as advance:
             for source, (error, output) in zip(sources, results, strict=True):
                 if error:
                     failures += 1
-                    typer.echo(f"newsread: {source.id}: {error}", err=True)
+                    typer.echo(f"newsread: {shown(source.id)}: {shown(error)}", err=True)
                 if fmt == "jsonl":
                     if jsonl_out is not None:
                         jsonl_out.write(output)
@@ -180,7 +290,8 @@ def clean(
                         target.parent.mkdir(parents=True, exist_ok=True)
                         target.write_text(output, encoding="utf-8")
                 else:
-                    sys.stdout.write(f"===== {source.id}\n{output}\n")
+                    text = f"===== {source.id}\n{output}\n"
+                    sys.stdout.write(shown(text) if to_terminal else text)
                 advance()
     finally:
         if jsonl_out is not None:
@@ -196,15 +307,14 @@ def render_output(fmt: str, cleaned: CleanedPage) -> tuple[str | None, str]:
     return cleaned.page.error, render(cleaned, fmt)
 
 
-def output_name(page_id: str, fmt: str) -> str:
-    """The output file for a page id: its extension (and .gz) replaced by .txt or .md."""
-    stem = page_id
-    if stem.lower().endswith(".gz"):
-        stem = stem[:-3]
-    base, ext = os.path.splitext(stem)
-    if ext and "/" not in ext:
-        stem = base
-    return stem + (".md" if fmt == "markdown" else ".txt")
+def cache_usable_for(cache_folder: Path, paths: list[Path]) -> bool:
+    """The cache may not live in an input folder: newsread never writes into what it reads."""
+    for p in paths:
+        folder = p if p.is_dir() else p.parent
+        if _is_within(cache_folder, folder):
+            typer.echo(f"newsread: warning: cache {cache_folder} is inside an input folder; not using it", err=True)
+            return False
+    return True
 
 
 @app.command()
@@ -222,11 +332,13 @@ def diff(
     check_paths([file])
     if file.is_dir():
         raise fail(f"{file} is a folder: `newsread diff` shows one page")
-    pipeline = build_pipeline(config, enable, disable)
+    pipeline, cfg = build_pipeline(config, enable, disable)
     sources = list(iter_sources([file]))
-    cleaned = pipeline.clean(load_page(sources[0]))
+    if not sources:
+        raise fail(f"{shown(str(file))}: no page in it", 1)
+    cleaned = pipeline.clean(load_page(sources[0], max_bytes=cfg.max_page_bytes))
     if cleaned.page.error:
-        raise fail(f"{file}: {cleaned.page.error}", 1)
+        raise fail(f"{shown(str(file))}: {shown(cleaned.page.error)}", 1)
     from rich.console import Console
 
     console = Console(
@@ -239,7 +351,7 @@ def diff(
     for line in diff_lines(cleaned, styled=styled):
         console.print(line)
     for err in cleaned.errors:
-        typer.echo(f"newsread: cleaner {err.cleaner} failed on this page: {err.message}", err=True)
+        typer.echo(f"newsread: cleaner {err.cleaner} failed on this page: {shown(err.message)}", err=True)
 
 
 @app.command("cleaners")
@@ -249,7 +361,7 @@ def list_cleaners(
     disable: DisableOpt = [],  # noqa: B006
 ) -> None:
     """List every cleaner: its order, on/off, origin and what it removes."""
-    pipeline = build_pipeline(config, enable, disable)
+    pipeline, _ = build_pipeline(config, enable, disable)
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -274,8 +386,30 @@ def list_cleaners(
     console.print(table)
 
 
-COMMANDS = {"open", "clean", "diff", "cleaners"}
-OPEN_OPTIONS = {"-c", "--config", "-e", "--enable", "-d", "--disable"}
+cache_app = typer.Typer(help="The result cache: where it is, and clearing it.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("where")
+def cache_where() -> None:
+    """Print the cache folder ($NEWSREAD_CACHE_DIR, or the user cache folder) and its size."""
+    folder = default_cache_dir()
+    size = sum(f.stat().st_size for f in folder.glob("results.sqlite3*")) if folder.is_dir() else 0
+    typer.echo(f"{folder}\t{size / 1e6:.1f} MB")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete the result cache (every page is cleaned again next time; nothing else is lost)."""
+    from newsread.cleaners.cache import clear_cache
+
+    folder = default_cache_dir()
+    freed = clear_cache(folder)
+    typer.echo(f"newsread: cleared the cache in {folder} ({freed / 1e6:.1f} MB)", err=True)
+
+
+COMMANDS = {"open", "clean", "diff", "cleaners", "export", "cache"}
+OPEN_OPTIONS = {"-c", "--config", "-e", "--enable", "-d", "--disable", "--state", "--no-cache"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,17 +1,211 @@
-"""Removes runs of headlines for other stories (Related, Most read, Trending, You may also like …)."""
+"""Removes link farms: runs of headlines for other stories, under a heading (Related, Most read …) or not."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
-from ..model import Mark, Page
+from ..model import Block, Mark, Page
+from ._lines import ends_like_sentence, is_headline_like, is_list_item, strip_list_mark, word_count
+from .metadata import date_value
+
+HEADING = re.compile(
+    r"""^[\W_]*(?:
+        related(?:\s+(?:articles?|stories|news|posts?|content|coverage|links|reading|videos?|topics))?|
+        more(?:\s+\S+){1,3}|
+        more\s+(?:related\s+)?(?:stories|news|articles|headlines|videos|to\s+read|on\s+this(?:\s+\w+)?|from\s+.{1,40}|in\s+.{1,40}|like\s+this)|
+        rankings?|recommendations?|recommended(?:\s+(?:for\s+you|stories|articles|reading|videos))?|
+        most\s+(?:read|popular|viewed|shared|commented|watched|emailed|recent)(?:\s+\w+){0,3}|
+        (?:top|popular|trending|latest|recent|featured|breaking|other|world|top\s+\w+)\s+(?:stories|news|articles|posts|headlines|videos|now|today|this\s+week|in\s+\w+)|
+        trending(?:\s+now)?|popular(?:\s+now)?|what'?s\s+(?:hot|new|popular|trending)|hot\s+(?:topics|stories)|
+        you\s+(?:may|might|will)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)|we\s+recommend|
+        (?:also\s+)?read\s+(?:next|more|also)|also\s+read|see\s+also|editor'?s\s+(?:picks?|choice)|don'?t\s+miss|
+        (?:what\s+to\s+)?(?:read|watch)\s+next|around\s+the\s+web|from\s+(?:the\s+web|our\s+partners)|
+        promoted\s+(?:stories|links|content)|sponsored\s+(?:stories|links|content)|recent\s+posts|
+        in\s+(?:other|case\s+you\s+missed|the\s+news)\b.{0,20}|(?:more\s+)?top\s+news|latest|headlines|
+        lesen\s+sie\s+auch|mehr\s+zum\s+thema|meistgelesen|das\s+könnte\s+sie\s+auch\s+interessieren|
+        (?:à\s+)?lire\s+aussi|vous\s+aimerez\s+aussi|(?:você|voce)\s+(?:também\s+)?pode\s+gostar|quizás?\s+te\s+interese|
+        ti\s+potrebbe\s+interessare|sur\s+le\s+même\s+sujet|les\s+plus\s+lus|te\s+puede\s+interesar|lee\s+también|
+        (?:noticias|artículos)\s+relacionad[oa]s|lo\s+más\s+(?:leído|visto)|leia\s+também|veja\s+também|
+        (?:notícias|matérias)\s+relacionadas|mais\s+lidas|leggi\s+anche|potrebbe\s+interessarti|i\s+più\s+letti|
+        читайте\s+также|похожие\s+(?:новости|статьи)|самое\s+(?:читаемое|популярное)|
+        相关(?:新闻|文章|阅读)|热门(?:新闻|文章)?|関連記事|人気記事|관련\s*기사|많이\s*본\s*뉴스
+    )[\W_]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+@lru_cache(maxsize=4096)
+def _is_heading(text: str) -> bool:
+    return len(text) <= 60 and HEADING.match(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _is_farm_item(text: str) -> bool:
+    """A line that can belong to a headline list: a headline, a list item, or a short dated/credited line.
+    A sentence is not: the run stops at the first line that tells rather than names."""
+    n = word_count(text)
+    if n == 0 or n > 30:
+        return False
+    if is_list_item(text) or n <= 6:
+        return True
+    return not ends_like_sentence(text) or text.rstrip().endswith("?")
+
+
+@lru_cache(maxsize=4096)
+def _is_headline_item(text: str) -> bool:
+    body = strip_list_mark(text)
+    return 4 <= word_count(body) <= 30 and is_headline_like(body)
+
+
+@lru_cache(maxsize=4096)
+def _is_plain_headline(text: str) -> bool:
+    """For lists with no heading, stricter: no sentence ending at all (no '!', no '?', no '…')."""
+    body = strip_list_mark(text).rstrip()
+    return _is_headline_item(text) and not ends_like_sentence(body) and not body.endswith(("!", "~"))
 
 
 class LinkFarms(BaseCleaner):
     name = "link_farms"
     description = "Removes runs of headlines for other stories (Related, Most read, Trending, You may also like …)."
     order = 400
+    options: ClassVar[Mapping[str, Any]] = {"min_headlines": 2, "min_unheaded": 5}
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
-        return ()
+        blocks = context.remaining()
+        if page.format == "html":
+            # In HTML a headline list is made of links: a list of plain sentences or facts is the article's own.
+            blocks = [b for b in blocks if b.link_density >= 0.5 or _is_heading(b.text)]
+        used: set[int] = set()
+        yield from self._headed(blocks, used)
+        yield from self._cards(blocks, used)
+        yield from self._unheaded(blocks, used)
+
+    def _headed(self, blocks: Sequence[Block], used: set[int]) -> Iterable[Mark]:
+        i = 0
+        while i < len(blocks):
+            head = blocks[i]
+            if not _is_heading(head.text):
+                i += 1
+                continue
+            j = i + 1
+            headlines = 0
+            while j < len(blocks) and _is_farm_item(blocks[j].text) and not _is_heading(blocks[j].text):
+                if _is_headline_item(blocks[j].text):
+                    headlines += 1
+                j += 1
+            if headlines >= self.settings["min_headlines"]:
+                label = head.text.strip(" :-–—»>|")
+                reason = f"link farm under '{label}': {headlines} headlines"
+                for b in blocks[i:j]:
+                    used.add(b.index)
+                    yield Mark.block(b, reason)
+                i = j
+            else:
+                i += 1
+
+    def _cards(self, blocks: Sequence[Block], used: set[int]) -> Iterable[Mark]:
+        """Runs of story cards: a headline, a short summary and a time, author or section line, again and again."""
+        if sum(1 for b in blocks if _is_meta(b.text)) < 2:
+            return  # cards carry times, dates or bylines: a page without two of them has no run of cards
+        i = 0
+        while i < len(blocks):
+            units: list[tuple[int, int, bool]] = []  # (first, last, has_meta) positions in blocks
+            j = i
+            while True:
+                unit = _card_at(blocks, j, used)
+                if unit is None:
+                    break
+                units.append(unit)
+                j = unit[1] + 1
+            with_meta = sum(1 for u in units if u[2])
+            if len(units) >= 3 and with_meta >= 0.6 * len(units):
+                reason = f"teasers for other stories: {len(units)} cards"
+                for b in blocks[units[0][0] : units[-1][1] + 1]:
+                    used.add(b.index)
+                    yield Mark.block(b, reason)
+                i = j
+            else:
+                i += 1
+
+    def _unheaded(self, blocks: Sequence[Block], used: set[int]) -> Iterable[Mark]:
+        run: list[Block] = []
+        for b in [*blocks, None]:
+            fits = b is not None and b.index not in used and _is_plain_headline(b.text)
+            if b is not None and fits and (not run or run[-1].index + 1 == b.index):
+                run.append(b)
+                continue
+            if len(run) >= self.settings["min_unheaded"] and _looks_like_list_of_stories(run):
+                reason = f"link farm: {len(run)} headlines in a row"
+                for r in run:
+                    yield Mark.block(r, reason)
+            run = [b] if b is not None and fits else []
+
+
+_DIGIT = re.compile(r"\d")
+RELATIVE_TIME = re.compile(
+    r"^(?:updated\s+)?(?:\d+\s*(?:[smhd]|sec|min|mins|minutes?|hours?|hrs?|days?|weeks?)\s+ago|just\s+now|yesterday)$",
+    re.I,
+)
+
+
+@lru_cache(maxsize=4096)
+def _is_meta(text: str) -> bool:
+    """A card's small print: a relative time, a date, a byline."""
+    n = word_count(text)
+    if n == 0 or n > 12:
+        return False
+    if not _DIGIT.search(text):
+        return text[:3].lower() == "by " and re.match(r"(?i)by\s+\w", text) is not None
+    # Only a time, a date or a byline: a short label could as well be a subheading of the article.
+    return bool(RELATIVE_TIME.match(text) or date_value(text) or re.match(r"(?i)by\s+\w", text))
+
+
+def _card_at(blocks: Sequence[Block], i: int, used: set[int]) -> tuple[int, int, bool] | None:
+    """A card starting at position i: [meta…] headline [meta…] summary [meta…], or None."""
+    k = i
+    has_meta = False
+    while k < len(blocks) and k - i < 2 and _is_meta(blocks[k].text) and blocks[k].index not in used:
+        k += 1
+        has_meta = True
+    if k >= len(blocks) or blocks[k].index in used or not _is_headline_item(blocks[k].text):
+        return None
+    head = blocks[k].text.strip()
+    if head.endswith(":") or re.match(r"(?i)q\s*[:.)]|question\b", head):
+        return None  # an interview's question or a lead-in: not a card
+    k += 1
+    extra = 0
+    while k < len(blocks) and blocks[k].index not in used and extra < 3:
+        text = blocks[k].text
+        if _is_meta(text):
+            has_meta = True
+        elif not (word_count(text) <= 6 and not ends_like_sentence(text)):
+            break  # a credit line ("Madeline Fry") may sit between headline and summary; anything longer may not
+        k += 1
+        extra += 1
+    if k >= len(blocks) or blocks[k].index in used:
+        return None
+    summary = blocks[k].text
+    if not 6 <= word_count(summary) <= 80:
+        return None
+    k += 1
+    end = k - 1
+    while k < len(blocks) and k - end <= 2 and _is_meta(blocks[k].text) and blocks[k].index not in used:
+        end = k
+        k += 1
+        has_meta = True
+    return (i, end, has_meta)
+
+
+def _looks_like_list_of_stories(run: Sequence[Block]) -> bool:
+    """Headlines of other stories are long-ish and mostly capitalised; an article's short bullet list is not."""
+    words = [word_count(strip_list_mark(b.text)) for b in run]
+    if sum(words) / len(words) < 6:
+        return False
+    capitalised = sum(
+        1 for b in run if strip_list_mark(b.text)[:1].isupper() or not strip_list_mark(b.text)[:1].isalpha()
+    )
+    return capitalised >= 0.8 * len(run)

@@ -109,7 +109,10 @@ def test_a_third_party_cleaner_installs_through_the_entry_point_and_runs(tmp_pat
     )
     page = tmp_path / "pages" / "p.txt"
     page.parent.mkdir()
-    page.write_text("Weather: 21°C sunny\nThe council met on Tuesday to discuss the budget.\n", encoding="utf-8")
+    page.write_text(
+        "Council approves the budget\nWeather: 21°C sunny\nThe council met on Tuesday to discuss the budget.\n",
+        encoding="utf-8",
+    )
     env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     listing = subprocess.run(
         [sys.executable, "-m", "newsread.tui.cli", "cleaners"], capture_output=True, text=True, env=env, check=True

@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from newsread.cleaners import iter_sources
-from newsread.cleaners.batch import BackgroundCleaner, PipelineSpec, summarize
+from newsread.cleaners import Pipeline, iter_sources
+from newsread.cleaners.batch import BackgroundCleaner, Job, PipelineSpec, make_pool
+from newsread.tui.library import summary_record
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from make_folder import build
@@ -37,10 +38,12 @@ def test_background_cleaner_yields_every_page_once_and_honours_priority(tmp_path
     folder = tmp_path / "pages"
     build(40, folder, seed=5)
     sources = list(iter_sources([folder]))
-    bg = BackgroundCleaner(sources, PipelineSpec(), transform=summarize, jobs=1, cache_dir=tmp_path / "c")
-    bg.prioritize(37)
-    with bg:
-        order = [(i, s) for i, s in bg]
+    pipeline = Pipeline.default()
+    with make_pool(1, tmp_path / "c", True) as pool:
+        bg = BackgroundCleaner(pool, Job.of(PipelineSpec.of(pipeline), summary_record), sources, range(40))
+        bg.prioritize(37)
+        with bg:
+            order = list(bg)
     assert sorted(i for i, _ in order) == list(range(40))
     assert order[0][0] == 37
-    assert all(s.id == sources[i].id and s.words_kept > 0 for i, s in order)
+    assert all(record["words_kept"] > 0 and record["error"] is None for _, record in order)

@@ -1,0 +1,46 @@
+"""Removes what HTML structure says is not article text: the headline and byline elements, and short
+blocks that are nearly all links (tag lists, "more on this" boxes) inside the main content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from ..base import BaseCleaner, Context
+from ..model import Mark, Page, normalise_space
+from ._lines import normalise_for_match, word_count
+
+BYLINE_CLASS = re.compile(r"\b(?:byline|author|writer|contributor)s?\b", re.IGNORECASE)
+CAPTION_CLASS = re.compile(r"caption|credit|photo-?info|image-?source", re.IGNORECASE)
+CREDIT_TEXT = re.compile(r"^\(?(?:photo|image|picture|foto|bild|credit|source)s?\s*(?:credit)?\s*[:/©]", re.IGNORECASE)
+
+
+class HtmlChrome(BaseCleaner):
+    name = "html_chrome"
+    description = "Removes the headline and byline elements and link-dense blocks of HTML pages."
+    order = 30
+    formats = frozenset({"html"})
+    options: ClassVar[Mapping[str, Any]] = {"max_link_density": 0.8, "max_link_block_words": 25}
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        title = normalise_for_match(page.meta.get("title", ""))
+        title_done = False
+        for block in context.remaining():
+            words = word_count(block.text)
+            norm = normalise_for_match(block.text)
+            # The headline: the element that repeats the page's title, or its first h1.
+            if not title_done and norm and (norm == title or block.tag == "h1"):
+                title_done = True
+                yield Mark.block(block, "headline", "title", normalise_space(block.text))
+            elif block.tag == "figcaption" or CAPTION_CLASS.search(block.class_id.split(" | ")[0]):
+                yield Mark.block(block, "photo caption or credit")
+            elif words <= 15 and CREDIT_TEXT.match(block.text):
+                yield Mark.block(block, "photo credit")
+            elif words <= 12 and BYLINE_CLASS.search(block.class_id):
+                yield Mark.block(block, "byline", "byline", normalise_space(block.text))
+            elif (
+                block.link_density >= self.settings["max_link_density"]
+                and words <= self.settings["max_link_block_words"]
+            ):
+                yield Mark.block(block, f"link-dense block ({block.link_density:.0%} links)")

@@ -1,0 +1,170 @@
+"""Removes what lies outside the article body of a whole-page dump: the page header above it, the footer below.
+
+The body is found as the stretch of lines with the most running text: each
+line scores by how much prose it holds (positive) or how much it looks like
+menus, headline lists and widgets (negative), and the best-scoring contiguous
+stretch wins (the body-text-extraction idea of Finn et al., on lines). Lines an
+earlier cleaner removed count as nothing, so a link farm in the middle of an
+article does not split it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from ..base import BaseCleaner, Context
+from ..model import Block, Mark, Page
+from ._lines import STOPWORDS, ends_like_sentence, is_headline_like, is_list_item, is_prose, tokens, word_count
+from .metadata import BYLINE, date_value
+
+
+def line_score(block: Block) -> float:
+    text = block.text
+    n = word_count(text)
+    if is_prose(text):
+        return float(min(n, 80))
+    if n >= 20:
+        return n * 0.5
+    if is_list_item(text):
+        return -6.0
+    if n >= 4 and ends_like_sentence(text):
+        return 1.0  # a short sentence: neutral-positive, so it neither starts nor breaks the body
+    if is_headline_like(text):
+        return -3.0
+    return -2.0
+
+
+BARRIER = -20.0  # a link-farm heading or a comment section: the body crosses it only for a lot more prose
+BARRIER_REASONS = ("link farm under", "comment section", "comment moderation notice", "author bio")
+
+
+def barriers(blocks: tuple[Block, ...], context: Context) -> list[int]:
+    """Blocks where an earlier cleaner saw the article end: the first line of each such removal."""
+    found: list[int] = []
+    starts = {a.start: a for a in context.removed if a.reason.startswith(BARRIER_REASONS)}
+    for i, b in enumerate(blocks):
+        ann = starts.get(b.start)
+        if ann is not None and (not found or found[-1] != i - 1 or i == 0):
+            found.append(i)
+    return found
+
+
+def after_dateline(blocks: tuple[Block, ...], scores: list[float], start: int, end: int, context: Context) -> int:
+    """Where the body starts when a dateline or byline sits inside the stretch with only teasers above it.
+
+    Pages put the headline, byline and date right above the article; prose before them, mixed with
+    headline-like lines, is other stories' teasers. A lede above the byline is rare and has no such mix.
+    """
+    total = sum(s for s in scores[start : end + 1] if s > 0)
+    before = 0.0
+    headlines = prose_lines = 0
+    for i in range(start, min(end, start + 200)):
+        b = blocks[i]
+        text = b.text
+        if scores[i] < 0:
+            headlines += 1
+        elif scores[i] > 0:
+            before += scores[i]
+            prose_lines += 1
+        if before > 0.25 * total:
+            break
+        is_dateline = word_count(text) <= 14 and not context.is_removed(b) and (date_value(text) or BYLINE.match(text))
+        if is_dateline and headlines >= max(3, 2 * prose_lines) and before > 0:
+            return i + 1
+    return start
+
+
+def comments_start(blocks: tuple[Block, ...], scores: list[float], context: Context) -> int | None:
+    """Where the comment thread begins, if an article of some length comes before it: nothing after is body."""
+    starts = {a.start for a in context.removed if a.reason in ("comment section", "comment author line")}
+    prose = 0.0
+    for i, b in enumerate(blocks):
+        if b.start in starts and prose >= 60:
+            return i  # earlier markers (a comment count by the byline) had too little article before them
+        prose += max(scores[i], 0.0)
+    return None
+
+
+def discount_cards(blocks: tuple[Block, ...], scores: list[float], context: Context) -> None:
+    """Story cards (kicker, headline, byline or date, then a one-paragraph summary) repeat after many articles.
+    Their summaries are prose, so on their own they would pull the body over the cards: a prose line with two or
+    more short lines above it and a short line below counts for little."""
+    live = [i for i, b in enumerate(blocks) if not context.is_removed(b)]
+    short = [scores[i] < 0 for i in live]
+    for k, i in enumerate(live):
+        if scores[i] <= 0 or k < 2 or k + 1 >= len(live):
+            continue
+        if short[k - 1] and short[k - 2] and short[k + 1] and word_count(blocks[i].text) <= 80:
+            scores[i] *= 0.25
+
+
+def best_stretch(scores: list[float]) -> tuple[int, int, float]:
+    """Kadane: the contiguous stretch [start, end] with the largest sum."""
+    best = (0, -1, 0.0)
+    start, total = 0, 0.0
+    for i, s in enumerate(scores):
+        if total <= 0:
+            start, total = i, 0.0
+        total += s
+        if total > best[2]:
+            best = (start, i, total)
+    return best
+
+
+class OutsideArticle(BaseCleaner):
+    name = "outside_article"
+    description = "Removes the page header above the article body and the footer below it (menus, lists, footers)."
+    order = 900
+    options: ClassVar[Mapping[str, Any]] = {"min_body_words": 40}
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        blocks = page.blocks
+        if len(blocks) < 3:
+            return
+        if page.format == "html" and context.removed_by("readability_main"):
+            return  # readability found the main content; this is the fallback for when it did not
+        scores = [0.0 if context.is_removed(b) else line_score(b) for b in blocks]
+        discount_cards(blocks, scores, context)
+        for i in barriers(blocks, context):
+            scores[i] = BARRIER
+        cut = comments_start(blocks, scores, context)
+        if cut is not None:
+            scores[cut:] = [min(s, 0.0) for s in scores[cut:]]
+        start, end, total = best_stretch(scores)
+        if end < start or total < self.settings["min_body_words"]:
+            return  # no clear body: better keep everything than guess
+        start = after_dateline(blocks, scores, start, end, context)
+        for b in blocks[:start]:
+            if not context.is_removed(b):
+                yield Mark.block(b, "page header, above the article body")
+        for b in blocks[end + 1 :]:
+            if not context.is_removed(b):
+                yield Mark.block(b, "page footer, below the article body")
+        body = [b for b in blocks[start : end + 1] if not context.is_removed(b)]
+        above = next((b for b in reversed(blocks[:start]) if word_count(b.text) > 0), None)
+        yield from leading_teaser(body, above)
+
+
+def content_words(text: str) -> set[str]:
+    return {t for t in tokens(text) if len(t) > 3 and t not in STOPWORDS and not t.isdigit()}
+
+
+def leading_teaser(body: list[Block], above: Block | None) -> Iterable[Mark]:
+    """A teaser for another story right above the article: a headline and a summary line that share almost no
+    vocabulary with the article itself. Both signals are needed; a lede that opens a new angle has only one."""
+    if len(body) < 5 or above is None or not 1 <= word_count(above.text) <= 12 or ends_like_sentence(above.text):
+        return
+    rest_vocab: set[str] = set()
+    for b in body[1:]:
+        rest_vocab |= content_words(b.text)
+    if sum(word_count(b.text) for b in body[1:]) < 150:
+        return
+    head_words = content_words(above.text)
+    first_words = content_words(body[0].text)
+    if not head_words or len(first_words) < 5 or word_count(body[0].text) > 60:
+        return
+    if head_words & rest_vocab:
+        return
+    if len(first_words & rest_vocab) / len(first_words) < 0.25:
+        yield Mark.block(body[0], "teaser for another story (shares almost no words with the article)")

@@ -1,0 +1,345 @@
+"""The reader driven through Pilot: navigation, views, removals, cleaner toggling, search, help, safety."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newsread.tui.app import NewsreadApp
+from newsread.tui.widgets import CleanersPanel, HelpScreen, RemovalDetails, SearchBar
+
+from .conftest import BRIDGE, lines_of, make_app, settle, text_of
+
+pytestmark = pytest.mark.functional
+
+
+def reader_text(app: NewsreadApp) -> str:
+    return text_of(app.reader.document_view)
+
+
+def all_rows(app: NewsreadApp) -> str:
+    """Every row of the current document (not just what fits on screen)."""
+    doc = app.reader.document
+    return "\n".join(row.left.plain + (" | " + row.right.plain if row.right is not None else "") for row in doc.rows)
+
+
+async def test_list_shows_every_page_and_moves_with_vim_keys(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        listed = text_of(app.page_list)
+        # Titles where a cleaner found one, file names otherwise; the unreadable file is flagged.
+        assert "Harbour bridg" in listed
+        assert "e_binary.txt" in listed
+        assert "!" in lines_of(app.page_list)[4][:3]
+        assert "›" in lines_of(app.page_list)[0][:2]
+        assert "Harbour bridge reopens" in reader_text(app)
+
+        await pilot.press("j")
+        assert app.page_list.cursor == 1 and app.current == 1
+        await settle(pilot)
+        assert "escape" in reader_text(app)
+        await pilot.press("G")
+        await settle(pilot)
+        assert app.current == 4
+        assert "could not be read" in reader_text(app)
+        await pilot.press("k", "k")
+        await settle(pilot)
+        assert app.current == 2 and "서울" in reader_text(app)
+        await pilot.press("g")
+        assert app.current == 0
+        await pilot.press("J", "J")
+        assert app.current == 2
+        await pilot.press("K")
+        assert app.current == 1
+
+
+async def test_enter_opens_the_page_full_width_at_80_columns_and_escape_returns(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        width_beside = app.reader.size.width
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.page_list.display
+        assert app.reader.document_view.has_focus
+        assert app.reader.size.width > width_beside
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.page_list.display and app.page_list.has_focus
+
+
+async def test_space_and_b_page_the_reader(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("G", "k")  # the long page
+        await settle(pilot)
+        view = app.reader.document_view
+        assert view.scroll_y == 0
+        await pilot.press("space")
+        await pilot.pause()
+        assert view.scroll_y > 10
+        first = view.scroll_y
+        await pilot.press("space", "b")
+        await pilot.pause()
+        assert view.scroll_y == first
+
+
+async def test_three_views_show_clean_original_and_labelled_diff(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        clean = all_rows(app)
+        assert "The harbour bridge reopened" in clean
+        assert "Advertisement" not in clean and "Another story" not in clean
+        assert "(AP)" not in clean  # a partial removal leaves the rest of its line
+        assert "2024-03-01" in clean  # the meta line
+
+        await pilot.press("2")
+        original = all_rows(app)
+        assert "Advertisement" in original and "(AP)" in original and "Date: 2024-03-01" in original
+        assert "1 clean" in str(app.reader.border_title) and app.reader.view == "original"
+
+        await pilot.press("3")
+        assert app.reader.document.split
+        side = all_rows(app)
+        assert "‹short_lines: short line (1 word)›" in side
+        assert "‹agency_tags: agency tag›" in side
+        assert "‹list_items: list item›" in side
+        assert "- Advertisement" in side  # whole-line removal marker
+        assert "~ PORTVILLE (AP)" in side  # partial-line removal marker
+        screen = reader_text(app)
+        assert "│" in screen and "‹short_lines" in screen
+
+        await pilot.press("d")  # d again: inline
+        assert not app.reader.document.split
+        inline = all_rows(app)
+        assert "- Advertisement  ‹short_lines: short line (1 word)›" in inline
+        await pilot.press("s")
+        assert app.reader.document.split
+        await pilot.press("c")
+        assert app.reader.view == "clean"
+        await pilot.press("o")
+        assert app.reader.view == "original"
+
+
+async def test_side_by_side_falls_back_to_inline_when_too_narrow(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        assert not app.reader.document.split  # the pane beside the list is too narrow for two columns
+        assert "inline" in str(app.reader.border_title)
+        await pilot.press("f")  # hide the list: now there is room
+        await pilot.pause()
+        assert app.reader.document.split
+        assert "side by side" in str(app.reader.border_title)
+
+
+async def test_removals_are_stepped_through_and_explained(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        groups = app.reader.groups
+        # headline, dateline, Advertisement, (AP), three list items as one group, "Share this"
+        assert [g.cleaner for g in groups] == [
+            "headline",
+            "dateline",
+            "short_lines",
+            "agency_tags",
+            "list_items",
+            "short_lines",
+        ]
+        await pilot.press("right_square_bracket")
+        assert app.reader.view == "diff"
+        assert app.reader.current_group == groups[0]
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        assert app.reader.current_group == groups[3]
+        assert "removal 4/6 agency_tags" in str(app.reader.border_subtitle)
+        await pilot.press("left_square_bracket")
+        assert app.reader.current_group == groups[2]
+
+        await pilot.press("w")
+        await pilot.pause()
+        details = app.screen
+        assert isinstance(details, RemovalDetails)
+        facts = details.details()
+        from rich.console import Console
+
+        console = Console(width=100, record=True)
+        console.print(facts)
+        console.print(details.removed_text())
+        shown = console.export_text()
+        assert "short_lines" in shown and "short line (1 word)" in shown
+        assert "removes lines of fewer than three words" in shown
+        assert "Advertisement" in shown
+        await pilot.press("escape")
+        assert not isinstance(app.screen, RemovalDetails)
+
+
+async def test_switching_a_cleaner_off_from_why_recleans_the_page(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Advertisement" not in all_rows(app)
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket", "w")
+        await pilot.pause()
+        assert isinstance(app.screen, RemovalDetails)
+        await pilot.press("t")
+        await settle(pilot)
+        stage = next(s for s in app.library.pipeline.stages if s.name == "short_lines")
+        assert not stage.enabled
+        await pilot.press("1")
+        clean = all_rows(app)
+        assert "Advertisement" in clean and "Share this" in clean
+        assert "Another story" not in clean  # the other cleaners still run
+
+
+async def test_cleaners_panel_lists_counts_and_toggles_live(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await pilot.pause()
+        panel = app.query_one(CleanersPanel)
+        assert panel.display and panel.options.has_focus
+        rows = [str(panel.options.get_option_at_index(i).prompt) for i in range(panel.options.option_count)]
+        assert [r.split()[1] for r in rows] == ["headline", "dateline", "short_lines", "list_items", "agency_tags"]
+        list_row = rows[3]
+        # list_items removed the words of the three list lines, from this page and the folder (no other has lists).
+        words = str(sum(len(re.findall(r"\w+", line)) for line in BRIDGE.splitlines() if line.startswith("- ")))
+        assert list_row.startswith("[x] list_items") and list_row.split()[-2:] == [words, words]
+
+        await pilot.press("j", "j", "j", "space")  # list_items off
+        await settle(pilot)
+        await pilot.pause()
+        assert "Another story about bridges" in all_rows(app)
+        rows = [str(panel.options.get_option_at_index(i).prompt) for i in range(panel.options.option_count)]
+        assert rows[3].startswith("[ ] list_items") and rows[3].split()[-2:] == ["0", "0"]
+
+        await pilot.press("enter")  # and on again
+        await settle(pilot)
+        assert "Another story about bridges" not in all_rows(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not panel.display
+
+
+async def test_search_highlights_moves_between_matches_and_clears(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("G", "k")
+        await settle(pilot)
+        await pilot.press("2", "slash")
+        assert app.query_one(SearchBar).display
+        await pilot.press(*"needle")
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.reader.document_view
+        assert len(view.matches) == 1
+        assert "needle" in reader_text(app)  # scrolled to the match, far down the page
+        assert "match 1/1" in str(app.reader.border_subtitle)
+
+        await pilot.press("slash", *"bridges", "enter")
+        await pilot.pause()
+        count = len(view.matches)
+        assert count > 200
+        start = view.match_index
+        await pilot.press("n", "n")
+        assert view.match_index == (start + 2) % count
+        await pilot.press("p")
+        assert view.match_index == (start + 1) % count
+        await pilot.press("escape")
+        assert view.matches == [] and view.search_text == ""
+
+        await pilot.press("slash", *"no such words")
+        await pilot.pause()
+        assert "no match" in str(app.reader.border_subtitle)
+        await pilot.press("escape")
+        assert not app.query_one(SearchBar).display
+
+
+async def test_help_lists_every_binding_and_closes(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        described = [does for _, rows in app.screen.sections for _, does in rows]
+        for binding in app.BINDINGS:
+            assert binding.description in described  # type: ignore[union-attr]
+        keys = {key for _, rows in app.screen.sections for keys, _ in rows for key in keys.split(", ")}
+        for key in ("j", "k", "g", "G", "space", "b", "Enter", "/", "n", "p", "?", "q", "[", "]", "Esc", "C"):
+            assert key in keys
+        await pilot.press("q")  # q closes the help, as in less
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        assert app.is_running
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_command_palette_offers_every_action(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for binding in app.BINDINGS:
+            if binding.action != "command_palette":  # type: ignore[union-attr]
+                assert binding.description in titles  # type: ignore[union-attr]
+        await pilot.press("colon")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"
+
+
+async def test_control_sequences_in_pages_are_shown_inert(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for view in ("1", "2", "3"):
+            await pilot.press("j" if view == "1" else view)
+            await settle(pilot)
+            drawn = reader_text(app) + text_of(app.page_list)
+            assert "\x1b" not in drawn and "\x07" not in drawn
+            assert "␛" in drawn
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg
+
+
+async def test_large_folder_is_usable_before_it_is_all_cleaned(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    root.mkdir()
+    for i in range(2000):
+        (root / f"{i:05d}.txt").write_text(f"Story number {i} about a bridge\nDate: 2024-01-01\nBody of story {i}.\n")
+    app = make_app([root])
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(300):
+            await pilot.pause(0.01)
+            if app.reader.cleaned is not None:
+                break
+        app.poll()
+        await pilot.pause()
+        assert len(app.library) == 2000
+        assert "Story number 0 about a bridge" in text_of(app.page_list)
+        await pilot.press("G")
+        await settle(pilot)
+        assert app.current == 1999
+        assert "Story number 1999" in text_of(app.page_list)
+        assert app.status.library.complete
+        assert "2000 pages" in app.status.shown.plain
+
+
+async def test_empty_folder_says_so(tmp_path: Path) -> None:
+    app = make_app([tmp_path])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "No pages here" in text_of(app.page_list)
+        assert "No pages here" in reader_text(app)
+        await pilot.press("j", "3", "right_square_bracket", "w", "slash", "x", "escape")
+        assert app.is_running

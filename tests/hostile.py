@@ -1,0 +1,55 @@
+"""A corpus of hostile and broken input, generated in a temporary folder (nothing large is committed)."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import random
+from pathlib import Path
+
+ESC_NAME = "esc\x1b[31mred\x07.txt"
+GOOD_TEXT = (
+    "Harbour expansion approved\n"
+    "The city council voted on Tuesday to expand the harbour, ending a debate that lasted a decade.\n"
+    "Supporters said the project would bring jobs and trade to a region that has struggled for years.\n"
+)
+
+
+def build(folder: Path) -> dict[str, str]:
+    """Write the corpus into ``folder``; returns {page id: what it is} for the pages that are broken."""
+    rng = random.Random(7)
+    broken: dict[str, str] = {}
+
+    def put(name: str, data: bytes, what: str | None = None) -> None:
+        (folder / name).write_bytes(data)
+        if what:
+            broken[name] = what
+
+    put("good.txt", GOOD_TEXT.encode())
+    put("empty.txt", b"")
+    put("image.png", b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256) for _ in range(4000)), "png")
+    put("doc.pdf", b"%PDF-1.7\n" + bytes(rng.randrange(256) for _ in range(4000)), "pdf")
+    put("noise.bin", bytes(rng.randrange(256) for _ in range(8000)), "random bytes")
+    put("garbage.txt.gz", gzip.compress(bytes(rng.randrange(256) for _ in range(3000))), "gzip of garbage")
+    put("truncated.html.gz", gzip.compress(GOOD_TEXT.encode() * 50)[:60], "truncated gzip")
+    put("invalid-utf8.txt", GOOD_TEXT.encode() + b"\xff\xfe\xc3\x28 broken \xa0\xa1" * 20)
+    put("cp1251.txt", ("Президент России прибыл в Пекин с государственным визитом. " * 5).encode("cp1251"))
+    put("gbk.txt", ("俄罗斯总统普京抵达北京进行国事访问。两国领导人讨论了贸易问题。" * 5).encode("gbk"))
+    put("sjis.txt", ("ロシアのプーチン大統領は北京に到着し、習近平国家主席と会談した。" * 5).encode("shift_jis"))
+    put(
+        "latin1.txt",
+        ("Le président a déclaré que la coopération était très importante cet été. " * 5).encode("latin-1"),
+    )
+    put("one-line.txt", ("word " * 2_000_000).encode())  # 10 MB, no newline
+    put("tiny-lines.txt", b"x\n" * 200_000)
+    put("nested.html", b"<div>" * 1500 + b"<p>deep text</p>" + b"</span></b>" * 100 + b"<p>unclosed <i>tail")
+    put("scripts.html", b"<html><head><script>a()</script></head><body><script>b()</script></body></html>")
+    put("controls.txt", ("Title \x1b]0;pwned\x07\nBody \x1b[2J text \u202eevil\u202c with \x9b31m C1.\n" * 3).encode())
+    put(ESC_NAME, GOOD_TEXT.encode())
+    os.symlink(folder / "missing-target.txt", folder / "broken-link.txt")
+    broken["broken-link.txt"] = "broken symlink"
+    (folder / "loop").mkdir()
+    os.symlink(folder / "loop", folder / "loop" / "again")  # a symlink loop
+    bad_name = os.fsdecode(b"latin1-\xe9t\xe9.txt")  # not UTF-8: a surrogate-escaped str
+    (folder / bad_name).write_bytes(GOOD_TEXT.encode())
+    return broken

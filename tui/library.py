@@ -1,0 +1,421 @@
+"""The folder the reader has open: its pages, what the engine made of each, and progress. No Textual here.
+
+Worker threads call :meth:`Library.discover`, :meth:`Library.clean_all` and
+:meth:`Library.clean`; the UI thread reads :attr:`Library.summaries` (each slot
+is replaced whole, never mutated, so a reader never sees half an update) and
+polls :attr:`version` to know when to redraw. Toggling a cleaner swaps the
+pipeline and bumps :attr:`generation`: summaries of older generations stay on
+screen until the page is cleaned again.
+
+Large folders (tens of thousands of pages): discovery publishes rows as it
+finds them; the summary of every page whose file did not change since an
+earlier run comes from the result cache (:mod:`newsread.cleaners.cache`)
+without reading the file; the rest is cleaned in worker processes
+(:mod:`newsread.cleaners.batch`), so the CPU work never competes with the UI
+for the interpreter. The page being read is cleaned at once in a thread (from
+the cache's per-cleaner results when it has them) and the pages after it jump
+the background queue. Only a handful of fully cleaned pages are kept in
+memory; the list needs just each page's summary.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import resource_tracker
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsread.cleaners import CleanedPage, Pipeline, Source, inert, iter_sources, load_page
+from newsread.cleaners.batch import (
+    BackgroundCleaner,
+    Job,
+    PipelineSpec,
+    clean_with,
+    default_jobs,
+    make_pool,
+    rebuildable,
+)
+from newsread.cleaners.cache import FileStamp, ResultCache, default_cache_dir, pipeline_key, stage_fingerprints
+from newsread.cleaners.model import normalise_space
+
+PENDING = -1
+
+
+@dataclass(frozen=True, slots=True)
+class PageSummary:
+    """What the page list shows for one page. Text fields are already inert (safe to display)."""
+
+    index: int
+    id: str
+    generation: int = PENDING  # pipeline generation it was cleaned with
+    title: str | None = None
+    site: str | None = None
+    date: str | None = None
+    words_kept: int = 0
+    words_removed: int = 0
+    removed_by: dict[str, int] = field(default_factory=dict)
+    error: str | None = None  # the page could not be loaded
+    cleaner_errors: int = 0  # cleaners that failed on this page
+
+    @property
+    def cleaned(self) -> bool:
+        return self.generation != PENDING
+
+    @property
+    def label(self) -> str:
+        return self.title or self.id
+
+
+def summary_record(cleaned: CleanedPage) -> dict[str, Any]:
+    """A page's summary without its place in the list: made in a worker process, kept in the result cache."""
+    meta = cleaned.metadata
+
+    def shown(key: str) -> str | None:
+        value = normalise_space(meta.get(key) or "")
+        return inert(value) if value else None
+
+    return {
+        "title": shown("title"),
+        "site": shown("site"),
+        "date": shown("date"),
+        "words_kept": cleaned.words_kept,
+        "words_removed": cleaned.words_removed,
+        "removed_by": cleaned.removed_by(),
+        "error": inert(cleaned.page.error) if cleaned.page.error else None,
+        "cleaner_errors": len(cleaned.errors),
+    }
+
+
+def from_record(index: int, page_id: str, record: dict[str, Any], generation: int) -> PageSummary:
+    return PageSummary(index=index, id=page_id, generation=generation, **record)
+
+
+def summarise(index: int, page_id: str, cleaned: CleanedPage, generation: int) -> PageSummary:
+    return from_record(index, page_id, summary_record(cleaned), generation)
+
+
+MEMO = "reader-summary-1"  # the kind of value the reader keeps in the result cache
+PUBLISH_EVERY = 0.05  # seconds: discovery shows what it found at least this often
+
+
+class Library:
+    """Pages under ``paths`` cleaned by ``pipeline``; safe to use from one UI thread and worker threads.
+
+    ``jobs``: worker processes for background cleaning (default: one per CPU); 0 cleans in threads.
+    ``use_cache``/``cache_dir``: the result cache (default: the user cache folder); never inside ``paths``.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        pipeline: Pipeline,
+        *,
+        keep: int = 24,
+        jobs: int | None = None,
+        use_cache: bool = True,
+        cache_dir: Path | None = None,
+    ) -> None:
+        self.paths = list(paths)
+        self._pipeline = pipeline
+        self.generation = 0
+        self.version = 0  # bumped whenever something shown changed
+        self.discovered = False
+        self.phase = "finding pages"
+        self.sources: list[Source] = []
+        self.summaries: list[PageSummary] = []
+        self.warnings: list[str] = []  # what went wrong with the cache or the workers (the app shows them)
+        self._keep = keep
+        self._cache: OrderedDict[int, CleanedPage] = OrderedDict()
+        self._lock = threading.Lock()
+        self._fit_lock = threading.Lock()
+        self._discover_lock = threading.Lock()
+        self._fitted: set[str] = set()
+        self._done = 0
+        self._totals: dict[str, int] = {}
+        self.jobs = default_jobs() if jobs is None else max(0, jobs)
+        self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
+        self.use_cache = use_cache and not any(_within(self.cache_dir, Path(p)) for p in self.paths)
+        if use_cache and not self.use_cache:
+            self.warnings.append(f"cache {self.cache_dir} is inside the folder being read; not using it")
+        if self.jobs:
+            # Start multiprocessing's helper now: once Textual runs, sys.stderr has no file descriptor to give it.
+            resource_tracker.ensure_running()
+        self._results: ResultCache | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._bg: BackgroundCleaner[dict[str, Any]] | None = None
+        self._fps: tuple[Pipeline, list[str | None]] | None = None
+        self._closed = False
+        self._recalled = 0  # the generation whose summaries were last looked up in the cache
+        self.from_cache = 0  # pages whose summary came from the cache with the current pipeline
+
+    # -- reading state (any thread) ---------------------------------------------------------------
+    @property
+    def pipeline(self) -> Pipeline:
+        return self._pipeline
+
+    def __len__(self) -> int:
+        return len(self.summaries)
+
+    @property
+    def done(self) -> int:
+        """Pages cleaned with the current pipeline."""
+        return self._done
+
+    @property
+    def complete(self) -> bool:
+        return self.discovered and self._done >= len(self.summaries)
+
+    def folder_removed_by(self) -> dict[str, int]:
+        """Words each cleaner removed over the pages cleaned so far with the current pipeline."""
+        with self._lock:
+            return dict(self._totals)
+
+    def errors(self) -> int:
+        return sum(1 for s in self.summaries if s.error)
+
+    def peek(self, index: int) -> CleanedPage | None:
+        """The cleaned page if it is at hand for the current pipeline (never loads or cleans)."""
+        with self._lock:
+            cleaned = self._cache.get(index)
+            if cleaned is not None:
+                self._cache.move_to_end(index)
+            return cleaned
+
+    # -- the result cache -------------------------------------------------------------------------
+    def _result_cache(self) -> ResultCache | None:
+        if not self.use_cache or self._closed:
+            return None
+        with self._lock:
+            if self._results is None:
+                self._results = ResultCache(self.cache_dir)
+                self.warnings.extend(self._results.warnings)
+                self._results.warnings = []
+            return self._results if self._results.usable else None
+
+    def _fingerprints(self, pipeline: Pipeline) -> list[str | None]:
+        found = self._fps
+        if found is None or found[0] is not pipeline:
+            found = (pipeline, stage_fingerprints(pipeline))
+            self._fps = found
+        return found[1]
+
+    def _memo_key(self, pipeline: Pipeline) -> str | None:
+        return pipeline_key(self._fingerprints(pipeline)) if not self._fitters(pipeline) else None
+
+    def _recall(self, start: int, end: int, generation: int) -> None:
+        """Summaries of pages ``start:end`` that the cache holds for unchanged files (no file is read)."""
+        cache = self._result_cache()
+        pkey = self._memo_key(self._pipeline)
+        if cache is None or pkey is None:
+            return
+        stamps: dict[str, int] = {}
+        files: list[FileStamp] = []
+        for i in range(start, end):
+            stamp = FileStamp.of(self.sources[i])
+            if stamp is not None:
+                stamps[stamp.ident] = i
+                files.append(stamp)
+        found = cache.recall(files, pkey, MEMO)
+        for ident, raw in found.items():
+            i = stamps[ident]
+            try:
+                record = json.loads(raw)
+                summary = from_record(i, self.summaries[i].id, record, generation)
+            except (ValueError, TypeError):  # a damaged or older row: clean the page again
+                continue
+            if self._record(summary, generation):
+                self.from_cache += 1
+
+    def _record(self, summary: PageSummary, generation: int) -> bool:
+        """Show ``summary`` if it is still current; True when it was."""
+        with self._lock:
+            if generation != self.generation:
+                return False
+            index = summary.index
+            if self.summaries[index].generation != generation:
+                self._done += 1
+                for name, words in summary.removed_by.items():
+                    self._totals[name] = self._totals.get(name, 0) + words
+            self.summaries[index] = summary
+            self.version += 1
+            return True
+
+    # -- work (worker threads) --------------------------------------------------------------------
+    def discover(self) -> None:
+        """Find the pages, publishing rows (and what the cache knows of them) as they are found."""
+        with self._discover_lock:
+            if self.discovered:
+                return
+            found: list[Source] = []
+            last = time.monotonic()
+            for source in iter_sources(self.paths):
+                found.append(source)
+                if len(found) >= 4096 or time.monotonic() - last >= PUBLISH_EVERY:
+                    self._publish(found)
+                    found = []
+                    last = time.monotonic()
+            self._publish(found)
+            with self._lock:
+                self.discovered = True
+                self.phase = "cleaning"
+                self.version += 1
+
+    def _publish(self, found: list[Source]) -> None:
+        if not found:
+            return
+        with self._lock:
+            start = len(self.sources)
+            self.sources.extend(found)
+            self.summaries.extend(PageSummary(start + k, inert(s.id)) for k, s in enumerate(found))
+            generation = self.generation
+            self.version += 1
+        self._recall(start, start + len(found), generation)
+
+    def _fitters(self, pipeline: Pipeline) -> set[str]:
+        return {s.name for s in pipeline.active if callable(getattr(s.cleaner, "fit", None))}
+
+    def ensure_fitted(self) -> None:
+        """Let folder-level cleaners learn from every page once, before any page is cleaned with them."""
+        with self._fit_lock:
+            pipeline = self._pipeline
+            wanted = self._fitters(pipeline)
+            if wanted <= self._fitted:
+                return
+            self.phase = "learning from the folder"
+            self.version += 1
+            pipeline.fit(load_page(s) for s in self.sources)
+            self._fitted |= wanted
+            self.phase = "cleaning"
+            self.version += 1
+
+    def clean_all(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Clean every page not yet cleaned with the current pipeline: in worker processes when the
+        pipeline can be rebuilt there, else here, page by page. Returns early when the pipeline changes."""
+        self.discover()
+        generation, pipeline = self.generation, self._pipeline
+        if self._recalled != generation:
+            self._recalled = generation
+            self.recall_all()
+        pending = [i for i, s in enumerate(self.summaries) if s.generation != generation]
+        if not pending or self._closed:
+            return
+        self.ensure_fitted()
+        spec = PipelineSpec.of(pipeline)
+        if self.jobs and rebuildable(pipeline, spec):
+            job = Job.of(spec, summary_record, pipeline._folder, MEMO if self._memo_key(pipeline) else None)
+            with self._lock:
+                if generation != self.generation or self._closed:
+                    return
+                if self._pool is None:
+                    self._pool = make_pool(self.jobs, self.cache_dir, self.use_cache)
+                bg = self._bg = BackgroundCleaner(self._pool, job, self.sources, pending)
+            try:
+                for index, record in bg:
+                    if cancelled() or generation != self.generation:
+                        break
+                    self._record(from_record(index, self.summaries[index].id, record, generation), generation)
+            except Exception as exc:  # a worker died (out of memory, killed): finish here, in threads
+                self.warnings.append(f"background cleaning failed ({type(exc).__name__}: {exc}); continuing here")
+                self.jobs = 0
+            finally:
+                bg.close()
+                self.warnings.extend(bg.warnings)
+            if self.jobs:
+                return
+        for index in pending:
+            if cancelled() or generation != self.generation or self._closed:
+                return
+            if self.summaries[index].generation != generation:
+                self.clean(index, keep=False)
+
+    def clean(self, index: int, *, keep: bool = True) -> CleanedPage:
+        """Load and clean page ``index`` with the current pipeline (or return it from the cache)."""
+        cached = self.peek(index)
+        if cached is not None:
+            return cached
+        self.ensure_fitted()
+        generation, pipeline = self.generation, self._pipeline
+        bg = self._bg
+        if keep and bg is not None:
+            bg.skip(index)  # being cleaned here; and the next pages are likely read next
+            for ahead in range(min(index + 4, len(self.sources)) - 1, index, -1):
+                if self.summaries[ahead].generation != generation:
+                    bg.prioritize(ahead)
+        source = self.sources[index]
+        cache = self._result_cache()
+        memo = MEMO if self._memo_key(pipeline) else None
+        captured: list[CleanedPage] = []
+
+        def capture(cleaned: CleanedPage) -> dict[str, Any]:
+            captured.append(cleaned)
+            return summary_record(cleaned)
+
+        job = Job(PipelineSpec.of(pipeline), capture, memo=memo)
+        record = clean_with(job, pipeline, self._fingerprints(pipeline), cache, source)
+        cleaned = captured[0]
+        if cache is not None and memo is not None:
+            cache.flush()
+        summary = from_record(index, self.summaries[index].id, record, generation)
+        with self._lock:
+            if generation == self.generation and keep:
+                self._cache[index] = cleaned
+                while len(self._cache) > self._keep:
+                    self._cache.popitem(last=False)
+        self._record(summary, generation)
+        return cleaned
+
+    # -- changing the pipeline (UI thread) --------------------------------------------------------
+    def set_pipeline(self, pipeline: Pipeline) -> None:
+        """Clean with ``pipeline`` from now on: every page is pending again (its old summary still shown)."""
+        with self._lock:
+            self._pipeline = pipeline
+            self.generation += 1
+            self._cache.clear()
+            self._done = 0
+            self._totals = {}
+            self.from_cache = 0
+            self.version += 1
+            if self._bg is not None:
+                self._bg.close()
+                self._bg = None
+
+    def recall_all(self) -> None:
+        """After the pipeline changed: every summary the cache holds for it (worker thread)."""
+        generation = self.generation
+        for start in range(0, len(self.sources), 4096):
+            if generation != self.generation:
+                return
+            self._recall(start, min(start + 4096, len(self.sources)), generation)
+
+    def toggle(self, name: str) -> bool:
+        """Switch cleaner ``name`` on or off; returns whether it is now on."""
+        new = self._pipeline.toggled(name)
+        self.set_pipeline(new)
+        return any(s.name == name and s.enabled for s in new.stages)
+
+    def close(self) -> None:
+        """Stop background work and let go of the worker processes and the cache."""
+        with self._lock:
+            self._closed = True
+            if self._bg is not None:
+                self._bg.close()
+            pool, self._pool = self._pool, None
+            results, self._results = self._results, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        if results is not None:
+            results.close()
+
+
+def _within(child: Path, parent: Path) -> bool:
+    try:
+        child.resolve().relative_to(parent.resolve())
+        return True
+    except (ValueError, OSError):
+        return False

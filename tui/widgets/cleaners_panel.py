@@ -1,0 +1,124 @@
+"""The cleaners panel: every cleaner, on or off, and how many words it removed from this page and the folder."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from newsread.cleaners import Pipeline, inert
+
+NAME_WIDTH = 22
+
+
+class CleanerOptions(OptionList):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Next cleaner", show=False),
+        Binding("k", "cursor_up", "Previous cleaner", show=False),
+        Binding("enter,space,x", "select", "Turn the cleaner on or off (the page is cleaned again)", show=False),
+    ]
+
+
+class CleanersPanel(Vertical):
+    """Shown under the reader; Enter or space switches the highlighted cleaner and the page is cleaned again."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close the cleaners panel", show=False)]
+
+    class Toggled(Message):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+    class Closed(Message):
+        pass
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._names: list[str] = []
+        self._descriptions: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="cleaners-header")
+        yield CleanerOptions(id="cleaner-options")
+        yield Static(id="cleaner-description")
+
+    def on_mount(self) -> None:
+        self.border_title = "Cleaners"
+        self.border_subtitle = "Enter/space: switch on or off · Esc: close"
+
+    def fit_to(self, screen_height: int) -> None:
+        """At most half the screen, so the page being re-cleaned stays in view above."""
+        self.options.styles.max_height = max(3, screen_height // 2 - 4)
+
+    @property
+    def options(self) -> CleanerOptions:
+        return self.query_one(CleanerOptions)
+
+    def update_counts(
+        self,
+        pipeline: Pipeline,
+        page: dict[str, int] | None,
+        folder: dict[str, int],
+        done: int,
+        total: int,
+    ) -> None:
+        """Redraw every row; the highlighted row stays where it is."""
+        header = Text("    " + "cleaner".ljust(NAME_WIDTH) + "  page".rjust(7) + "  folder".rjust(9))
+        if done < total:
+            header.append(f"  (folder: {done}/{total} pages so far)", style="dim")
+        self.query_one("#cleaners-header", Static).update(header)
+        options = self.options
+        names = [s.name for s in pipeline.stages]
+        rows = []
+        for stage in pipeline.stages:
+            mark = "[x]" if stage.enabled else "[ ]"
+            if stage.cleaner is None:
+                mark = "[!]"
+            name = Text(inert(stage.name), no_wrap=True)
+            name.truncate(NAME_WIDTH, overflow="ellipsis", pad=True)
+            on_page = "" if page is None else str(page.get(stage.name, 0))
+            row = Text(f"{mark} ", style="" if stage.enabled else "dim")
+            row.append_text(name)
+            row.append(on_page.rjust(7))
+            row.append(str(folder.get(stage.name, 0)).rjust(9))
+            rows.append(row)
+            self._descriptions[stage.name] = inert(
+                f"{stage.name} ({stage.info.origin}): {stage.info.description or 'no description'}"
+            )
+        if names != self._names:
+            self._names = names
+            highlighted = options.highlighted or 0
+            options.set_options(Option(row, id=f"cleaner-{i}") for i, row in enumerate(rows))
+            options.highlighted = min(highlighted, len(rows) - 1) if rows else None
+        else:
+            for i, row in enumerate(rows):
+                options.replace_option_prompt_at_index(i, row)
+        self._describe()
+
+    def _describe(self) -> None:
+        index = self.options.highlighted
+        text = ""
+        if index is not None and 0 <= index < len(self._names):
+            text = self._descriptions.get(self._names[index], "")
+        self.query_one("#cleaner-description", Static).update(Text(text, style="italic"))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._describe()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self._names):
+            self.post_message(self.Toggled(self._names[event.option_index]))
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())
+
+    def focus_list(self) -> None:
+        self.options.focus()

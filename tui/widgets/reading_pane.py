@@ -1,0 +1,243 @@
+"""The reading pane: the selected page in one of three views (clean, original, diff), and where it is in them."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from rich.style import Style
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.events import Resize
+from textual.markup import escape
+
+from newsread.cleaners import CleanedPage
+
+from ..documents import (
+    DocStyles,
+    Document,
+    RemovalGroup,
+    block_removals,
+    clean_document,
+    inline_diff_document,
+    message_document,
+    original_document,
+    removal_groups,
+    side_by_side_document,
+)
+from .document_view import DocumentView
+
+View = Literal["clean", "original", "diff"]
+VIEWS: tuple[View, ...] = ("clean", "original", "diff")
+SIDE_BY_SIDE_MIN = 60  # narrower than this, two columns are too cramped to read: the diff is shown inline
+
+
+class ReadingPane(Vertical):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "app.why", "Why was this removed? (in the diff)", show=False)
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reading-pane--title",
+        "reading-pane--meta",
+        "reading-pane--removed",
+        "reading-pane--marker",
+        "reading-pane--label",
+        "reading-pane--note",
+        "reading-pane--error",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.cleaned: CleanedPage | None = None
+        self.view: View = "clean"
+        self.side_by_side = True
+        self.group_index = -1  # the removal being looked at in the diff
+        self._message: str | None = "Finding pages…"
+        self._shown_side_by_side = False
+        self._groups: list[RemovalGroup] = []
+
+    def compose(self) -> ComposeResult:
+        yield DocumentView(id="document")
+
+    @property
+    def document_view(self) -> DocumentView:
+        return self.query_one(DocumentView)
+
+    @property
+    def document(self) -> Document:
+        return self.document_view.document
+
+    def on_mount(self) -> None:
+        self._render_document()
+
+    # -- what is shown ------------------------------------------------------------------------------
+    def show(self, cleaned: CleanedPage | None, *, message: str | None = None, same_page: bool = False) -> None:
+        """Show ``cleaned`` (or ``message`` while there is no page); ``same_page`` keeps the place (re-cleaned)."""
+        self.cleaned = cleaned
+        self._message = message
+        self.group_index = -1
+        self._groups = (
+            removal_groups(cleaned, block_removals(cleaned)) if cleaned is not None and not cleaned.page.error else []
+        )
+        self._render_document(keep_scroll=same_page)
+
+    def set_view(self, view: View) -> None:
+        if view != self.view:
+            self.view = view
+            self._render_document()
+
+    def toggle_diff_layout(self) -> None:
+        self.side_by_side = not self.side_by_side
+        if self.view == "diff":
+            self._render_document(keep_scroll=True)
+        else:
+            self.set_view("diff")
+
+    @property
+    def showing_side_by_side(self) -> bool:
+        return self.view == "diff" and self.side_by_side and self._wide_enough()
+
+    def _wide_enough(self) -> bool:
+        return self.document_view.text_width >= SIDE_BY_SIDE_MIN
+
+    def on_resize(self, event: Resize) -> None:
+        if self.view == "diff" and self.side_by_side and self._wide_enough() != self._shown_side_by_side:
+            self._render_document(keep_scroll=True)
+
+    def styles_for_documents(self) -> DocStyles:
+        def style(name: str) -> Style:
+            return self.get_component_rich_style(f"reading-pane--{name}", partial=True)
+
+        return DocStyles(
+            title=style("title"),
+            meta=style("meta"),
+            removed=style("removed"),
+            marker=style("marker"),
+            label=style("label"),
+            note=style("note"),
+            error=style("error"),
+        )
+
+    def _build(self) -> Document:
+        cleaned = self.cleaned
+        styles = self.styles_for_documents()
+        if cleaned is None:
+            return message_document(self._message or "", styles.note)
+        if self.view == "clean":
+            return clean_document(cleaned, styles)
+        if self.view == "original":
+            return original_document(cleaned, styles)
+        self._shown_side_by_side = self.showing_side_by_side
+        if self._shown_side_by_side:
+            return side_by_side_document(cleaned, styles)
+        return inline_diff_document(cleaned, styles)
+
+    def _render_document(self, *, keep_scroll: bool = False) -> None:
+        view = self.document_view
+        view.set_document(self._build(), keep_scroll=keep_scroll)
+        if self.view == "diff":
+            view.set_focus(view.document.spans_of(self.current_group))
+        self._update_titles()
+
+    def _update_titles(self) -> None:
+        tabs = []
+        for key, view in zip("123", VIEWS, strict=True):
+            label: str = view
+            if view == "diff" and self.view == "diff":
+                label = "diff: side by side" if self._shown_side_by_side else "diff: inline"
+            tabs.append(f"[reverse] {key} {label} [/]" if view == self.view else f" {key} {label} ")
+        self.border_title = "".join(tabs)
+        self.update_position()
+
+    def update_position(self) -> None:
+        """The bottom border: which match or removal is current."""
+        view = self.document_view
+        parts: list[str] = []
+        if view.search_text:
+            if view.matches:
+                parts.append(f"match {view.match_index + 1}/{len(view.matches)}")
+            else:
+                parts.append("no match")
+        groups = self._groups
+        if self.view == "diff" and self.cleaned is not None:
+            if 0 <= self.group_index < len(groups):
+                g = groups[self.group_index]
+                parts.append(f"removal {self.group_index + 1}/{len(groups)} {g.cleaner}")
+            else:
+                parts.append(f"{len(groups)} removal{'s' if len(groups) != 1 else ''}")
+        self.border_subtitle = escape(" · ".join(parts))
+
+    # -- removals -----------------------------------------------------------------------------------
+    @property
+    def groups(self) -> list[RemovalGroup]:
+        """The page's removals as next/previous removal steps through them (the same in both diff layouts)."""
+        return self._groups
+
+    @property
+    def current_group(self) -> RemovalGroup | None:
+        groups = self._groups
+        return groups[self.group_index] if 0 <= self.group_index < len(groups) else None
+
+    def step_removal(self, step: int) -> RemovalGroup | None:
+        """Move to the next (``step`` 1) or previous (-1) removal in the diff; returns it."""
+        if self.cleaned is None:
+            return None
+        if self.view != "diff":
+            self.view = "diff"
+            self._render_document()
+        groups = self._groups
+        if not groups:
+            self.update_position()
+            return None
+        if self.group_index < 0:
+            # Start from what is on screen, not from the top of the page.
+            top_row = self.document_view.row_at(int(self.document_view.scroll_y))
+            after = [i for i, g in enumerate(groups) if g.last_row >= top_row]
+            before = [i for i, g in enumerate(groups) if g.first_row < top_row]
+            if step > 0:
+                self.group_index = after[0] if after else len(groups) - 1
+            else:
+                self.group_index = before[-1] if before else 0
+        else:
+            self.group_index = min(max(self.group_index + step, 0), len(groups) - 1)
+        group = groups[self.group_index]
+        view = self.document_view
+        view.set_focus(view.document.spans_of(group))
+        view.scroll_to_row(group.first_row)
+        self._update_titles()
+        return group
+
+    def removal_on_screen(self) -> RemovalGroup | None:
+        """The removal being looked at: the current one, else the first one visible."""
+        if self.view != "diff" or self.cleaned is None:
+            return None
+        current = self.current_group
+        if current is not None:
+            return current
+        view = self.document_view
+        top = int(view.scroll_y)
+        first_row = view.row_at(top)
+        last_row = view.row_at(top + view.scrollable_content_region.height - 1)
+        for i, g in enumerate(self._groups):
+            if g.last_row >= first_row and g.first_row <= last_row:
+                self.group_index = i
+                view.set_focus(view.document.spans_of(g))
+                self._update_titles()
+                return g
+        return None
+
+    # -- search -------------------------------------------------------------------------------------
+    def search(self, query: str) -> int:
+        found = self.document_view.search(query) if query else 0
+        if not query:
+            self.document_view.clear_search()
+        self.update_position()
+        return found
+
+    def step_match(self, step: int) -> bool:
+        view = self.document_view
+        if not view.matches:
+            return False
+        view.step_match(step)
+        self.update_position()
+        return True

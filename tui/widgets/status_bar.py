@@ -1,0 +1,64 @@
+"""The status line: how far cleaning the folder has got, the last thing that happened, and where help is."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.timer import Timer
+from textual.widgets import Static
+
+from ..library import Library
+
+HINT = "? help  / search  C cleaners  q quit"
+BAR_WIDTH = 12
+
+
+def progress_text(library: Library) -> Text:
+    total = len(library)
+    if not library.discovered:
+        return Text(f"finding pages… {total}" if total else "finding pages…")
+    if total == 0:
+        return Text("no pages")
+    done = library.done
+    pages = f"{total} page{'s' if total != 1 else ''}"
+    if library.complete:
+        errors = library.errors()
+        return Text(pages + (f" · {errors} unreadable" if errors else ""))
+    filled = round(BAR_WIDTH * done / total)
+    text = Text(f"{library.phase} {done}/{total} ")
+    text.append("█" * filled, style="bold")
+    text.append("░" * (BAR_WIDTH - filled), style="dim")
+    return text
+
+
+class StatusBar(Static):
+    def __init__(self, library: Library, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.library = library
+        self._note = ""
+        self._timer: Timer | None = None
+        self.shown = Text()  # what the bar shows now
+
+    def say(self, message: str, *, seconds: float = 6.0) -> None:
+        """Show ``message`` beside the progress for a few seconds."""
+        self._note = message
+        self.redraw()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(seconds, lambda: self.say("")) if message else None
+
+    def redraw(self) -> None:
+        width = self.size.width or 80
+        left = progress_text(self.library)
+        if self._note:
+            left.append("  ")
+            left.append(self._note, style="italic")
+        hint = HINT if width - left.cell_len >= len(HINT) + 2 else "? help"
+        line = left.copy()
+        line.truncate(max(0, width - len(hint) - 1), overflow="ellipsis")
+        line.pad_right(max(0, width - line.cell_len - len(hint)))
+        line.append(hint, style="dim")
+        self.shown = line
+        self.update(line)
+
+    def on_resize(self) -> None:
+        self.redraw()
