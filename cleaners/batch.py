@@ -10,10 +10,12 @@ result cache, so whatever a worker cleans is never cleaned again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -103,9 +105,20 @@ class Job(Generic[R]):
 _worker: dict[str, Any] = {"cache": None, "pipes": {}}
 
 
-def _init_worker(cache_dir: Path | None, use_cache: bool) -> None:
+def _init_worker(cache_dir: Path | None, use_cache: bool, nice: int, parent: int) -> None:
+    if nice and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(nice)  # background work: the reader's own process gets the CPU when a key is pressed
     _worker["cache"] = ResultCache(cache_dir) if use_cache else None
     _worker["pipes"] = {}
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose reader died (killed, crashed) must not linger: it exits within a second."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _pipeline_for(job: Job[Any]) -> tuple[Pipeline, list[str | None]]:
@@ -147,12 +160,13 @@ def _clean_chunk(job: Job[R], items: Sequence[tuple[int, Source]]) -> tuple[list
     return out, warnings
 
 
-def make_pool(jobs: int, cache_dir: Path | None, use_cache: bool) -> ProcessPoolExecutor:
+def make_pool(jobs: int, cache_dir: Path | None, use_cache: bool, *, nice: int = 0) -> ProcessPoolExecutor:
+    """``jobs`` worker processes; ``nice``: how much lower their CPU priority is than the caller's."""
     return ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
-        initargs=(cache_dir, use_cache),
+        initargs=(cache_dir, use_cache, nice, os.getpid()),
     )
 
 

@@ -117,11 +117,14 @@ class FileStamp:
 
     @classmethod
     def of(cls, source: Source) -> FileStamp | None:
+        path = os.fspath(source.path)
         try:
-            st = os.stat(source.path)
+            st = os.stat(path)
         except OSError:
             return None
-        ident = os.path.abspath(source.path) + (f"#{source.record}" if source.record is not None else "")
+        ident = (path if os.path.isabs(path) else os.path.abspath(path)) + (
+            f"#{source.record}" if source.record is not None else ""
+        )
         return cls(ident, st.st_size, st.st_mtime_ns, st.st_ino)
 
 

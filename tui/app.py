@@ -139,6 +139,12 @@ class NewsreadApp(App[None]):
             return  # another page was selected meanwhile, or the app is closing
         with suppress(RuntimeError):  # the app closed while the page was being cleaned
             self.call_from_thread(self._cleaned_ready, index, generation, cleaned, same_page)
+        self.library.prefetch(index)
+
+    @work(thread=True, exclusive=True, group="prefetch")
+    def prefetch(self, index: int) -> None:
+        """Clean the next pages into memory: stepping through the list then shows each at once."""
+        self.library.prefetch(index)
 
     def _cleaned_ready(self, index: int, generation: int, cleaned: CleanedPage, same_page: bool) -> None:
         if index == self.current and generation == self.library.generation:
@@ -173,6 +179,7 @@ class NewsreadApp(App[None]):
         cleaned = self.library.peek(index)
         if cleaned is not None:
             self.reader.show(cleaned, same_page=same_page and again)
+            self.prefetch(index)
         else:
             if not again:
                 self.reader.show(None, message=f"Cleaning {self.library.summaries[index].id} …")

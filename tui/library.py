@@ -26,8 +26,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import resource_tracker
 from dataclasses import dataclass, field
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
 
@@ -80,13 +80,14 @@ def summary_record(cleaned: CleanedPage) -> dict[str, Any]:
         value = normalise_space(meta.get(key) or "")
         return inert(value) if value else None
 
+    removed_by = cleaned.removed_by()
     return {
         "title": shown("title"),
         "site": shown("site"),
         "date": shown("date"),
         "words_kept": cleaned.words_kept,
-        "words_removed": cleaned.words_removed,
-        "removed_by": cleaned.removed_by(),
+        "words_removed": sum(removed_by.values()),
+        "removed_by": removed_by,
         "error": inert(cleaned.page.error) if cleaned.page.error else None,
         "cleaner_errors": len(cleaned.errors),
     }
@@ -222,27 +223,28 @@ class Library:
                 stamps[stamp.ident] = i
                 files.append(stamp)
         found = cache.recall(files, pkey, MEMO)
+        summaries: list[PageSummary] = []
         for ident, raw in found.items():
             i = stamps[ident]
             try:
-                record = json.loads(raw)
-                summary = from_record(i, self.summaries[i].id, record, generation)
+                summaries.append(from_record(i, self.summaries[i].id, json.loads(raw), generation))
             except (ValueError, TypeError):  # a damaged or older row: clean the page again
                 continue
-            if self._record(summary, generation):
-                self.from_cache += 1
+        if self._record(summaries, generation):
+            self.from_cache += len(summaries)
 
-    def _record(self, summary: PageSummary, generation: int) -> bool:
-        """Show ``summary`` if it is still current; True when it was."""
+    def _record(self, summaries: Sequence[PageSummary], generation: int) -> bool:
+        """Show ``summaries`` if they are still current; True when they were."""
         with self._lock:
             if generation != self.generation:
                 return False
-            index = summary.index
-            if self.summaries[index].generation != generation:
-                self._done += 1
-                for name, words in summary.removed_by.items():
-                    self._totals[name] = self._totals.get(name, 0) + words
-            self.summaries[index] = summary
+            for summary in summaries:
+                index = summary.index
+                if self.summaries[index].generation != generation:
+                    self._done += 1
+                    for name, words in summary.removed_by.items():
+                        self._totals[name] = self._totals.get(name, 0) + words
+                self.summaries[index] = summary
             self.version += 1
             return True
 
@@ -313,13 +315,13 @@ class Library:
                 if generation != self.generation or self._closed:
                     return
                 if self._pool is None:
-                    self._pool = make_pool(self.jobs, self.cache_dir, self.use_cache)
+                    self._pool = make_pool(self.jobs, self.cache_dir, self.use_cache, nice=10)
                 bg = self._bg = BackgroundCleaner(self._pool, job, self.sources, pending)
             try:
                 for index, record in bg:
                     if cancelled() or generation != self.generation:
                         break
-                    self._record(from_record(index, self.summaries[index].id, record, generation), generation)
+                    self._record([from_record(index, self.summaries[index].id, record, generation)], generation)
             except Exception as exc:  # a worker died (out of memory, killed): finish here, in threads
                 self.warnings.append(f"background cleaning failed ({type(exc).__name__}: {exc}); continuing here")
                 self.jobs = 0
@@ -349,7 +351,8 @@ class Library:
                     bg.prioritize(ahead)
         source = self.sources[index]
         cache = self._result_cache()
-        memo = MEMO if self._memo_key(pipeline) else None
+        # Remember the summary unless the list has it already (then the cache has it too, or cannot).
+        memo = MEMO if self._memo_key(pipeline) and self.summaries[index].generation != generation else None
         captured: list[CleanedPage] = []
 
         def capture(cleaned: CleanedPage) -> dict[str, Any]:
@@ -367,8 +370,18 @@ class Library:
                 self._cache[index] = cleaned
                 while len(self._cache) > self._keep:
                     self._cache.popitem(last=False)
-        self._record(summary, generation)
+        if self.summaries[index].generation != generation:  # else the list shows it already: no redraw
+            self._record([summary], generation)
         return cleaned
+
+    def prefetch(self, index: int, around: int = 2) -> None:
+        """Clean the pages next to ``index`` into memory, so stepping through the list shows them at once."""
+        generation = self.generation
+        for near in (*range(index + 1, index + 1 + around), index - 1):
+            if generation != self.generation or self._closed:
+                return
+            if 0 <= near < len(self.sources) and self.peek(near) is None:
+                self.clean(near)
 
     # -- changing the pipeline (UI thread) --------------------------------------------------------
     def set_pipeline(self, pipeline: Pipeline) -> None:

@@ -1,0 +1,152 @@
+"""Open a folder in the reader (headless, driven by Textual's Pilot) and time what a person would notice.
+
+    python bench/reader_probe.py FOLDER [--keys 60] [--no-wait]    # prints one JSON object
+
+Run by bench/scale.py in a fresh process per measurement, with NEWSREAD_CACHE_DIR
+set, so "cold" and "cached" mean an empty and a filled result cache. Figures:
+
+- ``first_screen_s``: from the interpreter starting (NEWSREAD_T0, set by the caller)
+  to the list showing pages *and* a keypress (j) having moved the cursor and the
+  reader showing that page: the first interactive screen.
+- ``rows_s``: to the first rows in the list; ``discovered_s``: to every page listed.
+- ``all_cleaned_s``: until every page has its summary (cleaned or from the cache).
+- ``busy_p95_ms`` / ``idle_p95_ms``: keypress (j, next page) to the reader having
+  rendered that page, while background cleaning runs / after it finished.
+- ``ui_rss_mb`` / ``worker_rss_mb``: peak resident memory of the reader process and
+  of the largest worker process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import sys
+import time
+
+T0 = float(os.environ.get("NEWSREAD_T0", time.time()))
+
+
+def since() -> float:
+    return time.time() - T0
+
+
+async def probe(folder: str, keys: int, wait: bool) -> dict[str, object]:
+    from textual import events
+
+    from newsread.cleaners import Pipeline
+    from newsread.tui.app import NewsreadApp
+
+    out: dict[str, object] = {"imported_s": since()}
+    app = NewsreadApp([folder], Pipeline.default())
+    library = app.library
+    async with app.run_test(size=(120, 40)):
+        # Pilot.press waits for the whole process to look idle (~100 ms on its own), so keys are posted as the
+        # terminal driver posts them, and a frame counts as drawn when the app hands it to the driver.
+        frames: list[float] = []
+        display = app._display
+
+        def timed_display(screen: object, renderable: object) -> None:
+            display(screen, renderable)  # type: ignore[arg-type]
+            if renderable is not None:
+                frames.append(time.perf_counter())
+
+        app._display = timed_display  # type: ignore[method-assign]
+
+        async def watch() -> None:
+            while not library.discovered:
+                await asyncio.sleep(0.005)
+            out["discovered_s"] = since()
+
+        watcher = asyncio.create_task(watch())
+
+        shown: dict[str, float] = {}  # page id -> when the reader was given it
+        reader = app.reader
+        show = reader.show
+
+        def timed_show(cleaned: object, **kwargs: object) -> None:
+            show(cleaned, **kwargs)  # type: ignore[arg-type]
+            if cleaned is not None:
+                shown[cleaned.id] = time.perf_counter()  # type: ignore[attr-defined]
+
+        reader.show = timed_show  # type: ignore[method-assign]
+
+        async def step() -> float:
+            want = library.sources[app.page_list.cursor + 1].id
+            shown.pop(want, None)
+            start = time.perf_counter()
+            app.post_message(events.Key("j", "j"))
+            while want not in shown or not frames or frames[-1] < shown[want]:
+                await asyncio.sleep(0.0005)
+            # The first frame drawn after the reader was given the page.
+            return (next(f for f in frames if f >= shown[want]) - start) * 1000
+
+        while not len(library):
+            await asyncio.sleep(0.002)
+        out["rows_s"] = since()
+        while app.reader.cleaned is None:
+            await asyncio.sleep(0.002)
+        await step()
+        out["first_screen_s"] = since()
+
+        async def pause_step() -> float:
+            took = await step()
+            await asyncio.sleep(0.02)  # a person does not press keys back to back
+            return took
+
+        busy = [await pause_step() for _ in range(keys) if not library.complete]
+        await watcher
+        out["pages"] = len(library)
+        if wait:
+            while not library.complete:
+                await asyncio.sleep(0.02)
+            out["all_cleaned_s"] = since()
+        out["from_cache"] = library.from_cache
+        idle = [await pause_step() for _ in range(keys)] if library.complete else []
+        out["busy_keys"] = len(busy)
+        out["busy_p95_ms"] = p95(busy)
+        out["idle_p95_ms"] = p95(idle)
+        out["idle_p50_ms"] = p95(idle, 0.5)
+        pool = library._pool
+        workers = [p.pid for p in (pool._processes or {}).values()] if pool is not None else []  # type: ignore[attr-defined]
+        out["worker_rss_mb"] = max((peak_mb(pid) for pid in workers), default=0.0)
+        library.close()
+    out["ui_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["warnings"] = library.warnings
+    return out
+
+
+def peak_mb(pid: int) -> float:
+    """A live process's peak resident memory (VmHWM), in MB."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def p95(values: list[float], q: float = 0.95) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("folder")
+    ap.add_argument("--keys", type=int, default=60)
+    ap.add_argument("--no-wait", action="store_true", help="do not wait for every page to be cleaned")
+    args = ap.parse_args()
+    result = asyncio.run(probe(args.folder, args.keys, not args.no_wait))
+    json.dump(result, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()
