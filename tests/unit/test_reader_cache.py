@@ -1,0 +1,135 @@
+"""The reader's side of the result cache: reopening is instant, changes are noticed, damage is survived,
+and a page served from the cache is exactly the page cleaned afresh."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsread.cleaners import Pipeline, iter_sources, load_page, to_record
+from newsread.cleaners.cache import ResultCache, clean_source
+
+from ..conftest import SEEDS
+from ..hostile import build as build_hostile
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from make_folder import build
+
+from newsread.tui.library import Library
+
+PAGES = 40
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline.default()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    out = tmp_path / "pages"
+    build(PAGES, out, seed=11)
+    return out
+
+
+def opened(folder: Path, pipeline: Pipeline, cache: Path, *, jobs: int = 1) -> Library:
+    library = Library([str(folder)], pipeline, cache_dir=cache, jobs=jobs)
+    library.discover()
+    return library
+
+
+def shown(library: Library) -> list[tuple[object, ...]]:
+    return [(s.id, s.title, s.words_kept, s.words_removed, sorted(s.removed_by.items())) for s in library.summaries]
+
+
+def test_reopening_an_unchanged_folder_cleans_nothing(folder: Path, pipeline: Pipeline, tmp_path: Path) -> None:
+    before = sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*"))
+    first = opened(folder, pipeline, tmp_path / "cache")
+    assert first.from_cache == 0 and not first.complete
+    first.clean_all()  # in a worker process
+    assert first.complete and first.warnings == []
+    cleaned = shown(first)
+    first.close()
+    again = opened(folder, pipeline, tmp_path / "cache", jobs=0)
+    # Every summary is there as soon as the folder is listed, no page read or cleaned.
+    assert again.complete and again.from_cache == PAGES
+    assert shown(again) == cleaned
+    assert any(row[3] for row in cleaned)  # the pages did have something removed
+    again.close()
+    assert sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*")) == before  # nothing written into the folder
+
+
+def test_a_changed_page_is_cleaned_again(folder: Path, pipeline: Pipeline, tmp_path: Path) -> None:
+    first = opened(folder, pipeline, tmp_path / "cache")
+    first.clean_all()
+    first.close()
+    page = sorted(folder.rglob("*.txt"))[3]
+    old = next(s for s, src in zip(first.summaries, first.sources, strict=True) if src.path == page)
+    page.write_text("A brand new headline about the harbour today\n" + "The harbour opened a new pier. " * 30 + "\n")
+    again = opened(folder, pipeline, tmp_path / "cache", jobs=0)
+    assert again.from_cache == PAGES - 1
+    index = next(i for i, s in enumerate(again.sources) if s.path == page)
+    assert not again.summaries[index].cleaned
+    again.clean_all()
+    new = again.summaries[index]
+    assert again.complete and new.cleaned and (new.title, new.words_kept) != (old.title, old.words_kept)
+    again.close()
+
+
+def test_toggling_a_cleaner_recomputes_and_toggling_back_is_served_from_the_cache(
+    folder: Path, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    library = opened(folder, pipeline, tmp_path / "cache", jobs=0)
+    library.clean_all()
+    with_all = shown(library)
+    removing = max(pipeline.active, key=lambda s: library.folder_removed_by().get(s.name, 0)).name
+    library.toggle(removing)
+    assert library.done == 0
+    library.clean_all()
+    without = shown(library)
+    assert without != with_all and library.from_cache == 0
+    assert removing not in library.folder_removed_by()
+    library.toggle(removing)
+    library.clean_all()
+    assert library.from_cache == PAGES and shown(library) == with_all
+    library.close()
+
+
+def test_a_damaged_cache_file_is_rebuilt_without_crashing(folder: Path, pipeline: Pipeline, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "results.sqlite3").write_bytes(b"certainly not SQLite " * 200)
+    library = opened(folder, pipeline, cache, jobs=0)
+    library.clean_all()
+    assert library.complete and any("damaged" in w for w in library.warnings)
+    library.close()
+    again = opened(folder, pipeline, cache, jobs=0)
+    assert again.from_cache == PAGES
+    again.close()
+
+
+def test_a_cache_inside_the_folder_being_read_is_not_used(folder: Path, pipeline: Pipeline) -> None:
+    library = opened(folder, pipeline, folder / "cache", jobs=0)
+    library.clean_all()
+    assert library.complete and not library.use_cache and library.warnings
+    library.close()
+    assert not (folder / "cache").exists()
+
+
+def test_pages_from_the_cache_equal_pages_cleaned_afresh(pipeline: Pipeline, tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile"
+    hostile.mkdir()
+    build_hostile(hostile)
+    sources = list(iter_sources([SEEDS, hostile]))
+    assert len(sources) > 10
+    fresh = [json.dumps(to_record(pipeline.clean(load_page(s)))) for s in sources]
+    for _ in ("cold", "warm"):
+        with ResultCache(tmp_path / "cache") as cache:
+            assert [json.dumps(to_record(clean_source(s, pipeline, cache))) for s in sources] == fresh
+    with ResultCache(tmp_path / "cache") as cache:
+        for s in sources:
+            clean_source(s, pipeline, cache)
+        assert cache.misses == 0 and cache.hits > 10  # the second time round, no cleaner ran
