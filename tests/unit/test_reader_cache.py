@@ -133,3 +133,19 @@ def test_pages_from_the_cache_equal_pages_cleaned_afresh(pipeline: Pipeline, tmp
         for s in sources:
             clean_source(s, pipeline, cache)
         assert cache.misses == 0 and cache.hits > 10  # the second time round, no cleaner ran
+
+
+def test_cache_clear_deletes_the_cache_and_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from newsread.tui.cli import app
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NEWSREAD_CACHE_DIR", str(cache))
+    runner = CliRunner()
+    assert runner.invoke(app, ["clean", str(SEEDS)]).exit_code == 0
+    assert (cache / "results.sqlite3").exists()
+    (cache / "notes.txt").write_text("mine")
+    assert str(cache) in runner.invoke(app, ["cache", "where"]).output
+    assert runner.invoke(app, ["cache", "clear"]).exit_code == 0
+    assert [p.name for p in cache.iterdir()] == ["notes.txt"]
