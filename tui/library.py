@@ -20,6 +20,7 @@ memory; the list needs just each page's summary.
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
@@ -263,6 +264,9 @@ class Library:
                     found = []
                     last = time.monotonic()
             self._publish(found)
+            # A big folder is hundreds of thousands of long-lived objects (sources, summaries): keep the
+            # collector from walking them all again and again, which shows as pauses between keys.
+            gc.freeze()
             with self._lock:
                 self.discovered = True
                 self.phase = "cleaning"
