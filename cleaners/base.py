@@ -10,6 +10,7 @@ arguments) or a ready object.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -30,6 +31,7 @@ class Context:
     folder: Mapping[str, Any] = field(default_factory=dict)  # what folder-level cleaners learned, by name
     notes: list[str] = field(default_factory=list)  # what cleaners want the reader to know about this page
     _covered: list[bool] | None = None
+    _ends: list[int] | None = None  # each block's end, for finding the blocks a span covers
 
     def note(self, message: str) -> None:
         """Tell the reader something about how this page was cleaned (shown in the reader and the JSONL)."""
@@ -48,19 +50,18 @@ class Context:
     def note_removed(self, annotations: Iterable[Annotation]) -> None:
         flags = self._block_flags()
         blocks = self.page.blocks
+        ends = self._ends
+        if ends is None or len(ends) != len(blocks):
+            ends = self._ends = [b.end for b in blocks]
+        count = len(blocks)
         for ann in annotations:
             self.removed.append(ann)
             # Blocks are sorted and disjoint: find those the span covers whole.
-            lo, hi = 0, len(blocks)
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if blocks[mid].end <= ann.start:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            i = lo
-            while i < len(blocks) and blocks[i].start < ann.end:
+            i = bisect_right(ends, ann.start)
+            while i < count:
                 b = blocks[i]
+                if b.start >= ann.end:
+                    break
                 if ann.start <= b.start and b.end <= ann.end:
                     flags[i] = True
                 i += 1
@@ -68,6 +69,10 @@ class Context:
     def is_removed(self, block: Block) -> bool:
         """True when earlier cleaners removed the whole block."""
         return self._block_flags()[block.index]
+
+    def removed_mask(self) -> tuple[bool, ...]:
+        """For each block of the page, by index: whether earlier cleaners removed it whole."""
+        return tuple(self._block_flags())
 
     def remaining(self) -> list[Block]:
         """Blocks no earlier cleaner removed whole, in document order."""

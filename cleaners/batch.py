@@ -88,6 +88,7 @@ class Job(Generic[R]):
     folder: dict[str, Any] = field(default_factory=dict)
     memo: str | None = None
     token: str = ""
+    keep: Callable[[R], Any] | None = None  # the part of the result to remember (default: all of it)
 
     @classmethod
     def of(
@@ -96,9 +97,10 @@ class Job(Generic[R]):
         transform: Callable[[CleanedPage], R],
         folder: dict[str, Any] | None = None,
         memo: str | None = None,
+        keep: Callable[[R], Any] | None = None,
     ) -> Job[R]:
         # A fresh token per job: a worker builds the job's pipeline once, on its first chunk.
-        return cls(spec, transform, dict(folder or {}), memo, os.urandom(8).hex())
+        return cls(spec, transform, dict(folder or {}), memo, os.urandom(8).hex(), keep)
 
 
 # -- worker side ----------------------------------------------------------------------------------
@@ -145,7 +147,8 @@ def clean_with(
     value = job.transform(cleaned)
     pkey = pipeline_key(fps)
     if key is not None and complete and pkey is not None:
-        cache.remember(stamp, key, pkey, job.memo, json.dumps(value, ensure_ascii=False))
+        kept = job.keep(value) if job.keep is not None else value
+        cache.remember(stamp, key, pkey, job.memo, json.dumps(kept))  # ASCII: any string stores
     return value
 
 

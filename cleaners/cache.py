@@ -36,7 +36,7 @@ from .warc import read_record
 
 CACHE_ENV = "NEWSREAD_CACHE_DIR"
 DB_NAME = "results.sqlite3"
-SCHEMA = "2"
+SCHEMA = "3"
 
 
 def default_cache_dir() -> Path:
@@ -110,7 +110,7 @@ def pipeline_key(fingerprints: Sequence[str | None]) -> str | None:
 class FileStamp:
     """Where a page's file is and its size, time and inode: unchanged stamp, unchanged page (as make and git assume)."""
 
-    ident: str
+    ident: bytes
     size: int
     mtime_ns: int
     ino: int
@@ -122,8 +122,9 @@ class FileStamp:
             st = os.stat(path)
         except OSError:
             return None
-        ident = (path if os.path.isabs(path) else os.path.abspath(path)) + (
-            f"#{source.record}" if source.record is not None else ""
+        # Bytes: a file name need not be valid UTF-8 (SQLite text must be).
+        ident = os.fsencode(path if os.path.isabs(path) else os.path.abspath(path)) + (
+            f"#{source.record}".encode() if source.record is not None else b""
         )
         return cls(ident, st.st_size, st.st_mtime_ns, st.st_ino)
 
@@ -137,7 +138,7 @@ class StageResult:
     notes: tuple[str, ...]
 
     def dumps(self) -> str:
-        return json.dumps([self.marks, self.error, self.notes], ensure_ascii=False, separators=(",", ":"))
+        return json.dumps([self.marks, self.error, self.notes], separators=(",", ":"))  # ASCII: any string stores
 
     @classmethod
     def loads(cls, raw: str) -> StageResult:
@@ -160,7 +161,7 @@ class ResultCache:
         self.misses = 0
         self._pending: list[tuple[bytes, str, str]] = []
         self._pending_memos: list[tuple[bytes, str, str, str]] = []
-        self._pending_files: list[tuple[str, int, int, int, bytes]] = []
+        self._pending_files: list[tuple[bytes, int, int, int, bytes]] = []
         self._lock = threading.RLock()  # one connection, shared by the threads of the reader
         self._conn: sqlite3.Connection | None = None
         try:
@@ -198,7 +199,7 @@ class ResultCache:
                 " value TEXT NOT NULL, PRIMARY KEY (page, pipeline, kind)) WITHOUT ROWID"
             )
             conn.execute(
-                "CREATE TABLE IF NOT EXISTS files (ident TEXT PRIMARY KEY, size INTEGER NOT NULL,"
+                "CREATE TABLE IF NOT EXISTS files (ident BLOB PRIMARY KEY, size INTEGER NOT NULL,"
                 " mtime INTEGER NOT NULL, ino INTEGER NOT NULL, page BLOB NOT NULL) WITHOUT ROWID"
             )
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA,))
@@ -252,12 +253,12 @@ class ResultCache:
             if len(self._pending_memos) >= 256:
                 self.flush()
 
-    def recall(self, files: Sequence[FileStamp], pipeline: str, kind: str) -> dict[str, str]:
+    def recall(self, files: Sequence[FileStamp], pipeline: str, kind: str) -> dict[bytes, str]:
         """Values remembered for files that did not change since (same size, time and inode), by ident.
 
         Found without reading the files: this is what makes reopening a large folder instant.
         """
-        out: dict[str, str] = {}
+        out: dict[bytes, str] = {}
         with self._lock:
             if self._conn is None:
                 return out

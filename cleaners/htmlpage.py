@@ -7,6 +7,7 @@ elements are not part of it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.etree
@@ -25,11 +26,23 @@ BLOCK_TAGS = frozenset(
 INVISIBLE_TAGS = frozenset("script style noscript template head svg math iframe object embed select option".split())
 
 
+# lxml.html's own lookup calls Python for every element object made (to give forms and inputs their
+# classes, which nothing here uses); the default lookup does the same in C, several times faster.
+_LOOKUP = lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
 def _parser() -> lxml.html.HTMLParser:
     # No network, no entity expansion beyond HTML's own, tolerant of broken markup.
     # huge_tree: scraped pages nest deeper than libxml2's default limit of 256, which silently drops text;
     # the loader's size limit bounds the cost instead.
-    return lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True, huge_tree=True)
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True, huge_tree=True)
+    parser.set_element_class_lookup(_LOOKUP)
+    return parser
 
 
 # Utility classes that hide an element on screen (Bootstrap, WordPress, Tailwind and the like).
@@ -39,14 +52,94 @@ HIDDEN_CLASSES = frozenset(
 )
 
 
-def _hidden(el: lxml.html.HtmlElement) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
-        return True
-    classes = el.get("class")
-    if classes and not HIDDEN_CLASSES.isdisjoint(classes.split()):
-        return True
-    style = (el.get("style") or "").replace(" ", "").lower()
+def _hidden_style(style: str | None) -> bool:
+    if not style:
+        return False
+    style = style.replace(" ", "").lower()
     return "display:none" in style or "visibility:hidden" in style
+
+
+# Substrings of every hidden class: a class attribute without any needs no splitting.
+_MAYBE_HIDDEN_CLASS = re.compile("hid|d-none|sr-only|screen|invisible")
+
+
+def _pieces(root: lxml.html.HtmlElement) -> list[tuple[str, str, str, float]]:
+    """(text, tag path, class/id, link density) of each visible block, in document order."""
+    pieces: list[tuple[str, str, str, float]] = []
+    current: list[str] = []
+    link_chars = 0
+    ctx_path = ctx_cls = ""
+
+    def flush() -> None:
+        nonlocal link_chars
+        text = normalise_space("".join(current))
+        if text:
+            pieces.append((text, ctx_path, ctx_cls, min(1.0, link_chars / max(1, len(text)))))
+        current.clear()
+        link_chars = 0
+
+    # One entry per open element: its tag path, class/id, whether it is inside a link, whether it is a
+    # block, whether its parent is inside a link; None for an element whose subtree is not visible.
+    # iterwalk walks in C, so deeply nested markup cannot hit the recursion limit.
+    open_: list[tuple[str, str, bool, bool, bool] | None] = []
+    parent: tuple[str, str, bool, bool, bool] | None = ("", "", False, False, False)
+    walker = lxml.etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        if event == "end":
+            entry = open_.pop()
+            tail = el.tail
+            if entry is None:
+                if tail:
+                    current.append(tail)
+                continue
+            if entry[3]:
+                flush()
+            if tail:
+                current.append(tail)
+                if entry[4]:
+                    link_chars += len(tail.strip())
+            continue
+        tag = el.tag
+        tag = tag.lower() if isinstance(tag, str) else ""
+        classes = el.get("class")
+        if (
+            not tag
+            or tag in INVISIBLE_TAGS
+            or el.get("hidden") is not None
+            or el.get("aria-hidden") == "true"
+            or (classes and _MAYBE_HIDDEN_CLASS.search(classes) and not HIDDEN_CLASSES.isdisjoint(classes.split()))
+            or _hidden_style(el.get("style"))
+        ):
+            walker.skip_subtree()
+            open_.append(None)
+            continue
+        parent = open_[-1] if open_ else ("", "", False, False, False)
+        assert parent is not None  # children of a skipped element are never walked
+        in_link = parent[2]
+        block = tag in BLOCK_TAGS
+        if block or len(el):  # a leaf inside a block needs no path or class of its own
+            parent_path, parent_cls = parent[0], parent[1]
+            path_here = f"{parent_path}/{tag}" if parent_path else tag
+            # The element's own class and id, then its parent's: near enough to say what the block is,
+            # without every block of a page inheriting the class of a wrapper around the whole article.
+            ident = el.get("id")
+            own = (f"{classes} {ident}" if ident else classes) if classes else ident or ""
+            own = own.strip()
+            cls = f"{own} | {parent_cls.split(' | ')[0]}" if parent_cls else own
+            if block:
+                flush()
+                ctx_path, ctx_cls = path_here, cls
+        else:
+            path_here = cls = ""
+        now_link = in_link or tag == "a"
+        text = el.text
+        if text:
+            current.append(text)
+            if now_link:
+                link_chars += len(text.strip())
+        open_.append((path_here, cls, now_link, block, in_link))
+    flush()
+    return pieces
 
 
 def parse_html(markup: str) -> lxml.html.HtmlElement | None:
@@ -66,55 +159,7 @@ def html_page(page_id: str, markup: str, *, encoding: str | None = None, path: P
         meta = html_metadata(root)
     except (ValueError, TypeError, RecursionError):
         meta = {}  # metadata is a bonus; broken head markup must not cost the page
-    pieces: list[tuple[str, str, str, float]] = []  # text, tag path, class/id, link density
-
-    # Walk with an explicit stack: deeply nested markup must not hit the recursion limit.
-    current: list[str] = []
-    link_chars = 0
-    current_ctx: tuple[str, str] = ("", "")
-
-    def flush() -> None:
-        nonlocal link_chars
-        text = normalise_space("".join(current))
-        if text:
-            pieces.append((text, current_ctx[0], current_ctx[1], min(1.0, link_chars / max(1, len(text)))))
-        current.clear()
-        link_chars = 0
-
-    stack: list[tuple[lxml.html.HtmlElement, str, str, int, bool]] = [(root, "", "", 0, False)]
-    # Each entry: element, its parent's tag path, inherited class/id, in-link flag (as int), "closing" marker.
-    while stack:
-        el, parent_path, parent_cls, in_link, closing = stack.pop()
-        if closing:
-            if isinstance(el.tag, str) and el.tag.lower() in BLOCK_TAGS:
-                flush()
-            if el.tail:
-                current.append(el.tail)
-                if in_link:
-                    link_chars += len(el.tail.strip())
-            continue
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if not tag or tag in INVISIBLE_TAGS or _hidden(el):
-            if el.tail:
-                current.append(el.tail)
-            continue
-        path_here = f"{parent_path}/{tag}" if parent_path else tag
-        # The element's own class and id, then its parent's: near enough to say what the block is, without
-        # every block of a page inheriting the class of a wrapper around the whole article.
-        own = " ".join(filter(None, (el.get("class", ""), el.get("id", "")))).strip()
-        cls = f"{own} | {parent_cls.split(' | ')[0]}" if parent_cls else own
-        if tag in BLOCK_TAGS:
-            flush()
-            current_ctx = (path_here, cls)
-        now_link = bool(in_link) or tag == "a"
-        if el.text:
-            current.append(el.text)
-            if now_link:
-                link_chars += len(el.text.strip())
-        stack.append((el, parent_path, parent_cls, int(in_link), True))
-        for child in reversed(el):
-            stack.append((child, path_here, cls, int(now_link), False))
-    flush()
+    pieces = _pieces(root)
 
     text_parts: list[str] = []
     blocks: list[Block] = []

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 PageFormat = Literal["text", "html"]
 METADATA_FIELDS = ("title", "date", "site", "byline", "url")
@@ -59,6 +59,15 @@ class Mark:
     field: str | None = None
     value: str | None = None
 
+    def __init__(self, start: int, end: int, reason: str, field: str | None = None, value: str | None = None) -> None:
+        # Set through the slots directly: the frozen dataclass's generated __init__ costs twice as much, and
+        # cleaners make a mark for most lines of a page.
+        _SET_MARK[0](self, start)
+        _SET_MARK[1](self, end)
+        _SET_MARK[2](self, reason)
+        _SET_MARK[3](self, field)
+        _SET_MARK[4](self, value)
+
     @classmethod
     def block(cls, block: Block, reason: str, field: str | None = None, value: str | None = None) -> Mark:
         return cls(block.start, block.end, reason, field, value)
@@ -74,6 +83,22 @@ class Annotation:
     reason: str
     field: str | None = None
     value: str | None = None
+
+    def __init__(
+        self, start: int, end: int, cleaner: str, reason: str, field: str | None = None, value: str | None = None
+    ) -> None:
+        _SET_ANNOTATION[0](self, start)  # as Mark: set through the slots, for speed
+        _SET_ANNOTATION[1](self, end)
+        _SET_ANNOTATION[2](self, cleaner)
+        _SET_ANNOTATION[3](self, reason)
+        _SET_ANNOTATION[4](self, field)
+        _SET_ANNOTATION[5](self, value)
+
+
+_SET_MARK: tuple[Any, ...] = tuple(Mark.__dict__[k].__set__ for k in ("start", "end", "reason", "field", "value"))
+_SET_ANNOTATION: tuple[Any, ...] = tuple(
+    Annotation.__dict__[k].__set__ for k in ("start", "end", "cleaner", "reason", "field", "value")
+)
 
 
 @dataclass(slots=True)

@@ -232,6 +232,12 @@ def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotatio
     out: list[Annotation] = []
     dropped = 0
     for m in marks:
+        if type(m) is Mark and type(m.start) is int and type(m.end) is int and 0 <= m.start < m.end <= length:
+            # The common case, tested with exact types first (isinstance below for subclasses and the rest).
+            reason = m.reason if type(m.reason) is str and 0 < len(m.reason) <= MAX_REASON else None
+            if reason is not None:
+                out.append(Annotation(m.start, m.end, name, reason, m.field, m.value))
+                continue
         if (
             not isinstance(m, Mark)
             or not isinstance(m.start, int)

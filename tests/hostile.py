@@ -5,6 +5,9 @@ from __future__ import annotations
 import gzip
 import os
 import random
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ESC_NAME = "esc\x1b[31mred\x07.txt"
@@ -53,3 +56,23 @@ def build(folder: Path) -> dict[str, str]:
     bad_name = os.fsdecode(b"latin1-\xe9t\xe9.txt")  # not UTF-8: a surrogate-escaped str
     (folder / bad_name).write_bytes(GOOD_TEXT.encode())
     return broken
+
+
+@contextmanager
+def read_only(folder: Path) -> Iterator[Path]:
+    """``folder`` without write permission while in use, as a scraped archive often is."""
+    paths = [folder, *folder.rglob("*")]
+    for path in paths:
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        yield folder
+    finally:
+        for path in paths:
+            if not path.is_symlink():
+                path.chmod(path.stat().st_mode | stat.S_IWUSR)
+
+
+def listing(folder: Path) -> list[tuple[str, int, float]]:
+    """Every path under ``folder`` with its size and mtime: equal before and after means nothing was written."""
+    return sorted((str(p), p.lstat().st_size, p.lstat().st_mtime) for p in folder.rglob("*"))

@@ -3,26 +3,38 @@
 It presents what the engine decided and decides nothing itself. Pages are
 found, loaded and cleaned by background workers (see :mod:`.library`); the
 list fills in as they go and the page being read is always cleaned first.
+
+Triage (read, kept/starred/discarded, tags, filters, export) lives in
+:mod:`.triage_session`; its store is opened by a worker so the first screen
+never waits for it, and keys that need it say so until it is there.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from newsread.cleaners import CleanedPage, Pipeline
+from newsread.cleaners import FORMATS, CleanedPage, Pipeline
 
+from .export import ExportError, write_export
+from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
 from .library import Library
+from .triage import BODY_LIMIT, Decision, Filter, PageInfo, StateError, default_state_path
+from .triage_session import LoadCancelled, LoadedState, TriageSession, load_state
 from .widgets import (
     CleanersPanel,
     DocumentView,
@@ -33,11 +45,34 @@ from .widgets import (
     SearchBar,
     StatusBar,
 )
-from .widgets.help_screen import described
+from .widgets.help_screen import described, key_label
+from .widgets.prompt_bar import PromptBar
 from .widgets.reading_pane import View
+from .widgets.status_bar import triage_text
 
 POLL_SECONDS = 0.15  # how often the list and progress pick up what the workers did
 ZOOM_BELOW = 110  # narrower than this, opening a page gives the reader the whole width
+STATE_WAIT = 15.0  # seconds the bulk cleaning waits for the triage state to be read (hashing) at most
+READ_AFTER = 0.5  # seconds a page stays on screen before it counts as read (j held down reads nothing)
+
+# Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
+TRIAGE_BINDINGS: list[BindingType] = [
+    Binding("plus,a", "decide('kept')", "Keep the page (or the marked pages); again: back to undecided"),
+    Binding("asterisk,S", "decide('starred')", "Star the page (or the marked pages); again: back to undecided"),
+    Binding("minus,D", "decide('discarded')", "Discard the page (or the marked pages); again: back to undecided"),
+    Binding("equals_sign", "decide('none')", "Clear the decision: back to undecided"),
+    Binding("r", "toggle_read", "Mark read or unread (pages count as read after half a second on screen)"),
+    Binding("t", "tag", "Tags: type tag to add, -tag to remove, several separated by commas"),
+    Binding("x", "toggle_mark", "Mark or unmark the page and go to the next (actions then apply to the marks)"),
+    Binding("A", "mark_shown", "Mark every page shown (or unmark them all)"),
+    Binding("X", "clear_marks", "Clear the marks"),
+    Binding("u", "undo", "Undo the last triage action (also one from an earlier run)"),
+    Binding("U,ctrl+r", "redo", "Redo what was undone"),
+    Binding("full_stop", "next_where('unread')", "Next unread page"),
+    Binding("comma", "next_where('undecided')", "Next undecided page (neither kept, starred nor discarded)"),
+    Binding("F,l", "filter", "Filter the list: status:kept tag:x site:bbc date:2024-05 words (Esc clears)"),
+    Binding("E", "export", "Export clean articles to a folder: marked pages, else those shown, else kept and starred"),
+]
 
 
 class ReaderScreen(Screen[None]):
@@ -68,17 +103,35 @@ class NewsreadApp(App[None]):
         Binding("f", "zoom", "Reader full width (hide the list) or back"),
         Binding("escape", "back_to_list", "Back: clear the search, or return to the list"),
         Binding("colon", "command_palette", "Command palette: every action by name"),
+        *TRIAGE_BINDINGS,
     ]
 
     def __init__(
-        self, paths: Sequence[str], pipeline: Pipeline, *, use_cache: bool = True, jobs: int | None = None
+        self,
+        paths: Sequence[str],
+        pipeline: Pipeline,
+        state: Path | None = None,
+        *,
+        read_after: float = READ_AFTER,
+        use_cache: bool = True,
+        jobs: int | None = None,
     ) -> None:
+        """``state``: the triage state file; None keeps triage in memory (nothing saved).
+        ``use_cache``: use the result cache; ``jobs``: background cleaning processes (default one per CPU)."""
         super().__init__()
         self.library = Library(paths, pipeline, use_cache=use_cache, jobs=jobs)
+        self.library.on_cleaned = self._learn_record
+        self.state_path = state
+        self.read_after = read_after
+        self.triage = TriageSession()
+        self.filter_line = ""  # the filter as typed; "" shows every page
         self.current = -1  # index of the page in the reading pane
         self._seen_version = -1
         self._zoomed = False
         self._auto_zoomed = False
+        self._read_timer: Timer | None = None
+        self._state_read = threading.Event()  # the state loader is done (or gave up)
+        self.exported: list[Path] = []  # folders exports were written to, this run
 
     # -- layout -------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -90,6 +143,7 @@ class NewsreadApp(App[None]):
             yield ReadingPane(id="reader")
         yield CleanersPanel(id="cleaners")
         yield SearchBar(id="search")
+        yield PromptBar(id="prompt")
         yield StatusBar(self.library, id="status")
 
     @property
@@ -108,11 +162,18 @@ class NewsreadApp(App[None]):
     def cleaners_panel(self) -> CleanersPanel:
         return self.query_one(CleanersPanel)
 
+    @property
+    def prompt(self) -> PromptBar:
+        return self.query_one(PromptBar)
+
     def on_mount(self) -> None:
         if not self.is_headless and self.console.color_system in ("standard", "windows"):
             self.theme = "ansi-dark"  # 16 colours: use the terminal's own palette rather than approximations
         self.cleaners_panel.display = False
         self.query_one(SearchBar).display = False
+        self.prompt.display = False
+        self.page_list.states = self.triage.states
+        self.page_list.marked = self.triage.marked
         self.page_list.border_title = "Pages"
         self.page_list.border_subtitle = "words kept −removed"
         self.page_list.focus()
@@ -120,13 +181,24 @@ class NewsreadApp(App[None]):
             self.notify(problem, title="cleaners", severity="warning", timeout=8)
         self.set_interval(POLL_SECONDS, self.poll)
         self.crawl()
+        self.load_triage()
 
     # -- background work ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="crawl")
     def crawl(self) -> None:
         """Find the pages (once), then clean every page not yet cleaned with the current cleaners."""
         worker = get_current_worker()
-        self.library.clean_all(cancelled=lambda: worker.is_cancelled)  # CPU work in worker processes
+        library = self.library
+        if not library.discovered:
+            library.discover()
+        # Hashing the folder for the triage state and cleaning it both want the GIL; together, each
+        # slows the other many times over (30,000 pages: 43 s to triage instead of 1.3 s), so the bulk
+        # cleaning starts once the state is read. The page on screen is cleaned meanwhile (clean_selected).
+        deadline = time.monotonic() + STATE_WAIT
+        while not self._state_read.wait(0.05):
+            if worker.is_cancelled or time.monotonic() > deadline:
+                break
+        library.clean_all(cancelled=lambda: worker.is_cancelled)  # in worker processes; learned via on_cleaned
 
     def on_unmount(self) -> None:
         self.library.close()
@@ -135,6 +207,7 @@ class NewsreadApp(App[None]):
     def clean_selected(self, index: int, same_page: bool) -> None:
         generation = self.library.generation  # before cleaning: a result of older cleaners is never shown as new
         cleaned = self.library.clean(index)
+        self._learn(index, cleaned)
         if get_current_worker().is_cancelled:
             return  # another page was selected meanwhile, or the app is closing
         with suppress(RuntimeError):  # the app closed while the page was being cleaned
@@ -146,6 +219,73 @@ class NewsreadApp(App[None]):
         """Clean the next pages into memory: stepping through the list then shows each at once."""
         self.library.prefetch(index)
 
+    def _learn_record(self, index: int, learned: dict[str, str | None]) -> None:
+        """What a background worker learned about page ``index`` (title, site, date, body), for triage."""
+        self.triage.learn(
+            PageInfo(
+                self.library.sources[index].id,
+                title=learned.get("title"),
+                site=learned.get("site"),
+                date=learned.get("date"),
+                body=(learned.get("body") or "")[:BODY_LIMIT],
+            )
+        )
+
+    def _learn(self, index: int, cleaned: CleanedPage) -> None:
+        """Keep what the filters need (title, site, date, clean body) for the triage store (any thread)."""
+        meta = cleaned.metadata
+        self.triage.learn(
+            PageInfo(
+                self.library.sources[index].id,
+                title=meta.get("title"),
+                site=meta.get("site"),
+                date=meta.get("date"),
+                body=cleaned.body[:BODY_LIMIT],
+            )
+        )
+
+    @work(thread=True, exclusive=True, group="state")
+    def load_triage(self) -> None:
+        """Open the state file and hash the pages (slow on big folders) away from the screen."""
+        worker = get_current_worker()
+        try:
+            loaded = load_state(self.state_path, self.library.paths, stop=lambda: worker.is_cancelled)
+        except LoadCancelled:
+            return  # quitting: no need to finish hashing the folder
+        except Exception as exc:  # a bug in triage must never take the reader down: read on without it
+            message = f"triage is off for this run: {exc!r}"
+            with suppress(RuntimeError):
+                self.call_from_thread(self._triage_failed, message)
+            return
+        finally:
+            self._state_read.set()
+        with suppress(RuntimeError):  # the app closed meanwhile
+            self.call_from_thread(self._triage_loaded, loaded)
+
+    def _triage_failed(self, message: str) -> None:
+        self.triage.failed = message
+        self.notify(message, title="triage", severity="error", timeout=30, markup=False)
+
+    def _triage_loaded(self, loaded: LoadedState) -> None:
+        self.triage.start(loaded)
+        severity: SeverityLevel = "error" if loaded.unsaved else "warning"
+        for notice in loaded.notices:
+            self.notify(notice, title="triage state", severity=severity, timeout=30, markup=False)
+        self._index_triage()
+
+    def _index_triage(self) -> None:
+        triage = self.triage
+        if triage.store is None or triage.ready or not self.library.discovered:
+            return
+        try:
+            triage.index([s.id for s in self.library.sources])
+        except StateError as exc:
+            self.notify(str(exc), title="triage state", severity="error", timeout=30, markup=False)
+            return
+        self._triage_changed()
+        if self.current >= 0:
+            self._schedule_read(self.current)
+
     def _cleaned_ready(self, index: int, generation: int, cleaned: CleanedPage, same_page: bool) -> None:
         if index == self.current and generation == self.library.generation:
             self.reader.show(cleaned, same_page=same_page)
@@ -153,21 +293,55 @@ class NewsreadApp(App[None]):
 
     def poll(self) -> None:
         library = self.library
+        # Before the version check: a worker learns a page just after the library counted it.
+        self._flush_infos()
         if library.version == self._seen_version:
             return
         self._seen_version = library.version
         while library.warnings:
             self.notify(library.warnings.pop(0), title="cache", severity="warning", timeout=8)
         self.page_list.sync()
-        total = len(library)
-        self.page_list.border_title = f"Pages {total}" if library.discovered else "Pages"
+        self._index_triage()
+        self._list_title()
         self.status.redraw()
-        if self.current < 0 and (total or library.discovered):  # the first page as soon as it is found
-            if total:
+        if self.current < 0 and (len(library) or library.discovered):  # the first page as soon as it is found
+            if len(library):
                 self.open_page(0)
             else:
                 self.reader.show(None, message="No pages here: newsread reads .txt and .html files (also gzipped).")
         self._panel_counts()
+
+    def _list_title(self) -> None:
+        library = self.library
+        total = len(library)
+        shown = self.page_list.count
+        if not library.discovered:
+            self.page_list.border_title = "Pages"
+        elif self.page_list.rows is not None:
+            self.page_list.border_title = f"Pages {shown}/{total}"
+        else:
+            self.page_list.border_title = f"Pages {total}"
+
+    def _flush_infos(self) -> None:
+        """Write what the workers learned to the word index; pages it now finds join a text filter."""
+        try:
+            written = self.triage.flush_infos(force=self.library.complete)
+        except StateError as exc:
+            self.notify(str(exc), title="triage", severity="warning", markup=False)
+            return
+        if not written or not self.filter_line or not self.query(PageList):
+            return  # nothing new, no filter, or the app is closing
+        rows = self.page_list.rows
+        if rows is not None:
+            flt = self._parse(self.filter_line)
+            if flt is not None and (flt.text or flt.site or flt.date_from or flt.date_to):
+                # Rows already shown stay (the list never jumps under the reader); newly matching pages join.
+                merged = sorted(set(rows) | set(self.triage.query(flt)))
+                if len(merged) != len(rows):
+                    self.page_list.rows = merged
+                    self.page_list.move_to_page(self.current)
+                    self.page_list.sync()
+                    self._triage_changed()
 
     # -- opening pages ------------------------------------------------------------------------------
     def open_page(self, index: int, *, again: bool = False) -> None:
@@ -176,6 +350,8 @@ class NewsreadApp(App[None]):
             return
         same_page = index == self.current
         self.current = index
+        if not same_page:
+            self._schedule_read(index)
         cleaned = self.library.peek(index)
         if cleaned is not None:
             self.reader.show(cleaned, same_page=same_page and again)
@@ -192,6 +368,7 @@ class NewsreadApp(App[None]):
     def on_page_list_opened(self, event: PageList.Opened) -> None:
         if event.index != self.current:
             self.open_page(event.index)
+        self._mark_read(event.index)  # Enter: read now, whatever the delay
         if self.size.width < ZOOM_BELOW and not self._zoomed:
             self._set_zoom(True)
             self._auto_zoomed = True
@@ -331,6 +508,10 @@ class NewsreadApp(App[None]):
             self.reader.search("")
             self.status.say("")
             return
+        if self.page_list.has_focus and self.filter_line:
+            self.set_filter("")
+            self.status.say("filter cleared: every page shown")
+            return
         if self._zoomed and self._auto_zoomed:
             self._set_zoom(False)
             self._auto_zoomed = False
@@ -348,8 +529,21 @@ class NewsreadApp(App[None]):
         self.push_screen(HelpScreen(self.help_sections()))
 
     def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        triage = {id(b) for b in TRIAGE_BINDINGS}
         return [
-            ("Anywhere", described(self.BINDINGS)),
+            ("Anywhere", described(b for b in self.BINDINGS if id(b) not in triage)),
+            ("Triage (saved as you go; on the marked pages if any, else the page read)", described(TRIAGE_BINDINGS)),
+            (
+                "Filter (F), tags (t), export (E)",
+                [
+                    ("Enter", "Apply: the filter stays, the tags are set, the export starts"),
+                    *described(PromptBar.BINDINGS),
+                    ("status:", "unread, read, undecided, kept, starred, discarded (commas: any of them)"),
+                    ("tag: site:", 'a tag the page has (tag:"two words"); part of the site name'),
+                    ("date:", "2024, 2024-05, 2024-05-03, or a range 2024-01..2024-03"),
+                    ("other words", "start words of the title or the clean text, in any order"),
+                ],
+            ),
             ("The page list", described(PageList.BINDINGS)),
             ("The reader", [*described(DocumentView.BINDINGS), *described(ReadingPane.BINDINGS)]),
             ("The cleaners panel (C)", described(_cleaner_option_bindings()) + described(CleanersPanel.BINDINGS)),
@@ -357,12 +551,305 @@ class NewsreadApp(App[None]):
             ("Moving around", [("Tab, Shift+Tab", "Move between the list, the reader and the panel")]),
         ]
 
+    # -- triage -------------------------------------------------------------------------------------------
+    def _triage_changed(self) -> None:
+        """Redraw what shows triage: the list's badges, its title and the counts in the status bar."""
+        triage = self.triage
+        self.page_list.refresh()
+        self._list_title()
+        shown = self.page_list.count if self.page_list.rows is not None else None
+        self.status.set_triage(
+            triage_text(triage.counts, marked=len(triage.marked), shown=shown, unsaved=triage.unsaved)
+        )
+
+    def _targets(self) -> list[int]:
+        """The marked pages, else the page being read (or under the cursor, before any page is shown)."""
+        return self.triage.targets(self.current if self.current >= 0 else self.page_list.current_page)
+
+    def _triage_ready(self) -> bool:
+        if self.triage.ready:
+            return True
+        self.status.say(self.triage.failed or "triage is still loading (the pages are being hashed): try again soon")
+        return False
+
+    def _report(self, description: str) -> None:
+        self._triage_changed()
+        self.status.say(description)
+
+    def _failed(self, exc: StateError) -> None:
+        self.notify(str(exc), title="triage", severity="error", timeout=15, markup=False)
+        self._triage_changed()
+
+    def _schedule_read(self, index: int) -> None:
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        if self.read_after <= 0:
+            self._mark_read(index)
+        else:
+            self._read_timer = self.set_timer(self.read_after, partial(self._mark_read, index))
+
+    def _mark_read(self, index: int) -> None:
+        """Page ``index`` was read, if it is still the one on screen."""
+        if index != self.current or not self.triage.ready:
+            return
+        try:
+            changed = self.triage.opened(index)
+        except StateError as exc:
+            self._failed(exc)
+            return
+        if changed:
+            self._triage_changed()
+
+    def mark_pages(self, indices: Iterable[int]) -> None:
+        """Add pages (library indices) to the marked selection; e.g. every page of a story cluster."""
+        total = len(self.library)
+        self.triage.marked.update(i for i in indices if 0 <= i < total)
+        self._triage_changed()
+
+    @property
+    def marked(self) -> set[int]:
+        """The marked selection: page indices triage actions apply to (instead of the page read)."""
+        return self.triage.marked
+
+    def action_toggle_mark(self) -> None:
+        index = self.page_list.current_page
+        if index < 0:
+            return
+        marked = self.triage.marked
+        if index in marked:
+            marked.discard(index)
+        else:
+            marked.add(index)
+        self.page_list.move_to(self.page_list.cursor + 1)
+        self._triage_changed()
+
+    def action_mark_shown(self) -> None:
+        shown = set(self.page_list.order)
+        marked = self.triage.marked
+        if shown and shown <= marked:
+            marked.difference_update(shown)
+            self._report(f"unmarked {len(shown)} pages")
+        else:
+            self.mark_pages(shown)
+            self._report(f"{len(marked)} pages marked: triage keys now apply to them (X clears)")
+
+    def action_clear_marks(self) -> None:
+        n = len(self.triage.marked)
+        self.triage.marked.clear()
+        self._report(f"cleared {n} marks" if n else "no marks to clear")
+
+    def action_decide(self, decision: Decision) -> None:
+        if not self._triage_ready():
+            return
+        try:
+            result = self.triage.decide(self._targets(), decision)
+        except StateError as exc:
+            self._failed(exc)
+            return
+        self._report(result.description)
+
+    def action_toggle_read(self) -> None:
+        if not self._triage_ready():
+            return
+        if self._read_timer is not None:  # pressing r on a fresh page: the timer must not undo the key
+            self._read_timer.stop()
+            self._read_timer = None
+        try:
+            result = self.triage.toggle_read(self._targets())
+        except StateError as exc:
+            self._failed(exc)
+            return
+        self._report(result.description)
+
+    def action_undo(self) -> None:
+        if self._triage_ready():
+            try:
+                self._report(self.triage.undo().description)
+            except StateError as exc:
+                self._failed(exc)
+
+    def action_redo(self) -> None:
+        if self._triage_ready():
+            try:
+                self._report(self.triage.redo().description)
+            except StateError as exc:
+                self._failed(exc)
+
+    def action_next_where(self, status: str) -> None:
+        if not self._triage_ready():
+            return
+        if status == "unread":
+            found = self.triage.next_where(self.page_list.order, self.current, lambda s: not s.read)
+        else:
+            found = self.triage.next_where(self.page_list.order, self.current, lambda s: s.decision == "none")
+        shown = "" if self.page_list.rows is None else " shown"
+        if found is None:
+            self.status.say(f"no other {status} page{shown}")
+            return
+        self.page_list.move_to_page(found)
+
+    def action_tag(self) -> None:
+        if not self._triage_ready():
+            return
+        targets = self._targets()
+        if not targets:
+            return
+        tags = sorted({t for i in targets for t in (self.triage.states[i].tags if i in self.triage.states else ())})
+        which = f"{len(targets)} marked pages" if self.triage.marked else "this page"
+        has = f"has {', '.join(tags)}" if tags else "has no tags"
+        self.prompt.ask(
+            "tag", "tags ", placeholder=f"{which} {has} · tag adds, -tag removes, commas between (Enter, Esc)"
+        )
+
+    def _apply_tags(self, line: str) -> None:
+        add: list[str] = []
+        remove: list[str] = []
+        for item in line.split(","):
+            item = " ".join(item.split())
+            if item.startswith("-") and item[1:].strip():
+                remove.append(item[1:].strip())
+            elif item and item != "-":
+                add.append(item)
+        if not add and not remove:
+            return
+        try:
+            results = self.triage.tag(self._targets(), add, remove)
+        except StateError as exc:
+            self._failed(exc)
+            return
+        self._report("; ".join(r.description for r in results))
+
+    def action_filter(self) -> None:
+        if not self._triage_ready():
+            return
+        self.prompt.ask(
+            "filter",
+            "filter ",
+            self.filter_line,
+            placeholder="status:undecided tag:x site:bbc date:2024-05 words (Enter keeps it, Esc clears it)",
+        )
+
+    def _parse(self, line: str) -> Filter | None:
+        try:
+            return parse_filter(line)
+        except (FilterSyntaxError, ValueError) as exc:
+            self.status.say(str(exc))
+            return None
+
+    def set_filter(self, line: str) -> bool:
+        """Show only the pages matching ``line`` (filter syntax); "" shows every page. False if not understood."""
+        flt = self._parse(line)
+        if flt is None or not self.triage.ready:
+            return False
+        self.filter_line = line.strip() if flt != Filter() else ""
+        try:
+            rows = self.triage.query(flt) if self.filter_line else None
+        except StateError as exc:
+            self._failed(exc)
+            return False
+        self.page_list.show_rows(rows, keep=self.current)
+        self._triage_changed()
+        return True
+
+    def filter_tag(self, tag: str) -> None:
+        """Show the pages with ``tag`` (for the command palette and for scripts)."""
+        self.set_filter(quote_tag(tag))
+
+    def action_export(self) -> None:
+        if not self._triage_ready():
+            return
+        what, _ = self._export_choice()
+        self.prompt.ask(
+            "export",
+            "export to ",
+            placeholder=f"folder [as markdown|text|jsonl] · {what} (Enter starts, Esc cancels)",
+        )
+
+    def _export_choice(self) -> tuple[str, list[int]]:
+        """What an export takes: the marked pages, else the pages the filter shows, else kept and starred ones."""
+        triage = self.triage
+        if triage.marked:
+            return f"the {len(triage.marked)} marked pages", sorted(triage.marked)
+        if self.page_list.rows is not None:
+            return f"the {len(self.page_list.rows)} pages shown", list(self.page_list.rows)
+        chosen = triage.query(Filter(statuses=frozenset({"kept", "starred"})))
+        return f"the {len(chosen)} kept and starred pages", chosen
+
+    def start_export(self, line: str) -> None:
+        """Export what :meth:`_export_choice` picks to the folder (and format) in ``line``."""
+        line = line.strip()
+        fmt = "markdown"
+        head, sep, tail = line.rpartition(" as ")
+        if sep and tail.strip() in FORMATS:
+            line, fmt = head.strip(), tail.strip()
+        if not line:
+            self.status.say("export: type the folder to write into")
+            return
+        out = Path(line).expanduser()
+        what, indices = self._export_choice()
+        chosen = self.triage.chosen(indices, self.library.sources)
+        if not chosen:
+            self.notify(f"nothing to export: {what}", title="export", severity="warning", markup=False)
+            return
+        self.status.say(f"exporting {what} to {out} …", seconds=60)
+        self.export_pages(chosen, out, fmt)
+
+    @work(thread=True, group="export")
+    def export_pages(self, chosen: list[Any], out: Path, fmt: str) -> None:
+        inputs = [Path(p) for p in self.library.paths]
+        try:
+            result = write_export(chosen, self.library.pipeline, out, fmt=fmt, inputs=inputs)
+        except (ExportError, OSError) as exc:
+            with suppress(RuntimeError):
+                self.call_from_thread(
+                    partial(self.notify, str(exc), title="export failed", severity="error", timeout=20, markup=False)
+                )
+                self.call_from_thread(self.status.say, "")
+            return
+        where = out.resolve()
+        failed = f"; {len(result.failed)} could not be read" if result.failed else ""
+        message = f"exported {len(result.page_ids)} pages as {fmt} to {where}{failed}"
+        self.exported.append(where)
+        with suppress(RuntimeError):
+            self.call_from_thread(partial(self.notify, message, title="export", timeout=15, markup=False))
+            self.call_from_thread(self.status.say, message)
+
+    def on_prompt_bar_changed(self, event: PromptBar.Changed) -> None:
+        if event.purpose == "filter":
+            ok = self.set_filter(event.value)
+            if event.done and ok:
+                self._close_prompt()
+                shown = self.page_list.count
+                self.status.say(f"{shown} page{'s' if shown != 1 else ''} match" if self.filter_line else "")
+            return
+        if not event.done:
+            return
+        self._close_prompt()
+        if event.purpose == "tag":
+            self._apply_tags(event.value)
+        elif event.purpose == "export":
+            self.start_export(event.value)
+
+    def on_prompt_bar_cancelled(self, event: PromptBar.Cancelled) -> None:
+        self._close_prompt()
+        if event.purpose == "filter" and self.filter_line:
+            self.set_filter("")
+            self.status.say("filter cleared: every page shown")
+
+    def _close_prompt(self) -> None:
+        self.prompt.display = False
+        self.prompt.purpose = ""
+        self._focus_main()
+
     # -- command palette: every action ---------------------------------------------------------------
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for binding in self.BINDINGS:
             if not isinstance(binding, Binding) or binding.action in ("command_palette",):
                 continue
-            yield SystemCommand(binding.description, f"key: {binding.key}", partial(self.run_action, binding.action))
+            yield SystemCommand(
+                binding.description, f"key: {key_label(binding.key)}", partial(self.run_action, binding.action)
+            )
         yield from super().get_system_commands(screen)
 
 
@@ -373,6 +860,9 @@ def _cleaner_option_bindings() -> list[Binding]:
 
 
 def run_app(paths: list[str], pipeline: Pipeline, state: Path | None = None, *, use_cache: bool = True) -> None:
-    # ``state`` is where triage lives (tui/triage.py); the reader's triage keys are not wired in yet,
-    # so the reader opens the store only through `newsread export` for now.
-    NewsreadApp(paths, pipeline, use_cache=use_cache).run()
+    """Open the reader; triage is saved in ``state`` (default: the user state folder)."""
+    app = NewsreadApp(paths, pipeline, state or default_state_path(), use_cache=use_cache)
+    try:
+        app.run()
+    finally:
+        app.triage.close()

@@ -45,6 +45,8 @@ from newsread.cleaners.batch import (
 from newsread.cleaners.cache import FileStamp, ResultCache, default_cache_dir, pipeline_key, stage_fingerprints
 from newsread.cleaners.model import normalise_space
 
+from .triage import BODY_LIMIT
+
 PENDING = -1
 
 
@@ -94,8 +96,26 @@ def summary_record(cleaned: CleanedPage) -> dict[str, Any]:
     }
 
 
+def reader_record(cleaned: CleanedPage) -> dict[str, Any]:
+    """The summary, plus what triage learns from a cleaned page (its metadata and the start of its body)."""
+    meta = cleaned.metadata
+    record = summary_record(cleaned)
+    record["learned"] = {
+        "title": meta.get("title"),
+        "site": meta.get("site"),
+        "date": meta.get("date"),
+        "body": cleaned.body[:BODY_LIMIT],
+    }
+    return record
+
+
+def summary_only(record: dict[str, Any]) -> dict[str, Any]:
+    """What the cache keeps of a reader record: the summary (not the body: the cache stays small)."""
+    return {k: v for k, v in record.items() if k != "learned"}
+
+
 def from_record(index: int, page_id: str, record: dict[str, Any], generation: int) -> PageSummary:
-    return PageSummary(index=index, id=page_id, generation=generation, **record)
+    return PageSummary(index=index, id=page_id, generation=generation, **summary_only(record))
 
 
 def summarise(index: int, page_id: str, cleaned: CleanedPage, generation: int) -> PageSummary:
@@ -155,6 +175,8 @@ class Library:
         self._closed = False
         self._recalled = 0  # the generation whose summaries were last looked up in the cache
         self.from_cache = 0  # pages whose summary came from the cache with the current pipeline
+        # Told what background cleaning learned about each page it cleaned (title, site, date, body): for triage.
+        self.on_cleaned: Callable[[int, dict[str, Any]], None] | None = None
 
     # -- reading state (any thread) ---------------------------------------------------------------
     @property
@@ -216,7 +238,7 @@ class Library:
         pkey = self._memo_key(self._pipeline)
         if cache is None or pkey is None:
             return
-        stamps: dict[str, int] = {}
+        stamps: dict[bytes, int] = {}
         files: list[FileStamp] = []
         for i in range(start, end):
             stamp = FileStamp.of(self.sources[i])
@@ -314,7 +336,9 @@ class Library:
         self.ensure_fitted()
         spec = PipelineSpec.of(pipeline)
         if self.jobs and rebuildable(pipeline, spec):
-            job = Job.of(spec, summary_record, pipeline._folder, MEMO if self._memo_key(pipeline) else None)
+            job = Job.of(
+                spec, reader_record, pipeline._folder, MEMO if self._memo_key(pipeline) else None, summary_only
+            )
             with self._lock:
                 if generation != self.generation or self._closed:
                     return
@@ -326,6 +350,8 @@ class Library:
                     if cancelled() or generation != self.generation:
                         break
                     self._record([from_record(index, self.summaries[index].id, record, generation)], generation)
+                    if self.on_cleaned is not None and "learned" in record:
+                        self.on_cleaned(index, record["learned"])
             except Exception as exc:  # a worker died (out of memory, killed): finish here, in threads
                 self.warnings.append(f"background cleaning failed ({type(exc).__name__}: {exc}); continuing here")
                 self.jobs = 0
@@ -338,7 +364,9 @@ class Library:
             if cancelled() or generation != self.generation or self._closed:
                 return
             if self.summaries[index].generation != generation:
-                self.clean(index, keep=False)
+                cleaned = self.clean(index, keep=False)
+                if self.on_cleaned is not None:
+                    self.on_cleaned(index, reader_record(cleaned)["learned"])
 
     def clean(self, index: int, *, keep: bool = True) -> CleanedPage:
         """Load and clean page ``index`` with the current pipeline (or return it from the cache)."""

@@ -47,8 +47,8 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -160,10 +160,14 @@ def content_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def track_paths(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Source, PageRef]]:
+def track_paths(
+    paths: Sequence[str | os.PathLike[str]], *, stop: Callable[[], bool] | None = None
+) -> list[tuple[Source, PageRef]]:
     """The pages under ``paths`` with their refs; ids are the ones ``iter_sources(paths)`` gives.
 
     A file that cannot be read is hashed as its path (it keeps state by path only).
+    ``stop`` is asked before each file (the reader quitting while a big folder is hashed):
+    when it says True, what was hashed so far is returned.
     """
     several = len(paths) > 1
     out: list[tuple[Source, PageRef]] = []
@@ -172,6 +176,8 @@ def track_paths(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Source, P
         root = os.path.abspath(path if path.is_dir() else path.parent)
         prefix = f"{path.name}/" if several else ""
         for source in iter_sources([path]):
+            if stop is not None and stop():
+                return out
             try:
                 digest = content_hash(source.path)
             except OSError:
@@ -285,7 +291,9 @@ class TriageStore:
             except OSError as exc:
                 raise StateError(f"cannot create the folder for state file {self.path}: {exc}") from exc
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None)
+            # check_same_thread=False: the reader opens the store in a worker (hashing, integrity check) and then
+            # hands it to its main thread for good; it is never used by two threads at once.
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA busy_timeout = 5000")  # a second reader on the same state waits, briefly
             self._check_and_migrate()
         except (sqlite3.Error, StateError) as exc:
@@ -366,7 +374,7 @@ class TriageStore:
         updated); same folder and path (edited in place: its hash is updated); else a new page.
         A stored page is claimed by at most one page of the session (identical copies get their own).
         """
-        refs = list(refs)
+        refs = [replace(r, root=_db(r.root), relpath=_db(r.relpath), hash=_db(r.hash)) for r in refs]
         claimed: set[int] = set()
         pending: list[PageRef] = []
         mapping: dict[str, int] = {}
@@ -415,7 +423,9 @@ class TriageStore:
                     mapping[ref.page_id] = c.lastrowid
         cur.execute("BEGIN")  # the session table is temporary: one transaction, no lock on the state file
         cur.execute("DELETE FROM temp.session")
-        cur.executemany("INSERT INTO temp.session(row, page_id) VALUES (?, ?)", [(r, p) for p, r in mapping.items()])
+        cur.executemany(
+            "INSERT INTO temp.session(row, page_id) VALUES (?, ?)", [(r, _db(p)) for p, r in mapping.items()]
+        )
         cur.execute("COMMIT")
         self._rows = mapping
         self._ids = {r: p for p, r in mapping.items()}
@@ -433,15 +443,23 @@ class TriageStore:
         for info in infos:
             row = self._rows.get(info.page_id)
             if row is not None:
-                wanted[row] = (info.title or "", info.site, info.date, (info.body or "")[:BODY_LIMIT])
+                wanted[row] = (
+                    _db(info.title or ""),
+                    _db(info.site) if info.site else info.site,
+                    _db(info.date) if info.date else info.date,
+                    _db((info.body or "")[:BODY_LIMIT]),
+                )
         if not wanted:
             return
         current: dict[int, tuple[str, str | None, str | None, str]] = {}
-        for row, title, site, date, body in self.conn.execute(
-            "SELECT p.row, t.title, p.site, p.date, t.body FROM pages p JOIN temp.session s ON s.row = p.row "
-            "JOIN texts t ON t.row = p.row"
-        ):
-            if row in wanted:
+        rows = list(wanted)
+        for part in (rows[i : i + 500] for i in range(0, len(rows), 500)):
+            # Only the rows being written: a scan of every stored body per batch grew with the folder.
+            for row, title, site, date, body in self.conn.execute(
+                "SELECT p.row, t.title, p.site, p.date, t.body FROM pages p JOIN texts t ON t.row = p.row "
+                "WHERE p.row IN (" + ",".join("?" * len(part)) + ")",
+                part,
+            ):
                 current[row] = (title, site, date, body)
         changed = [(row, value) for row, value in wanted.items() if current.get(row) != value]
         if not changed:
@@ -578,7 +596,7 @@ class TriageStore:
         if where:
             sql += " WHERE " + " AND ".join(where)
         found = {pid for (pid,) in self.conn.execute(sql, args)}
-        return [pid for pid in self._order if pid in found]
+        return [pid for pid in self._order if _db(pid) in found]
 
     def next_unread(self, order: Sequence[str], current: str | None) -> str | None:
         """The first unread page after ``current`` in ``order`` (wrapping round), or None when all are read."""
@@ -790,8 +808,18 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _db(text: str) -> str:
+    """``text`` as SQLite can store it: file names with undecodable bytes (surrogate escapes) get them as
+    ``\\xe9``; the same name always gives the same text, so identity by path still works."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace")
+    return text
+
+
 def _clean_tag(tag: str) -> str:
-    tag = " ".join(tag.split())
+    tag = _db(" ".join(tag.split()))
     if not tag:
         raise ValueError("a tag cannot be empty")
     return tag

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+
+from ..model import Block, Page
 
 WORD = re.compile(r"\w+")
 # Scripts written without spaces: a run of them is one \w+ "word", so count their characters instead.
@@ -120,14 +123,24 @@ _SCRIPT_RES = {name: re.compile(f"[{chars}]") for name, chars in SCRIPTS.items()
 
 def script_of(ch: str) -> str:
     """A coarse script name for a letter: LATIN, CYRILLIC, HANGUL, CJK, ARABIC … (OTHER for the rest)."""
+    if ch.isascii():
+        return "LATIN" if ch.isalpha() else "OTHER"
     for name, pattern in _SCRIPT_RES.items():
         if pattern.match(ch):
             return name
     return "OTHER"
 
 
+_ASCII_LETTER_BYTES = bytes(range(65, 91)) + bytes(range(97, 123))
+
+
 def dominant_script(text: str, sample: int = 3000) -> str:
     piece = text[:sample]
+    # Shortcut: when ASCII letters outnumber all non-ASCII characters, no other script can have more letters.
+    ascii_only = piece.encode("ascii", "ignore")
+    ascii_letters = len(ascii_only) - len(ascii_only.translate(None, _ASCII_LETTER_BYTES))
+    if ascii_letters > len(piece) - len(ascii_only):
+        return "LATIN"
     counts = {name: len(pattern.findall(piece)) for name, pattern in _SCRIPT_RES.items()}
     best = max(counts, key=lambda k: counts[k])
     return best if counts[best] else ""
@@ -136,3 +149,181 @@ def dominant_script(text: str, sample: int = 3000) -> str:
 def normalise_for_match(text: str) -> str:
     """Lower-case words only: for comparing lines regardless of punctuation, case and spacing."""
     return " ".join(tokens(text))
+
+
+def sentence_end(text: str) -> bool:
+    """``ends_like_sentence`` by string tests instead of a regex tried at every position (the hot path)."""
+    s = text.rstrip()
+    if s[-1:] in _CLOSING_QUOTES:
+        return True
+    return s.rstrip(_CLOSERS)[-1:] in _ENDERS if s else False
+
+
+_CLOSING_QUOTES = frozenset('"”’»')
+_CLOSERS = "\"'”’»)]"
+_ENDERS = frozenset(".!?。！？…:;")
+_LIST_START = frozenset("-*•·▪►»›–—")
+
+
+class PageLines:
+    """Every block's line features, computed once per page in one pass and shared by the cleaners.
+
+    Arrays are indexed by ``Block.index``. The per-text functions above give the same answers; these
+    exist because calling them line by line, cleaner after cleaner, cost most of the cleaning time.
+    The arrays and the token lists are shared (short lines' features are remembered across pages): read
+    them, never change them.
+    """
+
+    __slots__ = (
+        "_script",
+        "blocks",
+        "cjk",
+        "ends",
+        "headline",
+        "listed",
+        "low",
+        "prose",
+        "text",
+        "toks",
+        "wc",
+    )
+
+    def __init__(self, blocks: tuple[Block, ...], text: str) -> None:
+        self.blocks = blocks
+        self.text = text
+        self.cjk = CJK.search(text) is not None
+        self._script: str | None = None
+        n_blocks = len(blocks)
+        self.low: list[str] = [""] * n_blocks
+        self.toks: list[list[str]] = [[]] * n_blocks
+        self.wc: list[int] = [0] * n_blocks
+        self.ends: list[bool] = [False] * n_blocks
+        self.listed: list[bool] = [False] * n_blocks
+        self.prose: list[bool] = [False] * n_blocks
+        self.headline: list[bool] = [False] * n_blocks
+        low, toks, wc, ends, listed, prose, headline = (
+            self.low,
+            self.toks,
+            self.wc,
+            self.ends,
+            self.listed,
+            self.prose,
+            self.headline,
+        )
+        cjk = self.cjk
+        known = _SHORT_LINES
+        for b in blocks:
+            i = b.index
+            t = b.text
+            short = len(t) <= _SHORT
+            f = known.get(t) if short else None
+            if f is None:
+                f = _line_features(t, cjk)
+                if short:
+                    if len(known) >= _SHORT_LIMIT:
+                        known.clear()
+                    known[t] = f
+            low[i], toks[i], wc[i], ends[i], listed[i], prose[i], headline[i] = f
+
+    @property
+    def script(self) -> str:
+        """The page's dominant script (see ``dominant_script``), computed when first asked for."""
+        if self._script is None:
+            self._script = dominant_script(self.text)
+        return self._script
+
+
+# Short lines come back, on a page and on every page of a site (menus, share bars, footers): their
+# features are remembered, up to a limit, by text.
+_SHORT = 60
+_SHORT_LIMIT = 4096
+_LineFeatures = tuple[str, list[str], int, bool, bool, bool, bool]
+_SHORT_LINES: dict[str, _LineFeatures] = {}
+_STOP = STOPWORDS.__contains__
+
+
+def _line_features(t: str, page_cjk: bool) -> _LineFeatures:
+    """(lower-cased, tokens, word count, ends like a sentence, list item, prose, headline-like) of a line."""
+    low = t.lower()
+    toks = WORD.findall(low)
+    # Lower-casing can change the length (Turkish İ): count words on the original then.
+    n = len(toks) if len(low) == len(t) else len(WORD.findall(t))
+    cjk = page_cjk and CJK.search(t) is not None
+    if cjk:
+        n += len(CJK.findall(t)) // 2
+    s = t.rstrip()
+    ends = s[-1:] in _CLOSING_QUOTES or s.rstrip(_CLOSERS)[-1:] in _ENDERS  # sentence_end, inlined
+    listed = (t[:1] in _LIST_START or t[:1].isdecimal()) and LIST_MARK.match(t) is not None
+    prose = False
+    if n >= 10:
+        if cjk:
+            prose = True
+        elif n < 30 and not ends and is_title_case(t):
+            prose = False
+        else:
+            prose = (n >= 25 and ends) or (bool(toks) and sum(map(_STOP, toks)) / len(toks) >= 0.12)
+    if listed:
+        headline = is_headline_like(t)
+    elif 3 <= n <= 30:
+        headline = not (s.endswith((".", "。", ";")) and not s.endswith("..."))
+    else:
+        headline = False
+    return low, toks, n, ends, listed, prose, headline
+
+
+def find_in_lines(texts: list[str], groups: tuple[tuple[str, ...], ...]) -> list[set[int]]:
+    """For each group of words (none with a line break), the positions in ``texts`` of the texts holding one.
+
+    One fast substring search per word over all the texts joined beats a regex of alternatives tried at
+    every position of every text.
+    """
+    joined = "\n".join(texts)
+    starts = [0] * len(texts)
+    pos = 0
+    for k, t in enumerate(texts):
+        starts[k] = pos
+        pos += len(t) + 1
+    last = len(texts) - 1
+    found: list[set[int]] = []
+    for words in groups:
+        hits: set[int] = set()
+        for w in words:
+            at = joined.find(w)
+            while at >= 0:
+                k = bisect_right(starts, at) - 1
+                hits.add(k)
+                at = joined.find(w, starts[k + 1]) if k < last else -1  # on to the next text
+        found.append(hits)
+    return found
+
+
+_CACHE: dict[int, PageLines] = {}
+
+
+def page_lines(page: Page) -> PageLines:
+    """The page's line features, computed on first use. A few recent pages are kept (by their blocks)."""
+    blocks = page.blocks
+    found = _CACHE.get(id(blocks))
+    if found is not None and found.blocks is blocks:
+        return found
+    lines = PageLines(blocks, page.text)
+    if len(_CACHE) >= 8:
+        _CACHE.clear()
+    _CACHE[id(blocks)] = lines
+    return lines
+
+
+_ESCAPE = re.compile(r"\\.|\(\?P")  # escapes and named groups may hold capitals
+
+
+def lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """A case-insensitive pattern recompiled to be run on lower-cased text instead.
+
+    Python's regex engine skips an alternative whose first letter does not match only when matching
+    case-sensitively, so a long list of phrases runs two to three times faster this way. Refuses a pattern
+    with upper-case letters outside escapes (``\\S``, ``\\W``), which lower-cased text could never match.
+    """
+    source = pattern.pattern
+    if _ESCAPE.sub("", source) != _ESCAPE.sub("", source).lower():
+        raise ValueError(f"pattern has upper-case letters: {source[:60]!r}")
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)

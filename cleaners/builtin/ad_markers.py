@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
+from ._lines import lowered, page_lines
 
 _AD_LINE = re.compile(
     r"""^[\W_]*(?:
@@ -29,6 +30,14 @@ class AdMarkers(BaseCleaner):
     order = 300
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        low = page_lines(page).low
         for block in context.remaining():
-            if len(block.text) <= 80 and _AD_LINE.match(block.text):
+            text = block.text
+            if len(text) > 80:
+                continue
+            lo = low[block.index]
+            if (_AD_LOW.match(lo) if len(lo) == len(text) else _AD_LINE.match(text)) is not None:
                 yield Mark.block(block, "ad marker")
+
+
+_AD_LOW = lowered(_AD_LINE)

@@ -6,16 +6,28 @@ shingles, so the cost grows with the page, not with the square of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page
-from ._lines import ends_like_sentence, is_prose, tokens, word_count
+from ._lines import ends_like_sentence, is_prose, page_lines, word_count
 
 
-def shingles(words: tuple[str, ...], n: int = 3) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
+def shingles(words: Sequence[str], n: int = 3) -> set[tuple[str, ...]]:
+    """The runs of n consecutive words (the whole sequence when it is shorter)."""
+    if len(words) <= n:
+        return {tuple(words)}
+    if n == 3:  # the default, spelled out: the generic form below costs a third more
+        return set(zip(words, words[1:], words[2:], strict=False))
+    return set(zip(*(words[k:] for k in range(n)), strict=False))
+
+
+def shingle_hashes(words: Sequence[str]) -> set[int]:
+    """The hashes of ``shingles(words)`` (3 words), made without building the set of tuples first."""
+    if len(words) <= 3:
+        return {hash(tuple(words))}
+    return set(map(hash, zip(words, words[1:], words[2:], strict=False)))
 
 
 class DuplicateParagraphs(BaseCleaner):
@@ -28,13 +40,16 @@ class DuplicateParagraphs(BaseCleaner):
         min_words = self.settings["min_words"]
         near_min = self.settings["near_min_words"]
         similarity = self.settings["similarity"]
+        lines = page_lines(page)
+        all_toks = lines.toks
         exact: dict[str, Block] = {}
-        index: dict[tuple[str, ...], list[int]] = {}
-        sets: dict[int, set[tuple[str, ...]]] = {}
+        owner: dict[int, int] = {}  # shingle hash -> the first kept paragraph that has it
+        sets: dict[int, set[int]] = {}
         blocks_by_index: dict[int, Block] = {}
         found: list[tuple[Block, Block, bool]] = []  # (copy, first copy, exact?)
-        for block in context.remaining():
-            words = tokens(block.text)
+        remaining = context.remaining()
+        for block in remaining:
+            words = all_toks[block.index]
             if len(words) < min_words:
                 continue
             key = " ".join(words)
@@ -45,25 +60,31 @@ class DuplicateParagraphs(BaseCleaner):
             exact[key] = block
             if len(words) < near_min:
                 continue
-            sh = shingles(words)
-            counts: dict[int, int] = {}
-            for s in sh:
-                for idx in index.get(s, ()):
-                    counts[idx] = counts.get(idx, 0) + 1
+            # Shingles by hash: a tuple's hash is not cached, and the set operations below would rehash each
+            # shingle three times (a false match of two 64-bit hashes is not a practical concern).
+            sh = shingle_hashes(words)
+            # Near-duplicates share shingles: most paragraphs share none with any earlier one (one set
+            # operation says so); the others are compared only with the paragraphs they share some with.
             best = None
-            for idx, shared in counts.items():
-                other = sets[idx]
-                if shared / (len(sh) + len(other) - shared) >= similarity:
-                    best = idx
-                    break
+            common = sh & owner.keys()
+            # Similar enough means sharing at least that share of this paragraph's shingles with one earlier
+            # paragraph, so at least that many with all of them together: usually far from it.
+            if len(common) >= similarity * len(sh):
+                for idx in sorted({owner[s] for s in common}):
+                    other = sets[idx]
+                    shared = len(sh & other)
+                    if shared / (len(sh) + len(other) - shared) >= similarity:
+                        best = idx
+                        break
             if best is not None:
                 found.append((block, blocks_by_index[best], False))
                 continue
             sets[block.index] = sh
             blocks_by_index[block.index] = block
-            for s in sh:
-                index.setdefault(s, []).append(block.index)
-        position = {b.index: k for k, b in enumerate(context.remaining())}
+            owner.update(dict.fromkeys(sh - common if common else sh, block.index))
+        if not found:
+            return
+        position = {b.index: k for k, b in enumerate(remaining)}
         yield from _marks(found, position)
 
 

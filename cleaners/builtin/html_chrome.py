@@ -1,4 +1,5 @@
-"""Removes what HTML structure says is not article text: the headline and byline elements, and short
+"""Removes what HTML structure says is not article text: the headline and byline elements, captions and
+credits, standfirsts and teasers, boxes labelled calls to action, related links or disclosures, and short
 blocks that are nearly all links (tag lists, "more on this" boxes) inside the main content."""
 
 from __future__ import annotations
@@ -13,12 +14,19 @@ from ._lines import normalise_for_match, word_count
 
 BYLINE_CLASS = re.compile(r"\b(?:byline|author|writer|contributor)s?\b", re.IGNORECASE)
 CAPTION_CLASS = re.compile(r"caption|credit|photo-?info|image-?source", re.IGNORECASE)
+# The summary under a headline (dek, standfirst, subtitle) and teaser excerpts of other stories: not the
+# article's text, though readability keeps the former on purpose.
+STANDFIRST_CLASS = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|sub-?title|excerpt|teaser)(?:$|[\s_-])", re.IGNORECASE)
+# Boxes the page itself labels as calls to action, links to related stories or sponsorship disclosures.
+PROMO_CLASS = re.compile(r"(?:^|[\s_-])(?:cta|related|disclosure)(?:$|[\s_-])", re.IGNORECASE)
 CREDIT_TEXT = re.compile(r"^\(?(?:photo|image|picture|foto|bild|credit|source)s?\s*(?:credit)?\s*[:/©]", re.IGNORECASE)
 
 
 class HtmlChrome(BaseCleaner):
     name = "html_chrome"
-    description = "Removes the headline and byline elements and link-dense blocks of HTML pages."
+    description = (
+        "Removes the headline, byline, captions, standfirsts, promo boxes and link-dense blocks of HTML pages."
+    )
     order = 30
     formats = frozenset({"html"})
     options: ClassVar[Mapping[str, Any]] = {"max_link_density": 0.8, "max_link_block_words": 25}
@@ -33,8 +41,12 @@ class HtmlChrome(BaseCleaner):
             if not title_done and norm and (norm == title or block.tag == "h1"):
                 title_done = True
                 yield Mark.block(block, "headline", "title", normalise_space(block.text))
-            elif block.tag == "figcaption" or CAPTION_CLASS.search(block.class_id.split(" | ")[0]):
+            elif block.tag == "figcaption" or CAPTION_CLASS.search(_own_or_parent_class(block.class_id)):
                 yield Mark.block(block, "photo caption or credit")
+            elif STANDFIRST_CLASS.search(_own_or_parent_class(block.class_id)):
+                yield Mark.block(block, "standfirst or teaser")
+            elif PROMO_CLASS.search(_own_or_parent_class(block.class_id)):
+                yield Mark.block(block, "call to action, related link or disclosure (by its class)")
             elif words <= 15 and CREDIT_TEXT.match(block.text):
                 yield Mark.block(block, "photo credit")
             elif words <= 12 and BYLINE_CLASS.search(block.class_id):
@@ -44,3 +56,10 @@ class HtmlChrome(BaseCleaner):
                 and words <= self.settings["max_link_block_words"]
             ):
                 yield Mark.block(block, f"link-dense block ({block.link_density:.0%} links)")
+
+
+def _own_or_parent_class(class_id: str) -> str:
+    """The block's own class and id, or its parent's when it has none (a caption's text is often a bare
+    <p> inside the element that says it is a caption)."""
+    own, _, parent = class_id.partition(" | ")
+    return own or parent

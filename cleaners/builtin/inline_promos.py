@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
-from ._lines import word_count
+from ._lines import lowered, page_lines, word_count
 
 _PROMO = re.compile(
     r"""^[\W_]*(?:
@@ -20,6 +20,10 @@ _PROMO = re.compile(
     )\s*[:|»>–—-]\s*(?P<rest>.+)$""",
     re.IGNORECASE | re.VERBOSE,
 )
+_PROMO_LOW = lowered(_PROMO)
+# Every promo label starts with a letter and is followed by one of these separators: a cheap first test.
+_LETTER = re.compile(r"[^\W\d_]")
+_SEPARATOR = re.compile(r"[:|»>–—-]")
 _TAGGED_HEADLINE = re.compile(r"^.{10,200}?\s*\[(?:[A-Z][A-Z ]{2,20})\]\s*\|?$")
 
 
@@ -29,10 +33,18 @@ class InlinePromos(BaseCleaner):
     order = 600
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        low = page_lines(page).low
         for block in context.remaining():
             text = block.text
-            m = _PROMO.match(text)
-            if m and word_count(m.group("rest")) <= 30:
+            letter = _LETTER.search(text)
+            if (letter is None or _SEPARATOR.search(text, letter.end()) is None) and not text.rstrip().endswith(
+                ("]", "|")
+            ):
+                continue  # a promo has a label then a separator, a tagged headline a [TAG] at the end
+            lo = low[block.index]
+            # Lower-cased text keeps offsets (checked), so the label can be cut from the original.
+            m = _PROMO_LOW.match(lo) if len(lo) == len(text) else _PROMO.match(text)
+            if m and word_count(text[m.start("rest") :]) <= 30:
                 label = text[: m.start("rest")].strip(" :|»>–—-")
                 yield Mark.block(block, f"promo for another story ({label})")
             elif _TAGGED_HEADLINE.match(text) and word_count(text) <= 30:

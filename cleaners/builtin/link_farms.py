@@ -9,7 +9,16 @@ from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page
-from ._lines import ends_like_sentence, is_headline_like, is_list_item, strip_list_mark, word_count
+from ._lines import (
+    PageLines,
+    ends_like_sentence,
+    is_headline_like,
+    is_list_item,
+    lowered,
+    page_lines,
+    strip_list_mark,
+    word_count,
+)
 from .metadata import date_value
 
 HEADING = re.compile(
@@ -38,9 +47,74 @@ HEADING = re.compile(
 )
 
 
+_HEADING = lowered(HEADING)
+
+
 @lru_cache(maxsize=4096)
 def _is_heading(text: str) -> bool:
     return len(text) <= 60 and HEADING.match(text) is not None
+
+
+# Verdicts on short lines, remembered by text: a site's menus and footers come back on every page.
+_SHORT_LIMIT = 4096
+_HEADINGS: dict[str, bool] = {}
+_METAS: dict[str, bool] = {}
+
+
+class _Flags:
+    """What each of a run of blocks can be in a link farm, computed once from the page's line features."""
+
+    __slots__ = ("_meta", "blocks", "farm", "heading", "item", "lines", "plain")
+
+    def __init__(self, blocks: Sequence[Block], lines: PageLines) -> None:
+        self.blocks = blocks
+        self.lines = lines
+        self._meta: list[bool] | None = None
+        wc, low, ends, listed, headline = lines.wc, lines.low, lines.ends, lines.listed, lines.headline
+        self.heading = heading = [False] * len(blocks)
+        self.farm = farm = [False] * len(blocks)
+        self.item = item = [False] * len(blocks)
+        self.plain = plain = [False] * len(blocks)
+        for k, b in enumerate(blocks):
+            i = b.index
+            t = b.text
+            n = wc[i]
+            if len(t) <= 60:
+                known = _HEADINGS.get(t)
+                if known is None:
+                    lo = low[i]
+                    known = (_HEADING.match(lo) if len(lo) == len(t) else HEADING.match(t)) is not None
+                    if len(_HEADINGS) >= _SHORT_LIMIT:
+                        _HEADINGS.clear()
+                    _HEADINGS[t] = known
+                heading[k] = known
+            if n == 0 or n > 30:
+                continue
+            farm[k] = listed[i] or n <= 6 or not ends[i] or t.rstrip().endswith("?")
+            if listed[i]:
+                item[k] = _is_headline_item(t)
+                plain[k] = _is_plain_headline(t)
+            elif n >= 4 and headline[i]:
+                item[k] = True
+                plain[k] = not ends[i] and not t.rstrip().endswith(("!", "~"))
+
+    @property
+    def meta(self) -> list[bool]:
+        if self._meta is None:
+            wc, low = self.lines.wc, self.lines.low
+            meta = self._meta = [False] * len(self.blocks)
+            for k, b in enumerate(self.blocks):
+                n = wc[b.index]
+                if 0 < n <= 12:
+                    t = b.text
+                    known = _METAS.get(t)
+                    if known is None:
+                        known = _meta_line(t, low[b.index], n)
+                        if len(_METAS) >= _SHORT_LIMIT:
+                            _METAS.clear()
+                        _METAS[t] = known
+                    meta[k] = known
+        return self._meta
 
 
 @lru_cache(maxsize=4096)
@@ -80,21 +154,23 @@ class LinkFarms(BaseCleaner):
             # In HTML a headline list is made of links: a list of plain sentences or facts is the article's own.
             blocks = [b for b in blocks if b.link_density >= 0.5 or _is_heading(b.text)]
         used: set[int] = set()
-        yield from self._headed(blocks, used)
-        yield from self._cards(blocks, used)
-        yield from self._unheaded(blocks, used)
+        flags = _Flags(blocks, page_lines(page))
+        yield from self._headed(blocks, used, flags)
+        yield from self._cards(blocks, used, flags)
+        yield from self._unheaded(blocks, used, flags)
 
-    def _headed(self, blocks: Sequence[Block], used: set[int]) -> Iterable[Mark]:
+    def _headed(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Mark]:
+        heading, farm, item = flags.heading, flags.farm, flags.item
         i = 0
         while i < len(blocks):
             head = blocks[i]
-            if not _is_heading(head.text):
+            if not heading[i]:
                 i += 1
                 continue
             j = i + 1
             headlines = 0
-            while j < len(blocks) and _is_farm_item(blocks[j].text) and not _is_heading(blocks[j].text):
-                if _is_headline_item(blocks[j].text):
+            while j < len(blocks) and farm[j] and not heading[j]:
+                if item[j]:
                     headlines += 1
                 j += 1
             if headlines >= self.settings["min_headlines"]:
@@ -107,16 +183,20 @@ class LinkFarms(BaseCleaner):
             else:
                 i += 1
 
-    def _cards(self, blocks: Sequence[Block], used: set[int]) -> Iterable[Mark]:
+    def _cards(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Mark]:
         """Runs of story cards: a headline, a short summary and a time, author or section line, again and again."""
-        if sum(1 for b in blocks if _is_meta(b.text)) < 2:
+        if sum(flags.meta) < 2:
             return  # cards carry times, dates or bylines: a page without two of them has no run of cards
+        item, meta = flags.item, flags.meta
         i = 0
         while i < len(blocks):
+            if not (item[i] or meta[i]):
+                i += 1  # a card starts with its headline or its small print
+                continue
             units: list[tuple[int, int, bool]] = []  # (first, last, has_meta) positions in blocks
             j = i
             while True:
-                unit = _card_at(blocks, j, used)
+                unit = _card_at(blocks, j, used, flags)
                 if unit is None:
                     break
                 units.append(unit)
@@ -131,10 +211,11 @@ class LinkFarms(BaseCleaner):
             else:
                 i += 1
 
-    def _unheaded(self, blocks: Sequence[Block], used: set[int]) -> Iterable[Mark]:
+    def _unheaded(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Mark]:
         run: list[Block] = []
-        for b in [*blocks, None]:
-            fits = b is not None and b.index not in used and _is_plain_headline(b.text)
+        plain = flags.plain
+        for k, b in enumerate([*blocks, None]):
+            fits = b is not None and plain[k] and b.index not in used
             if b is not None and fits and (not run or run[-1].index + 1 == b.index):
                 run.append(b)
                 continue
@@ -152,48 +233,54 @@ RELATIVE_TIME = re.compile(
 )
 
 
+_BY = re.compile(r"(?i)by\s+\w")
+_QUESTION = re.compile(r"(?i)q\s*[:.)]|question\b")
+
+
 @lru_cache(maxsize=4096)
 def _is_meta(text: str) -> bool:
     """A card's small print: a relative time, a date, a byline."""
     n = word_count(text)
-    if n == 0 or n > 12:
-        return False
-    if not _DIGIT.search(text):
-        return text[:3].lower() == "by " and re.match(r"(?i)by\s+\w", text) is not None
+    return 0 < n <= 12 and _meta_line(text, text.lower(), n)
+
+
+def _meta_line(text: str, low: str, n: int) -> bool:
+    """``_is_meta`` for a line whose lower-cased form and word count (1 to 12) are known."""
+    if _DIGIT.search(text) is None:
+        return low[:3] == "by " and _BY.match(text) is not None
     # Only a time, a date or a byline: a short label could as well be a subheading of the article.
-    return bool(RELATIVE_TIME.match(text) or date_value(text) or re.match(r"(?i)by\s+\w", text))
+    return bool(RELATIVE_TIME.match(text) or date_value(text, n) or _BY.match(text))
 
 
-def _card_at(blocks: Sequence[Block], i: int, used: set[int]) -> tuple[int, int, bool] | None:
+def _card_at(blocks: Sequence[Block], i: int, used: set[int], flags: _Flags) -> tuple[int, int, bool] | None:
     """A card starting at position i: [meta…] headline [meta…] summary [meta…], or None."""
+    meta, wc, ends = flags.meta, flags.lines.wc, flags.lines.ends
     k = i
     has_meta = False
-    while k < len(blocks) and k - i < 2 and _is_meta(blocks[k].text) and blocks[k].index not in used:
+    while k < len(blocks) and k - i < 2 and meta[k] and blocks[k].index not in used:
         k += 1
         has_meta = True
-    if k >= len(blocks) or blocks[k].index in used or not _is_headline_item(blocks[k].text):
+    if k >= len(blocks) or blocks[k].index in used or not flags.item[k]:
         return None
     head = blocks[k].text.strip()
-    if head.endswith(":") or re.match(r"(?i)q\s*[:.)]|question\b", head):
+    if head.endswith(":") or _QUESTION.match(head):
         return None  # an interview's question or a lead-in: not a card
     k += 1
     extra = 0
     while k < len(blocks) and blocks[k].index not in used and extra < 3:
-        text = blocks[k].text
-        if _is_meta(text):
+        if meta[k]:
             has_meta = True
-        elif not (word_count(text) <= 6 and not ends_like_sentence(text)):
+        elif not (wc[blocks[k].index] <= 6 and not ends[blocks[k].index]):
             break  # a credit line ("Madeline Fry") may sit between headline and summary; anything longer may not
         k += 1
         extra += 1
     if k >= len(blocks) or blocks[k].index in used:
         return None
-    summary = blocks[k].text
-    if not 6 <= word_count(summary) <= 80:
+    if not 6 <= wc[blocks[k].index] <= 80:
         return None
     k += 1
     end = k - 1
-    while k < len(blocks) and k - end <= 2 and _is_meta(blocks[k].text) and blocks[k].index not in used:
+    while k < len(blocks) and k - end <= 2 and meta[k] and blocks[k].index not in used:
         end = k
         k += 1
         has_meta = True

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, normalise_space
-from ._lines import ends_like_sentence, is_headline_like, is_list_item, is_prose, word_count
-from .site_chrome import chrome_reason
+from ._lines import PageLines, lowered, page_lines, word_count
+from .site_chrome import BULLETS, chrome_reason, line_chrome_reason
 
 MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -18,13 +18,14 @@ MONTHS = (
     r"novembro|dezembro"
 )
 DATE = re.compile(
-    rf"""(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[T\s]\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?|
+    rf"""(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[t\s]\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?|
     \d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|
     (?:{MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|
     \d{{1,2}}\.?\s+(?:de\s+)?(?:{MONTHS})\.?,?\s+(?:de\s+)?\d{{4}}|
     \d{{4}}年\d{{1,2}}月\d{{1,2}}日)""",
     re.IGNORECASE | re.VERBOSE,
 )
+_DATE_LOW = lowered(DATE)
 DATE_LABEL = re.compile(
     r"^(?:date|published|posted|updated|last\s+updated|first\s+published|publicado|publié|veröffentlicht|"
     r"aktualisiert|pubblicato|опубликовано|发布时间|日期)(?:\s+on)?\s*[:：]?\s*",
@@ -34,22 +35,39 @@ BYLINE = re.compile(r"^(?:by|von|par|por|di|автор)\s+(?P<name>[^\W\d_][^|,\
 TITLE_SEPARATORS = re.compile(r"\s*(?:\||-|–|—|::|»|·)\s*")
 
 
-def date_value(text: str) -> str | None:
-    """The date on a short line that is only a date (with a label, a time, a weekday), else None."""
-    if word_count(text) > 14:
-        return None
-    m = DATE.search(text)
+_DIGIT = re.compile(r"\d")
+# What may surround a date on a dateline: prepositions, labels, weekdays, a time, punctuation.
+_DATE_WORDS = re.compile(
+    r"(?i)\b(?:at|um|à|às|a\s+las|updated|published|mon|tue|wed|thu|fri|sat|sun)\w*\b|"
+    r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|[|,:.()\-–]"
+)
+_BYLINE_WORDS = ("by", "von", "par", "por", "di", "автор")
+
+
+def date_value(text: str, words: int | None = None) -> str | None:
+    """The date on a short line that is only a date (with a label, a time, a weekday), else None.
+    ``words``: the line's word count, when the caller knows it."""
+    if _DIGIT.search(text) is None or (word_count(text) if words is None else words) > 14:
+        return None  # every date form has a digit: most lines are settled without the big pattern
+    low = text.lower()
+    # Same offsets when lower-casing keeps the length: the date is cut from the original below.
+    m = _DATE_LOW.search(low) if len(low) == len(text) else DATE.search(text)
     if not m:
         return None
-    rest = DATE_LABEL.sub("", text.replace(m.group(), " "))
-    rest = re.sub(
-        r"(?i)\b(?:at|um|à|às|a\s+las|updated|published|mon|tue|wed|thu|fri|sat|sun)\w*\b|\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|[|,:.()\-–]",
-        " ",
-        rest,
-    )
+    rest = DATE_LABEL.sub("", text.replace(text[m.start() : m.end()], " "))
+    rest = _DATE_WORDS.sub(" ", rest)
     if word_count(rest) > 4:
         return None
     return normalise_space(DATE_LABEL.sub("", text))
+
+
+def _chrome(block: Block, lines: PageLines) -> str | None:
+    """``chrome_reason`` of the block's text; through site chrome's memory of short lines when that gives the
+    same answer (it strips bullets first, so not for a line that starts with one)."""
+    text = block.text
+    if text[:1] in BULLETS or text[-1:].isspace():
+        return chrome_reason(text)
+    return line_chrome_reason(text, lines.low[block.index], lines.wc[block.index])
 
 
 class MetadataLines(BaseCleaner):
@@ -59,8 +77,9 @@ class MetadataLines(BaseCleaner):
     formats = frozenset({"text"})
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
-        header = self._header(context.remaining())
-        title_block = self._title(header)
+        lines = page_lines(page)
+        header = self._header(context.remaining(), lines)
+        title_block = self._title(header, lines)
         marks: list[Mark] = []
         if title_block is not None:
             title = title_block.text
@@ -80,12 +99,12 @@ class MetadataLines(BaseCleaner):
             if b is title_block:
                 continue
             if not seen_date:
-                value = date_value(b.text)
+                value = date_value(b.text, lines.wc[b.index])
                 if value:
                     marks.append(Mark.block(b, "dateline", "date", value))
                     seen_date = True
                     continue
-            if not seen_byline and word_count(b.text) <= 14:
+            if not seen_byline and lines.wc[b.index] <= 14 and lines.low[b.index].startswith(_BYLINE_WORDS):
                 m = BYLINE.match(b.text)
                 if m:
                     marks.append(Mark.block(b, "byline", "byline", m.group("name").strip()))
@@ -93,25 +112,26 @@ class MetadataLines(BaseCleaner):
         return marks
 
     @staticmethod
-    def _header(blocks: list[Block]) -> list[Block]:
+    def _header(blocks: list[Block], lines: PageLines) -> list[Block]:
         """The lines before the first paragraph of prose (at most 80): where pages put title, byline and date."""
         header = []
         for b in blocks[:80]:
-            if is_prose(b.text) and (ends_like_sentence(b.text) or word_count(b.text) >= 35):
+            i = b.index
+            if lines.prose[i] and (lines.ends[i] or lines.wc[i] >= 35):
                 break
             header.append(b)
         return header
 
     @staticmethod
-    def _title(header: list[Block]) -> Block | None:
+    def _title(header: list[Block], lines: PageLines) -> Block | None:
         """The headline: a headline-like line, preferring one that the page also repeats inside an earlier line."""
         candidates = [
             b
             for b in header
-            if not is_list_item(b.text)
-            and is_headline_like(b.text)
-            and 3 <= word_count(b.text) <= 30
-            and chrome_reason(b.text) is None  # a breadcrumb or a share bar is no headline
+            if not lines.listed[b.index]
+            and lines.headline[b.index]
+            and 3 <= lines.wc[b.index] <= 30
+            and _chrome(b, lines) is None  # a breadcrumb or a share bar is no headline
         ]
         for b in reversed(candidates):
             if any(o.index < b.index and b.text in o.text and o.text != b.text for o in header):

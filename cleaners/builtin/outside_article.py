@@ -15,22 +15,41 @@ from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page
-from ._lines import STOPWORDS, ends_like_sentence, is_headline_like, is_list_item, is_prose, tokens, word_count
+from ._lines import (
+    STOPWORDS,
+    PageLines,
+    ends_like_sentence,
+    is_headline_like,
+    is_list_item,
+    is_prose,
+    page_lines,
+    tokens,
+    word_count,
+)
 from .metadata import BYLINE, date_value
 
 
-def line_score(block: Block) -> float:
-    text = block.text
-    n = word_count(text)
-    if is_prose(text):
+def line_score(block: Block, lines: PageLines | None = None) -> float:
+    """How much running text a line holds (positive) or how much it looks like a menu or a list (negative)."""
+    if lines is None:
+        text = block.text
+        return _score(
+            word_count(text), is_prose(text), is_list_item(text), ends_like_sentence(text), is_headline_like(text)
+        )
+    i = block.index
+    return _score(lines.wc[i], lines.prose[i], lines.listed[i], lines.ends[i], lines.headline[i])
+
+
+def _score(n: int, prose: bool, listed: bool, ends: bool, headline: bool) -> float:
+    if prose:
         return float(min(n, 80))
     if n >= 20:
         return n * 0.5
-    if is_list_item(text):
+    if listed:
         return -6.0
-    if n >= 4 and ends_like_sentence(text):
+    if n >= 4 and ends:
         return 1.0  # a short sentence: neutral-positive, so it neither starts nor breaks the body
-    if is_headline_like(text):
+    if headline:
         return -3.0
     return -2.0
 
@@ -43,6 +62,8 @@ def barriers(blocks: tuple[Block, ...], context: Context) -> list[int]:
     """Blocks where an earlier cleaner saw the article end: the first line of each such removal."""
     found: list[int] = []
     starts = {a.start: a for a in context.removed if a.reason.startswith(BARRIER_REASONS)}
+    if not starts:
+        return found
     for i, b in enumerate(blocks):
         ann = starts.get(b.start)
         if ann is not None and (not found or found[-1] != i - 1 or i == 0):
@@ -69,8 +90,10 @@ def after_dateline(blocks: tuple[Block, ...], scores: list[float], start: int, e
             prose_lines += 1
         if before > 0.25 * total:
             break
-        is_dateline = word_count(text) <= 14 and not context.is_removed(b) and (date_value(text) or BYLINE.match(text))
-        if is_dateline and headlines >= max(3, 2 * prose_lines) and before > 0:
+        if headlines < max(3, 2 * prose_lines) or before <= 0:
+            continue  # the cheap conditions first: most lines are not looked at as datelines at all
+        n = word_count(text)
+        if n <= 14 and not context.is_removed(b) and (date_value(text, n) or BYLINE.match(text)):
             return i + 1
     return start
 
@@ -78,6 +101,8 @@ def after_dateline(blocks: tuple[Block, ...], scores: list[float], start: int, e
 def comments_start(blocks: tuple[Block, ...], scores: list[float], context: Context) -> int | None:
     """Where the comment thread begins, if an article of some length comes before it: nothing after is body."""
     starts = {a.start for a in context.removed if a.reason in ("comment section", "comment author line")}
+    if not starts:
+        return None
     prose = 0.0
     for i, b in enumerate(blocks):
         if b.start in starts and prose >= 60:
@@ -90,7 +115,8 @@ def discount_cards(blocks: tuple[Block, ...], scores: list[float], context: Cont
     """Story cards (kicker, headline, byline or date, then a one-paragraph summary) repeat after many articles.
     Their summaries are prose, so on their own they would pull the body over the cards: a prose line with two or
     more short lines above it and a short line below counts for little."""
-    live = [i for i, b in enumerate(blocks) if not context.is_removed(b)]
+    removed = context.removed_mask()
+    live = [i for i in range(len(blocks)) if not removed[i]]
     short = [scores[i] < 0 for i in live]
     for k, i in enumerate(live):
         if scores[i] <= 0 or k < 2 or k + 1 >= len(live):
@@ -124,7 +150,12 @@ class OutsideArticle(BaseCleaner):
             return
         if page.format == "html" and context.removed_by("readability_main"):
             return  # readability found the main content; this is the fallback for when it did not
-        scores = [0.0 if context.is_removed(b) else line_score(b) for b in blocks]
+        lines = page_lines(page)
+        removed = context.removed_mask()
+        wc, prose, listed, ends, headline = lines.wc, lines.prose, lines.listed, lines.ends, lines.headline
+        scores = [
+            0.0 if removed[i] else _score(wc[i], prose[i], listed[i], ends[i], headline[i]) for i in range(len(blocks))
+        ]
         discount_cards(blocks, scores, context)
         for i in barriers(blocks, context):
             scores[i] = BARRIER
@@ -136,34 +167,39 @@ class OutsideArticle(BaseCleaner):
             return  # no clear body: better keep everything than guess
         start = after_dateline(blocks, scores, start, end, context)
         for b in blocks[:start]:
-            if not context.is_removed(b):
+            if not removed[b.index]:
                 yield Mark.block(b, "page header, above the article body")
         for b in blocks[end + 1 :]:
-            if not context.is_removed(b):
+            if not removed[b.index]:
                 yield Mark.block(b, "page footer, below the article body")
-        body = [b for b in blocks[start : end + 1] if not context.is_removed(b)]
-        above = next((b for b in reversed(blocks[:start]) if word_count(b.text) > 0), None)
-        yield from leading_teaser(body, above)
+        body = [b for b in blocks[start : end + 1] if not removed[b.index]]
+        above = next((b for b in reversed(blocks[:start]) if wc[b.index] > 0), None)
+        yield from leading_teaser(body, above, lines)
 
 
 def content_words(text: str) -> set[str]:
     return {t for t in tokens(text) if len(t) > 3 and t not in STOPWORDS and not t.isdigit()}
 
 
-def leading_teaser(body: list[Block], above: Block | None) -> Iterable[Mark]:
+def leading_teaser(body: list[Block], above: Block | None, lines: PageLines | None = None) -> Iterable[Mark]:
     """A teaser for another story right above the article: a headline and a summary line that share almost no
     vocabulary with the article itself. Both signals are needed; a lede that opens a new angle has only one."""
     if len(body) < 5 or above is None or not 1 <= word_count(above.text) <= 12 or ends_like_sentence(above.text):
         return
-    rest_vocab: set[str] = set()
-    for b in body[1:]:
-        rest_vocab |= content_words(b.text)
-    if sum(word_count(b.text) for b in body[1:]) < 150:
+    if lines is not None:
+        if sum([lines.wc[b.index] for b in body[1:]]) < 150:
+            return
+    elif sum(word_count(b.text) for b in body[1:]) < 150:
         return
     head_words = content_words(above.text)
     first_words = content_words(body[0].text)
     if not head_words or len(first_words) < 5 or word_count(body[0].text) > 60:
         return
+    # All the words of the rest: only ever intersected with filtered content words, so no need to filter them.
+    if lines is not None:
+        rest_vocab: set[str] = set().union(*(lines.toks[b.index] for b in body[1:]))
+    else:
+        rest_vocab = set().union(*(content_words(b.text) for b in body[1:]))
     if head_words & rest_vocab:
         return
     if len(first_words & rest_vocab) / len(first_words) < 0.25:

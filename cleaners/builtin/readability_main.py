@@ -12,16 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import lxml.etree
 import lxml.html
-from readability import Document
 
 from ..base import BaseCleaner, Context
-from ..model import Mark, Page
+from ..htmlpage import parse_html
+from ..model import Block, Mark, Page
+from ._lean_readability import lean_document
 from ._lines import ends_like_sentence, is_prose
 
 _WORD = re.compile(r"\w+")
 MIN_MAIN_WORDS = 25
+SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 
 
 def _norm(text: str) -> str:
@@ -38,8 +39,20 @@ class ReadabilityMain(BaseCleaner):
         if not page.source or not page.blocks:
             return ()
         try:
-            tree, page.tree = page.tree, None  # hand the loader's parse over instead of parsing again
-            summary = Document(tree if tree is not None else page.source).summary(html_partial=True)
+            source = page.source
+
+            def reparse() -> lxml.html.HtmlElement | None:
+                return parse_html(source)
+
+            # Hand the loader's parse over (readability changes it) instead of parsing again; a second
+            # cleaning of the page parses the source again, with the same parser.
+            tree, page.tree = page.tree, None
+            if tree is None:
+                tree = reparse()
+            if tree is None:
+                context.note("the page has no HTML to find the main content in")
+                return ()
+            summary = lean_document(tree, reparse).summary(html_partial=True)
             kept = lxml.html.fromstring(summary).text_content() if summary.strip() else ""
         except Exception as exc:  # readability has crashed on CJK and Cyrillic pages: never lose the page for it
             context.note(f"readability failed ({type(exc).__name__}); the whole page was cleaned by the text cleaners")
@@ -50,24 +63,26 @@ class ReadabilityMain(BaseCleaner):
             return ()
         main = f" {' '.join(main_words)} "
         trigrams = set(zip(main_words, main_words[1:], main_words[2:], strict=False))
+        vocabulary = set(main_words)
         dropped: list[int] = []
         cursor = 0  # readability keeps document order: match blocks in order, so a menu item that also
         # occurs in the article ("Politics") is not taken for article text.
         for block in page.blocks:
-            words = _norm(block.text)
-            if not words:
+            split = _WORD.findall(block.text.lower())
+            if not split:
                 continue
-            needle = f" {words} "
-            at = main.find(needle, cursor)
-            short = len(words.split()) < 5
-            if at >= 0 and (not short or at - cursor <= 80):
-                cursor = at + len(needle) - 1
-                continue
-            if not short and needle in main:
-                continue  # out of order but plainly there (readability moved it)
+            # A block with a word readability's text lacks cannot be in it: skip scanning all of that text.
+            if vocabulary.issuperset(split):
+                needle = f" {' '.join(split)} "
+                at = main.find(needle, cursor)
+                short = len(split) < 5
+                if at >= 0 and (not short or at - cursor <= 80):
+                    cursor = at + len(needle) - 1
+                    continue
+                if not short and needle in main:
+                    continue  # out of order but plainly there (readability moved it)
             # readability rewrites markup (drops inline widgets, merges lines): a block most of whose word
             # triples it kept is still main content.
-            split = words.split()
             own = list(zip(split, split[1:], split[2:], strict=False))
             if len(own) >= 3 and sum(1 for t in own if t in trigrams) >= 0.5 * len(own):
                 continue
@@ -80,12 +95,50 @@ class ReadabilityMain(BaseCleaner):
         (between paragraphs it kept): a paragraph in unusual markup is still the article's."""
         gone = set(dropped)
         blocks = page.blocks
+        quoted = _quotes_and_lists_inside(blocks, dropped, gone)
         marks = []
         for index in dropped:
             block = blocks[index]
+            if index in quoted:
+                continue
             # Only a lone paragraph with kept paragraphs right before and after it.
             inside = 0 < index < len(blocks) - 1 and index - 1 not in gone and index + 1 not in gone
             if inside and block.link_density < 0.3 and is_prose(block.text) and ends_like_sentence(block.text):
                 continue
+            # ... and a lone subheading between two blocks it kept (readability drops headings whose
+            # class reads as negative, a whole article's subheadings at once).
+            if inside and block.link_density < 0.3 and block.tag in SUBHEADINGS and is_prose(blocks[index + 1].text):
+                continue
             marks.append(Mark.block(block, "outside the main content (readability)"))
         return marks
+
+
+def _quotes_and_lists_inside(blocks: tuple[Block, ...], dropped: list[int], gone: set[int]) -> set[int]:
+    """Blocks of a quotation or a list readability left out from inside the article: a run of dropped
+    blocks between blocks it kept, all within blockquote elements, or all list items with few links.
+    readability drops quotes whose class says "tweet" or "twitter" as it drops tweet widgets, and lists
+    by class or by its counts of elements, but a quoted post or a list of facts between the article's
+    paragraphs is the article's (a list of links is not: link-dense runs are left out)."""
+    keep: set[int] = set()
+    run: list[int] = []
+    for index in [*dropped, -2]:  # -2: a sentinel that ends the last run
+        if run and index == run[-1] + 1:
+            run.append(index)
+            continue
+        if (
+            run
+            and run[0] > 0
+            and run[-1] < len(blocks) - 1
+            and run[0] - 1 not in gone
+            and run[-1] + 1 not in gone
+            and (
+                all("blockquote" in blocks[i].tag_path.split("/") for i in run)
+                or (
+                    all("li" in blocks[i].tag_path.split("/") for i in run)
+                    and sum(blocks[i].link_density for i in run) < 0.3 * len(run)
+                )
+            )
+        ):
+            keep.update(run)
+        run = [index]
+    return keep

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
-from ._lines import dominant_script, script_of, word_count
+from ._lines import page_lines, script_of, word_count
 
 
 class ScriptFragments(BaseCleaner):
@@ -15,13 +15,17 @@ class ScriptFragments(BaseCleaner):
     order = 650
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
-        main = dominant_script(page.text)
-        if not main:
-            return
+        lines = page_lines(page)
+        wc = lines.wc
         for block in context.remaining():
+            if wc[block.index] < 60:
+                continue  # only long paragraphs: checked first, as most lines are short
             text = block.text
             first = next((c for c in text[:40] if c.isalpha()), "")
-            if not first or script_of(first) == main or word_count(text) < 60:
+            if not first:
+                continue
+            main = lines.script  # the page's dominant script, worked out only when a paragraph is long
+            if not main or script_of(first) == main:
                 continue
             # Walk the letters from the start while they are in another script than the page's.
             cut = 0

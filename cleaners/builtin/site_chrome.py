@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
-from ._lines import word_count
+from ._lines import find_in_lines, lowered, page_lines, word_count
 
 _I = re.IGNORECASE
 
@@ -102,16 +102,16 @@ BACK_TO_TOP = re.compile(
 )
 
 
-def _mostly_social(text: str) -> bool:
-    """A share/follow line: nearly all its words are platform names and share vocabulary."""
-    words = re.findall(r"[^\W\d_]+", text)
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _mostly_social(text: str, low: str) -> bool:
+    """A share/follow line: nearly all its words are platform names and share vocabulary (caller checked that
+    a platform or share word occurs)."""
+    words = _LETTER_WORD.findall(text)
     if not words or len(words) > 14:
         return False
-    social = len(SOCIAL_WORDS.findall(text))
-    has_platform = re.search(
-        r"facebook|twitter|whatsapp|linkedin|pinterest|instagram|reddit|telegram|email|share|tweet", text, _I
-    )
-    return bool(has_platform) and social >= 0.75 * len(words)
+    return len(_SOCIAL_WORDS.findall(low)) >= 0.75 * len(words)
 
 
 # Plain substrings that every line matching the expensive patterns must contain: a cheap first test.
@@ -157,38 +157,134 @@ PLATFORM_HINTS = (
 COPYRIGHT_HINTS = ("©", "(c)", "copyright", "rights", "direitos", "derechos", "droits")
 AUTHOR_HINTS = ("says", "said", "wrote", "writes", "commented", "replied", "dice", "disse", "schreibt", "écrit")
 SEPARATOR_CHARS = frozenset(">»›/|")
+BULLETS = frozenset("-*• ")  # stripped from a line before the tests
 
 
-_HINT_RES: dict[tuple[str, ...], re.Pattern[str]] = {}
+# The case-insensitive patterns, for lower-cased lines (see ``lowered``: much faster).
+_BREADCRUMB = lowered(BREADCRUMB)
+_UI_LABEL = lowered(UI_LABEL)
+_SOCIAL_WORDS = lowered(SOCIAL_WORDS)
+_COMMENT_COUNT = lowered(COMMENT_COUNT)
+_COMMENT_HEADING = lowered(COMMENT_HEADING)
+_COMMENT_AUTHOR = lowered(COMMENT_AUTHOR)
+_COMMENTS = lowered(COMMENTS)
+_MODERATION = lowered(MODERATION)
+_NEWSLETTER = lowered(NEWSLETTER)
+_COOKIES = lowered(COOKIES)
+_COPYRIGHT = lowered(COPYRIGHT)
+_FOOTER_LINKS = lowered(FOOTER_LINKS)
+_BACK_TO_TOP = lowered(BACK_TO_TOP)
 
 
-def _has(low: str, hints: tuple[str, ...]) -> bool:
-    """Whether any hint occurs in ``low``: one regex scan of literals (a generator of `in` tests costs more)."""
-    pattern = _HINT_RES.get(hints)
-    if pattern is None:
-        pattern = _HINT_RES[hints] = re.compile("|".join(map(re.escape, hints)))
-    return pattern.search(low) is not None
+def _any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern matching where any of ``patterns`` (lower-cased, verbose or not) matches: a first test that
+    settles most lines in one call. Non-verbose sources must have no literal spaces or '#' (checked)."""
+    parts = []
+    for p in patterns:
+        if not p.flags & re.VERBOSE and (" " in p.pattern or "#" in p.pattern):
+            raise ValueError(f"cannot combine {p.pattern[:40]!r} verbosely")
+        parts.append(f"(?:{p.pattern})")
+    return re.compile("|".join(parts), re.VERBOSE)
 
 
-def chrome_reason(text: str) -> str | None:
-    """Why a line is site chrome, or None. Cheap tests guard the expensive patterns: most lines are prose."""
-    n = word_count(text)
+# Short labels: any of these may match a line of ten words or fewer, or it is no label at all.
+_ANY_LABEL = _any_of(_BACK_TO_TOP, _UI_LABEL, _COMMENT_COUNT, _COMMENTS, _FOOTER_LINKS)
+_MAY_REACT = re.compile(r"[(\[]|[^\x00-\x7f]")  # a reaction count is in brackets, or an emoji
+
+
+def _hint_re(hints: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex scan of literals (a generator of `in` tests costs more)."""
+    return re.compile("|".join(map(re.escape, hints)))
+
+
+_PROMPT_RE = _hint_re(PROMPT_HINTS)
+_PLATFORM_RE = _hint_re(PLATFORM_HINTS)
+_COPYRIGHT_RE = _hint_re(COPYRIGHT_HINTS)
+_AUTHOR_RE = _hint_re(AUTHOR_HINTS)
+# The hint groups, in the order of ``chrome_reason``'s ``hints``: found for a whole page at once.
+HINT_GROUPS = (PROMPT_HINTS, PLATFORM_HINTS, COPYRIGHT_HINTS, AUTHOR_HINTS)
+_ANY_HINT_RE = _hint_re(PROMPT_HINTS + PLATFORM_HINTS + COPYRIGHT_HINTS + AUTHOR_HINTS)
+
+
+def chrome_reason(
+    text: str, low: str | None = None, n: int | None = None, hints: tuple[bool, bool, bool, bool] | None = None
+) -> str | None:
+    """Why a line is site chrome, or None. Cheap tests guard the expensive patterns: most lines are prose.
+    ``low`` (the line lower-cased) and ``n`` (its word count) may be given when already known, and ``hints``:
+    whether the line holds a prompt, platform, copyright or comment-author hint (see ``hint_groups``)."""
+    if n is None:
+        n = word_count(text)
     if n > 60:
         return None
-    low = text.lower()
-    prompt = _has(low, PROMPT_HINTS)
+    if low is None or len(low) != len(text):
+        low = text.lower()
+    if len(low) != len(text):  # lower-casing changed the length (Turkish İ): match the original instead
+        return _chrome_reason_cased(text, n)
+    if hints is None:
+        hinted = _ANY_HINT_RE.search(low) is not None  # most lines hold none of the hints: one scan says so
+        hints = (
+            (hinted and _PROMPT_RE.search(low) is not None),
+            (hinted and _PLATFORM_RE.search(low) is not None),
+            (hinted and _COPYRIGHT_RE.search(low) is not None),
+            (hinted and _AUTHOR_RE.search(low) is not None),
+        )
+    prompt, platform, copyright_, author = hints
     if n > 25:
         # Long lines are chrome only as prompts or bios: skip the short-line patterns.
         if text[:1].isupper() and AUTHOR_BIO.match(text):
             return "author bio"
-        if prompt and MODERATION.search(text):
+        if prompt and _MODERATION.search(low):
             return "comment moderation notice"
-        if prompt and COOKIES.search(text):
+        if prompt and _COOKIES.search(low):
             return "cookie prompt"
         return None
     if not SEPARATOR_CHARS.isdisjoint(text) and (
-        BREADCRUMB.match(text) or (n <= 14 and len(SEPARATED.findall(text)) >= 2 and "." not in text)
+        _BREADCRUMB.match(low) or (n <= 14 and len(SEPARATED.findall(text)) >= 2 and "." not in text)
     ):
+        return "breadcrumb"
+    if n <= 10 and (_ANY_LABEL.match(low) or (n <= 6 and _MAY_REACT.search(text))):
+        if n <= 5 and _BACK_TO_TOP.match(low):
+            return "back-to-top link"
+        if n <= 6 and _UI_LABEL.match(low):
+            return "navigation or widget label"
+        if n <= 6 and REACTION.match(text):
+            return "reaction widget"
+        if n <= 6 and _COMMENT_COUNT.match(low):
+            return "comment count"
+        if _COMMENTS.match(low):
+            return "comment section"
+        if n <= 6 and _FOOTER_LINKS.match(low):
+            return "footer link"
+    if n <= 14 and platform and _mostly_social(text, low):
+        return "share/follow buttons"
+    if text[:1].isdigit() and _COMMENT_HEADING.match(low):
+        return "comment section"
+    if n <= 14 and (author or low.rstrip().endswith(":")) and _COMMENT_AUTHOR.match(low):
+        return "comment author line"
+    if text[:1].isupper() and AUTHOR_BIO.match(text):
+        return "author bio"
+    if prompt:
+        if _MODERATION.search(low):
+            return "comment moderation notice"
+        if _NEWSLETTER.search(low):
+            return "newsletter prompt"
+        if _COOKIES.search(low):
+            return "cookie prompt"
+    if copyright_ and _COPYRIGHT.search(low):
+        return "copyright footer"
+    return None
+
+
+def _chrome_reason_cased(text: str, n: int) -> str | None:
+    """The same tests with the case-insensitive patterns, for the rare line whose lower-casing is longer."""
+    low = text.lower()
+    if n > 25:
+        if text[:1].isupper() and AUTHOR_BIO.match(text):
+            return "author bio"
+        if MODERATION.search(text):
+            return "comment moderation notice"
+        return "cookie prompt" if COOKIES.search(text) else None
+    if BREADCRUMB.match(text) or (n <= 14 and len(SEPARATED.findall(text)) >= 2 and "." not in text):
         return "breadcrumb"
     if n <= 10:
         if n <= 5 and BACK_TO_TOP.match(text):
@@ -203,24 +299,22 @@ def chrome_reason(text: str) -> str | None:
             return "comment section"
         if n <= 6 and FOOTER_LINKS.match(text):
             return "footer link"
-    if n <= 14 and _has(low, PLATFORM_HINTS) and _mostly_social(text):
-        return "share/follow buttons"
+    if n <= 14 and _PLATFORM_RE.search(low):
+        words = _LETTER_WORD.findall(text)
+        if words and len(words) <= 14 and len(SOCIAL_WORDS.findall(text)) >= 0.75 * len(words):
+            return "share/follow buttons"
     if text[:1].isdigit() and COMMENT_HEADING.match(text):
         return "comment section"
-    if n <= 14 and (low.rstrip().endswith(":") or _has(low, AUTHOR_HINTS)) and COMMENT_AUTHOR.match(text):
+    if n <= 14 and COMMENT_AUTHOR.match(text):
         return "comment author line"
     if text[:1].isupper() and AUTHOR_BIO.match(text):
         return "author bio"
-    if prompt:
-        if MODERATION.search(text):
-            return "comment moderation notice"
-        if NEWSLETTER.search(text):
-            return "newsletter prompt"
-        if COOKIES.search(text):
-            return "cookie prompt"
-    if _has(low, COPYRIGHT_HINTS) and COPYRIGHT.search(text):
-        return "copyright footer"
-    return None
+    for pattern, reason in ((MODERATION, "comment moderation notice"), (NEWSLETTER, "newsletter prompt")):
+        if pattern.search(text):
+            return reason
+    if COOKIES.search(text):
+        return "cookie prompt"
+    return "copyright footer" if COPYRIGHT.search(text) else None
 
 
 class SiteChrome(BaseCleaner):
@@ -229,7 +323,52 @@ class SiteChrome(BaseCleaner):
     order = 500
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
-        for block in context.remaining():
-            reason = chrome_reason(block.text.lstrip("-*• ").strip() or block.text)
+        lines = page_lines(page)
+        low, wc = lines.low, lines.wc
+        reasons: list[str | None] = []
+        todo: list[int] = []  # positions of the lines not answered from memory
+        remaining = context.remaining()
+        for k, block in enumerate(remaining):
+            text = block.text
+            known = _SHORT_REASONS.get(text, _MISSING) if len(text) <= 60 else _MISSING
+            if known is _MISSING:
+                todo.append(k)
+                reasons.append(None)
+            else:
+                reasons.append(known)  # type: ignore[arg-type]
+        if todo:
+            groups = find_in_lines([low[remaining[k].index] for k in todo], HINT_GROUPS)
+            for j, k in enumerate(todo):
+                block = remaining[k]
+                i = block.index
+                hints = (j in groups[0], j in groups[1], j in groups[2], j in groups[3])
+                reasons[k] = line_chrome_reason(block.text, low[i], wc[i], hints)
+        for block, reason in zip(remaining, reasons, strict=True):
             if reason:
                 yield Mark.block(block, reason)
+
+
+_MISSING = object()
+_SHORT_REASONS: dict[str, str | None] = {}  # answers for short lines, which repeat: menus, share bars, footers
+_SHORT_LIMIT = 4096
+
+
+def line_chrome_reason(text: str, low: str, n: int, hints: tuple[bool, bool, bool, bool] | None = None) -> str | None:
+    """``chrome_reason`` of a block (``low`` its lower-cased text, ``n`` its word count), bullets ignored.
+    Short lines are remembered: a site's menu and footer lines come back on every page."""
+    short = len(text) <= 60
+    if short:
+        known = _SHORT_REASONS.get(text, _MISSING)
+        if known is not _MISSING:
+            return known  # type: ignore[return-value]
+    if text[:1] in BULLETS or text[-1:].isspace():
+        # Bullets are not word characters: the word count stays; no hint starts with a bullet.
+        bare = text.lstrip("-*• ").strip() or text
+        reason = chrome_reason(bare, bare.lower(), n, hints)
+    else:
+        reason = chrome_reason(text, low, n, hints)
+    if short:
+        if len(_SHORT_REASONS) >= _SHORT_LIMIT:
+            _SHORT_REASONS.clear()
+        _SHORT_REASONS[text] = reason
+    return reason

@@ -4,6 +4,7 @@ built-in cleaners change), a small folder of pages, and helpers to read what the
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -130,20 +131,25 @@ def folder(tmp_path: Path) -> Path:
     return root
 
 
-def make_app(paths: Iterable[str | Path], pipeline: Pipeline | None = None) -> NewsreadApp:
-    return NewsreadApp([str(p) for p in paths], pipeline or fixed_pipeline())
+def make_app(
+    paths: Iterable[str | Path], pipeline: Pipeline | None = None, state: Path | None = None, read_after: float = 0
+) -> NewsreadApp:
+    """The reader on ``paths``; triage in memory unless ``state``; pages read as soon as shown (no timing in tests)."""
+    return NewsreadApp([str(p) for p in paths], pipeline or fixed_pipeline(), state, read_after=read_after)
 
 
-async def settle(pilot: Pilot[None]) -> None:
+async def settle(pilot: Pilot[None], timeout: float = 10.0) -> None:
     """Wait until every page is cleaned and the page under the cursor is on screen."""
     app = pilot.app
     assert isinstance(app, NewsreadApp)
-    for _ in range(500):
+    give_up = time.monotonic() + timeout
+    while True:
         await pilot.pause(0.01)
-        if app.library.complete and (len(app.library) == 0 or app.reader.cleaned is not None):
+        ready = len(app.library) == 0 or (app.reader.cleaned is not None and not app.reader.preparing)
+        if app.library.complete and ready and app.triage.ready:
             break
-    else:
-        raise AssertionError("the reader did not finish cleaning the folder")
+        if time.monotonic() > give_up:
+            raise AssertionError("the reader did not finish cleaning the folder")
     app.poll()
     await pilot.pause()
 

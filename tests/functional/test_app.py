@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from newsread.cleaners import CleanedPage
 from newsread.tui.app import NewsreadApp
 from newsread.tui.widgets import CleanersPanel, HelpScreen, RemovalDetails, SearchBar
 
@@ -31,7 +34,7 @@ async def test_list_shows_every_page_and_moves_with_vim_keys(folder: Path) -> No
         await settle(pilot)
         listed = text_of(app.page_list)
         # Titles where a cleaner found one, file names otherwise; the unreadable file is flagged.
-        assert "Harbour bridg" in listed
+        assert "Harbour bri" in listed
         assert "e_binary.txt" in listed
         assert "!" in lines_of(app.page_list)[4][:3]
         assert "›" in lines_of(app.page_list)[0][:2]
@@ -326,7 +329,7 @@ async def test_large_folder_is_usable_before_it_is_all_cleaned(tmp_path: Path) -
         app.poll()
         await pilot.pause()
         assert len(app.library) == 2000
-        assert "Story number 0 about a bridge" in text_of(app.page_list)
+        assert "Story number 0 about a bri" in text_of(app.page_list)
         await pilot.press("G")
         await settle(pilot)
         assert app.current == 1999
@@ -343,3 +346,41 @@ async def test_empty_folder_says_so(tmp_path: Path) -> None:
         assert "No pages here" in reader_text(app)
         await pilot.press("j", "3", "right_square_bracket", "w", "slash", "x", "escape")
         assert app.is_running
+
+
+async def test_a_page_of_many_thousand_lines_is_laid_out_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsread.tui.widgets import reading_pane
+
+    lines = [f"Line {i} of a very long listing." for i in range(12_000)]
+    lines[9_000] = "- a list item the cleaners remove, far down the page"
+    (tmp_path / "huge.txt").write_text("\n".join(lines) + "\n")
+    (tmp_path / "small.txt").write_text(BRIDGE)
+    # Hold the background build until the test lets it go, to see the reader answer keys meanwhile.
+    release = threading.Event()
+    build = reading_pane.build_document
+
+    def slow_build(cleaned: CleanedPage, *args: Any) -> Any:
+        if len(cleaned.page.blocks) > reading_pane.BACKGROUND_BLOCKS:
+            release.wait(30)
+        return build(cleaned, *args)
+
+    app = make_app([tmp_path])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "Line 0 of a very long listing" in reader_text(app)
+        monkeypatch.setattr(reading_pane, "build_document", slow_build)
+        await pilot.press("3")
+        assert "Preparing the diff view of 12,000 blocks" in reader_text(app)
+        await pilot.press("j")
+        assert app.current == 1
+        await pilot.press("k")
+        await pilot.pause()
+        assert app.current == 0 and "Preparing the diff view" in reader_text(app)
+        release.set()
+        await settle(pilot)
+        assert "‹headline: headline›" in reader_text(app)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+        assert "a list item the cleaners remove" in reader_text(app)

@@ -35,3 +35,17 @@ def test_views(snap_compare: Any, seeds_dir: str, view: str, size: tuple[int, in
         await pilot.pause()
 
     assert snap_compare(make_app([seeds_dir]), terminal_size=size, run_before=run_before)
+
+
+def test_triage_badges_marks_tags_and_counts(snap_compare: Any, seeds_dir: str) -> None:
+    """The list after triage at 120x40: kept, starred, discarded, a marked page, a tag, unread dots, counts."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("plus", "j", "asterisk", "j", "minus", "j", "x", "t")
+        for key in "later":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app([seeds_dir]), terminal_size=(120, 40), run_before=run_before)

@@ -6,9 +6,12 @@ It runs the real built-in cleaners, so it checks what does not depend on what th
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -57,6 +60,9 @@ class Terminal:
 
 def start(width: int, height: int, env: dict[str, str]) -> Iterator[Terminal]:
     name = f"newsread-test-{uuid.uuid4().hex[:8]}"
+    # Triage state goes to a throwaway folder, never the user's own state file.
+    scratch = tempfile.mkdtemp(prefix="newsread-state-")
+    env = {"XDG_STATE_HOME": scratch, **env}
     settings = " ".join(f"{k}={v}" for k, v in env.items())
     # The shell prints a marker when newsread exits, so the test can see that q really quits.
     command = f"env -u COLORTERM {settings} {NEWSREAD} {SEEDS}; echo NEWSREAD-EXITED $?; sleep 30"
@@ -71,6 +77,7 @@ def start(width: int, height: int, env: dict[str, str]) -> Iterator[Terminal]:
         yield terminal
     finally:
         terminal.tmux("kill-server", check=False)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 @pytest.fixture
@@ -84,9 +91,9 @@ def test_read_the_seeds_in_a_real_terminal(terminal: Terminal) -> None:
     # Every page found and cleaned: the list has them all and the progress is done.
     screen = terminal.wait_for(lambda s: "Pages 5" in s and "5 pages" in s, "the five seeds")
     assert "? help" in screen
-    assert "› " in screen  # the cursor is on the first page
-    # The list shows the five pages and the reader the first, in the clean view.
-    assert sum(1 for line in screen.splitlines() if "│›" in line or "│  " in line) >= 5
+    assert "│›" in screen  # the cursor is on the first page
+    # The list shows the five pages (unread: •) and the reader the first, in the clean view.
+    assert sum(1 for line in screen.splitlines() if re.match(r"│[› ][ •] ", line)) >= 5
     assert "1 clean" in screen and "2 original" in screen and "3 diff" in screen
 
     terminal.keys("Enter")  # 100 columns: the page opens full width
@@ -144,5 +151,31 @@ def test_small_terminal_without_colour(env: dict[str, str]) -> None:
         assert "? help" in lines[-1] or "? help" in screen
         terminal.keys("Enter", "3")
         terminal.see("diff")
+        terminal.keys("q")
+        terminal.see("NEWSREAD-EXITED 0")
+
+
+def newsread_pid(terminal: Terminal) -> int:
+    shell = terminal.tmux("list-panes", "-t", terminal.name, "-F", "#{pane_pid}").stdout.split()[0]
+    children = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "--ppid", shell], capture_output=True, text=True).stdout
+    found = [int(line.split()[0]) for line in children.splitlines() if "newsread" in line]
+    assert found, f"no newsread under the pane shell {shell}: {children!r}"
+    return found[0]
+
+
+def test_triage_survives_sigkill_and_shows_in_the_next_run(tmp_path: Path) -> None:
+    if not NEWSREAD.exists():
+        pytest.skip(f"{NEWSREAD} is not installed")
+    env = {"TERM": "xterm-256color", "XDG_STATE_HOME": str(tmp_path / "state")}
+    for terminal in start(100, 30, env):
+        terminal.wait_for(lambda s: "Pages 5" in s and "?5 undecided" in s, "the seeds and their triage")
+        terminal.keys("+", "j", "*")
+        screen = terminal.see("starred 1 page")
+        assert "✓1 ★1" in screen
+        os.kill(newsread_pid(terminal), signal.SIGKILL)  # no chance to close or flush anything
+        terminal.see("NEWSREAD-EXITED 137")
+    for terminal in start(100, 30, env):
+        screen = terminal.wait_for(lambda s: "✓1 ★1" in s, "the triage of the killed run")
+        assert re.search(r"│›[ •]✓ Russian", screen)  # the first page, kept
         terminal.keys("q")
         terminal.see("NEWSREAD-EXITED 0")

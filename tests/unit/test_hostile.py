@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -22,18 +21,11 @@ from .. import hostile
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
     folder = tmp_path_factory.mktemp("hostile")
     broken = hostile.build(folder)
-    # Read-only, as a scraped archive often is: newsread must never need to write there.
-    for path in [folder, *folder.rglob("*")]:
-        if not path.is_symlink():
-            path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-    yield folder, broken
-    for path in [folder, *folder.rglob("*")]:
-        if not path.is_symlink():
-            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    with hostile.read_only(folder):  # newsread must never need to write there
+        yield folder, broken
 
 
-def listing(folder: Path) -> list[tuple[str, int, float]]:
-    return sorted((str(p), p.lstat().st_size, p.lstat().st_mtime) for p in folder.rglob("*"))
+listing = hostile.listing
 
 
 def test_engine_loads_and_cleans_every_page_without_raising(corpus: tuple[Path, dict[str, str]]) -> None:

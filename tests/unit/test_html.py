@@ -6,8 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from newsread.cleaners import Config, Pipeline, html_page, load_pages
+from newsread.cleaners.htmlpage import HIDDEN_CLASSES
 
 ARTICLE = [
     "The city council voted on Tuesday to expand the harbour, ending a debate that had lasted for more than a decade.",
@@ -78,18 +81,141 @@ def test_main_content_is_the_article_and_everything_else_is_labelled() -> None:
     assert cleaned.metadata["title"] == "Harbour expansion approved"
 
 
+def test_a_bare_paragraph_inside_a_caption_element_is_a_caption() -> None:
+    caption = "The old quay at low tide, seen from the harbour wall on a calm morning last spring."
+    paras = [f"<p>{p}</p>" for p in ARTICLE]
+    markup = (
+        f"<html><body><article>{''.join(paras[:2])}"
+        f'<div class="media"><img src="q.jpg"><div class="image-caption"><p>{caption}</p></div></div>'
+        f"{''.join(paras[2:])}</article></body></html>"
+    )
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    assert cleaned.paragraphs == ARTICLE
+    assert ("html_chrome", "photo caption or credit") in [(a.cleaner, a.reason) for a in cleaned.removals]
+
+
+def test_the_standfirst_under_the_headline_is_not_article_text() -> None:
+    dek = "After a decade of debate the council says yes, and the first ships could dock within three years."
+    paras = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    markup = (
+        "<html><body><article><h1>Harbour expansion approved</h1>"
+        f'<p class="article__dek">{dek}</p>{paras}</article></body></html>'
+    )
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    assert cleaned.paragraphs == ARTICLE
+    assert [a.reason for a in cleaned.removals if cleaned.page.text[a.start : a.end] == dek] == ["standfirst or teaser"]
+
+
+def test_a_box_labelled_call_to_action_inside_the_article_is_removed() -> None:
+    cta = "If you enjoyed this article, we have a proposition for you: join our members and read everything."
+    paras = [f"<p>{p}</p>" for p in ARTICLE]
+    markup = (
+        f"<html><body><article>{''.join(paras[:3])}"
+        f'<div class="member-cta--content"><p>{cta}</p></div>{paras[3]}</article></body></html>'
+    )
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    assert cleaned.paragraphs == ARTICLE
+
+
+def test_cleaning_a_page_again_gives_the_same_result() -> None:
+    page = html_page("p.html", PAGE)
+    first, second = PIPELINE.clean(page), PIPELINE.clean(page)  # the second parses the source again
+    assert second.paragraphs == first.paragraphs == ARTICLE and second.removals == first.removals
+
+
 def test_readability_crash_is_noted_and_the_text_cleaners_take_over(monkeypatch: pytest.MonkeyPatch) -> None:
     import newsread.cleaners.builtin.readability_main as rm
 
-    class Broken:
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            raise ValueError("boom")
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("boom")
 
-    monkeypatch.setattr(rm, "Document", Broken)
+    monkeypatch.setattr(rm, "lean_document", broken)
     cleaned = PIPELINE.clean(html_page("p.html", PAGE))
     assert any("readability failed" in n for n in cleaned.notes)
     assert all(p in cleaned.body for p in ARTICLE)  # nothing lost
     assert "Home" not in cleaned.paragraphs  # the text cleaners still removed the menu
+
+
+@pytest.mark.parametrize("cls", sorted(HIDDEN_CLASSES))
+def test_text_in_any_hiding_class_is_not_visible(cls: str) -> None:
+    page = html_page("p.html", f'<p>Seen text</p><div class="box {cls} wide"><p>Unseen text</p></div><p>Also seen</p>')
+    assert [b.text for b in page.blocks] == ["Seen text", "Also seen"]
+
+
+NESTED = (
+    '<html><body><div class="page"><div id="menu-top"><a href="javascript:void(0)" onclick="go()">Menu</a></div>'
+    '<div class="story"><div><span>Lead <b>words</b></span> and a tail<br>after a break</div>'
+    + "".join(
+        f'<div class="para"><span onmouseover="x()">{p}</span> <a href="javascript:alert(1)">more</a></div>'
+        for p in ARTICLE
+    )
+    + '<div class="related"><ul><li><a href="/a">Another story</a></li></ul></div><div style="display:none">x</div>'
+    '<div class="note"><span><a href="x" <p>broken tag</a> in a div</span></div><div><i a<div=1>odd</i></div>'
+    "</div></div></body></html>"
+)
+SHORT = "<html><body><div class='comment'><p>Only a short comment here, nothing more.</p></div></body></html>"
+
+
+@pytest.mark.parametrize("markup", [PAGE, NESTED, SHORT, "<p>" + " ".join(ARTICLE) + "</p>" * 3])
+def test_lean_readability_keeps_what_readability_keeps(markup: str) -> None:
+    from readability import Document
+
+    from newsread.cleaners.builtin._lean_readability import LEAN, LeanDocument
+    from newsread.cleaners.htmlpage import parse_html
+
+    assert LEAN  # the installed readability is the version the lean document repeats
+    stock = Document(parse_html(markup)).summary(html_partial=True)
+    tree = parse_html(markup)
+    assert tree is not None
+    assert LeanDocument(tree, lambda: parse_html(markup)).summary(html_partial=True) == stock
+
+
+def test_a_quoted_post_between_article_paragraphs_stays() -> None:
+    tweet = "The harbour vote is the best news this town has had in years, and the fishermen know it too."
+    aside = "Subscribe to our weekly digest of harbour news and get every story first in your inbox."
+    paras = "".join(f"<p>{p}</p>" for p in ARTICLE[:2])
+    markup = (
+        f"<html><body><article>{paras}"
+        f'<blockquote class="twitter-tweet"><p>{tweet}</p>&mdash; Fan (@fan) <a href="/s">May 1</a></blockquote>'
+        f"{''.join(f'<p>{p}</p>' for p in ARTICLE[2:])}</article>"
+        f'<aside><blockquote class="tweet-box"><p>{aside}</p></blockquote></aside></body></html>'
+    )
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    assert tweet in cleaned.paragraphs and all(p in cleaned.paragraphs for p in ARTICLE)
+    assert aside not in cleaned.body
+
+
+def test_a_list_of_facts_between_article_paragraphs_stays_but_a_list_of_links_does_not() -> None:
+    facts = ["England (Group A): tenth appearance", "Ukraine (Group B): third appearance", "Spain: eleventh"]
+    links = ["Storm warning issued for the north coast", "Local bakery wins national bread award"]
+    paras = [f"<p>{p}</p>" for p in ARTICLE]
+    markup = (
+        f"<html><body><article>{''.join(paras[:2])}"
+        f'<div class="extra-box"><ul>{"".join(f"<li>{f}</li>" for f in facts)}</ul></div>{paras[2]}'
+        f'<div class="extra-box"><ul>{"".join(f"<li><a href=/x>{t}</a></li>" for t in links)}</ul></div>'
+        f"{paras[3]}</article></body></html>"
+    )
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    assert cleaned.paragraphs == [*ARTICLE[:2], *facts, *ARTICLE[2:]]
+
+
+def test_a_subheading_readability_dropped_between_article_paragraphs_stays() -> None:
+    paras = [f"<p>{p}</p>" for p in ARTICLE]
+    heading = '<h2 class="widget-meta">What happens next</h2>'
+    markup = f"<html><body><article>{''.join(paras[:2])}{heading}{''.join(paras[2:])}</article></body></html>"
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    assert cleaned.paragraphs == [*ARTICLE[:2], "What happens next", *ARTICLE[2:]]
+
+
+@given(st.text(alphabet=st.sampled_from([" ", " ", "\t", "\n", "\r", "\xa0", "\u3000", "a", ","]), max_size=600))
+@example("x" + " \xa0" * 130 + "y")
+@example("a\t  \t\xa0 \tb \n c")
+def test_lean_text_length_is_readabilitys(text: str) -> None:
+    from readability.readability import clean
+
+    from newsread.cleaners.builtin._lean_readability import clean_length
+
+    assert clean_length(text) == len(clean(text))
 
 
 @pytest.mark.parametrize(

@@ -477,3 +477,33 @@ def test_the_undo_history_is_bounded(store: TriageStore, monkeypatch: pytest.Mon
         undone += 1
     assert undone == 3 and store.state("p0").tags == ("t0", "t1")
     assert store.conn.execute("SELECT count(*) FROM action_rows").fetchone()[0] == 3
+
+
+def test_hashing_stops_when_asked(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path, 6)
+    seen: list[int] = []
+
+    def stop() -> bool:
+        seen.append(1)
+        return len(seen) > 3
+
+    assert len(track_paths([folder], stop=stop)) == 3
+    assert len(track_paths([folder])) == 6
+
+
+def test_file_names_with_undecodable_bytes_keep_their_state(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    name = os.fsdecode(b"latin1-\xe9t\xe9.txt")  # not UTF-8: the name holds surrogate escapes
+    (folder / name).write_text("Story about the summer\nIts body.\n", encoding="utf-8")
+    state = tmp_path / "state.sqlite3"
+    store, ids = open_folder(state, folder)
+    assert ids == [name]
+    store.keep(ids)
+    store.set_info_many([PageInfo(name, title="Summer \udce9", body="body")])
+    assert store.query(Filter(statuses=frozenset({"kept"}))) == [name]
+    store.close()
+    (folder / name).write_text("Story about the summer, edited\nIts body.\n", encoding="utf-8")  # same path
+    store, ids = open_folder(state, folder)
+    assert store.state(name).decision == "kept"
+    store.close()

@@ -4,6 +4,7 @@ from .cleaners_panel import CleanersPanel
 from .document_view import DocumentView
 from .help_screen import HelpScreen
 from .page_list import PageList
+from .prompt_bar import PromptBar
 from .reading_pane import ReadingPane
 from .removal_details import RemovalDetails
 from .search_bar import SearchBar
@@ -14,6 +15,7 @@ __all__ = [
     "DocumentView",
     "HelpScreen",
     "PageList",
+    "PromptBar",
     "ReadingPane",
     "RemovalDetails",
     "SearchBar",

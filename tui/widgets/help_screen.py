@@ -33,6 +33,13 @@ KEY_NAMES = {
     "tab": "Tab",
     "ctrl+p": "Ctrl+P",
     "ctrl+q": "Ctrl+Q",
+    "ctrl+r": "Ctrl+R",
+    "plus": "+",
+    "asterisk": "*",
+    "minus": "-",
+    "equals_sign": "=",
+    "full_stop": ".",
+    "comma": ",",
 }
 
 

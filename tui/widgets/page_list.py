@@ -1,12 +1,14 @@
-"""The list of pages: one line each (status, title or file name, date, site, words kept and removed).
+"""The list of pages: one line each (status, triage, title or file name, tags, date, site, words kept and removed).
 
 Line API, so a folder of many thousands of pages costs only the lines on
 screen; rows are read from the library's summaries, which a worker fills in
-as it cleans.
+as it cleans, and from the triage states the app keeps. A filter is a list of
+page indices (``rows``): the list shows those and nothing else is computed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -21,9 +23,16 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..library import Library, PageSummary
+from ..triage import PageState
 
 STATS_WIDTH = 11  # " 1234 −5678"
 DATE_WIDTH = 10
+TAGS_SHARE = 3  # tags take at most a third of the title's room
+
+# Triage glyphs: the cue without colour (NO_COLOR, 16 colours); the status bar counts use the same ones.
+UNREAD = "•"
+MARKED = "◆"
+DECISION_GLYPHS = {"kept": "✓", "starred": "★", "discarded": "✗"}
 
 
 class PageList(ScrollView, can_focus=True):
@@ -35,6 +44,12 @@ class PageList(ScrollView, can_focus=True):
         "page-list--meta",
         "page-list--removed",
         "page-list--empty",
+        "page-list--unread",
+        "page-list--marked",
+        "page-list--kept",
+        "page-list--starred",
+        "page-list--discarded",
+        "page-list--tags",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Next page in the list", show=False),
@@ -49,7 +64,7 @@ class PageList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=False, init=False)
 
     class Highlighted(Message):
-        """The cursor moved to page ``index``."""
+        """The cursor moved to page ``index`` (a page index, whatever the filter)."""
 
         def __init__(self, index: int) -> None:
             super().__init__()
@@ -66,11 +81,32 @@ class PageList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.library = library
         self._count = -1
+        self.rows: list[int] | None = None  # page indices shown (a filter), or None: every page
+        self.states: Mapping[int, PageState] = {}  # triage per page index (the app's, shared)
+        self.marked: set[int] = set()  # the marked selection (the app's, shared)
 
     # -- state --------------------------------------------------------------------------------------
+    @property
+    def count(self) -> int:
+        """Rows in the list (pages matching the filter)."""
+        return len(self.library) if self.rows is None else len(self.rows)
+
+    @property
+    def order(self) -> Sequence[int]:
+        """The page indices in list order."""
+        return range(len(self.library)) if self.rows is None else self.rows
+
+    def page_at(self, row: int) -> int:
+        return row if self.rows is None else self.rows[row]
+
+    @property
+    def current_page(self) -> int:
+        """The page index under the cursor, or -1 when the list is empty."""
+        return self.page_at(self.cursor) if 0 <= self.cursor < self.count else -1
+
     def sync(self) -> None:
         """Pick up what the workers found and cleaned since the last call."""
-        count = len(self.library)
+        count = self.count
         if count != self._count:
             self._count = count
             self.virtual_size = Size(self.size.width, max(count, 1))
@@ -78,10 +114,41 @@ class PageList(ScrollView, can_focus=True):
                 self.cursor = count - 1
         self.refresh()
 
+    def show_rows(self, rows: list[int] | None, keep: int) -> None:
+        """Show only ``rows`` (None: every page); the cursor stays on page ``keep`` if it is shown."""
+        self.rows = rows
+        order = self.order
+        position = 0
+        if rows is None:
+            position = keep if 0 <= keep < len(order) else 0
+        else:
+            position = next((i for i, page in enumerate(rows) if page >= keep), max(0, len(rows) - 1))
+        self._count = -1
+        self.sync()
+        changed = self.cursor != position
+        self.cursor = position  # posts Highlighted when it moved
+        if not changed and self.count:
+            self._scroll_to_cursor()
+            self.post_message(self.Highlighted(self.page_at(position)))
+
+    def move_to_page(self, index: int) -> bool:
+        """Put the cursor on page ``index`` if the list shows it."""
+        if self.rows is None:
+            if 0 <= index < len(self.library):
+                self.cursor = index
+                return True
+            return False
+        try:
+            self.cursor = self.rows.index(index)
+        except ValueError:
+            return False
+        return True
+
     def watch_cursor(self, old: int, new: int) -> None:
         self._scroll_to_cursor()
         self.refresh()
-        self.post_message(self.Highlighted(new))
+        if 0 <= new < self.count:
+            self.post_message(self.Highlighted(self.page_at(new)))
 
     def _scroll_to_cursor(self) -> None:
         top, height = int(self.scroll_y), max(1, self.scrollable_content_region.height)
@@ -91,7 +158,8 @@ class PageList(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def move_to(self, index: int) -> None:
-        count = len(self.library)
+        """Put the cursor on row ``index`` (clamped)."""
+        count = self.count
         if count:
             self.cursor = min(max(index, 0), count - 1)
 
@@ -106,7 +174,7 @@ class PageList(ScrollView, can_focus=True):
         self.move_to(0)
 
     def action_last(self) -> None:
-        self.move_to(len(self.library) - 1)
+        self.move_to(self.count - 1)
 
     def action_page_down(self) -> None:
         self.move_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
@@ -115,12 +183,12 @@ class PageList(ScrollView, can_focus=True):
         self.move_to(self.cursor - max(1, self.scrollable_content_region.height - 1))
 
     def action_open(self) -> None:
-        if len(self.library):
-            self.post_message(self.Opened(self.cursor))
+        if self.count:
+            self.post_message(self.Opened(self.page_at(self.cursor)))
 
     def on_click(self, event: Click) -> None:
         index = int(self.scroll_y) + event.y
-        if 0 <= index < len(self.library):
+        if 0 <= index < self.count:
             self.cursor = index
 
     def on_focus(self) -> None:
@@ -141,9 +209,20 @@ class PageList(ScrollView, can_focus=True):
                 text = Text(f" {message}", style=self.get_component_rich_style("page-list--empty", partial=True))
                 return self._strip(text, width, base)
             return Strip.blank(width, base)
-        if index >= len(summaries):
+        if self.rows is not None and not self.rows:
+            if y == 0:
+                text = Text(" No page matches the filter (Esc clears it).")
+                text.stylize(self.get_component_rich_style("page-list--empty", partial=True))
+                return self._strip(text, width, base)
             return Strip.blank(width, base)
-        text = self.row_text(summaries[index], width, cursor=index == self.cursor)
+        if index >= self.count:
+            return Strip.blank(width, base)
+        page = self.page_at(index)
+        if page >= len(summaries):
+            return Strip.blank(width, base)
+        text = self.row_text(
+            summaries[page], width, cursor=index == self.cursor, state=self.states.get(page), marked=page in self.marked
+        )
         if index == self.cursor:
             name = "page-list--cursor" if self.has_focus else "page-list--cursor-blurred"
             text.stylize(self.get_component_rich_style(name, partial=True))
@@ -153,9 +232,26 @@ class PageList(ScrollView, can_focus=True):
         segments = list(text.render(self.app.console))
         return Strip(Segment.apply_style(segments, base)).crop_extend(0, width, base)
 
-    def row_text(self, summary: PageSummary, width: int, *, cursor: bool = False) -> Text:
-        """One page as a line of ``width`` cells: the title takes what the other columns leave."""
+    def row_text(
+        self,
+        summary: PageSummary,
+        width: int,
+        *,
+        cursor: bool = False,
+        state: PageState | None = None,
+        marked: bool = False,
+    ) -> Text:
+        """One page as a line of ``width`` cells: the title takes what the other columns leave.
+
+        Columns: cursor › (or ◆ marked), load status (! unreadable, · not cleaned yet, ? a cleaner
+        failed; else • unread), decision (✓ kept, ★ starred, ✗ discarded), title and tags, date,
+        site, words. A marked row is also drawn in the marked style, the cursor's included.
+        """
         meta = self.get_component_rich_style("page-list--meta", partial=True)
+
+        def style(name: str) -> Style:
+            return self.get_component_rich_style(f"page-list--{name}", partial=True)
+
         if summary.error:
             badge, badge_style = "!", self.get_component_rich_style("page-list--error", partial=True)
         elif not summary.cleaned:
@@ -179,13 +275,32 @@ class PageList(ScrollView, can_focus=True):
                 right.append(removed.ljust(6), style=self.get_component_rich_style("page-list--removed", partial=True))
             else:
                 right.append(" " * STATS_WIDTH)
-        title_width = max(1, width - 3 - right.cell_len)
+        title_width = max(1, width - 4 - right.cell_len)
+        # Four narrow columns, so titles keep their room on an 80-column terminal:
+        # the cursor (or the mark), the load status (or the unread dot), the decision.
         # The cursor has a glyph as well as its colours, for NO_COLOR and screen readers of captures.
-        row = Text("›" if cursor else " ")
+        if cursor:
+            row = Text("›", style=style("marked") if marked else "")
+        else:
+            row = Text(MARKED if marked else " ", style=style("marked"))
+        decision = state.decision if state is not None else "none"
+        if badge == " " and state is not None and not state.read:
+            badge, badge_style = UNREAD, style("unread")
         row.append(badge, style=badge_style)
+        row.append(DECISION_GLYPHS.get(decision, " "), style=style(decision) if decision != "none" else "")
         row.append(" ")
-        row.append_text(_cells(summary.label, title_width))
+        tags = Text()
+        if state is not None and state.tags and title_width >= 12:
+            tags = Text(" " + " ".join("#" + t for t in state.tags), style=style("tags"), no_wrap=True)
+            tags.truncate(min(tags.cell_len, title_width // TAGS_SHARE), overflow="ellipsis")
+        title = _cells(summary.label, title_width - tags.cell_len)
+        if decision == "discarded":
+            title.stylize(style("discarded"))
+        row.append_text(title)
+        row.append_text(tags)
         row.append_text(right)
+        if marked:
+            row.stylize(style("marked"), 1)
         return row
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import ClassVar, Literal
 
 from rich.style import Style
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -30,6 +32,22 @@ from .document_view import DocumentView
 View = Literal["clean", "original", "diff"]
 VIEWS: tuple[View, ...] = ("clean", "original", "diff")
 SIDE_BY_SIDE_MIN = 60  # narrower than this, two columns are too cramped to read: the diff is shown inline
+# A view of a page with more blocks than this is built by a worker thread (a page of 200k short lines takes
+# seconds to lay out as rich Text): the reader stays responsive and shows a note meanwhile.
+BACKGROUND_BLOCKS = 5_000
+
+BuildKey = tuple[int, View, bool]  # (id of the cleaned page, view, side by side)
+
+
+def build_document(cleaned: CleanedPage, view: View, side_by_side: bool, styles: DocStyles) -> Document:
+    """The rows of ``view`` of ``cleaned``; pure, so a worker thread may call it."""
+    if view == "clean":
+        return clean_document(cleaned, styles)
+    if view == "original":
+        return original_document(cleaned, styles)
+    if side_by_side:
+        return side_by_side_document(cleaned, styles)
+    return inline_diff_document(cleaned, styles)
 
 
 class ReadingPane(Vertical):
@@ -55,6 +73,8 @@ class ReadingPane(Vertical):
         self._message: str | None = "Finding pages…"
         self._shown_side_by_side = False
         self._groups: list[RemovalGroup] = []
+        self._built: dict[BuildKey, Document] = {}  # the current page's views built in the background
+        self._wanted: BuildKey | None = None  # the background build whose result is still wanted
 
     def compose(self) -> ComposeResult:
         yield DocumentView(id="document")
@@ -73,6 +93,8 @@ class ReadingPane(Vertical):
     # -- what is shown ------------------------------------------------------------------------------
     def show(self, cleaned: CleanedPage | None, *, message: str | None = None, same_page: bool = False) -> None:
         """Show ``cleaned`` (or ``message`` while there is no page); ``same_page`` keeps the place (re-cleaned)."""
+        if cleaned is not self.cleaned:
+            self._built.clear()
         self.cleaned = cleaned
         self._message = message
         self.group_index = -1
@@ -118,26 +140,60 @@ class ReadingPane(Vertical):
             error=style("error"),
         )
 
-    def _build(self) -> Document:
-        cleaned = self.cleaned
-        styles = self.styles_for_documents()
-        if cleaned is None:
-            return message_document(self._message or "", styles.note)
-        if self.view == "clean":
-            return clean_document(cleaned, styles)
-        if self.view == "original":
-            return original_document(cleaned, styles)
-        self._shown_side_by_side = self.showing_side_by_side
-        if self._shown_side_by_side:
-            return side_by_side_document(cleaned, styles)
-        return inline_diff_document(cleaned, styles)
-
     def _render_document(self, *, keep_scroll: bool = False) -> None:
         view = self.document_view
-        view.set_document(self._build(), keep_scroll=keep_scroll)
+        cleaned = self.cleaned
+        styles = self.styles_for_documents()
+        self._wanted = None
+        if cleaned is None:
+            view.set_document(message_document(self._message or "", styles.note), keep_scroll=keep_scroll)
+            self._update_titles()
+            return
         if self.view == "diff":
-            view.set_focus(view.document.spans_of(self.current_group))
+            self._shown_side_by_side = self.showing_side_by_side
+        key: BuildKey = (id(cleaned), self.view, self.view == "diff" and self._shown_side_by_side)
+        if len(cleaned.page.blocks) > BACKGROUND_BLOCKS and not cleaned.page.error:
+            built = self._built.get(key)
+            if built is None:
+                self._wanted = key
+                note = f"Preparing the {self.view} view of {len(cleaned.page.blocks):,} blocks …"
+                view.set_document(message_document(note, styles.note))
+                self._update_titles()
+                self._build_in_background(key, cleaned, styles, keep_scroll)
+                return
+            document = built
+        else:
+            document = build_document(cleaned, key[1], key[2], styles)
+        self._apply(document, keep_scroll=keep_scroll)
+
+    def _apply(self, document: Document, *, keep_scroll: bool) -> None:
+        view = self.document_view
+        view.set_document(document, keep_scroll=keep_scroll)
+        if self.view == "diff":
+            group = self.current_group
+            view.set_focus(document.spans_of(group))
+            if group is not None and not keep_scroll:
+                view.scroll_to_row(group.first_row)
         self._update_titles()
+
+    @work(thread=True, exclusive=True, group="build-view")
+    def _build_in_background(self, key: BuildKey, cleaned: CleanedPage, styles: DocStyles, keep_scroll: bool) -> None:
+        document = build_document(cleaned, key[1], key[2], styles)
+        with suppress(RuntimeError):  # the app closed meanwhile
+            self.app.call_from_thread(self._built_ready, key, cleaned, document, keep_scroll)
+
+    def _built_ready(self, key: BuildKey, cleaned: CleanedPage, document: Document, keep_scroll: bool) -> None:
+        if cleaned is not self.cleaned:
+            return  # another page is shown now
+        self._built[key] = document
+        if key == self._wanted:
+            self._wanted = None
+            self._apply(document, keep_scroll=keep_scroll)
+
+    @property
+    def preparing(self) -> bool:
+        """A view is being built in the background."""
+        return self._wanted is not None
 
     def _update_titles(self) -> None:
         tabs = []

@@ -1,4 +1,4 @@
-"""The status line: how far cleaning the folder has got, the last thing that happened, and where help is."""
+"""The status line: how far cleaning the folder has got, triage counts, the last thing that happened, and help."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from ..library import Library
+from .page_list import DECISION_GLYPHS, MARKED, UNREAD
 
 HINT = "? help  / search  C cleaners  q quit"
 BAR_WIDTH = 12
@@ -30,6 +31,23 @@ def progress_text(library: Library) -> Text:
     return text
 
 
+def triage_text(counts: dict[str, int], *, marked: int = 0, shown: int | None = None, unsaved: bool = False) -> Text:
+    """Counts per status with the list's glyphs: ``•3 unread ✓1 ★0 ✗2 ?4 undecided``, then marks and filter."""
+    text = Text()
+    if unsaved:
+        text.append("triage not saved ", style="bold")
+    if counts:
+        text.append(f"{UNREAD}{counts.get('unread', 0)} unread")
+        for status, glyph in DECISION_GLYPHS.items():
+            text.append(f" {glyph}{counts.get(status, 0)}")
+        text.append(f" ?{counts.get('undecided', 0)} undecided")
+    if marked:
+        text.append(f"  {MARKED}{marked} marked", style="bold")
+    if shown is not None:
+        text.append(f"  filter: {shown} shown", style="bold")
+    return text
+
+
 class StatusBar(Static):
     def __init__(self, library: Library, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -37,6 +55,7 @@ class StatusBar(Static):
         self._note = ""
         self._timer: Timer | None = None
         self.shown = Text()  # what the bar shows now
+        self.triage = Text()  # triage counts, set by the app
 
     def say(self, message: str, *, seconds: float = 6.0) -> None:
         """Show ``message`` beside the progress for a few seconds."""
@@ -49,9 +68,12 @@ class StatusBar(Static):
     def redraw(self) -> None:
         width = self.size.width or 80
         left = progress_text(self.library)
-        if self._note:
+        if self._note:  # before the counts: what just happened must not be cut off
             left.append("  ")
             left.append(self._note, style="italic")
+        if self.triage:
+            left.append("  ")
+            left.append_text(self.triage)
         hint = HINT if width - left.cell_len >= len(HINT) + 2 else "? help"
         line = left.copy()
         line.truncate(max(0, width - len(hint) - 1), overflow="ellipsis")
@@ -59,6 +81,10 @@ class StatusBar(Static):
         line.append(hint, style="dim")
         self.shown = line
         self.update(line)
+
+    def set_triage(self, text: Text) -> None:
+        self.triage = text
+        self.redraw()
 
     def on_resize(self) -> None:
         self.redraw()

@@ -1,0 +1,267 @@
+"""readability-lxml's Document without work that cannot change what it keeps: same decisions, same summary.
+
+readability-lxml 0.9 spends much of its time on things newsread does not need:
+- a copy of the tree it is given: newsread hands over a parse nobody else uses (a second attempt, which
+  readability makes when its first finds too little, gets a fresh parse of the page instead);
+- clearing javascript: links and on* attributes over the whole page: readability never reads them, so
+  they are cleared on its summary only, which leaves the summary's HTML (whose length it tests) the same;
+- debug messages formatted (describe(), text_content()) whether or not debug logging is on;
+- serialising every div's children (and inline elements) to look for block tags, quadratic in the
+  nesting depth: the same test is answered by marking, once, every element with such a tag at or below
+  it (in serialised markup a "<" is escaped everywhere but in tag and attribute names);
+- XPath expressions compiled anew for each element readability looks at.
+
+The overridden methods repeat readability 0.9's own, minus the above; ``lean_document`` uses them only
+with that version (``tests/unit/test_html.py`` checks the summaries are the same) and readability's own
+Document otherwise. readability-lxml is Apache-2.0 licensed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import lxml.etree
+import lxml.html
+from lxml_html_clean import Cleaner
+from readability import Document
+from readability.readability import REGEXES
+
+CHECKED_VERSION = "0.9"
+
+# readability's html_cleaner, but for the javascript pass (done on the summary in get_clean_html).
+_CLEANER = Cleaner(
+    scripts=True,
+    javascript=False,
+    comments=True,
+    style=True,
+    inline_style=True,
+    links=True,
+    meta=False,
+    add_nofollow=False,
+    page_structure=False,
+    processing_instructions=True,
+    embedded=False,
+    frames=False,
+    forms=False,
+    annoying_tags=False,
+    remove_unknown_tags=False,
+    safe_attrs_only=False,
+)
+_JS_LINKS: Callable[[str], str] = Cleaner(javascript=True)._remove_javascript_link  # type: ignore[attr-defined]
+
+_DIV_TO_P = REGEXES["divToPElementsRe"]
+_UNLIKELY = REGEXES["unlikelyCandidatesRe"]
+_MAYBE = REGEXES["okMaybeItsACandidateRe"]
+_INLINE_TAGS = frozenset("a b cite code em font i small span strong sub sup u".split())
+
+
+_RUN = re.compile(r"\s{2,}")
+
+
+def clean_length(text: str) -> int:
+    """len(readability's clean(text)) without building it: clean() makes a whitespace run of 255 or more
+    one space, a run with a newline one newline, each tab that starts a run of spaces and tabs one space
+    and what follows from a space in it one space, and strips. Only runs of two or more change length."""
+    inner = text.strip()
+    length = len(inner)
+    for m in _RUN.finditer(inner):
+        run = m.group()
+        length -= len(run) - _run_length(run)
+    return length
+
+
+def _run_length(run: str) -> int:
+    if len(run) >= 255 or "\n" in run:
+        return 1
+    out = i = 0
+    while i < len(run):
+        out += 1
+        if run[i] == " ":  # readability's [ \t]{2,} takes the rest of the spaces and tabs
+            i += 1
+            while i < len(run) and run[i] in " \t":
+                i += 1
+        else:  # a tab alone (its \t alternative comes first), or other whitespace, kept
+            i += 1
+    return out
+
+
+def _text_length(elem: Any) -> int:
+    """readability's text_length."""
+    return clean_length(elem.text_content() or "")
+
+
+def _in_pre_or_code(elem: Any) -> bool:
+    """readability's elem.xpath("ancestor-or-self::pre | ancestor-or-self::code"), without compiling it."""
+    return elem.tag in ("pre", "code") or next(elem.iterancestors("pre", "code"), None) is not None
+
+
+def _holds_main_article_or_math(elem: Any) -> bool:
+    """readability's elem.xpath("descendant-or-self::main | descendant-or-self::article | ...::math")."""
+    return (
+        elem.tag in ("main", "article", "math")
+        or next(elem.iterdescendants("main", "article", "math"), None) is not None
+    )
+
+
+def _blockish(root: Any) -> set[Any]:
+    """Every element whose serialised markup readability's divToPElementsRe matches: with a tag at or below
+    it whose name starts like a block's, or (broken markup: '<a href=x <p>') an attribute name that does.
+    A div renamed p stays block-ish, and readability tests an element before anything below it changes,
+    so marks made once answer all of its tests."""
+    marked: set[Any] = set()
+    for el in root.iter(lxml.etree.Element):
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        # The names as they are serialised (start tag, then attribute names), where a "<" may occur.
+        if _DIV_TO_P.search(" ".join((f"<{tag}", *el.keys()))):
+            node = el
+            while node is not None and node not in marked:
+                marked.add(node)
+                node = node.getparent()
+    return marked
+
+
+class LeanDocument(Document):  # type: ignore[misc]
+    """readability's Document on a tree that it may change in place; ``reparse`` gives a fresh one."""
+
+    def __init__(self, tree: lxml.html.HtmlElement, reparse: Callable[[], lxml.html.HtmlElement | None]) -> None:
+        super().__init__(tree)
+        self._given: lxml.html.HtmlElement | None = tree
+        self._reparse = reparse
+
+    def _parse(self, input: Any) -> Any:
+        doc, self._given = self._given, None
+        if doc is None:
+            doc = self._reparse()
+            if doc is None:
+                raise ValueError("the page no longer parses")
+        self.encoding = "utf-8"
+        for elem in doc.xpath("//*[@hidden]"):
+            elem.drop_tree()
+        for elem in doc.xpath("//*[@style]"):
+            if REGEXES["displayNoneRe"].search(elem.get("style")):
+                elem.drop_tree()
+        _CLEANER(doc)  # in place: nobody else uses this tree
+        doc.resolve_base_href(handle_failures=self.handle_failures)
+        return doc
+
+    def get_clean_html(self) -> str:
+        node = self.html
+        for el in node.iter(lxml.etree.Element):
+            attrib = el.attrib
+            for name in [n for n in attrib if n.startswith("on")]:
+                del attrib[name]
+        node.rewrite_links(_JS_LINKS, resolve_base_href=False)
+        return super().get_clean_html()  # type: ignore[no-any-return]
+
+    def get_link_density(self, elem: Any) -> float:
+        link_length = 0
+        for i in elem.findall(".//a"):
+            link_length += _text_length(i)
+        return float(link_length) / max(_text_length(elem), 1)
+
+    def remove_unlikely_candidates(self) -> None:
+        for elem in list(self.html.iterdescendants(lxml.etree.Element)):  # readability: findall(".//*")
+            cls, ident = elem.get("class", ""), elem.get("id", "")
+            if not cls and not ident:
+                continue  # readability's len(s) < 2
+            s = f"{cls} {ident}"
+            if (
+                _UNLIKELY.search(s)
+                and (not _MAYBE.search(s))
+                and elem.tag not in ["html", "body"]
+                and not _in_pre_or_code(elem)
+                and not _holds_main_article_or_math(elem)
+            ):
+                elem.drop_tree()
+
+    def transform_misused_divs_into_paragraphs(self) -> None:
+        marked = _blockish(self.html)
+        for elem in self.html.findall(".//div"):
+            if not any(child in marked for child in elem):
+                elem.tag = "p"
+
+        for elem in self.html.findall(".//div"):
+            children = list(elem)
+            paragraph = None
+            if elem.text and elem.text.strip():
+                p = lxml.html.fragment_fromstring("<p/>")
+                p.text = elem.text
+                elem.text = None
+                elem.insert(0, p)
+                paragraph = p
+
+            for child in children:
+                if child.tag == "br":
+                    paragraph = None
+                    continue
+                if child.tag not in _INLINE_TAGS or child in marked:
+                    paragraph = None
+                    continue
+                if paragraph is None:
+                    paragraph = lxml.html.fragment_fromstring("<p/>")
+                    child.addprevious(paragraph)
+                paragraph.append(child)
+
+            for pos, child in reversed(list(enumerate(elem))):
+                if child.tail and child.tail.strip():
+                    p = lxml.html.fragment_fromstring("<p/>")
+                    p.text = child.tail
+                    child.tail = None
+                    elem.insert(pos + 1, p)
+                if child.tag == "br":
+                    child.drop_tree()
+
+    def score_paragraphs(self) -> dict[Any, dict[str, Any]]:
+        min_len = self.min_text_length
+        candidates: dict[Any, dict[str, Any]] = {}
+        ordered = []
+        for elem in self.tags(self._html(), "p", "pre", "td", "blockquote"):
+            parent_node = elem.getparent()
+            if parent_node is None:
+                continue
+            grand_parent_node = parent_node.getparent()
+
+            inner_text = elem.text_content() or ""
+            inner_text_len = clean_length(inner_text)  # clean() changes whitespace only, not commas
+            if inner_text_len < min_len:
+                continue
+
+            if parent_node not in candidates:
+                candidates[parent_node] = self.score_node(parent_node)
+                ordered.append(parent_node)
+            if grand_parent_node is not None and grand_parent_node not in candidates:
+                candidates[grand_parent_node] = self.score_node(grand_parent_node)
+                ordered.append(grand_parent_node)
+
+            content_score: float = 1
+            content_score += len(inner_text.split(","))
+            content_score += min((inner_text_len / 100), 3)
+            candidates[parent_node]["content_score"] += content_score
+            if grand_parent_node is not None:
+                candidates[grand_parent_node]["content_score"] += content_score / 2.0
+
+        for elem in ordered:
+            candidate = candidates[elem]
+            candidate["content_score"] *= 1 - self.get_link_density(elem)
+        return candidates
+
+
+def _checked() -> bool:
+    try:
+        return version("readability-lxml") == CHECKED_VERSION
+    except PackageNotFoundError:
+        return False
+
+
+LEAN = _checked()
+
+
+def lean_document(tree: lxml.html.HtmlElement, reparse: Callable[[], lxml.html.HtmlElement | None]) -> Document:
+    """A Document for ``tree`` (which it may change): the lean one with the readability version it
+    repeats, readability's own otherwise."""
+    return LeanDocument(tree, reparse) if LEAN else Document(tree)

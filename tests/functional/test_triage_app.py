@@ -1,0 +1,467 @@
+"""Triage in the reader, driven through Pilot: decisions, marks, tags, undo/redo, next unread/undecided,
+filters, persistence across runs, damaged state files and export from the app."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from newsread.cleaners import BaseCleaner, CleanerInfo, Context, Mark, Page, Pipeline
+from newsread.tui import app as app_module
+from newsread.tui.app import NewsreadApp
+from newsread.tui.triage_session import LoadedState, load_state
+
+from .conftest import FIXED_CLEANERS, lines_of, make_app, settle
+
+pytestmark = pytest.mark.functional
+
+
+def state_of(app: NewsreadApp, index: int) -> tuple[bool, str, tuple[str, ...]]:
+    s = app.triage.states[index]
+    return s.read, s.decision, s.tags
+
+
+def row(app: NewsreadApp, index: int) -> str:
+    """The list line of page ``index`` (the list shows every page, no scrolling needed in these folders)."""
+    position = list(app.page_list.order).index(index)
+    return lines_of(app.page_list)[position]
+
+
+def status(app: NewsreadApp) -> str:
+    return app.status.shown.plain
+
+
+def notices(app: NewsreadApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def type_in(pilot: Pilot[None], text: str) -> None:
+    for ch in text:
+        await pilot.press(ch if ch != " " else "space")
+
+
+async def test_keep_star_discard_and_clear_show_in_the_list_and_counts(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert state_of(app, 0) == (True, "none", ())  # shown: read
+        assert "•" in row(app, 1)[:3]  # the others unread
+        assert "•4 unread" in status(app) and "?5 undecided" in status(app)
+
+        await pilot.press("plus")
+        assert state_of(app, 0)[1] == "kept"
+        assert "✓" in row(app, 0)[:4] and "✓1" in status(app)
+        assert "kept 1 page" in status(app)
+        await pilot.press("plus")  # again: back to undecided
+        assert state_of(app, 0)[1] == "none" and "✓" not in row(app, 0)[:4]
+
+        await pilot.press("asterisk")
+        assert state_of(app, 0)[1] == "starred" and "★" in row(app, 0)[:4] and "★1" in status(app)
+        await pilot.press("minus")
+        assert state_of(app, 0)[1] == "discarded" and "✗" in row(app, 0)[:4] and "★0 ✗1" in status(app)
+        await pilot.press("equals_sign")
+        assert state_of(app, 0)[1] == "none"
+
+        await pilot.press("j", "a")  # letter aliases work too
+        assert state_of(app, 1)[1] == "kept" and state_of(app, 0)[1] == "none"
+        await pilot.press("S")
+        assert state_of(app, 1)[1] == "starred"
+        await pilot.press("D")
+        assert state_of(app, 1)[1] == "discarded"
+
+        await pilot.press("r")  # read -> unread, by hand
+        assert state_of(app, 1)[0] is False and "•" in row(app, 1)[:3]
+        await pilot.press("r")
+        assert state_of(app, 1)[0] is True
+
+
+async def test_marks_make_actions_apply_to_the_selection(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")  # marks page 0 and moves on
+        assert app.marked == {0} and app.page_list.cursor == 1
+        await pilot.press("j", "x")
+        assert app.marked == {0, 2}
+        assert row(app, 2).startswith("◆") and "◆2 marked" in status(app)
+        await pilot.press("plus")
+        assert [state_of(app, i)[1] for i in range(5)] == ["kept", "none", "kept", "none", "none"]
+        assert "kept 2 pages" in status(app)
+
+        await pilot.press("X")
+        assert app.marked == set() and "marked" not in status(app)
+        await pilot.press("asterisk")  # no marks: the page being read (page 3, where x left the cursor)
+        assert app.current == 3 and state_of(app, 3)[1] == "starred"
+
+        await pilot.press("A")  # every page shown
+        assert app.marked == {0, 1, 2, 3, 4}
+        await pilot.press("A")
+        assert app.marked == set()
+
+        app.mark_pages([1, 4, 99])  # the API for "mark the whole cluster": unknown indices are ignored
+        await pilot.pause()
+        assert app.marked == {1, 4} and "◆2 marked" in status(app)
+
+
+async def test_undo_and_redo_step_through_actions(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus", "asterisk")
+        assert state_of(app, 0)[1] == "starred"
+        await pilot.press("u")
+        assert state_of(app, 0)[1] == "kept" and "undid" in status(app)
+        await pilot.press("u")
+        assert state_of(app, 0)[1] == "none" and "✓" not in row(app, 0)[:4]
+        await pilot.press("u")
+        assert "nothing to undo" in status(app)
+        await pilot.press("U")
+        assert state_of(app, 0)[1] == "kept" and "redid" in status(app)
+        await pilot.press("ctrl+r")
+        assert state_of(app, 0)[1] == "starred"
+        await pilot.press("ctrl+r")
+        assert "nothing to redo" in status(app)
+
+
+async def test_next_unread_and_next_undecided(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("G")  # page 4 read
+        await pilot.press("g")
+        await pilot.press("full_stop")
+        assert app.current == 1
+        await pilot.press("full_stop", "full_stop")
+        assert app.current == 3  # 4 was read already: the first unread after 3 wraps to... none left but 3
+        assert all(app.triage.states[i].read for i in range(5))
+        await pilot.press("full_stop")
+        assert app.current == 3 and "no other unread page" in status(app)
+
+        await pilot.press("g", "plus", "j", "minus")  # 0 kept, 1 discarded
+        await pilot.press("g", "comma")
+        assert app.current == 2
+        await pilot.press("asterisk", "comma")
+        assert app.current == 3
+
+
+async def test_a_page_counts_as_read_after_a_moment_on_screen_or_at_once_with_enter(folder: Path) -> None:
+    app = make_app([folder], read_after=0.3)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.4)
+        assert state_of(app, 0)[0] is True
+        await pilot.press("j", "j")  # page 1 only passed by
+        await pilot.pause(0.4)
+        assert state_of(app, 1)[0] is False and state_of(app, 2)[0] is True
+        await pilot.press("j", "enter")
+        assert state_of(app, 3)[0] is True  # opened with Enter: read now
+
+
+async def test_tags_are_added_removed_and_shown(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        assert app.prompt.display and app.prompt.input.has_focus
+        await type_in(pilot, "economy, world news")
+        await pilot.press("enter")
+        assert not app.prompt.display
+        assert state_of(app, 0)[2] == ("economy", "world news")
+        assert "#econ" in row(app, 0)
+        await pilot.press("t")
+        await type_in(pilot, "-economy")
+        await pilot.press("enter")
+        assert state_of(app, 0)[2] == ("world news",)
+        await pilot.press("u")  # one undo step per tag
+        assert state_of(app, 0)[2] == ("economy", "world news")
+        await pilot.press("t")
+        await type_in(pilot, "never")
+        await pilot.press("escape")  # Esc: nothing changes
+        assert state_of(app, 0)[2] == ("economy", "world news") and not app.prompt.display
+
+
+class SiteLine(BaseCleaner):
+    name = "site_line"
+    description = "takes the site from a 'Site:' line"
+    _SITE = re.compile(r"^Site:\s*(\S+)")
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        for block in context.remaining():
+            m = self._SITE.match(block.text)
+            if m:
+                yield Mark.block(block, "site line", field="site", value=m.group(1))
+
+
+def site_pipeline() -> Pipeline:
+    cleaners = (*FIXED_CLEANERS, SiteLine)
+    infos = [CleanerInfo(c.name, c.description, "test", i, True, c) for i, c in enumerate(cleaners)]
+    return Pipeline.from_infos(infos)
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    root = tmp_path / "news"
+    root.mkdir()
+    stories = [
+        ("Harbour levy approved by the city council", "2024-05-03", "bbc.co.uk", "The harbour levy passed."),
+        ("Council debates the new bus lanes tonight", "2024-05-20", "guardian.com", "Buses and lanes again."),
+        ("Storm closes the harbour for three days", "2024-06-01", "bbc.co.uk", "Boats stayed in the harbour."),
+        ("Election results from every district today", "2023-11-09", "reuters.com", "Counting went on late."),
+    ]
+    for i, (title, date, site, body) in enumerate(stories):
+        text = f"{title}\nDate: {date}\n{body} More words follow in this long sentence here.\nSite: {site}\n"
+        (root / f"{i}.txt").write_text(text, encoding="utf-8")
+    return root
+
+
+async def answer(pilot: Pilot[None], key: str, line: str) -> None:
+    """Open a prompt with ``key``, put ``line`` in it (as a paste would) and press Enter."""
+    await pilot.press(key)
+    app = pilot.app
+    assert isinstance(app, NewsreadApp)
+    app.prompt.input.value = line
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def filter_to(pilot: Pilot[None], line: str) -> None:
+    await answer(pilot, "F", line)
+
+
+async def test_filters_by_status_tag_site_date_and_text(news: Path) -> None:
+    app = make_app([news], site_pipeline())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus", "j", "asterisk")  # 0 kept, 1 starred
+        await filter_to(pilot, "status:kept,starred")
+        assert list(app.page_list.order) == [0, 1] and "Pages 2/4" in str(app.page_list.border_title)
+        assert "filter: 2 shown" in status(app)
+
+        await filter_to(pilot, "site:bbc")
+        assert list(app.page_list.order) == [0, 2]
+        await filter_to(pilot, "date:2024-05")
+        assert list(app.page_list.order) == [0, 1]
+        await filter_to(pilot, "date:2024-05-10..2024-12")
+        assert list(app.page_list.order) == [1, 2]
+        await filter_to(pilot, "harb")  # words of titles and clean bodies, by their beginning
+        assert list(app.page_list.order) == [0, 2]
+        await filter_to(pilot, "boats site:bbc")
+        assert list(app.page_list.order) == [2]
+        assert app.current == 2  # the reader follows the cursor onto a shown page
+        await filter_to(pilot, "is:star")
+        assert list(app.page_list.order) == [1]
+
+        await pilot.press("escape")  # Esc in the list clears the filter
+        assert app.page_list.rows is None and app.filter_line == ""
+        assert "Pages 4" in str(app.page_list.border_title)
+
+        await pilot.press("g")
+        await answer(pilot, "t", "local")
+        await filter_to(pilot, "tag:local")
+        assert list(app.page_list.order) == [0]
+        await filter_to(pilot, "tag:nothing")
+        assert app.page_list.count == 0 and "No page matches" in lines_of(app.page_list)[0]
+
+        await pilot.press("F")
+        await pilot.press("escape")  # Esc in the filter prompt clears it too
+        assert app.page_list.rows is None
+
+        await pilot.press("F")
+        await type_in(pilot, "status:bogus")
+        assert "status 'bogus'" in status(app)  # a bad term says what to write; the list is left alone
+        assert app.page_list.rows is None
+
+
+async def test_next_keys_and_marks_follow_the_filter(news: Path) -> None:
+    app = make_app([news], site_pipeline())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await filter_to(pilot, "site:bbc")
+        await pilot.press("A")
+        assert app.marked == {0, 2}
+        await pilot.press("minus", "X")
+        assert app.triage.states[0].decision == "discarded" and app.triage.states[2].decision == "discarded"
+        await pilot.press("comma")
+        assert "no other undecided page shown" in status(app)
+        assert list(app.page_list.order) == [0, 2]  # acting does not reshuffle the list under the reader
+
+
+async def test_triage_persists_across_runs_with_the_same_state(folder: Path, tmp_path: Path) -> None:
+    state = tmp_path / "state" / "triage.sqlite3"
+    first = make_app([folder], state=state)
+    async with first.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus", "j", "asterisk", "t")
+        await type_in(pilot, "later")
+        await pilot.press("enter")
+    first.triage.close()
+
+    second = make_app([folder], state=state)
+    async with second.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert state_of(second, 0)[1] == "kept"
+        assert state_of(second, 1) == (True, "starred", ("later",))
+        assert state_of(second, 2)[0] is False
+        assert "✓" in row(second, 0)[:4] and "#later" in row(second, 1)
+        await pilot.press("u")  # undo reaches back into the first run
+        assert state_of(second, 1)[2] == ()
+    second.triage.close()
+    assert not notices(second)
+
+
+async def test_a_damaged_state_file_is_set_aside_with_a_notice(folder: Path, tmp_path: Path) -> None:
+    state = tmp_path / "triage.sqlite3"
+    state.write_bytes(b"this is not a database at all" * 100)
+    app = make_app([folder], state=state)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert any("moved to" in n and ".corrupt-" in n for n in notices(app))
+        await pilot.press("plus")  # and triage works, saved in a fresh file
+        assert state_of(app, 0)[1] == "kept"
+    app.triage.close()
+    assert list(tmp_path.glob("triage.sqlite3.corrupt-*"))
+
+
+async def test_a_state_file_from_a_newer_newsread_is_left_alone_and_the_run_is_not_saved(
+    folder: Path, tmp_path: Path
+) -> None:
+    state = tmp_path / "triage.sqlite3"
+    with sqlite3.connect(state) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    before = state.read_bytes()
+    app = make_app([folder], state=state)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert any("newer newsread" in n for n in notices(app))
+        assert "triage not saved" in status(app)
+        await pilot.press("plus")
+        assert state_of(app, 0)[1] == "kept"  # works for this run
+    app.triage.close()
+    assert state.read_bytes() == before
+
+
+async def test_the_first_screen_does_not_wait_for_the_state(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+
+    def slow(path: Path | None, paths: list[str], stop: Callable[[], bool] | None = None) -> LoadedState:
+        release.wait(10)
+        return load_state(path, paths, stop)
+
+    monkeypatch.setattr(app_module, "load_state", slow)
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(300):
+            await pilot.pause(0.01)
+            if app.library.complete and app.reader.cleaned is not None:
+                break
+        assert "Harbour bri" in lines_of(app.page_list)[0]  # pages listed and read while the state loads
+        await pilot.press("plus")
+        assert "still loading" in status(app)
+        release.set()
+        await settle(pilot)
+        assert state_of(app, 0)[0] is True  # the page on screen counts as read once the state is there
+        await pilot.press("plus")
+        assert state_of(app, 0)[1] == "kept"
+
+
+async def wait_export(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    for _ in range(300):
+        await pilot.pause(0.02)
+        if not [w for w in app.workers if w.group == "export" and not w.is_finished]:
+            return
+    raise AssertionError("the export did not finish")
+
+
+async def test_export_from_the_app_writes_kept_and_starred_then_the_filter(news: Path, tmp_path: Path) -> None:
+    out = tmp_path / "picked"
+    app = make_app([news], site_pipeline())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus", "j", "j", "asterisk")  # 0 kept, 2 starred
+        await pilot.press("E")
+        assert "2 kept and starred" in app.prompt.input.placeholder
+        await pilot.press("escape")
+        await answer(pilot, "E", str(out))
+        await wait_export(pilot)
+        written = sorted(p.name for p in out.iterdir())
+        assert written == ["0.md", "2.md"]
+        assert "triage: kept" in (out / "0.md").read_text(encoding="utf-8")
+        assert any(f"exported 2 pages as markdown to {out.resolve()}" in n for n in notices(app))
+
+        await filter_to(pilot, "site:reuters")
+        await answer(pilot, "E", f"{tmp_path / 'lines'} as jsonl")
+        await wait_export(pilot)
+        records = [json.loads(line) for line in (tmp_path / "lines" / "newsread.jsonl").read_text().splitlines()]
+        assert [r["id"] for r in records] == ["3.txt"]
+        assert records[0]["triage"]["status"] == "undecided"
+
+        await answer(pilot, "E", str(news / "out"))  # never into the folder being read
+        await wait_export(pilot)
+        assert not (news / "out").exists()
+        assert any("inside the input folder" in n for n in notices(app))
+
+
+async def test_help_and_palette_list_the_triage_keys(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        sections = dict(app.help_sections())
+        triage = next(rows for title, rows in sections.items() if title.startswith("Triage"))
+        keys = {k for k, _ in triage}
+        assert {"+, a", "*, S", "-, D", "=", "x", "u", "U, Ctrl+R", ".", ",", "F, l", "E", "t"} <= keys
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert any(c.startswith("Keep the page") for c in commands)
+        assert any(c.startswith("Export clean articles") for c in commands)
+
+
+def test_run_app_keeps_triage_in_the_user_state_folder_unless_told(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[Path | None] = []
+    monkeypatch.setattr(NewsreadApp, "run", lambda self: opened.append(self.state_path))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    app_module.run_app([str(folder)], Pipeline.default())
+    app_module.run_app([str(folder)], Pipeline.default(), tmp_path / "mine.sqlite3")
+    assert opened[0] is not None and opened[0].is_relative_to(tmp_path / "xdg")
+    assert opened[1] == tmp_path / "mine.sqlite3"
+
+
+async def test_a_text_filter_takes_in_pages_as_they_are_cleaned(news: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsread.tui.triage_session import TriageSession
+
+    flush = TriageSession.flush_infos
+    monkeypatch.setattr(TriageSession, "flush_infos", lambda self, force=False: 0)  # nothing indexed yet
+    app = make_app([news], site_pipeline())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await filter_to(pilot, "harbour")
+        assert app.page_list.count == 0
+        monkeypatch.setattr(TriageSession, "flush_infos", flush)  # the cleaned pages reach the word index
+        app.poll()
+        await pilot.pause()
+        assert list(app.page_list.order) == [0, 2] and "Pages 2/4" in str(app.page_list.border_title)
+
+
+async def test_a_failure_inside_triage_leaves_the_reader_working(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(path: Path | None, paths: list[str], stop: Callable[[], bool] | None = None) -> LoadedState:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(app_module, "load_state", broken)
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(300):
+            await pilot.pause(0.01)
+            if app.triage.failed and app.library.complete:
+                break
+        assert any("triage is off" in n and "simulated bug" in n for n in notices(app))
+        await pilot.press("j", "plus")
+        assert app.current == 1 and "triage is off" in status(app)

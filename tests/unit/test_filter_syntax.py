@@ -1,0 +1,48 @@
+"""The reader's filter line: terms become a Filter; other words are text to look for."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsread.tui.filter_syntax import FilterSyntaxError, parse_filter, quote_tag
+from newsread.tui.triage import Filter
+
+
+def test_every_term_and_free_words() -> None:
+    flt = parse_filter('status:kept,star tag:economy tag:"world news" site:BBC date:2024-05 harbour levy')
+    assert flt.statuses == frozenset({"kept", "starred"})
+    assert flt.tags == frozenset({"economy", "world news"})
+    assert flt.site == "BBC"
+    assert (flt.date_from, flt.date_to) == ("2024-05", "2024-05")
+    assert flt.text == "harbour levy"
+
+
+def test_date_ranges_may_be_open_at_either_end() -> None:
+    assert (parse_filter("date:2024-01..2024-03").date_from, parse_filter("date:2024-01..2024-03").date_to) == (
+        "2024-01",
+        "2024-03",
+    )
+    assert parse_filter("date:..2023").date_from is None and parse_filter("date:..2023").date_to == "2023"
+    assert parse_filter("date:2024..").date_to is None
+
+
+def test_words_with_colons_that_are_not_terms_are_text() -> None:
+    assert parse_filter("10:30 re:invent").text == "10:30 re:invent"
+
+
+def test_an_empty_line_or_a_term_being_typed_filters_nothing() -> None:
+    assert parse_filter("") == Filter()
+    assert parse_filter("tag: status:") == Filter()
+    assert parse_filter('tag:"half typed').tags == frozenset({"half typed"})  # an open quote while typing
+
+
+def test_a_bad_or_ambiguous_status_says_what_to_write() -> None:
+    with pytest.raises(FilterSyntaxError, match="kept"):
+        parse_filter("status:bogus")
+    with pytest.raises(FilterSyntaxError, match="unread, undecided"):
+        parse_filter("is:un")
+
+
+def test_quote_tag_reads_back() -> None:
+    assert parse_filter(quote_tag("world news")).tags == frozenset({"world news"})
+    assert quote_tag("economy") == "tag:economy"

@@ -1,0 +1,114 @@
+"""The shared per-page line features and the fast paths built on them give the answers the plain rules give."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsread.cleaners import Config, Pipeline, text_page
+from newsread.cleaners.builtin import _lines
+from newsread.cleaners.builtin.duplicates import shingle_hashes, shingles
+from newsread.cleaners.builtin.site_chrome import chrome_reason
+
+PIPELINE = Pipeline.default(Config())
+
+LINES = [
+    "The council voted on Tuesday to expand the harbour, ending a debate that had lasted for a decade.",
+    "Why Movies Went From 15 Minutes To Two Hours And What It Means For You",
+    '"We will not give up," the harbour master said.',
+    "- Storm warning issued for the north coast tonight",
+    "12. Ferry timetable changes",
+    "İstanbul'da yeni köprü açıldı ve trafik rahatladı, dedi belediye başkanı dün akşam.",
+    "北京市政府今天宣布了新的交通计划，以缓解城市拥堵问题。",
+    "Share",
+    "Read more…",
+    "Advertisement",
+    "A short line; with a semicolon;",
+    "   ",
+]
+
+
+def test_page_features_agree_with_the_per_line_rules() -> None:
+    page = text_page("p.txt", "\n".join(LINES))
+    lines = _lines.page_lines(page)
+    for b in page.blocks:
+        i, t = b.index, b.text
+        assert lines.wc[i] == _lines.word_count(t), t
+        assert lines.toks[i] == list(_lines.tokens(t)), t
+        assert lines.ends[i] == _lines.ends_like_sentence(t), t
+        assert lines.listed[i] == _lines.is_list_item(t), t
+        assert lines.prose[i] == _lines.is_prose(t), t
+        assert lines.headline[i] == _lines.is_headline_like(t), t
+        assert lines.low[i] == t.lower()
+
+
+def test_sentence_end_without_regex_matches_the_pattern() -> None:
+    for text in ["Done.", 'He said "yes."', "Over?", "No end", "Quote »", "(aside.)", "", "Wait...", "Trailing ]"]:
+        assert _lines.sentence_end(text) == _lines.ends_like_sentence(text), text
+
+
+def test_lowered_pattern_matches_what_the_case_insensitive_one_does() -> None:
+    pattern = re.compile(r"^[\W_]*(?:read\s+more|advertisement)[\W_]*$", re.IGNORECASE)
+    fast = _lines.lowered(pattern)
+    for line in ["READ MORE", "- Read more -", "Advertisement", "Read the rest", "advertisements"]:
+        assert bool(fast.match(line.lower())) == bool(pattern.match(line)), line
+
+
+def test_lowered_refuses_a_pattern_with_capitals() -> None:
+    with pytest.raises(ValueError):
+        _lines.lowered(re.compile(r"[A-Z]\w+ says", re.IGNORECASE))
+
+
+def test_find_in_lines_reports_each_line_once_and_never_across_lines() -> None:
+    texts = ["share this story", "no hint here", "sha", "re and share and share", "©2024"]
+    found = _lines.find_in_lines(texts, (("share",), ("©", "(c)"), ("hare\nno",)))
+    assert found == [{0, 3}, {4}, set()]
+
+
+def test_chrome_verdicts_do_not_depend_on_lower_casing_changing_the_length() -> None:
+    # Lower-casing "İ" gives two characters: the case-insensitive patterns are used for such lines.
+    assert chrome_reason("© 2024 İstanbul Times. All rights reserved.") == "copyright footer"
+    assert chrome_reason("© 2024 Istanbul Times. All rights reserved.") == "copyright footer"
+    assert chrome_reason("Share on Facebook") == chrome_reason("SHARE ON FACEBOOK") == "share/follow buttons"
+
+
+def test_shingle_hashes_are_the_hashes_of_the_shingles() -> None:
+    words = "the mayor said the first ships could dock at the new quay".split()
+    assert shingle_hashes(words) == {hash(s) for s in shingles(words)}
+    assert shingle_hashes(["two", "words"]) == {hash(("two", "words"))}
+
+
+PARAGRAPHS = [
+    "The city council voted on Tuesday to expand the harbour, ending a debate that had lasted for more than a decade.",
+    "Supporters said the project would bring jobs and trade to a region that has struggled since the mills closed.",
+    "Opponents warned that the cost had doubled since the plan was first drawn up and that fishermen would lose out.",
+    "The mayor said the first ships could dock at the new quay within three years if the work stays on schedule.",
+    "A public hearing on the environmental report is planned for next month at the town hall.",
+]
+
+
+def test_near_duplicate_paragraph_is_still_found_and_named() -> None:
+    edited = PARAGRAPHS[1].replace("closed", "shut")  # the last word changed: a near-duplicate
+    page = "\n".join([*PARAGRAPHS[:3], edited, PARAGRAPHS[3], PARAGRAPHS[4]])
+    cleaned = PIPELINE.clean(text_page("page.txt", page))
+    assert edited not in cleaned.body and PARAGRAPHS[1] in cleaned.body
+    removed = [a.reason for a in cleaned.removals if page[a.start : a.end] == edited]
+    assert removed == ["near-duplicate of ¶2"]
+
+
+def test_paragraphs_sharing_a_phrase_are_not_near_duplicates() -> None:
+    other = "Supporters said the project would bring a new ferry line and a bigger market to the old town square."
+    page = "\n".join([*PARAGRAPHS, other])
+    cleaned = PIPELINE.clean(text_page("page.txt", page))
+    assert other in cleaned.body
+
+
+def test_cleaning_a_page_again_gives_the_same_result() -> None:
+    # Line features and short-line verdicts are remembered between pages: that must not change any answer.
+    page = "\n".join(["Home > News > Local", "Share", "Advertisement", *PARAGRAPHS, "Most read", "- A story", "Share"])
+    first = PIPELINE.clean(text_page("a.txt", page))
+    PIPELINE.clean(text_page("b.txt", "Share\nSomething else entirely, a line of its own."))
+    second = PIPELINE.clean(text_page("a.txt", page))
+    assert first.removals == second.removals
+    assert first.body == second.body

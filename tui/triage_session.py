@@ -1,0 +1,218 @@
+"""The reader's triage session: the store, which page index is which page id, the states the list draws,
+the marked selection and what the cleaning workers learned for the filters. No Textual here.
+
+The store is opened (and every page hashed) by :func:`load_state` in a worker, then handed to the
+UI thread, which is the only one to use it from then on. Page indices are the library's.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from newsread.cleaners import Source
+
+from .triage import (
+    ActionResult,
+    Decision,
+    Filter,
+    PageInfo,
+    PageState,
+    StateError,
+    TriageStore,
+    open_store,
+    track_paths,
+)
+
+INFO_BATCH = 50  # cleaned pages written to the word index per transaction: short pauses of the UI thread
+UNSAVED = "Triage in this run is not saved."
+
+
+@dataclass(slots=True)
+class LoadedState:
+    store: TriageStore
+    notices: list[str]
+    unsaved: bool  # a state file was asked for but could not be used
+
+
+class LoadCancelled(Exception):
+    """The reader closed while the state was being loaded."""
+
+
+def load_state(path: Path | None, paths: Sequence[str], stop: Callable[[], bool] | None = None) -> LoadedState:
+    """Open the state file (``None``: keep triage in memory only) and attach the pages under ``paths``.
+
+    A problem with the state file becomes a notice and a session that is not saved. Slow on big
+    folders (every file is hashed), so call it in a worker thread; ``stop`` returning True (the
+    app closing) ends the hashing early with :class:`LoadCancelled`, nothing attached.
+    """
+    notices: list[str] = []
+    if path is None:
+        store = TriageStore(":memory:")
+    else:
+        store, notices = open_store(path)
+    refs = [ref for _, ref in track_paths(paths, stop=stop)]
+    if stop is not None and stop():
+        store.close()
+        raise LoadCancelled
+    try:
+        store.attach(refs)
+    except StateError as exc:  # e.g. the disk is full or the file is locked: go on without saving
+        store.close()
+        store = TriageStore(":memory:")
+        store.attach(refs)
+        notices.append(f"{exc} {UNSAVED}")
+    return LoadedState(store, notices, unsaved=path is not None and store.path == ":memory:")
+
+
+class TriageSession:
+    """Triage for the pages of one library; use it from the UI thread (except :meth:`learn`)."""
+
+    def __init__(self) -> None:
+        self.store: TriageStore | None = None
+        self.notices: list[str] = []
+        self.unsaved = False
+        self.ids: list[str] = []  # page index -> page id
+        self.index_of: dict[str, int] = {}
+        self.states: dict[int, PageState] = {}  # what the list draws; pages the store does not know are absent
+        self.counts: dict[str, int] = {}
+        self.marked: set[int] = set()
+        self.indexed = False
+        self.failed: str | None = None  # why triage is off for this run, if it is
+        self._infos: list[PageInfo] = []
+        self._info_lock = threading.Lock()
+
+    @property
+    def ready(self) -> bool:
+        """The store is open and the library's pages are matched to it."""
+        return self.store is not None and self.indexed
+
+    def start(self, loaded: LoadedState) -> None:
+        self.store, self.notices, self.unsaved = loaded.store, loaded.notices, loaded.unsaved
+
+    def index(self, ids: Sequence[str]) -> None:
+        """Match the library's pages (``ids`` by page index) to the store and read every state once."""
+        assert self.store is not None
+        self.ids = list(ids)
+        self.index_of = {pid: i for i, pid in enumerate(self.ids)}
+        self.states.clear()
+        for pid, state in self.store.states().items():
+            index = self.index_of.get(pid)
+            if index is not None:
+                self.states[index] = state
+        self.counts = self.store.counts()
+        self.indexed = True
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    # -- what the cleaning workers learn (any thread) -----------------------------------------------------------
+    def learn(self, info: PageInfo) -> None:
+        with self._info_lock:
+            self._infos.append(info)
+
+    def flush_infos(self, *, force: bool = False) -> int:
+        """Write what was learned to the word index, by batches (``force``: whatever is waiting)."""
+        if not self.ready:
+            return 0
+        with self._info_lock:
+            if not self._infos or (len(self._infos) < INFO_BATCH and not force):
+                return 0
+            batch, self._infos = self._infos, []
+        assert self.store is not None
+        self.store.set_info_many(batch)
+        return len(batch)
+
+    # -- the selection -------------------------------------------------------------------------------------------
+    def targets(self, current: int) -> list[int]:
+        """What an action applies to: the marked pages, or else the current one."""
+        if self.marked:
+            return sorted(self.marked)
+        return [current] if current >= 0 else []
+
+    def _page_ids(self, indices: Iterable[int]) -> list[str]:
+        ids = [self.ids[i] for i in indices if i in self.states]
+        if not ids:  # e.g. a page found after the state was read; never act on "nothing" and call it done
+            raise StateError("no page to act on here (a page found after newsread started has no triage yet)")
+        return ids
+
+    # -- actions (each one undoable step, saved before it returns) ----------------------------------------------
+    def _store(self) -> TriageStore:
+        if self.store is None or not self.indexed:
+            raise StateError("triage is still loading: try again in a moment")
+        return self.store
+
+    def decide(self, indices: Sequence[int], decision: Decision) -> ActionResult:
+        """Keep, star or discard (pressed again on pages that all have it: back to undecided); "none" clears."""
+        store = self._store()
+        return self._after(store.decide(self._page_ids(indices), decision, toggle=decision != "none"))
+
+    def toggle_read(self, indices: Sequence[int]) -> ActionResult:
+        store = self._store()
+        ids = self._page_ids(indices)
+        unread = any(not self.states[i].read for i in indices if i in self.states)
+        return self._after(store.set_read(ids, unread))
+
+    def tag(self, indices: Sequence[int], add: Sequence[str], remove: Sequence[str]) -> list[ActionResult]:
+        """Add and remove tags: one undo step per tag."""
+        store = self._store()
+        ids = self._page_ids(indices)
+        results = [store.tag(ids, t) for t in add] + [store.untag(ids, t) for t in remove]
+        for result in results:
+            self._after(result)
+        return results
+
+    def undo(self) -> ActionResult:
+        return self._after(self._store().undo())
+
+    def redo(self) -> ActionResult:
+        return self._after(self._store().redo())
+
+    def opened(self, index: int) -> bool:
+        """The page was read: mark it so (not an undo step). Returns whether anything changed."""
+        state = self.states.get(index)
+        if state is None or state.read or self.store is None:
+            return False
+        self.store.opened(self.ids[index])
+        self.states[index] = replace(state, read=True)
+        self.counts = self.store.counts()
+        return True
+
+    def _after(self, result: ActionResult) -> ActionResult:
+        assert self.store is not None
+        if result.page_ids:
+            for pid, state in self.store.states(result.page_ids).items():
+                index = self.index_of.get(pid)
+                if index is not None:
+                    self.states[index] = state
+            self.counts = self.store.counts()
+        return result
+
+    # -- finding pages -------------------------------------------------------------------------------------------
+    def next_where(self, order: Sequence[int], current: int, wanted: Callable[[PageState], bool]) -> int | None:
+        """The first page after ``current`` in ``order`` (wrapping round) whose state is ``wanted``."""
+        if not order:
+            return None
+        try:
+            start = order.index(current) + 1
+        except ValueError:
+            start = 0
+        n = len(order)
+        for step in range(n):
+            index = order[(start + step) % n]
+            state = self.states.get(index)
+            if index != current and state is not None and wanted(state):
+                return index
+        return None
+
+    def query(self, flt: Filter) -> list[int]:
+        """Page indices matching ``flt``, in list order."""
+        ids = self._store().query(flt)
+        return sorted(self.index_of[pid] for pid in ids if pid in self.index_of)
+
+    def chosen(self, indices: Sequence[int], sources: Sequence[Source]) -> list[tuple[Source, PageState]]:
+        """Pages to export with their current state (what :func:`.export.write_export` takes)."""
+        return [(sources[i], self.states[i]) for i in indices if i in self.states and i < len(sources)]
