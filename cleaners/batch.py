@@ -17,7 +17,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +70,7 @@ def rebuildable(pipeline: Pipeline, spec: PipelineSpec) -> bool:
         rebuilt = spec.build()
     except Exception:
         return False
+    rebuilt._folder = dict(pipeline._folder)  # what folder-level cleaners learned goes along (see Job)
     return [s.name for s in rebuilt.active] == [s.name for s in pipeline.active] and stage_fingerprints(
         rebuilt
     ) == stage_fingerprints(pipeline)
@@ -80,7 +81,9 @@ class Job(Generic[R]):
     """What a worker needs to clean a chunk: the pipeline (as a spec), what to return per page, what to remember.
 
     ``memo``: remember ``transform``'s (JSON) result in the cache under this kind, so it can be had again
-    for an unchanged file without reading it (:meth:`ResultCache.recall`).
+    for an unchanged file without reading it (:meth:`ResultCache.recall`). ``keep``, when given, says
+    instead what to remember of the result, by kind (say, a page's summary and its story signature apart,
+    so that each can be recalled without the other).
     """
 
     spec: PipelineSpec
@@ -88,7 +91,7 @@ class Job(Generic[R]):
     folder: dict[str, Any] = field(default_factory=dict)
     memo: str | None = None
     token: str = ""
-    keep: Callable[[R], Any] | None = None  # the part of the result to remember (default: all of it)
+    keep: Callable[[R], Mapping[str, Any]] | None = None  # what to remember, by kind (default: all, as memo)
 
     @classmethod
     def of(
@@ -97,7 +100,7 @@ class Job(Generic[R]):
         transform: Callable[[CleanedPage], R],
         folder: dict[str, Any] | None = None,
         memo: str | None = None,
-        keep: Callable[[R], Any] | None = None,
+        keep: Callable[[R], Mapping[str, Any]] | None = None,
     ) -> Job[R]:
         # A fresh token per job: a worker builds the job's pipeline once, on its first chunk.
         return cls(spec, transform, dict(folder or {}), memo, os.urandom(8).hex(), keep)
@@ -147,8 +150,10 @@ def clean_with(
     value = job.transform(cleaned)
     pkey = pipeline_key(fps)
     if key is not None and complete and pkey is not None:
-        kept = job.keep(value) if job.keep is not None else value
-        cache.remember(stamp, key, pkey, job.memo, json.dumps(kept))  # ASCII: any string stores
+        kept = job.keep(value) if job.keep is not None else {job.memo: value}
+        for kind, part in kept.items():
+            cache.remember(stamp, key, pkey, kind, json.dumps(part))  # ASCII: any string stores
+            stamp = None  # where the file is: said once
     return value
 
 

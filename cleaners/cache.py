@@ -6,7 +6,11 @@ newsread version and the name, origin and options of every active cleaner up to
 and including that stage — a cleaner's marks depend on what the earlier ones
 removed. So changing cleaner k's options reuses the rows of stages before k and
 recomputes k and what follows. A folder-level cleaner (one with ``fit``) depends
-on the whole folder: it and every later stage are not cached.
+on what it learned from the whole folder: its fingerprint includes a digest of
+that learned state, so it and the later stages are cached once it is fitted
+(not before). The learned state itself is kept too, keyed by the folder's file
+stamps (:meth:`ResultCache.fit_state`): reopening an unchanged folder need not
+read every page to learn again.
 
 The page text is not stored: it is re-read from the file (the key proves it is
 the same bytes), which is cheaper than storing it twice and keeps the cache small.
@@ -18,13 +22,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
+import pickle
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -78,20 +85,37 @@ def _stage_identity(stage: Stage) -> list[object]:
     return ident
 
 
+def is_fitter(stage: Stage) -> bool:
+    """A folder-level cleaner: it learns from the whole folder (``fit``) before pages are cleaned."""
+    return callable(getattr(stage.cleaner, "fit", None))
+
+
+def state_digest(state: Any) -> str | None:
+    """A digest of what a folder-level cleaner learned (None if it cannot be pickled: then not cacheable)."""
+    try:
+        return hashlib.sha256(pickle.dumps(state, protocol=5)).hexdigest()[:24]
+    except Exception:
+        return None
+
+
 def stage_fingerprints(pipeline: Pipeline) -> list[str | None]:
-    """One fingerprint per active stage; None from the first folder-level cleaner on (not cacheable)."""
+    """One fingerprint per active stage; None from the first folder-level cleaner that has not learned
+    (or whose learning cannot be fingerprinted) on: not cacheable."""
     from . import __version__
 
     out: list[str | None] = []
     prev = f"{SCHEMA}:{__version__}"
     cacheable = True
     for stage in pipeline.active:
-        if callable(getattr(stage.cleaner, "fit", None)):
-            cacheable = False
+        learned = None
+        if cacheable and is_fitter(stage):
+            state = pipeline._folder.get(stage.name)
+            learned = state_digest(state) if state is not None else None
+            cacheable = learned is not None
         if not cacheable:
             out.append(None)
             continue
-        blob = json.dumps([prev, _stage_identity(stage)], default=repr).encode()
+        blob = json.dumps([prev, _stage_identity(stage), learned], default=repr).encode()
         prev = hashlib.sha256(blob).hexdigest()[:24]
         out.append(prev)
     return out
@@ -104,6 +128,34 @@ def pipeline_key(fingerprints: Sequence[str | None]) -> str | None:
     if any(fp is None for fp in fingerprints):
         return None
     return fingerprints[-1] if fingerprints else f"{SCHEMA}:{__version__}:no cleaners"
+
+
+def folder_key(stamps: Iterable[FileStamp | None], stage: Stage) -> bytes:
+    """What a folder-level cleaner learns from: its identity and every page's file, unchanged (by stamp)."""
+    from . import __version__
+
+    h = hashlib.blake2b(digest_size=20)
+    h.update(json.dumps([SCHEMA, __version__, _stage_identity(stage)], default=repr).encode())
+    for st in stamps:
+        h.update(b"\0missing" if st is None else b"\0%s\0%d\0%d\0%d" % (st.ident, st.size, st.mtime_ns, st.ino))
+    return h.digest()
+
+
+class _StateUnpickler(pickle.Unpickler):
+    """Learned state is plain data and newsread's own classes: nothing else is rebuilt from the cache file."""
+
+    ALLOWED = ("builtins", "collections", "array", "newsread.cleaners")
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "builtins" and name in {"eval", "exec", "getattr", "setattr", "__import__", "open", "compile"}:
+            raise pickle.UnpicklingError(f"{module}.{name} is not learned state")
+        if module in self.ALLOWED or module.startswith("newsread.cleaners."):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not learned state")
+
+
+def load_state(blob: bytes) -> Any:
+    return _StateUnpickler(io.BytesIO(blob)).load()
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +254,10 @@ class ResultCache:
                 "CREATE TABLE IF NOT EXISTS files (ident BLOB PRIMARY KEY, size INTEGER NOT NULL,"
                 " mtime INTEGER NOT NULL, ino INTEGER NOT NULL, page BLOB NOT NULL) WITHOUT ROWID"
             )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS fits (folder BLOB NOT NULL, cleaner TEXT NOT NULL, state BLOB NOT NULL,"
+                " PRIMARY KEY (folder, cleaner)) WITHOUT ROWID"
+            )
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA,))
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if row is None or row[0] != SCHEMA:
@@ -280,6 +336,41 @@ class ResultCache:
                 self._broken(exc)
                 return {}
         return out
+
+    def fit_state(self, folder: bytes, cleaner: str) -> Any | None:
+        """What ``cleaner`` learned from the folder ``folder`` (:func:`folder_key`) last time, or None."""
+        with self._lock:
+            if self._conn is None:
+                return None
+            try:
+                row = self._conn.execute(
+                    "SELECT state FROM fits WHERE folder = ? AND cleaner = ?", (folder, cleaner)
+                ).fetchone()
+            except sqlite3.Error as exc:
+                self._broken(exc)
+                return None
+        if row is None:
+            return None
+        try:
+            return load_state(row[0])
+        except Exception:  # damaged, or written by another version of the cleaner: learn again
+            return None
+
+    def remember_fit(self, folder: bytes, cleaner: str, state: Any) -> None:
+        """Keep what ``cleaner`` learned from the folder ``folder``."""
+        try:
+            blob = pickle.dumps(state, protocol=5)
+        except Exception:
+            return
+        with self._lock:
+            if self._conn is None:
+                return
+            try:
+                with self._conn:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    self._conn.execute("INSERT OR REPLACE INTO fits VALUES (?, ?, ?)", (folder, cleaner, blob))
+            except sqlite3.Error as exc:
+                self._broken(exc)
 
     def flush(self) -> None:
         with self._lock:

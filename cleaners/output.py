@@ -14,8 +14,8 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def to_record(cleaned: CleanedPage) -> dict[str, Any]:
-    """The JSONL object for one page (see the README for the fields)."""
+def to_record(cleaned: CleanedPage, cluster: str | None = None) -> dict[str, Any]:
+    """The JSONL object for one page (see the README for the fields); ``cluster`` is its story cluster, if computed."""
     page = cleaned.page
     meta = cleaned.metadata
     text = page.text
@@ -38,6 +38,7 @@ def to_record(cleaned: CleanedPage) -> dict[str, Any]:
         ],
         "notes": cleaned.notes,
         "error": error,
+        "cluster": cluster,
     }
 
 

@@ -29,6 +29,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from newsread.cleaners import FORMATS, CleanedPage, Pipeline
+from newsread.cleaners.clusters import VersionComparison
 
 from .export import ExportError, write_export
 from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
@@ -66,6 +67,9 @@ TRIAGE_BINDINGS: list[BindingType] = [
     Binding("x", "toggle_mark", "Mark or unmark the page and go to the next (actions then apply to the marks)"),
     Binding("A", "mark_shown", "Mark every page shown (or unmark them all)"),
     Binding("X", "clear_marks", "Clear the marks"),
+    Binding(
+        "v", "mark_story", "Mark every version of this page's story (≡ in the list): triage keys then apply to all"
+    ),
     Binding("u", "undo", "Undo the last triage action (also one from an earlier run)"),
     Binding("U,ctrl+r", "redo", "Redo what was undone"),
     Binding("full_stop", "next_where('unread')", "Next unread page"),
@@ -132,6 +136,7 @@ class NewsreadApp(App[None]):
         self._read_timer: Timer | None = None
         self._state_read = threading.Event()  # the state loader is done (or gave up)
         self.exported: list[Path] = []  # folders exports were written to, this run
+        self._versions_seen = -1  # clusters generation the reading pane's versions were looked up with
 
     # -- layout -------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -199,6 +204,8 @@ class NewsreadApp(App[None]):
             if worker.is_cancelled or time.monotonic() > deadline:
                 break
         library.clean_all(cancelled=lambda: worker.is_cancelled)  # in worker processes; learned via on_cleaned
+        if not worker.is_cancelled:
+            library.update_clusters()  # story clusters need every page; poll() then shows the versions
 
     def on_unmount(self) -> None:
         self.library.close()
@@ -290,6 +297,22 @@ class NewsreadApp(App[None]):
         if index == self.current and generation == self.library.generation:
             self.reader.show(cleaned, same_page=same_page)
             self._panel_counts()
+            self.load_versions(index, cleaned)
+
+    @work(thread=True, exclusive=True, group="versions")
+    def load_versions(self, index: int, cleaned: CleanedPage) -> None:
+        """The other versions of the page's story and what it adds or lacks (the engine compares them)."""
+        self._versions_seen = self.library.clusters_generation
+        versions = self.library.story_versions(index, cleaned)
+        if versions is None or get_current_worker().is_cancelled:
+            return
+        titles = [self.library.summaries[i].label for i in versions[0]]
+        with suppress(RuntimeError):  # the app closed meanwhile
+            self.call_from_thread(self._versions_ready, index, cleaned, titles, versions[1])
+
+    def _versions_ready(self, index: int, cleaned: CleanedPage, titles: list[str], versions: VersionComparison) -> None:
+        if index == self.current and self.reader.cleaned is cleaned:
+            self.reader.show_versions(titles, versions)
 
     def poll(self) -> None:
         library = self.library
@@ -310,6 +333,9 @@ class NewsreadApp(App[None]):
             else:
                 self.reader.show(None, message="No pages here: newsread reads .txt and .html files (also gzipped).")
         self._panel_counts()
+        cleaned = self.reader.cleaned
+        if library.clusters_generation != self._versions_seen and cleaned is not None:
+            self.load_versions(self.current, cleaned)  # the folder's stories were just found
 
     def _list_title(self) -> None:
         library = self.library
@@ -356,6 +382,7 @@ class NewsreadApp(App[None]):
         if cleaned is not None:
             self.reader.show(cleaned, same_page=same_page and again)
             self.prefetch(index)
+            self.load_versions(index, cleaned)
         else:
             if not again:
                 self.reader.show(None, message=f"Cleaning {self.library.summaries[index].id} …")
@@ -562,9 +589,19 @@ class NewsreadApp(App[None]):
             triage_text(triage.counts, marked=len(triage.marked), shown=shown, unsaved=triage.unsaved)
         )
 
+    @property
+    def page_in_hand(self) -> int:
+        """The page the next key acts on: the one under the list's cursor, else the one being read.
+
+        The cursor leads: after j the reading pane follows one message later, and keys typed fast
+        (or pasted through tmux) arrive before it does, so they must not act on the page left behind.
+        """
+        index = self.page_list.current_page
+        return index if index >= 0 else self.current
+
     def _targets(self) -> list[int]:
-        """The marked pages, else the page being read (or under the cursor, before any page is shown)."""
-        return self.triage.targets(self.current if self.current >= 0 else self.page_list.current_page)
+        """The marked pages, else the page in hand."""
+        return self.triage.targets(self.page_in_hand)
 
     def _triage_ready(self) -> bool:
         if self.triage.ready:
@@ -634,6 +671,16 @@ class NewsreadApp(App[None]):
             self.mark_pages(shown)
             self._report(f"{len(marked)} pages marked: triage keys now apply to them (X clears)")
 
+    def action_mark_story(self) -> None:
+        if self.page_in_hand < 0:
+            return
+        story = self.library.cluster_members(self.page_in_hand)
+        if len(story) < 2:
+            self._report("this page has no other version in the folder")
+            return
+        self.mark_pages(story)
+        self._report(f"{len(story)} versions of this story marked: triage keys now apply to the marks (X clears)")
+
     def action_clear_marks(self) -> None:
         n = len(self.triage.marked)
         self.triage.marked.clear()
@@ -680,9 +727,9 @@ class NewsreadApp(App[None]):
         if not self._triage_ready():
             return
         if status == "unread":
-            found = self.triage.next_where(self.page_list.order, self.current, lambda s: not s.read)
+            found = self.triage.next_where(self.page_list.order, self.page_in_hand, lambda s: not s.read)
         else:
-            found = self.triage.next_where(self.page_list.order, self.current, lambda s: s.decision == "none")
+            found = self.triage.next_where(self.page_list.order, self.page_in_hand, lambda s: s.decision == "none")
         shown = "" if self.page_list.rows is None else " shown"
         if found is None:
             self.status.say(f"no other {status} page{shown}")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 
@@ -26,6 +27,8 @@ from newsread.cleaners import (
 from newsread.cleaners import __version__ as engine_version
 from newsread.cleaners.batch import PipelineSpec, clean_ordered
 from newsread.cleaners.cache import default_cache_dir
+from newsread.cleaners.clusters import StoryIndex, StorySignature, signature_of
+from newsread.cleaners.output import printable
 
 from .difftext import diff_lines
 from .export import output_name
@@ -201,6 +204,8 @@ def export(
             err=True,
         )
         return
+    if any(callable(getattr(s.cleaner, "fit", None)) for s in pipeline.active):
+        pipeline.fit(load_page(s) for s, _ in tracked)  # learn from the whole folder, as `clean` and the reader do
     try:
         with progress_bar(len(chosen)) as advance:
             result = write_export(chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance)
@@ -273,17 +278,21 @@ def clean(
     if fmt == "jsonl" and out is not None:
         jsonl_out = open(out / "newsread.jsonl", "w", encoding="utf-8")  # noqa: SIM115 - closed below
     failures = 0
+    # JSONL records carry each page's story cluster, known only once every page is cleaned: records wait in
+    # a temporary file (only each page's small story signature stays in memory) and are written at the end.
+    stories: StoryIndex[int] = StoryIndex()
+    held = tempfile.TemporaryFile("w+", encoding="utf-8") if fmt == "jsonl" else None  # noqa: SIM115 - closed below
+    held_ids: list[str] = []
     try:
         with progress_bar(len(sources)) as advance:
-            for source, (error, output) in zip(sources, results, strict=True):
+            for source, (error, output, signature) in zip(sources, results, strict=True):
                 if error:
                     failures += 1
                     typer.echo(f"newsread: {shown(source.id)}: {shown(error)}", err=True)
-                if fmt == "jsonl":
-                    if jsonl_out is not None:
-                        jsonl_out.write(output)
-                    else:
-                        sys.stdout.write(output)
+                if held is not None:
+                    stories.add(len(held_ids), signature)
+                    held_ids.append(printable(source.id))
+                    held.write(output)
                 elif out is not None:
                     if error is None:
                         target = out / output_name(source.id, fmt)
@@ -293,18 +302,23 @@ def clean(
                     text = f"===== {source.id}\n{output}\n"
                     sys.stdout.write(shown(text) if to_terminal else text)
                 advance()
+        if held is not None:
+            write_with_clusters(held, held_ids, stories.clusters(), jsonl_out or sys.stdout)
     finally:
         if jsonl_out is not None:
             jsonl_out.close()
+        if held is not None:
+            held.close()
     if failures and out is not None:
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)
 
 
-def render_output(fmt: str, cleaned: CleanedPage) -> tuple[str | None, str]:
-    """One page's batch output (made in the worker process) and its load error, if any."""
+def render_output(fmt: str, cleaned: CleanedPage) -> tuple[str | None, str, StorySignature | None]:
+    """One page's batch output (made in the worker process), its load error if any, and (for JSONL, whose
+    records carry the story cluster) its story signature."""
     if fmt == "jsonl":
-        return cleaned.page.error, json.dumps(to_record(cleaned), ensure_ascii=False) + "\n"
-    return cleaned.page.error, render(cleaned, fmt)
+        return cleaned.page.error, json.dumps(to_record(cleaned), ensure_ascii=False) + "\n", signature_of(cleaned)
+    return cleaned.page.error, render(cleaned, fmt), None
 
 
 def cache_usable_for(cache_folder: Path, paths: list[Path]) -> bool:
@@ -315,6 +329,18 @@ def cache_usable_for(cache_folder: Path, paths: list[Path]) -> bool:
             typer.echo(f"newsread: warning: cache {cache_folder} is inside an input folder; not using it", err=True)
             return False
     return True
+
+
+def write_with_clusters(held: IO[str], ids: list[str], clusters: dict[int, int], out: IO[str]) -> None:
+    """Copy the held JSONL records to ``out``, each with its story cluster (the id of the cluster's first page;
+    null for a page that could not be read)."""
+    held.seek(0)
+    for k, line in enumerate(held):
+        rep = clusters.get(k)
+        cluster = json.dumps(ids[rep] if rep is not None else None, ensure_ascii=False)
+        # to_record puts "cluster": null last, so the record is completed without parsing it again.
+        assert line.endswith("null}\n")
+        out.write(f"{line[:-6]}{cluster}}}\n")
 
 
 @app.command()

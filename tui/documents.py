@@ -17,6 +17,7 @@ from rich.style import StyleType
 from rich.text import Text
 
 from newsread.cleaners import CleanedPage, inert
+from newsread.cleaners.clusters import VersionComparison
 from newsread.cleaners.model import normalise_space
 
 from .difftext import KEPT_MARK, PARTIAL_MARK, REMOVED_MARK, block_pieces, diff_lines_with_spans
@@ -127,6 +128,47 @@ def clean_document(cleaned: CleanedPage, styles: DocStyles = DocStyles()) -> Doc
     rows.append(Row(_text(f"— {summary}", styles.note)))
     rows.extend(_problems(cleaned, styles))
     return Document(rows, max_width=READABLE_WIDTH)
+
+
+EXCERPT = 64  # characters of a paragraph quoted in the versions section
+
+
+def versions_rows(titles: list[str], comparison: VersionComparison, styles: DocStyles = DocStyles()) -> list[Row]:
+    """The clean view's closing section: the story's other versions, and this version paragraph by paragraph
+    (which versions have each paragraph, which are only here), then what the others have that it lacks."""
+    names = {version: f"v{k}" for k, version in enumerate(comparison.versions, 1)}
+    count = len(comparison.versions)
+    rows = [Row(Text()), Row(_text(f"Other versions of this story ({count})", styles.title))]
+    for version, title in zip(comparison.versions, titles, strict=False):
+        rows.append(Row(_text(f"{names[version]}  {title}", styles.meta), indent=4))
+    adds = len(comparison.adds)
+    rows += [Row(Text()), Row(_text(f"This version, paragraph by paragraph ({adds} only here)", styles.title))]
+    for para in comparison.paragraphs:
+        if para.only_here:
+            where = "only here"
+        else:
+            found = [f"{names[m.version]}{'' if m.same else ' reworded'}" for m in para.found]
+            where = ("in all " if len(para.found) == count > 1 else "also in ") + ", ".join(found)
+        line = Text(f"¶{para.index + 1} ")
+        line.append_text(_text(where, styles.label if para.only_here else styles.meta))
+        line.append_text(_text(f"  {_excerpt(para.text)}"))
+        rows.append(Row(line, indent=4))
+    rows += [
+        Row(Text()),
+        Row(_text(f"What the other versions have and this one lacks ({len(comparison.missing)})", styles.title)),
+    ]
+    if not comparison.missing:
+        rows.append(Row(_text("nothing: every paragraph of the other versions is here too", styles.note)))
+    for missing in comparison.missing:
+        line = _text("in " + ", ".join(names[v] for v in missing.versions) + "  ", styles.meta)
+        line.append_text(_text(_excerpt(missing.text)))
+        rows.append(Row(line, indent=4))
+    return rows
+
+
+def _excerpt(text: str) -> str:
+    text = normalise_space(text)
+    return f"“{text[:EXCERPT]}…”" if len(text) > EXCERPT else f"“{text}”"
 
 
 def _problems(cleaned: CleanedPage, styles: DocStyles) -> list[Row]:

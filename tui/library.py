@@ -25,7 +25,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import resource_tracker
@@ -42,12 +42,28 @@ from newsread.cleaners.batch import (
     make_pool,
     rebuildable,
 )
-from newsread.cleaners.cache import FileStamp, ResultCache, default_cache_dir, pipeline_key, stage_fingerprints
+from newsread.cleaners.cache import (
+    FileStamp,
+    ResultCache,
+    default_cache_dir,
+    folder_key,
+    pipeline_key,
+    stage_fingerprints,
+)
+from newsread.cleaners.clusters import (
+    StoryIndex,
+    VersionComparison,
+    compare_versions,
+    signature_from_json,
+    signature_of,
+    signature_to_json,
+)
 from newsread.cleaners.model import normalise_space
 
 from .triage import BODY_LIMIT
 
 PENDING = -1
+MAX_VERSIONS = 12  # other versions of a story compared in the reading pane (each is cleaned to compare)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +113,8 @@ def summary_record(cleaned: CleanedPage) -> dict[str, Any]:
 
 
 def reader_record(cleaned: CleanedPage) -> dict[str, Any]:
-    """The summary, plus what triage learns from a cleaned page (its metadata and the start of its body)."""
+    """The summary, plus what triage learns from a cleaned page (its metadata and the start of its body)
+    and the page's story signature (for the folder's story clusters)."""
     meta = cleaned.metadata
     record = summary_record(cleaned)
     record["learned"] = {
@@ -106,12 +123,19 @@ def reader_record(cleaned: CleanedPage) -> dict[str, Any]:
         "date": meta.get("date"),
         "body": cleaned.body[:BODY_LIMIT],
     }
+    record["story"] = signature_to_json(signature_of(cleaned))
     return record
 
 
 def summary_only(record: dict[str, Any]) -> dict[str, Any]:
-    """What the cache keeps of a reader record: the summary (not the body: the cache stays small)."""
-    return {k: v for k, v in record.items() if k != "learned"}
+    """The summary part of a reader record."""
+    return {k: v for k, v in record.items() if k not in ("learned", "story")}
+
+
+def remembered(record: dict[str, Any]) -> dict[str, Any]:
+    """What the result cache keeps of a reader record: the summary and, apart, the story signature (recalled
+    only for clustering, so a reopened list does not wait for it). Not the body: the cache stays small."""
+    return {MEMO: summary_only(record), STORY: record["story"]}
 
 
 def from_record(index: int, page_id: str, record: dict[str, Any], generation: int) -> PageSummary:
@@ -122,7 +146,8 @@ def summarise(index: int, page_id: str, cleaned: CleanedPage, generation: int) -
     return from_record(index, page_id, summary_record(cleaned), generation)
 
 
-MEMO = "reader-summary-1"  # the kind of value the reader keeps in the result cache
+MEMO = "reader-summary-1"  # the kinds of value the reader keeps in the result cache: a page's summary ...
+STORY = "reader-story-1"  # ... and its story signature
 PUBLISH_EVERY = 0.05  # seconds: discovery shows what it found at least this often
 
 
@@ -171,12 +196,20 @@ class Library:
         self._results: ResultCache | None = None
         self._pool: ProcessPoolExecutor | None = None
         self._bg: BackgroundCleaner[dict[str, Any]] | None = None
-        self._fps: tuple[Pipeline, list[str | None]] | None = None
+        self._fps: tuple[Pipeline, frozenset[str], list[str | None]] | None = None
         self._closed = False
-        self._recalled = 0  # the generation whose summaries were last looked up in the cache
+        self._recalled = PENDING  # the generation whose summaries were last looked up in the cache
         self.from_cache = 0  # pages whose summary came from the cache with the current pipeline
         # Told what background cleaning learned about each page it cleaned (title, site, date, body): for triage.
         self.on_cleaned: Callable[[int, dict[str, Any]], None] | None = None
+        # Story clusters (see newsread.cleaners.clusters): a small signature per cleaned page, clustered once
+        # every page is cleaned; until then (and while re-cleaning) the last clusters found stay.
+        self._stories: StoryIndex[int] = StoryIndex()
+        # (page index -> first page of its story, first page -> the story's pages), for stories of 2+ pages;
+        # replaced whole so readers on any thread see both parts of one grouping.
+        self._found: tuple[dict[int, int], dict[int, list[int]]] = ({}, {})
+        self.clusters_generation = PENDING  # pipeline generation the clusters were found with
+        self._story_known: set[int] = set()  # pages whose signature is in _stories (or that have none)
 
     # -- reading state (any thread) ---------------------------------------------------------------
     @property
@@ -223,14 +256,26 @@ class Library:
             return self._results if self._results.usable else None
 
     def _fingerprints(self, pipeline: Pipeline) -> list[str | None]:
+        learned = frozenset(self._fitted)  # fitting changes the fingerprints of the same pipeline
         found = self._fps
-        if found is None or found[0] is not pipeline:
-            found = (pipeline, stage_fingerprints(pipeline))
+        if found is None or found[0] is not pipeline or found[1] != learned:
+            found = (pipeline, learned, stage_fingerprints(pipeline))
             self._fps = found
-        return found[1]
+        return found[2]
 
     def _memo_key(self, pipeline: Pipeline) -> str | None:
-        return pipeline_key(self._fingerprints(pipeline)) if not self._fitters(pipeline) else None
+        return pipeline_key(self._fingerprints(pipeline))  # None until folder-level cleaners have learned
+
+    def _file_stamps(self, indices: Iterable[int]) -> tuple[list[FileStamp], dict[bytes, int]]:
+        """Where each page's file is now (pages whose file is gone are left out), and each file's page."""
+        files: list[FileStamp] = []
+        index_of: dict[bytes, int] = {}
+        for i in indices:
+            stamp = FileStamp.of(self.sources[i])
+            if stamp is not None:
+                files.append(stamp)
+                index_of[stamp.ident] = i
+        return files, index_of
 
     def _recall(self, start: int, end: int, generation: int) -> None:
         """Summaries of pages ``start:end`` that the cache holds for unchanged files (no file is read)."""
@@ -238,17 +283,11 @@ class Library:
         pkey = self._memo_key(self._pipeline)
         if cache is None or pkey is None:
             return
-        stamps: dict[bytes, int] = {}
-        files: list[FileStamp] = []
-        for i in range(start, end):
-            stamp = FileStamp.of(self.sources[i])
-            if stamp is not None:
-                stamps[stamp.ident] = i
-                files.append(stamp)
+        files, index_of = self._file_stamps(range(start, end))
         found = cache.recall(files, pkey, MEMO)
         summaries: list[PageSummary] = []
         for ident, raw in found.items():
-            i = stamps[ident]
+            i = index_of[ident]
             try:
                 summaries.append(from_record(i, self.summaries[i].id, json.loads(raw), generation))
             except (ValueError, TypeError):  # a damaged or older row: clean the page again
@@ -286,6 +325,8 @@ class Library:
                     found = []
                     last = time.monotonic()
             self._publish(found)
+            if self._memo_key(self._pipeline) is not None:
+                self._recalled = self.generation  # _publish looked every page up (not before fitting: no key)
             # A big folder is hundreds of thousands of long-lived objects (sources, summaries): keep the
             # collector from walking them all again and again, which shows as pauses between keys.
             gc.freeze()
@@ -315,10 +356,26 @@ class Library:
             wanted = self._fitters(pipeline)
             if wanted <= self._fitted:
                 return
-            self.phase = "learning from the folder"
-            self.version += 1
-            pipeline.fit(load_page(s) for s in self.sources)
-            self._fitted |= wanted
+            self.discover()  # learning from part of the folder would be learning something else
+            cache = self._result_cache()
+            keys: dict[str, bytes] = {}
+            if cache is not None:
+                stamps = [FileStamp.of(s) for s in self.sources]
+                keys = {s.name: folder_key(stamps, s) for s in pipeline.active if s.name in wanted}
+                for name, key in keys.items():
+                    state = cache.fit_state(key, name)
+                    if state is not None:  # learned from these very files before: no page is read
+                        pipeline._folder[name] = state
+                        self._fitted.add(name)
+            if not wanted <= self._fitted:
+                self.phase = "learning from the folder"
+                self.version += 1
+                pipeline.fit(load_page(s) for s in self.sources)  # (every fitter: they learn from one reading)
+                self._fitted |= wanted
+                if cache is not None:
+                    for name, key in keys.items():
+                        if name in pipeline._folder:
+                            cache.remember_fit(key, name, pipeline._folder[name])
             self.phase = "cleaning"
             self.version += 1
 
@@ -327,18 +384,16 @@ class Library:
         pipeline can be rebuilt there, else here, page by page. Returns early when the pipeline changes."""
         self.discover()
         generation, pipeline = self.generation, self._pipeline
+        self.ensure_fitted()  # before recalling: what folder-level cleaners learned is part of the cache keys
         if self._recalled != generation:
             self._recalled = generation
             self.recall_all()
         pending = [i for i, s in enumerate(self.summaries) if s.generation != generation]
         if not pending or self._closed:
             return
-        self.ensure_fitted()
         spec = PipelineSpec.of(pipeline)
         if self.jobs and rebuildable(pipeline, spec):
-            job = Job.of(
-                spec, reader_record, pipeline._folder, MEMO if self._memo_key(pipeline) else None, summary_only
-            )
+            job = Job.of(spec, reader_record, pipeline._folder, MEMO if self._memo_key(pipeline) else None, remembered)
             with self._lock:
                 if generation != self.generation or self._closed:
                     return
@@ -350,6 +405,7 @@ class Library:
                     if cancelled() or generation != self.generation:
                         break
                     self._record([from_record(index, self.summaries[index].id, record, generation)], generation)
+                    self._add_story(index, record["story"], generation)
                     if self.on_cleaned is not None and "learned" in record:
                         self.on_cleaned(index, record["learned"])
             except Exception as exc:  # a worker died (out of memory, killed): finish here, in threads
@@ -389,14 +445,15 @@ class Library:
 
         def capture(cleaned: CleanedPage) -> dict[str, Any]:
             captured.append(cleaned)
-            return summary_record(cleaned)
+            return reader_record(cleaned)
 
-        job = Job(PipelineSpec.of(pipeline), capture, memo=memo)
+        job = Job(PipelineSpec.of(pipeline), capture, memo=memo, keep=remembered)
         record = clean_with(job, pipeline, self._fingerprints(pipeline), cache, source)
         cleaned = captured[0]
         if cache is not None and memo is not None:
             cache.flush()
         summary = from_record(index, self.summaries[index].id, record, generation)
+        self._add_story(index, record["story"], generation)
         with self._lock:
             if generation == self.generation and keep:
                 self._cache[index] = cleaned
@@ -425,6 +482,8 @@ class Library:
             self._done = 0
             self._totals = {}
             self.from_cache = 0
+            self._stories = StoryIndex()
+            self._story_known = set()
             self.version += 1
             if self._bg is not None:
                 self._bg.close()
@@ -443,6 +502,93 @@ class Library:
         new = self._pipeline.toggled(name)
         self.set_pipeline(new)
         return any(s.name == name and s.enabled for s in new.stages)
+
+    # -- story clusters -----------------------------------------------------------------------------
+    def _add_story(self, index: int, value: Any, generation: int) -> None:
+        """Page ``index``'s story signature (as JSON), if it was made with the current pipeline."""
+        try:
+            signature = signature_from_json(value)
+        except ValueError:
+            return  # a damaged cache row: the page is cleaned again when the folder is clustered
+        with self._lock:
+            if generation == self.generation:
+                self._stories.add(index, signature)
+                self._story_known.add(index)
+
+    def _recall_stories(self, indices: Sequence[int], generation: int) -> None:
+        """Signatures of pages whose summary came from the cache: from the cache too (no file is read)."""
+        cache = self._result_cache()
+        pkey = self._memo_key(self._pipeline)
+        if cache is None or pkey is None:
+            return
+        for start in range(0, len(indices), 4096):
+            if generation != self.generation:
+                return
+            files, index_of = self._file_stamps(indices[start : start + 4096])
+            found = cache.recall(files, pkey, STORY)
+            for ident, raw in found.items():
+                try:
+                    self._add_story(index_of[ident], json.loads(raw), generation)
+                except ValueError:
+                    continue
+
+    def update_clusters(self) -> bool:
+        """Group the pages into stories once all are cleaned with the current pipeline; True if (re)grouped.
+
+        Signatures missing (pages listed from the cache) come from the cache, else the page is cleaned again.
+        """
+        with self._lock:
+            generation = self.generation
+            if not self.complete or self.clusters_generation == generation:
+                return False
+        missing = [i for i in range(len(self.sources)) if i not in self._story_known]
+        if missing:
+            self._recall_stories(missing, generation)
+            for i in [i for i in missing if i not in self._story_known]:
+                if generation != self.generation or self._closed:
+                    return False
+                self.clean(i, keep=False)
+        with self._lock:
+            if generation != self.generation:
+                return False
+            stories = self._stories.copy()
+        found = stories.clusters()
+        members: dict[int, list[int]] = {}
+        for index, first in found.items():
+            members.setdefault(first, []).append(index)
+        members = {first: sorted(group) for first, group in members.items() if len(group) > 1}
+        story_of = {index: first for first, group in members.items() for index in group}
+        with self._lock:
+            if generation != self.generation:
+                return False
+            self._found = (story_of, members)
+            self.clusters_generation = generation
+            self.version += 1
+        return True
+
+    def cluster_members(self, index: int) -> list[int]:
+        """Every page of page ``index``'s story (itself included), in folder order; just ``[index]`` when alone."""
+        story_of, members = self._found
+        first = story_of.get(index)
+        return list(members[first]) if first is not None else [index]
+
+    def cluster_size(self, index: int) -> int:
+        """How many versions page ``index``'s story has in the folder (1: none but itself, or not known yet)."""
+        story_of, members = self._found
+        first = story_of.get(index)
+        return len(members[first]) if first is not None else 1
+
+    def story_versions(self, index: int, cleaned: CleanedPage) -> tuple[list[int], VersionComparison] | None:
+        """The other versions of page ``index``'s story and how ``cleaned`` compares with them, paragraph by
+        paragraph; None when the page has no other versions. Cleans the other versions (worker thread)."""
+        others = [i for i in self.cluster_members(index) if i != index][:MAX_VERSIONS]
+        if not others or cleaned.page.error:
+            return None
+        paragraphs = {}
+        for other in others:
+            version = self.clean(other, keep=False)
+            paragraphs[self.summaries[other].id] = version.paragraphs
+        return others, compare_versions(cleaned.paragraphs, paragraphs)
 
     def close(self) -> None:
         """Stop background work and let go of the worker processes and the cache."""

@@ -139,18 +139,22 @@ def make_app(
 
 
 async def settle(pilot: Pilot[None], timeout: float = 10.0) -> None:
-    """Wait until every page is cleaned and the page under the cursor is on screen."""
+    """Wait until every page is cleaned, the folder's stories are found and the page under the cursor is on
+    screen with its other versions."""
     app = pilot.app
     assert isinstance(app, NewsreadApp)
     give_up = time.monotonic() + timeout
     while True:
         await pilot.pause(0.01)
         ready = len(app.library) == 0 or (app.reader.cleaned is not None and not app.reader.preparing)
-        if app.library.complete and ready and app.triage.ready:
+        stories_found = app.library.clusters_generation == app.library.generation
+        if app.library.complete and ready and app.triage.ready and stories_found:
             break
         if time.monotonic() > give_up:
             raise AssertionError("the reader did not finish cleaning the folder")
     app.poll()
+    await pilot.pause()
+    await app.workers.wait_for_complete()  # the open page's other versions (found once stories are known)
     await pilot.pause()
 
 

@@ -82,6 +82,26 @@ async def test_keep_star_discard_and_clear_show_in_the_list_and_counts(folder: P
         assert state_of(app, 1)[0] is True
 
 
+async def test_keys_typed_faster_than_the_pane_follows_act_on_the_page_under_the_cursor(folder: Path) -> None:
+    # Over ssh or through tmux, "+ j *" can arrive in one read: the star must land on the page j
+    # moved to, even though the reading pane has not caught up with the cursor yet.
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.action_decide("kept")
+        app.page_list.action_cursor_down()
+        app.action_decide("starred")  # no await: the cursor's message to the pane is still queued
+        assert app.current == 0  # the pane is indeed behind
+        await pilot.pause()
+        assert (state_of(app, 0)[1], state_of(app, 1)[1]) == ("kept", "starred")
+        assert app.current == 1
+
+        app.page_list.action_cursor_down()
+        app.action_next_where("undecided")  # from page 2 (in hand), not from 1 (on screen)
+        await pilot.pause()
+        assert app.current == 3
+
+
 async def test_marks_make_actions_apply_to_the_selection(folder: Path) -> None:
     app = make_app([folder])
     async with app.run_test(size=(100, 30)) as pilot:

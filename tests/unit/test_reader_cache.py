@@ -4,12 +4,17 @@ and a page served from the cache is exactly the page cleaned afresh."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
-from newsread.cleaners import Pipeline, iter_sources, load_page, to_record
+from newsread.cleaners import Page, Pipeline, iter_sources, load_page, to_record
+from newsread.cleaners import cache as cache_module
+from newsread.cleaners.builtin import site_template
 from newsread.cleaners.cache import ResultCache, clean_source
 
 from ..conftest import SEEDS
@@ -18,6 +23,7 @@ from ..hostile import build as build_hostile
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from make_folder import build
 
+from newsread.tui import library as library_module
 from newsread.tui.library import Library
 
 PAGES = 40
@@ -149,3 +155,78 @@ def test_cache_clear_deletes_the_cache_and_nothing_else(tmp_path: Path, monkeypa
     assert str(cache) in runner.invoke(app, ["cache", "where"]).output
     assert runner.invoke(app, ["cache", "clear"]).exit_code == 0
     assert [p.name for p in cache.iterdir()] == ["notes.txt"]
+
+
+def test_reopening_reads_no_page_even_to_learn_from_the_folder_and_keeps_its_stories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    first = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=0)
+    first.clean_all()
+    assert first.update_clusters()
+    stories = [first.cluster_members(i) for i in range(len(first))]
+    assert sorted(map(len, stories)) == [2, 2, 3, 3, 3]  # the seeds: one story of three reports, one of two
+    cleaned = shown(first)
+    first.close()
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a page was read")
+
+    monkeypatch.setattr(library_module, "load_page", no_reading)
+    monkeypatch.setattr(cache_module, "load_keyed", no_reading)
+    again = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=0)  # a new run
+    again.clean_all()
+    assert again.complete and again.from_cache == len(again) and shown(again) == cleaned
+    assert again.update_clusters()
+    assert [again.cluster_members(i) for i in range(len(again))] == stories
+
+
+def test_a_changed_page_makes_the_folder_learned_again_and_only_then(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fits: list[int] = []
+    real = site_template.fit_template
+
+    def counted(pages: Iterable[Page]) -> site_template.TemplateState:
+        pages = list(pages)
+        fits.append(len(pages))
+        return real(pages)
+
+    monkeypatch.setattr(site_template, "fit_template", counted)
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        library = Library([str(folder)], Pipeline.default(), cache_dir=cache, jobs=0)
+        library.clean_all()
+        before = {s.id: s.words_kept + s.words_removed for s in library.summaries}
+        library.close()
+    assert fits == [PAGES]  # learned once; the second run took what it learned from the cache
+    page = sorted(folder.rglob("*.txt"))[3]
+    page_id = page.relative_to(folder).as_posix()
+    page.write_text(page.read_text(encoding="utf-8") + "\nA new closing paragraph, added after the first run.\n")
+    library = Library([str(folder)], Pipeline.default(), cache_dir=cache, jobs=0)
+    library.clean_all()
+    assert fits == [PAGES, PAGES]  # the folder changed: learned again
+    # A paragraph on one page teaches nothing about the site's template: the others' results still hold.
+    assert library.complete and library.from_cache == PAGES - 1
+    fresh = Library([str(folder)], Pipeline.default(), use_cache=False, jobs=0)
+    fresh.clean_all()
+    assert shown(library) == shown(fresh)  # what the cache gave is what cleaning afresh gives
+    changed = next(s for s in library.summaries if s.id == page_id)
+    assert changed.words_kept + changed.words_removed > before[page_id]  # the new text was seen
+
+
+def test_learned_state_in_the_cache_never_runs_code(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+
+    class Hostile:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (os.system, (f"touch {marker}",))
+
+    cache = ResultCache(tmp_path / "cache")
+    cache.remember_fit(b"folder", "site_template", Hostile())
+    assert cache.fit_state(b"folder", "site_template") is None
+    assert not marker.exists()
+    cache.remember_fit(b"folder", "site_template", {"plain": [1, 2]})
+    assert cache.fit_state(b"folder", "site_template") == {"plain": [1, 2]}
+    cache.close()

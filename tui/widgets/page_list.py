@@ -1,4 +1,5 @@
-"""The list of pages: one line each (status, triage, title or file name, tags, date, site, words kept and removed).
+"""The list of pages: one line each (status, triage, title or file name, tags, story badge, date, site, words kept
+and removed).
 
 Line API, so a folder of many thousands of pages costs only the lines on
 screen; rows are read from the library's summaries, which a worker fills in
@@ -50,6 +51,7 @@ class PageList(ScrollView, can_focus=True):
         "page-list--starred",
         "page-list--discarded",
         "page-list--tags",
+        "page-list--story",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Next page in the list", show=False),
@@ -261,6 +263,10 @@ class PageList(ScrollView, can_focus=True):
         else:
             badge, badge_style = " ", Style()
         right = Text()
+        versions = self.library.cluster_size(summary.index)
+        if versions > 1 and width >= 30:
+            # A story badge: this page is one of N versions of the same story in the folder.
+            right.append(f" ≡{versions}", style=self.get_component_rich_style("page-list--story", partial=True))
         if width >= 48 and summary.date:
             right.append(" " + summary.date[:DATE_WIDTH].ljust(DATE_WIDTH), style=meta)
         if width >= 72 and summary.site:

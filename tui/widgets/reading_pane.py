@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import replace
 from typing import ClassVar, Literal
 
 from rich.style import Style
@@ -14,6 +15,7 @@ from textual.events import Resize
 from textual.markup import escape
 
 from newsread.cleaners import CleanedPage
+from newsread.cleaners.clusters import VersionComparison
 
 from ..documents import (
     DocStyles,
@@ -26,6 +28,7 @@ from ..documents import (
     original_document,
     removal_groups,
     side_by_side_document,
+    versions_rows,
 )
 from .document_view import DocumentView
 
@@ -73,6 +76,7 @@ class ReadingPane(Vertical):
         self._message: str | None = "Finding pages…"
         self._shown_side_by_side = False
         self._groups: list[RemovalGroup] = []
+        self._versions: tuple[list[str], VersionComparison] | None = None  # other versions of the story
         self._built: dict[BuildKey, Document] = {}  # the current page's views built in the background
         self._wanted: BuildKey | None = None  # the background build whose result is still wanted
 
@@ -95,6 +99,8 @@ class ReadingPane(Vertical):
         """Show ``cleaned`` (or ``message`` while there is no page); ``same_page`` keeps the place (re-cleaned)."""
         if cleaned is not self.cleaned:
             self._built.clear()
+        if cleaned is not self.cleaned:
+            self._versions = None
         self.cleaned = cleaned
         self._message = message
         self.group_index = -1
@@ -102,6 +108,16 @@ class ReadingPane(Vertical):
             removal_groups(cleaned, block_removals(cleaned)) if cleaned is not None and not cleaned.page.error else []
         )
         self._render_document(keep_scroll=same_page)
+
+    def show_versions(self, titles: list[str], comparison: VersionComparison) -> None:
+        """Close the clean view with the story's other versions and what this one adds or lacks."""
+        self._versions = (titles, comparison)
+        if self.view == "clean":
+            self._render_document(keep_scroll=True)
+
+    @property
+    def versions(self) -> VersionComparison | None:
+        return self._versions[1] if self._versions is not None else None
 
     def set_view(self, view: View) -> None:
         if view != self.view:
@@ -168,6 +184,11 @@ class ReadingPane(Vertical):
 
     def _apply(self, document: Document, *, keep_scroll: bool) -> None:
         view = self.document_view
+        cleaned = self.cleaned
+        if self.view == "clean" and self._versions is not None and cleaned is not None and not cleaned.page.error:
+            # A copy: a view built in the background is kept, and versions may arrive after it.
+            extra = versions_rows(*self._versions, self.styles_for_documents())
+            document = replace(document, rows=[*document.rows, *extra])
         view.set_document(document, keep_scroll=keep_scroll)
         if self.view == "diff":
             group = self.current_group

@@ -1,0 +1,330 @@
+"""Removes a site's template: blocks that recur on many pages of the same site (menus, footers, widgets, list headings).
+
+Learns from the whole folder (the pipeline's fit step). Pages are grouped by
+site — their ``site``/``url`` metadata when known, otherwise the header and
+footer lines they share — and every block is counted once per page after
+normalising case, digits and whitespace. Counting hashes keeps fitting linear in
+the folder's size: no page is compared with another.
+
+Recurring is not enough to be template: syndicated articles share whole
+paragraphs across pages, even within one site. So a recurring block is kept when
+
+* it belongs to a shared story: most of the page's prose recurs, on about as
+  many pages as the block does (copies of one article share all their text, a
+  menu recurs on far more pages than any one story), or
+* it reads like article prose (a long sentence) and sits inside the page's
+  own article, between paragraphs no other page has.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from ..base import BaseCleaner, Context
+from ..model import Block, Mark, Page, count_words
+
+_DIGITS = re.compile(r"\d+")
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"""[.!?。！？…]["'”’»)\]]*$""")
+MIN_GROUP = 3  # a single shared line groups pages on their own only when it is on at least this many
+DIGITS_UP_TO = 160  # blocks up to this long are compared with their digits ignored
+CHROME_EDGE = 5  # how many blocks at each end of a page count as its header and footer for grouping
+SHARED_STORY_SLACK = 1.5  # a block recurring up to this many times as often as the page's story text is story text
+STORY_MIN_PARAGRAPHS = 2  # a shared story has at least this many shared paragraphs ...
+STORY_MIN_SHARE = 0.6  # ... holding at least this share of the page's prose words
+MAX_PROMO_WORDS = 40  # a recurring paragraph this long inside an article is article text, not a promo
+
+
+def normalise(text: str) -> str:
+    """What makes two blocks "the same" across pages: case, digits and spacing do not count.
+
+    Digits are what change in chrome (dates, counters); a long paragraph is article text, and one with other
+    figures is another paragraph: its digits are kept, which saves most of the time on a large folder.
+    """
+    folded = " ".join(text.casefold().split())
+    return _DIGITS.sub("0", folded) if len(folded) <= DIGITS_UP_TO else folded
+
+
+def block_key(text: str) -> int:
+    """A stable 64-bit key (the same in every process, unlike ``hash``: states may cross process boundaries)."""
+    data = normalise(text).encode("utf-8", "surrogatepass")
+    return zlib.crc32(data) << 32 | zlib.adler32(data)
+
+
+def is_sentence(text: str) -> bool:
+    """Reads like article prose: many words, or a full sentence of some length with ordinary words."""
+    words = _WORD.findall(text)
+    if len(words) >= 16:
+        return True
+    if len(words) < 8 or not _SENTENCE_END.search(text):
+        return False
+    lower = sum(1 for w in words if w[:1].islower())
+    return lower >= len(words) // 2
+
+
+def site_of(page: Page) -> str | None:
+    """The site a page says it is from: its ``site`` metadata, else the host of its ``url``."""
+    site = page.meta.get("site")
+    if site:
+        return normalise(site)
+    url = page.meta.get("url")
+    if url:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+        if host:
+            return host.removeprefix("www.")
+    return None
+
+
+def _chrome_keys(blocks: Sequence[Block], keys: Sequence[int] | None = None) -> dict[int, int]:
+    """Header and footer lines that can tie a page to its site: key -> position (from the top, or from the
+    bottom as a negative number) of the lines at either end of the page.
+
+    On a short page the ends may be article text (shared by syndicated copies on other sites): then only
+    lines that are not prose count.
+    """
+    n = len(blocks)
+    long_page = n > 2 * CHROME_EDGE + 2
+    edge = [*range(CHROME_EDGE), *range(n - CHROME_EDGE, n)] if long_page else range(n)
+    out: dict[int, int] = {}
+    for i in edge:
+        b = blocks[i]
+        if len(b.text) >= 6 and (long_page or not is_sentence(b.text)):
+            key = keys[i] if keys is not None else block_key(b.text)
+            out.setdefault(key, i if i < CHROME_EDGE else i - n)
+    return out
+
+
+@dataclass(slots=True)
+class SiteGroup:
+    """What was learned about one site: its pages and how many of them have each block."""
+
+    label: str
+    pages: int = 0
+    counts: Counter[int] = field(default_factory=Counter)
+
+
+@dataclass(slots=True)
+class TemplateState:
+    """The learned state given back to ``annotate`` as ``context.folder["site_template"]``."""
+
+    groups: list[SiteGroup]
+    page_group: dict[str, int]  # page id -> index into groups
+    site_group: dict[str, int]  # site name -> group
+    chrome_group: dict[int, int]  # header/footer key -> group, for pages not seen while fitting
+
+    def group_for(self, page: Page) -> SiteGroup | None:
+        k = self.page_group.get(page.id)
+        if k is None:
+            site = site_of(page)
+            if site is not None:
+                k = self.site_group.get(site)
+            else:
+                for key in _chrome_keys(page.blocks):
+                    if key in self.chrome_group:
+                        k = self.chrome_group[key]
+                        break
+        return None if k is None else self.groups[k]
+
+
+class _Groups:
+    """Union-find over page indices that never joins two groups of several pages each on weak evidence."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.size = [1] * n
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if ra > rb:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+            self.size[ra] += self.size[rb]
+
+    def join(self, members: Sequence[int]) -> bool:
+        """Put ``members`` in one group unless that merges two groups of several pages; True if joined."""
+        roots = {self.find(i) for i in members}
+        if sum(1 for r in roots if self.size[r] > 1) > 1:
+            return False
+        first = members[0]
+        for i in members[1:]:
+            self.union(first, i)
+        return True
+
+
+def fit_template(pages: Iterable[Page]) -> TemplateState:
+    """Group pages by site and count, per site, the pages each normalised block appears on.
+
+    Pages without site metadata are grouped by their header and footer lines. One shared line is weak
+    evidence (a wire headline in two sites' "most read" lists, "Privacy Policy" on every site), so a group
+    is first formed by lines that recur on exactly the same pages as at least one other line — a site's
+    name, menu and footer come together on every page — most specific first; a group never absorbs
+    another group of several pages. A line seen alone then attaches pages still on their own to a group,
+    or groups pages when it holds the same place on all of them (a site's name atop every page).
+    """
+    usable = [p for p in pages if p.error is None and p.blocks]
+    n = len(usable)
+    groups_uf = _Groups(n)
+    first_with_site: dict[str, int] = {}
+    key_pages: dict[int, list[int]] = {}
+    key_places: dict[int, tuple[int, int]] = {}  # lowest and highest place a header/footer line was seen in
+    page_keys: list[list[int]] = []
+    for i, page in enumerate(usable):
+        keys = [block_key(b.text) for b in page.blocks]
+        page_keys.append(keys)
+        site = site_of(page)
+        if site is not None:
+            groups_uf.union(first_with_site.setdefault(site, i), i)
+            continue
+        for key, place in _chrome_keys(page.blocks, keys).items():
+            key_pages.setdefault(key, []).append(i)
+            low, high = key_places.get(key, (place, place))
+            key_places[key] = (min(low, place), max(high, place))
+    by_set: dict[tuple[int, ...], list[int]] = {}
+    for key, members in key_pages.items():
+        if len(members) >= 2:
+            by_set.setdefault(tuple(members), []).append(key)
+    strong = sorted((m for m, keys in by_set.items() if len(keys) >= 2), key=len)
+    weak = sorted((m for m, keys in by_set.items() if len(keys) < 2), key=len)
+    first_with_key: dict[int, int] = {}
+    for pageset in strong:
+        if groups_uf.join(pageset):
+            for key in by_set[pageset]:
+                first_with_key[key] = pageset[0]
+    for pageset in weak:
+        roots = {groups_uf.find(i) for i in pageset}
+        several = sum(1 for r in roots if groups_uf.size[r] > 1)
+        key = by_set[pageset][0]
+        low, high = key_places[key]
+        in_place = high - low <= 1 and (low >= 0 or high < 0)  # one place (give or take a banner above it)
+        if len(roots) > 1 and (several == 1 or (several == 0 and len(pageset) >= MIN_GROUP and in_place)):
+            groups_uf.join(pageset)
+            first_with_key[key] = pageset[0]
+    groups: list[SiteGroup] = []
+    first_page: list[int] = []
+    root_group: dict[int, int] = {}
+    page_group: dict[str, int] = {}
+    site_group: dict[str, int] = {}
+    for i, page in enumerate(usable):
+        root = groups_uf.find(i)
+        k = root_group.get(root)
+        if k is None:
+            k = root_group[root] = len(groups)
+            groups.append(SiteGroup(_site_name(usable[root])))
+            first_page.append(i)
+        group = groups[k]
+        group.pages += 1
+        group.counts.update(set(page_keys[i]))
+        page_group[page.id] = k
+    for site, i in first_with_site.items():
+        site_group[site] = page_group[usable[i].id]
+    chrome_group = {key: page_group[usable[i].id] for key, i in first_with_key.items()}
+    for k, group in enumerate(groups):
+        if not group.label:
+            group.label = _label(usable[first_page[k]], page_keys[first_page[k]], k, chrome_group)
+        # Blocks seen on one page only tell nothing: drop them to keep the state small.
+        group.counts = Counter({h: c for h, c in group.counts.items() if c > 1})
+    return TemplateState(groups, page_group, site_group, chrome_group)
+
+
+def _site_name(page: Page) -> str:
+    """The site's name as the page gives it (``site_of`` is the normalised key), or "" when unknown."""
+    site = " ".join(page.meta.get("site", "").split())
+    return site[:60] if site else site_of(page) or ""
+
+
+def _label(page: Page, keys: Sequence[int], k: int, chrome_group: dict[int, int]) -> str:
+    """A site without a name in its metadata is named by its first header line (“the site headed …”)."""
+    for block, key in zip(page.blocks[:CHROME_EDGE], keys, strict=False):
+        if chrome_group.get(key) == k:
+            text = " ".join(block.text.split())
+            return f"the site headed “{text[:40]}{'…' if len(text) > 40 else ''}”"
+    return "this site"
+
+
+class SiteTemplate(BaseCleaner):
+    name = "site_template"
+    description = "Removes blocks that recur on many pages of the same site (menus, footers, widgets, list headings)."
+    order = 950  # last: the other cleaners see the whole page (a list heading tells link_farms what follows)
+    options: ClassVar[Mapping[str, Any]] = {
+        "min_pages": 3,  # a block must recur on at least this many pages of its site
+        "min_share": 0.3,  # ... and on at least this share of them
+        "min_share_sentence": 0.5,  # prose-like blocks need more evidence
+        "min_share_inside": 0.6,  # ... and more still inside the page's own article (a promo between paragraphs)
+    }
+
+    def fit(self, pages: Iterable[Page]) -> TemplateState:
+        return fit_template(pages)
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        state = context.folder.get(self.name)
+        if not isinstance(state, TemplateState):
+            return []
+        group = state.group_for(page)
+        min_pages = self.settings["min_pages"]
+        if group is None or group.pages < min_pages:
+            return []
+        blocks = page.blocks
+        total = group.pages
+        counts = [group.counts.get(block_key(b.text), 1) for b in blocks]
+        prose = [is_sentence(b.text) for b in blocks]
+        # The page's own article: from its first to its last prose block that no other page has.
+        unique = [i for i, b in enumerate(blocks) if prose[i] and counts[i] == 1]
+        own_first, own_last = (unique[0], unique[-1]) if unique else (len(blocks), -1)
+        story = _shared_story(blocks, counts, prose)
+        marks = []
+        for i, block in enumerate(blocks):
+            c = counts[i]
+            if c < min_pages or context.is_removed(block):
+                continue
+            share = c / total
+            if story is not None and story[1] <= i <= story[2] and c <= story[0] * SHARED_STORY_SLACK:
+                continue  # part of a story this page shares with others (syndicated copies, updates)
+            if prose[i]:
+                if own_first < i < own_last:
+                    # Inside the page's own article a recurring paragraph is quoted or background text,
+                    # unless it is short and on most of the site's pages: a promo between paragraphs.
+                    if share < self.settings["min_share_inside"] or count_words(block.text) >= MAX_PROMO_WORDS:
+                        continue
+                elif share < self.settings["min_share_sentence"]:
+                    continue
+            elif share < self.settings["min_share"]:
+                continue
+            marks.append(Mark.block(block, f"site template: on {c} of {total} pages of {group.label}"))
+        marked = {m.start for m in marks}
+        kept_prose = [b for i, b in enumerate(blocks) if prose[i] and not context.is_removed(b)]
+        if kept_prose and all(b.start in marked for b in kept_prose):
+            # Every paragraph left recurs: the folder holds copies of this very text, which is the article.
+            prose_starts = {b.start for b in kept_prose}
+            marks = [m for m in marks if m.start not in prose_starts]
+        return marks
+
+
+def _shared_story(blocks: Sequence[Block], counts: Sequence[int], prose: Sequence[bool]) -> tuple[int, int, int] | None:
+    """(pages, first, last) of the story this page shares with other pages, if most of its prose is shared.
+
+    Copies of one story share most of their words (a few recurring promo lines around a page's own article do
+    not make a story); ``pages`` is how many pages typically carry the story's paragraphs (their median
+    count), ``first``..``last`` the blocks the shared paragraphs span.
+    """
+    shared = [i for i in range(len(blocks)) if prose[i] and counts[i] > 1]
+    if len(shared) < STORY_MIN_PARAGRAPHS:
+        return None
+    words = [count_words(b.text) if prose[i] else 0 for i, b in enumerate(blocks)]
+    if sum(words[i] for i in shared) < STORY_MIN_SHARE * sum(words):
+        return None
+    pages = sorted(counts[i] for i in shared)[len(shared) // 2]
+    inside = [i for i in shared if pages / SHARED_STORY_SLACK <= counts[i] <= pages * SHARED_STORY_SLACK]
+    return pages, inside[0], inside[-1]

@@ -1,0 +1,345 @@
+"""Story clusters: versions of the same story (syndicated copies, rewrites of one report) grouped together.
+
+Two pages are versions of one story when they share several rare word
+sequences (5-word shingles of headline and body: quotes and sentences taken
+from the same report), when they are near-copies (min-hash sketches agree on
+a band), or have the same body. Shingles are found through an
+inverted index, never by comparing every pair of pages, and clusters are the
+connected groups (union-find). A shingle found on many pages is a stock
+phrase, boilerplate or a series' background paragraph, not evidence: many
+copies of one story are found by their sketches instead.
+
+Each page is reduced to a small signature (:func:`story_signature`) as soon as
+it is cleaned, so a folder of many thousands of pages is clustered without
+keeping the pages: :class:`StoryIndex` collects signatures and clusters them.
+:func:`compare_versions` tells, paragraph by paragraph, what one version adds
+or lacks compared with the others.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import zlib
+from array import array
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any, Generic, TypeVar
+
+from .model import CleanedPage, normalise_space
+
+_WORD = re.compile(r"\w+")
+SHINGLE = 5
+MIN_SHARED = 4  # shared rare shingles that make two pages one story
+MAX_DF = 20  # a shingle on more pages than this is a stock phrase or a series' background: it links nothing
+MIN_PARAGRAPH_WORDS = 12  # shorter paragraphs (teaser headlines, captions) are no evidence of a story
+SKETCH_BINS = 12  # near-copies: the smallest shingle hash in each of this many bins of the hash space ...
+SKETCH_BAND = 4  # ... and two pages whose values agree in every bin of one band of this many are copies
+SAME = 0.6  # share of a paragraph's word triples found in one paragraph of another version: the same paragraph
+REWORDED = 0.2  # ... at least this share: that paragraph, reworded
+
+K = TypeVar("K", bound=Hashable)
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _key(words: Sequence[str]) -> int:
+    """A stable hash (the same in every process, so signatures can be made in worker processes)."""
+    data = "\x1f".join(words).encode("utf-8", "surrogatepass")
+    return zlib.crc32(data) << 32 | zlib.adler32(data)
+
+
+@dataclass(frozen=True, slots=True)
+class StorySignature:
+    """What clustering needs of one page: its content shingles and a fingerprint of its whole body."""
+
+    shingles: array[int]  # distinct shingle hashes, 8 bytes each: a folder's signatures stay small
+    body: int  # hash of the normalised body: identical copies always belong together (0: empty page)
+    sketch: tuple[int, ...] = ()  # the smallest shingle hash per bin (one-permutation min-hash); () if too short
+
+
+def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignature:
+    """A page's signature from its headline and clean paragraphs."""
+    per_paragraph = [_tokens(p) for p in paragraphs]
+    body_tokens = [t for words in per_paragraph for t in words]
+    # Short lines are left out: a teaser headline the cleaners kept would tie the page to that other story.
+    tokens = _tokens(title or "")
+    for words in per_paragraph:
+        if len(words) >= MIN_PARAGRAPH_WORDS:
+            tokens += words
+    # Each word once as a stable number; a shingle is the hash of a tuple of ints, which (unlike a str hash)
+    # is the same in every process.
+    number: dict[str, int] = {}
+    for t in tokens:
+        if t not in number:
+            number[t] = zlib.crc32(t.encode("utf-8", "surrogatepass"))
+    ids = [number[t] for t in tokens]
+    long_words = [0, *accumulate(1 if len(t) > 3 else 0 for t in tokens)]
+    n = SHINGLE
+    # A shingle made of short words only ("and it is in the") is grammar, not content.
+    shingles = {
+        hash(tuple(ids[i : i + n])) for i in range(len(tokens) - n + 1) if long_words[i + n] - long_words[i] >= 2
+    }
+    ordered = sorted(shingles)
+    return StorySignature(array("q", ordered), _key(body_tokens) if body_tokens else 0, _sketch(ordered))
+
+
+def _sketch(ordered: Sequence[int]) -> tuple[int, ...]:
+    """The first (smallest) shingle of each bin: pages sharing most shingles agree on most bins, and a
+    paragraph added or dropped changes only the bins it wins. Robust where a shingle is too common to link."""
+    mins: dict[int, int] = {}
+    for value in ordered:
+        mins.setdefault(value % SKETCH_BINS, value)
+        if len(mins) == SKETCH_BINS:
+            return tuple(mins[b] for b in range(SKETCH_BINS))
+    return ()
+
+
+def signature_of(cleaned: CleanedPage) -> StorySignature | None:
+    """The signature of a cleaned page; None for a page that could not be read."""
+    if cleaned.page.error is not None:
+        return None
+    return story_signature(cleaned.title, cleaned.paragraphs)
+
+
+def signature_to_json(signature: StorySignature | None) -> list[Any] | None:
+    """A signature as a JSON value (the result cache keeps it: a reopened folder is clustered unread)."""
+    if signature is None:
+        return None
+    return [base64.b64encode(signature.shingles.tobytes()).decode("ascii"), signature.body, list(signature.sketch)]
+
+
+def signature_from_json(value: Any) -> StorySignature | None:
+    """The signature :func:`signature_to_json` wrote; raises ValueError for anything else."""
+    if value is None:
+        return None
+    try:
+        raw, body, sketch = value
+        data = base64.b64decode(raw, validate=True)
+        shingles = array("q")
+        shingles.frombytes(data)  # ValueError unless whole 8-byte values
+        return StorySignature(shingles, int(body), tuple(int(v) for v in sketch))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"not a story signature: {exc}") from exc
+
+
+class StoryIndex(Generic[K]):
+    """Signatures of pages, keyed by anything hashable (page id, list index); :meth:`clusters` groups them.
+
+    Adding a page again replaces its signature (the page was cleaned again with other cleaners).
+    """
+
+    def __init__(self, *, min_shared: int = MIN_SHARED, max_df: int = MAX_DF) -> None:
+        self.min_shared = min_shared
+        self.max_df = max_df
+        self._signatures: dict[K, StorySignature] = {}
+
+    def __len__(self) -> int:
+        return len(self._signatures)
+
+    def copy(self) -> StoryIndex[K]:
+        """A snapshot to cluster while pages are still being added to this one."""
+        other: StoryIndex[K] = StoryIndex(min_shared=self.min_shared, max_df=self.max_df)
+        other._signatures = dict(self._signatures)
+        return other
+
+    def add(self, key: K, signature: StorySignature | None) -> None:
+        if signature is None:
+            self._signatures.pop(key, None)
+        else:
+            self._signatures[key] = signature
+
+    def clusters(self) -> dict[K, K]:
+        """Each key -> its cluster's representative (the first key added of the cluster)."""
+        keys = list(self._signatures)
+        sigs = [self._signatures[k] for k in keys]
+        parent = list(range(len(keys)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        def union(a: int, b: int) -> None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+
+        first_body: dict[int, int] = {}
+        first_band: dict[tuple[int, ...], int] = {}
+        postings: dict[int, list[int]] = {}
+        for i, sig in enumerate(sigs):
+            if sig.body:
+                first = first_body.setdefault(sig.body, i)
+                if first != i:  # an identical copy joins its original; its shingles would only repeat it
+                    union(first, i)
+                    continue
+            for b in range(0, len(sig.sketch), SKETCH_BAND):  # near-copies, however many there are
+                union(first_band.setdefault((b, *sig.sketch[b : b + SKETCH_BAND]), i), i)
+            for sh in sig.shingles:
+                postings.setdefault(sh, []).append(i)
+        shared: Counter[tuple[int, int]] = Counter()
+        for members in postings.values():
+            if 1 < len(members) <= self.max_df:
+                for a in range(len(members) - 1):
+                    first = members[a]
+                    for b in members[a + 1 :]:
+                        shared[first, b] += 1
+        for (a, b), n in shared.items():
+            if n >= self.min_shared:
+                union(a, b)
+        return {keys[i]: keys[find(i)] for i in range(len(keys))}
+
+
+def cluster_pages(
+    pages: Iterable[CleanedPage], *, min_shared: int = MIN_SHARED, max_df: int = MAX_DF
+) -> dict[str, str]:
+    """Page id -> cluster id for every page; the cluster id is the id of the cluster's first page."""
+    index: StoryIndex[str] = StoryIndex(min_shared=min_shared, max_df=max_df)
+    unreadable = []
+    for page in pages:
+        sig = signature_of(page)
+        if sig is None:
+            unreadable.append(page.id)
+        index.add(page.id, sig)
+    out = index.clusters()
+    out.update((page_id, page_id) for page_id in unreadable)
+    return out
+
+
+def members_by_cluster(clusters: Mapping[K, K]) -> dict[K, list[K]]:
+    """Cluster id -> its members, in the order given."""
+    out: dict[K, list[K]] = {}
+    for key, cluster in clusters.items():
+        out.setdefault(cluster, []).append(key)
+    return out
+
+
+# -- comparing versions -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ParagraphMatch:
+    """Where another version has a paragraph: its paragraph ``index``, and how much of the wording is the same."""
+
+    version: str
+    index: int
+    overlap: float  # share of the paragraph's word triples found in that paragraph
+
+    @property
+    def same(self) -> bool:
+        return self.overlap >= SAME
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphPresence:
+    """One paragraph of this version and the other versions that have it too (same or reworded)."""
+
+    index: int
+    text: str
+    found: tuple[ParagraphMatch, ...]
+
+    @property
+    def only_here(self) -> bool:
+        return not self.found
+
+
+@dataclass(frozen=True, slots=True)
+class MissingParagraph:
+    """A paragraph other versions have and this one lacks: where it was first seen, and every version with it."""
+
+    version: str
+    index: int
+    text: str
+    versions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionComparison:
+    versions: tuple[str, ...]  # the other versions compared with, in the order given
+    paragraphs: tuple[ParagraphPresence, ...]  # this version's paragraphs, in order
+    missing: tuple[MissingParagraph, ...]  # what the others have and this one lacks, in their order
+
+    @property
+    def adds(self) -> list[ParagraphPresence]:
+        """Paragraphs no other version has."""
+        return [p for p in self.paragraphs if p.only_here]
+
+    @property
+    def lacks(self) -> list[MissingParagraph]:
+        return list(self.missing)
+
+
+class _ParagraphIndex:
+    """Word triples of a version's paragraphs, to find where a paragraph of another version went."""
+
+    def __init__(self, paragraphs: Sequence[str]) -> None:
+        self.where: dict[int, list[int]] = {}
+        for j, para in enumerate(paragraphs):
+            for t in _triples(para):
+                self.where.setdefault(t, []).append(j)
+
+    def best(self, triples: set[int]) -> tuple[int, float] | None:
+        """The paragraph sharing most of ``triples`` and the share it has, if at least a reworded match."""
+        if not triples:
+            return None
+        hits: Counter[int] = Counter()
+        for t in triples:
+            for j in set(self.where.get(t, ())):
+                hits[j] += 1
+        if not hits:
+            return None
+        j, n = min(hits.items(), key=lambda kv: (-kv[1], kv[0]))
+        overlap = n / len(triples)
+        return (j, round(overlap, 3)) if overlap >= REWORDED else None
+
+
+def compare_versions(mine: Sequence[str], others: Mapping[str, Sequence[str]]) -> VersionComparison:
+    """Paragraph by paragraph: which of ``mine`` the other versions also have, and what they have that it lacks.
+
+    ``others`` maps a version's name (page id) to its clean paragraphs. A paragraph is "the same" in another
+    version when most of its word triples are in one paragraph there, "reworded" when a good part is. A
+    paragraph several others lack is listed once, with every version that has it.
+    """
+    mine_triples = [_triples(p) for p in mine]
+    mine_index = _ParagraphIndex(mine)
+    presences: list[list[ParagraphMatch]] = [[] for _ in mine]
+    missing: list[tuple[str, int, str, set[int], list[str]]] = []
+    for name, paragraphs in others.items():
+        index = _ParagraphIndex(paragraphs)
+        for i, triples in enumerate(mine_triples):
+            hit = index.best(triples)
+            if hit is not None:
+                presences[i].append(ParagraphMatch(name, hit[0], hit[1]))
+        for j, para in enumerate(paragraphs):
+            triples = _triples(para)
+            if not triples or mine_index.best(triples) is not None:
+                continue
+            for entry in missing:  # the same paragraph missing from several versions: listed once
+                if _share(triples, entry[3]) >= SAME:
+                    entry[4].append(name)
+                    break
+            else:
+                missing.append((name, j, para, triples, [name]))
+    return VersionComparison(
+        versions=tuple(others),
+        paragraphs=tuple(
+            ParagraphPresence(i, text, tuple(found))
+            for i, (text, found) in enumerate(zip(mine, presences, strict=True))
+        ),
+        missing=tuple(MissingParagraph(v, j, normalise_space(t), tuple(vs)) for v, j, t, _, vs in missing),
+    )
+
+
+def _share(a: set[int], b: set[int]) -> float:
+    return len(a & b) / len(a) if a else 0.0
+
+
+def _triples(text: str) -> set[int]:
+    t = _tokens(text)
+    if len(t) < 3:
+        return {_key(t)} if t else set()
+    return {_key(t[i : i + 3]) for i in range(len(t) - 2)}

@@ -1,0 +1,85 @@
+"""The reader's story clusters on the real seeds: a badge in the page list, the versions section in the reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsread.cleaners import Pipeline
+from newsread.cleaners.clusters import compare_versions
+from newsread.tui.app import NewsreadApp
+
+from .conftest import lines_of, make_app, settle
+
+pytestmark = pytest.mark.functional
+
+
+async def wait_for_stories(app: NewsreadApp, pilot: object) -> None:
+    for _ in range(500):
+        await pilot.pause(0.01)  # type: ignore[attr-defined]
+        if app.library.clusters_generation == app.library.generation:
+            break
+    else:
+        raise AssertionError("the reader never grouped the folder into stories")
+    app.poll()
+    for _ in range(300):  # the versions of the open page are compared in a worker
+        await pilot.pause(0.01)  # type: ignore[attr-defined]
+        if app.reader.versions is not None:
+            break
+
+
+def rows(app: NewsreadApp) -> list[str]:
+    return [row.left.plain for row in app.reader.document.rows]
+
+
+async def test_story_badges_and_the_versions_section_on_the_seeds(seeds: Path) -> None:
+    app = make_app([seeds], Pipeline.default())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        library = app.library
+        ids = [s.id[:3] for s in library.summaries]
+        assert ids == ["000", "001", "002", "003", "004"]
+        # The three Belt and Road Forum reports are one story, the two state-visit reports another.
+        assert library.cluster_members(1) == [0, 1, 2]
+        assert library.cluster_members(4) == [3, 4]
+        listed = lines_of(app.page_list)
+        assert all("≡3" in listed[i] for i in (0, 1, 2))
+        assert all("≡2" in listed[i] and "≡3" not in listed[i] for i in (3, 4))
+
+        shown = rows(app)
+        assert "Other versions of this story (2)" in shown
+        cleaned = app.reader.cleaned
+        assert cleaned is not None and app.current == 0
+        # What the reader lists is the engine's comparison with the other two versions, paragraph by paragraph.
+        others = {library.summaries[i].id: library.clean(i, keep=False).paragraphs for i in (1, 2)}
+        expected = compare_versions(cleaned.paragraphs, others)
+        paragraph_rows = [r for r in shown if r.startswith("¶")]
+        assert len(paragraph_rows) == len(cleaned.paragraphs)
+        assert sum("only here" in r for r in paragraph_rows) == len(expected.adds)
+        assert any(r.startswith("What the other versions have and this one lacks") for r in shown)
+
+        await pilot.press("v")  # triage acts on the whole story: its pages are marked
+        assert app.marked == {0, 1, 2}
+        await pilot.press("X")
+
+        await pilot.press("j", "j", "j")  # to 003: a story of two
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        assert app.current == 3
+        assert "Other versions of this story (1)" in rows(app)
+        await pilot.press("o")  # the original view is the page as loaded: no versions section
+        assert not any("Other versions" in r for r in rows(app))
+        await pilot.press("v")
+        assert app.marked == {3, 4}
+
+
+async def test_a_page_alone_has_no_badge_and_no_versions_section(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        assert app.library.cluster_members(0) == [0]
+        assert not any("≡" in line for line in lines_of(app.page_list))
+        assert not any("Other versions" in r for r in rows(app))
