@@ -10,6 +10,7 @@ set, so "cold" and "cached" mean an empty and a filled result cache. Figures:
   reader showing that page: the first interactive screen.
 - ``rows_s``: to the first rows in the list; ``discovered_s``: to every page listed.
 - ``all_cleaned_s``: until every page has its summary (cleaned or from the cache).
+- ``stories_s``: until the folder's story clusters are found (they need every page).
 - ``busy_p95_ms`` / ``idle_p95_ms``: keypress (j, next page) to the reader having
   rendered that page, while background cleaning runs / after it finished.
 - ``ui_rss_mb`` / ``worker_rss_mb``: peak resident memory of the reader process and
@@ -103,6 +104,9 @@ async def probe(folder: str, keys: int, wait: bool) -> dict[str, object]:
             while not library.complete:
                 await asyncio.sleep(0.02)
             out["all_cleaned_s"] = since()
+            while library.clusters_generation != library.generation:  # stories: found once every page is in
+                await asyncio.sleep(0.02)
+            out["stories_s"] = since()
         out["from_cache"] = library.from_cache
         idle = [await pause_step() for _ in range(keys)] if library.complete else []
         out["busy_keys"] = len(busy)

@@ -90,9 +90,9 @@ def table(results: dict[str, dict[str, object]]) -> str:
         return "–" if value is None else fmt.format(value)
 
     lines = [
-        "| pages | first screen s (cold / cached) | all cleaned s (cold / cached) | clean p/s --jobs 1 / 2 "
-        "| peak RSS MB (reader / worker) | keypress p95 ms (cleaning / idle) | cache MB |",
-        "|---|---|---|---|---|---|---|",
+        "| pages | first screen s (cold / cached) | all cleaned s (cold / cached) | stories found s (cold / cached) "
+        "| clean p/s --jobs 1 / 2 | peak RSS MB (reader / worker) | keypress p95 ms (cleaning / idle) | cache MB |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for n, row in results.items():
         rates = []
@@ -103,6 +103,7 @@ def table(results: dict[str, dict[str, object]]) -> str:
         lines.append(
             f"| {int(n):,} | {f(g(row, 'cold', 'first_screen_s'))} / {f(g(row, 'cached', 'first_screen_s'))} "
             f"| {f(g(row, 'cold', 'all_cleaned_s'))} / {f(g(row, 'cached', 'all_cleaned_s'))} "
+            f"| {f(g(row, 'cold', 'stories_s'))} / {f(g(row, 'cached', 'stories_s'))} "
             f"| {' / '.join(rates)} | {rss:.0f} / {f(g(row, 'cold', 'worker_rss_mb'), '{:.0f}')} "
             f"| {f(g(row, 'cold', 'busy_p95_ms'), '{:.0f}')} / {f(g(row, 'cached', 'idle_p95_ms'), '{:.0f}')} "
             f"| {f(row.get('cache_mb'), '{:.0f}')} |"

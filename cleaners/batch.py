@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from .cache import FileStamp, ResultCache, clean_keyed, clean_source, pipeline_key, stage_fingerprints
+from .clusters import StoryIndex, StorySignature, signature_from_json
 from .config import Config
-from .loading import DEFAULT_MAX_BYTES, Source
+from .loading import DEFAULT_MAX_BYTES, Source, load_page
 from .model import CleanedPage
 from .pipeline import Pipeline
 
@@ -166,6 +167,48 @@ def _clean_chunk(job: Job[R], items: Sequence[tuple[int, Source]]) -> tuple[list
         cache.flush()
         warnings, cache.warnings = cache.warnings, []
     return out, warnings
+
+
+def fit_folder(spec: PipelineSpec, folder: Sequence[Source]) -> tuple[dict[str, Any], list[str]]:
+    """Let the folder-level cleaners of ``spec`` learn from every page of ``folder`` (in a worker process: the
+    pages are read and the memory it takes is given back there). Returns what they learned and any problems."""
+    pipeline = spec.build()
+    known = len(pipeline.problems)
+    pipeline.fit(load_page(s, max_bytes=spec.max_bytes) for s in folder)
+    return pipeline._folder, pipeline.problems[known:]
+
+
+def cached_clusters(
+    cache_dir: Path | None, sources: Sequence[Source], pipeline: str, kind: str, extra: Mapping[int, Any] | None = None
+) -> tuple[dict[int, int], list[int]]:
+    """Story clusters of a folder from the story signatures the result cache holds for its unchanged files
+    (JSON values of ``kind``, see :func:`~newsread.cleaners.clusters.signature_to_json`) and ``extra`` ones
+    (page index -> JSON). Returns each page's cluster (the index of its first page) and the pages whose
+    signature is not known. Meant for a worker process: the signatures never enter the reader's memory.
+    """
+    known: dict[int, StorySignature | None] = {}
+    cache = ResultCache(cache_dir)
+    try:
+        for start in range(0, len(sources), 4096):
+            files: list[FileStamp] = []
+            index_of: dict[bytes, int] = {}
+            for i in range(start, min(start + 4096, len(sources))):
+                stamp = FileStamp.of(sources[i])
+                if stamp is not None:
+                    files.append(stamp)
+                    index_of[stamp.ident] = i
+            for ident, raw in cache.recall(files, pipeline, kind).items():
+                with contextlib.suppress(ValueError):  # a damaged row: that page counts as unknown
+                    known[index_of[ident]] = signature_from_json(json.loads(raw))
+    finally:
+        cache.close()
+    for i, value in (extra or {}).items():
+        with contextlib.suppress(ValueError):
+            known[i] = signature_from_json(value)
+    stories: StoryIndex[int] = StoryIndex()
+    for i in sorted(known):
+        stories.add(i, known[i])
+    return stories.clusters(), [i for i in range(len(sources)) if i not in known]
 
 
 def make_pool(jobs: int, cache_dir: Path | None, use_cache: bool, *, nice: int = 0) -> ProcessPoolExecutor:

@@ -137,6 +137,7 @@ class NewsreadApp(App[None]):
         self._state_read = threading.Event()  # the state loader is done (or gave up)
         self.exported: list[Path] = []  # folders exports were written to, this run
         self._versions_seen = -1  # clusters generation the reading pane's versions were looked up with
+        self._learned_seen = 0  # the library's ``learned`` when pages were last shown
 
     # -- layout -------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -213,7 +214,7 @@ class NewsreadApp(App[None]):
     @work(thread=True, exclusive=True, group="open")
     def clean_selected(self, index: int, same_page: bool) -> None:
         generation = self.library.generation  # before cleaning: a result of older cleaners is never shown as new
-        cleaned = self.library.clean(index)
+        cleaned = self.library.clean(index, wait=False)  # at once, even while a big folder is being learned
         self._learn(index, cleaned)
         if get_current_worker().is_cancelled:
             return  # another page was selected meanwhile, or the app is closing
@@ -294,6 +295,9 @@ class NewsreadApp(App[None]):
             self._schedule_read(self.current)
 
     def _cleaned_ready(self, index: int, generation: int, cleaned: CleanedPage, same_page: bool) -> None:
+        kept = self.library.peek(index)
+        if kept is not None and kept is not cleaned:
+            return  # a late provisional page (cleaned while the folder was learned): the final one is shown
         if index == self.current and generation == self.library.generation:
             self.reader.show(cleaned, same_page=same_page)
             self._panel_counts()
@@ -333,6 +337,10 @@ class NewsreadApp(App[None]):
             else:
                 self.reader.show(None, message="No pages here: newsread reads .txt and .html files (also gzipped).")
         self._panel_counts()
+        if library.learned != self._learned_seen:
+            self._learned_seen = library.learned
+            if self.current >= 0 and library.peek(self.current) is None:
+                self.open_page(self.current, again=True)  # shown before the folder was learned: clean it again
         cleaned = self.reader.cleaned
         if library.clusters_generation != self._versions_seen and cleaned is not None:
             self.load_versions(self.current, cleaned)  # the folder's stories were just found

@@ -27,7 +27,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
@@ -37,8 +37,10 @@ from newsread.cleaners.batch import (
     BackgroundCleaner,
     Job,
     PipelineSpec,
+    cached_clusters,
     clean_with,
     default_jobs,
+    fit_folder,
     make_pool,
     rebuildable,
 )
@@ -148,6 +150,7 @@ def summarise(index: int, page_id: str, cleaned: CleanedPage, generation: int) -
 
 MEMO = "reader-summary-1"  # the kinds of value the reader keeps in the result cache: a page's summary ...
 STORY = "reader-story-1"  # ... and its story signature
+FIT_IN_WORKER = 500  # pages: a folder this big learns in a worker process (a smaller one is learned at once)
 PUBLISH_EVERY = 0.05  # seconds: discovery shows what it found at least this often
 
 
@@ -200,6 +203,7 @@ class Library:
         self._closed = False
         self._recalled = PENDING  # the generation whose summaries were last looked up in the cache
         self.from_cache = 0  # pages whose summary came from the cache with the current pipeline
+        self.learned = 0  # how many times folder-level cleaners finished learning (pages cleaned before: again)
         # Told what background cleaning learned about each page it cleaned (title, site, date, body): for triage.
         self.on_cleaned: Callable[[int, dict[str, Any]], None] | None = None
         # Story clusters (see newsread.cleaners.clusters): a small signature per cleaned page, clustered once
@@ -370,14 +374,42 @@ class Library:
             if not wanted <= self._fitted:
                 self.phase = "learning from the folder"
                 self.version += 1
-                pipeline.fit(load_page(s) for s in self.sources)  # (every fitter: they learn from one reading)
+                self._fit(pipeline)
                 self._fitted |= wanted
                 if cache is not None:
                     for name, key in keys.items():
                         if name in pipeline._folder:
                             cache.remember_fit(key, name, pipeline._folder[name])
             self.phase = "cleaning"
+            self.learned += 1
             self.version += 1
+
+    def _fit(self, pipeline: Pipeline) -> None:
+        """Every folder-level cleaner learns from one reading of the folder: in a worker process when there
+        are workers (reading a big folder takes seconds of CPU and memory the reader should not spend)."""
+        spec = PipelineSpec.of(pipeline)
+        if self.jobs and len(self.sources) >= FIT_IN_WORKER and rebuildable(pipeline, spec):
+            try:
+                learned, problems = self._worker_pool().submit(fit_folder, spec, self.sources).result()
+            except Exception as exc:  # a worker died: learn here instead
+                self.warnings.append(f"learning from the folder in a worker failed ({type(exc).__name__}: {exc})")
+            else:
+                pipeline._folder.update(learned)
+                pipeline.problems.extend(problems)
+                self.warnings.extend(problems)
+                return
+        pipeline.fit(load_page(s) for s in self.sources)
+
+    def _worker_pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = make_pool(self.jobs, self.cache_dir, self.use_cache, nice=10)
+            return self._pool
+
+    @property
+    def learning(self) -> bool:
+        """Folder-level cleaners have yet to learn from the folder (see ``clean(wait=False)``)."""
+        return not self._fitters(self._pipeline) <= self._fitted
 
     def clean_all(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Clean every page not yet cleaned with the current pipeline: in worker processes when the
@@ -394,12 +426,11 @@ class Library:
         spec = PipelineSpec.of(pipeline)
         if self.jobs and rebuildable(pipeline, spec):
             job = Job.of(spec, reader_record, pipeline._folder, MEMO if self._memo_key(pipeline) else None, remembered)
+            pool = self._worker_pool()
             with self._lock:
                 if generation != self.generation or self._closed:
                     return
-                if self._pool is None:
-                    self._pool = make_pool(self.jobs, self.cache_dir, self.use_cache, nice=10)
-                bg = self._bg = BackgroundCleaner(self._pool, job, self.sources, pending)
+                bg = self._bg = BackgroundCleaner(pool, job, self.sources, pending)
             try:
                 for index, record in bg:
                     if cancelled() or generation != self.generation:
@@ -424,11 +455,20 @@ class Library:
                 if self.on_cleaned is not None:
                     self.on_cleaned(index, reader_record(cleaned)["learned"])
 
-    def clean(self, index: int, *, keep: bool = True) -> CleanedPage:
-        """Load and clean page ``index`` with the current pipeline (or return it from the cache)."""
+    def clean(self, index: int, *, keep: bool = True, wait: bool = True) -> CleanedPage:
+        """Load and clean page ``index`` with the current pipeline (or return it from the cache).
+
+        ``wait=False``: while the folder is still being learned (seconds, on a big folder), clean the page
+        without what folder-level cleaners would have learned rather than wait; such a page says so, is not
+        kept, and :attr:`learned` changes once the folder is learned (then clean it again).
+        """
         cached = self.peek(index)
         if cached is not None:
             return cached
+        if not wait and self.learning:
+            cleaned = self._pipeline.clean(load_page(self.sources[index]))  # the fitters learned nothing: no marks
+            note = "not yet cleaned of the site's template: the folder is still being learned"
+            return replace(cleaned, cleaning_notes=(*cleaned.cleaning_notes, note))
         self.ensure_fitted()
         generation, pipeline = self.generation, self._pipeline
         bg = self._bg
@@ -465,6 +505,8 @@ class Library:
 
     def prefetch(self, index: int, around: int = 2) -> None:
         """Clean the pages next to ``index`` into memory, so stepping through the list shows them at once."""
+        if self.learning:
+            return  # they would wait for the folder to be learned
         generation = self.generation
         for near in (*range(index + 1, index + 1 + around), index - 1):
             if generation != self.generation or self._closed:
@@ -504,55 +546,49 @@ class Library:
         return any(s.name == name and s.enabled for s in new.stages)
 
     # -- story clusters -----------------------------------------------------------------------------
+    def _stories_from_cache(self) -> str | None:
+        """The pipeline key under which the result cache holds every page's story signature, if it does: then
+        the folder is clustered from the cache in a worker and signatures never stay in the reader's memory."""
+        return self._memo_key(self._pipeline) if self._result_cache() is not None else None
+
     def _add_story(self, index: int, value: Any, generation: int) -> None:
-        """Page ``index``'s story signature (as JSON), if it was made with the current pipeline."""
+        """Page ``index``'s story signature (as JSON), kept in memory when the cache cannot hold it."""
+        if self._stories_from_cache() is not None:
+            return
         try:
             signature = signature_from_json(value)
         except ValueError:
-            return  # a damaged cache row: the page is cleaned again when the folder is clustered
+            return
         with self._lock:
             if generation == self.generation:
                 self._stories.add(index, signature)
                 self._story_known.add(index)
 
-    def _recall_stories(self, indices: Sequence[int], generation: int) -> None:
-        """Signatures of pages whose summary came from the cache: from the cache too (no file is read)."""
-        cache = self._result_cache()
-        pkey = self._memo_key(self._pipeline)
-        if cache is None or pkey is None:
-            return
-        for start in range(0, len(indices), 4096):
-            if generation != self.generation:
-                return
-            files, index_of = self._file_stamps(indices[start : start + 4096])
-            found = cache.recall(files, pkey, STORY)
-            for ident, raw in found.items():
-                try:
-                    self._add_story(index_of[ident], json.loads(raw), generation)
-                except ValueError:
-                    continue
-
     def update_clusters(self) -> bool:
         """Group the pages into stories once all are cleaned with the current pipeline; True if (re)grouped.
 
-        Signatures missing (pages listed from the cache) come from the cache, else the page is cleaned again.
+        From the signatures the result cache holds, in a worker process (pages it has none for are cleaned
+        here first); without a cache, from the signatures kept in memory.
         """
         with self._lock:
             generation = self.generation
             if not self.complete or self.clusters_generation == generation:
                 return False
-        missing = [i for i in range(len(self.sources)) if i not in self._story_known]
-        if missing:
-            self._recall_stories(missing, generation)
-            for i in [i for i in missing if i not in self._story_known]:
+        pkey = self._stories_from_cache()
+        if pkey is not None:
+            found: dict[int, int] | None = self._cached_clusters(pkey)
+            if found is None:
+                return False
+        else:
+            for i in [i for i in range(len(self.sources)) if i not in self._story_known]:
                 if generation != self.generation or self._closed:
                     return False
                 self.clean(i, keep=False)
-        with self._lock:
-            if generation != self.generation:
-                return False
-            stories = self._stories.copy()
-        found = stories.clusters()
+            with self._lock:
+                if generation != self.generation:
+                    return False
+                stories = self._stories.copy()
+            found = stories.clusters()
         members: dict[int, list[int]] = {}
         for index, first in found.items():
             members.setdefault(first, []).append(index)
@@ -565,6 +601,29 @@ class Library:
             self.clusters_generation = generation
             self.version += 1
         return True
+
+    def _cached_clusters(self, pkey: str) -> dict[int, int] | None:
+        generation = self.generation
+        cache = self._result_cache()
+        if cache is not None:
+            cache.flush()  # what this process cleaned, for the worker to read
+        extra: dict[int, Any] = {}
+        for _ in range(2):  # the second time with the pages the cache had no signature for
+            args = (self.cache_dir, self.sources, pkey, STORY, extra)
+            try:
+                found, missing = (
+                    self._worker_pool().submit(cached_clusters, *args).result() if self.jobs else cached_clusters(*args)
+                )
+            except Exception as exc:  # a worker died: no stories this time, the reader goes on
+                self.warnings.append(f"finding the folder's stories failed ({type(exc).__name__}: {exc})")
+                return None
+            if not missing or extra:
+                return found
+            for i in missing:
+                if generation != self.generation or self._closed:
+                    return None
+                extra[i] = signature_to_json(signature_of(self.clean(i, keep=False)))
+        return found
 
     def cluster_members(self, index: int) -> list[int]:
         """Every page of page ``index``'s story (itself included), in folder order; just ``[index]`` when alone."""

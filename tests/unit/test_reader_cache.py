@@ -19,6 +19,7 @@ from newsread.cleaners.cache import ResultCache, clean_source
 
 from ..conftest import SEEDS
 from ..hostile import build as build_hostile
+from .test_folder_learning import site_folder
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from make_folder import build
@@ -230,3 +231,21 @@ def test_learned_state_in_the_cache_never_runs_code(tmp_path: Path) -> None:
     cache.remember_fit(b"folder", "site_template", {"plain": [1, 2]})
     assert cache.fit_state(b"folder", "site_template") == {"plain": [1, 2]}
     cache.close()
+
+
+def test_a_page_asked_for_while_the_folder_is_learned_comes_at_once_and_says_it_is_not_final(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for page in site_folder()[0]:  # pages of one site, with a promo inside every article
+        (folder / page.id).write_text(page.text, encoding="utf-8")
+    library = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=0)
+    library.discover()
+    early = library.clean(0, wait=False)
+    assert library.learning and any("still being learned" in n for n in early.notes)
+    assert "site_template" not in early.removed_by()
+    assert library.peek(0) is None and not library.summaries[0].cleaned  # neither kept nor listed as done
+    library.ensure_fitted()
+    assert not library.learning and library.learned == 1
+    final = library.clean(0, wait=False)
+    assert not any("still being learned" in n for n in final.notes) and library.summaries[0].cleaned
+    assert final.removed_by().get("site_template")  # the site's menu and footer, learned from its other pages
