@@ -33,7 +33,7 @@ from newsread.cleaners.clusters import VersionComparison
 
 from .export import ExportError, write_export
 from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
-from .library import Library
+from .library import NOT_LEARNED, Library
 from .triage import BODY_LIMIT, Decision, Filter, PageInfo, StateError, default_state_path
 from .triage_session import LoadCancelled, LoadedState, TriageSession, load_state
 from .widgets import (
@@ -295,9 +295,8 @@ class NewsreadApp(App[None]):
             self._schedule_read(self.current)
 
     def _cleaned_ready(self, index: int, generation: int, cleaned: CleanedPage, same_page: bool) -> None:
-        kept = self.library.peek(index)
-        if kept is not None and kept is not cleaned:
-            return  # a late provisional page (cleaned while the folder was learned): the final one is shown
+        if NOT_LEARNED in cleaned.cleaning_notes and not self.library.learning:
+            return  # cleaned before the folder was learned, delivered after: poll() has asked for the final one
         if index == self.current and generation == self.library.generation:
             self.reader.show(cleaned, same_page=same_page)
             self._panel_counts()

@@ -150,6 +150,7 @@ def summarise(index: int, page_id: str, cleaned: CleanedPage, generation: int) -
 
 MEMO = "reader-summary-1"  # the kinds of value the reader keeps in the result cache: a page's summary ...
 STORY = "reader-story-1"  # ... and its story signature
+NOT_LEARNED = "not yet cleaned of the site's template: the folder is still being learned"
 FIT_IN_WORKER = 500  # pages: a folder this big learns in a worker process (a smaller one is learned at once)
 PUBLISH_EVERY = 0.05  # seconds: discovery shows what it found at least this often
 
@@ -467,8 +468,7 @@ class Library:
             return cached
         if not wait and self.learning:
             cleaned = self._pipeline.clean(load_page(self.sources[index]))  # the fitters learned nothing: no marks
-            note = "not yet cleaned of the site's template: the folder is still being learned"
-            return replace(cleaned, cleaning_notes=(*cleaned.cleaning_notes, note))
+            return replace(cleaned, cleaning_notes=(*cleaned.cleaning_notes, NOT_LEARNED))
         self.ensure_fitted()
         generation, pipeline = self.generation, self._pipeline
         bg = self._bg
