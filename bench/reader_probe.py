@@ -14,7 +14,8 @@ set, so "cold" and "cached" mean an empty and a filled result cache. Figures:
 - ``busy_p95_ms`` / ``idle_p95_ms``: keypress (j, next page) to the reader having
   rendered that page, while background cleaning runs / after it finished.
 - ``ui_rss_mb`` / ``worker_rss_mb``: peak resident memory of the reader process and
-  of the largest worker process.
+  of the largest worker process; ``total_rss_mb``: the largest sum of the reader and
+  every process alive at the same moment (sampled every 0.1 s).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ async def probe(folder: str, keys: int, wait: bool) -> dict[str, object]:
     from newsread.tui.app import NewsreadApp
 
     out: dict[str, object] = {"imported_s": since()}
+    sampler = MemorySampler()
+    sampling = asyncio.create_task(sampler.run())
     app = NewsreadApp([folder], Pipeline.default())
     library = app.library
     async with app.run_test(size=(120, 40)):
@@ -113,25 +116,54 @@ async def probe(folder: str, keys: int, wait: bool) -> dict[str, object]:
         out["busy_p95_ms"] = p95(busy)
         out["idle_p95_ms"] = p95(idle)
         out["idle_p50_ms"] = p95(idle, 0.5)
-        pool = library._pool
-        workers = [p.pid for p in (pool._processes or {}).values()] if pool is not None else []  # type: ignore[attr-defined]
-        out["worker_rss_mb"] = max((peak_mb(pid) for pid in workers), default=0.0)
+        out["worker_rss_mb"] = sampler.child_peak
+        out["total_rss_mb"] = sampler.total_peak
+        sampling.cancel()
         library.close()
     out["ui_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["warnings"] = library.warnings
     return out
 
 
-def peak_mb(pid: int) -> float:
-    """A live process's peak resident memory (VmHWM), in MB."""
+def _status_mb(pid: int, field: str) -> float:
     try:
         with open(f"/proc/{pid}/status") as fh:
             for line in fh:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
+
+
+def children() -> list[int]:
+    """This process's child processes (background workers, one-off learning and clustering processes)."""
+    found: list[int] = []
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/children") as fh:
+                found += [int(p) for p in fh.read().split()]
+        except OSError:
+            continue
+    return found
+
+
+class MemorySampler:
+    """Samples, every 0.1 s, the resident memory of this process and its children: the largest child's peak
+    and the largest total (reader plus every process alive at the same moment)."""
+
+    def __init__(self) -> None:
+        self.child_peak = 0.0
+        self.total_peak = 0.0
+
+    async def run(self) -> None:
+        me = os.getpid()
+        while True:
+            kids = children()
+            self.child_peak = max([self.child_peak, *(_status_mb(p, "VmHWM:") for p in kids)])
+            total = _status_mb(me, "VmRSS:") + sum(_status_mb(p, "VmRSS:") for p in kids)
+            self.total_peak = max(self.total_peak, total)
+            await asyncio.sleep(0.1)
 
 
 def p95(values: list[float], q: float = 0.95) -> float | None:

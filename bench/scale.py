@@ -91,7 +91,8 @@ def table(results: dict[str, dict[str, object]]) -> str:
 
     lines = [
         "| pages | first screen s (cold / cached) | all cleaned s (cold / cached) | stories found s (cold / cached) "
-        "| clean p/s --jobs 1 / 2 | peak RSS MB (reader / worker) | keypress p95 ms (cleaning / idle) | cache MB |",
+        "| clean p/s --jobs 1 / 2 | peak RSS MB (reader / largest worker / all at once) "
+        "| keypress p95 ms (cleaning / idle) | cache MB |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for n, row in results.items():
@@ -100,11 +101,12 @@ def table(results: dict[str, dict[str, object]]) -> str:
             wall = g(row, j, "wall_s")
             rates.append(f(int(n) / wall, "{:.0f}") if isinstance(wall, float) else "–")
         rss = max(float(g(row, k, "ui_rss_mb") or 0) for k in ("cold", "cached"))  # type: ignore[arg-type]
+        total = max(float(g(row, k, "total_rss_mb") or 0) for k in ("cold", "cached"))  # type: ignore[arg-type]
         lines.append(
             f"| {int(n):,} | {f(g(row, 'cold', 'first_screen_s'))} / {f(g(row, 'cached', 'first_screen_s'))} "
             f"| {f(g(row, 'cold', 'all_cleaned_s'))} / {f(g(row, 'cached', 'all_cleaned_s'))} "
             f"| {f(g(row, 'cold', 'stories_s'))} / {f(g(row, 'cached', 'stories_s'))} "
-            f"| {' / '.join(rates)} | {rss:.0f} / {f(g(row, 'cold', 'worker_rss_mb'), '{:.0f}')} "
+            f"| {' / '.join(rates)} | {rss:.0f} / {f(g(row, 'cold', 'worker_rss_mb'), '{:.0f}')} / {total:.0f} "
             f"| {f(g(row, 'cold', 'busy_p95_ms'), '{:.0f}')} / {f(g(row, 'cached', 'idle_p95_ms'), '{:.0f}')} "
             f"| {f(row.get('cache_mb'), '{:.0f}')} |"
         )

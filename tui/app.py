@@ -195,8 +195,7 @@ class NewsreadApp(App[None]):
         """Find the pages (once), then clean every page not yet cleaned with the current cleaners."""
         worker = get_current_worker()
         library = self.library
-        if not library.discovered:
-            library.discover()
+        library.recall()  # the cache's summaries (and what the folder taught) before waiting for anything
         # Hashing the folder for the triage state and cleaning it both want the GIL; together, each
         # slows the other many times over (30,000 pages: 43 s to triage instead of 1.3 s), so the bulk
         # cleaning starts once the state is read. The page on screen is cleaned meanwhile (clean_selected).

@@ -30,7 +30,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import resource_tracker
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from newsread.cleaners import CleanedPage, Pipeline, Source, inert, iter_sources, load_page
 from newsread.cleaners.batch import (
@@ -65,6 +65,7 @@ from newsread.cleaners.model import normalise_space
 from .triage import BODY_LIMIT
 
 PENDING = -1
+R = TypeVar("R")
 MAX_VERSIONS = 12  # other versions of a story compared in the reading pane (each is cleaned to compare)
 
 
@@ -204,6 +205,7 @@ class Library:
         self._closed = False
         self._recalled = PENDING  # the generation whose summaries were last looked up in the cache
         self.from_cache = 0  # pages whose summary came from the cache with the current pipeline
+        self._oneoffs: list[ProcessPoolExecutor] = []  # processes learning or clustering the folder
         self.learned = 0  # how many times folder-level cleaners finished learning (pages cleaned before: again)
         # Told what background cleaning learned about each page it cleaned (title, site, date, body): for triage.
         self.on_cleaned: Callable[[int, dict[str, Any]], None] | None = None
@@ -391,8 +393,10 @@ class Library:
         spec = PipelineSpec.of(pipeline)
         if self.jobs and len(self.sources) >= FIT_IN_WORKER and rebuildable(pipeline, spec):
             try:
-                learned, problems = self._worker_pool().submit(fit_folder, spec, self.sources).result()
-            except Exception as exc:  # a worker died: learn here instead
+                learned, problems = self._in_own_process(fit_folder, spec, self.sources)
+            except Exception as exc:  # a worker died: learn here instead (unless the reader is closing)
+                if self._closed:
+                    return
                 self.warnings.append(f"learning from the folder in a worker failed ({type(exc).__name__}: {exc})")
             else:
                 pipeline._folder.update(learned)
@@ -400,6 +404,29 @@ class Library:
                 self.warnings.extend(problems)
                 return
         pipeline.fit(load_page(s) for s in self.sources)
+
+    def _in_own_process(self, fn: Callable[..., R], *args: Any) -> R:
+        """``fn(*args)`` in a fresh process that ends with it: reading a whole folder or all its story
+        signatures takes memory that would otherwise stay with a long-lived process."""
+        pool = make_pool(1, self.cache_dir, self.use_cache, nice=10)
+        with self._lock:
+            if self._closed:
+                pool.shutdown()
+                raise RuntimeError("the reader is closing")
+            self._oneoffs.append(pool)
+        try:
+            return pool.submit(fn, *args).result()
+        finally:
+            with self._lock:
+                self._oneoffs.remove(pool)
+            pool.shutdown(wait=False)
+
+    def _release_pool(self) -> None:
+        """Let the background workers go (every page is cleaned): they are started again when needed."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _worker_pool(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -412,15 +439,21 @@ class Library:
         """Folder-level cleaners have yet to learn from the folder (see ``clean(wait=False)``)."""
         return not self._fitters(self._pipeline) <= self._fitted
 
-    def clean_all(self, cancelled: Callable[[], bool] = lambda: False) -> None:
-        """Clean every page not yet cleaned with the current pipeline: in worker processes when the
-        pipeline can be rebuilt there, else here, page by page. Returns early when the pipeline changes."""
+    def recall(self) -> None:
+        """Everything the result cache knows of the folder, cleaning nothing: find the pages, learn the folder
+        (from the cache when it did not change) and take every summary the cache holds (worker thread)."""
         self.discover()
-        generation, pipeline = self.generation, self._pipeline
+        generation = self.generation
         self.ensure_fitted()  # before recalling: what folder-level cleaners learned is part of the cache keys
         if self._recalled != generation:
             self._recalled = generation
             self.recall_all()
+
+    def clean_all(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Clean every page not yet cleaned with the current pipeline: in worker processes when the
+        pipeline can be rebuilt there, else here, page by page. Returns early when the pipeline changes."""
+        generation, pipeline = self.generation, self._pipeline
+        self.recall()
         pending = [i for i, s in enumerate(self.summaries) if s.generation != generation]
         if not pending or self._closed:
             return
@@ -447,6 +480,8 @@ class Library:
                 bg.close()
                 self.warnings.extend(bg.warnings)
             if self.jobs:
+                if self.complete and generation == self.generation:
+                    self._release_pool()  # idle workers would hold their memory for the whole session
                 return
         for index in pending:
             if cancelled() or generation != self.generation or self._closed:
@@ -611,9 +646,7 @@ class Library:
         for _ in range(2):  # the second time with the pages the cache had no signature for
             args = (self.cache_dir, self.sources, pkey, STORY, extra)
             try:
-                found, missing = (
-                    self._worker_pool().submit(cached_clusters, *args).result() if self.jobs else cached_clusters(*args)
-                )
+                found, missing = self._in_own_process(cached_clusters, *args) if self.jobs else cached_clusters(*args)
             except Exception as exc:  # a worker died: no stories this time, the reader goes on
                 self.warnings.append(f"finding the folder's stories failed ({type(exc).__name__}: {exc})")
                 return None
@@ -657,8 +690,12 @@ class Library:
                 self._bg.close()
             pool, self._pool = self._pool, None
             results, self._results = self._results, None
+            oneoffs = list(self._oneoffs)
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+        for oneoff in oneoffs:  # learning or clustering a big folder: stop it now, not when it is done
+            for process in list((oneoff._processes or {}).values()):
+                process.terminate()
         if results is not None:
             results.close()
 
