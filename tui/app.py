@@ -54,6 +54,7 @@ from .widgets.status_bar import triage_text
 POLL_SECONDS = 0.15  # how often the list and progress pick up what the workers did
 ZOOM_BELOW = 110  # narrower than this, opening a page gives the reader the whole width
 STATE_WAIT = 15.0  # seconds the bulk cleaning waits for the triage state to be read (hashing) at most
+RECALL_WAIT = 5.0  # seconds triage waits for the cache's summaries to be shown, at most
 READ_AFTER = 0.5  # seconds a page stays on screen before it counts as read (j held down reads nothing)
 
 # Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
@@ -255,6 +256,12 @@ class NewsreadApp(App[None]):
     def load_triage(self) -> None:
         """Open the state file and hash the pages (slow on big folders) away from the screen."""
         worker = get_current_worker()
+        # A reopened folder's summaries come from the cache in well under a second when nothing competes
+        # for the interpreter; hashing the folder meanwhile made it three times slower (10,000 pages).
+        deadline = time.monotonic() + RECALL_WAIT
+        while not self.library.recalled.wait(0.05):
+            if worker.is_cancelled or time.monotonic() > deadline:
+                break
         try:
             loaded = load_state(self.state_path, self.library.paths, stop=lambda: worker.is_cancelled)
         except LoadCancelled:

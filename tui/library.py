@@ -205,6 +205,10 @@ class Library:
         self._closed = False
         self._recalled = PENDING  # the generation whose summaries were last looked up in the cache
         self.from_cache = 0  # pages whose summary came from the cache with the current pipeline
+        # Set once what the cache knows is shown (or once the folder must be read to learn it first): until
+        # then other heavy work in this process (hashing for triage) waits, not to slow the reopen down.
+        self.recalled = threading.Event()
+        self._stamps: list[FileStamp | None] | None = None
         self._oneoffs: list[ProcessPoolExecutor] = []  # processes learning or clustering the folder
         self.learned = 0  # how many times folder-level cleaners finished learning (pages cleaned before: again)
         # Told what background cleaning learned about each page it cleaned (title, site, date, body): for triage.
@@ -273,12 +277,16 @@ class Library:
     def _memo_key(self, pipeline: Pipeline) -> str | None:
         return pipeline_key(self._fingerprints(pipeline))  # None until folder-level cleaners have learned
 
-    def _file_stamps(self, indices: Iterable[int]) -> tuple[list[FileStamp], dict[bytes, int]]:
-        """Where each page's file is now (pages whose file is gone are left out), and each file's page."""
+    def _file_stamps(
+        self, indices: Iterable[int], taken: Sequence[FileStamp | None] | None = None
+    ) -> tuple[list[FileStamp], dict[bytes, int]]:
+        """Where each page's file is now (pages whose file is gone are left out), and each file's page.
+        ``taken``: stamps of every page taken a moment ago (by :meth:`recall`), used instead of new ones."""
         files: list[FileStamp] = []
         index_of: dict[bytes, int] = {}
+        fresh = taken is None or len(taken) != len(self.sources)
         for i in indices:
-            stamp = FileStamp.of(self.sources[i])
+            stamp = FileStamp.of(self.sources[i]) if fresh else taken[i]  # type: ignore[index]
             if stamp is not None:
                 files.append(stamp)
                 index_of[stamp.ident] = i
@@ -290,7 +298,7 @@ class Library:
         pkey = self._memo_key(self._pipeline)
         if cache is None or pkey is None:
             return
-        files, index_of = self._file_stamps(range(start, end))
+        files, index_of = self._file_stamps(range(start, end), self._stamps)
         found = cache.recall(files, pkey, MEMO)
         summaries: list[PageSummary] = []
         for ident, raw in found.items():
@@ -367,7 +375,7 @@ class Library:
             cache = self._result_cache()
             keys: dict[str, bytes] = {}
             if cache is not None:
-                stamps = [FileStamp.of(s) for s in self.sources]
+                stamps = self._stamps = [FileStamp.of(s) for s in self.sources]
                 keys = {s.name: folder_key(stamps, s) for s in pipeline.active if s.name in wanted}
                 for name, key in keys.items():
                     state = cache.fit_state(key, name)
@@ -377,6 +385,7 @@ class Library:
             if not wanted <= self._fitted:
                 self.phase = "learning from the folder"
                 self.version += 1
+                self.recalled.set()  # nothing in the cache for this folder as it is now
                 self._fit(pipeline)
                 self._fitted |= wanted
                 if cache is not None:
@@ -448,6 +457,8 @@ class Library:
         if self._recalled != generation:
             self._recalled = generation
             self.recall_all()
+        self._stamps = None  # taken for this recall only: files change
+        self.recalled.set()
 
     def clean_all(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Clean every page not yet cleaned with the current pipeline: in worker processes when the
