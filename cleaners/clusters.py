@@ -18,14 +18,16 @@ or lacks compared with the others.
 
 from __future__ import annotations
 
+import base64
 import re
 import zlib
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
-from typing import Generic, TypeVar
+from itertools import accumulate, pairwise
+from typing import Any, Generic, TypeVar
 
 from .model import CleanedPage, normalise_space
 
@@ -35,6 +37,7 @@ MIN_SHARED = 4  # shared rare shingles that make two pages one story
 MAX_DF = 20  # a shingle on more pages than this is a stock phrase or a series' background: it links nothing
 MIN_PARAGRAPH_WORDS = 12  # shorter paragraphs (teaser headlines, captions) are no evidence of a story
 SKETCH_BINS = 12  # near-copies: the smallest shingle hash in each of this many bins of the hash space ...
+INDEX_SHINGLES = 100_000  # clustering indexes at most about this many shingles at a time (bounded memory)
 SKETCH_BAND = 4  # ... and two pages whose values agree in every bin of one band of this many are copies
 SAME = 0.6  # share of a paragraph's word triples found in one paragraph of another version: the same paragraph
 REWORDED = 0.2  # ... at least this share: that paragraph, reworded
@@ -56,7 +59,7 @@ def _key(words: Sequence[str]) -> int:
 class StorySignature:
     """What clustering needs of one page: its content shingles and a fingerprint of its whole body."""
 
-    shingles: array[int]  # distinct shingle hashes, 8 bytes each: a folder's signatures stay small
+    shingles: array[int]  # distinct shingle hashes, sorted, 8 bytes each: a folder's signatures stay small
     body: int  # hash of the normalised body: identical copies always belong together (0: empty page)
     sketch: tuple[int, ...] = ()  # the smallest shingle hash per bin (one-permutation min-hash); () if too short
 
@@ -105,6 +108,27 @@ def signature_of(cleaned: CleanedPage) -> StorySignature | None:
     return story_signature(cleaned.title, cleaned.paragraphs)
 
 
+def signature_to_json(signature: StorySignature | None) -> list[Any] | None:
+    """A signature as a JSON value (the result cache keeps it: a reopened folder is clustered unread)."""
+    if signature is None:
+        return None
+    return [base64.b64encode(signature.shingles.tobytes()).decode("ascii"), signature.body, list(signature.sketch)]
+
+
+def signature_from_json(value: Any) -> StorySignature | None:
+    """The signature :func:`signature_to_json` wrote; raises ValueError for anything else."""
+    if value is None:
+        return None
+    try:
+        raw, body, sketch = value
+        data = base64.b64decode(raw, validate=True)
+        shingles = array("q")
+        shingles.frombytes(data)  # ValueError unless whole 8-byte values
+        return StorySignature(shingles, int(body), tuple(int(v) for v in sketch))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"not a story signature: {exc}") from exc
+
+
 class StoryIndex(Generic[K]):
     """Signatures of pages, keyed by anything hashable (page id, list index); :meth:`clusters` groups them.
 
@@ -150,7 +174,7 @@ class StoryIndex(Generic[K]):
 
         first_body: dict[int, int] = {}
         first_band: dict[tuple[int, ...], int] = {}
-        postings: dict[int, list[int]] = {}
+        originals: list[int] = []  # pages whose shingles count (not identical copies of an earlier page)
         for i, sig in enumerate(sigs):
             if sig.body:
                 first = first_body.setdefault(sig.body, i)
@@ -159,18 +183,31 @@ class StoryIndex(Generic[K]):
                     continue
             for b in range(0, len(sig.sketch), SKETCH_BAND):  # near-copies, however many there are
                 union(first_band.setdefault((b, *sig.sketch[b : b + SKETCH_BAND]), i), i)
-            for sh in sig.shingles:
-                postings.setdefault(sh, []).append(i)
-        shared: Counter[tuple[int, int]] = Counter()
-        for members in postings.values():
-            if 1 < len(members) <= self.max_df:
-                for a in range(len(members) - 1):
-                    first = members[a]
-                    for b in members[a + 1 :]:
-                        shared[first, b] += 1
-        for (a, b), n in shared.items():
-            if n >= self.min_shared:
-                union(a, b)
+            originals.append(i)
+        n = len(keys)
+        shared: Counter[int] = Counter()  # page pair (a * n + b, a < b) -> rare shingles they share
+        # Nearly every shingle is on one page only, and an inverted index of them all would cost ~150 bytes
+        # each (a 10,000-page folder: ~1 GB). Signatures keep their shingles sorted, so the index is built
+        # for one range of hash values at a time: the same pairs, found with a bounded index.
+        total = sum(len(sigs[i].shingles) for i in originals)
+        parts = total // INDEX_SHINGLES + 1
+        bounds = [-(2**63) + (2**64 * p) // parts for p in range(parts)] + [2**63]
+        for lo, hi in pairwise(bounds):
+            postings: dict[int, list[int]] = {}
+            for i in originals:
+                shingles = sigs[i].shingles
+                for sh in shingles[bisect_left(shingles, lo) : bisect_left(shingles, hi)]:
+                    postings.setdefault(sh, []).append(i)
+            for members in postings.values():
+                if 1 < len(members) <= self.max_df:
+                    for a in range(len(members) - 1):
+                        row = members[a] * n
+                        for b in members[a + 1 :]:
+                            shared[row + b] += 1
+            del postings
+        for pair, count in shared.items():
+            if count >= self.min_shared:
+                union(*divmod(pair, n))
         return {keys[i]: keys[find(i)] for i in range(len(keys))}
 
 

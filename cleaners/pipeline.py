@@ -131,7 +131,8 @@ class Pipeline:
         fitters = [s for s in self.active if callable(getattr(s.cleaner, "fit", None))]
         if not fitters:
             return
-        materialised = list(pages)
+        # One fitter (the usual case) reads the pages as they come: a big folder is never all in memory.
+        materialised = pages if len(fitters) == 1 else list(pages)
         for stage in fitters:
             try:
                 self._folder[stage.name] = stage.cleaner.fit(materialised)  # type: ignore[union-attr]

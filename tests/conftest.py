@@ -27,3 +27,9 @@ class WordCleaner(BaseCleaner):
 @pytest.fixture
 def seeds() -> Path:
     return SEEDS
+
+
+@pytest.fixture(autouse=True)
+def _private_result_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests (and the commands they run) never use the user's result cache."""
+    monkeypatch.setenv("NEWSREAD_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

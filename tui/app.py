@@ -33,7 +33,7 @@ from newsread.cleaners.clusters import VersionComparison
 
 from .export import ExportError, write_export
 from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
-from .library import Library
+from .library import NOT_LEARNED, Library
 from .triage import BODY_LIMIT, Decision, Filter, PageInfo, StateError, default_state_path
 from .triage_session import LoadCancelled, LoadedState, TriageSession, load_state
 from .widgets import (
@@ -54,6 +54,7 @@ from .widgets.status_bar import triage_text
 POLL_SECONDS = 0.15  # how often the list and progress pick up what the workers did
 ZOOM_BELOW = 110  # narrower than this, opening a page gives the reader the whole width
 STATE_WAIT = 15.0  # seconds the bulk cleaning waits for the triage state to be read (hashing) at most
+RECALL_WAIT = 5.0  # seconds triage waits for the cache's summaries to be shown, at most
 READ_AFTER = 0.5  # seconds a page stays on screen before it counts as read (j held down reads nothing)
 
 # Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
@@ -117,10 +118,14 @@ class NewsreadApp(App[None]):
         state: Path | None = None,
         *,
         read_after: float = READ_AFTER,
+        use_cache: bool = True,
+        jobs: int | None = None,
     ) -> None:
-        """``state``: the triage state file; None keeps triage in memory (nothing saved)."""
+        """``state``: the triage state file; None keeps triage in memory (nothing saved).
+        ``use_cache``: use the result cache; ``jobs``: background cleaning processes (default one per CPU)."""
         super().__init__()
-        self.library = Library(paths, pipeline)
+        self.library = Library(paths, pipeline, use_cache=use_cache, jobs=jobs)
+        self.library.on_cleaned = self._learn_record
         self.state_path = state
         self.read_after = read_after
         self.triage = TriageSession()
@@ -133,6 +138,7 @@ class NewsreadApp(App[None]):
         self._state_read = threading.Event()  # the state loader is done (or gave up)
         self.exported: list[Path] = []  # folders exports were written to, this run
         self._versions_seen = -1  # clusters generation the reading pane's versions were looked up with
+        self._learned_seen = 0  # the library's ``learned`` when pages were last shown
 
     # -- layout -------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -190,8 +196,7 @@ class NewsreadApp(App[None]):
         """Find the pages (once), then clean every page not yet cleaned with the current cleaners."""
         worker = get_current_worker()
         library = self.library
-        if not library.discovered:
-            library.discover()
+        library.recall()  # the cache's summaries (and what the folder taught) before waiting for anything
         # Hashing the folder for the triage state and cleaning it both want the GIL; together, each
         # slows the other many times over (30,000 pages: 43 s to triage instead of 1.3 s), so the bulk
         # cleaning starts once the state is read. The page on screen is cleaned meanwhile (clean_selected).
@@ -199,23 +204,40 @@ class NewsreadApp(App[None]):
         while not self._state_read.wait(0.05):
             if worker.is_cancelled or time.monotonic() > deadline:
                 break
-        generation = library.generation
-        for index in range(len(library)):
-            if worker.is_cancelled or library.generation != generation:
-                return
-            if library.summaries[index].generation != generation:
-                self._learn(index, library.clean(index, keep=False))
-        library.update_clusters()  # story clusters need every page; poll() then shows the versions
+        library.clean_all(cancelled=lambda: worker.is_cancelled)  # in worker processes; learned via on_cleaned
+        if not worker.is_cancelled:
+            library.update_clusters()  # story clusters need every page; poll() then shows the versions
+
+    def on_unmount(self) -> None:
+        self.library.close()
 
     @work(thread=True, exclusive=True, group="open")
     def clean_selected(self, index: int, same_page: bool) -> None:
         generation = self.library.generation  # before cleaning: a result of older cleaners is never shown as new
-        cleaned = self.library.clean(index)
+        cleaned = self.library.clean(index, wait=False)  # at once, even while a big folder is being learned
         self._learn(index, cleaned)
         if get_current_worker().is_cancelled:
             return  # another page was selected meanwhile, or the app is closing
         with suppress(RuntimeError):  # the app closed while the page was being cleaned
             self.call_from_thread(self._cleaned_ready, index, generation, cleaned, same_page)
+        self.library.prefetch(index)
+
+    @work(thread=True, exclusive=True, group="prefetch")
+    def prefetch(self, index: int) -> None:
+        """Clean the next pages into memory: stepping through the list then shows each at once."""
+        self.library.prefetch(index)
+
+    def _learn_record(self, index: int, learned: dict[str, str | None]) -> None:
+        """What a background worker learned about page ``index`` (title, site, date, body), for triage."""
+        self.triage.learn(
+            PageInfo(
+                self.library.sources[index].id,
+                title=learned.get("title"),
+                site=learned.get("site"),
+                date=learned.get("date"),
+                body=(learned.get("body") or "")[:BODY_LIMIT],
+            )
+        )
 
     def _learn(self, index: int, cleaned: CleanedPage) -> None:
         """Keep what the filters need (title, site, date, clean body) for the triage store (any thread)."""
@@ -234,6 +256,12 @@ class NewsreadApp(App[None]):
     def load_triage(self) -> None:
         """Open the state file and hash the pages (slow on big folders) away from the screen."""
         worker = get_current_worker()
+        # A reopened folder's summaries come from the cache in well under a second when nothing competes
+        # for the interpreter; hashing the folder meanwhile made it three times slower (10,000 pages).
+        deadline = time.monotonic() + RECALL_WAIT
+        while not self.library.recalled.wait(0.05):
+            if worker.is_cancelled or time.monotonic() > deadline:
+                break
         try:
             loaded = load_state(self.state_path, self.library.paths, stop=lambda: worker.is_cancelled)
         except LoadCancelled:
@@ -273,6 +301,8 @@ class NewsreadApp(App[None]):
             self._schedule_read(self.current)
 
     def _cleaned_ready(self, index: int, generation: int, cleaned: CleanedPage, same_page: bool) -> None:
+        if NOT_LEARNED in cleaned.cleaning_notes and not self.library.learning:
+            return  # cleaned before the folder was learned, delivered after: poll() has asked for the final one
         if index == self.current and generation == self.library.generation:
             self.reader.show(cleaned, same_page=same_page)
             self._panel_counts()
@@ -300,16 +330,22 @@ class NewsreadApp(App[None]):
         if library.version == self._seen_version:
             return
         self._seen_version = library.version
+        while library.warnings:
+            self.notify(library.warnings.pop(0), title="cache", severity="warning", timeout=8)
         self.page_list.sync()
         self._index_triage()
         self._list_title()
         self.status.redraw()
-        if library.discovered and self.current < 0:
+        if self.current < 0 and (len(library) or library.discovered):  # the first page as soon as it is found
             if len(library):
                 self.open_page(0)
             else:
                 self.reader.show(None, message="No pages here: newsread reads .txt and .html files (also gzipped).")
         self._panel_counts()
+        if library.learned != self._learned_seen:
+            self._learned_seen = library.learned
+            if self.current >= 0 and library.peek(self.current) is None:
+                self.open_page(self.current, again=True)  # shown before the folder was learned: clean it again
         cleaned = self.reader.cleaned
         if library.clusters_generation != self._versions_seen and cleaned is not None:
             self.load_versions(self.current, cleaned)  # the folder's stories were just found
@@ -358,6 +394,7 @@ class NewsreadApp(App[None]):
         cleaned = self.library.peek(index)
         if cleaned is not None:
             self.reader.show(cleaned, same_page=same_page and again)
+            self.prefetch(index)
             self.load_versions(index, cleaned)
         else:
             if not again:
@@ -882,9 +919,9 @@ def _cleaner_option_bindings() -> list[Binding]:
     return [b for b in CleanerOptions.BINDINGS if isinstance(b, Binding)]
 
 
-def run_app(paths: list[str], pipeline: Pipeline, state: Path | None = None) -> None:
+def run_app(paths: list[str], pipeline: Pipeline, state: Path | None = None, *, use_cache: bool = True) -> None:
     """Open the reader; triage is saved in ``state`` (default: the user state folder)."""
-    app = NewsreadApp(paths, pipeline, state or default_state_path())
+    app = NewsreadApp(paths, pipeline, state or default_state_path(), use_cache=use_cache)
     try:
         app.run()
     finally:

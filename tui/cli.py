@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import tempfile
@@ -12,6 +13,7 @@ import typer
 
 from newsread.cleaners import (
     FORMATS,
+    CleanedPage,
     Config,
     ConfigError,
     Pipeline,
@@ -23,7 +25,10 @@ from newsread.cleaners import (
     to_record,
 )
 from newsread.cleaners import __version__ as engine_version
-from newsread.cleaners.clusters import StoryIndex, signature_of
+from newsread.cleaners.batch import PipelineSpec, clean_ordered
+from newsread.cleaners.cache import default_cache_dir
+from newsread.cleaners.clusters import StoryIndex, StorySignature, signature_of
+from newsread.cleaners.output import printable
 
 from .difftext import diff_lines
 from .export import output_name
@@ -119,6 +124,9 @@ def open_(
     enable: EnableOpt = [],  # noqa: B006 - typer reads the default, it is never mutated
     disable: DisableOpt = [],  # noqa: B006
     state: StateOpt = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Clean every page again: neither read nor write the result cache.")
+    ] = False,
 ) -> None:
     """Open folders or files in the reader (what `newsread PATH` does)."""
     check_paths(paths)
@@ -126,7 +134,7 @@ def open_(
     pipeline, _ = build_pipeline(config, enable, disable)
     from .app import run_app  # Textual is imported only when the reader opens
 
-    run_app([str(p) for p in paths], pipeline, state=state)
+    run_app([str(p) for p in paths], pipeline, state=state, use_cache=not no_cache)
 
 
 def check_state_path(state: Path | None, paths: list[Path]) -> None:
@@ -227,6 +235,12 @@ def clean(
         float | None,
         typer.Option("--max-seconds", min=0.001, help="Stop cleaning a page after this long (and say so)."),
     ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Clean with this many processes.")] = 1,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache-dir", help="Result cache folder. Default: $NEWSREAD_CACHE_DIR or the user cache dir."),
+    ] = None,
 ) -> None:
     """Clean pages in batch: one article per page into --out, or JSON lines on stdout."""
     check_paths(paths)
@@ -240,11 +254,23 @@ def clean(
         out.mkdir(parents=True, exist_ok=True)
     pipeline, cfg = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
     max_bytes = cfg.max_page_bytes
+    cache_folder = cache_dir if cache_dir is not None else default_cache_dir()
+    use_cache = not no_cache and cache_usable_for(cache_folder, paths)
     sources = list(iter_sources(paths))
     fitting = any(callable(getattr(s.cleaner, "fit", None)) for s in pipeline.active)
     if fitting:
         pipeline.fit(load_page(s, max_bytes=max_bytes) for s in sources)
     to_terminal = sys.stdout.isatty()
+    results = clean_ordered(
+        sources,
+        PipelineSpec.of(pipeline, max_bytes=max_bytes),
+        functools.partial(render_output, fmt),
+        jobs=jobs,
+        pipeline=pipeline,
+        cache_dir=cache_folder,
+        use_cache=use_cache,
+        on_warning=lambda msg: typer.echo(f"newsread: warning: {shown(msg)}", err=True),
+    )
 
     from .progress import progress_bar
 
@@ -259,23 +285,21 @@ def clean(
     held_ids: list[str] = []
     try:
         with progress_bar(len(sources)) as advance:
-            for source in sources:
-                cleaned = pipeline.clean(load_page(source, max_bytes=max_bytes))
-                if cleaned.page.error:
+            for source, (error, output, signature) in zip(sources, results, strict=True):
+                if error:
                     failures += 1
-                    typer.echo(f"newsread: {shown(source.id)}: {shown(cleaned.page.error)}", err=True)
+                    typer.echo(f"newsread: {shown(source.id)}: {shown(error)}", err=True)
                 if held is not None:
-                    stories.add(len(held_ids), signature_of(cleaned))
-                    record = to_record(cleaned)
-                    held_ids.append(record["id"])
-                    held.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    stories.add(len(held_ids), signature)
+                    held_ids.append(printable(source.id))
+                    held.write(output)
                 elif out is not None:
-                    if cleaned.page.error is None:
+                    if error is None:
                         target = out / output_name(source.id, fmt)
                         target.parent.mkdir(parents=True, exist_ok=True)
-                        target.write_text(render(cleaned, fmt), encoding="utf-8")
+                        target.write_text(output, encoding="utf-8")
                 else:
-                    text = f"===== {source.id}\n{render(cleaned, fmt)}\n"
+                    text = f"===== {source.id}\n{output}\n"
                     sys.stdout.write(shown(text) if to_terminal else text)
                 advance()
         if held is not None:
@@ -287,6 +311,24 @@ def clean(
             held.close()
     if failures and out is not None:
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)
+
+
+def render_output(fmt: str, cleaned: CleanedPage) -> tuple[str | None, str, StorySignature | None]:
+    """One page's batch output (made in the worker process), its load error if any, and (for JSONL, whose
+    records carry the story cluster) its story signature."""
+    if fmt == "jsonl":
+        return cleaned.page.error, json.dumps(to_record(cleaned), ensure_ascii=False) + "\n", signature_of(cleaned)
+    return cleaned.page.error, render(cleaned, fmt), None
+
+
+def cache_usable_for(cache_folder: Path, paths: list[Path]) -> bool:
+    """The cache may not live in an input folder: newsread never writes into what it reads."""
+    for p in paths:
+        folder = p if p.is_dir() else p.parent
+        if _is_within(cache_folder, folder):
+            typer.echo(f"newsread: warning: cache {cache_folder} is inside an input folder; not using it", err=True)
+            return False
+    return True
 
 
 def write_with_clusters(held: IO[str], ids: list[str], clusters: dict[int, int], out: IO[str]) -> None:
@@ -370,8 +412,30 @@ def list_cleaners(
     console.print(table)
 
 
-COMMANDS = {"open", "clean", "diff", "cleaners", "export"}
-OPEN_OPTIONS = {"-c", "--config", "-e", "--enable", "-d", "--disable", "--state"}
+cache_app = typer.Typer(help="The result cache: where it is, and clearing it.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("where")
+def cache_where() -> None:
+    """Print the cache folder ($NEWSREAD_CACHE_DIR, or the user cache folder) and its size."""
+    folder = default_cache_dir()
+    size = sum(f.stat().st_size for f in folder.glob("results.sqlite3*")) if folder.is_dir() else 0
+    typer.echo(f"{folder}\t{size / 1e6:.1f} MB")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete the result cache (every page is cleaned again next time; nothing else is lost)."""
+    from newsread.cleaners.cache import clear_cache
+
+    folder = default_cache_dir()
+    freed = clear_cache(folder)
+    typer.echo(f"newsread: cleared the cache in {folder} ({freed / 1e6:.1f} MB)", err=True)
+
+
+COMMANDS = {"open", "clean", "diff", "cleaners", "export", "cache"}
+OPEN_OPTIONS = {"-c", "--config", "-e", "--enable", "-d", "--disable", "--state", "--no-cache"}
 
 
 def main(argv: list[str] | None = None) -> None:

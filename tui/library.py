@@ -1,29 +1,71 @@
 """The folder the reader has open: its pages, what the engine made of each, and progress. No Textual here.
 
-Worker threads call :meth:`Library.discover` and :meth:`Library.clean`; the
-UI thread reads :attr:`Library.summaries` (each slot is replaced whole, never
-mutated, so a reader never sees half an update) and polls :attr:`version` to
-know when to redraw. Toggling a cleaner swaps the pipeline and bumps
-:attr:`generation`: summaries of older generations stay on screen until the
-page is cleaned again.
+Worker threads call :meth:`Library.discover`, :meth:`Library.clean_all` and
+:meth:`Library.clean`; the UI thread reads :attr:`Library.summaries` (each slot
+is replaced whole, never mutated, so a reader never sees half an update) and
+polls :attr:`version` to know when to redraw. Toggling a cleaner swaps the
+pipeline and bumps :attr:`generation`: summaries of older generations stay on
+screen until the page is cleaned again.
 
-Only a handful of fully cleaned pages are kept (the ones being read); the list
-needs just each page's summary, so a folder of many thousands stays small.
-A persistent cache of summaries (the large-folder issue) would plug in here.
+Large folders (tens of thousands of pages): discovery publishes rows as it
+finds them; the summary of every page whose file did not change since an
+earlier run comes from the result cache (:mod:`newsread.cleaners.cache`)
+without reading the file; the rest is cleaned in worker processes
+(:mod:`newsread.cleaners.batch`), so the CPU work never competes with the UI
+for the interpreter. The page being read is cleaned at once in a thread (from
+the cache's per-cleaner results when it has them) and the pages after it jump
+the background queue. Only a handful of fully cleaned pages are kept in
+memory; the list needs just each page's summary.
 """
 
 from __future__ import annotations
 
+import gc
+import json
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from multiprocessing import resource_tracker
+from pathlib import Path
+from typing import Any, TypeVar
 
 from newsread.cleaners import CleanedPage, Pipeline, Source, inert, iter_sources, load_page
-from newsread.cleaners.clusters import StoryIndex, VersionComparison, compare_versions, signature_of
+from newsread.cleaners.batch import (
+    BackgroundCleaner,
+    Job,
+    PipelineSpec,
+    cached_clusters,
+    clean_with,
+    default_jobs,
+    fit_folder,
+    make_pool,
+    rebuildable,
+)
+from newsread.cleaners.cache import (
+    FileStamp,
+    ResultCache,
+    default_cache_dir,
+    folder_key,
+    pipeline_key,
+    stage_fingerprints,
+)
+from newsread.cleaners.clusters import (
+    StoryIndex,
+    VersionComparison,
+    compare_versions,
+    signature_from_json,
+    signature_of,
+    signature_to_json,
+)
 from newsread.cleaners.model import normalise_space
 
+from .triage import BODY_LIMIT
+
 PENDING = -1
+R = TypeVar("R")
 MAX_VERSIONS = 12  # other versions of a story compared in the reading pane (each is cleaned to compare)
 
 
@@ -52,32 +94,85 @@ class PageSummary:
         return self.title or self.id
 
 
-def summarise(index: int, page_id: str, cleaned: CleanedPage, generation: int) -> PageSummary:
+def summary_record(cleaned: CleanedPage) -> dict[str, Any]:
+    """A page's summary without its place in the list: made in a worker process, kept in the result cache."""
     meta = cleaned.metadata
 
     def shown(key: str) -> str | None:
         value = normalise_space(meta.get(key) or "")
         return inert(value) if value else None
 
-    return PageSummary(
-        index=index,
-        id=page_id,
-        generation=generation,
-        title=shown("title"),
-        site=shown("site"),
-        date=shown("date"),
-        words_kept=cleaned.words_kept,
-        words_removed=cleaned.words_removed,
-        removed_by=cleaned.removed_by(),
-        error=inert(cleaned.page.error) if cleaned.page.error else None,
-        cleaner_errors=len(cleaned.errors),
-    )
+    removed_by = cleaned.removed_by()
+    return {
+        "title": shown("title"),
+        "site": shown("site"),
+        "date": shown("date"),
+        "words_kept": cleaned.words_kept,
+        "words_removed": sum(removed_by.values()),
+        "removed_by": removed_by,
+        "error": inert(cleaned.page.error) if cleaned.page.error else None,
+        "cleaner_errors": len(cleaned.errors),
+    }
+
+
+def reader_record(cleaned: CleanedPage) -> dict[str, Any]:
+    """The summary, plus what triage learns from a cleaned page (its metadata and the start of its body)
+    and the page's story signature (for the folder's story clusters)."""
+    meta = cleaned.metadata
+    record = summary_record(cleaned)
+    record["learned"] = {
+        "title": meta.get("title"),
+        "site": meta.get("site"),
+        "date": meta.get("date"),
+        "body": cleaned.body[:BODY_LIMIT],
+    }
+    record["story"] = signature_to_json(signature_of(cleaned))
+    return record
+
+
+def summary_only(record: dict[str, Any]) -> dict[str, Any]:
+    """The summary part of a reader record."""
+    return {k: v for k, v in record.items() if k not in ("learned", "story")}
+
+
+def remembered(record: dict[str, Any]) -> dict[str, Any]:
+    """What the result cache keeps of a reader record: the summary and, apart, the story signature (recalled
+    only for clustering, so a reopened list does not wait for it). Not the body: the cache stays small."""
+    return {MEMO: summary_only(record), STORY: record["story"]}
+
+
+def from_record(index: int, page_id: str, record: dict[str, Any], generation: int) -> PageSummary:
+    return PageSummary(index=index, id=page_id, generation=generation, **summary_only(record))
+
+
+def summarise(index: int, page_id: str, cleaned: CleanedPage, generation: int) -> PageSummary:
+    return from_record(index, page_id, summary_record(cleaned), generation)
+
+
+MEMO = "reader-summary-1"  # the kinds of value the reader keeps in the result cache: a page's summary ...
+STORY = "reader-story-1"  # ... and its story signature
+NOT_LEARNED = "not yet cleaned of the site's template: the folder is still being learned"
+FIT_IN_WORKER = 500  # pages: a folder this big learns in a worker process (a smaller one is learned at once)
+PUBLISH_EVERY = 0.05  # seconds: discovery shows what it found at least this often
 
 
 class Library:
-    """Pages under ``paths`` cleaned by ``pipeline``; safe to use from one UI thread and worker threads."""
+    """Pages under ``paths`` cleaned by ``pipeline``; safe to use from one UI thread and worker threads.
 
-    def __init__(self, paths: Sequence[str], pipeline: Pipeline, *, keep: int = 24) -> None:
+    ``jobs``: worker processes for background cleaning (default: one per CPU); 0 cleans in threads.
+    ``use_cache``/``cache_dir``: the result cache (default: the user cache folder); never inside ``paths``.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        pipeline: Pipeline,
+        *,
+        keep: int = 24,
+        jobs: int | None = None,
+        use_cache: bool = True,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.paths = list(paths)
         self._pipeline = pipeline
         self.generation = 0
@@ -86,13 +181,38 @@ class Library:
         self.phase = "finding pages"
         self.sources: list[Source] = []
         self.summaries: list[PageSummary] = []
+        self.warnings: list[str] = []  # what went wrong with the cache or the workers (the app shows them)
         self._keep = keep
         self._cache: OrderedDict[int, CleanedPage] = OrderedDict()
         self._lock = threading.Lock()
         self._fit_lock = threading.Lock()
+        self._discover_lock = threading.Lock()
         self._fitted: set[str] = set()
         self._done = 0
         self._totals: dict[str, int] = {}
+        self.jobs = default_jobs() if jobs is None else max(0, jobs)
+        self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
+        self.use_cache = use_cache and not any(_within(self.cache_dir, Path(p)) for p in self.paths)
+        if use_cache and not self.use_cache:
+            self.warnings.append(f"cache {self.cache_dir} is inside the folder being read; not using it")
+        if self.jobs:
+            # Start multiprocessing's helper now: once Textual runs, sys.stderr has no file descriptor to give it.
+            resource_tracker.ensure_running()
+        self._results: ResultCache | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._bg: BackgroundCleaner[dict[str, Any]] | None = None
+        self._fps: tuple[Pipeline, frozenset[str], list[str | None]] | None = None
+        self._closed = False
+        self._recalled = PENDING  # the generation whose summaries were last looked up in the cache
+        self.from_cache = 0  # pages whose summary came from the cache with the current pipeline
+        # Set once what the cache knows is shown (or once the folder must be read to learn it first): until
+        # then other heavy work in this process (hashing for triage) waits, not to slow the reopen down.
+        self.recalled = threading.Event()
+        self._stamps: list[FileStamp | None] | None = None
+        self._oneoffs: list[ProcessPoolExecutor] = []  # processes learning or clustering the folder
+        self.learned = 0  # how many times folder-level cleaners finished learning (pages cleaned before: again)
+        # Told what background cleaning learned about each page it cleaned (title, site, date, body): for triage.
+        self.on_cleaned: Callable[[int, dict[str, Any]], None] | None = None
         # Story clusters (see newsread.cleaners.clusters): a small signature per cleaned page, clustered once
         # every page is cleaned; until then (and while re-cleaning) the last clusters found stay.
         self._stories: StoryIndex[int] = StoryIndex()
@@ -100,6 +220,7 @@ class Library:
         # replaced whole so readers on any thread see both parts of one grouping.
         self._found: tuple[dict[int, int], dict[int, list[int]]] = ({}, {})
         self.clusters_generation = PENDING  # pipeline generation the clusters were found with
+        self._story_known: set[int] = set()  # pages whose signature is in _stories (or that have none)
 
     # -- reading state (any thread) ---------------------------------------------------------------
     @property
@@ -134,15 +255,111 @@ class Library:
                 self._cache.move_to_end(index)
             return cleaned
 
+    # -- the result cache -------------------------------------------------------------------------
+    def _result_cache(self) -> ResultCache | None:
+        if not self.use_cache or self._closed:
+            return None
+        with self._lock:
+            if self._results is None:
+                self._results = ResultCache(self.cache_dir)
+                self.warnings.extend(self._results.warnings)
+                self._results.warnings = []
+            return self._results if self._results.usable else None
+
+    def _fingerprints(self, pipeline: Pipeline) -> list[str | None]:
+        learned = frozenset(self._fitted)  # fitting changes the fingerprints of the same pipeline
+        found = self._fps
+        if found is None or found[0] is not pipeline or found[1] != learned:
+            found = (pipeline, learned, stage_fingerprints(pipeline))
+            self._fps = found
+        return found[2]
+
+    def _memo_key(self, pipeline: Pipeline) -> str | None:
+        return pipeline_key(self._fingerprints(pipeline))  # None until folder-level cleaners have learned
+
+    def _file_stamps(
+        self, indices: Iterable[int], taken: Sequence[FileStamp | None] | None = None
+    ) -> tuple[list[FileStamp], dict[bytes, int]]:
+        """Where each page's file is now (pages whose file is gone are left out), and each file's page.
+        ``taken``: stamps of every page taken a moment ago (by :meth:`recall`), used instead of new ones."""
+        files: list[FileStamp] = []
+        index_of: dict[bytes, int] = {}
+        fresh = taken is None or len(taken) != len(self.sources)
+        for i in indices:
+            stamp = FileStamp.of(self.sources[i]) if fresh else taken[i]  # type: ignore[index]
+            if stamp is not None:
+                files.append(stamp)
+                index_of[stamp.ident] = i
+        return files, index_of
+
+    def _recall(self, start: int, end: int, generation: int) -> None:
+        """Summaries of pages ``start:end`` that the cache holds for unchanged files (no file is read)."""
+        cache = self._result_cache()
+        pkey = self._memo_key(self._pipeline)
+        if cache is None or pkey is None:
+            return
+        files, index_of = self._file_stamps(range(start, end), self._stamps)
+        found = cache.recall(files, pkey, MEMO)
+        summaries: list[PageSummary] = []
+        for ident, raw in found.items():
+            i = index_of[ident]
+            try:
+                summaries.append(from_record(i, self.summaries[i].id, json.loads(raw), generation))
+            except (ValueError, TypeError):  # a damaged or older row: clean the page again
+                continue
+        if self._record(summaries, generation):
+            self.from_cache += len(summaries)
+
+    def _record(self, summaries: Sequence[PageSummary], generation: int) -> bool:
+        """Show ``summaries`` if they are still current; True when they were."""
+        with self._lock:
+            if generation != self.generation:
+                return False
+            for summary in summaries:
+                index = summary.index
+                if self.summaries[index].generation != generation:
+                    self._done += 1
+                    for name, words in summary.removed_by.items():
+                        self._totals[name] = self._totals.get(name, 0) + words
+                self.summaries[index] = summary
+            self.version += 1
+            return True
+
     # -- work (worker threads) --------------------------------------------------------------------
     def discover(self) -> None:
-        sources = list(iter_sources(self.paths))
-        summaries = [PageSummary(i, inert(s.id)) for i, s in enumerate(sources)]
+        """Find the pages, publishing rows (and what the cache knows of them) as they are found."""
+        with self._discover_lock:
+            if self.discovered:
+                return
+            found: list[Source] = []
+            last = time.monotonic()
+            for source in iter_sources(self.paths):
+                found.append(source)
+                if len(found) >= 4096 or time.monotonic() - last >= PUBLISH_EVERY:
+                    self._publish(found)
+                    found = []
+                    last = time.monotonic()
+            self._publish(found)
+            if self._memo_key(self._pipeline) is not None:
+                self._recalled = self.generation  # _publish looked every page up (not before fitting: no key)
+            # A big folder is hundreds of thousands of long-lived objects (sources, summaries): keep the
+            # collector from walking them all again and again, which shows as pauses between keys.
+            gc.freeze()
+            with self._lock:
+                self.discovered = True
+                self.phase = "cleaning"
+                self.version += 1
+
+    def _publish(self, found: list[Source]) -> None:
+        if not found:
+            return
         with self._lock:
-            self.sources, self.summaries = sources, summaries
-            self.discovered = True
-            self.phase = "cleaning"
+            start = len(self.sources)
+            self.sources.extend(found)
+            self.summaries.extend(PageSummary(start + k, inert(s.id)) for k, s in enumerate(found))
+            generation = self.generation
             self.version += 1
+        self._recall(start, start + len(found), generation)
 
     def _fitters(self, pipeline: Pipeline) -> set[str]:
         return {s.name for s in pipeline.active if callable(getattr(s.cleaner, "fit", None))}
@@ -154,38 +371,194 @@ class Library:
             wanted = self._fitters(pipeline)
             if wanted <= self._fitted:
                 return
-            self.phase = "learning from the folder"
-            self.version += 1
-            pipeline.fit(load_page(s) for s in self.sources)
-            self._fitted |= wanted
+            self.discover()  # learning from part of the folder would be learning something else
+            cache = self._result_cache()
+            keys: dict[str, bytes] = {}
+            if cache is not None:
+                stamps = self._stamps = [FileStamp.of(s) for s in self.sources]
+                keys = {s.name: folder_key(stamps, s) for s in pipeline.active if s.name in wanted}
+                for name, key in keys.items():
+                    state = cache.fit_state(key, name)
+                    if state is not None:  # learned from these very files before: no page is read
+                        pipeline._folder[name] = state
+                        self._fitted.add(name)
+            if not wanted <= self._fitted:
+                self.phase = "learning from the folder"
+                self.version += 1
+                self.recalled.set()  # nothing in the cache for this folder as it is now
+                self._fit(pipeline)
+                self._fitted |= wanted
+                if cache is not None:
+                    for name, key in keys.items():
+                        if name in pipeline._folder:
+                            cache.remember_fit(key, name, pipeline._folder[name])
             self.phase = "cleaning"
+            self.learned += 1
             self.version += 1
 
-    def clean(self, index: int, *, keep: bool = True) -> CleanedPage:
-        """Load and clean page ``index`` with the current pipeline (or return it from the cache)."""
+    def _fit(self, pipeline: Pipeline) -> None:
+        """Every folder-level cleaner learns from one reading of the folder: in a worker process when there
+        are workers (reading a big folder takes seconds of CPU and memory the reader should not spend)."""
+        spec = PipelineSpec.of(pipeline)
+        if self.jobs and len(self.sources) >= FIT_IN_WORKER and rebuildable(pipeline, spec):
+            try:
+                learned, problems = self._in_own_process(fit_folder, spec, self.sources)
+            except Exception as exc:  # a worker died: learn here instead (unless the reader is closing)
+                if self._closed:
+                    return
+                self.warnings.append(f"learning from the folder in a worker failed ({type(exc).__name__}: {exc})")
+            else:
+                pipeline._folder.update(learned)
+                pipeline.problems.extend(problems)
+                self.warnings.extend(problems)
+                return
+        pipeline.fit(load_page(s) for s in self.sources)
+
+    def _in_own_process(self, fn: Callable[..., R], *args: Any) -> R:
+        """``fn(*args)`` in a fresh process that ends with it: reading a whole folder or all its story
+        signatures takes memory that would otherwise stay with a long-lived process."""
+        pool = make_pool(1, self.cache_dir, self.use_cache, nice=10)
+        with self._lock:
+            if self._closed:
+                pool.shutdown()
+                raise RuntimeError("the reader is closing")
+            self._oneoffs.append(pool)
+        try:
+            return pool.submit(fn, *args).result()
+        finally:
+            with self._lock:
+                self._oneoffs.remove(pool)
+            pool.shutdown(wait=False)
+
+    def _release_pool(self) -> None:
+        """Let the background workers go (every page is cleaned): they are started again when needed."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _worker_pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = make_pool(self.jobs, self.cache_dir, self.use_cache, nice=10)
+            return self._pool
+
+    @property
+    def learning(self) -> bool:
+        """Folder-level cleaners have yet to learn from the folder (see ``clean(wait=False)``)."""
+        return not self._fitters(self._pipeline) <= self._fitted
+
+    def recall(self) -> None:
+        """Everything the result cache knows of the folder, cleaning nothing: find the pages, learn the folder
+        (from the cache when it did not change) and take every summary the cache holds (worker thread)."""
+        self.discover()
+        generation = self.generation
+        self.ensure_fitted()  # before recalling: what folder-level cleaners learned is part of the cache keys
+        if self._recalled != generation:
+            self._recalled = generation
+            self.recall_all()
+        self._stamps = None  # taken for this recall only: files change
+        self.recalled.set()
+
+    def clean_all(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Clean every page not yet cleaned with the current pipeline: in worker processes when the
+        pipeline can be rebuilt there, else here, page by page. Returns early when the pipeline changes."""
+        generation, pipeline = self.generation, self._pipeline
+        self.recall()
+        pending = [i for i, s in enumerate(self.summaries) if s.generation != generation]
+        if not pending or self._closed:
+            return
+        spec = PipelineSpec.of(pipeline)
+        if self.jobs and rebuildable(pipeline, spec):
+            job = Job.of(spec, reader_record, pipeline._folder, MEMO if self._memo_key(pipeline) else None, remembered)
+            pool = self._worker_pool()
+            with self._lock:
+                if generation != self.generation or self._closed:
+                    return
+                bg = self._bg = BackgroundCleaner(pool, job, self.sources, pending)
+            try:
+                for index, record in bg:
+                    if cancelled() or generation != self.generation:
+                        break
+                    self._record([from_record(index, self.summaries[index].id, record, generation)], generation)
+                    self._add_story(index, record["story"], generation)
+                    if self.on_cleaned is not None and "learned" in record:
+                        self.on_cleaned(index, record["learned"])
+            except Exception as exc:  # a worker died (out of memory, killed): finish here, in threads
+                self.warnings.append(f"background cleaning failed ({type(exc).__name__}: {exc}); continuing here")
+                self.jobs = 0
+            finally:
+                bg.close()
+                self.warnings.extend(bg.warnings)
+            if self.jobs:
+                if self.complete and generation == self.generation:
+                    self._release_pool()  # idle workers would hold their memory for the whole session
+                return
+        for index in pending:
+            if cancelled() or generation != self.generation or self._closed:
+                return
+            if self.summaries[index].generation != generation:
+                cleaned = self.clean(index, keep=False)
+                if self.on_cleaned is not None:
+                    self.on_cleaned(index, reader_record(cleaned)["learned"])
+
+    def clean(self, index: int, *, keep: bool = True, wait: bool = True) -> CleanedPage:
+        """Load and clean page ``index`` with the current pipeline (or return it from the cache).
+
+        ``wait=False``: while the folder is still being learned (seconds, on a big folder), clean the page
+        without what folder-level cleaners would have learned rather than wait; such a page says so, is not
+        kept, and :attr:`learned` changes once the folder is learned (then clean it again).
+        """
         cached = self.peek(index)
         if cached is not None:
             return cached
+        if not wait and self.learning:
+            cleaned = self._pipeline.clean(load_page(self.sources[index]))  # the fitters learned nothing: no marks
+            return replace(cleaned, cleaning_notes=(*cleaned.cleaning_notes, NOT_LEARNED))
         self.ensure_fitted()
         generation, pipeline = self.generation, self._pipeline
+        bg = self._bg
+        if keep and bg is not None:
+            bg.skip(index)  # being cleaned here; and the next pages are likely read next
+            for ahead in range(min(index + 4, len(self.sources)) - 1, index, -1):
+                if self.summaries[ahead].generation != generation:
+                    bg.prioritize(ahead)
         source = self.sources[index]
-        cleaned = pipeline.clean(load_page(source))
-        summary = summarise(index, self.summaries[index].id, cleaned, generation)
-        signature = signature_of(cleaned)
+        cache = self._result_cache()
+        # Remember the summary unless the list has it already (then the cache has it too, or cannot).
+        memo = MEMO if self._memo_key(pipeline) and self.summaries[index].generation != generation else None
+        captured: list[CleanedPage] = []
+
+        def capture(cleaned: CleanedPage) -> dict[str, Any]:
+            captured.append(cleaned)
+            return reader_record(cleaned)
+
+        job = Job(PipelineSpec.of(pipeline), capture, memo=memo, keep=remembered)
+        record = clean_with(job, pipeline, self._fingerprints(pipeline), cache, source)
+        cleaned = captured[0]
+        if cache is not None and memo is not None:
+            cache.flush()
+        summary = from_record(index, self.summaries[index].id, record, generation)
+        self._add_story(index, record["story"], generation)
         with self._lock:
-            if generation == self.generation:
-                self._stories.add(index, signature)
-                if keep:
-                    self._cache[index] = cleaned
-                    while len(self._cache) > self._keep:
-                        self._cache.popitem(last=False)
-                if self.summaries[index].generation != generation:
-                    self._done += 1
-                    for name, words in summary.removed_by.items():
-                        self._totals[name] = self._totals.get(name, 0) + words
-                    self.summaries[index] = summary
-                self.version += 1
+            if generation == self.generation and keep:
+                self._cache[index] = cleaned
+                while len(self._cache) > self._keep:
+                    self._cache.popitem(last=False)
+        if self.summaries[index].generation != generation:  # else the list shows it already: no redraw
+            self._record([summary], generation)
         return cleaned
+
+    def prefetch(self, index: int, around: int = 2) -> None:
+        """Clean the pages next to ``index`` into memory, so stepping through the list shows them at once."""
+        if self.learning:
+            return  # they would wait for the folder to be learned
+        generation = self.generation
+        for near in (*range(index + 1, index + 1 + around), index - 1):
+            if generation != self.generation or self._closed:
+                return
+            if 0 <= near < len(self.sources) and self.peek(near) is None:
+                self.clean(near)
 
     # -- changing the pipeline (UI thread) --------------------------------------------------------
     def set_pipeline(self, pipeline: Pipeline) -> None:
@@ -196,8 +569,21 @@ class Library:
             self._cache.clear()
             self._done = 0
             self._totals = {}
+            self.from_cache = 0
             self._stories = StoryIndex()
+            self._story_known = set()
             self.version += 1
+            if self._bg is not None:
+                self._bg.close()
+                self._bg = None
+
+    def recall_all(self) -> None:
+        """After the pipeline changed: every summary the cache holds for it (worker thread)."""
+        generation = self.generation
+        for start in range(0, len(self.sources), 4096):
+            if generation != self.generation:
+                return
+            self._recall(start, min(start + 4096, len(self.sources)), generation)
 
     def toggle(self, name: str) -> bool:
         """Switch cleaner ``name`` on or off; returns whether it is now on."""
@@ -206,14 +592,49 @@ class Library:
         return any(s.name == name and s.enabled for s in new.stages)
 
     # -- story clusters -----------------------------------------------------------------------------
+    def _stories_from_cache(self) -> str | None:
+        """The pipeline key under which the result cache holds every page's story signature, if it does: then
+        the folder is clustered from the cache in a worker and signatures never stay in the reader's memory."""
+        return self._memo_key(self._pipeline) if self._result_cache() is not None else None
+
+    def _add_story(self, index: int, value: Any, generation: int) -> None:
+        """Page ``index``'s story signature (as JSON), kept in memory when the cache cannot hold it."""
+        if self._stories_from_cache() is not None:
+            return
+        try:
+            signature = signature_from_json(value)
+        except ValueError:
+            return
+        with self._lock:
+            if generation == self.generation:
+                self._stories.add(index, signature)
+                self._story_known.add(index)
+
     def update_clusters(self) -> bool:
-        """Group the pages into stories once all are cleaned with the current pipeline; True if (re)grouped."""
+        """Group the pages into stories once all are cleaned with the current pipeline; True if (re)grouped.
+
+        From the signatures the result cache holds, in a worker process (pages it has none for are cleaned
+        here first); without a cache, from the signatures kept in memory.
+        """
         with self._lock:
             generation = self.generation
             if not self.complete or self.clusters_generation == generation:
                 return False
-            stories = self._stories.copy()
-        found = stories.clusters()
+        pkey = self._stories_from_cache()
+        if pkey is not None:
+            found: dict[int, int] | None = self._cached_clusters(pkey)
+            if found is None:
+                return False
+        else:
+            for i in [i for i in range(len(self.sources)) if i not in self._story_known]:
+                if generation != self.generation or self._closed:
+                    return False
+                self.clean(i, keep=False)
+            with self._lock:
+                if generation != self.generation:
+                    return False
+                stories = self._stories.copy()
+            found = stories.clusters()
         members: dict[int, list[int]] = {}
         for index, first in found.items():
             members.setdefault(first, []).append(index)
@@ -226,6 +647,27 @@ class Library:
             self.clusters_generation = generation
             self.version += 1
         return True
+
+    def _cached_clusters(self, pkey: str) -> dict[int, int] | None:
+        generation = self.generation
+        cache = self._result_cache()
+        if cache is not None:
+            cache.flush()  # what this process cleaned, for the worker to read
+        extra: dict[int, Any] = {}
+        for _ in range(2):  # the second time with the pages the cache had no signature for
+            args = (self.cache_dir, self.sources, pkey, STORY, extra)
+            try:
+                found, missing = self._in_own_process(cached_clusters, *args) if self.jobs else cached_clusters(*args)
+            except Exception as exc:  # a worker died: no stories this time, the reader goes on
+                self.warnings.append(f"finding the folder's stories failed ({type(exc).__name__}: {exc})")
+                return None
+            if not missing or extra:
+                return found
+            for i in missing:
+                if generation != self.generation or self._closed:
+                    return None
+                extra[i] = signature_to_json(signature_of(self.clean(i, keep=False)))
+        return found
 
     def cluster_members(self, index: int) -> list[int]:
         """Every page of page ``index``'s story (itself included), in folder order; just ``[index]`` when alone."""
@@ -250,3 +692,28 @@ class Library:
             version = self.clean(other, keep=False)
             paragraphs[self.summaries[other].id] = version.paragraphs
         return others, compare_versions(cleaned.paragraphs, paragraphs)
+
+    def close(self) -> None:
+        """Stop background work and let go of the worker processes and the cache."""
+        with self._lock:
+            self._closed = True
+            if self._bg is not None:
+                self._bg.close()
+            pool, self._pool = self._pool, None
+            results, self._results = self._results, None
+            oneoffs = list(self._oneoffs)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        for oneoff in oneoffs:  # learning or clustering a big folder: stop it now, not when it is done
+            for process in list((oneoff._processes or {}).values()):
+                process.terminate()
+        if results is not None:
+            results.close()
+
+
+def _within(child: Path, parent: Path) -> bool:
+    try:
+        child.resolve().relative_to(parent.resolve())
+        return True
+    except (ValueError, OSError):
+        return False

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -174,24 +175,31 @@ def fit_template(pages: Iterable[Page]) -> TemplateState:
     another group of several pages. A line seen alone then attaches pages still on their own to a group,
     or groups pages when it holds the same place on all of them (a site's name atop every page).
     """
-    usable = [p for p in pages if p.error is None and p.blocks]
-    n = len(usable)
-    groups_uf = _Groups(n)
+    # Pages are read once, as they come, and only what grouping and counting need is kept of each.
+    usable: list[_Seen] = []
     first_with_site: dict[str, int] = {}
+    site_pairs: list[tuple[int, int]] = []
     key_pages: dict[int, list[int]] = {}
     key_places: dict[int, tuple[int, int]] = {}  # lowest and highest place a header/footer line was seen in
-    page_keys: list[list[int]] = []
-    for i, page in enumerate(usable):
+    for page in pages:
+        if page.error is not None or not page.blocks:
+            continue
+        i = len(usable)
         keys = [block_key(b.text) for b in page.blocks]
-        page_keys.append(keys)
+        head = [(key, b.text) for b, key in zip(page.blocks[:CHROME_EDGE], keys, strict=False)]
+        usable.append(_Seen(page.id, array("Q", set(keys)), _site_name(page), head))
         site = site_of(page)
         if site is not None:
-            groups_uf.union(first_with_site.setdefault(site, i), i)
+            site_pairs.append((first_with_site.setdefault(site, i), i))
             continue
         for key, place in _chrome_keys(page.blocks, keys).items():
             key_pages.setdefault(key, []).append(i)
             low, high = key_places.get(key, (place, place))
             key_places[key] = (min(low, place), max(high, place))
+    n = len(usable)
+    groups_uf = _Groups(n)
+    for first, i in site_pairs:
+        groups_uf.union(first, i)
     by_set: dict[tuple[int, ...], list[int]] = {}
     for key, members in key_pages.items():
         if len(members) >= 2:
@@ -217,23 +225,23 @@ def fit_template(pages: Iterable[Page]) -> TemplateState:
     root_group: dict[int, int] = {}
     page_group: dict[str, int] = {}
     site_group: dict[str, int] = {}
-    for i, page in enumerate(usable):
+    for i, seen in enumerate(usable):
         root = groups_uf.find(i)
         k = root_group.get(root)
         if k is None:
             k = root_group[root] = len(groups)
-            groups.append(SiteGroup(_site_name(usable[root])))
+            groups.append(SiteGroup(usable[root].name))
             first_page.append(i)
         group = groups[k]
         group.pages += 1
-        group.counts.update(set(page_keys[i]))
-        page_group[page.id] = k
+        group.counts.update(seen.keys)
+        page_group[seen.id] = k
     for site, i in first_with_site.items():
         site_group[site] = page_group[usable[i].id]
     chrome_group = {key: page_group[usable[i].id] for key, i in first_with_key.items()}
     for k, group in enumerate(groups):
         if not group.label:
-            group.label = _label(usable[first_page[k]], page_keys[first_page[k]], k, chrome_group)
+            group.label = _label(usable[first_page[k]].head, k, chrome_group)
         # Blocks seen on one page only tell nothing: drop them to keep the state small.
         group.counts = Counter({h: c for h, c in group.counts.items() if c > 1})
     return TemplateState(groups, page_group, site_group, chrome_group)
@@ -245,11 +253,21 @@ def _site_name(page: Page) -> str:
     return site[:60] if site else site_of(page) or ""
 
 
-def _label(page: Page, keys: Sequence[int], k: int, chrome_group: dict[int, int]) -> str:
+@dataclass(slots=True)
+class _Seen:
+    """What fitting keeps of a page: its id, its distinct block keys, its site's name, its first blocks."""
+
+    id: str
+    keys: array[int]
+    name: str
+    head: list[tuple[int, str]]  # (key, text) of the first CHROME_EDGE blocks
+
+
+def _label(head: Sequence[tuple[int, str]], k: int, chrome_group: dict[int, int]) -> str:
     """A site without a name in its metadata is named by its first header line (“the site headed …”)."""
-    for block, key in zip(page.blocks[:CHROME_EDGE], keys, strict=False):
+    for key, text in head:
         if chrome_group.get(key) == k:
-            text = " ".join(block.text.split())
+            text = " ".join(text.split())
             return f"the site headed “{text[:40]}{'…' if len(text) > 40 else ''}”"
     return "this site"
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from newsread.cleaners import CleanedPage
+from newsread.cleaners import CleanedPage, load_page
 from newsread.tui.app import NewsreadApp
 from newsread.tui.widgets import CleanersPanel, HelpScreen, RemovalDetails, SearchBar
 
@@ -384,3 +384,26 @@ async def test_a_page_of_many_thousand_lines_is_laid_out_in_the_background(
         await pilot.press("right_square_bracket", "right_square_bracket")
         await settle(pilot)
         assert "a list item the cleaners remove" in reader_text(app)
+
+
+async def test_a_page_cleaned_twice_at_once_is_still_shown(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The page asked for and the pages prefetched around it are cleaned in different threads: when both
+    # clean the same page, the reader shows whichever result it was given, never "Cleaning …" for good.
+    app = make_app([folder])
+    library = app.library
+    real_clean = library.clean
+
+    def raced(index: int, **kwargs: Any) -> CleanedPage:
+        cleaned = real_clean(index, **kwargs)
+        other = library.pipeline.clean(load_page(library.sources[index]))
+        with library._lock:
+            library._cache[index] = other  # the other thread's result, kept meanwhile
+        return cleaned
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(library, "clean", raced)
+        library._cache.clear()
+        await pilot.press("j")
+        await settle(pilot)
+        assert app.reader.cleaned is not None and app.reader.cleaned.id == library.sources[1].id

@@ -175,7 +175,7 @@ def test_triage_survives_sigkill_and_shows_in_the_next_run(tmp_path: Path) -> No
         os.kill(newsread_pid(terminal), signal.SIGKILL)  # no chance to close or flush anything
         terminal.see("NEWSREAD-EXITED 137")
     for terminal in start(100, 30, env):
-        screen = terminal.wait_for(lambda s: "✓1 ★1" in s, "the triage of the killed run")
+        screen = terminal.wait_for(lambda s: "✓1 ★1" in s and "Russian" in s, "the triage of the killed run")
         assert re.search(r"│›[ •]✓ Russian", screen)  # the first page, kept
         terminal.keys("q")
         terminal.see("NEWSREAD-EXITED 0")

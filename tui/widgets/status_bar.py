@@ -16,7 +16,7 @@ BAR_WIDTH = 12
 def progress_text(library: Library) -> Text:
     total = len(library)
     if not library.discovered:
-        return Text("finding pages…")
+        return Text(f"finding pages… {total}" if total else "finding pages…")
     if total == 0:
         return Text("no pages")
     done = library.done

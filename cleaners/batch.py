@@ -1,0 +1,392 @@
+"""Cleaning many pages in worker processes, in order (batch output) or as done with priorities (the reader).
+
+Workers are started with the ``spawn`` method (safe next to threads, same on
+every platform) and rebuild the pipeline from a :class:`PipelineSpec` — a config
+saying exactly which cleaners run with which options — rather than receiving
+the pipeline, whose cleaners may come from plain files that cannot be pickled.
+What folder-level cleaners learned is sent along. Each worker opens the shared
+result cache, so whatever a worker cleans is never cleaned again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from .cache import FileStamp, ResultCache, clean_keyed, clean_source, pipeline_key, stage_fingerprints
+from .clusters import StoryIndex, StorySignature, signature_from_json
+from .config import Config
+from .loading import DEFAULT_MAX_BYTES, Source, load_page
+from .model import CleanedPage
+from .pipeline import Pipeline
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineSpec:
+    """How to rebuild a pipeline in another process: a config that says exactly what it says, and the page limit.
+
+    Made from the pipeline itself (not from the config file), so what the
+    reader toggled and what command-line options overrode carry over.
+    """
+
+    config: Config
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    def build(self) -> Pipeline:
+        return Pipeline.default(self.config)
+
+    @classmethod
+    def of(cls, pipeline: Pipeline, *, max_bytes: int = DEFAULT_MAX_BYTES) -> PipelineSpec:
+        files: list[Path] = []
+        for stage in pipeline.stages:
+            if stage.info.origin.startswith("file "):
+                path = Path(stage.info.origin[5:])
+                if path not in files:
+                    files.append(path)
+        config = Config(
+            order=[s.name for s in pipeline.stages],
+            enabled={s.name: s.enabled for s in pipeline.stages},
+            options={s.name: dict(s.options) for s in pipeline.stages},
+            cleaner_files=files,
+            max_clean_seconds=pipeline.max_seconds or 0.0,
+        )
+        return cls(config, max_bytes)
+
+
+def rebuildable(pipeline: Pipeline, spec: PipelineSpec) -> bool:
+    """True when ``spec`` rebuilds the same cleaners in a fresh process (not so for cleaners made in code)."""
+    try:
+        rebuilt = spec.build()
+    except Exception:
+        return False
+    rebuilt._folder = dict(pipeline._folder)  # what folder-level cleaners learned goes along (see Job)
+    return [s.name for s in rebuilt.active] == [s.name for s in pipeline.active] and stage_fingerprints(
+        rebuilt
+    ) == stage_fingerprints(pipeline)
+
+
+@dataclass(frozen=True, slots=True)
+class Job(Generic[R]):
+    """What a worker needs to clean a chunk: the pipeline (as a spec), what to return per page, what to remember.
+
+    ``memo``: remember ``transform``'s (JSON) result in the cache under this kind, so it can be had again
+    for an unchanged file without reading it (:meth:`ResultCache.recall`). ``keep``, when given, says
+    instead what to remember of the result, by kind (say, a page's summary and its story signature apart,
+    so that each can be recalled without the other).
+    """
+
+    spec: PipelineSpec
+    transform: Callable[[CleanedPage], R]
+    folder: dict[str, Any] = field(default_factory=dict)
+    memo: str | None = None
+    token: str = ""
+    keep: Callable[[R], Mapping[str, Any]] | None = None  # what to remember, by kind (default: all, as memo)
+
+    @classmethod
+    def of(
+        cls,
+        spec: PipelineSpec,
+        transform: Callable[[CleanedPage], R],
+        folder: dict[str, Any] | None = None,
+        memo: str | None = None,
+        keep: Callable[[R], Mapping[str, Any]] | None = None,
+    ) -> Job[R]:
+        # A fresh token per job: a worker builds the job's pipeline once, on its first chunk.
+        return cls(spec, transform, dict(folder or {}), memo, os.urandom(8).hex(), keep)
+
+
+# -- worker side ----------------------------------------------------------------------------------
+_worker: dict[str, Any] = {"cache": None, "pipes": {}}
+
+
+def _init_worker(cache_dir: Path | None, use_cache: bool, nice: int, parent: int) -> None:
+    if nice and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(nice)  # background work: the reader's own process gets the CPU when a key is pressed
+    _worker["cache"] = ResultCache(cache_dir) if use_cache else None
+    _worker["pipes"] = {}
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose reader died (killed, crashed) must not linger: it exits within a second."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def _pipeline_for(job: Job[Any]) -> tuple[Pipeline, list[str | None]]:
+    pipes: dict[str, tuple[Pipeline, list[str | None]]] = _worker["pipes"]
+    found = pipes.get(job.token)
+    if found is None:
+        pipeline = job.spec.build()
+        pipeline._folder = dict(job.folder)
+        found = (pipeline, stage_fingerprints(pipeline))
+        if len(pipes) >= 4:  # the reader toggles cleaners: keep the few latest pipelines only
+            pipes.pop(next(iter(pipes)))
+        pipes[job.token] = found
+    return found
+
+
+def clean_with(
+    job: Job[R], pipeline: Pipeline, fps: Sequence[str | None], cache: ResultCache | None, source: Source
+) -> R:
+    """Clean one page for ``job`` (in whatever process), remembering its result when the job says so."""
+    if job.memo is None or cache is None:
+        return job.transform(clean_source(source, pipeline, cache, fps, max_bytes=job.spec.max_bytes))
+    stamp = FileStamp.of(source)  # before reading: a file changed meanwhile is then seen as changed
+    cleaned, key, complete = clean_keyed(source, pipeline, cache, fps, max_bytes=job.spec.max_bytes)
+    value = job.transform(cleaned)
+    pkey = pipeline_key(fps)
+    if key is not None and complete and pkey is not None:
+        kept = job.keep(value) if job.keep is not None else {job.memo: value}
+        for kind, part in kept.items():
+            cache.remember(stamp, key, pkey, kind, json.dumps(part))  # ASCII: any string stores
+            stamp = None  # where the file is: said once
+    return value
+
+
+def _clean_chunk(job: Job[R], items: Sequence[tuple[int, Source]]) -> tuple[list[tuple[int, R]], list[str]]:
+    pipeline, fps = _pipeline_for(job)
+    cache: ResultCache | None = _worker["cache"]
+    out = [(i, clean_with(job, pipeline, fps, cache, src)) for i, src in items]
+    warnings: list[str] = []
+    if cache is not None:
+        cache.flush()
+        warnings, cache.warnings = cache.warnings, []
+    return out, warnings
+
+
+def fit_folder(spec: PipelineSpec, folder: Sequence[Source]) -> tuple[dict[str, Any], list[str]]:
+    """Let the folder-level cleaners of ``spec`` learn from every page of ``folder`` (in a worker process: the
+    pages are read and the memory it takes is given back there). Returns what they learned and any problems."""
+    pipeline = spec.build()
+    known = len(pipeline.problems)
+    pipeline.fit(load_page(s, max_bytes=spec.max_bytes) for s in folder)
+    return pipeline._folder, pipeline.problems[known:]
+
+
+def cached_clusters(
+    cache_dir: Path | None, sources: Sequence[Source], pipeline: str, kind: str, extra: Mapping[int, Any] | None = None
+) -> tuple[dict[int, int], list[int]]:
+    """Story clusters of a folder from the story signatures the result cache holds for its unchanged files
+    (JSON values of ``kind``, see :func:`~newsread.cleaners.clusters.signature_to_json`) and ``extra`` ones
+    (page index -> JSON). Returns each page's cluster (the index of its first page) and the pages whose
+    signature is not known. Meant for a worker process: the signatures never enter the reader's memory.
+    """
+    known: dict[int, StorySignature | None] = {}
+    cache = ResultCache(cache_dir)
+    try:
+        for start in range(0, len(sources), 4096):
+            files: list[FileStamp] = []
+            index_of: dict[bytes, int] = {}
+            for i in range(start, min(start + 4096, len(sources))):
+                stamp = FileStamp.of(sources[i])
+                if stamp is not None:
+                    files.append(stamp)
+                    index_of[stamp.ident] = i
+            for ident, raw in cache.recall(files, pipeline, kind).items():
+                with contextlib.suppress(ValueError):  # a damaged row: that page counts as unknown
+                    known[index_of[ident]] = signature_from_json(json.loads(raw))
+    finally:
+        cache.close()
+    for i, value in (extra or {}).items():
+        with contextlib.suppress(ValueError):
+            known[i] = signature_from_json(value)
+    stories: StoryIndex[int] = StoryIndex()
+    for i in sorted(known):
+        stories.add(i, known[i])
+    return stories.clusters(), [i for i in range(len(sources)) if i not in known]
+
+
+def make_pool(jobs: int, cache_dir: Path | None, use_cache: bool, *, nice: int = 0) -> ProcessPoolExecutor:
+    """``jobs`` worker processes; ``nice``: how much lower their CPU priority is than the caller's."""
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(cache_dir, use_cache, nice, os.getpid()),
+    )
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+# -- in order, for batch output -------------------------------------------------------------------
+def clean_ordered(
+    sources: Iterable[Source],
+    spec: PipelineSpec,
+    transform: Callable[[CleanedPage], R],
+    *,
+    jobs: int = 1,
+    pipeline: Pipeline | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    chunk_size: int = 32,
+    on_warning: Callable[[str], None] | None = None,
+) -> Iterator[R]:
+    """``transform(cleaned)`` for every source, in the sources' order, cleaned by ``jobs`` processes.
+
+    Sources are consumed lazily and at most ``4 * jobs`` chunks are in flight, so
+    memory does not grow with the folder. ``pipeline`` (built from ``spec``) is
+    used in-process when ``jobs == 1`` (or when its cleaners cannot be rebuilt in
+    another process) and supplies what folder-level cleaners learned.
+    """
+    warn = on_warning or (lambda _msg: None)
+    pipe = pipeline if pipeline is not None else spec.build()
+    if jobs > 1 and not rebuildable(pipe, spec):
+        warn("these cleaners cannot be rebuilt in worker processes; cleaning in one process")
+        jobs = 1
+    if jobs <= 1:
+        cache = ResultCache(cache_dir) if use_cache else None
+        fps = stage_fingerprints(pipe)
+        try:
+            for src in sources:
+                yield transform(clean_source(src, pipe, cache, fps, max_bytes=spec.max_bytes))
+                if cache is not None and cache.warnings:
+                    for w in cache.warnings:
+                        warn(w)
+                    cache.warnings = []
+        finally:
+            if cache is not None:
+                cache.close()
+                for w in cache.warnings:
+                    warn(w)
+        return
+    job = Job.of(spec, transform, pipe._folder)
+    it = iter(sources)
+    index = 0
+    with make_pool(jobs, cache_dir, use_cache) as pool:
+        inflight: deque[Future[tuple[list[tuple[int, R]], list[str]]]] = deque()
+        exhausted = False
+        while True:
+            while not exhausted and len(inflight) < 4 * jobs:
+                chunk = []
+                for src in it:
+                    chunk.append((index, src))
+                    index += 1
+                    if len(chunk) >= chunk_size:
+                        break
+                if not chunk:
+                    exhausted = True
+                    break
+                inflight.append(pool.submit(_clean_chunk, job, chunk))
+            if not inflight:
+                return
+            results, warnings = inflight.popleft().result()
+            for w in warnings:
+                warn(w)
+            for _, value in results:
+                yield value
+
+
+# -- as done, with priorities, for the reader -----------------------------------------------------
+class BackgroundCleaner(Generic[R]):
+    """Cleans the given pages in worker processes; results arrive as they are done; ``prioritize`` jumps the queue.
+
+    Use from the reader::
+
+        bg = BackgroundCleaner(pool, job, sources, pending)
+        # in a worker thread:
+        for index, value in bg: ...          # (index into sources, job.transform(cleaned)) as each is done
+        # from the UI thread, any time:
+        bg.prioritize(selected_index)        # cleaned next, ahead of the queue
+        bg.close()                           # stop: nothing more is submitted
+
+    The CPU work happens in the worker processes only; iterating merely waits.
+    The pool is the caller's (the reader keeps one for its lifetime).
+    """
+
+    def __init__(
+        self,
+        pool: Executor,
+        job: Job[R],
+        sources: Sequence[Source],
+        pending: Iterable[int],
+        *,
+        chunk_size: int = 16,
+        in_flight: int = 4,
+    ) -> None:
+        self.pool = pool
+        self.job = job
+        self.sources = sources
+        self.chunk_size = chunk_size
+        self.in_flight = in_flight
+        self.warnings: list[str] = []
+        self.done = 0
+        self._queue: deque[int] = deque(pending)
+        self._taken: set[int] = set()
+        self._urgent: deque[int] = deque()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def prioritize(self, index: int) -> None:
+        """Clean ``index`` next (no effect if already submitted or done). Safe from any thread."""
+        with self._lock:
+            if 0 <= index < len(self.sources) and index not in self._taken:
+                self._urgent.append(index)
+
+    def skip(self, index: int) -> None:
+        """Do not clean ``index`` (the caller cleans it). Safe from any thread."""
+        with self._lock:
+            self._taken.add(index)
+
+    def _next_chunk(self) -> list[tuple[int, Source]]:
+        with self._lock:
+            while self._urgent:
+                i = self._urgent.pop()  # the latest wish first: the reader moved on since the earlier ones
+                if i not in self._taken:
+                    self._taken.add(i)
+                    return [(i, self.sources[i])]
+            chunk: list[tuple[int, Source]] = []
+            while self._queue and len(chunk) < self.chunk_size:
+                i = self._queue.popleft()
+                if i not in self._taken:
+                    self._taken.add(i)
+                    chunk.append((i, self.sources[i]))
+            return chunk
+
+    def __iter__(self) -> Iterator[tuple[int, R]]:
+        inflight: set[Future[tuple[list[tuple[int, R]], list[str]]]] = set()
+        try:
+            while not self._closed:
+                # Few chunks in flight, so a page asked for now is not stuck behind a long queue.
+                while len(inflight) < self.in_flight:
+                    chunk = self._next_chunk()
+                    if not chunk:
+                        break
+                    inflight.add(self.pool.submit(_clean_chunk, self.job, chunk))
+                if not inflight:
+                    return
+                finished, inflight = wait(inflight, timeout=0.05, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    results, warnings = fut.result()
+                    self.warnings.extend(warnings)
+                    for index, value in results:
+                        self.done += 1
+                        yield index, value
+        finally:
+            for fut in inflight:
+                fut.cancel()
+
+    def close(self) -> None:
+        self._closed = True
+
+    def __enter__(self) -> BackgroundCleaner[R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,519 @@
+"""A result cache on disk: what each cleaner said about a page, so an unchanged page is never cleaned twice.
+
+Rows are keyed by (page key, stage fingerprint). The page key hashes the page's
+bytes and the format its file name implies; the stage fingerprint chains the
+newsread version and the name, origin and options of every active cleaner up to
+and including that stage — a cleaner's marks depend on what the earlier ones
+removed. So changing cleaner k's options reuses the rows of stages before k and
+recomputes k and what follows. A folder-level cleaner (one with ``fit``) depends
+on what it learned from the whole folder: its fingerprint includes a digest of
+that learned state, so it and the later stages are cached once it is fitted
+(not before). The learned state itself is kept too, keyed by the folder's file
+stamps (:meth:`ResultCache.fit_state`): reopening an unchanged folder need not
+read every page to learn again.
+
+The page text is not stored: it is re-read from the file (the key proves it is
+the same bytes), which is cheaper than storing it twice and keeps the cache small.
+A damaged cache is discarded with a warning and rebuilt; the cache is only ever
+written under its own folder (the user cache directory by default).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import pickle
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from .base import Context
+from .loading import DEFAULT_MAX_BYTES, Source, load_page, page_format, page_from_bytes, read_bytes
+from .model import Annotation, CleanedPage, CleanerError, Page
+from .pipeline import CleaningTimeout, Pipeline, Stage, _Deadline, _stamp
+from .warc import read_record
+
+CACHE_ENV = "NEWSREAD_CACHE_DIR"
+DB_NAME = "results.sqlite3"
+SCHEMA = "3"
+
+
+def default_cache_dir() -> Path:
+    """``$NEWSREAD_CACHE_DIR`` if set, else the user cache directory."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("newsread"))
+
+
+def clear_cache(folder: Path | None = None) -> int:
+    """Delete the result cache files in ``folder``; returns the bytes freed. Only the cache's own files."""
+    folder = folder if folder is not None else default_cache_dir()
+    freed = 0
+    for suffix in ("", "-wal", "-shm", ".damaged"):
+        path = folder / (DB_NAME + suffix)
+        with contextlib.suppress(OSError):
+            freed += path.stat().st_size
+            path.unlink()
+    return freed
+
+
+def page_key(name: str, data: bytes) -> bytes:
+    """Identifies a page's content: its bytes and the format its file name implies (not its id or place)."""
+    fmt, _ = page_format(name)
+    h = hashlib.blake2b(digest_size=20)
+    h.update((fmt or "?").encode())
+    h.update(b"\0")
+    h.update(data)
+    return h.digest()
+
+
+def _stage_identity(stage: Stage) -> list[object]:
+    ident: list[object] = [stage.name, stage.info.origin, sorted((k, repr(v)) for k, v in stage.options.items())]
+    if stage.info.origin.startswith("file "):  # a cleaner file can be edited without any version changing
+        try:
+            st = Path(stage.info.origin[5:]).stat()
+            ident.append([st.st_mtime_ns, st.st_size])
+        except OSError:
+            ident.append(None)
+    return ident
+
+
+def is_fitter(stage: Stage) -> bool:
+    """A folder-level cleaner: it learns from the whole folder (``fit``) before pages are cleaned."""
+    return callable(getattr(stage.cleaner, "fit", None))
+
+
+def state_digest(state: Any) -> str | None:
+    """A digest of what a folder-level cleaner learned (None if it cannot be pickled: then not cacheable)."""
+    try:
+        return hashlib.sha256(pickle.dumps(state, protocol=5)).hexdigest()[:24]
+    except Exception:
+        return None
+
+
+def stage_fingerprints(pipeline: Pipeline) -> list[str | None]:
+    """One fingerprint per active stage; None from the first folder-level cleaner that has not learned
+    (or whose learning cannot be fingerprinted) on: not cacheable."""
+    from . import __version__
+
+    out: list[str | None] = []
+    prev = f"{SCHEMA}:{__version__}"
+    cacheable = True
+    for stage in pipeline.active:
+        learned = None
+        if cacheable and is_fitter(stage):
+            state = pipeline._folder.get(stage.name)
+            learned = state_digest(state) if state is not None else None
+            cacheable = learned is not None
+        if not cacheable:
+            out.append(None)
+            continue
+        blob = json.dumps([prev, _stage_identity(stage), learned], default=repr).encode()
+        prev = hashlib.sha256(blob).hexdigest()[:24]
+        out.append(prev)
+    return out
+
+
+def pipeline_key(fingerprints: Sequence[str | None]) -> str | None:
+    """Identifies what the whole pipeline makes of a page (None: it depends on the folder, not cacheable)."""
+    from . import __version__
+
+    if any(fp is None for fp in fingerprints):
+        return None
+    return fingerprints[-1] if fingerprints else f"{SCHEMA}:{__version__}:no cleaners"
+
+
+def folder_key(stamps: Iterable[FileStamp | None], stage: Stage) -> bytes:
+    """What a folder-level cleaner learns from: its identity and every page's file, unchanged (by stamp)."""
+    from . import __version__
+
+    h = hashlib.blake2b(digest_size=20)
+    h.update(json.dumps([SCHEMA, __version__, _stage_identity(stage)], default=repr).encode())
+    for st in stamps:
+        h.update(b"\0missing" if st is None else b"\0%s\0%d\0%d\0%d" % (st.ident, st.size, st.mtime_ns, st.ino))
+    return h.digest()
+
+
+class _StateUnpickler(pickle.Unpickler):
+    """Learned state is plain data and newsread's own classes: nothing else is rebuilt from the cache file."""
+
+    ALLOWED = ("builtins", "collections", "array", "newsread.cleaners")
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "builtins" and name in {"eval", "exec", "getattr", "setattr", "__import__", "open", "compile"}:
+            raise pickle.UnpicklingError(f"{module}.{name} is not learned state")
+        if module in self.ALLOWED or module.startswith("newsread.cleaners."):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not learned state")
+
+
+def load_state(blob: bytes) -> Any:
+    return _StateUnpickler(io.BytesIO(blob)).load()
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """Where a page's file is and its size, time and inode: unchanged stamp, unchanged page (as make and git assume)."""
+
+    ident: bytes
+    size: int
+    mtime_ns: int
+    ino: int
+
+    @classmethod
+    def of(cls, source: Source) -> FileStamp | None:
+        path = os.fspath(source.path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        # Bytes: a file name need not be valid UTF-8 (SQLite text must be).
+        ident = os.fsencode(path if os.path.isabs(path) else os.path.abspath(path)) + (
+            f"#{source.record}".encode() if source.record is not None else b""
+        )
+        return cls(ident, st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+@dataclass(frozen=True, slots=True)
+class StageResult:
+    """What one cleaner said about one page: its annotations, its error, the notes it added."""
+
+    marks: tuple[tuple[int, int, str, str | None, str | None], ...]
+    error: str | None
+    notes: tuple[str, ...]
+
+    def dumps(self) -> str:
+        return json.dumps([self.marks, self.error, self.notes], separators=(",", ":"))  # ASCII: any string stores
+
+    @classmethod
+    def loads(cls, raw: str) -> StageResult:
+        marks, error, notes = json.loads(raw)
+        return cls(tuple((m[0], m[1], m[2], m[3], m[4]) for m in marks), error, tuple(notes))
+
+
+class ResultCache:
+    """SQLite (WAL) store of per-stage results; safe to share between processes.
+
+    Every failure of the cache degrades to "no cache" with a warning in
+    ``warnings``: cleaning never fails because of it.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder if folder is not None else default_cache_dir()
+        self.path = self.folder / DB_NAME
+        self.warnings: list[str] = []
+        self.hits = 0
+        self.misses = 0
+        self._pending: list[tuple[bytes, str, str]] = []
+        self._pending_memos: list[tuple[bytes, str, str, str]] = []
+        self._pending_files: list[tuple[bytes, int, int, int, bytes]] = []
+        self._lock = threading.RLock()  # one connection, shared by the threads of the reader
+        self._conn: sqlite3.Connection | None = None
+        try:
+            self._conn = self._open()
+        except (sqlite3.Error, OSError) as exc:
+            self._discard(f"cache {self.path} is damaged ({exc}); rebuilding it")
+            try:
+                self._conn = self._open()
+            except (sqlite3.Error, OSError) as exc2:
+                self.warnings.append(f"cache {self.path} cannot be used ({exc2}); cleaning without it")
+                self._conn = None
+
+    @property
+    def usable(self) -> bool:
+        return self._conn is not None
+
+    def _marker(self) -> Path:
+        return self.path.with_name(DB_NAME + ".damaged")
+
+    def _open(self) -> sqlite3.Connection:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if self._marker().exists():  # an earlier run found damage while the file was in use
+            raise sqlite3.DatabaseError("marked damaged by an earlier run")
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS stages (page BLOB NOT NULL, stage TEXT NOT NULL, result TEXT NOT NULL,"
+                " PRIMARY KEY (page, stage)) WITHOUT ROWID"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS memos (page BLOB NOT NULL, pipeline TEXT NOT NULL, kind TEXT NOT NULL,"
+                " value TEXT NOT NULL, PRIMARY KEY (page, pipeline, kind)) WITHOUT ROWID"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS files (ident BLOB PRIMARY KEY, size INTEGER NOT NULL,"
+                " mtime INTEGER NOT NULL, ino INTEGER NOT NULL, page BLOB NOT NULL) WITHOUT ROWID"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS fits (folder BLOB NOT NULL, cleaner TEXT NOT NULL, state BLOB NOT NULL,"
+                " PRIMARY KEY (folder, cleaner)) WITHOUT ROWID"
+            )
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA,))
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if row is None or row[0] != SCHEMA:
+                raise sqlite3.DatabaseError(f"unknown cache schema {row[0] if row else None!r}")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _discard(self, why: str) -> None:
+        self.warnings.append(why)
+        for suffix in ("", "-wal", "-shm", ".damaged"):
+            with contextlib.suppress(OSError):
+                os.unlink(str(self.path) + suffix)
+
+    def _broken(self, exc: Exception) -> None:
+        # Other processes may still have the file open: mark it, and the next run rebuilds it.
+        self.warnings.append(f"cache {self.path} is damaged ({exc}); it will be rebuilt next run")
+        with contextlib.suppress(OSError):
+            self._marker().touch()
+        self.close(flush=False)
+
+    def lookup(self, key: bytes) -> dict[str, StageResult]:
+        with self._lock:
+            if self._conn is None:
+                return {}
+            try:
+                rows = self._conn.execute("SELECT stage, result FROM stages WHERE page = ?", (key,)).fetchall()
+                return {stage: StageResult.loads(raw) for stage, raw in rows}
+            except (sqlite3.Error, ValueError, TypeError, IndexError) as exc:
+                self._broken(exc)
+                return {}
+
+    def store(self, key: bytes, stage: str, result: StageResult) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._pending.append((key, stage, result.dumps()))
+                if len(self._pending) >= 512:
+                    self.flush()
+
+    def remember(self, file: FileStamp | None, key: bytes, pipeline: str, kind: str, value: str) -> None:
+        """Keep ``value`` (what the whole pipeline made of the page, e.g. its summary) and where the file was."""
+        with self._lock:
+            if self._conn is None:
+                return
+            self._pending_memos.append((key, pipeline, kind, value))
+            if file is not None:
+                self._pending_files.append((file.ident, file.size, file.mtime_ns, file.ino, key))
+            if len(self._pending_memos) >= 256:
+                self.flush()
+
+    def recall(self, files: Sequence[FileStamp], pipeline: str, kind: str) -> dict[bytes, str]:
+        """Values remembered for files that did not change since (same size, time and inode), by ident.
+
+        Found without reading the files: this is what makes reopening a large folder instant.
+        """
+        out: dict[bytes, str] = {}
+        with self._lock:
+            if self._conn is None:
+                return out
+            try:
+                for start in range(0, len(files), 500):
+                    part = files[start : start + 500]
+                    wanted = {f.ident: f for f in part}
+                    marks = ",".join("?" * len(part))
+                    rows = self._conn.execute(
+                        "SELECT f.ident, f.size, f.mtime, f.ino, m.value FROM files f JOIN memos m"
+                        f" ON m.page = f.page AND m.pipeline = ? AND m.kind = ? WHERE f.ident IN ({marks})",
+                        (pipeline, kind, *wanted),
+                    ).fetchall()
+                    for ident, size, mtime, ino, value in rows:
+                        f = wanted.get(ident)
+                        if f is not None and (f.size, f.mtime_ns, f.ino) == (size, mtime, ino):
+                            out[ident] = value
+            except sqlite3.Error as exc:
+                self._broken(exc)
+                return {}
+        return out
+
+    def fit_state(self, folder: bytes, cleaner: str) -> Any | None:
+        """What ``cleaner`` learned from the folder ``folder`` (:func:`folder_key`) last time, or None."""
+        with self._lock:
+            if self._conn is None:
+                return None
+            try:
+                row = self._conn.execute(
+                    "SELECT state FROM fits WHERE folder = ? AND cleaner = ?", (folder, cleaner)
+                ).fetchone()
+            except sqlite3.Error as exc:
+                self._broken(exc)
+                return None
+        if row is None:
+            return None
+        try:
+            return load_state(row[0])
+        except Exception:  # damaged, or written by another version of the cleaner: learn again
+            return None
+
+    def remember_fit(self, folder: bytes, cleaner: str, state: Any) -> None:
+        """Keep what ``cleaner`` learned from the folder ``folder``."""
+        try:
+            blob = pickle.dumps(state, protocol=5)
+        except Exception:
+            return
+        with self._lock:
+            if self._conn is None:
+                return
+            try:
+                with self._conn:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    self._conn.execute("INSERT OR REPLACE INTO fits VALUES (?, ?, ?)", (folder, cleaner, blob))
+            except sqlite3.Error as exc:
+                self._broken(exc)
+
+    def flush(self) -> None:
+        with self._lock:
+            if self._conn is None or not (self._pending or self._pending_memos or self._pending_files):
+                return
+            rows, self._pending = self._pending, []
+            memos, self._pending_memos = self._pending_memos, []
+            files, self._pending_files = self._pending_files, []
+            try:
+                with self._conn:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    self._conn.executemany("INSERT OR REPLACE INTO stages VALUES (?, ?, ?)", rows)
+                    self._conn.executemany("INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?)", memos)
+                    self._conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", files)
+            except sqlite3.Error as exc:
+                self._broken(exc)
+
+    def close(self, flush: bool = True) -> None:
+        with self._lock:
+            if flush:
+                self.flush()
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> ResultCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def load_keyed(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Page, bytes]:
+    """Load a page as :func:`load_page` does, and its content key. Raises where ``load_page`` reports an error."""
+    if source.record is not None:
+        body, charset, url = read_record(source.path, source.record, max_bytes)
+        page = page_from_bytes(source.id, body, fmt="html", path=source.path, charset=charset)
+        if url:
+            page.meta["url"] = url
+        h = hashlib.blake2b(digest_size=20)
+        for part in (b"warc", (charset or "").encode(), url.encode("utf-8", "surrogateescape"), body):
+            h.update(len(part).to_bytes(8, "little"))
+            h.update(part)
+        return page, h.digest()
+    fmt, gz = page_format(source.path.name)
+    data = read_bytes(source.path, gz, max_bytes)
+    return page_from_bytes(source.id, data, fmt=fmt, path=source.path), page_key(source.path.name, data)
+
+
+def clean_source(
+    source: Source,
+    pipeline: Pipeline,
+    cache: ResultCache | None = None,
+    fingerprints: Sequence[str | None] | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> CleanedPage:
+    """Load and clean one page, reusing every stage result the cache holds for it.
+
+    The result equals ``pipeline.clean(load_page(source, max_bytes=max_bytes))``:
+    this mirrors :meth:`Pipeline.clean` (order, formats, errors, notes, time limit)
+    stage by stage. ``fingerprints`` (from :func:`stage_fingerprints`) may be
+    passed to save recomputing them.
+    """
+    return clean_keyed(source, pipeline, cache, fingerprints, max_bytes=max_bytes)[0]
+
+
+def clean_keyed(
+    source: Source,
+    pipeline: Pipeline,
+    cache: ResultCache | None = None,
+    fingerprints: Sequence[str | None] | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[CleanedPage, bytes | None, bool]:
+    """:func:`clean_source`, plus the page's content key (None: not loaded) and whether the result may be
+    remembered (False when the time limit cut cleaning short: another run may get further)."""
+    if cache is None or not cache.usable:
+        return pipeline.clean(load_page(source, max_bytes=max_bytes)), None, False
+    try:
+        page, key = load_keyed(source, max_bytes)
+    except Exception:  # let the loader say why, exactly as without a cache
+        return pipeline.clean(load_page(source, max_bytes=max_bytes)), None, False
+    if page.error is not None:
+        return pipeline.clean(page), None, False
+    fps = list(fingerprints) if fingerprints is not None else stage_fingerprints(pipeline)
+    rows = cache.lookup(key)
+    context = Context(page=page, folder=pipeline._folder)
+    annotations: list[Annotation] = []
+    errors: list[CleanerError] = []
+    missed = False
+    storable = True  # false once a stage stopped at the time limit: what follows depends on the clock
+    with _Deadline(pipeline.max_seconds) as deadline:
+        try:
+            active = pipeline.active
+            for position, (stage, fp) in enumerate(zip(active, fps, strict=True)):
+                formats = getattr(stage.cleaner, "formats", None)
+                if formats is not None and page.format not in formats:
+                    continue
+                hit = rows.get(fp) if fp is not None and storable else None
+                if hit is not None:
+                    stamped = [Annotation(s, e, stage.name, r, f, v) for s, e, r, f, v in hit.marks]
+                    error = hit.error
+                    for note in hit.notes:
+                        context.note(note)
+                else:
+                    missed = True
+                    if deadline.passed():
+                        skipped = ", ".join(s.name for s in active[position:])
+                        context.note(f"cleaning stopped at the {pipeline.max_seconds:g} s limit; not run: {skipped}")
+                        storable = False
+                        break
+                    stamped, error, notes, timed_out = _run_stage(stage, page, context, pipeline.max_seconds)
+                    storable = storable and not timed_out
+                    if fp is not None and storable:
+                        marks = tuple((a.start, a.end, a.reason, a.field, a.value) for a in stamped)
+                        cache.store(key, fp, StageResult(marks, error, notes))
+                if error is not None:
+                    errors.append(CleanerError(stage.name, error))
+                annotations.extend(stamped)
+                context.note_removed(stamped)
+        except CleaningTimeout:  # the timer fired between two cleaners: keep what is done
+            context.note(f"cleaning stopped at the {pipeline.max_seconds:g} s limit")
+            storable = False
+    if missed:
+        cache.misses += 1
+    else:
+        cache.hits += 1
+    return CleanedPage(page, tuple(annotations), tuple(errors), tuple(context.notes)), key, storable
+
+
+def _run_stage(
+    stage: Stage, page: Page, context: Context, max_seconds: float | None
+) -> tuple[list[Annotation], str | None, tuple[str, ...], bool]:
+    """One cleaner on one page, exactly as Pipeline.clean runs it: (annotations, error, notes it added, timed out)."""
+    assert stage.cleaner is not None
+    before = len(context.notes)
+    try:
+        marks = list(stage.cleaner.annotate(page, context))
+    except CleaningTimeout:
+        return [], f"stopped at the {max_seconds:g} s limit for a page", (), True
+    except Exception as exc:  # one cleaner failing must not cost the page the others' work
+        return [], f"{type(exc).__name__}: {exc}", tuple(context.notes[before:]), False
+    stamped, bad = _stamp(marks, stage.name, len(page.text))
+    return stamped, bad, tuple(context.notes[before:]), False

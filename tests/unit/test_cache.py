@@ -1,0 +1,148 @@
+"""The result cache: unchanged pages are not cleaned again, changes are, damage is survived, inputs are untouched."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from newsread.cleaners import BaseCleaner, CleanerInfo, Context, Mark, Page, Pipeline, iter_sources, load_page
+from newsread.cleaners.cache import ResultCache, clean_source
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from make_folder import build
+
+CALLS: list[str] = []
+
+
+class CountingWord(BaseCleaner):
+    """Removes lines containing ``word``; records every page it really annotates."""
+
+    name = "counting_word"
+    description = "removes lines with a word"
+    options = {"word": "Advertisement"}
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        CALLS.append(f"{self.name}:{page.id}")
+        for block in context.remaining():
+            if self.settings["word"] in block.text:
+                yield Mark.block(block, f"contains {self.settings['word']!r}")
+
+
+class CountingTail(CountingWord):
+    name = "counting_tail"
+    options = {"word": "Share this article"}
+
+
+def pipeline(word: str = "Advertisement", tail: str = "Share this article") -> Pipeline:
+    infos = [
+        CleanerInfo("counting_word", "", "built-in", 1, True, lambda **o: CountingWord(**o)),
+        CleanerInfo("counting_tail", "", "built-in", 2, True, lambda **o: CountingTail(**o)),
+    ]
+    from newsread.cleaners import Config
+
+    cfg = Config(options={"counting_word": {"word": word}, "counting_tail": {"word": tail}})
+    return Pipeline.from_infos(infos, cfg)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    out = tmp_path / "pages"
+    build(30, out, seed=3)
+    return out
+
+
+def clean_folder(folder: Path, pipe: Pipeline, cache: ResultCache) -> list[tuple[str, list[str]]]:
+    out = []
+    for src in iter_sources([folder]):
+        cleaned = clean_source(src, pipe, cache)
+        out.append((cleaned.body, [f"{a.cleaner}:{a.reason}" for a in cleaned.removals]))
+    cache.flush()
+    return out
+
+
+def uncached(folder: Path, pipe: Pipeline) -> list[tuple[str, list[str]]]:
+    out = []
+    for src in iter_sources([folder]):
+        cleaned = pipe.clean(load_page(src))
+        out.append((cleaned.body, [f"{a.cleaner}:{a.reason}" for a in cleaned.removals]))
+    return out
+
+
+def test_second_clean_is_served_from_cache_and_equals_a_fresh_clean(folder: Path, tmp_path: Path) -> None:
+    expected = uncached(folder, pipeline())
+    assert any(removed for _, removed in expected)  # the folder does exercise the cleaners
+    CALLS.clear()
+    with ResultCache(tmp_path / "cache") as cache:
+        assert clean_folder(folder, pipeline(), cache) == expected
+    assert len(CALLS) == 60
+    CALLS.clear()
+    with ResultCache(tmp_path / "cache") as cache:
+        assert clean_folder(folder, pipeline(), cache) == expected
+        assert cache.hits == 30 and cache.misses == 0
+    assert CALLS == []
+
+
+def test_changed_page_is_cleaned_again(folder: Path, tmp_path: Path) -> None:
+    with ResultCache(tmp_path / "cache") as cache:
+        clean_folder(folder, pipeline(), cache)
+    page = next(folder.rglob("*.txt"))
+    page.write_text("A new title\nAdvertisement\nFresh text about the river.\n", encoding="utf-8")
+    CALLS.clear()
+    with ResultCache(tmp_path / "cache") as cache:
+        result = clean_folder(folder, pipeline(), cache)
+    assert sorted(CALLS) == sorted(f"{n}:{page.relative_to(folder)}" for n in ("counting_word", "counting_tail"))
+    assert result == uncached(folder, pipeline())
+
+
+def test_option_change_recomputes_that_cleaner_and_later_ones_only(folder: Path, tmp_path: Path) -> None:
+    with ResultCache(tmp_path / "cache") as cache:
+        clean_folder(folder, pipeline(), cache)
+    CALLS.clear()
+    with ResultCache(tmp_path / "cache") as cache:
+        result = clean_folder(folder, pipeline(tail="Facebook"), cache)
+    assert len(CALLS) == 30 and all(c.startswith("counting_tail:") for c in CALLS)  # the first stage was reused
+    assert result == uncached(folder, pipeline(tail="Facebook"))
+    CALLS.clear()
+    with ResultCache(tmp_path / "cache") as cache:
+        result = clean_folder(folder, pipeline(word="Publicidad"), cache)
+    assert len(CALLS) == 60  # the first stage changed, so both ran
+    assert result == uncached(folder, pipeline(word="Publicidad"))
+
+
+def test_corrupt_cache_is_discarded_with_a_warning_and_rebuilt(folder: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    with ResultCache(cache_dir) as cache:
+        clean_folder(folder, pipeline(), cache)
+    db = cache_dir / "results.sqlite3"
+    for extra in ("-wal", "-shm"):
+        Path(str(db) + extra).unlink(missing_ok=True)
+    db.write_bytes(b"this is not a database" * 100)
+    with ResultCache(cache_dir) as cache:
+        assert any("damaged" in w for w in cache.warnings)
+        assert clean_folder(folder, pipeline(), cache) == uncached(folder, pipeline())
+    CALLS.clear()
+    with ResultCache(cache_dir) as cache:
+        clean_folder(folder, pipeline(), cache)
+        assert cache.warnings == [] and cache.hits == 30
+    assert CALLS == []
+
+
+def test_clean_command_writes_nothing_into_the_input_folder(folder: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    before = sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*"))
+    env = dict(os.environ, NEWSREAD_CACHE_DIR=str(tmp_path / "cache"))
+    cmd = [sys.executable, "-m", "newsread.tui.cli", "clean", str(folder)]
+    for _ in range(2):
+        subprocess.run(cmd, env=env, capture_output=True, check=True, timeout=120)
+    assert sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*")) == before
+    assert (tmp_path / "cache" / "results.sqlite3").exists()
+    # A cache folder pointed inside the input is refused rather than written there.
+    env["NEWSREAD_CACHE_DIR"] = str(folder / "cache")
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "inside an input folder" in result.stderr
+    assert not (folder / "cache").exists()

@@ -1,0 +1,251 @@
+"""The reader's side of the result cache: reopening is instant, changes are noticed, damage is survived,
+and a page served from the cache is exactly the page cleaned afresh."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from newsread.cleaners import Page, Pipeline, iter_sources, load_page, to_record
+from newsread.cleaners import cache as cache_module
+from newsread.cleaners.builtin import site_template
+from newsread.cleaners.cache import ResultCache, clean_source
+
+from ..conftest import SEEDS
+from ..hostile import build as build_hostile
+from .test_folder_learning import site_folder
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from make_folder import build
+
+from newsread.tui import library as library_module
+from newsread.tui.library import Library
+
+PAGES = 40
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline.default()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    out = tmp_path / "pages"
+    build(PAGES, out, seed=11)
+    return out
+
+
+def opened(folder: Path, pipeline: Pipeline, cache: Path, *, jobs: int = 1) -> Library:
+    library = Library([str(folder)], pipeline, cache_dir=cache, jobs=jobs)
+    library.discover()
+    return library
+
+
+def shown(library: Library) -> list[tuple[object, ...]]:
+    return [(s.id, s.title, s.words_kept, s.words_removed, sorted(s.removed_by.items())) for s in library.summaries]
+
+
+def test_reopening_an_unchanged_folder_cleans_nothing(folder: Path, pipeline: Pipeline, tmp_path: Path) -> None:
+    before = sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*"))
+    first = opened(folder, pipeline, tmp_path / "cache")
+    assert first.from_cache == 0 and not first.complete
+    first.clean_all()  # in a worker process
+    assert first.complete and first.warnings == []
+    cleaned = shown(first)
+    first.close()
+    again = opened(folder, pipeline, tmp_path / "cache", jobs=0)
+    # Every summary is there as soon as the folder is listed, no page read or cleaned.
+    assert again.complete and again.from_cache == PAGES
+    assert shown(again) == cleaned
+    assert any(row[3] for row in cleaned)  # the pages did have something removed
+    again.close()
+    assert sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*")) == before  # nothing written into the folder
+
+
+def test_a_changed_page_is_cleaned_again(folder: Path, pipeline: Pipeline, tmp_path: Path) -> None:
+    first = opened(folder, pipeline, tmp_path / "cache")
+    first.clean_all()
+    first.close()
+    page = sorted(folder.rglob("*.txt"))[3]
+    old = next(s for s, src in zip(first.summaries, first.sources, strict=True) if src.path == page)
+    page.write_text("A brand new headline about the harbour today\n" + "The harbour opened a new pier. " * 30 + "\n")
+    again = opened(folder, pipeline, tmp_path / "cache", jobs=0)
+    assert again.from_cache == PAGES - 1
+    index = next(i for i, s in enumerate(again.sources) if s.path == page)
+    assert not again.summaries[index].cleaned
+    again.clean_all()
+    new = again.summaries[index]
+    assert again.complete and new.cleaned and (new.title, new.words_kept) != (old.title, old.words_kept)
+    again.close()
+
+
+def test_toggling_a_cleaner_recomputes_and_toggling_back_is_served_from_the_cache(
+    folder: Path, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    library = opened(folder, pipeline, tmp_path / "cache", jobs=0)
+    library.clean_all()
+    with_all = shown(library)
+    removing = max(pipeline.active, key=lambda s: library.folder_removed_by().get(s.name, 0)).name
+    library.toggle(removing)
+    assert library.done == 0
+    library.clean_all()
+    without = shown(library)
+    assert without != with_all and library.from_cache == 0
+    assert removing not in library.folder_removed_by()
+    library.toggle(removing)
+    library.clean_all()
+    assert library.from_cache == PAGES and shown(library) == with_all
+    library.close()
+
+
+def test_a_damaged_cache_file_is_rebuilt_without_crashing(folder: Path, pipeline: Pipeline, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "results.sqlite3").write_bytes(b"certainly not SQLite " * 200)
+    library = opened(folder, pipeline, cache, jobs=0)
+    library.clean_all()
+    assert library.complete and any("damaged" in w for w in library.warnings)
+    library.close()
+    again = opened(folder, pipeline, cache, jobs=0)
+    assert again.from_cache == PAGES
+    again.close()
+
+
+def test_a_cache_inside_the_folder_being_read_is_not_used(folder: Path, pipeline: Pipeline) -> None:
+    library = opened(folder, pipeline, folder / "cache", jobs=0)
+    library.clean_all()
+    assert library.complete and not library.use_cache and library.warnings
+    library.close()
+    assert not (folder / "cache").exists()
+
+
+def test_pages_from_the_cache_equal_pages_cleaned_afresh(pipeline: Pipeline, tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile"
+    hostile.mkdir()
+    build_hostile(hostile)
+    sources = list(iter_sources([SEEDS, hostile]))
+    assert len(sources) > 10
+    fresh = [json.dumps(to_record(pipeline.clean(load_page(s)))) for s in sources]
+    for _ in ("cold", "warm"):
+        with ResultCache(tmp_path / "cache") as cache:
+            assert [json.dumps(to_record(clean_source(s, pipeline, cache))) for s in sources] == fresh
+    with ResultCache(tmp_path / "cache") as cache:
+        for s in sources:
+            clean_source(s, pipeline, cache)
+        assert cache.misses == 0 and cache.hits > 10  # the second time round, no cleaner ran
+
+
+def test_cache_clear_deletes_the_cache_and_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from newsread.tui.cli import app
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NEWSREAD_CACHE_DIR", str(cache))
+    runner = CliRunner()
+    assert runner.invoke(app, ["clean", str(SEEDS)]).exit_code == 0
+    assert (cache / "results.sqlite3").exists()
+    (cache / "notes.txt").write_text("mine")
+    assert str(cache) in runner.invoke(app, ["cache", "where"]).output
+    assert runner.invoke(app, ["cache", "clear"]).exit_code == 0
+    assert [p.name for p in cache.iterdir()] == ["notes.txt"]
+
+
+def test_reopening_reads_no_page_even_to_learn_from_the_folder_and_keeps_its_stories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    first = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=0)
+    first.clean_all()
+    assert first.update_clusters()
+    stories = [first.cluster_members(i) for i in range(len(first))]
+    assert sorted(map(len, stories)) == [2, 2, 3, 3, 3]  # the seeds: one story of three reports, one of two
+    cleaned = shown(first)
+    first.close()
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a page was read")
+
+    monkeypatch.setattr(library_module, "load_page", no_reading)
+    monkeypatch.setattr(cache_module, "load_keyed", no_reading)
+    again = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=0)  # a new run
+    again.clean_all()
+    assert again.complete and again.from_cache == len(again) and shown(again) == cleaned
+    assert again.update_clusters()
+    assert [again.cluster_members(i) for i in range(len(again))] == stories
+
+
+def test_a_changed_page_makes_the_folder_learned_again_and_only_then(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fits: list[int] = []
+    real = site_template.fit_template
+
+    def counted(pages: Iterable[Page]) -> site_template.TemplateState:
+        pages = list(pages)
+        fits.append(len(pages))
+        return real(pages)
+
+    monkeypatch.setattr(site_template, "fit_template", counted)
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        library = Library([str(folder)], Pipeline.default(), cache_dir=cache, jobs=0)
+        library.clean_all()
+        before = {s.id: s.words_kept + s.words_removed for s in library.summaries}
+        library.close()
+    assert fits == [PAGES]  # learned once; the second run took what it learned from the cache
+    page = sorted(folder.rglob("*.txt"))[3]
+    page_id = page.relative_to(folder).as_posix()
+    page.write_text(page.read_text(encoding="utf-8") + "\nA new closing paragraph, added after the first run.\n")
+    library = Library([str(folder)], Pipeline.default(), cache_dir=cache, jobs=0)
+    library.clean_all()
+    assert fits == [PAGES, PAGES]  # the folder changed: learned again
+    # A paragraph on one page teaches nothing about the site's template: the others' results still hold.
+    assert library.complete and library.from_cache == PAGES - 1
+    fresh = Library([str(folder)], Pipeline.default(), use_cache=False, jobs=0)
+    fresh.clean_all()
+    assert shown(library) == shown(fresh)  # what the cache gave is what cleaning afresh gives
+    changed = next(s for s in library.summaries if s.id == page_id)
+    assert changed.words_kept + changed.words_removed > before[page_id]  # the new text was seen
+
+
+def test_learned_state_in_the_cache_never_runs_code(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+
+    class Hostile:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (os.system, (f"touch {marker}",))
+
+    cache = ResultCache(tmp_path / "cache")
+    cache.remember_fit(b"folder", "site_template", Hostile())
+    assert cache.fit_state(b"folder", "site_template") is None
+    assert not marker.exists()
+    cache.remember_fit(b"folder", "site_template", {"plain": [1, 2]})
+    assert cache.fit_state(b"folder", "site_template") == {"plain": [1, 2]}
+    cache.close()
+
+
+def test_a_page_asked_for_while_the_folder_is_learned_comes_at_once_and_says_it_is_not_final(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for page in site_folder()[0]:  # pages of one site, with a promo inside every article
+        (folder / page.id).write_text(page.text, encoding="utf-8")
+    library = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=0)
+    library.discover()
+    early = library.clean(0, wait=False)
+    assert library.learning and any("still being learned" in n for n in early.notes)
+    assert "site_template" not in early.removed_by()
+    assert library.peek(0) is None and not library.summaries[0].cleaned  # neither kept nor listed as done
+    library.ensure_fitted()
+    assert not library.learning and library.learned == 1
+    final = library.clean(0, wait=False)
+    assert not any("still being learned" in n for n in final.notes) and library.summaries[0].cleaned
+    assert final.removed_by().get("site_template")  # the site's menu and footer, learned from its other pages
