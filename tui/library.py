@@ -505,14 +505,14 @@ class Library:
     def clean(self, index: int, *, keep: bool = True, wait: bool = True) -> CleanedPage:
         """Load and clean page ``index`` with the current pipeline (or return it from the cache).
 
-        ``wait=False``: while the folder is still being learned (seconds, on a big folder), clean the page
+        ``wait=False``: while a big folder is still being learned (seconds), clean the page
         without what folder-level cleaners would have learned rather than wait; such a page says so, is not
         kept, and :attr:`learned` changes once the folder is learned (then clean it again).
         """
         cached = self.peek(index)
         if cached is not None:
             return cached
-        if not wait and self.learning:
+        if not wait and self.learning and len(self.sources) >= FIT_IN_WORKER:  # a small folder is learned at once
             cleaned = self._pipeline.clean(load_page(self.sources[index]))  # the fitters learned nothing: no marks
             return replace(cleaned, cleaning_notes=(*cleaned.cleaning_notes, NOT_LEARNED))
         self.ensure_fitted()

@@ -104,8 +104,8 @@ def test_read_the_seeds_in_a_real_terminal(terminal: Terminal) -> None:
     screen = terminal.see(first_line[:30])
 
     terminal.keys("3")
-    screen = terminal.see("diff: side by side")
-    assert "removal" in screen  # the bottom border counts the removals
+    # The bottom border counts the removals.
+    screen = terminal.wait_for(lambda s: "diff: side by side" in s and "removal" in s, "the diff and its removals")
     terminal.keys("]")
     screen = terminal.see("removal 1/")
     terminal.keys("w")

@@ -233,11 +233,18 @@ def test_learned_state_in_the_cache_never_runs_code(tmp_path: Path) -> None:
     cache.close()
 
 
-def test_a_page_asked_for_while_the_folder_is_learned_comes_at_once_and_says_it_is_not_final(tmp_path: Path) -> None:
+def test_a_page_asked_for_while_the_folder_is_learned_comes_at_once_and_says_it_is_not_final(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "site"
     folder.mkdir()
     for page in site_folder()[0]:  # pages of one site, with a promo inside every article
         (folder / page.id).write_text(page.text, encoding="utf-8")
+    small = Library([str(folder)], Pipeline.default(), use_cache=False, jobs=0)
+    small.discover()
+    at_once = small.clean(0, wait=False)  # a small folder is learned first: it takes no time
+    assert not small.learning and at_once.removed_by().get("site_template") and not at_once.cleaning_notes
+    monkeypatch.setattr(library_module, "FIT_IN_WORKER", 2)  # as if the folder were big
     library = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=0)
     library.discover()
     early = library.clean(0, wait=False)
