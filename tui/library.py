@@ -208,6 +208,7 @@ class Library:
         # Set once what the cache knows is shown (or once the folder must be read to learn it first): until
         # then other heavy work in this process (hashing for triage) waits, not to slow the reopen down.
         self.recalled = threading.Event()
+        self._found_all = threading.Event()  # discovery is over
         self._stamps: list[FileStamp | None] | None = None
         self._oneoffs: list[ProcessPoolExecutor] = []  # processes learning or clustering the folder
         self.learned = 0  # how many times folder-level cleaners finished learning (pages cleaned before: again)
@@ -349,6 +350,7 @@ class Library:
                 self.discovered = True
                 self.phase = "cleaning"
                 self.version += 1
+            self._found_all.set()
 
     def _publish(self, found: list[Source]) -> None:
         if not found:
@@ -443,6 +445,12 @@ class Library:
                 self._pool = make_pool(self.jobs, self.cache_dir, self.use_cache, nice=10)
             return self._pool
 
+    def _small_folder(self) -> bool:
+        """Few enough pages to learn from at once (found within a moment): its first page need not be shown
+        before the folder is learned, then again after (a flicker)."""
+        self._found_all.wait(0.3)
+        return self.discovered and len(self.sources) < FIT_IN_WORKER
+
     @property
     def learning(self) -> bool:
         """Folder-level cleaners have yet to learn from the folder (see ``clean(wait=False)``)."""
@@ -512,7 +520,7 @@ class Library:
         cached = self.peek(index)
         if cached is not None:
             return cached
-        if not wait and self.learning and len(self.sources) >= FIT_IN_WORKER:  # a small folder is learned at once
+        if not wait and self.learning and not self._small_folder():
             cleaned = self._pipeline.clean(load_page(self.sources[index]))  # the fitters learned nothing: no marks
             return replace(cleaned, cleaning_notes=(*cleaned.cleaning_notes, NOT_LEARNED))
         self.ensure_fitted()

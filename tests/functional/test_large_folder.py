@@ -10,6 +10,7 @@ import pytest
 
 from newsread.cleaners import Pipeline
 from newsread.tui.app import NewsreadApp
+from newsread.tui.library import NOT_LEARNED
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from make_folder import build
@@ -36,6 +37,8 @@ async def test_a_large_folder_is_usable_before_it_is_cleaned_and_the_cache_makes
     library = app.library
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(lambda: app.reader.cleaned is not None)
+        # The first page is on screen before the folder is learned (that takes a worker process seconds).
+        assert NOT_LEARNED in app.reader.cleaned.notes
         await pilot.press("j", "j")
         await wait_for(lambda: app.reader.cleaned is not None and app.reader.cleaned.id == library.sources[2].id)
         # The person is reading the third page while most of the folder is still being cleaned...

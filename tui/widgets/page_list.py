@@ -147,8 +147,13 @@ class PageList(ScrollView, can_focus=True):
         return True
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = self.scroll_y
         self._scroll_to_cursor()
-        self.refresh()
+        if self.scroll_y == top:  # only the two rows changed: redraw just them (a key's frame is cheaper)
+            self.refresh_line(old)
+            self.refresh_line(new)
+        else:
+            self.refresh()
         if 0 <= new < self.count:
             self.post_message(self.Highlighted(self.page_at(new)))
 
