@@ -13,6 +13,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import not_
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from .model import Annotation, Block, Mark, Page
@@ -93,7 +95,8 @@ class Context:
         flags = self._block_flags()
         blocks = self.page.blocks
         if self._remaining is None or self._remaining_of is not blocks:
-            self._remaining = [b for b in blocks if not flags[b.index]]
+            # A block's index is its position: keep those whose flag is off, without a loop in Python.
+            self._remaining = list(compress(blocks, map(not_, flags)))
             self._remaining_of = blocks
         return list(self._remaining)  # a copy: the caller may change it
 

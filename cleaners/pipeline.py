@@ -230,19 +230,20 @@ def _raise_timeout(signum: int, frame: object) -> None:
 
 def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotation], str | None]:
     """Marks -> annotations with the cleaner's name; spans out of range or malformed are dropped and reported."""
-    # The common case first, by comprehension: every mark a plain Mark with a span on the page and a reason.
-    if all(
-        [
-            type(m) is Mark
-            and type(m.start) is int
-            and type(m.end) is int
-            and 0 <= m.start < m.end <= length
-            and type(m.reason) is str
-            and 0 < len(m.reason) <= MAX_REASON
-            for m in marks
-        ]
-    ):
-        return [Annotation(m.start, m.end, name, m.reason, m.field, m.value) for m in marks], None
+    # The common case first, by one comprehension that checks and stamps: every mark a plain Mark with a span
+    # on the page and a reason. Any mark left out sends the whole list through the checks below instead.
+    stamped = [
+        Annotation(start, end, name, reason, m.field, m.value)
+        for m in marks
+        if type(m) is Mark
+        and type(start := m.start) is int
+        and type(end := m.end) is int
+        and 0 <= start < end <= length
+        and type(reason := m.reason) is str
+        and 0 < len(reason) <= MAX_REASON
+    ]
+    if len(stamped) == len(marks):
+        return stamped, None
     out: list[Annotation] = []
     add = out.append
     dropped = 0

@@ -194,40 +194,36 @@ class PageLines:
         self.blocks = blocks
         self.text = text
         self._script: str | None = None
-        n_blocks = len(blocks)
-        self.low: list[str] = [""] * n_blocks
-        self.toks: list[list[str]] = [[]] * n_blocks
-        self.wc: list[int] = [0] * n_blocks
-        self.ends: list[bool] = [False] * n_blocks
-        self.listed: list[bool] = [False] * n_blocks
-        self.prose: list[bool] = [False] * n_blocks
-        self.headline: list[bool] = [False] * n_blocks
-        self.item: list[bool] = [False] * n_blocks
-        self.plain: list[bool] = [False] * n_blocks
-        low, toks, wc, ends, listed, prose, headline, item, plain = (
-            self.low,
-            self.toks,
-            self.wc,
-            self.ends,
-            self.listed,
-            self.prose,
-            self.headline,
-            self.item,
-            self.plain,
-        )
         known = _SHORT_LINES
-        for b in blocks:
-            i = b.index
+        remember = known.get
+        feats: list[_LineFeatures] = []
+        add = feats.append
+        for b in blocks:  # in index order: a block's index is its position
             t = b.text
-            short = len(t) <= _SHORT
-            f = known.get(t) if short else None
-            if f is None:
-                f = _line_features(t)
-                if short:
+            if len(t) <= _SHORT:
+                f = remember(t)
+                if f is None:
+                    f = _line_features(t)
                     if len(known) >= _SHORT_LIMIT:
                         known.clear()
                     known[t] = f
-            low[i], toks[i], wc[i], ends[i], listed[i], prose[i], headline[i], item[i], plain[i] = f
+            else:
+                f = _line_features(t)
+            add(f)
+        # The lines' tuples turned into one list per feature (zip in C rather than nine stores a line).
+        if feats:
+            low, toks, wc, ends, listed, prose, headline, item, plain = map(list, zip(*feats, strict=True))
+        else:
+            low, toks, wc, ends, listed, prose, headline, item, plain = [], [], [], [], [], [], [], [], []
+        self.low: list[str] = low
+        self.toks: list[list[str]] = toks
+        self.wc: list[int] = wc
+        self.ends: list[bool] = ends
+        self.listed: list[bool] = listed
+        self.prose: list[bool] = prose
+        self.headline: list[bool] = headline
+        self.item: list[bool] = item
+        self.plain: list[bool] = plain
 
     @property
     def cjk(self) -> bool:
