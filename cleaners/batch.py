@@ -93,6 +93,9 @@ class Job(Generic[R]):
     memo: str | None = None
     token: str = ""
     keep: Callable[[R], Mapping[str, Any]] | None = None  # what to remember, by kind (default: all, as memo)
+    # What folder-level cleaners learned, by where the result cache keeps it (ResultCache.fit_state): read
+    # once per worker instead of ``folder`` sent with every chunk (a 100k-page folder's state is megabytes).
+    folder_keys: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -102,9 +105,12 @@ class Job(Generic[R]):
         folder: dict[str, Any] | None = None,
         memo: str | None = None,
         keep: Callable[[R], Mapping[str, Any]] | None = None,
+        folder_keys: Mapping[str, bytes] | None = None,
     ) -> Job[R]:
         # A fresh token per job: a worker builds the job's pipeline once, on its first chunk.
-        return cls(spec, transform, dict(folder or {}), memo, os.urandom(8).hex(), keep)
+        keys = dict(folder_keys or {})
+        sent = {k: v for k, v in (folder or {}).items() if k not in keys}
+        return cls(spec, transform, sent, memo, os.urandom(8).hex(), keep, keys)
 
 
 # -- worker side ----------------------------------------------------------------------------------
@@ -133,6 +139,12 @@ def _pipeline_for(job: Job[Any]) -> tuple[Pipeline, list[str | None]]:
     if found is None:
         pipeline = job.spec.build()
         pipeline._folder = dict(job.folder)
+        cache: ResultCache | None = _worker["cache"]
+        for name, key in job.folder_keys.items():
+            state = cache.fit_state(key, name) if cache is not None else None
+            if state is None:  # the caller then cleans in its own process
+                raise RuntimeError(f"what {name} learned from the folder is not in the result cache")
+            pipeline._folder[name] = state
         found = (pipeline, stage_fingerprints(pipeline))
         if len(pipes) >= 4:  # the reader toggles cleaners: keep the few latest pipelines only
             pipes.pop(next(iter(pipes)))

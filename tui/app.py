@@ -215,7 +215,6 @@ class NewsreadApp(App[None]):
     def clean_selected(self, index: int, same_page: bool) -> None:
         generation = self.library.generation  # before cleaning: a result of older cleaners is never shown as new
         cleaned = self.library.clean(index, wait=False)  # at once, even while a big folder is being learned
-        self._learn(index, cleaned)
         if get_current_worker().is_cancelled:
             return  # another page was selected meanwhile, or the app is closing
         with suppress(RuntimeError):  # the app closed while the page was being cleaned
@@ -236,19 +235,6 @@ class NewsreadApp(App[None]):
                 site=learned.get("site"),
                 date=learned.get("date"),
                 body=(learned.get("body") or "")[:BODY_LIMIT],
-            )
-        )
-
-    def _learn(self, index: int, cleaned: CleanedPage) -> None:
-        """Keep what the filters need (title, site, date, clean body) for the triage store (any thread)."""
-        meta = cleaned.metadata
-        self.triage.learn(
-            PageInfo(
-                self.library.sources[index].id,
-                title=meta.get("title"),
-                site=meta.get("site"),
-                date=meta.get("date"),
-                body=cleaned.body[:BODY_LIMIT],
             )
         )
 

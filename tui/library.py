@@ -209,10 +209,11 @@ class Library:
         # then other heavy work in this process (hashing for triage) waits, not to slow the reopen down.
         self.recalled = threading.Event()
         self._found_all = threading.Event()  # discovery is over
+        self._fit_keys: dict[str, bytes] = {}  # where the result cache keeps what folder-level cleaners learned
         self._stamps: list[FileStamp | None] | None = None
         self._oneoffs: list[ProcessPoolExecutor] = []  # processes learning or clustering the folder
         self.learned = 0  # how many times folder-level cleaners finished learning (pages cleaned before: again)
-        # Told what background cleaning learned about each page it cleaned (title, site, date, body): for triage.
+        # Told what cleaning learned about each page it cleaned (title, site, date, body start): for triage.
         self.on_cleaned: Callable[[int, dict[str, Any]], None] | None = None
         # Story clusters (see newsread.cleaners.clusters): a small signature per cleaned page, clustered once
         # every page is cleaned; until then (and while re-cleaning) the last clusters found stay.
@@ -394,6 +395,8 @@ class Library:
                     for name, key in keys.items():
                         if name in pipeline._folder:
                             cache.remember_fit(key, name, pipeline._folder[name])
+            if cache is not None:  # where workers find what was learned (when the cache could keep it)
+                self._fit_keys = {n: k for n, k in keys.items() if cache.fit_state(k, n) is not None}
             self.phase = "cleaning"
             self.learned += 1
             self.version += 1
@@ -478,7 +481,14 @@ class Library:
             return
         spec = PipelineSpec.of(pipeline)
         if self.jobs and rebuildable(pipeline, spec):
-            job = Job.of(spec, reader_record, pipeline._folder, MEMO if self._memo_key(pipeline) else None, remembered)
+            job = Job.of(
+                spec,
+                reader_record,
+                pipeline._folder,
+                MEMO if self._memo_key(pipeline) else None,
+                remembered,
+                {n: k for n, k in self._fit_keys.items() if n in pipeline._folder},
+            )
             pool = self._worker_pool()
             with self._lock:
                 if generation != self.generation or self._closed:
@@ -506,9 +516,7 @@ class Library:
             if cancelled() or generation != self.generation or self._closed:
                 return
             if self.summaries[index].generation != generation:
-                cleaned = self.clean(index, keep=False)
-                if self.on_cleaned is not None:
-                    self.on_cleaned(index, reader_record(cleaned)["learned"])
+                self.clean(index, keep=False)  # (clean tells on_cleaned)
 
     def clean(self, index: int, *, keep: bool = True, wait: bool = True) -> CleanedPage:
         """Load and clean page ``index`` with the current pipeline (or return it from the cache).
@@ -548,6 +556,8 @@ class Library:
             cache.flush()
         summary = from_record(index, self.summaries[index].id, record, generation)
         self._add_story(index, record["story"], generation)
+        if self.on_cleaned is not None:  # every way a page gets cleaned here (shown, prefetched, versions)
+            self.on_cleaned(index, record["learned"])
         with self._lock:
             if generation == self.generation and keep:
                 self._cache[index] = cleaned

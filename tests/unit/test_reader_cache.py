@@ -9,11 +9,13 @@ import shutil
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from newsread.cleaners import Page, Pipeline, iter_sources, load_page, to_record
 from newsread.cleaners import cache as cache_module
+from newsread.cleaners.batch import Job
 from newsread.cleaners.builtin import site_template
 from newsread.cleaners.cache import ResultCache, clean_source
 
@@ -256,3 +258,30 @@ def test_a_page_asked_for_while_the_folder_is_learned_comes_at_once_and_says_it_
     final = library.clean(0, wait=False)
     assert not any("still being learned" in n for n in final.notes) and library.summaries[0].cleaned
     assert final.removed_by().get("site_template")  # the site's menu and footer, learned from its other pages
+
+
+def test_workers_take_what_the_folder_taught_from_the_cache_not_from_every_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for page in site_folder()[0]:
+        (folder / page.id).write_text(page.text, encoding="utf-8")
+    jobs: list[Job[Any]] = []
+    real_of = Job.of
+
+    def spied(*args: Any, **kwargs: Any) -> Job[Any]:
+        job = real_of(*args, **kwargs)
+        jobs.append(job)
+        return job
+
+    monkeypatch.setattr(Job, "of", spied)
+    with_workers = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=1)
+    with_workers.clean_all()
+    with_workers.close()
+    # A 100k-page folder's learned state is megabytes: sent with every chunk, it kept the reader busy.
+    assert jobs and "site_template" not in jobs[-1].folder and "site_template" in jobs[-1].folder_keys
+    alone = Library([str(folder)], Pipeline.default(), use_cache=False, jobs=0)
+    alone.clean_all()
+    assert with_workers.warnings == [] and shown(with_workers) == shown(alone)
+    assert any(s.removed_by.get("site_template") for s in alone.summaries)
