@@ -10,11 +10,35 @@ only to ask whether a line matches.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 WRAPPER_START = r"^[\W_]*(?:"
 _SPECIAL = frozenset("\\()[]{}.|?*+^$#")
 _QUANTIFIERS = frozenset("?*+{")
+
+
+def _units(src: str, start: int = 0) -> Iterator[tuple[int, str, bool]]:
+    """The units of a regex source from ``start``: an escape (two characters) or one character, with its
+    position and whether it is syntax (neither an escape nor inside a character class)."""
+    i, in_class = start, False
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            yield i, src[i : i + 2], False
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+            yield i, c, False
+        elif c == "[":
+            in_class = True
+            yield i, c, False
+            if src[i + 1 : i + 2] == "]":  # a ']' first in a class is literal
+                i += 1
+                yield i, "]", False
+        else:
+            yield i, c, True
+        i += 1
 
 
 def _source(pattern: re.Pattern[str]) -> str:
@@ -23,50 +47,28 @@ def _source(pattern: re.Pattern[str]) -> str:
     if not pattern.flags & re.VERBOSE:
         return src
     out: list[str] = []
-    i, in_class = 0, False
-    while i < len(src):
-        c = src[i]
-        if c == "\\":
-            out.append(src[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-            out.append(c)
-        elif c == "[":
-            in_class = True
-            out.append(c)
-        elif c == "#":
+    for _, unit, syntax in _units(src):
+        if syntax and unit == "#":
             raise ValueError("verbose pattern with a comment")
-        elif not c.isspace():
-            out.append(c)
-        i += 1
+        if not (syntax and unit.isspace()):
+            out.append(unit)
     return "".join(out)
 
 
 def split_alternatives(src: str) -> list[str]:
     """The top-level alternatives of a regex source (``|`` outside groups and character classes)."""
     parts: list[str] = []
-    depth, in_class, start, i = 0, False, 0, 0
-    while i < len(src):
-        c = src[i]
-        if c == "\\":
-            i += 2
+    depth = start = 0
+    for i, c, syntax in _units(src):
+        if not syntax:
             continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if src[i + 1 : i + 2] == "]":  # a ']' first in a class is literal
-                i += 1
-        elif c == "(":
+        if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
         elif c == "|" and depth == 0:
             parts.append(src[start:i])
             start = i + 1
-        i += 1
     parts.append(src[start:])
     return parts
 
@@ -80,25 +82,14 @@ def _literal_head(alt: str) -> str | None:
 
 def _group_end(src: str, start: int) -> int:
     """The position of the ``)`` closing the group opened at ``start``."""
-    depth, in_class, i = 0, False, start
-    while i < len(src):
-        c = src[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if src[i + 1 : i + 2] == "]":
-                i += 1
-        elif c == "(":
+    depth = 0
+    for i, c, syntax in _units(src, start):
+        if syntax and c == "(":
             depth += 1
-        elif c == ")":
+        elif syntax and c == ")":
             depth -= 1
             if depth == 0:
                 return i
-        i += 1
     raise ValueError(f"unbalanced group in {src[:40]!r}")
 
 
@@ -168,23 +159,11 @@ def factored(pattern: re.Pattern[str]) -> re.Pattern[str]:
 def _unsafe(src: str) -> bool:
     """Constructs whose meaning could change when alternatives are regrouped: groups that capture or are
     referred to, lookarounds, possessive and atomic forms, inline flags."""
-    i, in_class = 0, False
-    while i < len(src):
-        c = src[i]
-        if c == "\\":
-            if src[i + 1 : i + 2].isdigit():
-                return True  # a back-reference
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if src[i + 1 : i + 2] == "]":
-                i += 1
-        elif (c == "(" and src[i + 1 : i + 3] != "?:") or (c in "*+?}" and src[i + 1 : i + 2] == "+"):
+    for i, unit, syntax in _units(src):
+        if unit[:1] == "\\" and unit[1:].isdigit():
+            return True  # a back-reference
+        if syntax and ((unit == "(" and src[i + 1 : i + 3] != "?:") or (unit in "*+?}" and src[i + 1 : i + 2] == "+")):
             return True  # a capturing or special group, or a possessive quantifier
-        i += 1
     return False
 
 
