@@ -11,6 +11,8 @@ from newsread.cleaners.builtin import _lines
 from newsread.cleaners.builtin.duplicates import shingle_hashes, shingles
 from newsread.cleaners.builtin.site_chrome import chrome_reason
 
+from .test_builtin_cleaners import PARAGRAPHS
+
 PIPELINE = Pipeline.default(Config())
 
 LINES = [
@@ -82,13 +84,6 @@ def test_shingle_hashes_are_the_hashes_of_the_shingles() -> None:
     assert shingle_hashes(["two", "words"]) == {hash(("two", "words"))}
 
 
-PARAGRAPHS = [
-    "The city council voted on Tuesday to expand the harbour, ending a debate that had lasted for more than a decade.",
-    "Supporters said the project would bring jobs and trade to a region that has struggled since the mills closed.",
-    "Opponents warned that the cost had doubled since the plan was first drawn up and that fishermen would lose out.",
-    "The mayor said the first ships could dock at the new quay within three years if the work stays on schedule.",
-    "A public hearing on the environmental report is planned for next month at the town hall.",
-]
 
 
 def test_near_duplicate_paragraph_is_still_found_and_named() -> None:
