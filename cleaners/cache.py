@@ -136,9 +136,20 @@ def folder_key(stamps: Iterable[FileStamp | None], stage: Stage) -> bytes:
 
     h = hashlib.blake2b(digest_size=20)
     h.update(json.dumps([SCHEMA, __version__, _stage_identity(stage)], default=repr).encode())
+    _hash_stamps(h, stamps)
+    return h.digest()
+
+
+def stamps_digest(stamps: Iterable[FileStamp | None]) -> bytes:
+    """Identifies a folder as it is now: every page's file, in order, unchanged (by stamp)."""
+    h = hashlib.blake2b(digest_size=20)
+    _hash_stamps(h, stamps)
+    return h.digest()
+
+
+def _hash_stamps(h: Any, stamps: Iterable[FileStamp | None]) -> None:
     for st in stamps:
         h.update(b"\0missing" if st is None else b"\0%s\0%d\0%d\0%d" % (st.ident, st.size, st.mtime_ns, st.ino))
-    return h.digest()
 
 
 class _StateUnpickler(pickle.Unpickler):
@@ -258,6 +269,12 @@ class ResultCache:
                 "CREATE TABLE IF NOT EXISTS fits (folder BLOB NOT NULL, cleaner TEXT NOT NULL, state BLOB NOT NULL,"
                 " PRIMARY KEY (folder, cleaner)) WITHOUT ROWID"
             )
+            # One row per opened folder, pipeline and kind: what the whole folder came to (every page's summary,
+            # its stories), valid while the folder's files are those of ``stamps`` (:func:`stamps_digest`).
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS folders (root TEXT NOT NULL, pipeline TEXT NOT NULL, kind TEXT NOT NULL,"
+                " stamps BLOB NOT NULL, value BLOB NOT NULL, PRIMARY KEY (root, pipeline, kind))"
+            )
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA,))
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if row is None or row[0] != SCHEMA:
@@ -371,6 +388,38 @@ class ResultCache:
                     self._conn.execute("INSERT OR REPLACE INTO fits VALUES (?, ?, ?)", (folder, cleaner, blob))
             except sqlite3.Error as exc:
                 self._broken(exc)
+
+    def remember_folder(self, root: str, pipeline: str, kind: str, stamps: bytes, value: bytes) -> None:
+        """Keep ``value``, what a whole folder came to, for the folder ``root`` while its files are ``stamps``
+        (replacing what was kept for an earlier state of it: one row per folder, pipeline and kind)."""
+        with self._lock:
+            if self._conn is None:
+                return
+            try:
+                with self._conn:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?)", (root, pipeline, kind, stamps, value)
+                    )
+            except sqlite3.Error as exc:
+                self._broken(exc)
+
+    def recall_folder(self, root: str, pipeline: str, kind: str, stamps: bytes) -> bytes | None:
+        """What :meth:`remember_folder` kept for ``root``, if its files are still exactly ``stamps``."""
+        with self._lock:
+            if self._conn is None:
+                return None
+            try:
+                row = self._conn.execute(
+                    "SELECT stamps, value FROM folders WHERE root = ? AND pipeline = ? AND kind = ?",
+                    (root, pipeline, kind),
+                ).fetchone()
+            except sqlite3.Error as exc:
+                self._broken(exc)
+                return None
+        if row is None or row[0] != stamps:
+            return None
+        return bytes(row[1])
 
     def flush(self) -> None:
         with self._lock:

@@ -15,15 +15,20 @@ without reading the file; the rest is cleaned in worker processes
 for the interpreter. The page being read is cleaned at once in a thread (from
 the cache's per-cleaner results when it has them) and the pages after it jump
 the background queue. Only a handful of fully cleaned pages are kept in
-memory; the list needs just each page's summary.
+memory; the list needs just each page's summary. Once every page is known,
+the whole folder's summaries (and its stories) are also kept as one row of the
+cache, valid while every file is unchanged: an unchanged folder reopens from
+one read instead of one lookup per page.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import os
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -51,6 +56,7 @@ from newsread.cleaners.cache import (
     folder_key,
     pipeline_key,
     stage_fingerprints,
+    stamps_digest,
 )
 from newsread.cleaners.clusters import (
     StoryIndex,
@@ -141,6 +147,11 @@ def remembered(record: dict[str, Any]) -> dict[str, Any]:
     return {MEMO: summary_only(record), STORY: record["story"]}
 
 
+# A summary's fields in the order PageSummary declares them after its place: how a whole folder's summaries
+# are kept in one row of the cache (a list per page).
+SUMMARY_FIELDS = ("title", "site", "date", "words_kept", "words_removed", "removed_by", "error", "cleaner_errors")
+
+
 def from_record(index: int, page_id: str, record: dict[str, Any], generation: int) -> PageSummary:
     return PageSummary(index=index, id=page_id, generation=generation, **summary_only(record))
 
@@ -151,6 +162,8 @@ def summarise(index: int, page_id: str, cleaned: CleanedPage, generation: int) -
 
 MEMO = "reader-summary-1"  # the kinds of value the reader keeps in the result cache: a page's summary ...
 STORY = "reader-story-1"  # ... and its story signature
+FOLDER = "reader-folder-1"  # every page's summary of a whole folder (a list per page, in folder order) ...
+FOLDER_STORIES = "reader-stories-1"  # ... and its stories of 2+ pages (lists of page positions)
 NOT_LEARNED = "not yet cleaned of the site's template: the folder is still being learned"
 FIT_IN_WORKER = 500  # pages: a folder this big learns in a worker process (a smaller one is learned at once)
 PUBLISH_EVERY = 0.05  # seconds: discovery shows what it found at least this often
@@ -211,6 +224,11 @@ class Library:
         self._found_all = threading.Event()  # discovery is over
         self._fit_keys: dict[str, bytes] = {}  # where the result cache keeps what folder-level cleaners learned
         self._stamps: list[FileStamp | None] | None = None
+        # The folder as the last recall found it: (generation, pipeline key, digest of every file's stamp). What
+        # the whole folder came to is kept under it once known (see _remember_folder).
+        self._folder_state: tuple[int, str, bytes] | None = None
+        self._folder_kept = PENDING  # the generation whose folder summaries the cache holds
+        self._root = json.dumps([os.path.abspath(p) for p in self.paths])
         self._oneoffs: list[ProcessPoolExecutor] = []  # processes learning or clustering the folder
         self.learned = 0  # how many times folder-level cleaners finished learning (pages cleaned before: again)
         # Told what cleaning learned about each page it cleaned (title, site, date, body start): for triage.
@@ -465,11 +483,76 @@ class Library:
         self.discover()
         generation = self.generation
         self.ensure_fitted()  # before recalling: what folder-level cleaners learned is part of the cache keys
+        self._take_folder_state(generation)
         if self._recalled != generation:
             self._recalled = generation
-            self.recall_all()
+            if not self._recall_folder(generation):
+                self.recall_all()
+        self._remember_folder(generation)  # when every summary came from the cache page by page
         self._stamps = None  # taken for this recall only: files change
         self.recalled.set()
+
+    # -- a whole folder at once ---------------------------------------------------------------------
+    def _take_folder_state(self, generation: int) -> None:
+        """Note the folder's files as they are now (stamps taken by learning are reused)."""
+        cache = self._result_cache()
+        pkey = self._memo_key(self._pipeline)
+        if cache is None or pkey is None:
+            self._folder_state = None
+            return
+        stamps = self._stamps
+        if stamps is None or len(stamps) != len(self.sources):
+            stamps = [FileStamp.of(s) for s in self.sources]
+        self._folder_state = (generation, pkey, stamps_digest(stamps))
+
+    def _recall_folder(self, generation: int) -> bool:
+        """Every summary (and the stories) from the one row the cache keeps for the folder as it is now."""
+        state, cache = self._folder_state, self._result_cache()
+        if state is None or state[0] != generation or cache is None:
+            return False
+        _, pkey, stamps = state
+        raw = cache.recall_folder(self._root, pkey, FOLDER, stamps)
+        if raw is None:
+            return False
+        ids = [s.id for s in self.summaries]
+        try:
+            rows = json.loads(zlib.decompress(raw))
+            if len(rows) != len(ids) or any(len(row) != len(SUMMARY_FIELDS) for row in rows):
+                return False
+            summaries = [PageSummary(i, ids[i], generation, *row) for i, row in enumerate(rows)]
+        except (ValueError, TypeError, zlib.error):  # damaged, or kept by another version: page by page
+            return False
+        if not self._record(summaries, generation):
+            return True
+        self.from_cache += len(summaries)
+        self._folder_kept = generation
+        raw = cache.recall_folder(self._root, pkey, FOLDER_STORIES, stamps)
+        if raw is not None:
+            try:
+                groups = json.loads(zlib.decompress(raw))
+                members = {g[0]: g for g in groups if len(g) > 1 and all(0 <= i < len(ids) for i in g)}
+            except (ValueError, TypeError, IndexError, KeyError, zlib.error):
+                return True  # the stories are found again from the pages' signatures
+            with self._lock:
+                if generation == self.generation:
+                    self._set_stories(members)
+                    self.clusters_generation = generation
+        return True
+
+    def _remember_folder(self, generation: int) -> None:
+        """Once every page has its summary: keep them all as one row of the cache, for the next reopen."""
+        state, cache = self._folder_state, self._result_cache()
+        if state is None or state[0] != generation or cache is None or self._folder_kept == generation:
+            return
+        with self._lock:
+            if generation != self.generation or not self.complete:
+                return
+            if any(s.generation != generation for s in self.summaries):
+                return
+            rows = [[getattr(s, name) for name in SUMMARY_FIELDS] for s in self.summaries]
+            self._folder_kept = generation
+        value = zlib.compress(json.dumps(rows, separators=(",", ":")).encode(), 1)
+        cache.remember_folder(self._root, state[1], FOLDER, state[2], value)
 
     def clean_all(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Clean every page not yet cleaned with the current pipeline: in worker processes when the
@@ -511,12 +594,14 @@ class Library:
             if self.jobs:
                 if self.complete and generation == self.generation:
                     self._release_pool()  # idle workers would hold their memory for the whole session
+                    self._remember_folder(generation)
                 return
         for index in pending:
             if cancelled() or generation != self.generation or self._closed:
                 return
             if self.summaries[index].generation != generation:
                 self.clean(index, keep=False)  # (clean tells on_cleaned)
+        self._remember_folder(generation)
 
     def clean(self, index: int, *, keep: bool = True, wait: bool = True) -> CleanedPage:
         """Load and clean page ``index`` with the current pipeline (or return it from the cache).
@@ -639,6 +724,7 @@ class Library:
             if not self.complete or self.clusters_generation == generation:
                 return False
         pkey = self._stories_from_cache()
+        state = self._folder_state
         if pkey is not None:
             found: dict[int, int] | None = self._cached_clusters(pkey)
             if found is None:
@@ -657,14 +743,22 @@ class Library:
         for index, first in found.items():
             members.setdefault(first, []).append(index)
         members = {first: sorted(group) for first, group in members.items() if len(group) > 1}
-        story_of = {index: first for first, group in members.items() for index in group}
         with self._lock:
             if generation != self.generation:
                 return False
-            self._found = (story_of, members)
+            self._set_stories(members)
             self.clusters_generation = generation
-            self.version += 1
+        cache = self._result_cache()
+        if pkey is not None and cache is not None and state is not None and state[:2] == (generation, pkey):
+            value = zlib.compress(json.dumps(list(members.values()), separators=(",", ":")).encode(), 1)
+            cache.remember_folder(self._root, pkey, FOLDER_STORIES, state[2], value)
         return True
+
+    def _set_stories(self, members: dict[int, list[int]]) -> None:
+        """Show the stories ``members`` (first page -> the story's pages, 2+ of them)."""
+        story_of = {index: first for first, group in members.items() for index in group}
+        self._found = (story_of, members)  # replaced whole: see __init__
+        self.version += 1
 
     def _cached_clusters(self, pkey: str) -> dict[int, int] | None:
         generation = self.generation

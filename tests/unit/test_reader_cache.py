@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -181,8 +182,23 @@ def test_reopening_reads_no_page_even_to_learn_from_the_folder_and_keeps_its_sto
     again = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=0)  # a new run
     again.clean_all()
     assert again.complete and again.from_cache == len(again) and shown(again) == cleaned
-    assert again.update_clusters()
+    # The stories come back with the summaries: nothing to group again.
+    assert again.clusters_generation == again.generation and not again.update_clusters()
     assert [again.cluster_members(i) for i in range(len(again))] == stories
+
+
+def test_a_damaged_folder_row_falls_back_to_page_by_page(folder: Path, pipeline: Pipeline, tmp_path: Path) -> None:
+    first = opened(folder, pipeline, tmp_path / "cache", jobs=0)
+    first.clean_all()
+    cleaned = shown(first)
+    first.close()
+    with sqlite3.connect(tmp_path / "cache" / cache_module.DB_NAME) as db:
+        assert db.execute("UPDATE folders SET value = x'00ff'").rowcount >= 1
+    again = opened(folder, pipeline, tmp_path / "cache", jobs=0)
+    again.recall()
+    assert again.complete and again.from_cache == PAGES and shown(again) == cleaned
+    assert again.warnings == []
+    again.close()
 
 
 def test_a_changed_page_makes_the_folder_learned_again_and_only_then(
