@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from .cache import FileStamp, ResultCache, clean_keyed, clean_source, pipeline_key, stage_fingerprints
-from .clusters import StoryIndex, StorySignature, signature_from_json
+from .clusters import StorySignature, cluster_signatures, signature_from_json
 from .config import Config
 from .loading import DEFAULT_MAX_BYTES, Source, load_page
 from .model import CleanedPage
@@ -198,29 +198,37 @@ def cached_clusters(
     (page index -> JSON). Returns each page's cluster (the index of its first page) and the pages whose
     signature is not known. Meant for a worker process: the signatures never enter the reader's memory.
     """
-    known: dict[int, StorySignature | None] = {}
-    cache = ResultCache(cache_dir)
-    try:
-        for start in range(0, len(sources), 4096):
-            files: list[FileStamp] = []
-            index_of: dict[bytes, int] = {}
-            for i in range(start, min(start + 4096, len(sources))):
-                stamp = FileStamp.of(sources[i])
-                if stamp is not None:
-                    files.append(stamp)
-                    index_of[stamp.ident] = i
-            for ident, raw in cache.recall(files, pipeline, kind).items():
-                with contextlib.suppress(ValueError):  # a damaged row: that page counts as unknown
-                    known[index_of[ident]] = signature_from_json(json.loads(raw))
-    finally:
-        cache.close()
-    for i, value in (extra or {}).items():
-        with contextlib.suppress(ValueError):
-            known[i] = signature_from_json(value)
-    stories: StoryIndex[int] = StoryIndex()
-    for i in sorted(known):
-        stories.add(i, known[i])
-    return stories.clusters(), [i for i in range(len(sources)) if i not in known]
+    known: set[int] = set()
+
+    def signatures() -> Iterator[tuple[int, StorySignature | None]]:
+        # Read a chunk of pages at a time and handed on at once: the signatures are never all in memory.
+        cache = ResultCache(cache_dir)
+        try:
+            for start in range(0, len(sources), 4096):
+                end = min(start + 4096, len(sources))
+                files: list[FileStamp] = []
+                index_of: dict[bytes, int] = {}
+                for i in range(start, end):
+                    stamp = FileStamp.of(sources[i])
+                    if stamp is not None:
+                        files.append(stamp)
+                        index_of[stamp.ident] = i
+                found: dict[int, StorySignature | None] = {}
+                for ident, raw in cache.recall(files, pipeline, kind).items():
+                    with contextlib.suppress(ValueError):  # a damaged row: that page counts as unknown
+                        found[index_of[ident]] = signature_from_json(json.loads(raw))
+                for i, value in (extra or {}).items():
+                    if start <= i < end:
+                        with contextlib.suppress(ValueError):
+                            found[i] = signature_from_json(value)
+                for i in sorted(found):
+                    known.add(i)
+                    yield i, found[i]
+        finally:
+            cache.close()
+
+    clusters = cluster_signatures(signatures(), expected=len(sources))
+    return clusters, [i for i in range(len(sources)) if i not in known]
 
 
 def make_pool(jobs: int, cache_dir: Path | None, use_cache: bool, *, nice: int = 0) -> ProcessPoolExecutor:

@@ -11,7 +11,10 @@ copies of one story are found by their sketches instead.
 
 Each page is reduced to a small signature (:func:`story_signature`) as soon as
 it is cleaned, so a folder of many thousands of pages is clustered without
-keeping the pages: :class:`StoryIndex` collects signatures and clusters them.
+keeping the pages: :class:`StoryIndex` collects signatures and clusters them,
+and :func:`cluster_signatures` clusters signatures read one at a time (from the
+result cache) without holding them all: shingles wait in temporary files by
+range of hash value and one range is indexed at a time.
 :func:`compare_versions` tells, paragraph by paragraph, what one version adds
 or lacks compared with the others.
 """
@@ -25,8 +28,10 @@ from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
-from itertools import accumulate, pairwise
+from itertools import accumulate
+from tempfile import SpooledTemporaryFile
 from typing import Any, Generic, TypeVar
 
 from .model import CleanedPage, normalise_space
@@ -37,7 +42,6 @@ MIN_SHARED = 4  # shared rare shingles that make two pages one story
 MAX_DF = 20  # a shingle on more pages than this is a stock phrase or a series' background: it links nothing
 MIN_PARAGRAPH_WORDS = 12  # shorter paragraphs (teaser headlines, captions) are no evidence of a story
 SKETCH_BINS = 12  # near-copies: the smallest shingle hash in each of this many bins of the hash space ...
-INDEX_SHINGLES = 100_000  # clustering indexes at most about this many shingles at a time (bounded memory)
 SKETCH_BAND = 4  # ... and two pages whose values agree in every bin of one band of this many are copies
 SAME = 0.6  # share of a paragraph's word triples found in one paragraph of another version: the same paragraph
 REWORDED = 0.2  # ... at least this share: that paragraph, reworded
@@ -157,25 +161,59 @@ class StoryIndex(Generic[K]):
 
     def clusters(self) -> dict[K, K]:
         """Each key -> its cluster's representative (the first key added of the cluster)."""
-        keys = list(self._signatures)
-        sigs = [self._signatures[k] for k in keys]
-        parent = list(range(len(keys)))
+        return cluster_signatures(
+            self._signatures.items(), expected=len(self._signatures), min_shared=self.min_shared, max_df=self.max_df
+        )
 
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
 
-        def union(a: int, b: int) -> None:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+def cluster_signatures(
+    signatures: Iterable[tuple[K, StorySignature | None]],
+    *,
+    expected: int = 0,
+    min_shared: int = MIN_SHARED,
+    max_df: int = MAX_DF,
+) -> dict[K, K]:
+    """Each key -> its cluster's representative (the first key of the cluster, in the order given).
 
-        first_body: dict[int, int] = {}
-        first_band: dict[tuple[int, ...], int] = {}
-        originals: list[int] = []  # pages whose shingles count (not identical copies of an earlier page)
-        for i, sig in enumerate(sigs):
+    The signatures are read once, one at a time, and never held together: a page's body hash and sketch stay
+    (a few ints), its shingles go to spill files by range of hash value, and the ranges are indexed one after
+    the other, so memory holds one range (``expected``, the number of signatures, sets how many ranges).
+    A key given None has no signature: it is its own cluster.
+    """
+    keys: list[K] = []
+    parent: list[int] = []
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    first_body: dict[int, int] = {}
+    first_band: dict[tuple[int, ...], int] = {}
+    parts = max(1, -(-expected * SHINGLES_PER_PAGE // INDEX_SHINGLES))
+    bounds = [-(2**63) + (2**64 * p) // parts for p in range(1, parts + 1)]  # each range's upper end (excluded)
+    shared: Counter[int] = Counter()  # page pair (a << 32 | b, a < b) -> rare shingles they share
+    with ExitStack() as stack:
+        # Per range, two files: the shingles, and (page position, how many of them) for each page.
+        def spill() -> Any:
+            return stack.enter_context(SpooledTemporaryFile(max_size=SPILL_IN_MEMORY // (2 * parts)))
+
+        data_files = [spill() for _ in range(parts)]
+        head_files = [spill() for _ in range(parts)]
+        data: list[list[bytes]] = [[] for _ in range(parts)]
+        heads: list[list[int]] = [[] for _ in range(parts)]
+        for key, sig in signatures:
+            i = len(keys)
+            keys.append(key)
+            parent.append(i)
+            if sig is None:
+                continue
             if sig.body:
                 first = first_body.setdefault(sig.body, i)
                 if first != i:  # an identical copy joins its original; its shingles would only repeat it
@@ -183,32 +221,77 @@ class StoryIndex(Generic[K]):
                     continue
             for b in range(0, len(sig.sketch), SKETCH_BAND):  # near-copies, however many there are
                 union(first_band.setdefault((b, *sig.sketch[b : b + SKETCH_BAND]), i), i)
-            originals.append(i)
-        n = len(keys)
-        shared: Counter[int] = Counter()  # page pair (a * n + b, a < b) -> rare shingles they share
-        # Nearly every shingle is on one page only, and an inverted index of them all would cost ~150 bytes
-        # each (a 10,000-page folder: ~1 GB). Signatures keep their shingles sorted, so the index is built
-        # for one range of hash values at a time: the same pairs, found with a bounded index.
-        total = sum(len(sigs[i].shingles) for i in originals)
-        parts = total // INDEX_SHINGLES + 1
-        bounds = [-(2**63) + (2**64 * p) // parts for p in range(parts)] + [2**63]
-        for lo, hi in pairwise(bounds):
-            postings: dict[int, list[int]] = {}
-            for i in originals:
-                shingles = sigs[i].shingles
-                for sh in shingles[bisect_left(shingles, lo) : bisect_left(shingles, hi)]:
-                    postings.setdefault(sh, []).append(i)
-            for members in postings.values():
-                if 1 < len(members) <= self.max_df:
-                    for a in range(len(members) - 1):
-                        row = members[a] * n
-                        for b in members[a + 1 :]:
-                            shared[row + b] += 1
-            del postings
-        for pair, count in shared.items():
-            if count >= self.min_shared:
-                union(*divmod(pair, n))
-        return {keys[i]: keys[find(i)] for i in range(len(keys))}
+            # The page's shingles are sorted: each range's part is one slice.
+            shingles = sig.shingles
+            at = 0
+            for part, bound in enumerate(bounds):
+                end = bisect_left(shingles, bound, at)
+                if end > at:
+                    data[part].append(shingles[at:end].tobytes())
+                    heads[part] += (i, end - at)
+                at = end
+            if i % 1024 == 1023:  # written in batches: a write per range, not per page
+                _flush(data, heads, data_files, head_files)
+        _flush(data, heads, data_files, head_files)
+        for data_file, head_file in zip(data_files, head_files, strict=True):
+            _count_shared(_read(data_file), _read(head_file), max_df, shared)
+    for pair, count in shared.items():
+        if count >= min_shared:
+            union(pair >> 32, pair & 0xFFFFFFFF)
+    return {keys[i]: keys[find(i)] for i in range(len(keys))}
+
+
+def _flush(data: list[list[bytes]], heads: list[list[int]], data_files: list[Any], head_files: list[Any]) -> None:
+    for chunks, numbers, data_file, head_file in zip(data, heads, data_files, head_files, strict=True):
+        data_file.write(b"".join(chunks))
+        head_file.write(array("q", numbers).tobytes())
+        chunks.clear()
+        numbers.clear()
+
+
+def _read(spill: Any) -> list[int]:
+    """The numbers a spill file holds, as a list (each set operation on an array would make Python ints of
+    its numbers again); the file is emptied."""
+    spill.seek(0)
+    numbers = array("q")
+    numbers.frombytes(spill.read())
+    spill.truncate(0)
+    return numbers.tolist()
+
+
+def _count_shared(shingles: list[int], heads: list[int], max_df: int, shared: Counter[int]) -> None:
+    """Count, for each pair of pages, the shingles of one range they share (shingles on at most ``max_df``
+    pages). ``heads``: (page position, its number of shingles) for each page, in page order. Nearly every
+    shingle is on one page only: those seen on two or more are found by set operations (run in C), and only
+    they enter the inverted index."""
+    seen: set[int] = set()
+    repeated: set[int] = set()
+    at = 0
+    for count in heads[1::2]:
+        part = shingles[at : at + count]
+        repeated.update(seen.intersection(part))
+        seen.update(part)
+        at += count
+    del seen
+    if not repeated:
+        return
+    postings: dict[int, list[int]] = {}
+    at = 0
+    for i, count in zip(heads[::2], heads[1::2], strict=True):
+        for sh in repeated.intersection(shingles[at : at + count]):
+            postings.setdefault(sh, []).append(i)
+        at += count
+    for members in postings.values():
+        if len(members) <= max_df:  # (in page order: the pages were written in order)
+            for a in range(len(members) - 1):
+                row = members[a] << 32
+                for b in members[a + 1 :]:
+                    shared[row | b] += 1
+
+
+INDEX_SHINGLES = 1_500_000  # clustering holds about this many shingles at a time (~100 MB: lists and a set) ...
+SHINGLES_PER_PAGE = 700  # ... counting this many a page (a news article: ~650 distinct 5-word shingles)
+SPILL_IN_MEMORY = 32 << 20  # bytes of shingles (all ranges) kept in memory before they go to temporary files
 
 
 def cluster_pages(

@@ -9,7 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from newsread.cleaners import Pipeline, load_pages
+from newsread.cleaners import clusters as clusters_module
 from newsread.cleaners.base import Context
 from newsread.cleaners.builtin.site_template import SiteTemplate, fit_template
 from newsread.cleaners.clusters import StoryIndex, cluster_pages, compare_versions, story_signature
@@ -181,6 +184,25 @@ def test_unrelated_pages_stay_alone_and_identical_copies_join() -> None:
     index.add(6, story_signature(None, ["Short."]))
     clusters = index.clusters()
     assert clusters == {0: 0, 1: 1, 2: 2, 3: 3, 4: 2, 5: 5, 6: 5}
+
+
+def test_stories_found_range_by_range_through_files_are_the_stories_found_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A big folder is clustered one range of shingles at a time, spilled to temporary files: the stories must
+    be exactly those found with everything in memory (shared quotes, rewrites, copies, unrelated pages)."""
+    rng = random.Random(5)
+    stories = [[paragraph(rng) for _ in range(5)] for _ in range(30)]
+    index: StoryIndex[int] = StoryIndex()
+    for k in range(120):
+        story = stories[rng.randrange(len(stories))]
+        kept = [p for p in story if rng.random() < 0.6] or story[:1]
+        index.add(k, story_signature(None, kept + [paragraph(rng) for _ in range(rng.randrange(3))]))
+    at_once = index.clusters()
+    assert 10 < len(set(at_once.values())) < 120  # some pages joined, not all
+    monkeypatch.setattr(clusters_module, "INDEX_SHINGLES", 500)  # dozens of ranges ...
+    monkeypatch.setattr(clusters_module, "SPILL_IN_MEMORY", 1024)  # ... that go to files
+    assert index.clusters() == at_once
 
 
 def test_compare_versions_paragraph_by_paragraph() -> None:
