@@ -7,10 +7,13 @@ UI thread, which is the only one to use it from then on. Page indices are the li
 
 from __future__ import annotations
 
+import json
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 
 from newsread.cleaners import Source
 
@@ -26,7 +29,11 @@ from .triage import (
     track_paths,
 )
 
-INFO_BATCH = 50  # cleaned pages written to the word index per transaction: short pauses of the UI thread
+INFO_BATCH = 50  # cleaned pages written to the word index per transaction: short pauses of the UI thread ...
+INFO_FLUSH_MAX = 400  # ... and at most this many at a time, however many are waiting
+# What the workers learned waits in memory for at most this many pages (each holds up to 8,000 characters of
+# body); more wait in a temporary file: a big folder is cleaned long before its triage state is read.
+INFO_IN_MEMORY = 2000
 UNSAVED = "Triage in this run is not saved."
 
 
@@ -83,6 +90,9 @@ class TriageSession:
         self.failed: str | None = None  # why triage is off for this run, if it is
         self._infos: list[PageInfo] = []
         self._info_lock = threading.Lock()
+        self._spill: IO[str] | None = None  # infos beyond INFO_IN_MEMORY, a JSON line each
+        self._spill_read = 0  # where the next unread line of the spill starts
+        self._spilled = 0  # lines in the spill not read yet
 
     @property
     def ready(self) -> bool:
@@ -108,20 +118,49 @@ class TriageSession:
     def close(self) -> None:
         if self.store is not None:
             self.store.close()
+        with self._info_lock:
+            if self._spill is not None:
+                self._spill.close()
+                self._spill = None
 
     # -- what the cleaning workers learn (any thread) -----------------------------------------------------------
     def learn(self, info: PageInfo) -> None:
         with self._info_lock:
-            self._infos.append(info)
+            if len(self._infos) < INFO_IN_MEMORY:
+                self._infos.append(info)
+                return
+            if self._spill is None:
+                # Closed in close(); JSON escapes whatever is not ASCII.
+                self._spill = tempfile.TemporaryFile("w+", encoding="ascii")  # noqa: SIM115
+            self._spill.seek(0, 2)
+            self._spill.write(json.dumps([info.page_id, info.title, info.site, info.date, info.body]) + "\n")
+            self._spilled += 1
+
+    @property
+    def pending_infos(self) -> int:
+        """Pages learned and not yet written to the word index."""
+        return len(self._infos) + self._spilled
 
     def flush_infos(self, *, force: bool = False) -> int:
-        """Write what was learned to the word index, by batches (``force``: whatever is waiting)."""
+        """Write what was learned to the word index: a batch at a time, of at least INFO_BATCH pages
+        (``force``: whatever is waiting) and at most INFO_FLUSH_MAX. Returns how many were written."""
         if not self.ready:
             return 0
         with self._info_lock:
-            if not self._infos or (len(self._infos) < INFO_BATCH and not force):
+            if self.pending_infos == 0 or (self.pending_infos < INFO_BATCH and not force):
                 return 0
-            batch, self._infos = self._infos, []
+            batch, self._infos = self._infos[:INFO_FLUSH_MAX], self._infos[INFO_FLUSH_MAX:]
+            if self._spill is not None and self._spilled and len(batch) < INFO_FLUSH_MAX:
+                self._spill.seek(self._spill_read)
+                while self._spilled and len(batch) < INFO_FLUSH_MAX:
+                    page_id, title, site, date, body = json.loads(self._spill.readline())
+                    batch.append(PageInfo(page_id, title, site, date, body))
+                    self._spilled -= 1
+                self._spill_read = self._spill.tell()
+                if not self._spilled:  # all read: start the file again
+                    self._spill.seek(0)
+                    self._spill.truncate()
+                    self._spill_read = 0
         assert self.store is not None
         self.store.set_info_many(batch)
         return len(batch)
