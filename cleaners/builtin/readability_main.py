@@ -17,7 +17,6 @@ import lxml.html
 from ..base import BaseCleaner, Context
 from ..htmlpage import parse_html
 from ..model import Block, Mark, Page
-from ._lean_readability import lean_document
 from ._lines import ends_like_sentence, is_prose
 
 _WORD = re.compile(r"\w+")
@@ -52,6 +51,9 @@ class ReadabilityMain(BaseCleaner):
             if tree is None:
                 context.note("the page has no HTML to find the main content in")
                 return ()
+            # Imported when first needed: readability costs a reader of plain-text folders ~50 ms at start-up.
+            from ._lean_readability import lean_document
+
             summary = lean_document(tree, reparse).summary(html_partial=True)
             kept = lxml.html.fromstring(summary).text_content() if summary.strip() else ""
         except Exception as exc:  # readability has crashed on CJK and Cyrillic pages: never lose the page for it

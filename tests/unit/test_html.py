@@ -124,12 +124,12 @@ def test_cleaning_a_page_again_gives_the_same_result() -> None:
 
 
 def test_readability_crash_is_noted_and_the_text_cleaners_take_over(monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsread.cleaners.builtin.readability_main as rm
+    import newsread.cleaners.builtin._lean_readability as lean
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("boom")
 
-    monkeypatch.setattr(rm, "lean_document", broken)
+    monkeypatch.setattr(lean, "lean_document", broken)
     cleaned = PIPELINE.clean(html_page("p.html", PAGE))
     assert any("readability failed" in n for n in cleaned.notes)
     assert all(p in cleaned.body for p in ARTICLE)  # nothing lost
