@@ -26,7 +26,9 @@ import json
 import os
 import resource
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 T0 = float(os.environ.get("NEWSREAD_T0", time.time()))
 
@@ -44,7 +46,10 @@ async def probe(folder: str, keys: int, wait: bool) -> dict[str, object]:
     out: dict[str, object] = {"imported_s": since()}
     sampler = MemorySampler()
     sampling = asyncio.create_task(sampler.run())
-    app = NewsreadApp([folder], Pipeline.default())
+    # The triage state in a file, as `newsread DIR` keeps it (an in-memory one would hold every page's text),
+    # beside the result cache: fresh for a cold run, kept for a cached one.
+    state = Path(os.environ.get("NEWSREAD_CACHE_DIR") or tempfile.mkdtemp(prefix="newsread-probe-")) / "triage.sqlite3"
+    app = NewsreadApp([folder], Pipeline.default(), state)
     library = app.library
     async with app.run_test(size=(120, 40)):
         # Pilot.press waits for the whole process to look idle (~100 ms on its own), so keys are posted as the
