@@ -198,7 +198,9 @@ def cluster_signatures(
     first_band: dict[tuple[int, ...], int] = {}
     parts = max(1, -(-expected * SHINGLES_PER_PAGE // INDEX_SHINGLES))
     bounds = [-(2**63) + (2**64 * p) // parts for p in range(1, parts + 1)]  # each range's upper end (excluded)
-    shared: Counter[int] = Counter()  # page pair (a << 32 | b, a < b) -> rare shingles they share
+    # Each time a page pair (a << 32 | b, a < b) shares a rare shingle, in an array: it outlives every range,
+    # and Python ints kept that long would pin the memory each range's sets leave behind.
+    pairs = array("q")
     with ExitStack() as stack:
         # Per range, two files: the shingles, and (page position, how many of them) for each page.
         def spill() -> Any:
@@ -234,8 +236,8 @@ def cluster_signatures(
                 _flush(data, heads, data_files, head_files)
         _flush(data, heads, data_files, head_files)
         for data_file, head_file in zip(data_files, head_files, strict=True):
-            _count_shared(_read(data_file), _read(head_file), max_df, shared)
-    for pair, count in shared.items():
+            _pairs_sharing(_read(data_file), _read(head_file), max_df, pairs)
+    for pair, count in Counter(pairs).items():
         if count >= min_shared:
             union(pair >> 32, pair & 0xFFFFFFFF)
     return {keys[i]: keys[find(i)] for i in range(len(keys))}
@@ -259,11 +261,11 @@ def _read(spill: Any) -> list[int]:
     return numbers.tolist()
 
 
-def _count_shared(shingles: list[int], heads: list[int], max_df: int, shared: Counter[int]) -> None:
-    """Count, for each pair of pages, the shingles of one range they share (shingles on at most ``max_df``
-    pages). ``heads``: (page position, its number of shingles) for each page, in page order. Nearly every
-    shingle is on one page only: those seen on two or more are found by set operations (run in C), and only
-    they enter the inverted index."""
+def _pairs_sharing(shingles: list[int], heads: list[int], max_df: int, pairs: array[int]) -> None:
+    """Add to ``pairs`` each pair of pages sharing a shingle of one range, once per such shingle (shingles on
+    at most ``max_df`` pages). ``heads``: (page position, its number of shingles) for each page, in page
+    order. Nearly every shingle is on one page only: those seen on two or more are found by set operations
+    (run in C), and only they enter the inverted index."""
     seen: set[int] = set()
     repeated: set[int] = set()
     at = 0
@@ -285,11 +287,10 @@ def _count_shared(shingles: list[int], heads: list[int], max_df: int, shared: Co
         if len(members) <= max_df:  # (in page order: the pages were written in order)
             for a in range(len(members) - 1):
                 row = members[a] << 32
-                for b in members[a + 1 :]:
-                    shared[row | b] += 1
+                pairs.extend([row | b for b in members[a + 1 :]])
 
 
-INDEX_SHINGLES = 1_500_000  # clustering holds about this many shingles at a time (~100 MB: lists and a set) ...
+INDEX_SHINGLES = 1_000_000  # clustering holds about this many shingles at a time (~150 MB: lists and sets) ...
 SHINGLES_PER_PAGE = 700  # ... counting this many a page (a news article: ~650 distinct 5-word shingles)
 SPILL_IN_MEMORY = 32 << 20  # bytes of shingles (all ranges) kept in memory before they go to temporary files
 
