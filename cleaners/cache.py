@@ -10,7 +10,10 @@ on what it learned from the whole folder: its fingerprint includes a digest of
 that learned state, so it and the later stages are cached once it is fitted
 (not before). The learned state itself is kept too, keyed by the folder's file
 stamps (:meth:`ResultCache.fit_state`): reopening an unchanged folder need not
-read every page to learn again.
+read every page to learn again. What a whole opened folder came to (the reader's
+summaries of every page, its stories) can be kept as one row too
+(:meth:`ResultCache.remember_folder`), valid while the stamps of all its files
+are the same.
 
 The page text is not stored: it is re-read from the file (the key proves it is
 the same bytes), which is cheaper than storing it twice and keeps the cache small.
