@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from operator import attrgetter
 from typing import Any, ClassVar
 
@@ -225,12 +226,14 @@ def leading_teaser(body: list[Block], above: Block | None, lines: PageLines | No
     first_words = content_words(body[0].text, None if toks is None else toks[body[0].index])
     if not head_words or len(first_words) < 5 or count(body[0]) > 60:
         return
-    # All the words of the rest: only ever intersected with filtered content words, so no need to filter them.
+    # Of the headline's and the first paragraph's content words, those the rest also has: only they are asked
+    # about, so the rest's words are looked up in that small set rather than gathered into a set of their own.
+    wanted = head_words | first_words
     if lines is not None:
-        rest_vocab: set[str] = set().union(*(lines.toks[b.index] for b in body[1:]))
+        shared = wanted.intersection(chain.from_iterable([lines.toks[b.index] for b in body[1:]]))
     else:
-        rest_vocab = set().union(*(content_words(b.text) for b in body[1:]))
-    if head_words & rest_vocab:
+        shared = wanted.intersection(chain.from_iterable(content_words(b.text) for b in body[1:]))
+    if head_words & shared:
         return
-    if len(first_words & rest_vocab) / len(first_words) < 0.25:
+    if len(first_words & shared) / len(first_words) < 0.25:
         yield Mark.block(body[0], "teaser for another story (shares almost no words with the article)")
