@@ -13,7 +13,7 @@ from typing import Any
 
 from .base import Cleaner, Context
 from .config import Config, load_config
-from .model import Annotation, CleanedPage, CleanerError, Mark, Page
+from .model import Annotation, CleanedPage, CleanerError, Mark, Page, new_annotation
 from .registry import CleanerInfo, RegistryError, discover_entry_points, load_cleaner_file, ordered
 
 try:  # the C function behind ``signal.signal`` (see _Deadline); it has no type stubs
@@ -244,7 +244,7 @@ def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotatio
     # The common case first, by one comprehension that checks and stamps: every mark a plain Mark with a span
     # on the page and a reason. Any mark left out sends the whole list through the checks below instead.
     stamped = [
-        Annotation(start, end, name, reason, m.field, m.value)
+        new_annotation(start, end, name, reason, m.field, m.value)
         for m in marks
         if type(m) is Mark
         and type(start := m.start) is int

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from ..base import BaseCleaner, Context
-from ..model import Mark, Page
+from ..model import Mark, Page, new_mark
 from ._lines import LineGate, lowered, page_lines
 from ._phrases import line_gate
 
@@ -41,7 +41,7 @@ class AdMarkers(BaseCleaner):
         if len(same) < len(short):
             found += [b for b in short if len(low[b.index]) != len(b.text) and _AD_LINE.match(b.text) is not None]
             found.sort(key=_INDEX)
-        return [Mark(b.start, b.end, "ad marker") for b in found]
+        return [new_mark(b.start, b.end, "ad marker") for b in found]
 
 
 _AD_LOW = LineGate(line_gate(lowered(_AD_LINE)))  # for lower-cased lines (see ``line_gate`` and ``LineGate``)

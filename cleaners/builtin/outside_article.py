@@ -17,7 +17,7 @@ from operator import attrgetter
 from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
-from ..model import Block, Mark, Page
+from ..model import Block, Mark, Page, new_mark
 from ._lines import (
     STOPWORDS,
     PageLines,
@@ -190,8 +190,8 @@ class OutsideArticle(BaseCleaner):
             return  # no clear body: better keep everything than guess
         start = after_dateline(blocks, scores, start, end, context)
         header, footer = "page header, above the article body", "page footer, below the article body"
-        yield from [Mark(b.start, b.end, header) for b in blocks[:start] if not removed[b.index]]
-        yield from [Mark(b.start, b.end, footer) for b in blocks[end + 1 :] if not removed[b.index]]
+        yield from [new_mark(b.start, b.end, header) for b in blocks[:start] if not removed[b.index]]
+        yield from [new_mark(b.start, b.end, footer) for b in blocks[end + 1 :] if not removed[b.index]]
         body = [b for b in blocks[start : end + 1] if not removed[b.index]]
         above = next((b for b in reversed(blocks[:start]) if wc[b.index] > 0), None)
         yield from leading_teaser(body, above, lines)
