@@ -184,6 +184,8 @@ class Pipeline:
             except Exception as exc:  # one cleaner failing must not cost the page the others' work
                 errors.append(CleanerError(stage.name, f"{type(exc).__name__}: {exc}"))
                 continue
+            if not marks:
+                continue  # many cleaners find nothing on a page: nothing to stamp or note
             stamped, bad = _stamp(marks, stage.name, len(page.text))
             if bad:
                 errors.append(CleanerError(stage.name, bad))
