@@ -13,8 +13,13 @@ from typing import Any
 
 from .base import Cleaner, Context
 from .config import Config, load_config
-from .model import Annotation, CleanedPage, CleanerError, Mark, Page
+from .model import Annotation, CleanedPage, CleanerError, Mark, Page, new_annotation
 from .registry import CleanerInfo, RegistryError, discover_entry_points, load_cleaner_file, ordered
+
+try:  # the C function behind ``signal.signal`` (see _Deadline); it has no type stubs
+    from _signal import signal as _set_handler  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # another Python implementation
+    _set_handler = signal.signal
 
 MAX_REASON = 200
 
@@ -179,6 +184,8 @@ class Pipeline:
             except Exception as exc:  # one cleaner failing must not cost the page the others' work
                 errors.append(CleanerError(stage.name, f"{type(exc).__name__}: {exc}"))
                 continue
+            if not marks:
+                continue  # many cleaners find nothing on a page: nothing to stamp or note
             stamped, bad = _stamp(marks, stage.name, len(page.text))
             if bad:
                 errors.append(CleanerError(stage.name, bad))
@@ -206,11 +213,13 @@ class _Deadline:
         self._armed = False
         self._previous: Any = None
 
+    # The handler is set through the C function behind ``signal.signal``: the module's wrapper turns numbers
+    # into enums and back, which cost most of the ~10 µs a page spent arming the timer.
     def __enter__(self) -> _Deadline:
         if self.seconds:
             self.end = time.monotonic() + self.seconds
-            if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-                self._previous = signal.signal(signal.SIGALRM, _raise_timeout)
+            if _TIMER and threading.current_thread() is threading.main_thread():
+                self._previous = _set_handler(_SIGALRM, _raise_timeout)
                 signal.setitimer(signal.ITIMER_REAL, self.seconds)
                 self._armed = True
         return self
@@ -221,7 +230,11 @@ class _Deadline:
     def __exit__(self, *exc: object) -> None:
         if self._armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._previous)
+            _set_handler(_SIGALRM, self._previous)
+
+
+_TIMER = hasattr(signal, "setitimer")  # not on Windows: there only the checks between cleaners apply
+_SIGALRM = int(getattr(signal, "SIGALRM", 14))  # a plain number (the enum member costs a conversion a call)
 
 
 def _raise_timeout(signum: int, frame: object) -> None:
@@ -233,7 +246,7 @@ def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotatio
     # The common case first, by one comprehension that checks and stamps: every mark a plain Mark with a span
     # on the page and a reason. Any mark left out sends the whole list through the checks below instead.
     stamped = [
-        Annotation(start, end, name, reason, m.field, m.value)
+        new_annotation(start, end, name, reason, m.field, m.value)
         for m in marks
         if type(m) is Mark
         and type(start := m.start) is int

@@ -254,10 +254,13 @@ def _line_features(t: str) -> _LineFeatures:
     low = t.lower()
     # ASCII words are [A-Za-z0-9_] runs: every other byte made a space, then split, gives what
     # ``WORD.findall`` gives, a quarter faster (most lines of most pages are ASCII).
-    toks = low.encode().translate(_ASCII_WORD_BYTES).decode().split() if low.isascii() else _words(low)
+    if low.isascii():
+        toks, wide = low.encode().translate(_ASCII_WORD_BYTES).decode().split(), False
+    else:
+        toks, wide = _words(low)
     # Lower-casing can change the length (Turkish İ): count words on the original then.
     n = len(toks) if len(low) == len(t) else len(WORD.findall(t))
-    cjk = not t.isascii() and CJK.search(t) is not None  # (isascii is free: no scan)
+    cjk = wide and CJK.search(t) is not None  # (lower-casing neither makes nor removes such letters)
     if cjk:
         n += len(CJK.findall(t)) // 2
     s = t.rstrip()
@@ -309,20 +312,27 @@ def _line_features(t: str) -> _LineFeatures:
     return low, toks, n, ends, listed, prose, headline, item, plain
 
 
-def _words(low: str) -> list[str]:
+def _words(low: str) -> tuple[list[str], bool]:
     """``WORD.findall`` of a non-ASCII line, without the regex when it can: the commonest punctuation made
     spaces and the ASCII split as above; if what is left of every piece is letters and digits (\\w), the
-    pieces are the words. Otherwise (other punctuation, combining marks) the regex."""
+    pieces are the words. Otherwise (other punctuation, combining marks) the regex. And whether the line may
+    hold letters of a space-less script (see ``_THREE_BYTE_LEADS``)."""
     text = low
     for ch in _COMMON_PUNCTUATION:
         if ch in text:
             text = text.replace(ch, " ")
-    pieces = text.encode().translate(_WORD_OR_HIGH_BYTES).decode().split()
+    encoded = text.encode()
+    wide = b"\x01" in encoded.translate(_THREE_BYTE_LEADS)
+    pieces = encoded.translate(_WORD_OR_HIGH_BYTES).decode().split()
     letters = "".join(pieces).replace("_", "")
-    return pieces if not letters or letters.isalnum() else WORD.findall(low)
+    return (pieces if not letters or letters.isalnum() else WORD.findall(low)), wide
 
 
 _COMMON_PUNCTUATION = "’‘“”—–•…\xa0«»"
+# ``CJK``'s letters (U+0E00 to U+FAFF) are three bytes in UTF-8, led by a byte from E0 to EF. Most non-ASCII lines
+# have none once their common punctuation (’ “ — …, three bytes too) is made spaces: Latin, Cyrillic and the like
+# take two. Finding none of those bytes (a C loop) settles the line without ``CJK.search``, costly per character.
+_THREE_BYTE_LEADS = bytes(1 if 0xE0 <= c <= 0xEF else 0 for c in range(256))
 _WORD_OR_HIGH_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
 
 
@@ -365,6 +375,51 @@ def find_in_lines(texts: list[str], groups: tuple[tuple[str, ...], ...]) -> list
                 at = joined.find(w, starts[k + 1]) if k < last else -1  # on to the next text
         found.append(hits)
     return found
+
+
+class LineGate:
+    """A yes/no test of whole lines (a pattern anchored at the line start with ``^``, e.g. from ``line_gate``)
+    run over many lines at once.
+
+    Calling ``match`` line by line costs a Python-level call per line, most of them failing on the first
+    letter. Instead the lines are joined by line breaks and searched once with the pattern behind a line
+    break, ``\n`` in place of ``^``: a literal first character lets the regex engine skip from line to line in
+    C. Inside the joined text a line sees the same characters around it as alone but for what follows its end
+    (a line break instead of the end of the text), where ``$`` (multi-line) and ``\b`` mean the same, so every
+    line that matches alone is found. A match may run on into the next lines, so each search restarts at the
+    line after the one found, and each line found is checked alone: a line that matches only because of what
+    follows it is dropped.
+    """
+
+    __slots__ = ("gate", "scan")
+
+    def __init__(self, gate: re.Pattern[str]) -> None:
+        source = gate.pattern
+        if not source.startswith("^") or gate.flags & re.VERBOSE or "\\Z" in source or "\\A" in source:
+            raise ValueError(f"not a line test anchored at the start: {source[:40]!r}")
+        self.gate = gate
+        self.scan = re.compile("\n(?:" + source[1:] + ")", gate.flags | re.MULTILINE)
+
+    def matching(self, texts: list[str]) -> list[int]:
+        """The positions in ``texts`` (lines holding no line break) of those that ``gate`` matches, in order."""
+        if not texts:
+            return []
+        joined = "\n" + "\n".join(texts)
+        search = self.scan.search
+        m = search(joined)
+        if m is None:
+            return []  # the usual case: one search says no line matches
+        # Where each text's line break is in ``joined``: text k starts right after ``breaks[k]``.
+        breaks = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
+        match = self.gate.match
+        found: list[int] = []
+        last = len(texts) - 1
+        while m is not None:
+            k = bisect_right(breaks, m.start()) - 1
+            if match(texts[k]) is not None:
+                found.append(k)
+            m = search(joined, breaks[k + 1]) if k < last else None
+        return found
 
 
 _CACHE: dict[int, PageLines] = {}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from operator import attrgetter
 
 from ..base import BaseCleaner, Context
-from ..model import Mark, Page
-from ._lines import lowered, page_lines
+from ..model import Mark, Page, new_mark
+from ._lines import LineGate, lowered, page_lines
 from ._phrases import line_gate
 
 _AD_LINE = re.compile(
@@ -32,11 +33,16 @@ class AdMarkers(BaseCleaner):
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         low = page_lines(page).low
-        return [
-            Mark(b.start, b.end, "ad marker")
-            for b, lo in [(b, low[b.index]) for b in context.remaining() if len(b.text) <= 80]
-            if (_AD_LOW.match(lo) if len(lo) == len(b.text) else _AD_LINE.match(b.text)) is not None
-        ]
+        short = [b for b in context.remaining() if len(b.text) <= 80]
+        # Lower-cased lines, all tested at once; the rare line whose lower-casing changed its length is
+        # tested in its own case with the original pattern.
+        same = [b for b in short if len(low[b.index]) == len(b.text)]
+        found = [same[k] for k in _AD_LOW.matching([low[b.index] for b in same])]
+        if len(same) < len(short):
+            found += [b for b in short if len(low[b.index]) != len(b.text) and _AD_LINE.match(b.text) is not None]
+            found.sort(key=_INDEX)
+        return [new_mark(b.start, b.end, "ad marker") for b in found]
 
 
-_AD_LOW = line_gate(lowered(_AD_LINE))  # for lower-cased lines, a yes/no test (see ``line_gate``)
+_AD_LOW = LineGate(line_gate(lowered(_AD_LINE)))  # for lower-cased lines (see ``line_gate`` and ``LineGate``)
+_INDEX = attrgetter("index")

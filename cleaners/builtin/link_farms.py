@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
-from ..model import Block, Mark, Page
+from ..model import Block, Mark, Page, new_mark
 from ._lines import (
     PageLines,
     ends_like_sentence,
@@ -183,7 +183,7 @@ class LinkFarms(BaseCleaner):
                 reason = f"link farm under '{label}': {headlines} headlines"
                 for b in blocks[i:j]:
                     used.add(b.index)
-                    yield Mark(b.start, b.end, reason)
+                    yield new_mark(b.start, b.end, reason)
                 i = j
             else:
                 i += 1
@@ -212,7 +212,7 @@ class LinkFarms(BaseCleaner):
                 reason = f"teasers for other stories: {len(units)} cards"
                 for b in blocks[units[0][0] : units[-1][1] + 1]:
                     used.add(b.index)
-                    yield Mark(b.start, b.end, reason)
+                    yield new_mark(b.start, b.end, reason)
                 i = j
             else:
                 i += 1
@@ -230,7 +230,7 @@ class LinkFarms(BaseCleaner):
             if len(run) >= self.settings["min_unheaded"] and _looks_like_list_of_stories(run):
                 reason = f"link farm: {len(run)} headlines in a row"
                 for r in run:
-                    yield Mark(r.start, r.end, reason)
+                    yield new_mark(r.start, r.end, reason)
             run = [b] if b is not None else []
 
 

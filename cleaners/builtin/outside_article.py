@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from operator import attrgetter
 from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
-from ..model import Block, Mark, Page
+from ..model import Block, Mark, Page, new_mark
 from ._lines import (
     STOPWORDS,
     PageLines,
@@ -189,8 +190,8 @@ class OutsideArticle(BaseCleaner):
             return  # no clear body: better keep everything than guess
         start = after_dateline(blocks, scores, start, end, context)
         header, footer = "page header, above the article body", "page footer, below the article body"
-        yield from [Mark(b.start, b.end, header) for b in blocks[:start] if not removed[b.index]]
-        yield from [Mark(b.start, b.end, footer) for b in blocks[end + 1 :] if not removed[b.index]]
+        yield from [new_mark(b.start, b.end, header) for b in blocks[:start] if not removed[b.index]]
+        yield from [new_mark(b.start, b.end, footer) for b in blocks[end + 1 :] if not removed[b.index]]
         body = [b for b in blocks[start : end + 1] if not removed[b.index]]
         above = next((b for b in reversed(blocks[:start]) if wc[b.index] > 0), None)
         yield from leading_teaser(body, above, lines)
@@ -225,12 +226,14 @@ def leading_teaser(body: list[Block], above: Block | None, lines: PageLines | No
     first_words = content_words(body[0].text, None if toks is None else toks[body[0].index])
     if not head_words or len(first_words) < 5 or count(body[0]) > 60:
         return
-    # All the words of the rest: only ever intersected with filtered content words, so no need to filter them.
+    # Of the headline's and the first paragraph's content words, those the rest also has: only they are asked
+    # about, so the rest's words are looked up in that small set rather than gathered into a set of their own.
+    wanted = head_words | first_words
     if lines is not None:
-        rest_vocab: set[str] = set().union(*(lines.toks[b.index] for b in body[1:]))
+        shared = wanted.intersection(chain.from_iterable([lines.toks[b.index] for b in body[1:]]))
     else:
-        rest_vocab = set().union(*(content_words(b.text) for b in body[1:]))
-    if head_words & rest_vocab:
+        shared = wanted.intersection(chain.from_iterable(content_words(b.text) for b in body[1:]))
+    if head_words & shared:
         return
-    if len(first_words & rest_vocab) / len(first_words) < 0.25:
+    if len(first_words & shared) / len(first_words) < 0.25:
         yield Mark.block(body[0], "teaser for another story (shares almost no words with the article)")

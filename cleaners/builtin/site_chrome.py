@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from ..base import BaseCleaner, Context
-from ..model import Mark, Page
+from ..model import Mark, Page, new_mark
 from ._lines import find_in_lines, lowered, page_lines, word_count
 from ._phrases import factored, line_gate
 
@@ -356,7 +356,7 @@ class SiteChrome(BaseCleaner):
                     if len(memo) >= _SHORT_LIMIT:
                         memo.clear()
                     memo[text] = reason
-        return [Mark(b.start, b.end, r) for b, r in zip(remaining, reasons, strict=True) if r]  # type: ignore[arg-type]
+        return [new_mark(b.start, b.end, r) for b, r in zip(remaining, reasons, strict=True) if r]  # type: ignore[arg-type]
 
 
 _MISSING = object()

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from newsread.cleaners import Annotation, CleanedPage, text_page
-from newsread.cleaners.model import effective_removals
+import copy
+import dataclasses
+import pickle
+
+import pytest
+
+from newsread.cleaners import Annotation, CleanedPage, Mark, text_page
+from newsread.cleaners.model import effective_removals, new_annotation, new_mark
 
 TEXT = "Headline here\n\nFirst paragraph of the story.\n\u00a0\nSecond paragraph #tag #other\nAdvertisement\n"
 
@@ -63,3 +69,34 @@ def test_metadata_comes_from_annotations_that_supply_a_field() -> None:
     cleaned = CleanedPage(page, (Annotation(start, start + 13, "metadata", "title line", "title", "Headline here"),))
     assert cleaned.title == "Headline here"
     assert "Headline here" not in cleaned.body
+
+
+def test_marks_and_annotations_stay_frozen_values_however_they_are_made() -> None:
+    """They are built through a faster path than the dataclass's own; a cleaner or a cache must not notice."""
+    mark = Mark(3, 9, "ad marker")
+    assert mark == new_mark(3, 9, "ad marker") == Mark(start=3, end=9, reason="ad marker")
+    assert hash(mark) == hash(new_mark(3, 9, "ad marker")) and type(new_mark(3, 9, "x")) is Mark
+    assert (mark.field, mark.value) == (None, None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        mark.start = 4  # type: ignore[misc]
+    stamped = Annotation(3, 9, "ad_markers", "ad marker", "title", "T")
+    assert stamped == new_annotation(3, 9, "ad_markers", "ad marker", "title", "T")
+    for value in (mark, stamped):
+        assert pickle.loads(pickle.dumps(value)) == value  # batch workers and caches pickle them
+        assert copy.copy(value) == value == copy.deepcopy(value)
+    assert dataclasses.replace(stamped, end=12) == Annotation(3, 12, "ad_markers", "ad marker", "title", "T")
+
+    # A plugin's own kinds of mark: with more fields, or none.
+    scored = ScoredMark(1, 2, "r", None, None, 0.5)
+    assert (scored.start, scored.reason, scored.score) == (1, "r", 0.5)
+    assert pickle.loads(pickle.dumps(scored)) == scored
+    assert PlainMark(1, 2, "r") == PlainMark(1, 2, "r") and PlainMark(1, 2, "r").end == 2
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ScoredMark(Mark):
+    score: float = 0.0
+
+
+class PlainMark(Mark):
+    pass
