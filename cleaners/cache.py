@@ -38,10 +38,9 @@ from typing import Any
 
 import platformdirs
 
-from .base import Context
 from .loading import DEFAULT_MAX_BYTES, Source, load_page, page_format, page_from_bytes, read_bytes
-from .model import Annotation, CleanedPage, CleanerError, Page
-from .pipeline import CleaningTimeout, Pipeline, Stage, _Deadline, _stamp
+from .model import CleanedPage, Page, new_annotation
+from .pipeline import Pipeline, Stage, StageOutcome
 from .warc import read_record
 
 CACHE_ENV = "NEWSREAD_CACHE_DIR"
@@ -484,8 +483,8 @@ def clean_source(
     """Load and clean one page, reusing every stage result the cache holds for it.
 
     The result equals ``pipeline.clean(load_page(source, max_bytes=max_bytes))``:
-    this mirrors :meth:`Pipeline.clean` (order, formats, errors, notes, time limit)
-    stage by stage. ``fingerprints`` (from :func:`stage_fingerprints`) may be
+    it is :meth:`Pipeline.clean` with the cache as its memory of each stage's
+    result. ``fingerprints`` (from :func:`stage_fingerprints`) may be
     passed to save recomputing them.
     """
     return clean_keyed(source, pipeline, cache, fingerprints, max_bytes=max_bytes)[0]
@@ -510,62 +509,38 @@ def clean_keyed(
     if page.error is not None:
         return pipeline.clean(page), None, False
     fps = list(fingerprints) if fingerprints is not None else stage_fingerprints(pipeline)
-    rows = cache.lookup(key)
-    context = Context(page=page, folder=pipeline._folder)
-    annotations: list[Annotation] = []
-    errors: list[CleanerError] = []
-    missed = False
-    storable = True  # false once a stage stopped at the time limit: what follows depends on the clock
-    with _Deadline(pipeline.max_seconds) as deadline:
-        try:
-            active = pipeline.active
-            for position, (stage, fp) in enumerate(zip(active, fps, strict=True)):
-                formats = getattr(stage.cleaner, "formats", None)
-                if formats is not None and page.format not in formats:
-                    continue
-                hit = rows.get(fp) if fp is not None and storable else None
-                if hit is not None:
-                    stamped = [Annotation(s, e, stage.name, r, f, v) for s, e, r, f, v in hit.marks]
-                    error = hit.error
-                    for note in hit.notes:
-                        context.note(note)
-                else:
-                    missed = True
-                    if deadline.passed():
-                        skipped = ", ".join(s.name for s in active[position:])
-                        context.note(f"cleaning stopped at the {pipeline.max_seconds:g} s limit; not run: {skipped}")
-                        storable = False
-                        break
-                    stamped, error, notes, timed_out = _run_stage(stage, page, context, pipeline.max_seconds)
-                    storable = storable and not timed_out
-                    if fp is not None and storable:
-                        marks = tuple((a.start, a.end, a.reason, a.field, a.value) for a in stamped)
-                        cache.store(key, fp, StageResult(marks, error, notes))
-                if error is not None:
-                    errors.append(CleanerError(stage.name, error))
-                annotations.extend(stamped)
-                context.note_removed(stamped)
-        except CleaningTimeout:  # the timer fired between two cleaners: keep what is done
-            context.note(f"cleaning stopped at the {pipeline.max_seconds:g} s limit")
-            storable = False
-    if missed:
+    memory = _CachedStages(cache, key, fps, cache.lookup(key))
+    cleaned = pipeline.clean(page, memory)
+    if memory.missed:
         cache.misses += 1
     else:
         cache.hits += 1
-    return CleanedPage(page, tuple(annotations), tuple(errors), tuple(context.notes)), key, storable
+    return cleaned, key, not memory.cut
 
 
-def _run_stage(
-    stage: Stage, page: Page, context: Context, max_seconds: float | None
-) -> tuple[list[Annotation], str | None, tuple[str, ...], bool]:
-    """One cleaner on one page, exactly as Pipeline.clean runs it: (annotations, error, notes it added, timed out)."""
-    assert stage.cleaner is not None
-    before = len(context.notes)
-    try:
-        marks = list(stage.cleaner.annotate(page, context))
-    except CleaningTimeout:
-        return [], f"stopped at the {max_seconds:g} s limit for a page", (), True
-    except Exception as exc:  # one cleaner failing must not cost the page the others' work
-        return [], f"{type(exc).__name__}: {exc}", tuple(context.notes[before:]), False
-    stamped, bad = _stamp(marks, stage.name, len(page.text))
-    return stamped, bad, tuple(context.notes[before:]), False
+class _CachedStages:
+    """The result cache as the pipeline's memory of one page's stages (see :class:`StageMemory`)."""
+
+    def __init__(self, cache: ResultCache, key: bytes, fps: Sequence[str | None], rows: dict[str, StageResult]):
+        self.cache, self.key, self.fps, self.rows = cache, key, fps, rows
+        self.missed = False  # some stage had to run
+        self.cut = False  # the time limit cut cleaning short
+
+    def recall(self, position: int, stage: Stage) -> StageOutcome | None:
+        fp = self.fps[position]
+        hit = self.rows.get(fp) if fp is not None and not self.cut else None
+        if hit is None:
+            self.missed = True
+            return None
+        name = stage.name
+        return [new_annotation(s, e, name, r, f, v) for s, e, r, f, v in hit.marks], hit.error, hit.notes
+
+    def keep(self, position: int, stage: Stage, outcome: StageOutcome) -> None:
+        fp = self.fps[position]
+        if fp is not None and not self.cut:
+            stamped, error, notes = outcome
+            marks = tuple((a.start, a.end, a.reason, a.field, a.value) for a in stamped)
+            self.cache.store(self.key, fp, StageResult(marks, error, notes))
+
+    def cut_short(self) -> None:
+        self.cut = True

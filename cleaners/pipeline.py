@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from .base import Cleaner, Context
 from .config import Config, load_config
@@ -144,7 +144,9 @@ class Pipeline:
             except Exception as exc:
                 self.problems.append(f"cleaner {stage.name!r} failed to learn from the folder: {exc}")
 
-    def clean(self, page: Page) -> CleanedPage:
+    def clean(self, page: Page, memory: StageMemory | None = None) -> CleanedPage:
+        """Every active cleaner over ``page``, in order. ``memory`` may give a stage's result instead of running
+        it, and is given the result of each stage that ran (the result cache is one)."""
         if page.error is not None:
             return CleanedPage(page, ())
         context = Context(page=page, folder=self._folder)
@@ -152,9 +154,11 @@ class Pipeline:
         errors: list[CleanerError] = []
         with _Deadline(self.max_seconds) as deadline:
             try:
-                self._run(page, context, annotations, errors, deadline)
+                self._run(page, context, annotations, errors, deadline, memory)
             except CleaningTimeout:  # the timer fired between two cleaners: keep what is done
                 context.note(f"cleaning stopped at the {self.max_seconds:g} s limit")
+                if memory is not None:
+                    memory.cut_short()
         return CleanedPage(page, tuple(annotations), tuple(errors), tuple(context.notes))
 
     def _run(
@@ -164,6 +168,7 @@ class Pipeline:
         annotations: list[Annotation],
         errors: list[CleanerError],
         deadline: _Deadline,
+        memory: StageMemory | None,
     ) -> None:
         active = self.active
         for position, stage in enumerate(active):
@@ -172,30 +177,74 @@ class Pipeline:
             formats = getattr(cleaner, "formats", None)
             if formats is not None and page.format not in formats:
                 continue
+            if memory is not None:
+                known = memory.recall(position, stage)
+                if known is not None:
+                    stamped, error, notes = known
+                    for note in notes:
+                        context.note(note)
+                    if error is not None:
+                        errors.append(CleanerError(stage.name, error))
+                    if stamped:
+                        annotations.extend(stamped)
+                        context.note_removed(stamped)
+                    continue
             if deadline.passed():
                 skipped = ", ".join(s.name for s in active[position:])
                 context.note(f"cleaning stopped at the {self.max_seconds:g} s limit; not run: {skipped}")
+                if memory is not None:
+                    memory.cut_short()
                 break
+            noted = len(context.notes)
             try:
                 marks = list(cleaner.annotate(page, context))
             except CleaningTimeout:
                 errors.append(CleanerError(stage.name, f"stopped at the {self.max_seconds:g} s limit for a page"))
+                if memory is not None:
+                    memory.cut_short()  # what follows depends on the clock: remember none of it
                 continue
             except Exception as exc:  # one cleaner failing must not cost the page the others' work
-                errors.append(CleanerError(stage.name, f"{type(exc).__name__}: {exc}"))
+                message = f"{type(exc).__name__}: {exc}"
+                errors.append(CleanerError(stage.name, message))
+                if memory is not None:
+                    memory.keep(position, stage, ([], message, tuple(context.notes[noted:])))
                 continue
-            if not marks:
-                continue  # many cleaners find nothing on a page: nothing to stamp or note
+            if not marks:  # many cleaners find nothing on a page: nothing to stamp or note
+                if memory is not None:
+                    memory.keep(position, stage, ([], None, tuple(context.notes[noted:])))
+                continue
             stamped, bad = _stamp(marks, stage.name, len(page.text))
             if bad:
                 errors.append(CleanerError(stage.name, bad))
             annotations.extend(stamped)
             context.note_removed(stamped)
+            if memory is not None:
+                memory.keep(position, stage, (stamped, bad, tuple(context.notes[noted:])))
 
     def clean_all(self, pages: Iterable[Page]) -> list[CleanedPage]:
         pages = list(pages)
         self.fit(pages)
         return [self.clean(p) for p in pages]
+
+
+# What one stage made of a page: its annotations, its error (None: none), the notes it added.
+StageOutcome = tuple[list[Annotation], str | None, tuple[str, ...]]
+
+
+class StageMemory(Protocol):
+    """Where :meth:`Pipeline.clean` finds what a stage made of the page before, and keeps what it makes now."""
+
+    def recall(self, position: int, stage: Stage) -> StageOutcome | None:
+        """The outcome of active stage ``position`` on this page, if known (then the stage does not run)."""
+        ...
+
+    def keep(self, position: int, stage: Stage, outcome: StageOutcome) -> None:
+        """What active stage ``position`` just made of the page."""
+        ...
+
+    def cut_short(self) -> None:
+        """The time limit stopped cleaning: what follows depends on the clock, keep and recall no more."""
+        ...
 
 
 class CleaningTimeout(Exception):
