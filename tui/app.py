@@ -50,6 +50,7 @@ from .widgets.help_screen import described, key_label
 from .widgets.prompt_bar import PromptBar
 from .widgets.reading_pane import View
 from .widgets.status_bar import triage_text
+from .widgets.titles import set_border_subtitle, set_border_title
 
 POLL_SECONDS = 0.15  # how often the list and progress pick up what the workers did
 ZOOM_BELOW = 110  # narrower than this, opening a page gives the reader the whole width
@@ -181,8 +182,8 @@ class NewsreadApp(App[None]):
         self.prompt.display = False
         self.page_list.states = self.triage.states
         self.page_list.marked = self.triage.marked
-        self.page_list.border_title = "Pages"
-        self.page_list.border_subtitle = "words kept −removed"
+        set_border_title(self.page_list, "Pages")
+        set_border_subtitle(self.page_list, "words kept −removed")
         self.page_list.focus()
         for problem in self.library.pipeline.problems:
             self.notify(problem, title="cleaners", severity="warning", timeout=8)
@@ -341,11 +342,12 @@ class NewsreadApp(App[None]):
         total = len(library)
         shown = self.page_list.count
         if not library.discovered:
-            self.page_list.border_title = "Pages"
+            title = "Pages"
         elif self.page_list.rows is not None:
-            self.page_list.border_title = f"Pages {shown}/{total}"
+            title = f"Pages {shown}/{total}"
         else:
-            self.page_list.border_title = f"Pages {total}"
+            title = f"Pages {total}"
+        set_border_title(self.page_list, title)  # every poll: assigned unchanged, it would redraw the whole list
 
     def _flush_infos(self) -> None:
         """Write what the workers learned to the word index; pages it now finds join a text filter."""

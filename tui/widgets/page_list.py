@@ -63,7 +63,8 @@ class PageList(ScrollView, can_focus=True):
         Binding("enter", "open", "Read the page", show=False),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    # No repaint of its own: watch_cursor redraws the two rows that changed (or the list, when it scrolled).
+    cursor: reactive[int] = reactive(0, always_update=False, init=False, repaint=False)
 
     class Highlighted(Message):
         """The cursor moved to page ``index`` (a page index, whatever the filter)."""

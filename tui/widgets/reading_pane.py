@@ -31,6 +31,7 @@ from ..documents import (
     versions_rows,
 )
 from .document_view import DocumentView
+from .titles import set_border_subtitle, set_border_title
 
 View = Literal["clean", "original", "diff"]
 VIEWS: tuple[View, ...] = ("clean", "original", "diff")
@@ -223,7 +224,7 @@ class ReadingPane(Vertical):
             if view == "diff" and self.view == "diff":
                 label = "diff: side by side" if self._shown_side_by_side else "diff: inline"
             tabs.append(f"[reverse] {key} {label} [/]" if view == self.view else f" {key} {label} ")
-        self.border_title = "".join(tabs)
+        set_border_title(self, "".join(tabs))
         self.update_position()
 
     def update_position(self) -> None:
@@ -242,7 +243,7 @@ class ReadingPane(Vertical):
                 parts.append(f"removal {self.group_index + 1}/{len(groups)} {g.cleaner}")
             else:
                 parts.append(f"{len(groups)} removal{'s' if len(groups) != 1 else ''}")
-        self.border_subtitle = escape(" · ".join(parts))
+        set_border_subtitle(self, escape(" · ".join(parts)))
 
     # -- removals -----------------------------------------------------------------------------------
     @property
