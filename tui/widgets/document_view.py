@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from ..documents import Document, Row, Span
 from ..wrap import line_starts
+from .base_style import BaseStyle
 
 DIVIDER = " │ "
 
@@ -80,6 +81,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._laid_out_width = -1
         self._texts: list[tuple[Text, Text | None]] = []  # rows with search highlights applied
         self._strips: dict[int, Strip] = {}
+        self._base = BaseStyle(self)
         self.search_text = ""
         self.matches: list[Match] = []
         self.match_index = -1
@@ -134,14 +136,35 @@ class DocumentView(ScrollView, can_focus=True):
         self.lines, self.row_start = lines, row_start
         self._laid_out_width = width
         self._strips.clear()
-        self.virtual_size = Size(width, len(lines))
+        self._set_virtual_size(Size(width, len(lines)))
         self.refresh()
 
+    def _set_virtual_size(self, size: Size) -> None:
+        """The scrollable size, without laying the whole screen out again.
+
+        ``virtual_size`` is a layout reactive: every page shown would place every widget again, and
+        Textual then redraws every scrollbar (the list's too, ~40 lines a key). The view's own
+        region never depends on it, so only its scrollbar is updated (as Textual does after a scroll);
+        the scrollbar showing or hiding still lays out, by itself.
+        """
+        if size == self.virtual_size:
+            return
+        if not self.container_size:
+            self.virtual_size = size  # not laid out yet: the first layout sizes everything anyway
+            return
+        self.set_reactive(DocumentView.virtual_size, size)
+        self._scroll_update(size)
+
     # -- drawing ------------------------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base.clear()
+        self._strips.clear()  # drawn with the old styles
+
     def render_line(self, y: int) -> Strip:
         index = y + int(self.scroll_y)
         width = self.size.width
-        base = self.rich_style
+        base = self._base.get()
         if index >= len(self.lines):
             return Strip.blank(width, base)
         strip = self._strips.get(index)

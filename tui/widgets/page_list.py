@@ -25,15 +25,20 @@ from textual.strip import Strip
 
 from ..library import Library, PageSummary
 from ..triage import PageState
+from .base_style import BaseStyle
 
 STATS_WIDTH = 11  # " 1234 −5678"
 DATE_WIDTH = 10
 TAGS_SHARE = 3  # tags take at most a third of the title's room
+ROWS_KEPT = 1_000  # rows drawn that are kept for redrawing (a few screens' worth, whatever the folder's size)
 
 # Triage glyphs: the cue without colour (NO_COLOR, 16 colours); the status bar counts use the same ones.
 UNREAD = "•"
 MARKED = "◆"
 DECISION_GLYPHS = {"kept": "✓", "starred": "★", "discarded": "✗"}
+
+
+RowKey = tuple[PageSummary, PageState | None, bool, bool, bool, int, int, Style]
 
 
 class PageList(ScrollView, can_focus=True):
@@ -87,6 +92,9 @@ class PageList(ScrollView, can_focus=True):
         self.rows: list[int] | None = None  # page indices shown (a filter), or None: every page
         self.states: Mapping[int, PageState] = {}  # triage per page index (the app's, shared)
         self.marked: set[int] = set()  # the marked selection (the app's, shared)
+        self._base = BaseStyle(self)
+        # Rows drawn, by page: scrolling the list by a row (j at the bottom) draws one new row, not all of them.
+        self._rows_drawn: dict[int, tuple[RowKey, Strip]] = {}
 
     # -- state --------------------------------------------------------------------------------------
     @property
@@ -108,14 +116,27 @@ class PageList(ScrollView, can_focus=True):
         return self.page_at(self.cursor) if 0 <= self.cursor < self.count else -1
 
     def sync(self) -> None:
-        """Pick up what the workers found and cleaned since the last call."""
+        """Pick up what the workers found and cleaned since the last call: redraw the rows on screen that changed."""
         count = self.count
         if count != self._count:
             self._count = count
             self.virtual_size = Size(self.size.width, max(count, 1))
             if count and self.cursor >= count:
                 self.cursor = count - 1
-        self.refresh()
+            self.refresh()
+            return
+        if not count:
+            self.refresh()  # the message: finding pages, or none here
+            return
+        # Polled several times a second while the folder is cleaned: most rows cleaned are off screen.
+        top = int(self.scroll_y)
+        base = self._base.get()
+        summaries = self.library.summaries
+        for index in range(top, min(count, top + self.scrollable_content_region.height)):
+            page = self.page_at(index)
+            drawn = self._rows_drawn.get(page)
+            if page >= len(summaries) or drawn is None or drawn[0] != self._row_key(index, page, base):
+                self.refresh_line(index)
 
     def show_rows(self, rows: list[int] | None, keep: int) -> None:
         """Show only ``rows`` (None: every page); the cursor stays on page ``keep`` if it is shown."""
@@ -206,10 +227,15 @@ class PageList(ScrollView, can_focus=True):
         self.refresh()
 
     # -- drawing ------------------------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base.clear()
+        self._rows_drawn.clear()  # drawn with the old styles
+
     def render_line(self, y: int) -> Strip:
         index = y + int(self.scroll_y)
         width = self.size.width
-        base = self.rich_style
+        base = self._base.get()
         summaries = self.library.summaries
         if not summaries:
             if y == 0:
@@ -228,13 +254,34 @@ class PageList(ScrollView, can_focus=True):
         page = self.page_at(index)
         if page >= len(summaries):
             return Strip.blank(width, base)
-        text = self.row_text(
-            summaries[page], width, cursor=index == self.cursor, state=self.states.get(page), marked=page in self.marked
-        )
-        if index == self.cursor:
+        key = self._row_key(index, page, base)
+        drawn = self._rows_drawn.get(page)
+        if drawn is not None and drawn[0] == key:
+            return drawn[1]
+        summary, state, marked, cursor = key[:4]
+        text = self.row_text(summary, width, cursor=cursor, state=state, marked=marked)
+        if cursor:
             name = "page-list--cursor" if self.has_focus else "page-list--cursor-blurred"
             text.stylize(self.get_component_rich_style(name, partial=True))
-        return self._strip(text, width, base)
+        strip = self._strip(text, width, base)
+        if len(self._rows_drawn) > ROWS_KEPT:
+            self._rows_drawn.clear()
+        self._rows_drawn[page] = (key, strip)
+        return strip
+
+    def _row_key(self, index: int, page: int, base: Style) -> RowKey:
+        """Everything row ``index`` (page ``page``) shows; summaries and states are replaced, never changed."""
+        cursor = index == self.cursor
+        return (
+            self.library.summaries[page],
+            self.states.get(page),
+            page in self.marked,
+            cursor,
+            cursor and self.has_focus,
+            self.size.width,
+            self.library.cluster_size(page),
+            base,
+        )
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         segments = list(text.render(self.app.console))
