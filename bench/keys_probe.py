@@ -12,7 +12,9 @@ they say whether a change made a key cheaper even on a busy shared machine:
   reflow after a scroll; ``full_frames``: frames that redrew the whole screen; ``frames``: frames sent;
 - ``after``: the same counts for the 20 ms pause after the frame (what the key set off later, and the
   background polls), so work moved out of the key's frame is still seen;
-- ``p50_ms`` / ``p95_ms``: wall time from the key to the frame (as bench/reader_probe.py measures it).
+- ``p50_ms`` / ``p95_ms``: wall time from the key to the frame (as bench/reader_probe.py measures it);
+- ``thread_cpu_s``: CPU seconds each thread of the reader's process used over the phase (the UI thread
+  is ``MainThread``; the others compete with it for the interpreter lock).
 
 ``busy``: keys while background cleaning runs (a cold cache: use a new NEWSREAD_CACHE_DIR);
 ``idle``: keys after every page is cleaned. The instrumentation lives here, not in the reader.
@@ -31,6 +33,12 @@ import sys
 import time
 from collections import Counter
 from typing import Any
+
+# Textual's own frames between a refresh and the code that asked for it (the caller shown is the first other one).
+PLUMBING = {
+    "refresh", "update", "_set_state", "_check_watchers", "_set", "__set__", "invoke_watcher",
+    "_refresh_scrollbars", "counted_refresh",
+}  # fmt: skip
 
 
 class Counts:
@@ -66,7 +74,10 @@ class Counts:
 
         def counted_render_line(self: Any, styles: Any, y: int, *args: Any, **kwargs: Any) -> Any:
             owner = getattr(args[5], "__self__", None)  # render_content_line, bound to the widget
-            counts.lines[type(owner).__name__] += 1
+            name = type(owner).__name__
+            if name == "ScrollBar":  # whose: the list's or the reader's
+                name = f"ScrollBar of {type(getattr(owner, 'parent', None)).__name__}"
+            counts.lines[name] += 1
             return render_line(self, styles, y, *args, **kwargs)
 
         _styles_cache.StylesCache.render_line = counted_render_line  # type: ignore[method-assign]
@@ -99,7 +110,7 @@ class Counts:
         def counted_refresh(self: Any, *regions: Any, repaint: bool = True, layout: bool = False, **kw: Any) -> Any:
             if layout or not regions:
                 frame = sys._getframe(1)
-                while frame.f_code.co_name in ("refresh", "update", "_set_state", "_check_watchers", "_set", "__set__", "invoke_watcher", "_refresh_scrollbars", "counted_refresh") and frame.f_back is not None:
+                while frame.f_code.co_name in PLUMBING and frame.f_back is not None:
                     frame = frame.f_back
                 where = f"{type(self).__name__} <- {frame.f_code.co_name}"
                 counts.layout_callers[where] += layout
@@ -108,15 +119,37 @@ class Counts:
 
         widget.Widget.refresh = counted_refresh  # type: ignore[method-assign]
 
-    def count_content(self, cls: type) -> None:
+    def count_content(self, cls: type, method: str = "render_line", label: str = "") -> None:
         counts = self
-        original = cls.render_line
+        original = getattr(cls, method)
+        name = label or cls.__name__
 
-        def counted(self: Any, y: int) -> Any:
-            counts.content[cls.__name__] += 1
-            return original(self, y)
+        def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+            counts.content[name] += 1
+            return original(self, *args, **kwargs)
 
-        cls.render_line = counted
+        setattr(cls, method, counted)
+
+
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds each live thread of this process has used, by thread name (numbers stripped)."""
+    import re
+    import threading
+
+    out: Counter[str] = Counter()
+    for thread in threading.enumerate():
+        if thread.ident is None:
+            continue
+        try:
+            used = time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+        except (OSError, ValueError):
+            continue
+        out[re.sub(r"[-_ ]?\d+", "", thread.name)] += used
+    return dict(out)
+
+
+def cpu_between(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {k: round(v - before.get(k, 0.0), 2) for k, v in after.items() if v - before.get(k, 0.0) >= 0.005}
 
 
 def quantile(values: list[float], q: float) -> float | None:
@@ -168,6 +201,9 @@ def summarise(keys: list[dict[str, Any]]) -> dict[str, Any]:
         "lines_per_key": mean(in_key, "lines"),
         "lines_by_widget": {w: mean(in_key, "lines", w) for w in widgets},
         "content_lines_per_key": mean(in_key, "content_lines"),
+        "content_by_kind": {
+            w: mean(in_key, "content_lines", w) for w in sorted({w for r in in_key for w in r["content_lines"]})
+        },
         "layouts_per_key": mean(in_key, "layouts"),
         "scroll_reflows_per_key": mean(in_key, "scroll_reflows"),
         "full_frames_per_key": mean(in_key, "full_frames"),
@@ -193,6 +229,9 @@ async def probe(folder: str, keys: int, busy_keys: int, profile: str | None = No
     counts.install()
     counts.count_content(PageList)
     counts.count_content(DocumentView)
+    # Lines drawn anew (not taken from the widgets' own caches of drawn lines).
+    counts.count_content(PageList, "row_text", "PageList rows built")
+    counts.count_content(DocumentView, "_render_visual_line", "DocumentView lines built")
     out: dict[str, Any] = {"load_before": os.getloadavg()}
     app = NewsreadApp([folder], Pipeline.default())
     library = app.library
@@ -241,8 +280,10 @@ async def probe(folder: str, keys: int, busy_keys: int, profile: str | None = No
         await step()  # the first key builds caches; not counted
         profiler = cProfile.Profile() if profile == "busy" else None
         busy = []
+        cpu0, t0 = thread_cpu(), time.perf_counter()
         while len(busy) < busy_keys and not library.complete:
             busy.append(await step())
+        busy_cpu = {"wall_s": round(time.perf_counter() - t0, 2), **cpu_between(cpu0, thread_cpu())}
         while not library.complete or library.clusters_generation != library.generation:
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.5)
@@ -250,12 +291,14 @@ async def probe(folder: str, keys: int, busy_keys: int, profile: str | None = No
             if profiler is not None:
                 pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
             profiler = cProfile.Profile() if profile == "idle" else None
+        cpu0, t0 = thread_cpu(), time.perf_counter()
         idle = [await step() for _ in range(keys)]
+        idle_cpu = {"wall_s": round(time.perf_counter() - t0, 2), **cpu_between(cpu0, thread_cpu())}
         if profiler is not None and profile == "idle":
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
         out["pages"] = len(library)
-        out["busy"] = summarise(busy)
-        out["idle"] = summarise(idle)
+        out["busy"] = {**summarise(busy), "thread_cpu_s": busy_cpu}
+        out["idle"] = {**summarise(idle), "thread_cpu_s": idle_cpu}
         library.close()
     out["load_after"] = os.getloadavg()
     return out
