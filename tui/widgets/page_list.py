@@ -10,6 +10,7 @@ page indices (``rows``): the list shows those and nothing else is computed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from math import ceil
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -21,6 +22,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from ..library import Library, PageSummary
@@ -93,6 +95,7 @@ class PageList(ScrollView, can_focus=True):
         self.states: Mapping[int, PageState] = {}  # triage per page index (the app's, shared)
         self.marked: set[int] = set()  # the marked selection (the app's, shared)
         self._base = BaseStyle(self)
+        self._bars_sized = Size(-1, -1)  # the virtual size the scrollbar was last sized for
         # Rows drawn, by page: scrolling the list by a row (j at the bottom) draws one new row, not all of them.
         self._rows_drawn: dict[int, tuple[RowKey, Strip]] = {}
 
@@ -178,6 +181,29 @@ class PageList(ScrollView, can_focus=True):
             self.refresh()
         if 0 <= new < self.count:
             self.post_message(self.Highlighted(self.page_at(new)))
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # Textual hands a ScrollView a virtual size that never equals its own (the region's, not the
+        # rows'), so every layout of the screen -- one whenever the reader's scrollbar shows or hides --
+        # redrew this list's scrollbar in full. Nothing changed for the list: nothing to do.
+        if size == self._size and container_size == self.container_size and self.virtual_size == self._bars_sized:
+            return False
+        self._bars_sized = self.virtual_size
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        # ScrollView's, except that the scrollbar is redrawn only when its thumb moves: in a list of
+        # thousands of pages a row's scroll moves it a fraction of a cell, yet Textual redrew the whole
+        # bar (a line per row of the list) on every j at the bottom of the list.
+        if self.show_vertical_scrollbar:
+            bar = self.vertical_scrollbar
+            position = bar.validate_position(new)
+            if _thumb(bar, position) == _thumb(bar, bar.position):
+                bar.set_reactive(ScrollBar.position, position)
+            else:
+                bar.position = new
+        if round(old) != round(new):
+            self.refresh(self.size.region)
 
     def _scroll_to_cursor(self) -> None:
         top, height = int(self.scroll_y), max(1, self.scrollable_content_region.height)
@@ -361,6 +387,22 @@ class PageList(ScrollView, can_focus=True):
         if marked:
             row.stylize(style("marked"), 1)
         return row
+
+
+def _thumb(bar: ScrollBar, position: float) -> tuple[int, int] | None:
+    """Where a vertical scrollbar's thumb is drawn at ``position``, in eighths of a cell: (start, end).
+
+    The arithmetic of Textual's ScrollBarRender.render_bar, which draws nothing else that depends
+    on the position: two positions with the same thumb draw the same bar.
+    """
+    size = bar.size.height
+    virtual_size = ceil(bar.window_virtual_size)
+    window_size = ceil(bar.window_size if bar.window_size < bar.window_virtual_size else 0)
+    if not (window_size and size and virtual_size and size != virtual_size):
+        return None
+    thumb_size = max(1, window_size / (virtual_size / size))
+    start = int((size - thumb_size) * (position / (virtual_size - window_size)) * 8)
+    return start, start + ceil(thumb_size * 8)
 
 
 def _cells(value: str, width: int, style: Style | str = "") -> Text:

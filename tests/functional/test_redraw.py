@@ -1,0 +1,106 @@
+"""Stepping through pages redraws only what changed, and what it draws is what a full redraw would draw.
+
+The reader keeps drawn list rows and reading-pane lines, skips layouts and scrollbar redraws that
+change nothing; these tests hold it to the screen a from-scratch redraw gives (so nothing is left
+stale) and count, with Textual's own hooks, what a key makes it redo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.style import Style
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.widget import Widget
+
+from newsread.tui.app import NewsreadApp
+from newsread.tui.widgets import PageList
+
+from .conftest import make_app, settle
+
+pytestmark = pytest.mark.functional
+
+
+def _pages(root: Path, count: int, long_every: int = 0) -> Path:
+    """``count`` short pages (every ``long_every``-th one longer than the screen)."""
+    root.mkdir()
+    for n in range(count):
+        lines = [f"Story number {n} about the harbour and its bridges", "Date: 2024-03-01"]
+        size = 80 if long_every and n % long_every == 0 else 3
+        lines += [f"Paragraph {i} of story {n} says something about rivers, roads and weather." for i in range(size)]
+        (root / f"page{n:04d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def _cells(app: NewsreadApp) -> list[list[tuple[str, Style | None]]]:
+    """The screen as the app last drew it: each cell's character and style."""
+    screen: list[list[tuple[str, Style | None]]] = []
+    for strip in app.screen._compositor.render_strips():
+        screen.append([(ch, seg.style) for seg in strip for ch in seg.text])
+    return screen
+
+
+def _redraw_everything(app: NewsreadApp) -> None:
+    """Forget every drawn line, the widgets' own and Textual's, scrollbars included."""
+    widgets: list[Widget] = list(app.screen.walk_children(with_self=True))
+    for widget in list(widgets):
+        if isinstance(widget, ScrollView):
+            widgets += [widget.vertical_scrollbar, widget.horizontal_scrollbar]
+    for widget in widgets:
+        widget.notify_style_update()
+        widget.refresh()
+        widget._styles_cache.clear()
+
+
+async def test_stepping_through_a_long_list_leaves_the_screen_as_a_full_redraw_draws_it(tmp_path: Path) -> None:
+    folder = _pages(tmp_path / "pages", 150, long_every=3)  # the reader's scrollbar comes and goes
+    app = make_app([folder], read_after=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ["j"] * 45 + ["k"] * 3 + ["pagedown", "j", "j", "G", "k"]:
+            await pilot.press(key)  # past the bottom of the list: it scrolls a row at a time
+            await pilot.pause()
+        assert app.page_list.scroll_y > 0 and app.reader.document_view.show_vertical_scrollbar is False
+        await pilot.press("k")
+        await pilot.pause()
+        drawn = _cells(app)
+        _redraw_everything(app)
+        fresh = _cells(app)
+        stale = [y for y, (a, b) in enumerate(zip(drawn, fresh, strict=True)) if a != b]
+        assert not stale, [("".join(c for c, _ in drawn[y]), "".join(c for c, _ in fresh[y])) for y in stale[:3]]
+
+
+async def test_a_page_change_redraws_two_list_rows_and_lays_nothing_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _pages(tmp_path / "pages", 60)  # every page fits the reader: no scrollbar to show or hide
+    app = make_app([folder], read_after=60)
+    layouts: list[int] = []
+    rows: list[int] = []
+    refresh_layout = Screen._refresh_layout
+    row_text = PageList.row_text
+
+    def counted_layout(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        layouts.append(1)
+        refresh_layout(self, *args, **kwargs)
+
+    def counted_row(self: PageList, *args: Any, **kwargs: Any) -> Any:
+        rows.append(1)
+        return row_text(self, *args, **kwargs)
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Screen, "_refresh_layout", counted_layout)
+        monkeypatch.setattr(PageList, "row_text", counted_row)
+        for key in ["j"] * 8 + ["k"] * 2:
+            before = app.current
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current != before and app.reader.cleaned is not None
+            assert app.reader.cleaned.page.id == app.library.sources[app.current].id
+        # Each key draws the row the cursor left and the row it reached; the screen is not laid out again.
+        assert len(rows) <= 2 * 10
+        assert layouts == []
