@@ -220,12 +220,25 @@ class NewsreadApp(App[None]):
             return  # another page was selected meanwhile, or the app is closing
         with suppress(RuntimeError):  # the app closed while the page was being cleaned
             self.call_from_thread(self._cleaned_ready, index, generation, cleaned, same_page)
-        self.library.prefetch(index)
+        worker = get_current_worker()
+        self.library.prefetch(index, cancelled=lambda: worker.is_cancelled)
 
     @work(thread=True, exclusive=True, group="prefetch")
     def prefetch(self, index: int) -> None:
         """Clean the next pages into memory: stepping through the list then shows each at once."""
-        self.library.prefetch(index)
+        worker = get_current_worker()
+        self.library.prefetch(index, cancelled=lambda: worker.is_cancelled)
+
+    def _after_shown(self, index: int, cleaned: CleanedPage, prefetch: bool = True) -> None:
+        """Once page ``index`` is drawn: clean its neighbours and look up its story's other versions.
+
+        Not before: those threads compete with the UI thread for the interpreter, and a key's
+        frame drawn meanwhile took up to twice as long. Skipped if another page was opened since.
+        """
+        if index == self.current and self.reader.cleaned is cleaned:
+            if prefetch:
+                self.prefetch(index)
+            self.load_versions(index, cleaned)
 
     def _learn_record(self, index: int, learned: dict[str, str | None]) -> None:
         """What a background worker learned about page ``index`` (title, site, date, body), for triage."""
@@ -293,7 +306,7 @@ class NewsreadApp(App[None]):
         if index == self.current and generation == self.library.generation:
             self.reader.show(cleaned, same_page=same_page)
             self._panel_counts()
-            self.load_versions(index, cleaned)
+            self.call_after_refresh(self._after_shown, index, cleaned, False)  # (clean_selected prefetches)
 
     @work(thread=True, exclusive=True, group="versions")
     def load_versions(self, index: int, cleaned: CleanedPage) -> None:
@@ -382,8 +395,7 @@ class NewsreadApp(App[None]):
         cleaned = self.library.peek(index)
         if cleaned is not None:
             self.reader.show(cleaned, same_page=same_page and again)
-            self.prefetch(index)
-            self.load_versions(index, cleaned)
+            self.call_after_refresh(self._after_shown, index, cleaned)
         else:
             if not again:
                 self.reader.show(None, message=f"Cleaning {self.library.summaries[index].id} …")
