@@ -152,6 +152,39 @@ def cpu_between(before: dict[str, float], after: dict[str, float]) -> dict[str, 
     return {k: round(v - before.get(k, 0.0), 2) for k, v in after.items() if v - before.get(k, 0.0) >= 0.005}
 
 
+def time_library_calls() -> Counter[str]:
+    """CPU seconds the reader's process spends in the library's heavier calls, by call and thread kind."""
+    import threading
+
+    from newsread.tui import app as app_module
+    from newsread.tui.library import Library
+
+    spent: Counter[str] = Counter()
+    for name in ("prefetch", "clean", "story_versions", "_record"):
+        original = getattr(Library, name)
+
+        def timed(self: Any, *args: Any, _original: Any = original, _name: str = name, **kwargs: Any) -> Any:
+            start = time.thread_time()
+            try:
+                return _original(self, *args, **kwargs)
+            finally:
+                where = "main" if threading.current_thread() is threading.main_thread() else "thread"
+                spent[f"{_name} ({where})"] += time.thread_time() - start
+
+        setattr(Library, name, timed)
+    original_flush = app_module.TriageSession.flush_infos
+
+    def timed_flush(self: Any, *args: Any, **kwargs: Any) -> Any:
+        start = time.thread_time()
+        try:
+            return original_flush(self, *args, **kwargs)
+        finally:
+            spent["triage.flush_infos (main)"] += time.thread_time() - start
+
+    app_module.TriageSession.flush_infos = timed_flush  # type: ignore[method-assign]
+    return spent
+
+
 def quantile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -232,6 +265,7 @@ async def probe(folder: str, keys: int, busy_keys: int, profile: str | None = No
     # Lines drawn anew (not taken from the widgets' own caches of drawn lines).
     counts.count_content(PageList, "row_text", "PageList rows built")
     counts.count_content(DocumentView, "_render_visual_line", "DocumentView lines built")
+    library_cpu = time_library_calls()
     out: dict[str, Any] = {"load_before": os.getloadavg()}
     app = NewsreadApp([folder], Pipeline.default())
     library = app.library
@@ -284,6 +318,8 @@ async def probe(folder: str, keys: int, busy_keys: int, profile: str | None = No
         while len(busy) < busy_keys and not library.complete:
             busy.append(await step())
         busy_cpu = {"wall_s": round(time.perf_counter() - t0, 2), **cpu_between(cpu0, thread_cpu())}
+        busy_library = {k: round(v, 2) for k, v in library_cpu.items()}
+        library_cpu.clear()
         while not library.complete or library.clusters_generation != library.generation:
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.5)
@@ -294,11 +330,12 @@ async def probe(folder: str, keys: int, busy_keys: int, profile: str | None = No
         cpu0, t0 = thread_cpu(), time.perf_counter()
         idle = [await step() for _ in range(keys)]
         idle_cpu = {"wall_s": round(time.perf_counter() - t0, 2), **cpu_between(cpu0, thread_cpu())}
+        idle_library = {k: round(v, 2) for k, v in library_cpu.items()}
         if profiler is not None and profile == "idle":
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
         out["pages"] = len(library)
-        out["busy"] = {**summarise(busy), "thread_cpu_s": busy_cpu}
-        out["idle"] = {**summarise(idle), "thread_cpu_s": idle_cpu}
+        out["busy"] = {**summarise(busy), "thread_cpu_s": busy_cpu, "library_cpu_s": busy_library}
+        out["idle"] = {**summarise(idle), "thread_cpu_s": idle_cpu, "library_cpu_s": idle_library}
         library.close()
     out["load_after"] = os.getloadavg()
     return out
