@@ -48,7 +48,7 @@ from .widgets import (
 )
 from .widgets.help_screen import described, key_label
 from .widgets.prompt_bar import PromptBar
-from .widgets.reading_pane import View
+from .widgets.reading_pane import AheadOrder, View, build_ahead
 from .widgets.status_bar import triage_text
 from .widgets.titles import set_border_subtitle, set_border_title
 
@@ -213,21 +213,36 @@ class NewsreadApp(App[None]):
         self.library.close()
 
     @work(thread=True, exclusive=True, group="open")
-    def clean_selected(self, index: int, same_page: bool) -> None:
+    def clean_selected(self, index: int, same_page: bool, ahead: int = -1, order: AheadOrder | None = None) -> None:
         generation = self.library.generation  # before cleaning: a result of older cleaners is never shown as new
         cleaned = self.library.clean(index, wait=False)  # at once, even while a big folder is being learned
         if get_current_worker().is_cancelled:
             return  # another page was selected meanwhile, or the app is closing
         with suppress(RuntimeError):  # the app closed while the page was being cleaned
             self.call_from_thread(self._cleaned_ready, index, generation, cleaned, same_page)
-        worker = get_current_worker()
-        self.library.prefetch(index, cancelled=lambda: worker.is_cancelled)
+        self._prefetch(index, ahead, order)
 
     @work(thread=True, exclusive=True, group="prefetch")
-    def prefetch(self, index: int) -> None:
-        """Clean the next pages into memory: stepping through the list then shows each at once."""
+    def prefetch(self, index: int, ahead: int = -1, order: AheadOrder | None = None) -> None:
+        """Clean the next pages into memory: stepping through the list then shows each at once.
+        ``ahead``: the page the list shows next, whose view is also built and wrapped as ``order`` says."""
+        self._prefetch(index, ahead, order)
+
+    def _prefetch(self, index: int, ahead: int, order: AheadOrder | None) -> None:
         worker = get_current_worker()
         self.library.prefetch(index, cancelled=lambda: worker.is_cancelled)
+        cleaned = self.library.peek(ahead) if ahead >= 0 and order is not None else None
+        if cleaned is None or order is None or worker.is_cancelled:
+            return
+        built = build_ahead(cleaned, order)
+        if built is not None and not worker.is_cancelled:
+            with suppress(RuntimeError):  # the app closed meanwhile
+                self.call_from_thread(self.reader.take_ahead, built)
+
+    def _next_in_list(self) -> int:
+        """The page the list shows after the cursor's, or -1."""
+        row = self.page_list.cursor + 1
+        return self.page_list.page_at(row) if row < self.page_list.count else -1
 
     def _after_shown(self, index: int, cleaned: CleanedPage, prefetch: bool = True) -> None:
         """Once page ``index`` is drawn: clean its neighbours and look up its story's other versions.
@@ -237,7 +252,7 @@ class NewsreadApp(App[None]):
         """
         if index == self.current and self.reader.cleaned is cleaned:
             if prefetch:
-                self.prefetch(index)
+                self.prefetch(index, self._next_in_list(), self.reader.ahead_order())
             self.load_versions(index, cleaned)
 
     def _learn_record(self, index: int, learned: dict[str, str | None]) -> None:
@@ -399,7 +414,7 @@ class NewsreadApp(App[None]):
         else:
             if not again:
                 self.reader.show(None, message=f"Cleaning {self.library.summaries[index].id} …")
-            self.clean_selected(index, same_page and again)
+            self.clean_selected(index, same_page and again, self._next_in_list(), self.reader.ahead_order())
         self._panel_counts()
 
     def on_page_list_highlighted(self, event: PageList.Highlighted) -> None:

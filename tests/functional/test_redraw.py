@@ -28,9 +28,11 @@ def _pages(root: Path, count: int, long_every: int = 0) -> Path:
     """``count`` short pages (every ``long_every``-th one longer than the screen)."""
     root.mkdir()
     for n in range(count):
-        lines = [f"Story number {n} about the harbour and its bridges", "Date: 2024-03-01"]
+        lines = [f"Story {n} t{n}a t{n}b t{n}c t{n}d", "Date: 2024-03-01"]
         size = 80 if long_every and n % long_every == 0 else 3
-        lines += [f"Paragraph {i} of story {n} says something about rivers, roads and weather." for i in range(size)]
+        # Words of their own, so no two pages are versions of one story (that would add rows later).
+        words = [" ".join(f"w{n}n{i}i{j}" for j in range(9)) for i in range(size)]
+        lines += [f"{text}." for text in words]
         (root / f"page{n:04d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root
 
@@ -104,3 +106,26 @@ async def test_a_page_change_redraws_two_list_rows_and_lays_nothing_out(
         # Each key draws the row the cursor left and the row it reached; the screen is not laid out again.
         assert len(rows) <= 2 * 10
         assert layouts == []
+
+
+async def test_the_next_page_built_ahead_is_shown_exactly_as_one_built_on_the_spot(tmp_path: Path) -> None:
+    from newsread.tui.widgets.document_view import wrap_document
+    from newsread.tui.widgets.reading_pane import build_document
+
+    folder = _pages(tmp_path / "pages", 12, long_every=2)
+    app = make_app([folder], read_after=60)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for view in ("clean", "diff", "original"):
+            await pilot.press({"clean": "1", "diff": "3", "original": "2"}[view])
+            for _ in range(3):
+                await app.workers.wait_for_complete()  # the next page is built ahead
+                await pilot.pause()
+                ahead = app.reader._ahead
+                await pilot.press("j")
+                await pilot.pause()
+                reader, shown = app.reader, app.reader.document_view
+                assert ahead is not None and ahead.cleaned is reader.cleaned  # it was used
+                fresh = build_document(reader.cleaned, view, reader.showing_side_by_side, reader.styles_for_documents())
+                assert [(r.left, r.right) for r in shown.document.rows] == [(r.left, r.right) for r in fresh.rows]
+                assert shown.lines == wrap_document(fresh, shown.text_width).lines

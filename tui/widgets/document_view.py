@@ -57,6 +57,47 @@ def _ranges(text: str, width: int, indent: int) -> list[tuple[int, int]]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Wrapped:
+    """A document's rows wrapped to a width: its screen lines, and the first line of each row."""
+
+    document: Document
+    width: int
+    lines: list[VisualLine]
+    row_start: list[int]
+
+
+def wrap_document(doc: Document, width: int) -> Wrapped:
+    """Wrap ``doc`` to ``width`` cells (the plain text only, so search and focus highlights never change it).
+
+    Pure, so a page can be wrapped ahead in a worker thread before it is shown.
+    """
+    lines: list[VisualLine] = []
+    row_start: list[int] = []
+    single = min(width, doc.max_width) if doc.max_width else width
+    column = max(1, (width - len(DIVIDER)) // 2)
+    previous_tall = False
+    for r, row in enumerate(doc.rows):
+        left, right = row.left, row.right
+        first = len(lines)
+        if doc.split and right is not None:
+            lr = _ranges(left.plain, column, row.indent)
+            rr = _ranges(right.plain, column, 0)
+            for i in range(max(len(lr), len(rr))):
+                lines.append(VisualLine(r, lr[i] if i < len(lr) else None, rr[i] if i < len(rr) else None, i > 0))
+        else:
+            for i, span in enumerate(_ranges(left.plain, single, row.indent)):
+                lines.append(VisualLine(r, span, None, i > 0))
+        tall = len(lines) - first > 1
+        if doc.spaced and r and (tall or previous_tall) and (left.plain or (right is not None and right.plain)):
+            # A blank line between rows that wrap, so where one block ends and the next begins stays clear.
+            lines.insert(first, VisualLine(r, None, None, False))
+            first += 1
+        previous_tall = tall
+        row_start.append(first)
+    return Wrapped(doc, width, lines, row_start)
+
+
 class DocumentView(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "document-view--match",
@@ -88,13 +129,14 @@ class DocumentView(ScrollView, can_focus=True):
         self.focus_spans: list[Span] = []  # what is being inspected (a removal), emphasised
 
     # -- content ------------------------------------------------------------------------------------
-    def set_document(self, document: Document, *, keep_scroll: bool = False) -> None:
+    def set_document(self, document: Document, *, keep_scroll: bool = False, wrapped: Wrapped | None = None) -> None:
+        """Show ``document``; ``wrapped``: the same document already wrapped (used if the width is still right)."""
         y = self.scroll_y
         self.document = document
         self.focus_spans = []
         self._find_matches()
         self._highlight()
-        self._layout()
+        self._layout(wrapped)
         if keep_scroll:
             self.scroll_to(y=y, animate=False, immediate=True)
         else:
@@ -107,32 +149,11 @@ class DocumentView(ScrollView, can_focus=True):
     def text_width(self) -> int:
         return max(1, self.scrollable_content_region.width)
 
-    def _layout(self) -> None:
+    def _layout(self, wrapped: Wrapped | None = None) -> None:
         width = self.text_width
-        doc = self.document
-        lines: list[VisualLine] = []
-        row_start: list[int] = []
-        single = min(width, doc.max_width) if doc.max_width else width
-        column = max(1, (width - len(DIVIDER)) // 2)
-        previous_tall = False
-        for r, (left, right) in enumerate(self._texts):
-            row = doc.rows[r]
-            first = len(lines)
-            if doc.split and right is not None:
-                lr = _ranges(left.plain, column, row.indent)
-                rr = _ranges(right.plain, column, 0)
-                for i in range(max(len(lr), len(rr))):
-                    lines.append(VisualLine(r, lr[i] if i < len(lr) else None, rr[i] if i < len(rr) else None, i > 0))
-            else:
-                for i, span in enumerate(_ranges(left.plain, single, row.indent)):
-                    lines.append(VisualLine(r, span, None, i > 0))
-            tall = len(lines) - first > 1
-            if doc.spaced and r and (tall or previous_tall) and (left.plain or (right is not None and right.plain)):
-                # A blank line between rows that wrap, so where one block ends and the next begins stays clear.
-                lines.insert(first, VisualLine(r, None, None, False))
-                first += 1
-            previous_tall = tall
-            row_start.append(first)
+        if wrapped is None or wrapped.document is not self.document or wrapped.width != width:
+            wrapped = wrap_document(self.document, width)
+        lines, row_start = wrapped.lines, wrapped.row_start
         self.lines, self.row_start = lines, row_start
         self._laid_out_width = width
         self._strips.clear()
