@@ -256,7 +256,7 @@ async def probe(folder: str, keys: int, busy_keys: int, profile: str | None = No
 
     from newsread.cleaners import Pipeline
     from newsread.tui.app import NewsreadApp
-    from newsread.tui.widgets import DocumentView, PageList
+    from newsread.tui.widgets import DocumentView, PageList, ReadingPane
 
     counts = Counts()
     counts.install()
@@ -265,6 +265,16 @@ async def probe(folder: str, keys: int, busy_keys: int, profile: str | None = No
     # Lines drawn anew (not taken from the widgets' own caches of drawn lines).
     counts.count_content(PageList, "row_text", "PageList rows built")
     counts.count_content(DocumentView, "_render_visual_line", "DocumentView lines built")
+    counts.count_content(ReadingPane, "take_ahead", "pages built ahead (in a thread)")
+    from newsread.tui.widgets import document_view
+
+    wrap = document_view.wrap_document
+
+    def counted_wrap(*args: Any, **kwargs: Any) -> Any:
+        counts.content["pages wrapped on the UI thread"] += 1
+        return wrap(*args, **kwargs)
+
+    document_view.wrap_document = counted_wrap  # type: ignore[assignment]
     library_cpu = time_library_calls()
     out: dict[str, Any] = {"load_before": os.getloadavg()}
     app = NewsreadApp([folder], Pipeline.default())
