@@ -270,13 +270,14 @@ async def probe(folder: str, keys: int, busy_keys: int, profile: str | None = No
     counts.count_content(ReadingPane, "take_ahead", "pages built ahead (in a thread)")
     from newsread.tui.widgets import document_view
 
-    wrap = document_view.wrap_document
+    wrap = getattr(document_view, "wrap_document", None)  # (an earlier reader wrapped inside _layout)
 
     def counted_wrap(*args: Any, **kwargs: Any) -> Any:
         counts.content["pages wrapped on the UI thread"] += 1
-        return wrap(*args, **kwargs)
+        return wrap(*args, **kwargs)  # type: ignore[misc]
 
-    document_view.wrap_document = counted_wrap  # type: ignore[assignment]
+    if wrap is not None:
+        document_view.wrap_document = counted_wrap
     library_cpu = time_library_calls()
     out: dict[str, Any] = {"load_before": os.getloadavg()}
     app = NewsreadApp([folder], Pipeline.default())
