@@ -181,7 +181,9 @@ def time_library_calls() -> Counter[str]:
         try:
             return original_flush(self, *args, **kwargs)
         finally:
-            spent["triage.flush_infos (main)"] += time.thread_time() - start
+            took = time.thread_time() - start
+            spent["triage.flush_infos (main)"] += took
+            spent["longest flush_infos"] = max(spent["longest flush_infos"], took)
 
     app_module.TriageSession.flush_infos = timed_flush  # type: ignore[method-assign]
     return spent
