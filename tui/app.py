@@ -57,6 +57,7 @@ ZOOM_BELOW = 110  # narrower than this, opening a page gives the reader the whol
 STATE_WAIT = 15.0  # seconds the bulk cleaning waits for the triage state to be read (hashing) at most
 RECALL_WAIT = 5.0  # seconds triage waits for the cache's summaries to be shown, at most
 READ_AFTER = 0.5  # seconds a page stays on screen before it counts as read (j held down reads nothing)
+CLEANING_NOTE_AFTER = 0.1  # seconds a page being cleaned on demand may take before the reader says so
 
 # Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
 TRIAGE_BINDINGS: list[BindingType] = [
@@ -136,6 +137,7 @@ class NewsreadApp(App[None]):
         self._zoomed = False
         self._auto_zoomed = False
         self._read_timer: Timer | None = None
+        self._cleaning_note: Timer | None = None  # says "Cleaning …" if the page asked for is slow to come
         self._state_read = threading.Event()  # the state loader is done (or gave up)
         self.exported: list[Path] = []  # folders exports were written to, this run
         self._versions_seen = -1  # clusters generation the reading pane's versions were looked up with
@@ -319,6 +321,7 @@ class NewsreadApp(App[None]):
         if NOT_LEARNED in cleaned.cleaning_notes and not self.library.learning:
             return  # cleaned before the folder was learned, delivered after: poll() has asked for the final one
         if index == self.current and generation == self.library.generation:
+            self._stop_cleaning_note()
             self.reader.show(cleaned, same_page=same_page)
             self._panel_counts()
             self.call_after_refresh(self._after_shown, index, cleaned, False)  # (clean_selected prefetches)
@@ -407,15 +410,28 @@ class NewsreadApp(App[None]):
         self.current = index
         if not same_page:
             self._schedule_read(index)
+        self._stop_cleaning_note()
         cleaned = self.library.peek(index)
         if cleaned is not None:
             self.reader.show(cleaned, same_page=same_page and again)
             self.call_after_refresh(self._after_shown, index, cleaned)
         else:
             if not again:
-                self.reader.show(None, message=f"Cleaning {self.library.summaries[index].id} …")
+                # Said only if the page is slow to come: most come within a frame or two, and drawing the
+                # note first cost each such key a second page drawn and a layout (the reader's scrollbar).
+                self._cleaning_note = self.set_timer(CLEANING_NOTE_AFTER, partial(self._say_cleaning, index))
             self.clean_selected(index, same_page and again, self._next_in_list(), self.reader.ahead_order())
         self._panel_counts()
+
+    def _say_cleaning(self, index: int) -> None:
+        self._cleaning_note = None
+        if index == self.current and self.library.peek(index) is None:
+            self.reader.show(None, message=f"Cleaning {self.library.summaries[index].id} …")
+
+    def _stop_cleaning_note(self) -> None:
+        if self._cleaning_note is not None:
+            self._cleaning_note.stop()
+            self._cleaning_note = None
 
     def on_page_list_highlighted(self, event: PageList.Highlighted) -> None:
         self.open_page(event.index)

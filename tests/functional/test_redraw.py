@@ -129,3 +129,55 @@ async def test_the_next_page_built_ahead_is_shown_exactly_as_one_built_on_the_sp
                 fresh = build_document(reader.cleaned, view, reader.showing_side_by_side, reader.styles_for_documents())
                 assert [(r.left, r.right) for r in shown.document.rows] == [(r.left, r.right) for r in fresh.rows]
                 assert shown.lines == wrap_document(fresh, shown.text_width).lines
+
+
+async def test_a_page_cleaned_on_demand_says_cleaning_only_if_it_is_slow_to_come(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from newsread.tui import app as app_module
+
+    folder = _pages(tmp_path / "pages", 6)
+    app = make_app([folder], read_after=60)
+    library = app.library
+    messages: list[str | None] = []
+
+    release = threading.Event()
+    real_clean = library.clean
+
+    def slow_clean(index: int, **kwargs: Any) -> Any:
+        release.wait(10)
+        return real_clean(index, **kwargs)
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        show = app.reader.show
+
+        def recorded(cleaned: Any, **kwargs: Any) -> None:
+            messages.append(kwargs.get("message"))
+            show(cleaned, **kwargs)
+
+        monkeypatch.setattr(app.reader, "show", recorded)
+        monkeypatch.setattr(library, "prefetch", lambda *a, **k: None)
+        # Fast enough (within the delay): the page comes without a note drawn first.
+        monkeypatch.setattr(app_module, "CLEANING_NOTE_AFTER", 30.0)
+        library._cache.clear()
+        await pilot.press("j")
+        await settle(pilot)
+        assert app.reader.cleaned is not None and app.reader.cleaned.id == library.sources[1].id
+        assert messages == [None]
+        # Slow: the note comes after the delay, then the page.
+        monkeypatch.setattr(app_module, "CLEANING_NOTE_AFTER", 0.01)
+        monkeypatch.setattr(library, "clean", slow_clean)
+        library._cache.clear()
+        messages.clear()
+        await pilot.press("j")
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if messages:
+                break
+        assert messages and "Cleaning" in str(messages[0]) and app.reader.cleaned is None
+        release.set()
+        await settle(pilot)
+        assert app.reader.cleaned is not None and app.reader.cleaned.id == library.sources[2].id
