@@ -347,6 +347,8 @@ class NewsreadApp(App[None]):
         self._flush_infos()
         if library.version == self._seen_version:
             return
+        if not self.query(PageList):
+            return  # the app is closing: its widgets are gone, the timer not yet
         self._seen_version = library.version
         while library.warnings:
             self.notify(library.warnings.pop(0), title="cache", severity="warning", timeout=8)
