@@ -48,14 +48,16 @@ from .widgets import (
 )
 from .widgets.help_screen import described, key_label
 from .widgets.prompt_bar import PromptBar
-from .widgets.reading_pane import View
+from .widgets.reading_pane import AheadOrder, View, build_ahead
 from .widgets.status_bar import triage_text
+from .widgets.titles import set_border_subtitle, set_border_title
 
 POLL_SECONDS = 0.15  # how often the list and progress pick up what the workers did
 ZOOM_BELOW = 110  # narrower than this, opening a page gives the reader the whole width
 STATE_WAIT = 15.0  # seconds the bulk cleaning waits for the triage state to be read (hashing) at most
 RECALL_WAIT = 5.0  # seconds triage waits for the cache's summaries to be shown, at most
 READ_AFTER = 0.5  # seconds a page stays on screen before it counts as read (j held down reads nothing)
+CLEANING_NOTE_AFTER = 0.1  # seconds a page being cleaned on demand may take before the reader says so
 
 # Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
 TRIAGE_BINDINGS: list[BindingType] = [
@@ -135,6 +137,7 @@ class NewsreadApp(App[None]):
         self._zoomed = False
         self._auto_zoomed = False
         self._read_timer: Timer | None = None
+        self._cleaning_note: Timer | None = None  # says "Cleaning …" if the page asked for is slow to come
         self._state_read = threading.Event()  # the state loader is done (or gave up)
         self.exported: list[Path] = []  # folders exports were written to, this run
         self._versions_seen = -1  # clusters generation the reading pane's versions were looked up with
@@ -181,8 +184,8 @@ class NewsreadApp(App[None]):
         self.prompt.display = False
         self.page_list.states = self.triage.states
         self.page_list.marked = self.triage.marked
-        self.page_list.border_title = "Pages"
-        self.page_list.border_subtitle = "words kept −removed"
+        set_border_title(self.page_list, "Pages")
+        set_border_subtitle(self.page_list, "words kept −removed")
         self.page_list.focus()
         for problem in self.library.pipeline.problems:
             self.notify(problem, title="cleaners", severity="warning", timeout=8)
@@ -212,19 +215,47 @@ class NewsreadApp(App[None]):
         self.library.close()
 
     @work(thread=True, exclusive=True, group="open")
-    def clean_selected(self, index: int, same_page: bool) -> None:
+    def clean_selected(self, index: int, same_page: bool, ahead: int = -1, order: AheadOrder | None = None) -> None:
         generation = self.library.generation  # before cleaning: a result of older cleaners is never shown as new
         cleaned = self.library.clean(index, wait=False)  # at once, even while a big folder is being learned
         if get_current_worker().is_cancelled:
             return  # another page was selected meanwhile, or the app is closing
         with suppress(RuntimeError):  # the app closed while the page was being cleaned
             self.call_from_thread(self._cleaned_ready, index, generation, cleaned, same_page)
-        self.library.prefetch(index)
+        self._prefetch(index, ahead, order)
 
     @work(thread=True, exclusive=True, group="prefetch")
-    def prefetch(self, index: int) -> None:
-        """Clean the next pages into memory: stepping through the list then shows each at once."""
-        self.library.prefetch(index)
+    def prefetch(self, index: int, ahead: int = -1, order: AheadOrder | None = None) -> None:
+        """Clean the next pages into memory: stepping through the list then shows each at once.
+        ``ahead``: the page the list shows next, whose view is also built and wrapped as ``order`` says."""
+        self._prefetch(index, ahead, order)
+
+    def _prefetch(self, index: int, ahead: int, order: AheadOrder | None) -> None:
+        worker = get_current_worker()
+        self.library.prefetch(index, cancelled=lambda: worker.is_cancelled)
+        cleaned = self.library.peek(ahead) if ahead >= 0 and order is not None else None
+        if cleaned is None or order is None or worker.is_cancelled:
+            return
+        built = build_ahead(cleaned, order)
+        if built is not None and not worker.is_cancelled:
+            with suppress(RuntimeError):  # the app closed meanwhile
+                self.call_from_thread(self.reader.take_ahead, built)
+
+    def _next_in_list(self) -> int:
+        """The page the list shows after the cursor's, or -1."""
+        row = self.page_list.cursor + 1
+        return self.page_list.page_at(row) if row < self.page_list.count else -1
+
+    def _after_shown(self, index: int, cleaned: CleanedPage, prefetch: bool = True) -> None:
+        """Once page ``index`` is drawn: clean its neighbours and look up its story's other versions.
+
+        Not before: those threads compete with the UI thread for the interpreter, and a key's
+        frame drawn meanwhile took up to twice as long. Skipped if another page was opened since.
+        """
+        if index == self.current and self.reader.cleaned is cleaned:
+            if prefetch:
+                self.prefetch(index, self._next_in_list(), self.reader.ahead_order())
+            self.load_versions(index, cleaned)
 
     def _learn_record(self, index: int, learned: dict[str, str | None]) -> None:
         """What a background worker learned about page ``index`` (title, site, date, body), for triage."""
@@ -290,9 +321,10 @@ class NewsreadApp(App[None]):
         if NOT_LEARNED in cleaned.cleaning_notes and not self.library.learning:
             return  # cleaned before the folder was learned, delivered after: poll() has asked for the final one
         if index == self.current and generation == self.library.generation:
+            self._stop_cleaning_note()
             self.reader.show(cleaned, same_page=same_page)
             self._panel_counts()
-            self.load_versions(index, cleaned)
+            self.call_after_refresh(self._after_shown, index, cleaned, False)  # (clean_selected prefetches)
 
     @work(thread=True, exclusive=True, group="versions")
     def load_versions(self, index: int, cleaned: CleanedPage) -> None:
@@ -315,6 +347,8 @@ class NewsreadApp(App[None]):
         self._flush_infos()
         if library.version == self._seen_version:
             return
+        if not self.query(PageList):
+            return  # the app is closing: its widgets are gone, the timer not yet
         self._seen_version = library.version
         while library.warnings:
             self.notify(library.warnings.pop(0), title="cache", severity="warning", timeout=8)
@@ -341,11 +375,12 @@ class NewsreadApp(App[None]):
         total = len(library)
         shown = self.page_list.count
         if not library.discovered:
-            self.page_list.border_title = "Pages"
+            title = "Pages"
         elif self.page_list.rows is not None:
-            self.page_list.border_title = f"Pages {shown}/{total}"
+            title = f"Pages {shown}/{total}"
         else:
-            self.page_list.border_title = f"Pages {total}"
+            title = f"Pages {total}"
+        set_border_title(self.page_list, title)  # every poll: assigned unchanged, it would redraw the whole list
 
     def _flush_infos(self) -> None:
         """Write what the workers learned to the word index; pages it now finds join a text filter."""
@@ -377,16 +412,28 @@ class NewsreadApp(App[None]):
         self.current = index
         if not same_page:
             self._schedule_read(index)
+        self._stop_cleaning_note()
         cleaned = self.library.peek(index)
         if cleaned is not None:
             self.reader.show(cleaned, same_page=same_page and again)
-            self.prefetch(index)
-            self.load_versions(index, cleaned)
+            self.call_after_refresh(self._after_shown, index, cleaned)
         else:
             if not again:
-                self.reader.show(None, message=f"Cleaning {self.library.summaries[index].id} …")
-            self.clean_selected(index, same_page and again)
+                # Said only if the page is slow to come: most come within a frame or two, and drawing the
+                # note first cost each such key a second page drawn and a layout (the reader's scrollbar).
+                self._cleaning_note = self.set_timer(CLEANING_NOTE_AFTER, partial(self._say_cleaning, index))
+            self.clean_selected(index, same_page and again, self._next_in_list(), self.reader.ahead_order())
         self._panel_counts()
+
+    def _say_cleaning(self, index: int) -> None:
+        self._cleaning_note = None
+        if index == self.current and self.library.peek(index) is None:
+            self.reader.show(None, message=f"Cleaning {self.library.summaries[index].id} …")
+
+    def _stop_cleaning_note(self) -> None:
+        if self._cleaning_note is not None:
+            self._cleaning_note.stop()
+            self._cleaning_note = None
 
     def on_page_list_highlighted(self, event: PageList.Highlighted) -> None:
         self.open_page(event.index)

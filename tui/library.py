@@ -652,13 +652,14 @@ class Library:
             self._record([summary], generation)
         return cleaned
 
-    def prefetch(self, index: int, around: int = 2) -> None:
-        """Clean the pages next to ``index`` into memory, so stepping through the list shows them at once."""
+    def prefetch(self, index: int, around: int = 2, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Clean the pages next to ``index`` into memory, so stepping through the list shows them at once.
+        ``cancelled``: asked between pages (another page was opened: its neighbours are wanted instead)."""
         if self.learning:
             return  # they would wait for the folder to be learned
         generation = self.generation
         for near in (*range(index + 1, index + 1 + around), index - 1):
-            if generation != self.generation or self._closed:
+            if generation != self.generation or self._closed or cancelled():
                 return
             if 0 <= near < len(self.sources) and self.peek(near) is None:
                 self.clean(near)

@@ -17,7 +17,7 @@ def test_pages_learned_before_the_state_is_read_all_reach_the_word_index_in_boun
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(triage_session, "INFO_IN_MEMORY", 4)  # the rest wait in a temporary file
-    monkeypatch.setattr(triage_session, "INFO_FLUSH_MAX", 3)
+    monkeypatch.setattr(triage_session, "INFO_MOST", 3)
     folder = tmp_path / "pages"
     folder.mkdir()
     ids = [f"p{k:02d}.txt" for k in range(len(WORDS))]

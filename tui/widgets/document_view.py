@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from ..documents import Document, Row, Span
 from ..wrap import line_starts
+from .base_style import BaseStyle
 
 DIVIDER = " │ "
 
@@ -56,6 +57,47 @@ def _ranges(text: str, width: int, indent: int) -> list[tuple[int, int]]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Wrapped:
+    """A document's rows wrapped to a width: its screen lines, and the first line of each row."""
+
+    document: Document
+    width: int
+    lines: list[VisualLine]
+    row_start: list[int]
+
+
+def wrap_document(doc: Document, width: int) -> Wrapped:
+    """Wrap ``doc`` to ``width`` cells (the plain text only, so search and focus highlights never change it).
+
+    Pure, so a page can be wrapped ahead in a worker thread before it is shown.
+    """
+    lines: list[VisualLine] = []
+    row_start: list[int] = []
+    single = min(width, doc.max_width) if doc.max_width else width
+    column = max(1, (width - len(DIVIDER)) // 2)
+    previous_tall = False
+    for r, row in enumerate(doc.rows):
+        left, right = row.left, row.right
+        first = len(lines)
+        if doc.split and right is not None:
+            lr = _ranges(left.plain, column, row.indent)
+            rr = _ranges(right.plain, column, 0)
+            for i in range(max(len(lr), len(rr))):
+                lines.append(VisualLine(r, lr[i] if i < len(lr) else None, rr[i] if i < len(rr) else None, i > 0))
+        else:
+            for i, span in enumerate(_ranges(left.plain, single, row.indent)):
+                lines.append(VisualLine(r, span, None, i > 0))
+        tall = len(lines) - first > 1
+        if doc.spaced and r and (tall or previous_tall) and (left.plain or (right is not None and right.plain)):
+            # A blank line between rows that wrap, so where one block ends and the next begins stays clear.
+            lines.insert(first, VisualLine(r, None, None, False))
+            first += 1
+        previous_tall = tall
+        row_start.append(first)
+    return Wrapped(doc, width, lines, row_start)
+
+
 class DocumentView(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "document-view--match",
@@ -80,19 +122,21 @@ class DocumentView(ScrollView, can_focus=True):
         self._laid_out_width = -1
         self._texts: list[tuple[Text, Text | None]] = []  # rows with search highlights applied
         self._strips: dict[int, Strip] = {}
+        self._base = BaseStyle(self)
         self.search_text = ""
         self.matches: list[Match] = []
         self.match_index = -1
         self.focus_spans: list[Span] = []  # what is being inspected (a removal), emphasised
 
     # -- content ------------------------------------------------------------------------------------
-    def set_document(self, document: Document, *, keep_scroll: bool = False) -> None:
+    def set_document(self, document: Document, *, keep_scroll: bool = False, wrapped: Wrapped | None = None) -> None:
+        """Show ``document``; ``wrapped``: the same document already wrapped (used if the width is still right)."""
         y = self.scroll_y
         self.document = document
         self.focus_spans = []
         self._find_matches()
         self._highlight()
-        self._layout()
+        self._layout(wrapped)
         if keep_scroll:
             self.scroll_to(y=y, animate=False, immediate=True)
         else:
@@ -105,43 +149,43 @@ class DocumentView(ScrollView, can_focus=True):
     def text_width(self) -> int:
         return max(1, self.scrollable_content_region.width)
 
-    def _layout(self) -> None:
+    def _layout(self, wrapped: Wrapped | None = None) -> None:
         width = self.text_width
-        doc = self.document
-        lines: list[VisualLine] = []
-        row_start: list[int] = []
-        single = min(width, doc.max_width) if doc.max_width else width
-        column = max(1, (width - len(DIVIDER)) // 2)
-        previous_tall = False
-        for r, (left, right) in enumerate(self._texts):
-            row = doc.rows[r]
-            first = len(lines)
-            if doc.split and right is not None:
-                lr = _ranges(left.plain, column, row.indent)
-                rr = _ranges(right.plain, column, 0)
-                for i in range(max(len(lr), len(rr))):
-                    lines.append(VisualLine(r, lr[i] if i < len(lr) else None, rr[i] if i < len(rr) else None, i > 0))
-            else:
-                for i, span in enumerate(_ranges(left.plain, single, row.indent)):
-                    lines.append(VisualLine(r, span, None, i > 0))
-            tall = len(lines) - first > 1
-            if doc.spaced and r and (tall or previous_tall) and (left.plain or (right is not None and right.plain)):
-                # A blank line between rows that wrap, so where one block ends and the next begins stays clear.
-                lines.insert(first, VisualLine(r, None, None, False))
-                first += 1
-            previous_tall = tall
-            row_start.append(first)
+        if wrapped is None or wrapped.document is not self.document or wrapped.width != width:
+            wrapped = wrap_document(self.document, width)
+        lines, row_start = wrapped.lines, wrapped.row_start
         self.lines, self.row_start = lines, row_start
         self._laid_out_width = width
         self._strips.clear()
-        self.virtual_size = Size(width, len(lines))
+        self._set_virtual_size(Size(width, len(lines)))
         self.refresh()
 
+    def _set_virtual_size(self, size: Size) -> None:
+        """The scrollable size, without laying the whole screen out again.
+
+        ``virtual_size`` is a layout reactive: every page shown would place every widget again, and
+        Textual then redraws every scrollbar (the list's too, ~40 lines a key). The view's own
+        region never depends on it, so only its scrollbar is updated (as Textual does after a scroll);
+        the scrollbar showing or hiding still lays out, by itself.
+        """
+        if size == self.virtual_size:
+            return
+        if not self.container_size:
+            self.virtual_size = size  # not laid out yet: the first layout sizes everything anyway
+            return
+        self.set_reactive(DocumentView.virtual_size, size)
+        self._scroll_update(size)
+
     # -- drawing ------------------------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base.clear()
+        self._strips.clear()  # drawn with the old styles
+
     def render_line(self, y: int) -> Strip:
         index = y + int(self.scroll_y)
         width = self.size.width
-        base = self.rich_style
+        base = self._base.get()
         if index >= len(self.lines):
             return Strip.blank(width, base)
         strip = self._strips.get(index)

@@ -10,6 +10,7 @@ page indices (``rows``): the list shows those and nothing else is computed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from math import ceil
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -21,19 +22,25 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from ..library import Library, PageSummary
 from ..triage import PageState
+from .base_style import BaseStyle
 
 STATS_WIDTH = 11  # " 1234 −5678"
 DATE_WIDTH = 10
 TAGS_SHARE = 3  # tags take at most a third of the title's room
+ROWS_KEPT = 1_000  # rows drawn that are kept for redrawing (a few screens' worth, whatever the folder's size)
 
 # Triage glyphs: the cue without colour (NO_COLOR, 16 colours); the status bar counts use the same ones.
 UNREAD = "•"
 MARKED = "◆"
 DECISION_GLYPHS = {"kept": "✓", "starred": "★", "discarded": "✗"}
+
+
+RowKey = tuple[PageSummary, PageState | None, bool, bool, bool, int, int, Style]
 
 
 class PageList(ScrollView, can_focus=True):
@@ -63,7 +70,8 @@ class PageList(ScrollView, can_focus=True):
         Binding("enter", "open", "Read the page", show=False),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    # No repaint of its own: watch_cursor redraws the two rows that changed (or the list, when it scrolled).
+    cursor: reactive[int] = reactive(0, always_update=False, init=False, repaint=False)
 
     class Highlighted(Message):
         """The cursor moved to page ``index`` (a page index, whatever the filter)."""
@@ -86,6 +94,10 @@ class PageList(ScrollView, can_focus=True):
         self.rows: list[int] | None = None  # page indices shown (a filter), or None: every page
         self.states: Mapping[int, PageState] = {}  # triage per page index (the app's, shared)
         self.marked: set[int] = set()  # the marked selection (the app's, shared)
+        self._base = BaseStyle(self)
+        self._bars_sized = Size(-1, -1)  # the virtual size the scrollbar was last sized for
+        # Rows drawn, by page: scrolling the list by a row (j at the bottom) draws one new row, not all of them.
+        self._rows_drawn: dict[int, tuple[RowKey, Strip]] = {}
 
     # -- state --------------------------------------------------------------------------------------
     @property
@@ -107,14 +119,27 @@ class PageList(ScrollView, can_focus=True):
         return self.page_at(self.cursor) if 0 <= self.cursor < self.count else -1
 
     def sync(self) -> None:
-        """Pick up what the workers found and cleaned since the last call."""
+        """Pick up what the workers found and cleaned since the last call: redraw the rows on screen that changed."""
         count = self.count
         if count != self._count:
             self._count = count
             self.virtual_size = Size(self.size.width, max(count, 1))
             if count and self.cursor >= count:
                 self.cursor = count - 1
-        self.refresh()
+            self.refresh()
+            return
+        if not count:
+            self.refresh()  # the message: finding pages, or none here
+            return
+        # Polled several times a second while the folder is cleaned: most rows cleaned are off screen.
+        top = int(self.scroll_y)
+        base = self._base.get()
+        summaries = self.library.summaries
+        for index in range(top, min(count, top + self.scrollable_content_region.height)):
+            page = self.page_at(index)
+            drawn = self._rows_drawn.get(page)
+            if page >= len(summaries) or drawn is None or drawn[0] != self._row_key(index, page, base):
+                self.refresh_line(index)
 
     def show_rows(self, rows: list[int] | None, keep: int) -> None:
         """Show only ``rows`` (None: every page); the cursor stays on page ``keep`` if it is shown."""
@@ -156,6 +181,29 @@ class PageList(ScrollView, can_focus=True):
             self.refresh()
         if 0 <= new < self.count:
             self.post_message(self.Highlighted(self.page_at(new)))
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # Textual hands a ScrollView a virtual size that never equals its own (the region's, not the
+        # rows'), so every layout of the screen -- one whenever the reader's scrollbar shows or hides --
+        # redrew this list's scrollbar in full. Nothing changed for the list: nothing to do.
+        if size == self._size and container_size == self.container_size and self.virtual_size == self._bars_sized:
+            return False
+        self._bars_sized = self.virtual_size
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        # ScrollView's, except that the scrollbar is redrawn only when its thumb moves: in a list of
+        # thousands of pages a row's scroll moves it a fraction of a cell, yet Textual redrew the whole
+        # bar (a line per row of the list) on every j at the bottom of the list.
+        if self.show_vertical_scrollbar:
+            bar = self.vertical_scrollbar
+            position = bar.validate_position(new)
+            if _thumb(bar, position) == _thumb(bar, bar.position):
+                bar.set_reactive(ScrollBar.position, position)
+            else:
+                bar.position = new
+        if round(old) != round(new):
+            self.refresh(self.size.region)
 
     def _scroll_to_cursor(self) -> None:
         top, height = int(self.scroll_y), max(1, self.scrollable_content_region.height)
@@ -205,10 +253,15 @@ class PageList(ScrollView, can_focus=True):
         self.refresh()
 
     # -- drawing ------------------------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base.clear()
+        self._rows_drawn.clear()  # drawn with the old styles
+
     def render_line(self, y: int) -> Strip:
         index = y + int(self.scroll_y)
         width = self.size.width
-        base = self.rich_style
+        base = self._base.get()
         summaries = self.library.summaries
         if not summaries:
             if y == 0:
@@ -227,13 +280,34 @@ class PageList(ScrollView, can_focus=True):
         page = self.page_at(index)
         if page >= len(summaries):
             return Strip.blank(width, base)
-        text = self.row_text(
-            summaries[page], width, cursor=index == self.cursor, state=self.states.get(page), marked=page in self.marked
-        )
-        if index == self.cursor:
+        key = self._row_key(index, page, base)
+        drawn = self._rows_drawn.get(page)
+        if drawn is not None and drawn[0] == key:
+            return drawn[1]
+        summary, state, marked, cursor = key[:4]
+        text = self.row_text(summary, width, cursor=cursor, state=state, marked=marked)
+        if cursor:
             name = "page-list--cursor" if self.has_focus else "page-list--cursor-blurred"
             text.stylize(self.get_component_rich_style(name, partial=True))
-        return self._strip(text, width, base)
+        strip = self._strip(text, width, base)
+        if len(self._rows_drawn) > ROWS_KEPT:
+            self._rows_drawn.clear()
+        self._rows_drawn[page] = (key, strip)
+        return strip
+
+    def _row_key(self, index: int, page: int, base: Style) -> RowKey:
+        """Everything row ``index`` (page ``page``) shows; summaries and states are replaced, never changed."""
+        cursor = index == self.cursor
+        return (
+            self.library.summaries[page],
+            self.states.get(page),
+            page in self.marked,
+            cursor,
+            cursor and self.has_focus,
+            self.size.width,
+            self.library.cluster_size(page),
+            base,
+        )
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         segments = list(text.render(self.app.console))
@@ -313,6 +387,22 @@ class PageList(ScrollView, can_focus=True):
         if marked:
             row.stylize(style("marked"), 1)
         return row
+
+
+def _thumb(bar: ScrollBar, position: float) -> tuple[int, int] | None:
+    """Where a vertical scrollbar's thumb is drawn at ``position``, in eighths of a cell: (start, end).
+
+    The arithmetic of Textual's ScrollBarRender.render_bar, which draws nothing else that depends
+    on the position: two positions with the same thumb draw the same bar.
+    """
+    size = bar.size.height
+    virtual_size = ceil(bar.window_virtual_size)
+    window_size = ceil(bar.window_size if bar.window_size < bar.window_virtual_size else 0)
+    if not (window_size and size and virtual_size and size != virtual_size):
+        return None
+    thumb_size = max(1, window_size / (virtual_size / size))
+    start = int((size - thumb_size) * (position / (virtual_size - window_size)) * 8)
+    return start, start + ceil(thumb_size * 8)
 
 
 def _cells(value: str, width: int, style: Style | str = "") -> Text:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import ClassVar, Literal
 
 from rich.style import Style
@@ -30,7 +30,8 @@ from ..documents import (
     side_by_side_document,
     versions_rows,
 )
-from .document_view import DocumentView
+from .document_view import DocumentView, Wrapped, wrap_document
+from .titles import set_border_subtitle, set_border_title
 
 View = Literal["clean", "original", "diff"]
 VIEWS: tuple[View, ...] = ("clean", "original", "diff")
@@ -51,6 +52,38 @@ def build_document(cleaned: CleanedPage, view: View, side_by_side: bool, styles:
     if side_by_side:
         return side_by_side_document(cleaned, styles)
     return inline_diff_document(cleaned, styles)
+
+
+@dataclass(frozen=True, slots=True)
+class AheadOrder:
+    """How the reading pane would show a page now: its view, layout, styles and width."""
+
+    view: View
+    side_by_side: bool
+    styles: DocStyles
+    width: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ahead:
+    """A page's view built and wrapped before it is shown (stepping to it then only draws it)."""
+
+    cleaned: CleanedPage
+    key: BuildKey
+    styles: DocStyles
+    document: Document
+    wrapped: Wrapped
+
+
+def build_ahead(cleaned: CleanedPage, order: AheadOrder) -> Ahead | None:
+    """The view of ``cleaned`` the pane would build on showing it; pure, for a worker thread.
+    None for a page so big that showing it builds it in the background anyway."""
+    if len(cleaned.page.blocks) > BACKGROUND_BLOCKS and not cleaned.page.error:
+        return None
+    side_by_side = order.view == "diff" and order.side_by_side
+    key: BuildKey = (id(cleaned), order.view, side_by_side)
+    document = build_document(cleaned, order.view, side_by_side, order.styles)
+    return Ahead(cleaned, key, order.styles, document, wrap_document(document, order.width))
 
 
 class ReadingPane(Vertical):
@@ -78,6 +111,7 @@ class ReadingPane(Vertical):
         self._groups: list[RemovalGroup] = []
         self._versions: tuple[list[str], VersionComparison] | None = None  # other versions of the story
         self._built: dict[BuildKey, Document] = {}  # the current page's views built in the background
+        self._ahead: Ahead | None = None  # the page likely shown next, built and wrapped by a worker thread
         self._wanted: BuildKey | None = None  # the background build whose result is still wanted
 
     def compose(self) -> ComposeResult:
@@ -179,23 +213,38 @@ class ReadingPane(Vertical):
                 return
             document = built
         else:
+            ahead = self._ahead
+            if ahead is not None and ahead.cleaned is cleaned and ahead.key == key and ahead.styles == styles:
+                self._ahead = None
+                self._apply(ahead.document, keep_scroll=keep_scroll, wrapped=ahead.wrapped)
+                return
             document = build_document(cleaned, key[1], key[2], styles)
         self._apply(document, keep_scroll=keep_scroll)
 
-    def _apply(self, document: Document, *, keep_scroll: bool) -> None:
+    def _apply(self, document: Document, *, keep_scroll: bool, wrapped: Wrapped | None = None) -> None:
         view = self.document_view
         cleaned = self.cleaned
         if self.view == "clean" and self._versions is not None and cleaned is not None and not cleaned.page.error:
             # A copy: a view built in the background is kept, and versions may arrive after it.
             extra = versions_rows(*self._versions, self.styles_for_documents())
             document = replace(document, rows=[*document.rows, *extra])
-        view.set_document(document, keep_scroll=keep_scroll)
+        view.set_document(document, keep_scroll=keep_scroll, wrapped=wrapped)
         if self.view == "diff":
             group = self.current_group
             view.set_focus(document.spans_of(group))
             if group is not None and not keep_scroll:
                 view.scroll_to_row(group.first_row)
         self._update_titles()
+
+    # -- the next page, ahead of time --------------------------------------------------------------------
+    def ahead_order(self) -> AheadOrder:
+        """What a worker thread needs to build the view a page would be shown in (UI thread)."""
+        view = self.document_view
+        return AheadOrder(self.view, self.showing_side_by_side, self.styles_for_documents(), view.text_width)
+
+    def take_ahead(self, ahead: Ahead) -> None:
+        """A page built and wrapped ahead (by :func:`build_ahead`); used if it is the next one shown as it is."""
+        self._ahead = ahead
 
     @work(thread=True, exclusive=True, group="build-view")
     def _build_in_background(self, key: BuildKey, cleaned: CleanedPage, styles: DocStyles, keep_scroll: bool) -> None:
@@ -223,7 +272,7 @@ class ReadingPane(Vertical):
             if view == "diff" and self.view == "diff":
                 label = "diff: side by side" if self._shown_side_by_side else "diff: inline"
             tabs.append(f"[reverse] {key} {label} [/]" if view == self.view else f" {key} {label} ")
-        self.border_title = "".join(tabs)
+        set_border_title(self, "".join(tabs))
         self.update_position()
 
     def update_position(self) -> None:
@@ -242,7 +291,7 @@ class ReadingPane(Vertical):
                 parts.append(f"removal {self.group_index + 1}/{len(groups)} {g.cleaner}")
             else:
                 parts.append(f"{len(groups)} removal{'s' if len(groups) != 1 else ''}")
-        self.border_subtitle = escape(" · ".join(parts))
+        set_border_subtitle(self, escape(" · ".join(parts)))
 
     # -- removals -----------------------------------------------------------------------------------
     @property

@@ -79,8 +79,10 @@ class StatusBar(Static):
         line.truncate(max(0, width - len(hint) - 1), overflow="ellipsis")
         line.pad_right(max(0, width - line.cell_len - len(hint)))
         line.append(hint, style="dim")
+        if line == self.shown:
+            return  # the progress is polled several times a second: an unchanged line costs nothing
         self.shown = line
-        self.update(line)
+        self.update(line, layout=False)  # one line of fixed height: no need to lay the screen out again
 
     def set_triage(self, text: Text) -> None:
         self.triage = text
