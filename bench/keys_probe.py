@@ -32,7 +32,11 @@ import statistics
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reader_probe import state_file, watch_pages
 
 # Textual's own frames between a refresh and the code that asked for it (the caller shown is the first other one).
 PLUMBING = {
@@ -282,28 +286,10 @@ async def probe(folder: str, keys: int, busy_keys: int, profile: str | None = No
         document_view.wrap_document = counted_wrap
     library_cpu = time_library_calls()
     out: dict[str, Any] = {"load_before": os.getloadavg()}
-    app = NewsreadApp([folder], Pipeline.default())
+    app = NewsreadApp([folder], Pipeline.default(), state_file())
     library = app.library
     async with app.run_test(size=(120, 40)):
-        frames: list[float] = []
-        display = app._display
-
-        def timed_display(screen: object, renderable: object) -> None:
-            display(screen, renderable)  # type: ignore[arg-type]
-            if renderable is not None:
-                frames.append(time.perf_counter())
-
-        app._display = timed_display  # type: ignore[method-assign]
-        shown: dict[str, float] = {}
-        reader = app.reader
-        show = reader.show
-
-        def timed_show(cleaned: object, **kwargs: object) -> None:
-            show(cleaned, **kwargs)  # type: ignore[arg-type]
-            if cleaned is not None:
-                shown[cleaned.id] = time.perf_counter()  # type: ignore[attr-defined]
-
-        reader.show = timed_show  # type: ignore[method-assign]
+        frames, shown = watch_pages(app)
 
         profiler: cProfile.Profile | None = None
 

@@ -29,12 +29,48 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 T0 = float(os.environ.get("NEWSREAD_T0", time.time()))
 
 
 def since() -> float:
     return time.time() - T0
+
+
+def state_file() -> Path:
+    """The triage state in a file, as `newsread DIR` keeps it (an in-memory one would hold every page's text),
+    beside the result cache: fresh for a cold run, kept for a cached one."""
+    folder = os.environ.get("NEWSREAD_CACHE_DIR") or tempfile.mkdtemp(prefix="newsread-probe-")
+    return Path(folder) / "triage.sqlite3"
+
+
+def watch_pages(app: Any) -> tuple[list[float], dict[str, float]]:
+    """When each frame is handed to the driver, and (page id ->) when the reader was given each page.
+
+    Pilot.press waits for the whole process to look idle (~100 ms on its own), so keys are posted as the
+    terminal driver posts them, and a frame counts as drawn when the app hands it to the driver.
+    """
+    frames: list[float] = []
+    shown: dict[str, float] = {}
+    display = app._display
+
+    def timed_display(screen: object, renderable: object) -> None:
+        display(screen, renderable)
+        if renderable is not None:
+            frames.append(time.perf_counter())
+
+    app._display = timed_display
+    reader = app.reader
+    show = reader.show
+
+    def timed_show(cleaned: Any, **kwargs: object) -> None:
+        show(cleaned, **kwargs)
+        if cleaned is not None:
+            shown[cleaned.id] = time.perf_counter()
+
+    reader.show = timed_show
+    return frames, shown
 
 
 async def probe(folder: str, keys: int, wait: bool) -> dict[str, object]:
@@ -46,23 +82,10 @@ async def probe(folder: str, keys: int, wait: bool) -> dict[str, object]:
     out: dict[str, object] = {"imported_s": since()}
     sampler = MemorySampler()
     sampling = asyncio.create_task(sampler.run())
-    # The triage state in a file, as `newsread DIR` keeps it (an in-memory one would hold every page's text),
-    # beside the result cache: fresh for a cold run, kept for a cached one.
-    state = Path(os.environ.get("NEWSREAD_CACHE_DIR") or tempfile.mkdtemp(prefix="newsread-probe-")) / "triage.sqlite3"
-    app = NewsreadApp([folder], Pipeline.default(), state)
+    app = NewsreadApp([folder], Pipeline.default(), state_file())
     library = app.library
     async with app.run_test(size=(120, 40)):
-        # Pilot.press waits for the whole process to look idle (~100 ms on its own), so keys are posted as the
-        # terminal driver posts them, and a frame counts as drawn when the app hands it to the driver.
-        frames: list[float] = []
-        display = app._display
-
-        def timed_display(screen: object, renderable: object) -> None:
-            display(screen, renderable)  # type: ignore[arg-type]
-            if renderable is not None:
-                frames.append(time.perf_counter())
-
-        app._display = timed_display  # type: ignore[method-assign]
+        frames, shown = watch_pages(app)
 
         async def watch() -> None:
             while not library.discovered:
@@ -80,17 +103,6 @@ async def probe(folder: str, keys: int, wait: bool) -> dict[str, object]:
 
         watcher = asyncio.create_task(watch())
         cleaned_watcher = asyncio.create_task(watch_cleaned())
-
-        shown: dict[str, float] = {}  # page id -> when the reader was given it
-        reader = app.reader
-        show = reader.show
-
-        def timed_show(cleaned: object, **kwargs: object) -> None:
-            show(cleaned, **kwargs)  # type: ignore[arg-type]
-            if cleaned is not None:
-                shown[cleaned.id] = time.perf_counter()  # type: ignore[attr-defined]
-
-        reader.show = timed_show  # type: ignore[method-assign]
 
         async def step() -> float:
             want = library.sources[app.page_list.cursor + 1].id

@@ -381,28 +381,22 @@ class ResultCache:
             blob = pickle.dumps(state, protocol=5)
         except Exception:
             return
-        with self._lock:
-            if self._conn is None:
-                return
-            try:
-                with self._conn:
-                    self._conn.execute("BEGIN IMMEDIATE")
-                    self._conn.execute("INSERT OR REPLACE INTO fits VALUES (?, ?, ?)", (folder, cleaner, blob))
-            except sqlite3.Error as exc:
-                self._broken(exc)
+        self._write_now("INSERT OR REPLACE INTO fits VALUES (?, ?, ?)", (folder, cleaner, blob))
 
     def remember_folder(self, root: str, pipeline: str, kind: str, stamps: bytes, value: bytes) -> None:
         """Keep ``value``, what a whole folder came to, for the folder ``root`` while its files are ``stamps``
         (replacing what was kept for an earlier state of it: one row per folder, pipeline and kind)."""
+        self._write_now("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?)", (root, pipeline, kind, stamps, value))
+
+    def _write_now(self, sql: str, row: tuple[Any, ...]) -> None:
+        """One row written at once, in a transaction of its own (not with the pending per-page rows)."""
         with self._lock:
             if self._conn is None:
                 return
             try:
                 with self._conn:
                     self._conn.execute("BEGIN IMMEDIATE")
-                    self._conn.execute(
-                        "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?)", (root, pipeline, kind, stamps, value)
-                    )
+                    self._conn.execute(sql, row)
             except sqlite3.Error as exc:
                 self._broken(exc)
 
