@@ -195,12 +195,14 @@ def cluster_signatures(
             parent[max(ra, rb)] = min(ra, rb)
 
     first_body: dict[int, int] = {}
-    first_band: dict[tuple[int, ...], int] = {}
+    first_band: dict[int, int] = {}  # by the hash of (band, its values): a tuple each would be ~270 bytes
     parts = max(1, -(-expected * SHINGLES_PER_PAGE // INDEX_SHINGLES))
     bounds = [-(2**63) + (2**64 * p) // parts for p in range(1, parts + 1)]  # each range's upper end (excluded)
     # Each time a page pair (a << 32 | b, a < b) shares a rare shingle, in an array: it outlives every range,
     # and Python ints kept that long would pin the memory each range's sets leave behind.
-    pairs = array("q")
+    # ... in buckets by page, counted a bucket at a time: nearly every pair shares one shingle by chance (100k
+    # pages: 2.7 million pairs, 37 sharing four or more), and counting them all at once took ~90 MB.
+    pairs = [array("q") for _ in range(PAIR_BUCKETS)]
     with ExitStack() as stack:
         # Per range, two files: the shingles, and (page position, how many of them) for each page.
         def spill() -> Any:
@@ -222,7 +224,7 @@ def cluster_signatures(
                     union(first, i)
                     continue
             for b in range(0, len(sig.sketch), SKETCH_BAND):  # near-copies, however many there are
-                union(first_band.setdefault((b, *sig.sketch[b : b + SKETCH_BAND]), i), i)
+                union(first_band.setdefault(hash((b, *sig.sketch[b : b + SKETCH_BAND])), i), i)
             # The page's shingles are sorted: each range's part is one slice.
             shingles = sig.shingles
             at = 0
@@ -237,9 +239,11 @@ def cluster_signatures(
         _flush(data, heads, data_files, head_files)
         for data_file, head_file in zip(data_files, head_files, strict=True):
             _pairs_sharing(_read(data_file), _read(head_file), max_df, pairs)
-    for pair, count in Counter(pairs).items():
-        if count >= min_shared:
-            union(pair >> 32, pair & 0xFFFFFFFF)
+    for bucket in pairs:
+        for pair, count in Counter(bucket).items():
+            if count >= min_shared:
+                union(pair >> 32, pair & 0xFFFFFFFF)
+        del bucket[:]
     return {keys[i]: keys[find(i)] for i in range(len(keys))}
 
 
@@ -261,11 +265,11 @@ def _read(spill: Any) -> list[int]:
     return numbers.tolist()
 
 
-def _pairs_sharing(shingles: list[int], heads: list[int], max_df: int, pairs: array[int]) -> None:
-    """Add to ``pairs`` each pair of pages sharing a shingle of one range, once per such shingle (shingles on
-    at most ``max_df`` pages). ``heads``: (page position, its number of shingles) for each page, in page
-    order. Nearly every shingle is on one page only: those seen on two or more are found by set operations
-    (run in C), and only they enter the inverted index."""
+def _pairs_sharing(shingles: list[int], heads: list[int], max_df: int, pairs: list[array[int]]) -> None:
+    """Add to ``pairs`` (to the bucket of its second page) each pair of pages sharing a shingle of one range,
+    once per such shingle (shingles on at most ``max_df`` pages). ``heads``: (page position, its number of
+    shingles) for each page, in page order. Nearly every shingle is on one page only: those seen on two or
+    more are found by set operations (run in C), and only they enter the inverted index."""
     seen: set[int] = set()
     repeated: set[int] = set()
     at = 0
@@ -287,11 +291,13 @@ def _pairs_sharing(shingles: list[int], heads: list[int], max_df: int, pairs: ar
         if len(members) <= max_df:  # (in page order: the pages were written in order)
             for a in range(len(members) - 1):
                 row = members[a] << 32
-                pairs.extend([row | b for b in members[a + 1 :]])
+                for b in members[a + 1 :]:
+                    pairs[b % PAIR_BUCKETS].append(row | b)
 
 
 INDEX_SHINGLES = 1_000_000  # clustering holds about this many shingles at a time (~150 MB: lists and sets) ...
 SHINGLES_PER_PAGE = 700  # ... counting this many a page (a news article: ~650 distinct 5-word shingles)
+PAIR_BUCKETS = 16  # page pairs are counted in this many parts
 SPILL_IN_MEMORY = 32 << 20  # bytes of shingles (all ranges) kept in memory before they go to temporary files
 
 
