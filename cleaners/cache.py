@@ -31,6 +31,7 @@ import os
 import pickle
 import sqlite3
 import threading
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -383,10 +384,11 @@ class ResultCache:
             return
         self._write_now("INSERT OR REPLACE INTO fits VALUES (?, ?, ?)", (folder, cleaner, blob))
 
-    def remember_folder(self, root: str, pipeline: str, kind: str, stamps: bytes, value: bytes) -> None:
-        """Keep ``value``, what a whole folder came to, for the folder ``root`` while its files are ``stamps``
-        (replacing what was kept for an earlier state of it: one row per folder, pipeline and kind)."""
-        self._write_now("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?)", (root, pipeline, kind, stamps, value))
+    def remember_folder(self, root: str, pipeline: str, kind: str, stamps: bytes, value: Any) -> None:
+        """Keep ``value`` (JSON), what a whole folder came to, for the folder ``root`` while its files are
+        ``stamps`` (replacing what was kept for an earlier state of it: one row per folder, pipeline and kind)."""
+        blob = zlib.compress(json.dumps(value, separators=(",", ":")).encode(), 1)  # a folder's rows: megabytes
+        self._write_now("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?)", (root, pipeline, kind, stamps, blob))
 
     def _write_now(self, sql: str, row: tuple[Any, ...]) -> None:
         """One row written at once, in a transaction of its own (not with the pending per-page rows)."""
@@ -400,8 +402,9 @@ class ResultCache:
             except sqlite3.Error as exc:
                 self._broken(exc)
 
-    def recall_folder(self, root: str, pipeline: str, kind: str, stamps: bytes) -> bytes | None:
-        """What :meth:`remember_folder` kept for ``root``, if its files are still exactly ``stamps``."""
+    def recall_folder(self, root: str, pipeline: str, kind: str, stamps: bytes) -> Any | None:
+        """What :meth:`remember_folder` kept for ``root``, if its files are still exactly ``stamps`` (None also
+        for a damaged row)."""
         with self._lock:
             if self._conn is None:
                 return None
@@ -415,7 +418,10 @@ class ResultCache:
                 return None
         if row is None or row[0] != stamps:
             return None
-        return bytes(row[1])
+        try:
+            return json.loads(zlib.decompress(row[1]))
+        except (ValueError, TypeError, zlib.error):
+            return None
 
     def flush(self) -> None:
         with self._lock:

@@ -28,7 +28,6 @@ import json
 import os
 import threading
 import time
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -511,27 +510,25 @@ class Library:
         if state is None or state[0] != generation or cache is None:
             return False
         _, pkey, stamps = state
-        raw = cache.recall_folder(self._root, pkey, FOLDER, stamps)
-        if raw is None:
+        rows = cache.recall_folder(self._root, pkey, FOLDER, stamps)
+        if rows is None:
             return False
         ids = [s.id for s in self.summaries]
         try:
-            rows = json.loads(zlib.decompress(raw))
             if len(rows) != len(ids) or any(len(row) != len(SUMMARY_FIELDS) for row in rows):
                 return False
             summaries = [PageSummary(i, ids[i], generation, *row) for i, row in enumerate(rows)]
-        except (ValueError, TypeError, zlib.error):  # damaged, or kept by another version: page by page
+        except TypeError:  # kept by another version: page by page
             return False
         if not self._record(summaries, generation):
             return True
         self.from_cache += len(summaries)
         self._folder_kept = generation
-        raw = cache.recall_folder(self._root, pkey, FOLDER_STORIES, stamps)
-        if raw is not None:
+        groups = cache.recall_folder(self._root, pkey, FOLDER_STORIES, stamps)
+        if groups is not None:
             try:
-                groups = json.loads(zlib.decompress(raw))
                 members = {g[0]: g for g in groups if len(g) > 1 and all(0 <= i < len(ids) for i in g)}
-            except (ValueError, TypeError, IndexError, KeyError, zlib.error):
+            except (TypeError, IndexError, KeyError):
                 return True  # the stories are found again from the pages' signatures
             with self._lock:
                 if generation == self.generation:
@@ -551,8 +548,7 @@ class Library:
                 return
             rows = [[getattr(s, name) for name in SUMMARY_FIELDS] for s in self.summaries]
             self._folder_kept = generation
-        value = zlib.compress(json.dumps(rows, separators=(",", ":")).encode(), 1)
-        cache.remember_folder(self._root, state[1], FOLDER, state[2], value)
+        cache.remember_folder(self._root, state[1], FOLDER, state[2], rows)
 
     def clean_all(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Clean every page not yet cleaned with the current pipeline: in worker processes when the
@@ -751,8 +747,7 @@ class Library:
             self.clusters_generation = generation
         cache = self._result_cache()
         if pkey is not None and cache is not None and state is not None and state[:2] == (generation, pkey):
-            value = zlib.compress(json.dumps(list(members.values()), separators=(",", ":")).encode(), 1)
-            cache.remember_folder(self._root, pkey, FOLDER_STORIES, state[2], value)
+            cache.remember_folder(self._root, pkey, FOLDER_STORIES, state[2], list(members.values()))
         return True
 
     def _set_stories(self, members: dict[int, list[int]]) -> None:
