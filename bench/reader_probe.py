@@ -97,6 +97,7 @@ async def probe(folder: str, keys: int, wait: bool) -> dict[str, object]:
             while not library.complete:
                 await asyncio.sleep(0.005)
             out["all_cleaned_s"] = since()
+            out["cpu_at_all_cleaned_s"] = sampler.cpu()
             while library.clusters_generation != library.generation:  # stories: found once every page is in
                 await asyncio.sleep(0.005)
             out["stories_s"] = since()
@@ -159,6 +160,16 @@ def _status_mb(pid: int, field: str) -> float:
     return 0.0
 
 
+def _cpu_s(pid: int) -> float:
+    """User and system CPU seconds process ``pid`` used so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children() -> list[int]:
     """This process's child processes (background workers, one-off learning and clustering processes)."""
     found: list[int] = []
@@ -178,11 +189,19 @@ class MemorySampler:
     def __init__(self) -> None:
         self.child_peak = 0.0
         self.total_peak = 0.0
+        self.child_cpu: dict[int, float] = {}  # CPU seconds each child used, as last sampled
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by the reader process and by its children (summed)."""
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        return {"reader": round(me.ru_utime + me.ru_stime, 2), "children": round(sum(self.child_cpu.values()), 2)}
 
     async def run(self) -> None:
         me = os.getpid()
         while True:
             kids = children()
+            for kid in kids:
+                self.child_cpu[kid] = max(self.child_cpu.get(kid, 0.0), _cpu_s(kid))
             self.child_peak = max([self.child_peak, *(_status_mb(p, "VmHWM:") for p in kids)])
             total = _status_mb(me, "VmRSS:") + sum(_status_mb(p, "VmRSS:") for p in kids)
             self.total_peak = max(self.total_peak, total)

@@ -22,6 +22,7 @@ or lacks compared with the others.
 from __future__ import annotations
 
 import base64
+import operator
 import re
 import zlib
 from array import array
@@ -30,7 +31,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
 from tempfile import SpooledTemporaryFile
 from typing import Any, Generic, TypeVar
 
@@ -71,27 +72,24 @@ class StorySignature:
 def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignature:
     """A page's signature from its headline and clean paragraphs."""
     per_paragraph = [_tokens(p) for p in paragraphs]
-    body_tokens = [t for words in per_paragraph for t in words]
     # Short lines are left out: a teaser headline the cleaners kept would tie the page to that other story.
     tokens = _tokens(title or "")
     for words in per_paragraph:
         if len(words) >= MIN_PARAGRAPH_WORDS:
             tokens += words
+    body = _key([t for words in per_paragraph for t in words]) if any(per_paragraph) else 0
     # Each word once as a stable number; a shingle is the hash of a tuple of ints, which (unlike a str hash)
-    # is the same in every process.
-    number: dict[str, int] = {}
-    for t in tokens:
-        if t not in number:
-            number[t] = zlib.crc32(t.encode("utf-8", "surrogatepass"))
-    ids = [number[t] for t in tokens]
-    long_words = [0, *accumulate(1 if len(t) > 3 else 0 for t in tokens)]
+    # is the same in every process. Built with map/zip/compress: this runs for every page cleaned.
+    distinct = set(tokens)
+    number = dict(zip(distinct, [zlib.crc32(t.encode("utf-8", "surrogatepass")) for t in distinct], strict=True))
+    ids = list(map(number.__getitem__, tokens))
     n = SHINGLE
-    # A shingle made of short words only ("and it is in the") is grammar, not content.
-    shingles = {
-        hash(tuple(ids[i : i + n])) for i in range(len(tokens) - n + 1) if long_words[i + n] - long_words[i] >= 2
-    }
-    ordered = sorted(shingles)
-    return StorySignature(array("q", ordered), _key(body_tokens) if body_tokens else 0, _sketch(ordered))
+    # A shingle made of short words only ("and it is in the") is grammar, not content: it needs 2+ long words.
+    long_words = list(accumulate(map((3).__lt__, map(len, tokens)), initial=0))
+    content = map(operator.ge, map(operator.sub, long_words[n:], long_words), repeat(2))
+    windows = zip(*(ids[k:] for k in range(n)), strict=False)  # each window: n consecutive words
+    ordered = sorted(set(compress(map(hash, windows), content)))
+    return StorySignature(array("q", ordered), body, _sketch(ordered))
 
 
 def _sketch(ordered: Sequence[int]) -> tuple[int, ...]:

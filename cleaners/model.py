@@ -18,7 +18,6 @@ from typing import Any, Literal
 PageFormat = Literal["text", "html"]
 METADATA_FIELDS = ("title", "date", "site", "byline", "url")
 
-_WHITESPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 
 
@@ -338,7 +337,7 @@ def count_words(text: str) -> int:
 
 def normalise_space(text: str) -> str:
     """Collapse runs of whitespace (nbsp included) into one space and trim."""
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() and the regex ``\s`` agree on what is whitespace
 
 
 def effective_removals(annotations: Sequence[Annotation]) -> tuple[Annotation, ...]:
