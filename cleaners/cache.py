@@ -1,6 +1,7 @@
 """A result cache on disk: what each cleaner said about a page, so an unchanged page is never cleaned twice.
 
-Rows are keyed by (page key, stage fingerprint). The page key hashes the page's
+A page's stage results are one row, keyed by the page key: a JSON object from
+stage fingerprint to what that stage said. The page key hashes the page's
 bytes and the format its file name implies; the stage fingerprint chains the
 newsread version and the name, origin and options of every active cleaner up to
 and including that stage — a cleaner's marks depend on what the earlier ones
@@ -46,7 +47,8 @@ from .warc import read_record
 
 CACHE_ENV = "NEWSREAD_CACHE_DIR"
 DB_NAME = "results.sqlite3"
-SCHEMA = "3"
+SCHEMA = "4"
+MAX_STAGE_RESULTS = 64  # per page: results of this many (stage, configuration) pairs; the oldest go first
 
 
 def default_cache_dir() -> Path:
@@ -203,12 +205,12 @@ class StageResult:
     error: str | None
     notes: tuple[str, ...]
 
-    def dumps(self) -> str:
-        return json.dumps([self.marks, self.error, self.notes], separators=(",", ":"))  # ASCII: any string stores
+    def to_json(self) -> list[Any]:
+        return [self.marks, self.error, self.notes]
 
     @classmethod
-    def loads(cls, raw: str) -> StageResult:
-        marks, error, notes = json.loads(raw)
+    def from_json(cls, value: Any) -> StageResult:
+        marks, error, notes = value
         return cls(tuple((m[0], m[1], m[2], m[3], m[4]) for m in marks), error, tuple(notes))
 
 
@@ -225,7 +227,7 @@ class ResultCache:
         self.warnings: list[str] = []
         self.hits = 0
         self.misses = 0
-        self._pending: list[tuple[bytes, str, str]] = []
+        self._pending: list[tuple[bytes, str]] = []
         self._pending_memos: list[tuple[bytes, str, str, str]] = []
         self._pending_files: list[tuple[bytes, int, int, int, bytes]] = []
         self._lock = threading.RLock()  # one connection, shared by the threads of the reader
@@ -256,9 +258,10 @@ class ResultCache:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            # One row per page (not per stage): a page's results are written and read together, and a row per
+            # stage made the cache's writes a large part of cleaning a folder.
             conn.execute(
-                "CREATE TABLE IF NOT EXISTS stages (page BLOB NOT NULL, stage TEXT NOT NULL, result TEXT NOT NULL,"
-                " PRIMARY KEY (page, stage)) WITHOUT ROWID"
+                "CREATE TABLE IF NOT EXISTS stages (page BLOB PRIMARY KEY, results TEXT NOT NULL) WITHOUT ROWID"
             )
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS memos (page BLOB NOT NULL, pipeline TEXT NOT NULL, kind TEXT NOT NULL,"
@@ -301,21 +304,28 @@ class ResultCache:
         self.close(flush=False)
 
     def lookup(self, key: bytes) -> dict[str, StageResult]:
+        """Every stage result kept for the page ``key``, by stage fingerprint."""
         with self._lock:
             if self._conn is None:
                 return {}
             try:
-                rows = self._conn.execute("SELECT stage, result FROM stages WHERE page = ?", (key,)).fetchall()
-                return {stage: StageResult.loads(raw) for stage, raw in rows}
-            except (sqlite3.Error, ValueError, TypeError, IndexError) as exc:
+                row = self._conn.execute("SELECT results FROM stages WHERE page = ?", (key,)).fetchone()
+                if row is None:
+                    return {}
+                return {fp: StageResult.from_json(value) for fp, value in json.loads(row[0]).items()}
+            except (sqlite3.Error, ValueError, TypeError, IndexError, AttributeError) as exc:
                 self._broken(exc)
                 return {}
 
-    def store(self, key: bytes, stage: str, result: StageResult) -> None:
+    def store(self, key: bytes, results: dict[str, StageResult]) -> None:
+        """Keep the stage results of the page ``key`` (all of them: they replace what was kept for it)."""
+        if len(results) > MAX_STAGE_RESULTS:  # many configurations tried on one page: keep the latest
+            results = dict(list(results.items())[-MAX_STAGE_RESULTS:])
+        value = json.dumps({fp: r.to_json() for fp, r in results.items()}, separators=(",", ":"))  # ASCII: stores
         with self._lock:
             if self._conn is not None:
-                self._pending.append((key, stage, result.dumps()))
-                if len(self._pending) >= 512:
+                self._pending.append((key, value))
+                if len(self._pending) >= 256:
                     self.flush()
 
     def remember(self, file: FileStamp | None, key: bytes, pipeline: str, kind: str, value: str) -> None:
@@ -433,7 +443,7 @@ class ResultCache:
             try:
                 with self._conn:
                     self._conn.execute("BEGIN IMMEDIATE")
-                    self._conn.executemany("INSERT OR REPLACE INTO stages VALUES (?, ?, ?)", rows)
+                    self._conn.executemany("INSERT OR REPLACE INTO stages VALUES (?, ?)", rows)
                     self._conn.executemany("INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?)", memos)
                     self._conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", files)
             except sqlite3.Error as exc:
@@ -511,6 +521,7 @@ def clean_keyed(
     fps = list(fingerprints) if fingerprints is not None else stage_fingerprints(pipeline)
     memory = _CachedStages(cache, key, fps, cache.lookup(key))
     cleaned = pipeline.clean(page, memory)
+    memory.save()
     if memory.missed:
         cache.misses += 1
     else:
@@ -523,6 +534,7 @@ class _CachedStages:
 
     def __init__(self, cache: ResultCache, key: bytes, fps: Sequence[str | None], rows: dict[str, StageResult]):
         self.cache, self.key, self.fps, self.rows = cache, key, fps, rows
+        self.new: dict[str, StageResult] = {}  # results of the stages that ran, kept by :meth:`save`
         self.missed = False  # some stage had to run
         self.cut = False  # the time limit cut cleaning short
 
@@ -540,7 +552,16 @@ class _CachedStages:
         if fp is not None and not self.cut:
             stamped, error, notes = outcome
             marks = tuple((a.start, a.end, a.reason, a.field, a.value) for a in stamped)
-            self.cache.store(self.key, fp, StageResult(marks, error, notes))
+            self.new[fp] = StageResult(marks, error, notes)
+
+    def save(self) -> None:
+        """Keep what the stages that ran said, with what was kept for the page before (other settings)."""
+        if self.new:
+            # Other settings' results first, then this pipeline's: when the row is full, the others go first.
+            current = {fp for fp in self.fps if fp is not None}
+            others = {fp: r for fp, r in self.rows.items() if fp not in current}
+            used = {fp: r for fp, r in self.rows.items() if fp in current and fp not in self.new}
+            self.cache.store(self.key, {**others, **used, **self.new})
 
     def cut_short(self) -> None:
         self.cut = True

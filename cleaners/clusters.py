@@ -51,7 +51,12 @@ K = TypeVar("K", bound=Hashable)
 
 
 def _tokens(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
+    return _folded(_WORD.findall(text))
+
+
+def _folded(words: list[str]) -> list[str]:
+    """``words`` case-folded: joined, folded and split again (one call each instead of one per word)."""
+    return "\x1f".join(words).casefold().split("\x1f") if words else []
 
 
 def _key(words: Sequence[str]) -> int:
@@ -71,7 +76,11 @@ class StorySignature:
 
 def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignature:
     """A page's signature from its headline and clean paragraphs."""
-    per_paragraph = [_tokens(p) for p in paragraphs]
+    return _signature(title, [_WORD.findall(p) for p in paragraphs])
+
+
+def _signature(title: str | None, paragraph_words: Sequence[list[str]]) -> StorySignature:
+    per_paragraph = [_folded(words) for words in paragraph_words]
     # Short lines are left out: a teaser headline the cleaners kept would tie the page to that other story.
     tokens = _tokens(title or "")
     for words in per_paragraph:
@@ -107,7 +116,7 @@ def signature_of(cleaned: CleanedPage) -> StorySignature | None:
     """The signature of a cleaned page; None for a page that could not be read."""
     if cleaned.page.error is not None:
         return None
-    return story_signature(cleaned.title, cleaned.paragraphs)
+    return _signature(cleaned.title, cleaned.paragraph_words)
 
 
 def signature_to_json(signature: StorySignature | None) -> list[Any] | None:

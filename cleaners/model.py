@@ -256,6 +256,7 @@ class CleanedPage:
     cleaning_notes: tuple[str, ...] = ()
     _effective: tuple[Annotation, ...] | None = field(default=None, repr=False)
     _paragraphs: list[str] | None = field(default=None, repr=False)
+    _words: list[list[str]] | None = field(default=None, repr=False)
 
     @property
     def id(self) -> str:
@@ -323,8 +324,16 @@ class CleanedPage:
         return counts
 
     @property
+    def paragraph_words(self) -> list[list[str]]:
+        """Each paragraph's words, as :func:`count_words` counts them (found once: counting and the story
+        signature both need them)."""
+        if self._words is None:
+            self._words = [_WORD.findall(p) for p in self.paragraphs]
+        return self._words
+
+    @property
     def words_kept(self) -> int:
-        return sum(count_words(p) for p in self.paragraphs)
+        return sum(map(len, self.paragraph_words))
 
     @property
     def words_removed(self) -> int:

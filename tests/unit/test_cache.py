@@ -113,6 +113,19 @@ def test_option_change_recomputes_that_cleaner_and_later_ones_only(folder: Path,
     assert result == uncached(folder, pipeline(word="Publicidad"))
 
 
+def test_switching_back_to_earlier_settings_cleans_nothing(folder: Path, tmp_path: Path) -> None:
+    # A page's results under several settings live side by side: toggling back is free.
+    for tail in ("Share this article", "Facebook"):
+        with ResultCache(tmp_path / "cache") as cache:
+            clean_folder(folder, pipeline(tail=tail), cache)
+    expected = uncached(folder, pipeline())
+    CALLS.clear()
+    with ResultCache(tmp_path / "cache") as cache:
+        assert clean_folder(folder, pipeline(), cache) == expected
+        assert cache.hits == 30
+    assert CALLS == []
+
+
 def test_corrupt_cache_is_discarded_with_a_warning_and_rebuilt(folder: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     with ResultCache(cache_dir) as cache:
