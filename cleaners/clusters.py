@@ -94,7 +94,7 @@ def _signature(title: str | None, paragraph_words: Sequence[list[str]]) -> Story
     ids = list(map(number.__getitem__, tokens))
     n = SHINGLE
     # A shingle made of short words only ("and it is in the") is grammar, not content: it needs 2+ long words.
-    long_words = list(accumulate(map((3).__lt__, map(len, tokens)), initial=0))
+    long_words = list(accumulate([len(t) > 3 for t in tokens], initial=0))
     content = map(operator.ge, map(operator.sub, long_words[n:], long_words), repeat(2))
     windows = zip(*(ids[k:] for k in range(n)), strict=False)  # each window: n consecutive words
     ordered = sorted(set(compress(map(hash, windows), content)))

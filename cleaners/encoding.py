@@ -6,8 +6,6 @@ import codecs
 import re
 from dataclasses import dataclass
 
-import charset_normalizer
-
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -102,6 +100,8 @@ def decode(data: bytes, *, html: bool = False, declared: str | None = None) -> D
                 return Decoded(data.decode(declared), declared)
             except UnicodeDecodeError:
                 pass  # the declaration is wrong: detect instead
+    import charset_normalizer  # imported when first needed: most pages are UTF-8, and it is ~25 ms of start-up
+
     matches = list(charset_normalizer.from_bytes(data))
     if not matches:
         raise NotText("not a text page: no text encoding reads it")

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .encoding import NotText, decode
-from .htmlpage import html_page
 from .model import Page, PageFormat
 from .textpage import text_blocks
 from .warc import html_records, is_warc, read_record
@@ -138,6 +137,8 @@ def page_from_bytes(
     if fmt is None:
         fmt = "html" if _looks_like_html(text) else "text"
     if fmt == "html":
+        from .htmlpage import html_page  # lxml is imported when HTML is first met (a text folder never needs it)
+
         return html_page(page_id, text, encoding=decoded.encoding, path=path)
     return Page(id=page_id, path=path, format="text", text=text, blocks=text_blocks(text), encoding=decoded.encoding)
 

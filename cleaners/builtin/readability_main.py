@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-
-import lxml.html
+from typing import TYPE_CHECKING
 
 from ..base import BaseCleaner, Context
-from ..htmlpage import parse_html
 from ..model import Block, Mark, Page
 from ._lines import ends_like_sentence, is_prose
+
+if TYPE_CHECKING:
+    import lxml.html
 
 _WORD = re.compile(r"\w+")
 MIN_MAIN_WORDS = 25
@@ -37,6 +38,11 @@ class ReadabilityMain(BaseCleaner):
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         if not page.source or not page.blocks:
             return ()
+        # Imported here, not with the module: lxml is ~25 ms of the start-up of a reader of text folders.
+        import lxml.html
+
+        from ..htmlpage import parse_html
+
         try:
             source = page.source
 
