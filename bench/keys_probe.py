@@ -186,7 +186,8 @@ def time_library_calls() -> Counter[str]:
             return original_flush(self, *args, **kwargs)
         finally:
             took = time.thread_time() - start
-            spent["triage.flush_infos (main)"] += took
+            where = "main" if threading.current_thread() is threading.main_thread() else "thread"
+            spent[f"triage.flush_infos ({where})"] += took
             spent["longest flush_infos"] = max(spent["longest flush_infos"], took)
 
     app_module.TriageSession.flush_infos = timed_flush  # type: ignore[method-assign]

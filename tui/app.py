@@ -213,6 +213,7 @@ class NewsreadApp(App[None]):
 
     def on_unmount(self) -> None:
         self.library.close()
+        self.triage.stop_writing()
 
     @work(thread=True, exclusive=True, group="open")
     def clean_selected(self, index: int, same_page: bool, ahead: int = -1, order: AheadOrder | None = None) -> None:
@@ -383,9 +384,17 @@ class NewsreadApp(App[None]):
         set_border_title(self.page_list, title)  # every poll: assigned unchanged, it would redraw the whole list
 
     def _flush_infos(self) -> None:
-        """Write what the workers learned to the word index; pages it now finds join a text filter."""
+        """What the workers learned reaches the word index (written here when the store has no writing thread);
+        pages it now finds join a text filter."""
+        triage = self.triage
+        if triage.ready and not triage.writing:
+            library = self.library
+            triage.start_writing(lambda: library.complete)
+        if triage.write_error is not None:
+            self.notify(triage.write_error, title="triage", severity="warning", markup=False)
+            triage.write_error = None
         try:
-            written = self.triage.flush_infos(force=self.library.complete)
+            written = triage.take_written() if triage.writing else triage.flush_infos(force=self.library.complete)
         except StateError as exc:
             self.notify(str(exc), title="triage", severity="warning", markup=False)
             return

@@ -341,20 +341,8 @@ class TriageStore:
             self.conn.execute(f"CREATE VIRTUAL TABLE pages_text USING {_FTS}")
         self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            # Nothing of the action was saved (one transaction); say so rather than crash the app.
-            raise StateError(f"could not save triage to {self.path}: {exc}. The last action was not saved.") from exc
+    def _transaction(self) -> contextlib.AbstractContextManager[None]:
+        return _transaction(self.conn, self.path)
 
     def close(self) -> None:
         self.conn.close()
@@ -439,54 +427,21 @@ class TriageStore:
         not once per page: each call is one transaction. This is derived data (the app can
         compute it again), so it is written with synchronous=NORMAL: no fsync per batch.
         """
-        wanted: dict[int, tuple[str, str | None, str | None, str]] = {}
-        for info in infos:
-            row = self._rows.get(info.page_id)
-            if row is not None:
-                wanted[row] = (
-                    _db(info.title or ""),
-                    _db(info.site) if info.site else info.site,
-                    _db(info.date) if info.date else info.date,
-                    _db((info.body or "")[:BODY_LIMIT]),
-                )
-        if not wanted:
-            return
-        current: dict[int, tuple[str, str | None, str | None, str]] = {}
-        rows = list(wanted)
-        for part in (rows[i : i + 500] for i in range(0, len(rows), 500)):
-            # Only the rows being written: a scan of every stored body per batch grew with the folder.
-            for row, title, site, date, body in self.conn.execute(
-                "SELECT p.row, t.title, p.site, p.date, t.body FROM pages p JOIN texts t ON t.row = p.row "
-                "WHERE p.row IN (" + ",".join("?" * len(part)) + ")",
-                part,
-            ):
-                current[row] = (title, site, date, body)
-        changed = [(row, value) for row, value in wanted.items() if current.get(row) != value]
-        if not changed:
-            return
         self.conn.execute("PRAGMA synchronous = NORMAL")
         try:
-            with self._transaction():
-                if self.fts:
-                    # External-content FTS: an entry is removed with the values it was indexed with.
-                    self.conn.executemany(
-                        "INSERT INTO pages_text(pages_text, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                        [(row, current[row][0], current[row][3]) for row, _ in changed if row in current],
-                    )
-                self.conn.executemany(
-                    "UPDATE pages SET site = ?, date = ? WHERE row = ?", [(v[1], v[2], row) for row, v in changed]
-                )
-                self.conn.executemany(
-                    "INSERT OR REPLACE INTO texts(row, title, body) VALUES (?, ?, ?)",
-                    [(row, v[0], v[3]) for row, v in changed],
-                )
-                if self.fts:
-                    self.conn.executemany(
-                        "INSERT INTO pages_text(rowid, title, body) VALUES (?, ?, ?)",
-                        [(row, v[0], v[3]) for row, v in changed],
-                    )
+            _write_infos(self.conn, self.path, self._rows, self.fts, infos)
         finally:
             self.conn.execute("PRAGMA synchronous = FULL")
+
+    def info_writer(self) -> InfoWriter | None:
+        """A writer of :meth:`set_info_many` for another thread, through a connection of its own (None for a
+        store in memory, which no other connection can reach)."""
+        if self.path == ":memory:":
+            return None
+        try:
+            return InfoWriter(self)
+        except sqlite3.Error:
+            return None
 
     def set_info(self, info: PageInfo) -> None:
         """Store one page's cleaned title/site/date/body (see :meth:`set_info_many`)."""
@@ -737,6 +692,98 @@ class TriageStore:
 
 
 _IN_SESSION = "seq IN (SELECT ar.seq FROM action_rows ar JOIN temp.session s ON s.row = ar.row)"
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection, path: str) -> Iterator[None]:
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        # Nothing of the action was saved (one transaction); say so rather than crash the app.
+        raise StateError(f"could not save triage to {path}: {exc}. The last action was not saved.") from exc
+
+
+_Info = tuple[str, str | None, str | None, str]  # title, site, date, body as stored
+
+
+def _write_infos(
+    conn: sqlite3.Connection, path: str, rows: dict[str, int], fts: bool, infos: Iterable[PageInfo]
+) -> None:
+    """:meth:`TriageStore.set_info_many` through ``conn`` (``rows``: page id -> row of this session's pages)."""
+    wanted: dict[int, _Info] = {}
+    for info in infos:
+        row = rows.get(info.page_id)
+        if row is not None:
+            wanted[row] = (
+                _db(info.title or ""),
+                _db(info.site) if info.site else info.site,
+                _db(info.date) if info.date else info.date,
+                _db((info.body or "")[:BODY_LIMIT]),
+            )
+    if not wanted:
+        return
+    current: dict[int, _Info] = {}
+    ordered = list(wanted)
+    for part in (ordered[i : i + 500] for i in range(0, len(ordered), 500)):
+        # Only the rows being written: a scan of every stored body per batch grew with the folder.
+        for row, title, site, date, body in conn.execute(
+            "SELECT p.row, t.title, p.site, p.date, t.body FROM pages p JOIN texts t ON t.row = p.row "
+            "WHERE p.row IN (" + ",".join("?" * len(part)) + ")",
+            part,
+        ):
+            current[row] = (title, site, date, body)
+    changed = [(row, value) for row, value in wanted.items() if current.get(row) != value]
+    if not changed:
+        return
+    with _transaction(conn, path):
+        if fts:
+            # External-content FTS: an entry is removed with the values it was indexed with.
+            conn.executemany(
+                "INSERT INTO pages_text(pages_text, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+                [(row, current[row][0], current[row][3]) for row, _ in changed if row in current],
+            )
+        conn.executemany("UPDATE pages SET site = ?, date = ? WHERE row = ?", [(v[1], v[2], row) for row, v in changed])
+        conn.executemany(
+            "INSERT OR REPLACE INTO texts(row, title, body) VALUES (?, ?, ?)", [(row, v[0], v[3]) for row, v in changed]
+        )
+        if fts:
+            conn.executemany(
+                "INSERT INTO pages_text(rowid, title, body) VALUES (?, ?, ?)", [(row, v[0], v[3]) for row, v in changed]
+            )
+
+
+class InfoWriter:
+    """Writes what cleaning learned to a store's word index from a thread of its own, through its own connection:
+    SQLite does the indexing outside the interpreter lock, so the UI thread never waits for it. The store's pages
+    (:meth:`TriageStore.attach`) are read from the store at each write."""
+
+    def __init__(self, store: TriageStore) -> None:
+        self._store = store
+        self.conn = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+        try:
+            self.conn.execute("PRAGMA busy_timeout = 5000")  # a triage action meanwhile waits for one batch at most
+            self.conn.execute("PRAGMA synchronous = NORMAL")  # derived data: see the module's Durability
+        except sqlite3.Error:
+            self.conn.close()
+            raise
+
+    def set_info_many(self, infos: Iterable[PageInfo]) -> None:
+        store = self._store
+        try:
+            _write_infos(self.conn, store.path, store._rows, store.fts, infos)
+        except sqlite3.Error as exc:
+            raise StateError(f"could not save triage to {store.path}: {exc}") from exc
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
 
 
 class CorruptState(StateError):

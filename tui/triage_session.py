@@ -2,7 +2,9 @@
 the marked selection and what the cleaning workers learned for the filters. No Textual here.
 
 The store is opened (and every page hashed) by :func:`load_state` in a worker, then handed to the
-UI thread, which is the only one to use it from then on. Page indices are the library's.
+UI thread, which is the only one to use it from then on, except for what cleaning learned: that is
+written to the word index by a thread of its own through its own connection (:meth:`TriageSession.
+start_writing`), so the UI thread never waits for the index. Page indices are the library's.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from .triage import (
     ActionResult,
     Decision,
     Filter,
+    InfoWriter,
     PageInfo,
     PageState,
     StateError,
@@ -36,6 +39,8 @@ INFO_MOST = 100
 # What the workers learned waits in memory for at most this many pages (each holds up to 8,000 characters of
 # body); more wait in a temporary file: a big folder is cleaned long before its triage state is read.
 INFO_IN_MEMORY = 2000
+WRITER_MOST = 500  # the writing thread's batch: a transaction of its own, without the UI thread waiting
+WRITER_IDLE = 0.1  # seconds the writing thread waits for more once everything learned is written
 UNSAVED = "Triage in this run is not saved."
 
 
@@ -100,6 +105,11 @@ class TriageSession:
         self._spill: IO[str] | None = None  # infos beyond INFO_IN_MEMORY, a JSON line each
         self._spill_read = 0  # where the next unread line of the spill starts
         self._spilled = 0  # lines in the spill not read yet
+        self._writer: InfoWriter | None = None  # the writing thread's connection (see start_writing)
+        self._writing: threading.Thread | None = None
+        self._stop_writing = threading.Event()
+        self._written = 0  # pages the writing thread wrote that the UI has not been told of (take_written)
+        self.write_error: str | None = None  # why the writing thread stopped, once (the UI shows it)
 
     @property
     def ready(self) -> bool:
@@ -124,7 +134,17 @@ class TriageSession:
         self.counts = self.store.counts()
         self.indexed = True
 
+    def stop_writing(self) -> None:
+        """Stop the writing thread (what it has not written yet is derived data: found again next time)."""
+        self._stop_writing.set()
+        if self._writing is not None:
+            self._writing.join(timeout=5)  # at most one batch in flight
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
     def close(self) -> None:
+        self.stop_writing()
         if self.store is not None:
             self.store.close()
         with self._info_lock:
@@ -150,18 +170,20 @@ class TriageSession:
         """Pages learned and not yet written to the word index."""
         return len(self._infos) + self._spilled
 
-    def flush_infos(self, *, force: bool = False) -> int:
-        """Write what was learned to the word index, by batches of at most INFO_MOST pages (``force``: even
-        fewer than INFO_BATCH); returns how many were written. Call again while it returns a full batch."""
+    def flush_infos(self, *, force: bool = False, most: int | None = None) -> int:
+        """Write what was learned to the word index, by batches of at most ``most`` pages (``force``: even
+        fewer than INFO_BATCH); returns how many were written. Call again while it returns a full batch.
+        ``most``: INFO_MOST unless given. Once :meth:`start_writing` succeeded, only the writing thread calls this."""
+        most = INFO_MOST if most is None else most
         if not self.ready:
             return 0
         with self._info_lock:
             if self.pending_infos == 0 or (self.pending_infos < INFO_BATCH and not force):
                 return 0
-            batch, self._infos = self._infos[:INFO_MOST], self._infos[INFO_MOST:]
-            if self._spill is not None and self._spilled and len(batch) < INFO_MOST:
+            batch, self._infos = self._infos[:most], self._infos[most:]
+            if self._spill is not None and self._spilled and len(batch) < most:
                 self._spill.seek(self._spill_read)
-                while self._spilled and len(batch) < INFO_MOST:
+                while self._spilled and len(batch) < most:
                     page_id, title, site, date, body = json.loads(self._spill.readline())
                     batch.append(PageInfo(page_id, title, site, date, body))
                     self._spilled -= 1
@@ -171,8 +193,47 @@ class TriageSession:
                     self._spill.truncate()
                     self._spill_read = 0
         assert self.store is not None
-        self.store.set_info_many(batch)
+        (self._writer or self.store).set_info_many(batch)
         return len(batch)
+
+    # -- writing what was learned from a thread of its own ----------------------------------------------------------
+    def start_writing(self, complete: Callable[[], bool]) -> bool:
+        """Write what cleaning learns from a thread of its own from now on (``complete``: every page is cleaned,
+        so fewer than a batch is written at once). False if the store cannot (in memory): then call
+        :meth:`flush_infos` from the UI thread."""
+        if self._writing is not None or not self.ready:
+            return self._writing is not None
+        assert self.store is not None
+        self._writer = self.store.info_writer()
+        if self._writer is None:
+            return False
+        self._writing = threading.Thread(target=self._write_loop, args=(complete,), name="triage-index", daemon=True)
+        self._writing.start()
+        return True
+
+    def _write_loop(self, complete: Callable[[], bool]) -> None:
+        while not self._stop_writing.is_set():
+            try:
+                written = self.flush_infos(force=complete(), most=WRITER_MOST)
+            except StateError as exc:  # e.g. the disk is full: the filters miss those pages, reading goes on
+                self.write_error = str(exc)
+                return
+            if written:
+                with self._info_lock:
+                    self._written += written
+            else:
+                self._stop_writing.wait(WRITER_IDLE)
+
+    @property
+    def writing(self) -> bool:
+        """A thread of its own writes what cleaning learns (see :meth:`start_writing`)."""
+        return self._writing is not None
+
+    def take_written(self) -> int:
+        """Pages the writing thread added to the word index since the last call (for a filter on screen)."""
+        with self._info_lock:
+            written, self._written = self._written, 0
+            return written
 
     # -- the selection -------------------------------------------------------------------------------------------
     def targets(self, current: int) -> list[int]:

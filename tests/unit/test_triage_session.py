@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,35 @@ def test_pages_learned_before_the_state_is_read_all_reach_the_word_index_in_boun
     assert session.query(Filter(text="ünïcode")) == list(range(len(WORDS)))
     session.close()
     assert sorted(p.name for p in folder.iterdir()) == ids  # nothing written into the folder
+
+
+def test_a_thread_of_its_own_writes_what_cleaning_learned_while_the_ui_thread_writes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    ids = [f"p{k:02d}.txt" for k in range(len(WORDS))]
+    for page_id in ids:
+        (folder / page_id).write_text("A page.\n", encoding="utf-8")
+    session = TriageSession()
+    session.start(load_state(tmp_path / "state.sqlite3", [str(folder)]))
+    session.index(ids)
+    assert session.start_writing(lambda: True)
+    for page_id, word in zip(ids, WORDS, strict=True):
+        session.learn(PageInfo(page_id, title=f"On the {word}", body=f"News about the {word} today"))
+    deadline = time.monotonic() + 10
+    written = 0
+    while written < len(WORDS) and time.monotonic() < deadline:
+        written += session.take_written()
+        time.sleep(0.01)
+    assert written == len(WORDS) and session.pending_infos == 0
+    for k, word in enumerate(WORDS):
+        assert session.query(Filter(text=word)) == [k]  # the UI's own connection sees what the thread wrote
+    session.close()
+    assert not session.writing or not session._writing.is_alive()  # type: ignore[union-attr]
+
+
+def test_a_store_in_memory_is_written_by_the_ui_thread(tmp_path: Path) -> None:
+    session = TriageSession()
+    session.start(load_state(None, [str(tmp_path)]))
+    session.index([])
+    assert not session.start_writing(lambda: True) and not session.writing
+    session.close()
