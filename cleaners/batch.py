@@ -96,6 +96,9 @@ class Job(Generic[R]):
     # What folder-level cleaners learned, by where the result cache keeps it (ResultCache.fit_state): read
     # once per worker instead of ``folder`` sent with every chunk (a 100k-page folder's state is megabytes).
     folder_keys: dict[str, bytes] = field(default_factory=dict)
+    # What to hand back of a result the cache kept (say, without what the caller reads from the cache anyway):
+    # less to pickle and send back per page.
+    after_keep: Callable[[R], R] | None = None
 
     @classmethod
     def of(
@@ -106,11 +109,12 @@ class Job(Generic[R]):
         memo: str | None = None,
         keep: Callable[[R], Mapping[str, Any]] | None = None,
         folder_keys: Mapping[str, bytes] | None = None,
+        after_keep: Callable[[R], R] | None = None,
     ) -> Job[R]:
         # A fresh token per job: a worker builds the job's pipeline once, on its first chunk.
         keys = dict(folder_keys or {})
         sent = {k: v for k, v in (folder or {}).items() if k not in keys}
-        return cls(spec, transform, sent, memo, os.urandom(8).hex(), keep, keys)
+        return cls(spec, transform, sent, memo, os.urandom(8).hex(), keep, keys, after_keep)
 
 
 # -- worker side ----------------------------------------------------------------------------------
@@ -167,6 +171,8 @@ def clean_with(
         for kind, part in kept.items():
             cache.remember(stamp, key, pkey, kind, json.dumps(part))  # ASCII: any string stores
             stamp = None  # where the file is: said once
+        if job.after_keep is not None and cache.usable:
+            return job.after_keep(value)
     return value
 
 

@@ -135,6 +135,11 @@ def reader_record(cleaned: CleanedPage) -> dict[str, Any]:
     return record
 
 
+def without_story(record: dict[str, Any]) -> dict[str, Any]:
+    """A reader record whose story signature the cache kept: the reader clusters from the cache."""
+    return {k: v for k, v in record.items() if k != "story"}
+
+
 def summary_only(record: dict[str, Any]) -> dict[str, Any]:
     """The summary part of a reader record."""
     return {k: v for k, v in record.items() if k not in ("learned", "story")}
@@ -567,6 +572,7 @@ class Library:
                 MEMO if self._memo_key(pipeline) else None,
                 remembered,
                 {n: k for n, k in self._fit_keys.items() if n in pipeline._folder},
+                without_story,
             )
             pool = self._worker_pool()
             with self._lock:
@@ -578,7 +584,8 @@ class Library:
                     if cancelled() or generation != self.generation:
                         break
                     self._record([from_record(index, self.summaries[index].id, record, generation)], generation)
-                    self._add_story(index, record["story"], generation)
+                    if "story" in record:  # (else the cache has it: see without_story)
+                        self._add_story(index, record["story"], generation)
                     if self.on_cleaned is not None and "learned" in record:
                         self.on_cleaned(index, record["learned"])
             except Exception as exc:  # a worker died (out of memory, killed): finish here, in threads

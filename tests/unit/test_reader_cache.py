@@ -191,6 +191,28 @@ def test_reopening_reads_no_page_even_to_learn_from_the_folder_and_keeps_its_sto
     assert [again.cluster_members(i) for i in range(len(again))] == stories
 
 
+def test_stories_of_pages_cleaned_by_workers_come_from_the_cache_without_cleaning_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    alone = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "alone", jobs=0)
+    alone.clean_all()
+    assert alone.update_clusters()
+    expected = [alone.cluster_members(i) for i in range(len(alone))]
+    alone.close()
+    library = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=1)
+    library.clean_all()  # in a worker process, which keeps each page's signature in the cache
+
+    def no_cleaning(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a page was cleaned again to find its story")
+
+    monkeypatch.setattr(library, "clean", no_cleaning)
+    assert library.complete and library.update_clusters()
+    assert [library.cluster_members(i) for i in range(len(library))] == expected
+    library.close()
+
+
 def test_a_damaged_folder_row_falls_back_to_page_by_page(folder: Path, pipeline: Pipeline, tmp_path: Path) -> None:
     first = opened(folder, pipeline, tmp_path / "cache", jobs=0)
     first.clean_all()
