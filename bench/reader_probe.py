@@ -9,6 +9,8 @@ set, so "cold" and "cached" mean an empty and a filled result cache. Figures:
   to the list showing pages *and* a keypress (j) having moved the cursor and the
   reader showing that page: the first interactive screen.
 - ``rows_s``: to the first rows in the list; ``discovered_s``: to every page listed.
+- ``learned_s``: until the folder-level cleaners have learned from the folder (from the cache, or by
+  reading every page); pages are cleaned in the background from then on.
 - ``all_cleaned_s``: until every page has its summary (cleaned or from the cache).
 - ``stories_s``: until the folder's story clusters are found (they need every page).
 - ``busy_p95_ms`` / ``idle_p95_ms``: keypress (j, next page) to the reader having
@@ -95,6 +97,8 @@ async def probe(folder: str, keys: int, wait: bool) -> dict[str, object]:
         async def watch_cleaned() -> None:
             # Timed here, not after the keys pressed meanwhile: a slow key must not delay the figure.
             while not library.complete:
+                if "learned_s" not in out and library.learned and not library.learning:
+                    out["learned_s"] = since()  # folder-level cleaners have learned: cleaning proper starts
                 await asyncio.sleep(0.005)
             out["all_cleaned_s"] = since()
             out["cpu_at_all_cleaned_s"] = sampler.cpu()

@@ -76,10 +76,11 @@ class StorySignature:
 
 def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignature:
     """A page's signature from its headline and clean paragraphs."""
-    return _signature(title, [_WORD.findall(p) for p in paragraphs])
+    return _finished(*_shingles(title, [_WORD.findall(p) for p in paragraphs]))
 
 
-def _signature(title: str | None, paragraph_words: Sequence[list[str]]) -> StorySignature:
+def _shingles(title: str | None, paragraph_words: Sequence[list[str]]) -> tuple[set[int], int]:
+    """A page's distinct content shingles (unsorted) and the hash of its body."""
     per_paragraph = [_folded(words) for words in paragraph_words]
     # Short lines are left out: a teaser headline the cleaners kept would tie the page to that other story.
     tokens = _tokens(title or "")
@@ -97,7 +98,11 @@ def _signature(title: str | None, paragraph_words: Sequence[list[str]]) -> Story
     long_words = list(accumulate([len(t) > 3 for t in tokens], initial=0))
     content = map(operator.ge, map(operator.sub, long_words[n:], long_words), repeat(2))
     windows = zip(*(ids[k:] for k in range(n)), strict=False)  # each window: n consecutive words
-    ordered = sorted(set(compress(map(hash, windows), content)))
+    return set(compress(map(hash, windows), content)), body
+
+
+def _finished(shingles: Iterable[int], body: int) -> StorySignature:
+    ordered = sorted(shingles)
     return StorySignature(array("q", ordered), body, _sketch(ordered))
 
 
@@ -116,26 +121,40 @@ def signature_of(cleaned: CleanedPage) -> StorySignature | None:
     """The signature of a cleaned page; None for a page that could not be read."""
     if cleaned.page.error is not None:
         return None
-    return _signature(cleaned.title, cleaned.paragraph_words)
+    return _finished(*_shingles(cleaned.title, cleaned.paragraph_words))
+
+
+def signature_json_of(cleaned: CleanedPage) -> list[Any] | None:
+    """``signature_to_json(signature_of(cleaned))``, without sorting the shingles or taking the sketch: that is
+    left to :func:`signature_from_json`, in the process that clusters, once, off the path of every page."""
+    if cleaned.page.error is not None:
+        return None
+    shingles, body = _shingles(cleaned.title, cleaned.paragraph_words)
+    return _to_json(array("q", shingles), body)
 
 
 def signature_to_json(signature: StorySignature | None) -> list[Any] | None:
     """A signature as a JSON value (the result cache keeps it: a reopened folder is clustered unread)."""
     if signature is None:
         return None
-    return [base64.b64encode(signature.shingles.tobytes()).decode("ascii"), signature.body, list(signature.sketch)]
+    return _to_json(signature.shingles, signature.body)
+
+
+def _to_json(shingles: array[int], body: int) -> list[Any]:
+    return [base64.b64encode(shingles.tobytes()).decode("ascii"), body]
 
 
 def signature_from_json(value: Any) -> StorySignature | None:
-    """The signature :func:`signature_to_json` wrote; raises ValueError for anything else."""
+    """The signature :func:`signature_to_json` or :func:`signature_json_of` wrote; raises ValueError for anything
+    else."""
     if value is None:
         return None
     try:
-        raw, body, sketch = value
+        raw, body = value
         data = base64.b64decode(raw, validate=True)
         shingles = array("q")
         shingles.frombytes(data)  # ValueError unless whole 8-byte values
-        return StorySignature(shingles, int(body), tuple(int(v) for v in sketch))
+        return _finished(shingles, int(body))
     except (TypeError, ValueError) as exc:
         raise ValueError(f"not a story signature: {exc}") from exc
 

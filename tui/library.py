@@ -62,6 +62,7 @@ from newsread.cleaners.clusters import (
     VersionComparison,
     compare_versions,
     signature_from_json,
+    signature_json_of,
     signature_of,
     signature_to_json,
 )
@@ -131,7 +132,7 @@ def reader_record(cleaned: CleanedPage) -> dict[str, Any]:
         "date": meta.get("date"),
         "body": cleaned.body[:BODY_LIMIT],
     }
-    record["story"] = signature_to_json(signature_of(cleaned))
+    record["story"] = signature_json_of(cleaned)
     return record
 
 
@@ -165,7 +166,7 @@ def summarise(index: int, page_id: str, cleaned: CleanedPage, generation: int) -
 
 
 MEMO = "reader-summary-1"  # the kinds of value the reader keeps in the result cache: a page's summary ...
-STORY = "reader-story-1"  # ... and its story signature
+STORY = "reader-story-2"  # ... and its story signature
 FOLDER = "reader-folder-1"  # every page's summary of a whole folder (a list per page, in folder order) ...
 FOLDER_STORIES = "reader-stories-1"  # ... and its stories of 2+ pages (lists of page positions)
 NOT_LEARNED = "not yet cleaned of the site's template: the folder is still being learned"

@@ -205,6 +205,18 @@ def test_stories_found_range_by_range_through_files_are_the_stories_found_at_onc
     assert index.clusters() == at_once
 
 
+def test_a_signature_kept_as_json_is_the_signature_made_in_memory() -> None:
+    # Workers keep each page's signature unsorted and without its sketch; whoever reads it back finishes it.
+    pipeline = Pipeline.default()
+    for cleaned in pipeline.clean_all(load_pages([SEEDS])):
+        made = clusters_module.signature_of(cleaned)
+        assert made is not None and len(made.sketch) == clusters_module.SKETCH_BINS
+        assert clusters_module.signature_from_json(clusters_module.signature_json_of(cleaned)) == made
+        assert clusters_module.signature_from_json(clusters_module.signature_to_json(made)) == made
+    with pytest.raises(ValueError):
+        clusters_module.signature_from_json(["not base64!", 1])
+
+
 def test_compare_versions_paragraph_by_paragraph() -> None:
     rng = random.Random(4)
     p1, p2, p3, p4, p5 = (paragraph(rng) for _ in range(5))
