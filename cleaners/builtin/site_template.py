@@ -22,7 +22,7 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -235,7 +235,8 @@ def read_chunk(pages: Iterable[Page]) -> TemplateChunk:
     head_keys, head_labels, head_ends = chunk.head_keys, chunk.head_labels, chunk.head_ends
     chrome_keys, chrome_places, chrome_ends = chunk.chrome_keys, chunk.chrome_places, chunk.chrome_ends
     key_of = block_key
-    same: Callable[[str, str], str] = {}.setdefault
+    labels: dict[str, str] = {}
+    same = labels.setdefault
     for page in pages:
         blocks = page.blocks
         if page.error is not None or not blocks:
