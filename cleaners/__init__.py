@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .base import BaseCleaner, Cleaner, Context, FolderCleaner
+from .base import BaseCleaner, ChunkedFolderCleaner, Cleaner, Context, FolderCleaner
 from .config import Config, ConfigError, default_config_path, load_config, parse_config
 from .encoding import decode
 from .htmlpage import html_page
@@ -37,6 +37,7 @@ __all__ = [
     "Annotation",
     "BaseCleaner",
     "Block",
+    "ChunkedFolderCleaner",
     "CleanedPage",
     "Cleaner",
     "CleanerError",

@@ -395,6 +395,12 @@ class SiteTemplate(BaseCleaner):
     def fit(self, pages: Iterable[Page]) -> TemplateState:
         return fit_template(pages)
 
+    def fit_chunk(self, pages: Iterable[Page]) -> TemplateChunk:
+        return read_chunk(pages)
+
+    def fit_merge(self, chunks: Sequence[TemplateChunk]) -> TemplateState:
+        return merge_template(chunks)
+
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         state = context.folder.get(self.name)
         if not isinstance(state, TemplateState):
