@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import sys
 from collections.abc import Iterable
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -342,3 +343,24 @@ def test_a_big_folder_is_learned_by_every_worker_in_parts_and_learns_what_one_pr
     by_one = Library([str(folder)], Pipeline.default(), use_cache=False, jobs=0)
     by_one.clean_all()
     assert shown(library) == shown(by_one)
+
+
+def test_learning_falls_back_to_the_reader_when_a_worker_dies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "pages"
+    build(20, folder, seed=4)
+
+    def dies(*args: Any, **kwargs: Any) -> Any:
+        raise BrokenProcessPool("a worker was killed")
+
+    monkeypatch.setattr(library_module, "fit_folder", dies)
+    monkeypatch.setattr(library_module, "FIT_IN_WORKER", 10)
+    library = Library([str(folder)], Pipeline.default(), use_cache=False, jobs=2)
+    try:
+        library.ensure_fitted()
+        assert library._pool is None  # the broken pool is let go: cleaning starts a new one
+        assert any("learning from the folder in a worker failed" in w for w in library.warnings)
+        alone = Pipeline.default()
+        alone.fit(load_page(s) for s in iter_sources([folder]))
+        assert library._pipeline._folder["site_template"] == alone._folder["site_template"]
+    finally:
+        library.close()
