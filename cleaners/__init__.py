@@ -15,7 +15,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from .base import BaseCleaner, Cleaner, Context, FolderCleaner
+from .base import BaseCleaner, ChunkedFolderCleaner, Cleaner, Context, FolderCleaner
 from .config import Config, ConfigError, default_config_path, load_config, parse_config
 from .encoding import decode
 from .inert import inert
@@ -50,6 +50,7 @@ __all__ = [
     "Annotation",
     "BaseCleaner",
     "Block",
+    "ChunkedFolderCleaner",
     "CleanedPage",
     "Cleaner",
     "CleanerError",

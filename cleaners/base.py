@@ -3,7 +3,9 @@
 A cleaner is any object with ``name``, ``description`` and
 ``annotate(page, context) -> Iterable[Mark]``. One that learns from the whole
 folder also has ``fit(pages)``, called once over every page before any page is
-cleaned. Cleaners register through the ``newsread.cleaners`` entry-point group;
+cleaned; it may also split that learning in two (``fit_chunk``/``fit_merge``, see
+:class:`ChunkedFolderCleaner`) so that a big folder is read by several processes
+at once. Cleaners register through the ``newsread.cleaners`` entry-point group;
 the entry point names a class (built with the cleaner's options as keyword
 arguments) or a ready object.
 """
@@ -11,7 +13,7 @@ arguments) or a ready object.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import not_
@@ -114,6 +116,31 @@ class FolderCleaner(Cleaner, Protocol):
     def fit(self, pages: Iterable[Page]) -> Any:
         """Learn from every page of the folder; the result is given to ``annotate`` as ``context.folder[name]``."""
         ...
+
+
+@runtime_checkable
+class ChunkedFolderCleaner(FolderCleaner, Protocol):
+    """A folder-level cleaner whose learning splits into a map step over parts of the folder and a reduce step.
+
+    ``fit_chunk(pages)`` reads consecutive pages of the folder (in a worker process, any number of parts at
+    once) and returns what learning needs of them: small and picklable (numbers, not pages), since it is sent
+    back from the worker. ``fit_merge(chunks)`` is given those results for consecutive parts covering the
+    whole folder, in folder order, and returns exactly what ``fit`` over every page would have returned.
+    A cleaner without them is always given the whole folder through ``fit``.
+    """
+
+    def fit_chunk(self, pages: Iterable[Page]) -> Any:
+        """What learning needs of these consecutive pages of the folder (the map step)."""
+        ...
+
+    def fit_merge(self, chunks: Sequence[Any]) -> Any:
+        """What ``fit`` would return for the folder, from ``fit_chunk``'s results for its parts, in order."""
+        ...
+
+
+def fits_in_chunks(cleaner: object) -> bool:
+    """Whether ``cleaner`` learns from a folder read in parts (see :class:`ChunkedFolderCleaner`)."""
+    return callable(getattr(cleaner, "fit_chunk", None)) and callable(getattr(cleaner, "fit_merge", None))
 
 
 class BaseCleaner:

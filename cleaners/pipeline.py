@@ -7,11 +7,11 @@ import json
 import signal
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from .base import Cleaner, Context
+from .base import Cleaner, Context, fits_in_chunks
 from .config import Config, load_config
 from .model import Annotation, CleanedPage, CleanerError, Mark, Page, new_annotation
 from .registry import CleanerInfo, RegistryError, discover_entry_points, load_cleaner_file, ordered
@@ -144,6 +144,40 @@ class Pipeline:
             except Exception as exc:
                 self.problems.append(f"cleaner {stage.name!r} failed to learn from the folder: {exc}")
 
+    def fits_in_chunks(self) -> bool:
+        """Whether every active folder-level cleaner can learn from the folder read in parts (``fit_chunk`` and
+        ``fit_merge``; then :meth:`fit_chunk` and :meth:`fit_merge` may stand for :meth:`fit`)."""
+        fitters = [s for s in self.active if callable(getattr(s.cleaner, "fit", None))]
+        return bool(fitters) and all(fits_in_chunks(s.cleaner) for s in fitters)
+
+    def fit_chunk(self, pages: Iterable[Page]) -> dict[str, Any]:
+        """The map step of :meth:`fit` over consecutive pages of the folder: what each folder-level cleaner keeps
+        of them, by name (a :class:`FitFailed` for a cleaner that failed). Meant for worker processes."""
+        fitters = [s for s in self.active if callable(getattr(s.cleaner, "fit", None))]
+        materialised = pages if len(fitters) == 1 else list(pages)
+        out: dict[str, Any] = {}
+        for stage in fitters:
+            try:
+                out[stage.name] = stage.cleaner.fit_chunk(materialised)  # type: ignore[union-attr]
+            except Exception as exc:
+                out[stage.name] = FitFailed(str(exc))
+        return out
+
+    def fit_merge(self, chunks: Sequence[Mapping[str, Any]]) -> None:
+        """The reduce step: learn the folder from :meth:`fit_chunk`'s results for consecutive parts of it, in
+        folder order. What the cleaners learn is what :meth:`fit` over every page would have taught them."""
+        for stage in self.active:
+            if not callable(getattr(stage.cleaner, "fit", None)):
+                continue
+            parts = [chunk.get(stage.name) for chunk in chunks]
+            failed = next((p for p in parts if isinstance(p, FitFailed) or p is None), False)
+            try:
+                if failed is not False:
+                    raise RuntimeError(failed.message if isinstance(failed, FitFailed) else "a part was not read")
+                self._folder[stage.name] = stage.cleaner.fit_merge(parts)  # type: ignore[union-attr]
+            except Exception as exc:
+                self.problems.append(f"cleaner {stage.name!r} failed to learn from the folder: {exc}")
+
     def clean(self, page: Page, memory: StageMemory | None = None) -> CleanedPage:
         """Every active cleaner over ``page``, in order. ``memory`` may give a stage's result instead of running
         it, and is given the result of each stage that ran (the result cache is one)."""
@@ -225,6 +259,13 @@ class Pipeline:
         pages = list(pages)
         self.fit(pages)
         return [self.clean(p) for p in pages]
+
+
+@dataclass(frozen=True, slots=True)
+class FitFailed:
+    """What :meth:`Pipeline.fit_chunk` gives for a cleaner that failed to read its part of the folder."""
+
+    message: str
 
 
 # What one stage made of a page: its annotations, its error (None: none), the notes it added.

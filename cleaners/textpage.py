@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from .model import Block, Page
 
-_LINE = re.compile(r"[^\r\n]+")
 # Invisible characters that make a line look non-empty to str.strip() but show nothing.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
@@ -15,14 +13,16 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 def text_blocks(text: str) -> tuple[Block, ...]:
     """One block per line that has anything but whitespace (nbsp-only lines are blank)."""
     blocks: list[Block] = []
-    for m in _LINE.finditer(text):
-        line = m.group()
+    add = blocks.append
+    # A line is a run of characters between CR and LF: CR made LF (the same length, so the same offsets) and a
+    # split costs a third fewer instructions than a regex match object per line (making the Blocks is most of the rest).
+    at = 0
+    for line in (text.replace("\r", "\n") if "\r" in text else text).split("\n"):
         stripped = line.strip()
-        if not stripped.strip(_INVISIBLE).strip():
-            continue
-        lead = len(line) - len(line.lstrip())
-        start = m.start() + lead
-        blocks.append(Block(len(blocks), start, start + len(stripped), stripped))
+        if stripped and stripped.strip(_INVISIBLE).strip():
+            start = at + len(line) - len(line.lstrip())
+            add(Block(len(blocks), start, start + len(stripped), stripped))
+        at += len(line) + 1
     return tuple(blocks)
 
 

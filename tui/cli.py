@@ -25,7 +25,7 @@ from newsread.cleaners import (
     to_record,
 )
 from newsread.cleaners import __version__ as engine_version
-from newsread.cleaners.batch import PipelineSpec, clean_ordered
+from newsread.cleaners.batch import FIT_IN_PARTS, PipelineSpec, clean_ordered, fit_folder, make_pool, rebuildable
 from newsread.cleaners.cache import default_cache_dir
 from newsread.cleaners.clusters import StoryIndex, StorySignature, signature_of
 from newsread.cleaners.output import printable
@@ -258,18 +258,37 @@ def clean(
     use_cache = not no_cache and cache_usable_for(cache_folder, paths)
     sources = list(iter_sources(paths))
     fitting = any(callable(getattr(s.cleaner, "fit", None)) for s in pipeline.active)
+    spec = PipelineSpec.of(pipeline, max_bytes=max_bytes)
+    pool = None
     if fitting:
-        pipeline.fit(load_page(s, max_bytes=max_bytes) for s in sources)
+        known = len(pipeline.problems)
+        if jobs > 1 and len(sources) >= FIT_IN_PARTS and pipeline.fits_in_chunks() and rebuildable(pipeline, spec):
+            # A big folder is learned by every worker, a part each; the same workers then clean it.
+            pool = make_pool(jobs, cache_folder, use_cache)
+            try:
+                learned, problems = fit_folder(spec, sources, pool=pool, jobs=jobs)
+            except Exception as exc:  # a worker died: learn here instead
+                typer.echo(f"newsread: warning: learning the folder in workers failed ({shown(str(exc))})", err=True)
+                pool.shutdown(cancel_futures=True)
+                pool = None
+            else:
+                pipeline._folder.update(learned)
+                pipeline.problems.extend(problems)
+        if pool is None:
+            pipeline.fit(load_page(s, max_bytes=max_bytes) for s in sources)
+        for problem in pipeline.problems[known:]:
+            typer.echo(f"newsread: warning: {inert(problem)}", err=True)
     to_terminal = sys.stdout.isatty()
     results = clean_ordered(
         sources,
-        PipelineSpec.of(pipeline, max_bytes=max_bytes),
+        spec,
         functools.partial(render_output, fmt),
         jobs=jobs,
         pipeline=pipeline,
         cache_dir=cache_folder,
         use_cache=use_cache,
         on_warning=lambda msg: typer.echo(f"newsread: warning: {shown(msg)}", err=True),
+        pool=pool,
     )
 
     from .progress import progress_bar
@@ -309,6 +328,8 @@ def clean(
             jsonl_out.close()
         if held is not None:
             held.close()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     if failures and out is not None:
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)
 

@@ -425,15 +425,21 @@ class Library:
             self.version += 1
 
     def _fit(self, pipeline: Pipeline) -> None:
-        """Every folder-level cleaner learns from one reading of the folder: in a worker process when there
-        are workers (reading a big folder takes seconds of CPU and memory the reader should not spend)."""
+        """Every folder-level cleaner learns from one reading of the folder: in worker processes when there
+        are workers (reading a big folder takes seconds of CPU and memory the reader should not spend). When
+        the cleaners learn from parts of the folder, every worker reads parts of it (the workers that clean
+        it next: they are started meanwhile); otherwise one process of its own reads it all."""
         spec = PipelineSpec.of(pipeline)
         if self.jobs and len(self.sources) >= FIT_IN_WORKER and rebuildable(pipeline, spec):
             try:
-                learned, problems = self._in_own_process(fit_folder, spec, self.sources)
+                if pipeline.fits_in_chunks():
+                    learned, problems = fit_folder(spec, self.sources, pool=self._worker_pool(), jobs=self.jobs)
+                else:
+                    learned, problems = self._in_own_process(fit_folder, spec, self.sources)
             except Exception as exc:  # a worker died: learn here instead (unless the reader is closing)
                 if self._closed:
                     return
+                self._release_pool()  # a pool with a dead worker is broken: the next work starts a new one
                 self.warnings.append(f"learning from the folder in a worker failed ({type(exc).__name__}: {exc})")
             else:
                 pipeline._folder.update(learned)

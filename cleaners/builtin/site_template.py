@@ -39,6 +39,7 @@ CHROME_EDGE = 5  # how many blocks at each end of a page count as its header and
 SHARED_STORY_SLACK = 1.5  # a block recurring up to this many times as often as the page's story text is story text
 STORY_MIN_PARAGRAPHS = 2  # a shared story has at least this many shared paragraphs ...
 STORY_MIN_SHARE = 0.6  # ... holding at least this share of the page's prose words
+SHORT_KEYS = 8192  # fitting remembers the keys of this many short lines (up to DIGITS_UP_TO characters)
 MAX_PROMO_WORDS = 40  # a recurring paragraph this long inside an article is article text, not a promo
 
 
@@ -54,8 +55,26 @@ def normalise(text: str) -> str:
 
 def block_key(text: str) -> int:
     """A stable 64-bit key (the same in every process, unlike ``hash``: states may cross process boundaries)."""
+    if len(text) > DIGITS_UP_TO:
+        # A paragraph is most often spaced already (single spaces, none at the ends): then its normalised form is
+        # just its case folded. Checked on its bytes, in C, rather than splitting it into words to join them.
+        folded = text.lower() if text.isascii() else text.casefold()  # (ASCII: casefold is lower)
+        data = folded.encode("utf-8", "surrogatepass")
+        if (
+            len(data) - len(data.translate(None, _SPACE_BYTES)) == data.count(b" ")
+            and b"  " not in data
+            and not data.startswith(b" ")
+            and not data.endswith(b" ")
+        ):
+            return zlib.crc32(data) << 32 | zlib.adler32(data)
     data = normalise(text).encode("utf-8", "surrogatepass")
     return zlib.crc32(data) << 32 | zlib.adler32(data)
+
+
+# The bytes that start a white-space character in UTF-8 (the space; the other ASCII ones as ``str.split`` sees
+# them; the lead bytes of U+0085, U+00A0, U+1680, U+2000-U+205F and U+3000). Only lead bytes: no other
+# character holds them, but other characters share them (©, ’): those texts take the slow way.
+_SPACE_BYTES = b" \t\n\v\f\r\x1c\x1d\x1e\x1f\xc2\xe1\xe2\xe3"
 
 
 def is_sentence(text: str) -> bool:
@@ -174,29 +193,114 @@ def fit_template(pages: Iterable[Page]) -> TemplateState:
     name, menu and footer come together on every page — most specific first; a group never absorbs
     another group of several pages. A line seen alone then attaches pages still on their own to a group,
     or groups pages when it holds the same place on all of them (a site's name atop every page).
+
+    The same as :func:`merge_template` of :func:`read_chunk` of consecutive parts of the folder, which is
+    how a big folder is learned in several processes.
     """
-    # Pages are read once, as they come, and only what grouping and counting need is kept of each.
-    usable: list[_Seen] = []
+    return merge_template([read_chunk(pages)])
+
+
+@dataclass(slots=True)
+class TemplateChunk:
+    """What fitting keeps of consecutive pages of a folder: numbers and a few short strings, never the pages.
+
+    Per usable page (no error, some blocks), in order: its id, its site's name (``_site_name``) and key
+    (``site_of``); its distinct block keys, one after another in ``keys`` (page ``p``'s end at
+    ``key_ends[p]``); for a page without a site name, the keys of its first ``CHROME_EDGE`` blocks and how
+    they would name the site (``head_keys``/``head_labels``, ending at ``head_ends[p]``); for a page without
+    a site, its header and footer keys and their places (``chrome_keys``/``chrome_places``, ending at
+    ``chrome_ends[p]``). Small enough to send between processes: ~8 bytes per distinct block of a page.
+    """
+
+    ids: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    sites: list[str | None] = field(default_factory=list)
+    keys: array[int] = field(default_factory=lambda: array("Q"))
+    key_ends: array[int] = field(default_factory=lambda: array("q"))
+    head_keys: array[int] = field(default_factory=lambda: array("Q"))
+    head_labels: list[str] = field(default_factory=list)
+    head_ends: array[int] = field(default_factory=lambda: array("q"))
+    chrome_keys: array[int] = field(default_factory=lambda: array("Q"))
+    chrome_places: array[int] = field(default_factory=lambda: array("b"))
+    chrome_ends: array[int] = field(default_factory=lambda: array("q"))
+
+
+def read_chunk(pages: Iterable[Page]) -> TemplateChunk:
+    """Reduce consecutive pages of a folder to what grouping and counting need of them (the map step).
+
+    Pages are read once, as they come: a big folder is never all in memory.
+    """
+    chunk = TemplateChunk()
+    ids, names, sites = chunk.ids, chunk.names, chunk.sites
+    all_keys, key_ends = chunk.keys, chunk.key_ends
+    head_keys, head_labels, head_ends = chunk.head_keys, chunk.head_labels, chunk.head_ends
+    chrome_keys, chrome_places, chrome_ends = chunk.chrome_keys, chunk.chrome_places, chunk.chrome_ends
+    key_of = block_key
+    # Short lines recur on every page of a site (its name, menu, footer): their keys are remembered, by text,
+    # while this part is read (5 % fewer instructions in fitting a folder of generated sites).
+    short_keys: dict[str, int] = {}
+    known = short_keys.get
+
+    def remember(text: str) -> int:
+        if len(short_keys) >= SHORT_KEYS:
+            short_keys.clear()
+        key = short_keys[text] = key_of(text)
+        return key
+
+    labels: dict[str, str] = {}
+    same = labels.setdefault
+    for page in pages:
+        blocks = page.blocks
+        if page.error is not None or not blocks:
+            continue
+        texts = [b.text for b in blocks]
+        keys = [key_of(t) if len(t) > DIGITS_UP_TO else known(t) or remember(t) for t in texts]
+        ids.append(page.id)
+        site = site_of(page)
+        sites.append(site)
+        name = _site_name(page)
+        names.append(name)
+        all_keys.extend(set(keys))  # (a set's order, as counting always saw it: the same state, byte for byte)
+        key_ends.append(len(all_keys))
+        if not name:  # only a site without a name is named by its first lines
+            head_keys.extend(keys[:CHROME_EDGE])
+            # A site's first lines recur on its pages: one string each is sent (pickling refers back to it).
+            head_labels.extend([same(label, label) for label in map(_head_label, texts[:CHROME_EDGE])])
+        head_ends.append(len(head_keys))
+        if site is None:
+            found = _chrome_keys(blocks, keys)
+            chrome_keys.extend(found)
+            chrome_places.extend(found.values())
+        chrome_ends.append(len(chrome_keys))
+    return chunk
+
+
+def merge_template(chunks: Iterable[TemplateChunk]) -> TemplateState:
+    """The learned state of a folder from :func:`read_chunk` of its consecutive parts, in folder order (the
+    reduce step; see :func:`fit_template`)."""
+    chunks = list(chunks)
+    ids: list[str] = []
     first_with_site: dict[str, int] = {}
     site_pairs: list[tuple[int, int]] = []
     key_pages: dict[int, list[int]] = {}
     key_places: dict[int, tuple[int, int]] = {}  # lowest and highest place a header/footer line was seen in
-    for page in pages:
-        if page.error is not None or not page.blocks:
-            continue
-        i = len(usable)
-        keys = [block_key(b.text) for b in page.blocks]
-        head = [(key, b.text) for b, key in zip(page.blocks[:CHROME_EDGE], keys, strict=False)]
-        usable.append(_Seen(page.id, array("Q", set(keys)), _site_name(page), head))
-        site = site_of(page)
-        if site is not None:
-            site_pairs.append((first_with_site.setdefault(site, i), i))
-            continue
-        for key, place in _chrome_keys(page.blocks, keys).items():
-            key_pages.setdefault(key, []).append(i)
-            low, high = key_places.get(key, (place, place))
-            key_places[key] = (min(low, place), max(high, place))
-    n = len(usable)
+    for chunk in chunks:
+        ckeys, cplaces, cends = chunk.chrome_keys, chunk.chrome_places, chunk.chrome_ends
+        start = 0
+        for p, site in enumerate(chunk.sites):
+            i = len(ids)
+            ids.append(chunk.ids[p])
+            end = cends[p]
+            if site is not None:
+                site_pairs.append((first_with_site.setdefault(site, i), i))
+                continue
+            for j in range(start, end):
+                key, place = ckeys[j], cplaces[j]
+                key_pages.setdefault(key, []).append(i)
+                low, high = key_places.get(key, (place, place))
+                key_places[key] = (min(low, place), max(high, place))
+            start = end
+    n = len(ids)
     groups_uf = _Groups(n)
     for first, i in site_pairs:
         groups_uf.union(first, i)
@@ -221,54 +325,71 @@ def fit_template(pages: Iterable[Page]) -> TemplateState:
             groups_uf.join(pageset)
             first_with_key[key] = pageset[0]
     groups: list[SiteGroup] = []
-    first_page: list[int] = []
+    first_page: list[tuple[TemplateChunk, int]] = []  # each group's first page: its chunk and place in it
     root_group: dict[int, int] = {}
     page_group: dict[str, int] = {}
     site_group: dict[str, int] = {}
-    for i, seen in enumerate(usable):
-        root = groups_uf.find(i)
-        k = root_group.get(root)
-        if k is None:
-            k = root_group[root] = len(groups)
-            groups.append(SiteGroup(usable[root].name))
-            first_page.append(i)
-        group = groups[k]
-        group.pages += 1
-        group.counts.update(seen.keys)
-        page_group[seen.id] = k
+    find = groups_uf.find
+    i = 0
+    for chunk in chunks:
+        ckeys, cends = chunk.keys, chunk.key_ends
+        start = 0
+        for p, page_id in enumerate(chunk.ids):
+            root = find(i)
+            k = root_group.get(root)
+            if k is None:
+                k = root_group[root] = len(groups)
+                groups.append(SiteGroup(_name_of(chunks, root)))
+                first_page.append((chunk, p))
+            group = groups[k]
+            group.pages += 1
+            end = cends[p]
+            group.counts.update(ckeys[start:end])
+            start = end
+            page_group[page_id] = k
+            i += 1
     for site, i in first_with_site.items():
-        site_group[site] = page_group[usable[i].id]
-    chrome_group = {key: page_group[usable[i].id] for key, i in first_with_key.items()}
+        site_group[site] = page_group[ids[i]]
+    chrome_group = {key: page_group[ids[i]] for key, i in first_with_key.items()}
     for k, group in enumerate(groups):
         if not group.label:
-            group.label = _label(usable[first_page[k]].head, k, chrome_group)
+            chunk, p = first_page[k]
+            start, end = (chunk.head_ends[p - 1] if p else 0), chunk.head_ends[p]
+            head = zip(chunk.head_keys[start:end], chunk.head_labels[start:end], strict=True)
+            group.label = _label(head, k, chrome_group)
         # Blocks seen on one page only tell nothing: drop them to keep the state small.
         group.counts = Counter({h: c for h, c in group.counts.items() if c > 1})
     return TemplateState(groups, page_group, site_group, chrome_group)
 
 
+def _name_of(chunks: Sequence[TemplateChunk], index: int) -> str:
+    """The site name of the folder's usable page ``index``."""
+    for chunk in chunks:
+        if index < len(chunk.names):
+            return chunk.names[index]
+        index -= len(chunk.names)
+    raise IndexError(index)
+
+
 def _site_name(page: Page) -> str:
     """The site's name as the page gives it (``site_of`` is the normalised key), or "" when unknown."""
     site = " ".join(page.meta.get("site", "").split())
+    # (``site_of`` again, not its value passed along: the name is a string of its own in the state, as it was.)
     return site[:60] if site else site_of(page) or ""
 
 
-@dataclass(slots=True)
-class _Seen:
-    """What fitting keeps of a page: its id, its distinct block keys, its site's name, its first blocks."""
-
-    id: str
-    keys: array[int]
-    name: str
-    head: list[tuple[int, str]]  # (key, text) of the first CHROME_EDGE blocks
+def _head_label(text: str) -> str:
+    """How a site headed by this line is named: its first 40 characters, spaces collapsed."""
+    # Splitting off the first 41 words is enough: they are more than 40 characters long.
+    text = " ".join(text.split(None, 41)[:41])
+    return f"{text[:40]}{'…' if len(text) > 40 else ''}"
 
 
-def _label(head: Sequence[tuple[int, str]], k: int, chrome_group: dict[int, int]) -> str:
+def _label(head: Iterable[tuple[int, str]], k: int, chrome_group: dict[int, int]) -> str:
     """A site without a name in its metadata is named by its first header line (“the site headed …”)."""
-    for key, text in head:
+    for key, label in head:
         if chrome_group.get(key) == k:
-            text = " ".join(text.split())
-            return f"the site headed “{text[:40]}{'…' if len(text) > 40 else ''}”"
+            return f"the site headed “{label}”"
     return "this site"
 
 
@@ -285,6 +406,12 @@ class SiteTemplate(BaseCleaner):
 
     def fit(self, pages: Iterable[Page]) -> TemplateState:
         return fit_template(pages)
+
+    def fit_chunk(self, pages: Iterable[Page]) -> TemplateChunk:
+        return read_chunk(pages)
+
+    def fit_merge(self, chunks: Sequence[TemplateChunk]) -> TemplateState:
+        return merge_template(chunks)
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         state = context.folder.get(self.name)

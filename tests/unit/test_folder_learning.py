@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import pickle
 import random
 import re
 import subprocess
 import sys
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -247,3 +251,59 @@ def test_jsonl_records_carry_the_story_cluster(tmp_path: Path) -> None:
     assert records["a.txt"]["cluster"] == records["b.txt"]["cluster"] == "a.txt"
     assert records["c.txt"]["cluster"] == "c.txt"
     assert records["d.txt"]["cluster"] is None
+
+
+# -- learning a folder in parts (several worker processes) ------------------------------------------
+def mixed_folder() -> list[Page]:
+    """Two sites told apart by their chrome, pages named by their metadata (site, url), short pages, an empty
+    page and one that could not be read: everything grouping looks at."""
+    first, _ = site_folder(7, seed=1)
+    other_header = ["Hillside Courier", "News from the hills since 1901", "Start | Region | Sport | Money"]
+    second = [
+        text_page(f"h{p.id}", p.text.replace("\n".join(HEADER), "\n".join(other_header)).replace("Riverside", "Hill"))
+        for p in site_folder(6, seed=2)[0]
+    ]
+    named, _ = site_folder(5, seed=4)
+    for k, page in enumerate(named):
+        page.meta.update({"site": "Example  News"} if k % 2 else {"url": "https://www.example.org/a/b"})
+        page.id = f"n{page.id}"
+    short = [
+        text_page(f"s{i}.txt", f"Riverside Gazette\nShort note {i}\nPrivacy | Terms | Contact us\n") for i in range(4)
+    ]
+    broken = Page.failed("broken.txt", None, "cannot read")
+    return [*first[:3], text_page("empty.txt", "\n \n"), *second[:4], *named, broken, *first[3:], *short, *second[4:]]
+
+
+def test_a_folder_learned_in_parts_is_learned_exactly_as_a_whole() -> None:
+    pages = mixed_folder()
+    cleaner = SiteTemplate()
+    whole = cleaner.fit(pages)
+    assert len(whole.groups) >= 3  # the test has something to get wrong: several sites, named several ways
+    for size in (1, 2, 5, len(pages)):
+        parts = [pages[i : i + size] for i in range(0, len(pages), size)]
+        # Each part's result crosses a process boundary: it is pickled there and back.
+        chunks = [pickle.loads(pickle.dumps(cleaner.fit_chunk(part))) for part in parts]
+        merged = cleaner.fit_merge(chunks)
+        assert merged == whole, size
+        assert pickle.dumps(merged) == pickle.dumps(whole), size  # the same bytes: the same cache keys
+
+
+def test_a_pipeline_learns_in_parts_as_a_whole_and_reports_a_part_that_failed() -> None:
+    pages = mixed_folder()
+    whole, parted = Pipeline.default(), Pipeline.default()
+    assert parted.fits_in_chunks()
+    whole.fit(pages)
+    parted.fit_merge([parted.fit_chunk(pages[:9]), parted.fit_chunk(pages[9:])])
+    assert parted._folder == whole._folder and not parted.problems
+
+    class Fragile(SiteTemplate):
+        def fit_chunk(self, pages: Iterable[Page]) -> Any:
+            if any(p.error for p in pages):
+                raise ValueError("cannot read this part")
+            return super().fit_chunk(pages)
+
+    fragile = Pipeline.default()
+    fragile.stages = tuple(replace(s, cleaner=Fragile()) if s.name == "site_template" else s for s in fragile.stages)
+    fragile.fit_merge([fragile.fit_chunk(pages[:2]), fragile.fit_chunk(pages)])
+    assert "site_template" not in fragile._folder
+    assert fragile.problems == ["cleaner 'site_template' failed to learn from the folder: cannot read this part"]

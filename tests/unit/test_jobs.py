@@ -6,9 +6,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
 
 from newsread.cleaners import Pipeline, iter_sources
+from newsread.cleaners import batch as batch_module
 from newsread.cleaners.batch import BackgroundCleaner, Job, PipelineSpec, make_pool
+from newsread.tui import cli as cli_module
 from newsread.tui.library import summary_record
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -47,3 +53,29 @@ def test_background_cleaner_yields_every_page_once_and_honours_priority(tmp_path
     assert sorted(i for i, _ in order) == list(range(40))
     assert order[0][0] == 37
     assert all(record["words_kept"] > 0 and record["error"] is None for _, record in order)
+
+
+def test_clean_jobs_2_learns_a_big_folder_with_both_workers_and_writes_what_jobs_1_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "pages"
+    build(60, folder, seed=9)
+    (folder / "site0000" / "broken.txt").write_bytes(b"%PDF-1.7 \x00\x01 binary")
+    calls: list[dict[str, Any]] = []
+    real_fit_folder = cli_module.fit_folder
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return real_fit_folder(*args, **kwargs)
+
+    monkeypatch.setattr(cli_module, "fit_folder", spied)
+    monkeypatch.setattr(cli_module, "FIT_IN_PARTS", 10)  # as if the folder were big
+    monkeypatch.setattr(batch_module, "FIT_PART_PAGES", (4, 9))  # several parts a worker
+    runner = CliRunner()
+    args = ["clean", str(folder), "--no-cache"]
+    one = runner.invoke(cli_module.app, [*args, "--jobs", "1"])
+    assert one.exit_code == 0 and not calls
+    two = runner.invoke(cli_module.app, [*args, "--jobs", "2"])
+    assert two.exit_code == 0 and [c["jobs"] for c in calls] == [2]
+    assert two.stdout == one.stdout and one.stdout.count("\n") == 61
+    assert '"site_template"' in one.stdout  # the folder's template was learned, and removed

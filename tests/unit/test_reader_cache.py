@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import sqlite3
 import sys
 from collections.abc import Iterable
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from newsread.cleaners import Page, Pipeline, iter_sources, load_page, to_record
+from newsread.cleaners import batch as batch_module
 from newsread.cleaners import cache as cache_module
 from newsread.cleaners.batch import Job
 from newsread.cleaners.builtin import site_template
@@ -327,3 +330,59 @@ def test_workers_take_what_the_folder_taught_from_the_cache_not_from_every_chunk
     alone.clean_all()
     assert with_workers.warnings == [] and shown(with_workers) == shown(alone)
     assert any(s.removed_by.get("site_template") for s in alone.summaries)
+
+
+def test_a_big_folder_is_learned_by_every_worker_in_parts_and_learns_what_one_process_learns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "pages"
+    build(PAGES, folder, seed=3)  # several sites, told apart by their chrome
+    pages = [load_page(s) for s in iter_sources([folder])]
+    alone = Pipeline.default()
+    alone.fit(pages)
+    assert len(alone._folder["site_template"].groups) > 1
+    calls: list[dict[str, Any]] = []
+    real_fit_folder = library_module.fit_folder
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return real_fit_folder(*args, **kwargs)
+
+    monkeypatch.setattr(library_module, "fit_folder", spied)
+    monkeypatch.setattr(library_module, "FIT_IN_WORKER", 10)  # as if the folder were big
+    monkeypatch.setattr(batch_module, "FIT_PART_PAGES", (3, 7))  # in several parts, for both workers
+    library = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=2)
+    try:
+        library.ensure_fitted()
+        assert [c["jobs"] for c in calls] == [2] and calls[0]["pool"] is not None
+        learned = library._pipeline._folder["site_template"]
+        assert learned == alone._folder["site_template"] and library.warnings == []
+        assert pickle.dumps(learned) == pickle.dumps(alone._folder["site_template"])  # the same cache keys
+        library.clean_all()  # the workers that learned the folder clean it
+        assert all(s.cleaned for s in library.summaries)
+    finally:
+        library.close()
+    by_one = Library([str(folder)], Pipeline.default(), use_cache=False, jobs=0)
+    by_one.clean_all()
+    assert shown(library) == shown(by_one)
+
+
+def test_learning_falls_back_to_the_reader_when_a_worker_dies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "pages"
+    build(20, folder, seed=4)
+
+    def dies(*args: Any, **kwargs: Any) -> Any:
+        raise BrokenProcessPool("a worker was killed")
+
+    monkeypatch.setattr(library_module, "fit_folder", dies)
+    monkeypatch.setattr(library_module, "FIT_IN_WORKER", 10)
+    library = Library([str(folder)], Pipeline.default(), use_cache=False, jobs=2)
+    try:
+        library.ensure_fitted()
+        assert library._pool is None  # the broken pool is let go: cleaning starts a new one
+        assert any("learning from the folder in a worker failed" in w for w in library.warnings)
+        alone = Pipeline.default()
+        alone.fit(load_page(s) for s in iter_sources([folder]))
+        assert library._pipeline._folder["site_template"] == alone._folder["site_template"]
+    finally:
+        library.close()
