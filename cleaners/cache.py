@@ -386,6 +386,20 @@ class ResultCache:
         except Exception:  # damaged, or written by another version of the cleaner: learn again
             return None
 
+    def has_fit(self, folder: bytes, cleaner: str) -> bool:
+        """Whether :meth:`fit_state` has something for ``folder`` and ``cleaner`` (without reading it)."""
+        return self._exists("SELECT 1 FROM fits WHERE folder = ? AND cleaner = ?", (folder, cleaner))
+
+    def _exists(self, sql: str, args: tuple[Any, ...]) -> bool:
+        with self._lock:
+            if self._conn is None:
+                return False
+            try:
+                return self._conn.execute(sql, args).fetchone() is not None
+            except sqlite3.Error as exc:
+                self._broken(exc)
+                return False
+
     def remember_fit(self, folder: bytes, cleaner: str, state: Any) -> None:
         """Keep what ``cleaner`` learned from the folder ``folder``."""
         try:

@@ -419,7 +419,7 @@ class Library:
                         if name in pipeline._folder:
                             cache.remember_fit(key, name, pipeline._folder[name])
             if cache is not None:  # where workers find what was learned (when the cache could keep it)
-                self._fit_keys = {n: k for n, k in keys.items() if cache.fit_state(k, n) is not None}
+                self._fit_keys = {n: k for n, k in keys.items() if cache.has_fit(k, n)}
             self.phase = "cleaning"
             self.learned += 1
             self.version += 1
