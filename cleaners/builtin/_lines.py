@@ -364,17 +364,32 @@ def find_in_lines(texts: list[str], groups: tuple[tuple[str, ...], ...]) -> list
     joined = "\n".join(texts)
     starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))  # each text's offset in ``joined``
     last = len(texts) - 1
-    found: list[set[int]] = []
-    for words in groups:
+    found: list[set[int]] = [set() for _ in groups]
+    for w, owners in _search_plan(groups):
+        at = joined.find(w)
+        if at < 0:
+            continue  # the usual case
         hits: set[int] = set()
-        for w in words:
-            at = joined.find(w)
-            while at >= 0:
-                k = bisect_right(starts, at) - 1
-                hits.add(k)
-                at = joined.find(w, starts[k + 1]) if k < last else -1  # on to the next text
-        found.append(hits)
+        while at >= 0:
+            k = bisect_right(starts, at) - 1
+            hits.add(k)
+            at = joined.find(w, starts[k + 1]) if k < last else -1  # on to the next text
+        for g in owners:
+            found[g] |= hits
     return found
+
+
+@lru_cache(maxsize=64)
+def _search_plan(groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The words ``find_in_lines`` searches for, each once, with the groups it finds texts for. Each search
+    scans all the texts, so none is wasted: a word in several groups is searched once, and a word holding
+    another word of its group is not searched at all (a text holding it holds the other and is found anyway)."""
+    owners: dict[str, list[int]] = {}
+    for g, words in enumerate(groups):
+        for w in words:
+            if not any(v != w and v in w for v in words) and g not in owners.setdefault(w, []):
+                owners[w].append(g)
+    return tuple((w, tuple(gs)) for w, gs in owners.items() if gs)
 
 
 class LineGate:
