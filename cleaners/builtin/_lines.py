@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import accumulate
+from operator import itemgetter
+from typing import TypeVar
 
 from ..model import Block, Page
 
@@ -178,7 +181,9 @@ class PageLines:
     __slots__ = (
         "_script",
         "blocks",
+        "digit",
         "ends",
+        "farm",
         "headline",
         "item",
         "listed",
@@ -210,20 +215,24 @@ class PageLines:
             else:
                 f = _line_features(t)
             add(f)
-        # The lines' tuples turned into one list per feature (zip in C rather than nine stores a line).
+        # The lines' tuples turned into one tuple per feature (zip in C rather than a store per feature a line).
         if feats:
-            low, toks, wc, ends, listed, prose, headline, item, plain = map(list, zip(*feats, strict=True))
+            low, toks, wc, ends, listed, prose, headline, item, plain, farm, digit = zip(*feats, strict=True)
         else:
-            low, toks, wc, ends, listed, prose, headline, item, plain = [], [], [], [], [], [], [], [], []
-        self.low: list[str] = low
-        self.toks: list[list[str]] = toks
-        self.wc: list[int] = wc
-        self.ends: list[bool] = ends
-        self.listed: list[bool] = listed
-        self.prose: list[bool] = prose
-        self.headline: list[bool] = headline
-        self.item: list[bool] = item
-        self.plain: list[bool] = plain
+            low = toks = wc = ends = listed = prose = headline = item = plain = farm = digit = ()
+        self.low: tuple[str, ...] = low
+        self.toks: tuple[list[str], ...] = toks
+        self.wc: tuple[int, ...] = wc
+        self.ends: tuple[bool, ...] = ends
+        self.listed: tuple[bool, ...] = listed
+        self.prose: tuple[bool, ...] = prose
+        self.headline: tuple[bool, ...] = headline
+        # For link farms: a headline item (4 to 30 words), a plain one (no sentence end either), a line that may
+        # belong to a list of links at all (1 to 30 words, no sentence unless a question, short or listed).
+        self.item: tuple[bool, ...] = item
+        self.plain: tuple[bool, ...] = plain
+        self.farm: tuple[bool, ...] = farm
+        self.digit: tuple[bool, ...] = digit  # holds a digit (``\d``: any script's)
 
     @property
     def cjk(self) -> bool:
@@ -242,22 +251,27 @@ class PageLines:
 # features are remembered, up to a limit, by text.
 _SHORT = 60
 _SHORT_LIMIT = 8192
-_LineFeatures = tuple[str, list[str], int, bool, bool, bool, bool, bool, bool]
+_LineFeatures = tuple[str, list[str], int, bool, bool, bool, bool, bool, bool, bool, bool]
 _SHORT_LINES: dict[str, _LineFeatures] = {}
 _STOP = STOPWORDS.__contains__
+DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = b"0123456789"
 _ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
 
 
 def _line_features(t: str) -> _LineFeatures:
     """(lower-cased, tokens, word count, ends like a sentence, list item, prose, headline-like, headline item,
-    plain headline item) of a line."""
+    plain headline item, link-farm line, holds a digit) of a line."""
     low = t.lower()
     # ASCII words are [A-Za-z0-9_] runs: every other byte made a space, then split, gives what
     # ``WORD.findall`` gives, a quarter faster (most lines of most pages are ASCII).
     if low.isascii():
-        toks, wide = low.encode().translate(_ASCII_WORD_BYTES).decode().split(), False
+        encoded = low.encode()
+        toks, wide = encoded.translate(_ASCII_WORD_BYTES).decode().split(), False
+        digit = len(encoded.translate(None, _ASCII_DIGITS)) != len(encoded)  # (\d of an ASCII line, in C)
     else:
         toks, wide = _words(low)
+        digit = DIGIT.search(t) is not None
     # Lower-casing can change the length (Turkish İ): count words on the original then.
     n = len(toks) if len(low) == len(t) else len(WORD.findall(t))
     cjk = wide and CJK.search(t) is not None  # (lower-casing neither makes nor removes such letters)
@@ -291,7 +305,7 @@ def _line_features(t: str) -> _LineFeatures:
     if body is not None:
         if cjk or ((body[:1] in _LIST_START or body[:1].isdecimal()) and LIST_MARK.match(body)):
             headline = is_headline_like(t)
-            item = 4 <= word_count(body) <= 30 and is_headline_like(body)
+            item = 4 <= word_count(body) <= 30 and is_headline_like(body) and n <= 30
             bare = body.rstrip()
             return (
                 low,
@@ -303,13 +317,21 @@ def _line_features(t: str) -> _LineFeatures:
                 headline,
                 item,
                 item and not ends_like_sentence(bare) and not (bare.endswith(("!", "~"))),
+                _farm_line(n, listed, ends, s),
+                digit,
             )
         if first.isdecimal():
             words -= 1
     headline = 3 <= words <= 30 and not (s.endswith((".", "。", ";")) and not s.endswith("..."))
-    item = headline and words >= 4
+    item = headline and words >= 4 and n <= 30
     plain = item and not ends and not s.endswith(("!", "~"))
-    return low, toks, n, ends, listed, prose, headline, item, plain
+    return low, toks, n, ends, listed, prose, headline, item, plain, _farm_line(n, listed, ends, s), digit
+
+
+def _farm_line(n: int, listed: bool, ends: bool, stripped: str) -> bool:
+    """A line that can belong to a list of links (link farms' ``_is_farm_item``): 1 to 30 words, and a list item,
+    short, or no sentence (a question may be a headline)."""
+    return 0 < n <= 30 and (listed or n <= 6 or not ends or stripped.endswith("?"))
 
 
 def _words(low: str) -> tuple[list[str], bool]:
@@ -435,6 +457,17 @@ class LineGate:
                 found.append(k)
             m = search(joined, breaks[k + 1]) if k < last else None
         return found
+
+
+T = TypeVar("T")
+
+
+def gather(values: Sequence[T], index: Sequence[int]) -> Sequence[T]:
+    """``[values[i] for i in index]`` in one call (``itemgetter`` loops in C): a feature of some of a page's lines,
+    e.g. of those no earlier cleaner removed."""
+    if len(index) > 1:
+        return itemgetter(*index)(values)  # type: ignore[no-any-return]
+    return [values[i] for i in index]  # (``itemgetter`` of one index gives the item itself)
 
 
 _CACHE: dict[int, PageLines] = {}

@@ -12,6 +12,7 @@ from ..model import Block, Mark, Page, new_mark
 from ._lines import (
     PageLines,
     ends_like_sentence,
+    gather,
     is_headline_like,
     is_list_item,
     lowered,
@@ -72,7 +73,7 @@ class _Flags:
         self.blocks = blocks
         self.lines = lines
         self._meta: list[bool] | None = None
-        wc, low, ends, listed, items, plains = lines.wc, lines.low, lines.ends, lines.listed, lines.item, lines.plain
+        low = lines.low
         index = [b.index for b in blocks]
         texts = [b.text for b in blocks]
         # Headings are short: remembered verdicts first, the rest worked out.
@@ -86,25 +87,21 @@ class _Flags:
                     _HEADINGS.clear()
                 _HEADINGS[t] = h
         self.heading: list[bool] = heading  # type: ignore[assignment]
-        # A line of 1 to 30 words may belong to a farm; the page's features say whether it is a headline item
-        # (``_is_headline_item`` for a list item, a headline-like line of 4+ words otherwise) and a plain one
-        # (no sentence end). Both imply 4+ words.
-        self.farm = [
-            0 < wc[i] <= 30 and (listed[i] or wc[i] <= 6 or not ends[i] or t.rstrip().endswith("?"))
-            for i, t in zip(index, texts, strict=True)
-        ]
-        self.item = [items[i] and wc[i] <= 30 for i in index]
-        self.plain = [plains[i] and wc[i] <= 30 for i in index]
+        # The page's features say which lines may belong to a farm (``_is_farm_item``), which are headline items
+        # (``_is_headline_item``: 4 to 30 words) and plain ones (no sentence end either).
+        self.farm = gather(lines.farm, index)
+        self.item = gather(lines.item, index)
+        self.plain = gather(lines.plain, index)
 
     @property
     def meta(self) -> list[bool]:
         """Which blocks are a card's small print (``_is_meta``), worked out when first asked for. Small print has
         a digit or starts with "by": other lines are settled without a call."""
         if self._meta is None:
-            wc, low = self.lines.wc, self.lines.low
+            wc, low, digit = self.lines.wc, self.lines.low, self.lines.digit
             self._meta = [
                 0 < wc[b.index] <= 12
-                and (low[b.index][:3] == "by " or _DIGIT.search(b.text) is not None)
+                and (digit[b.index] or low[b.index][:3] == "by ")
                 and _remembered_meta(b.text, low[b.index], wc[b.index])
                 for b in self.blocks
             ]

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from newsread.cleaners import Config, Pipeline, text_page
-from newsread.cleaners.builtin import _lines
+from newsread.cleaners.builtin import _lines, link_farms
 from newsread.cleaners.builtin.duplicates import shingle_hashes, shingles
 from newsread.cleaners.builtin.site_chrome import chrome_reason
 
@@ -31,6 +31,9 @@ LINES = [
     "Advertisement",
     "A short line; with a semicolon;",
     "   ",
+    "12. " + " ".join(["Word"] * 30),  # a numbered item of 30 words after its number: 31 on the line
+    "Is this the headline of a farm?",
+    "Price ٣ dinars",  # an Arabic-Indic digit
 ]
 
 
@@ -46,6 +49,12 @@ def test_page_features_agree_with_the_per_line_rules() -> None:
         assert lines.prose[i] == _lines.is_prose(t), t
         assert lines.headline[i] == _lines.is_headline_like(t), t
         assert lines.low[i] == t.lower()
+        # What link farms and metadata read: the plain rules of link_farms, and a digit as ``\d`` finds one.
+        assert lines.farm[i] == link_farms._is_farm_item(t), t
+        short = _lines.word_count(t) <= 30  # a farm's lines have 30 words at most, a list mark's number included
+        assert lines.item[i] == (link_farms._is_headline_item(t) and short), t
+        assert lines.plain[i] == (link_farms._is_plain_headline(t) and short), t
+        assert lines.digit[i] == (re.search(r"\d", t) is not None), t
 
 
 def test_sentence_end_without_regex_matches_the_pattern() -> None:
@@ -82,8 +91,6 @@ def test_shingle_hashes_are_the_hashes_of_the_shingles() -> None:
     words = "the mayor said the first ships could dock at the new quay".split()
     assert shingle_hashes(words) == {hash(s) for s in shingles(words)}
     assert shingle_hashes(["two", "words"]) == {hash(("two", "words"))}
-
-
 
 
 def test_near_duplicate_paragraph_is_still_found_and_named() -> None:
