@@ -179,6 +179,7 @@ class PageLines:
     """
 
     __slots__ = (
+        "_joined",
         "_script",
         "blocks",
         "digit",
@@ -190,6 +191,7 @@ class PageLines:
         "low",
         "plain",
         "prose",
+        "recased",
         "text",
         "toks",
         "wc",
@@ -217,9 +219,9 @@ class PageLines:
             add(f)
         # The lines' tuples turned into one tuple per feature (zip in C rather than a store per feature a line).
         if feats:
-            low, toks, wc, ends, listed, prose, headline, item, plain, farm, digit = zip(*feats, strict=True)
+            low, toks, wc, ends, listed, prose, headline, item, plain, farm, digit, recased = zip(*feats, strict=True)
         else:
-            low = toks = wc = ends = listed = prose = headline = item = plain = farm = digit = ()
+            low = toks = wc = ends = listed = prose = headline = item = plain = farm = digit = recased = ()
         self.low: tuple[str, ...] = low
         self.toks: tuple[list[str], ...] = toks
         self.wc: tuple[int, ...] = wc
@@ -233,6 +235,15 @@ class PageLines:
         self.plain: tuple[bool, ...] = plain
         self.farm: tuple[bool, ...] = farm
         self.digit: tuple[bool, ...] = digit  # holds a digit (``\d``: any script's)
+        # Lower-casing changed the line's length (Turkish İ): offsets in ``low`` are not the line's.
+        self.recased: tuple[bool, ...] = recased
+        self._joined: tuple[str, list[int]] | None = None
+
+    def joined_low(self) -> tuple[str, list[int]]:
+        """The lower-cased lines joined as ``joined_lines`` does (for tests of many lines at once), made once."""
+        if self._joined is None:
+            self._joined = joined_lines(self.low)
+        return self._joined
 
     @property
     def cjk(self) -> bool:
@@ -251,7 +262,7 @@ class PageLines:
 # features are remembered, up to a limit, by text.
 _SHORT = 60
 _SHORT_LIMIT = 8192
-_LineFeatures = tuple[str, list[str], int, bool, bool, bool, bool, bool, bool, bool, bool]
+_LineFeatures = tuple[str, list[str], int, bool, bool, bool, bool, bool, bool, bool, bool, bool]
 _SHORT_LINES: dict[str, _LineFeatures] = {}
 _STOP = STOPWORDS.__contains__
 DIGIT = re.compile(r"\d")
@@ -261,7 +272,7 @@ _ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95
 
 def _line_features(t: str) -> _LineFeatures:
     """(lower-cased, tokens, word count, ends like a sentence, list item, prose, headline-like, headline item,
-    plain headline item, link-farm line, holds a digit) of a line."""
+    plain headline item, link-farm line, holds a digit, lower-casing changed the length) of a line."""
     low = t.lower()
     # ASCII words are [A-Za-z0-9_] runs: every other byte made a space, then split, gives what
     # ``WORD.findall`` gives, a quarter faster (most lines of most pages are ASCII).
@@ -319,13 +330,15 @@ def _line_features(t: str) -> _LineFeatures:
                 item and not ends_like_sentence(bare) and not (bare.endswith(("!", "~"))),
                 _farm_line(n, listed, ends, s),
                 digit,
+                len(low) != len(t),
             )
         if first.isdecimal():
             words -= 1
     headline = 3 <= words <= 30 and not (s.endswith((".", "。", ";")) and not s.endswith("..."))
     item = headline and words >= 4 and n <= 30
     plain = item and not ends and not s.endswith(("!", "~"))
-    return low, toks, n, ends, listed, prose, headline, item, plain, _farm_line(n, listed, ends, s), digit
+    farm = _farm_line(n, listed, ends, s)
+    return low, toks, n, ends, listed, prose, headline, item, plain, farm, digit, len(low) != len(t)
 
 
 def _farm_line(n: int, listed: bool, ends: bool, stripped: str) -> bool:
@@ -437,17 +450,18 @@ class LineGate:
         self.gate = gate
         self.scan = re.compile("\n(?:" + source[1:] + ")", gate.flags | re.MULTILINE)
 
-    def matching(self, texts: list[str]) -> list[int]:
+    def matching(self, texts: Sequence[str]) -> list[int]:
         """The positions in ``texts`` (lines holding no line break) of those that ``gate`` matches, in order."""
         if not texts:
             return []
-        joined = "\n" + "\n".join(texts)
+        return self.matching_joined(texts, *joined_lines(texts))
+
+    def matching_joined(self, texts: Sequence[str], joined: str, breaks: list[int]) -> list[int]:
+        """``matching`` with the texts already joined (see ``joined_lines``)."""
         search = self.scan.search
         m = search(joined)
         if m is None:
             return []  # the usual case: one search says no line matches
-        # Where each text's line break is in ``joined``: text k starts right after ``breaks[k]``.
-        breaks = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
         match = self.gate.match
         found: list[int] = []
         last = len(texts) - 1
@@ -457,6 +471,26 @@ class LineGate:
                 found.append(k)
             m = search(joined, breaks[k + 1]) if k < last else None
         return found
+
+
+def joined_lines(texts: Sequence[str]) -> tuple[str, list[int]]:
+    """The texts (lines holding no line break) joined, each after a line break, and where each one's line break
+    is: text k starts right after ``breaks[k]``."""
+    return "\n" + "\n".join(texts), list(accumulate(map((1).__add__, map(len, texts)), initial=0))
+
+
+def lines_holding(texts: Sequence[str], joined: str, breaks: list[int], chars: str) -> list[int]:
+    """The positions in ``texts`` of the texts holding one of ``chars``, in order (``joined`` and ``breaks`` from
+    ``joined_lines``): one fast substring search per character and line found."""
+    found: set[int] = set()
+    last = len(texts) - 1
+    for ch in chars:
+        at = joined.find(ch)
+        while at >= 0:
+            k = bisect_right(breaks, at) - 1
+            found.add(k)
+            at = joined.find(ch, breaks[k + 1]) if k < last else -1  # on to the next text
+    return sorted(found)
 
 
 T = TypeVar("T")

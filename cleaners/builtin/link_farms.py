@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, new_mark
 from ._lines import (
+    LineGate,
     PageLines,
     ends_like_sentence,
     gather,
@@ -51,6 +52,7 @@ HEADING = re.compile(
 
 # For yes/no tests of lower-cased lines (see ``lowered`` and ``line_gate``: several times faster).
 _HEADING = line_gate(lowered(HEADING))
+_HEADING_SCAN = LineGate(_HEADING)
 
 
 @lru_cache(maxsize=4096)
@@ -60,7 +62,6 @@ def _is_heading(text: str) -> bool:
 
 # Verdicts on short lines, remembered by text: a site's menus and footers come back on every page.
 _SHORT_LIMIT = 8192
-_HEADINGS: dict[str, bool] = {}
 _METAS: dict[str, bool] = {}
 
 
@@ -73,20 +74,8 @@ class _Flags:
         self.blocks = blocks
         self.lines = lines
         self._meta: list[bool] | None = None
-        low = lines.low
         index = [b.index for b in blocks]
-        texts = [b.text for b in blocks]
-        # Headings are short: remembered verdicts first, the rest worked out.
-        known = _HEADINGS.get
-        heading: list[bool | None] = [known(t) if len(t) <= 60 else False for t in texts]
-        for k, h in enumerate(heading):
-            if h is None:
-                t, lo = texts[k], low[index[k]]
-                h = heading[k] = (_HEADING.match(lo) if len(lo) == len(t) else HEADING.match(t)) is not None
-                if len(_HEADINGS) >= _SHORT_LIMIT:
-                    _HEADINGS.clear()
-                _HEADINGS[t] = h
-        self.heading: list[bool] = heading  # type: ignore[assignment]
+        self.heading = gather(_headings(lines), index)
         # The page's features say which lines may belong to a farm (``_is_farm_item``), which are headline items
         # (``_is_headline_item``: 4 to 30 words) and plain ones (no sentence end either).
         self.farm = gather(lines.farm, index)
@@ -106,6 +95,20 @@ class _Flags:
                 for b in self.blocks
             ]
         return self._meta
+
+
+def _headings(lines: PageLines) -> list[bool]:
+    """Which of the page's lines are link-farm headings (60 characters at most): all lower-cased lines tested at
+    once (one search over them joined, see ``LineGate``), the rare line whose lower-casing changed its length in
+    its own case with the original pattern."""
+    blocks, recased = lines.blocks, lines.recased
+    heading = [False] * len(blocks)
+    for i in _HEADING_SCAN.matching_joined(lines.low, *lines.joined_low()):
+        heading[i] = not recased[i] and len(blocks[i].text) <= 60
+    if any(recased):
+        for i in [i for i, r in enumerate(recased) if r]:
+            heading[i] = len(blocks[i].text) <= 60 and HEADING.match(blocks[i].text) is not None
+    return heading
 
 
 def _remembered_meta(text: str, low: str, n: int) -> bool:
