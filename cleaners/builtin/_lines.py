@@ -11,6 +11,7 @@ from operator import itemgetter
 from typing import TypeVar
 
 from ..model import Block, Page
+from ._phrases import any_line_gate
 
 WORD = re.compile(r"\w+")
 # Scripts written without spaces: a run of them is one \w+ "word", so count their characters instead.
@@ -179,6 +180,7 @@ class PageLines:
     """
 
     __slots__ = (
+        "_gate_hits",
         "_joined",
         "_script",
         "blocks",
@@ -238,6 +240,7 @@ class PageLines:
         # Lower-casing changed the line's length (Turkish İ): offsets in ``low`` are not the line's.
         self.recased: tuple[bool, ...] = recased
         self._joined: tuple[str, list[int]] | None = None
+        self._gate_hits: tuple[object, list[list[int]]] | None = None  # see ``SharedGates``
 
     def joined_low(self) -> tuple[str, list[int]]:
         """The lower-cased lines joined as ``joined_lines`` does (for tests of many lines at once), made once."""
@@ -491,6 +494,45 @@ def lines_holding(texts: Sequence[str], joined: str, breaks: list[int], chars: s
             found.add(k)
             at = joined.find(ch, breaks[k + 1]) if k < last else -1  # on to the next text
     return sorted(found)
+
+
+class SharedGates:
+    """Line gates (see ``LineGate``) of several cleaners, run over a page's lower-cased lines together: one search
+    of the page finds every line that any of them may match, and each line found is tested with each gate alone.
+    A line sees the same characters in the one search as in each gate's own, so the lines each gate finds are
+    those it would find alone. A cleaner adds its gate once (at import) and asks for the lines it matches."""
+
+    __slots__ = ("_gates", "_scan")
+
+    def __init__(self) -> None:
+        self._gates: list[re.Pattern[str]] = []
+        self._scan: LineGate | None = None
+
+    def add(self, gate: re.Pattern[str]) -> int:
+        """Adds a gate (of the form ``line_gate`` makes); returns its key for ``matching``."""
+        self._gates.append(gate)
+        self._scan = None  # the joint search is made when first needed: once, after every cleaner added its gate
+        return len(self._gates) - 1
+
+    def matching(self, lines: PageLines, key: int) -> list[int]:
+        """The positions of the page's lower-cased lines that gate ``key`` matches, in order."""
+        found = lines._gate_hits
+        if found is None or found[0] is not self._scan:  # not searched yet, or with fewer gates
+            scan = self._scan
+            if scan is None:
+                scan = self._scan = LineGate(any_line_gate(*self._gates))
+            hits: list[list[int]] = [[] for _ in self._gates]
+            low = lines.low
+            for k in scan.matching_joined(low, *lines.joined_low()):
+                for g, gate in enumerate(self._gates):
+                    if gate.match(low[k]) is not None:
+                        hits[g].append(k)
+            found = lines._gate_hits = (scan, hits)
+        return found[1][key]
+
+
+# The gates of the built-in text cleaners (ad markers, promo labels, link-farm headings): one search a page.
+SHARED_GATES = SharedGates()
 
 
 T = TypeVar("T")

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, new_mark
 from ._lines import (
-    LineGate,
+    SHARED_GATES,
     PageLines,
     ends_like_sentence,
     gather,
@@ -52,7 +52,7 @@ HEADING = re.compile(
 
 # For yes/no tests of lower-cased lines (see ``lowered`` and ``line_gate``: several times faster).
 _HEADING = line_gate(lowered(HEADING))
-_HEADING_SCAN = LineGate(_HEADING)
+_HEADING_KEY = SHARED_GATES.add(_HEADING)  # searched for with the other cleaners' gates (see ``SharedGates``)
 
 
 @lru_cache(maxsize=4096)
@@ -103,7 +103,7 @@ def _headings(lines: PageLines) -> list[bool]:
     its own case with the original pattern."""
     blocks, recased = lines.blocks, lines.recased
     heading = [False] * len(blocks)
-    for i in _HEADING_SCAN.matching_joined(lines.low, *lines.joined_low()):
+    for i in SHARED_GATES.matching(lines, _HEADING_KEY):
         heading[i] = not recased[i] and len(blocks[i].text) <= 60
     if any(recased):
         for i in [i for i, r in enumerate(recased) if r]:

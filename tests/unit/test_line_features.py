@@ -117,3 +117,29 @@ def test_cleaning_a_page_again_gives_the_same_result() -> None:
     second = PIPELINE.clean(text_page("a.txt", page))
     assert first.removals == second.removals
     assert first.body == second.body
+
+
+def test_shared_gates_find_what_each_gate_finds_alone() -> None:
+    from newsread.cleaners.builtin import ad_markers, inline_promos
+
+    texts = [
+        *LINES,
+        "Advertisement",
+        "- Related Stories -",
+        "READ MORE: The mayor's plan for the harbour",
+        "More: the harbour",
+        "Most read",
+        "Story continues below advertisement",
+        "Related",
+    ]
+    page = text_page("g.txt", "\n".join(texts))
+    lines = _lines.page_lines(page)
+    gates = [
+        (ad_markers._AD_KEY, ad_markers._AD_LOW),
+        (inline_promos._PROMO_KEY, inline_promos._PROMO_GATE),
+        (link_farms._HEADING_KEY, link_farms._HEADING),
+    ]
+    for key, gate in gates:
+        alone = [i for i, low in enumerate(lines.low) if gate.match(low)]
+        assert alone, gate.pattern[:40]  # each gate has lines to find here
+        assert _lines.SHARED_GATES.matching(lines, key) == alone
