@@ -269,7 +269,10 @@ _LineFeatures = tuple[str, list[str], int, bool, bool, bool, bool, bool, bool, b
 _SHORT_LINES: dict[str, _LineFeatures] = {}
 _STOP = STOPWORDS.__contains__
 DIGIT = re.compile(r"\d")
-_ASCII_DIGITS = b"0123456789"
+# Digits made 1, every other byte 0: a line holds a digit when its bytes so translated hold a 1. (``translate`` with
+# bytes to delete builds its tables at every call; ``in`` with the int 1 is a memchr, with b"\x01" it first fails
+# to read the needle as an int, an error raised and cleared.)
+_ASCII_DIGIT_MARKS = bytes(1 if chr(c).isdigit() and c < 128 else 0 for c in range(256))
 _ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
 
 
@@ -282,7 +285,7 @@ def _line_features(t: str) -> _LineFeatures:
     if low.isascii():
         encoded = low.encode()
         toks, wide = encoded.translate(_ASCII_WORD_BYTES).decode().split(), False
-        digit = len(encoded.translate(None, _ASCII_DIGITS)) != len(encoded)  # (\d of an ASCII line, in C)
+        digit = 1 in encoded.translate(_ASCII_DIGIT_MARKS)  # \d of an ASCII line, in C (see ``_ASCII_DIGIT_MARKS``)
     else:
         toks, wide = _words(low)
         digit = DIGIT.search(t) is not None
@@ -340,7 +343,7 @@ def _line_features(t: str) -> _LineFeatures:
     headline = 3 <= words <= 30 and not (s.endswith((".", "。", ";")) and not s.endswith("..."))
     item = headline and words >= 4 and n <= 30
     plain = item and not ends and not s.endswith(("!", "~"))
-    farm = _farm_line(n, listed, ends, s)
+    farm = 0 < n <= 30 and (listed or n <= 6 or not ends or s.endswith("?"))  # ``_farm_line``, inlined
     return low, toks, n, ends, listed, prose, headline, item, plain, farm, digit, len(low) != len(t)
 
 
@@ -360,7 +363,7 @@ def _words(low: str) -> tuple[list[str], bool]:
         if ch in text:
             text = text.replace(ch, " ")
     encoded = text.encode()
-    wide = b"\x01" in encoded.translate(_THREE_BYTE_LEADS)
+    wide = 1 in encoded.translate(_THREE_BYTE_LEADS)  # (see ``_ASCII_DIGIT_MARKS``)
     pieces = encoded.translate(_WORD_OR_HIGH_BYTES).decode().split()
     letters = "".join(pieces).replace("_", "")
     return (pieces if not letters or letters.isalnum() else WORD.findall(low)), wide
