@@ -236,7 +236,9 @@ class PageLines:
         self.item: tuple[bool, ...] = item
         self.plain: tuple[bool, ...] = plain
         self.farm: tuple[bool, ...] = farm
-        self.digit: tuple[bool, ...] = digit  # holds a digit (``\d``: any script's)
+        # A line of 14 words or fewer holding a digit (``\d``: any script's): what datelines and a card's small
+        # print have. (Longer lines are not looked at: searching a long non-ASCII line cost more than the rest.)
+        self.digit: tuple[bool, ...] = digit
         # Lower-casing changed the line's length (Turkish İ): offsets in ``low`` are not the line's.
         self.recased: tuple[bool, ...] = recased
         self._joined: tuple[str, list[int]] | None = None
@@ -278,19 +280,20 @@ _ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95
 
 def _line_features(t: str) -> _LineFeatures:
     """(lower-cased, tokens, word count, ends like a sentence, list item, prose, headline-like, headline item,
-    plain headline item, link-farm line, holds a digit, lower-casing changed the length) of a line."""
+    plain headline item, link-farm line, short line holding a digit, lower-casing changed the length) of a line."""
     low = t.lower()
     # ASCII words are [A-Za-z0-9_] runs: every other byte made a space, then split, gives what
     # ``WORD.findall`` gives, a quarter faster (most lines of most pages are ASCII).
-    if low.isascii():
+    ascii_line = low.isascii()
+    if ascii_line:
         encoded = low.encode()
         toks, wide = encoded.translate(_ASCII_WORD_BYTES).decode().split(), False
-        digit = 1 in encoded.translate(_ASCII_DIGIT_MARKS)  # \d of an ASCII line, in C (see ``_ASCII_DIGIT_MARKS``)
     else:
         toks, wide = _words(low)
-        digit = DIGIT.search(t) is not None
     # Lower-casing can change the length (Turkish İ): count words on the original then.
     n = len(toks) if len(low) == len(t) else len(WORD.findall(t))
+    # \d of an ASCII line in C (see ``_ASCII_DIGIT_MARKS``); of a line of 14 words or fewer only.
+    digit = n <= 14 and (1 in encoded.translate(_ASCII_DIGIT_MARKS) if ascii_line else DIGIT.search(t) is not None)
     cjk = wide and CJK.search(t) is not None  # (lower-casing neither makes nor removes such letters)
     if cjk:
         n += len(CJK.findall(t)) // 2
