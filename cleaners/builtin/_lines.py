@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import accumulate
+from operator import itemgetter
+from typing import TypeVar
 
 from ..model import Block, Page
+from ._phrases import any_line_gate
 
 WORD = re.compile(r"\w+")
 # Scripts written without spaces: a run of them is one \w+ "word", so count their characters instead.
@@ -176,15 +180,20 @@ class PageLines:
     """
 
     __slots__ = (
+        "_gate_hits",
+        "_joined",
         "_script",
         "blocks",
+        "digit",
         "ends",
+        "farm",
         "headline",
         "item",
         "listed",
         "low",
         "plain",
         "prose",
+        "recased",
         "text",
         "toks",
         "wc",
@@ -210,20 +219,36 @@ class PageLines:
             else:
                 f = _line_features(t)
             add(f)
-        # The lines' tuples turned into one list per feature (zip in C rather than nine stores a line).
+        # The lines' tuples turned into one tuple per feature (zip in C rather than a store per feature a line).
         if feats:
-            low, toks, wc, ends, listed, prose, headline, item, plain = map(list, zip(*feats, strict=True))
+            low, toks, wc, ends, listed, prose, headline, item, plain, farm, digit, recased = zip(*feats, strict=True)
         else:
-            low, toks, wc, ends, listed, prose, headline, item, plain = [], [], [], [], [], [], [], [], []
-        self.low: list[str] = low
-        self.toks: list[list[str]] = toks
-        self.wc: list[int] = wc
-        self.ends: list[bool] = ends
-        self.listed: list[bool] = listed
-        self.prose: list[bool] = prose
-        self.headline: list[bool] = headline
-        self.item: list[bool] = item
-        self.plain: list[bool] = plain
+            low = toks = wc = ends = listed = prose = headline = item = plain = farm = digit = recased = ()
+        self.low: tuple[str, ...] = low
+        self.toks: tuple[list[str], ...] = toks
+        self.wc: tuple[int, ...] = wc
+        self.ends: tuple[bool, ...] = ends
+        self.listed: tuple[bool, ...] = listed
+        self.prose: tuple[bool, ...] = prose
+        self.headline: tuple[bool, ...] = headline
+        # For link farms: a headline item (4 to 30 words), a plain one (no sentence end either), a line that may
+        # belong to a list of links at all (1 to 30 words, no sentence unless a question, short or listed).
+        self.item: tuple[bool, ...] = item
+        self.plain: tuple[bool, ...] = plain
+        self.farm: tuple[bool, ...] = farm
+        # A line of 14 words or fewer holding a digit (``\d``: any script's): what datelines and a card's small
+        # print have. (Longer lines are not looked at: searching a long non-ASCII line cost more than the rest.)
+        self.digit: tuple[bool, ...] = digit
+        # Lower-casing changed the line's length (Turkish İ): offsets in ``low`` are not the line's.
+        self.recased: tuple[bool, ...] = recased
+        self._joined: tuple[str, list[int]] | None = None
+        self._gate_hits: tuple[object, list[list[int]]] | None = None  # see ``SharedGates``
+
+    def joined_low(self) -> tuple[str, list[int]]:
+        """The lower-cased lines joined as ``joined_lines`` does (for tests of many lines at once), made once."""
+        if self._joined is None:
+            self._joined = joined_lines(self.low)
+        return self._joined
 
     @property
     def cjk(self) -> bool:
@@ -242,24 +267,33 @@ class PageLines:
 # features are remembered, up to a limit, by text.
 _SHORT = 60
 _SHORT_LIMIT = 8192
-_LineFeatures = tuple[str, list[str], int, bool, bool, bool, bool, bool, bool]
+_LineFeatures = tuple[str, list[str], int, bool, bool, bool, bool, bool, bool, bool, bool, bool]
 _SHORT_LINES: dict[str, _LineFeatures] = {}
 _STOP = STOPWORDS.__contains__
+DIGIT = re.compile(r"\d")
+# Digits made 1, every other byte 0: a line holds a digit when its bytes so translated hold a 1. (``translate`` with
+# bytes to delete builds its tables at every call; ``in`` with the int 1 is a memchr, with b"\x01" it first fails
+# to read the needle as an int, an error raised and cleared.)
+_ASCII_DIGIT_MARKS = bytes(1 if chr(c).isdigit() and c < 128 else 0 for c in range(256))
 _ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
 
 
 def _line_features(t: str) -> _LineFeatures:
     """(lower-cased, tokens, word count, ends like a sentence, list item, prose, headline-like, headline item,
-    plain headline item) of a line."""
+    plain headline item, link-farm line, short line holding a digit, lower-casing changed the length) of a line."""
     low = t.lower()
     # ASCII words are [A-Za-z0-9_] runs: every other byte made a space, then split, gives what
     # ``WORD.findall`` gives, a quarter faster (most lines of most pages are ASCII).
-    if low.isascii():
-        toks, wide = low.encode().translate(_ASCII_WORD_BYTES).decode().split(), False
+    ascii_line = low.isascii()
+    if ascii_line:
+        encoded = low.encode()
+        toks, wide = encoded.translate(_ASCII_WORD_BYTES).decode().split(), False
     else:
         toks, wide = _words(low)
     # Lower-casing can change the length (Turkish İ): count words on the original then.
     n = len(toks) if len(low) == len(t) else len(WORD.findall(t))
+    # \d of an ASCII line in C (see ``_ASCII_DIGIT_MARKS``); of a line of 14 words or fewer only.
+    digit = n <= 14 and (1 in encoded.translate(_ASCII_DIGIT_MARKS) if ascii_line else DIGIT.search(t) is not None)
     cjk = wide and CJK.search(t) is not None  # (lower-casing neither makes nor removes such letters)
     if cjk:
         n += len(CJK.findall(t)) // 2
@@ -291,7 +325,7 @@ def _line_features(t: str) -> _LineFeatures:
     if body is not None:
         if cjk or ((body[:1] in _LIST_START or body[:1].isdecimal()) and LIST_MARK.match(body)):
             headline = is_headline_like(t)
-            item = 4 <= word_count(body) <= 30 and is_headline_like(body)
+            item = 4 <= word_count(body) <= 30 and is_headline_like(body) and n <= 30
             bare = body.rstrip()
             return (
                 low,
@@ -303,13 +337,23 @@ def _line_features(t: str) -> _LineFeatures:
                 headline,
                 item,
                 item and not ends_like_sentence(bare) and not (bare.endswith(("!", "~"))),
+                _farm_line(n, listed, ends, s),
+                digit,
+                len(low) != len(t),
             )
         if first.isdecimal():
             words -= 1
     headline = 3 <= words <= 30 and not (s.endswith((".", "。", ";")) and not s.endswith("..."))
-    item = headline and words >= 4
+    item = headline and words >= 4 and n <= 30
     plain = item and not ends and not s.endswith(("!", "~"))
-    return low, toks, n, ends, listed, prose, headline, item, plain
+    farm = 0 < n <= 30 and (listed or n <= 6 or not ends or s.endswith("?"))  # ``_farm_line``, inlined
+    return low, toks, n, ends, listed, prose, headline, item, plain, farm, digit, len(low) != len(t)
+
+
+def _farm_line(n: int, listed: bool, ends: bool, stripped: str) -> bool:
+    """A line that can belong to a list of links (link farms' ``_is_farm_item``): 1 to 30 words, and a list item,
+    short, or no sentence (a question may be a headline)."""
+    return 0 < n <= 30 and (listed or n <= 6 or not ends or stripped.endswith("?"))
 
 
 def _words(low: str) -> tuple[list[str], bool]:
@@ -322,7 +366,7 @@ def _words(low: str) -> tuple[list[str], bool]:
         if ch in text:
             text = text.replace(ch, " ")
     encoded = text.encode()
-    wide = b"\x01" in encoded.translate(_THREE_BYTE_LEADS)
+    wide = 1 in encoded.translate(_THREE_BYTE_LEADS)  # (see ``_ASCII_DIGIT_MARKS``)
     pieces = encoded.translate(_WORD_OR_HIGH_BYTES).decode().split()
     letters = "".join(pieces).replace("_", "")
     return (pieces if not letters or letters.isalnum() else WORD.findall(low)), wide
@@ -364,17 +408,32 @@ def find_in_lines(texts: list[str], groups: tuple[tuple[str, ...], ...]) -> list
     joined = "\n".join(texts)
     starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))  # each text's offset in ``joined``
     last = len(texts) - 1
-    found: list[set[int]] = []
-    for words in groups:
+    found: list[set[int]] = [set() for _ in groups]
+    for w, owners in _search_plan(groups):
+        at = joined.find(w)
+        if at < 0:
+            continue  # the usual case
         hits: set[int] = set()
-        for w in words:
-            at = joined.find(w)
-            while at >= 0:
-                k = bisect_right(starts, at) - 1
-                hits.add(k)
-                at = joined.find(w, starts[k + 1]) if k < last else -1  # on to the next text
-        found.append(hits)
+        while at >= 0:
+            k = bisect_right(starts, at) - 1
+            hits.add(k)
+            at = joined.find(w, starts[k + 1]) if k < last else -1  # on to the next text
+        for g in owners:
+            found[g] |= hits
     return found
+
+
+@lru_cache(maxsize=64)
+def _search_plan(groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The words ``find_in_lines`` searches for, each once, with the groups it finds texts for. Each search
+    scans all the texts, so none is wasted: a word in several groups is searched once, and a word holding
+    another word of its group is not searched at all (a text holding it holds the other and is found anyway)."""
+    owners: dict[str, list[int]] = {}
+    for g, words in enumerate(groups):
+        for w in words:
+            if not any(v != w and v in w for v in words) and g not in owners.setdefault(w, []):
+                owners[w].append(g)
+    return tuple((w, tuple(gs)) for w, gs in owners.items() if gs)
 
 
 class LineGate:
@@ -400,17 +459,18 @@ class LineGate:
         self.gate = gate
         self.scan = re.compile("\n(?:" + source[1:] + ")", gate.flags | re.MULTILINE)
 
-    def matching(self, texts: list[str]) -> list[int]:
+    def matching(self, texts: Sequence[str]) -> list[int]:
         """The positions in ``texts`` (lines holding no line break) of those that ``gate`` matches, in order."""
         if not texts:
             return []
-        joined = "\n" + "\n".join(texts)
+        return self.matching_joined(texts, *joined_lines(texts))
+
+    def matching_joined(self, texts: Sequence[str], joined: str, breaks: list[int]) -> list[int]:
+        """``matching`` with the texts already joined (see ``joined_lines``)."""
         search = self.scan.search
         m = search(joined)
         if m is None:
             return []  # the usual case: one search says no line matches
-        # Where each text's line break is in ``joined``: text k starts right after ``breaks[k]``.
-        breaks = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
         match = self.gate.match
         found: list[int] = []
         last = len(texts) - 1
@@ -420,6 +480,76 @@ class LineGate:
                 found.append(k)
             m = search(joined, breaks[k + 1]) if k < last else None
         return found
+
+
+def joined_lines(texts: Sequence[str]) -> tuple[str, list[int]]:
+    """The texts (lines holding no line break) joined, each after a line break, and where each one's line break
+    is: text k starts right after ``breaks[k]``."""
+    return "\n" + "\n".join(texts), list(accumulate(map((1).__add__, map(len, texts)), initial=0))
+
+
+def lines_holding(texts: Sequence[str], joined: str, breaks: list[int], chars: str) -> list[int]:
+    """The positions in ``texts`` of the texts holding one of ``chars``, in order (``joined`` and ``breaks`` from
+    ``joined_lines``): one fast substring search per character and line found."""
+    found: set[int] = set()
+    last = len(texts) - 1
+    for ch in chars:
+        at = joined.find(ch)
+        while at >= 0:
+            k = bisect_right(breaks, at) - 1
+            found.add(k)
+            at = joined.find(ch, breaks[k + 1]) if k < last else -1  # on to the next text
+    return sorted(found)
+
+
+class SharedGates:
+    """Line gates (see ``LineGate``) of several cleaners, run over a page's lower-cased lines together: one search
+    of the page finds every line that any of them may match, and each line found is tested with each gate alone.
+    A line sees the same characters in the one search as in each gate's own, so the lines each gate finds are
+    those it would find alone. A cleaner adds its gate once (at import) and asks for the lines it matches."""
+
+    __slots__ = ("_gates", "_scan")
+
+    def __init__(self) -> None:
+        self._gates: list[re.Pattern[str]] = []
+        self._scan: LineGate | None = None
+
+    def add(self, gate: re.Pattern[str]) -> int:
+        """Adds a gate (of the form ``line_gate`` makes); returns its key for ``matching``."""
+        self._gates.append(gate)
+        self._scan = None  # the joint search is made when first needed: once, after every cleaner added its gate
+        return len(self._gates) - 1
+
+    def matching(self, lines: PageLines, key: int) -> list[int]:
+        """The positions of the page's lower-cased lines that gate ``key`` matches, in order."""
+        found = lines._gate_hits
+        if found is None or found[0] is not self._scan:  # not searched yet, or with fewer gates
+            scan = self._scan
+            if scan is None:
+                scan = self._scan = LineGate(any_line_gate(*self._gates))
+            hits: list[list[int]] = [[] for _ in self._gates]
+            low = lines.low
+            for k in scan.matching_joined(low, *lines.joined_low()):
+                for g, gate in enumerate(self._gates):
+                    if gate.match(low[k]) is not None:
+                        hits[g].append(k)
+            found = lines._gate_hits = (scan, hits)
+        return found[1][key]
+
+
+# The gates of the built-in text cleaners (ad markers, promo labels, link-farm headings): one search a page.
+SHARED_GATES = SharedGates()
+
+
+T = TypeVar("T")
+
+
+def gather(values: Sequence[T], index: Sequence[int]) -> Sequence[T]:
+    """``[values[i] for i in index]`` in one call (``itemgetter`` loops in C): a feature of some of a page's lines,
+    e.g. of those no earlier cleaner removed."""
+    if len(index) > 1:
+        return itemgetter(*index)(values)  # type: ignore[no-any-return]
+    return [values[i] for i in index]  # (``itemgetter`` of one index gives the item itself)
 
 
 _CACHE: dict[int, PageLines] = {}

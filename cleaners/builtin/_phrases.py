@@ -189,3 +189,19 @@ def line_gate(*patterns: re.Pattern[str]) -> re.Pattern[str]:
     if len(tails) != 1:
         raise ValueError("patterns with different tails")
     return re.compile(WRAPPER_START[:-3] + "(?:" + _factored(alts) + ")" + tails.pop(), flags.pop())
+
+
+def any_line_gate(*gates: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern matching exactly the lines that any of ``gates`` matches, each of the form
+    ``^[\\W_]*(?:alternatives)TAIL`` (``line_gate``'s; tails may differ) with the same flags: the leading
+    ``[\\W_]*`` is tried once for all of them."""
+    flags = {g.flags for g in gates}
+    if len(flags) != 1:
+        raise ValueError("gates with different flags")
+    parts = []
+    for g in gates:
+        src = _source(g)
+        if not src.startswith(WRAPPER_START) or _unsafe(src):
+            raise ValueError(f"not a line gate: {src[:40]!r}")
+        parts.append("(?:" + src[len(WRAPPER_START) - 3 :] + ")")
+    return re.compile(WRAPPER_START[:-3] + "(?:" + "|".join(parts) + ")", flags.pop())

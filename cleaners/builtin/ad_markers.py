@@ -8,7 +8,7 @@ from operator import attrgetter
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page, new_mark
-from ._lines import LineGate, lowered, page_lines
+from ._lines import SHARED_GATES, lowered, page_lines
 from ._phrases import line_gate
 
 _AD_LINE = re.compile(
@@ -32,17 +32,18 @@ class AdMarkers(BaseCleaner):
     order = 300
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
-        low = page_lines(page).low
-        short = [b for b in context.remaining() if len(b.text) <= 80]
-        # Lower-cased lines, all tested at once; the rare line whose lower-casing changed its length is
-        # tested in its own case with the original pattern.
-        same = [b for b in short if len(low[b.index]) == len(b.text)]
-        found = [same[k] for k in _AD_LOW.matching([low[b.index] for b in same])]
-        if len(same) < len(short):
-            found += [b for b in short if len(low[b.index]) != len(b.text) and _AD_LINE.match(b.text) is not None]
+        lines = page_lines(page)
+        blocks, recased = page.blocks, lines.recased
+        # Every lower-cased line tested at once (one search over the page's lines joined, shared with other
+        # cleaners): usually none matches. Kept: short lines whose lower-casing kept the length (the rare others
+        # are tested in their own case with the original pattern), not removed by an earlier cleaner.
+        found = [blocks[i] for i in SHARED_GATES.matching(lines, _AD_KEY) if not recased[i]]
+        if any(recased):
+            found += [b for b in blocks if recased[b.index] and _AD_LINE.match(b.text) is not None]
             found.sort(key=_INDEX)
-        return [new_mark(b.start, b.end, "ad marker") for b in found]
+        return [new_mark(b.start, b.end, "ad marker") for b in found if len(b.text) <= 80 and not context.is_removed(b)]
 
 
-_AD_LOW = LineGate(line_gate(lowered(_AD_LINE)))  # for lower-cased lines (see ``line_gate`` and ``LineGate``)
+_AD_LOW = line_gate(lowered(_AD_LINE))  # for lower-cased lines (see ``line_gate``)
+_AD_KEY = SHARED_GATES.add(_AD_LOW)  # searched for with the other cleaners' gates (see ``SharedGates``)
 _INDEX = attrgetter("index")

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
-from ._lines import lowered, page_lines, word_count
+from ._lines import SHARED_GATES, lines_holding, lowered, page_lines, word_count
 from ._phrases import line_gate
 
 _PROMO = re.compile(
@@ -25,6 +25,7 @@ _PROMO_LOW = lowered(_PROMO)
 # Whether a lower-cased line is a promo at all: anchored and factored by first letters (see ``line_gate``),
 # most lines fail on their first letter, so it is the first test.
 _PROMO_GATE = line_gate(_PROMO_LOW)
+_PROMO_KEY = SHARED_GATES.add(_PROMO_GATE)  # searched for with the other cleaners' gates (see ``SharedGates``)
 _TAGGED_HEADLINE = re.compile(r"^.{10,200}?\s*\[(?:[A-Z][A-Z ]{2,20})\]\s*\|?$")
 
 
@@ -34,16 +35,16 @@ class InlinePromos(BaseCleaner):
     order = 600
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
-        low = page_lines(page).low
-        # The few lines that may be promos: a label (the gate), a tag at the end, or a lower-casing that
-        # changed the length (tested with the original pattern below).
-        candidates = [
-            b
-            for b in context.remaining()
-            if len(low[b.index]) != len(b.text)
-            or _PROMO_GATE.match(low[b.index])
-            or b.text.rstrip().endswith(("]", "|"))
-        ]
+        lines = page_lines(page)
+        low, blocks = lines.low, page.blocks
+        # The few lines that may be promos, found for all lines at once over the page's lines joined (shared with
+        # other cleaners): a label (the gate), a tag at the end (a line holding "]" or "|", its end checked), or a
+        # lower-casing that changed the length (tested with the original pattern below).
+        joined, breaks = lines.joined_low()
+        labelled = SHARED_GATES.matching(lines, _PROMO_KEY)
+        tagged = [i for i in lines_holding(low, joined, breaks, "]|") if blocks[i].text.rstrip().endswith(("]", "|"))]
+        recased = [i for i, r in enumerate(lines.recased) if r] if any(lines.recased) else []
+        candidates = [blocks[i] for i in sorted({*labelled, *tagged, *recased}) if not context.is_removed(blocks[i])]
         for block in candidates:
             text = block.text
             lo = low[block.index]

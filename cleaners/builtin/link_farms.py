@@ -10,8 +10,10 @@ from typing import Any, ClassVar
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, new_mark
 from ._lines import (
+    SHARED_GATES,
     PageLines,
     ends_like_sentence,
+    gather,
     is_headline_like,
     is_list_item,
     lowered,
@@ -50,6 +52,7 @@ HEADING = re.compile(
 
 # For yes/no tests of lower-cased lines (see ``lowered`` and ``line_gate``: several times faster).
 _HEADING = line_gate(lowered(HEADING))
+_HEADING_KEY = SHARED_GATES.add(_HEADING)  # searched for with the other cleaners' gates (see ``SharedGates``)
 
 
 @lru_cache(maxsize=4096)
@@ -59,7 +62,6 @@ def _is_heading(text: str) -> bool:
 
 # Verdicts on short lines, remembered by text: a site's menus and footers come back on every page.
 _SHORT_LIMIT = 8192
-_HEADINGS: dict[str, bool] = {}
 _METAS: dict[str, bool] = {}
 
 
@@ -72,43 +74,41 @@ class _Flags:
         self.blocks = blocks
         self.lines = lines
         self._meta: list[bool] | None = None
-        wc, low, ends, listed, items, plains = lines.wc, lines.low, lines.ends, lines.listed, lines.item, lines.plain
         index = [b.index for b in blocks]
-        texts = [b.text for b in blocks]
-        # Headings are short: remembered verdicts first, the rest worked out.
-        known = _HEADINGS.get
-        heading: list[bool | None] = [known(t) if len(t) <= 60 else False for t in texts]
-        for k, h in enumerate(heading):
-            if h is None:
-                t, lo = texts[k], low[index[k]]
-                h = heading[k] = (_HEADING.match(lo) if len(lo) == len(t) else HEADING.match(t)) is not None
-                if len(_HEADINGS) >= _SHORT_LIMIT:
-                    _HEADINGS.clear()
-                _HEADINGS[t] = h
-        self.heading: list[bool] = heading  # type: ignore[assignment]
-        # A line of 1 to 30 words may belong to a farm; the page's features say whether it is a headline item
-        # (``_is_headline_item`` for a list item, a headline-like line of 4+ words otherwise) and a plain one
-        # (no sentence end). Both imply 4+ words.
-        self.farm = [
-            0 < wc[i] <= 30 and (listed[i] or wc[i] <= 6 or not ends[i] or t.rstrip().endswith("?"))
-            for i, t in zip(index, texts, strict=True)
-        ]
-        self.item = [items[i] and wc[i] <= 30 for i in index]
-        self.plain = [plains[i] and wc[i] <= 30 for i in index]
+        self.heading = gather(_headings(lines), index)
+        # The page's features say which lines may belong to a farm (``_is_farm_item``), which are headline items
+        # (``_is_headline_item``: 4 to 30 words) and plain ones (no sentence end either).
+        self.farm = gather(lines.farm, index)
+        self.item = gather(lines.item, index)
+        self.plain = gather(lines.plain, index)
 
     @property
     def meta(self) -> list[bool]:
         """Which blocks are a card's small print (``_is_meta``), worked out when first asked for. Small print has
         a digit or starts with "by": other lines are settled without a call."""
         if self._meta is None:
-            wc, low = self.lines.wc, self.lines.low
+            wc, low, digit = self.lines.wc, self.lines.low, self.lines.digit
             self._meta = [
                 0 < wc[b.index] <= 12
-                and (low[b.index][:3] == "by " or _DIGIT.search(b.text) is not None)
+                and (digit[b.index] or low[b.index][:3] == "by ")
                 and _remembered_meta(b.text, low[b.index], wc[b.index])
                 for b in self.blocks
             ]
         return self._meta
+
+
+def _headings(lines: PageLines) -> list[bool]:
+    """Which of the page's lines are link-farm headings (60 characters at most): all lower-cased lines tested at
+    once (one search over them joined, see ``LineGate``), the rare line whose lower-casing changed its length in
+    its own case with the original pattern."""
+    blocks, recased = lines.blocks, lines.recased
+    heading = [False] * len(blocks)
+    for i in SHARED_GATES.matching(lines, _HEADING_KEY):
+        heading[i] = not recased[i] and len(blocks[i].text) <= 60
+    if any(recased):
+        for i in [i for i, r in enumerate(recased) if r]:
+            heading[i] = len(blocks[i].text) <= 60 and HEADING.match(blocks[i].text) is not None
+    return heading
 
 
 def _remembered_meta(text: str, low: str, n: int) -> bool:

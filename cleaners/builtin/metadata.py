@@ -101,7 +101,7 @@ class MetadataLines(BaseCleaner):
             if b is title_block:
                 continue
             # (``date_value`` needs a digit and at most 14 words: most lines are settled before the call.)
-            if not seen_date and lines.wc[b.index] <= 14 and _DIGIT.search(b.text) is not None:
+            if not seen_date and lines.wc[b.index] <= 14 and lines.digit[b.index]:
                 value = date_value(b.text, lines.wc[b.index])
                 if value:
                     marks.append(Mark.block(b, "dateline", "date", value))

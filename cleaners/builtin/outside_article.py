@@ -84,20 +84,20 @@ def after_dateline(blocks: tuple[Block, ...], scores: list[float], start: int, e
     Pages put the headline, byline and date right above the article; prose before them, mixed with
     headline-like lines, is other stories' teasers. A lede above the byline is rare and has no such mix.
     """
-    total = sum(s for s in scores[start : end + 1] if s > 0)
+    total = sum(s for s in scores[start : end + 1] if s > 0.0)
     before = 0.0
     headlines = prose_lines = 0
     for i in range(start, min(end, start + 200)):
         b = blocks[i]
         text = b.text
-        if scores[i] < 0:
+        if scores[i] < 0.0:
             headlines += 1
-        elif scores[i] > 0:
+        elif scores[i] > 0.0:
             before += scores[i]
             prose_lines += 1
         if before > 0.25 * total:
             break
-        if headlines < max(3, 2 * prose_lines) or before <= 0:
+        if headlines < max(3, 2 * prose_lines) or before <= 0.0:
             continue  # the cheap conditions first: most lines are not looked at as datelines at all
         n = word_count(text)
         if n <= 14 and not context.is_removed(b) and (date_value(text, n) or BYLINE.match(text)):
@@ -126,8 +126,8 @@ def discount_cards(
     more short lines above it and a short line below counts for little."""
     removed = context.removed_mask()
     live = [i for i in range(len(blocks)) if not removed[i]]
-    short = [scores[i] < 0 for i in live]
-    for k in [k for k in range(2, len(live) - 1) if scores[live[k]] > 0]:
+    short = [scores[i] < 0.0 for i in live]
+    for k in [k for k in range(2, len(live) - 1) if scores[live[k]] > 0.0]:
         i = live[k]
         n = word_count(blocks[i].text) if lines is None else lines.wc[i]  # the same count, known for the page
         if short[k - 1] and short[k - 2] and short[k + 1] and n <= 80:
@@ -136,15 +136,17 @@ def discount_cards(
 
 def best_stretch(scores: list[float]) -> tuple[int, int, float]:
     """Kadane: the contiguous stretch [start, end] with the largest sum."""
-    best = (0, -1, 0.0)
+    # Scores are floats, and so are the constants they are compared with: the interpreter's fast float
+    # comparisons apply only between two floats (this loop runs once per line).
+    best_start, best_end, best_total = 0, -1, 0.0
     start, total = 0, 0.0
     for i, s in enumerate(scores):
-        if total <= 0:
+        if total <= 0.0:
             start, total = i, 0.0
         total += s
-        if total > best[2]:
-            best = (start, i, total)
-    return best
+        if total > best_total:
+            best_start, best_end, best_total = start, i, total
+    return best_start, best_end, best_total
 
 
 class OutsideArticle(BaseCleaner):

@@ -106,6 +106,12 @@ BACK_TO_TOP = re.compile(
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
 
 
+def _has_separator(text: str) -> bool:
+    """Whether the line holds a character of ``SEPARATOR_CHARS``: one substring test per character (each a scan in
+    C) costs far less than passing the line's characters one by one through a set."""
+    return ">" in text or "/" in text or "|" in text or "»" in text or "›" in text
+
+
 def _mostly_social(text: str, low: str) -> bool:
     """A share/follow line: nearly all its words are platform names and share vocabulary (caller checked that
     a platform or share word occurs)."""
@@ -232,7 +238,7 @@ def chrome_reason(
         if prompt and _COOKIES.search(low):
             return "cookie prompt"
         return None
-    if not SEPARATOR_CHARS.isdisjoint(text) and (
+    if _has_separator(text) and (
         _BREADCRUMB.match(low) or (n <= 14 and len(SEPARATED.findall(text)) >= 2 and "." not in text)
     ):
         return "breadcrumb"

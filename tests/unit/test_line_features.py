@@ -7,7 +7,7 @@ import re
 import pytest
 
 from newsread.cleaners import Config, Pipeline, text_page
-from newsread.cleaners.builtin import _lines
+from newsread.cleaners.builtin import _lines, link_farms
 from newsread.cleaners.builtin.duplicates import shingle_hashes, shingles
 from newsread.cleaners.builtin.site_chrome import chrome_reason
 
@@ -31,6 +31,9 @@ LINES = [
     "Advertisement",
     "A short line; with a semicolon;",
     "   ",
+    "12. " + " ".join(["Word"] * 30),  # a numbered item of 30 words after its number: 31 on the line
+    "Is this the headline of a farm?",
+    "Price ٣ dinars",  # an Arabic-Indic digit
 ]
 
 
@@ -46,6 +49,12 @@ def test_page_features_agree_with_the_per_line_rules() -> None:
         assert lines.prose[i] == _lines.is_prose(t), t
         assert lines.headline[i] == _lines.is_headline_like(t), t
         assert lines.low[i] == t.lower()
+        # What link farms and metadata read: the plain rules of link_farms, and a digit as ``\d`` finds one.
+        assert lines.farm[i] == link_farms._is_farm_item(t), t
+        short = _lines.word_count(t) <= 30  # a farm's lines have 30 words at most, a list mark's number included
+        assert lines.item[i] == (link_farms._is_headline_item(t) and short), t
+        assert lines.plain[i] == (link_farms._is_plain_headline(t) and short), t
+        assert lines.digit[i] == (_lines.word_count(t) <= 14 and re.search(r"\d", t) is not None), t
 
 
 def test_sentence_end_without_regex_matches_the_pattern() -> None:
@@ -84,8 +93,6 @@ def test_shingle_hashes_are_the_hashes_of_the_shingles() -> None:
     assert shingle_hashes(["two", "words"]) == {hash(("two", "words"))}
 
 
-
-
 def test_near_duplicate_paragraph_is_still_found_and_named() -> None:
     edited = PARAGRAPHS[1].replace("closed", "shut")  # the last word changed: a near-duplicate
     page = "\n".join([*PARAGRAPHS[:3], edited, PARAGRAPHS[3], PARAGRAPHS[4]])
@@ -110,3 +117,29 @@ def test_cleaning_a_page_again_gives_the_same_result() -> None:
     second = PIPELINE.clean(text_page("a.txt", page))
     assert first.removals == second.removals
     assert first.body == second.body
+
+
+def test_shared_gates_find_what_each_gate_finds_alone() -> None:
+    from newsread.cleaners.builtin import ad_markers, inline_promos
+
+    texts = [
+        *LINES,
+        "Advertisement",
+        "- Related Stories -",
+        "READ MORE: The mayor's plan for the harbour",
+        "More: the harbour",
+        "Most read",
+        "Story continues below advertisement",
+        "Related",
+    ]
+    page = text_page("g.txt", "\n".join(texts))
+    lines = _lines.page_lines(page)
+    gates = [
+        (ad_markers._AD_KEY, ad_markers._AD_LOW),
+        (inline_promos._PROMO_KEY, inline_promos._PROMO_GATE),
+        (link_farms._HEADING_KEY, link_farms._HEADING),
+    ]
+    for key, gate in gates:
+        alone = [i for i, low in enumerate(lines.low) if gate.match(low)]
+        assert alone, gate.pattern[:40]  # each gate has lines to find here
+        assert _lines.SHARED_GATES.matching(lines, key) == alone
