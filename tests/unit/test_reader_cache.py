@@ -168,15 +168,22 @@ def test_cache_clear_deletes_the_cache_and_nothing_else(tmp_path: Path, monkeypa
     assert [p.name for p in cache.iterdir()] == ["notes.txt"]
 
 
+def seed_stories(tmp_path: Path, cache: str) -> tuple[Path, Library, list[list[int]]]:
+    """The seeds copied under ``tmp_path``, cleaned in this process with the cache ``tmp_path / cache``, and
+    every page's story (its pages)."""
+    folder = tmp_path / "seeds"
+    if not folder.exists():
+        shutil.copytree(SEEDS, folder)
+    library = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / cache, jobs=0)
+    library.clean_all()
+    assert library.update_clusters()
+    return folder, library, [library.cluster_members(i) for i in range(len(library))]
+
+
 def test_reopening_reads_no_page_even_to_learn_from_the_folder_and_keeps_its_stories(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "seeds"
-    shutil.copytree(SEEDS, folder)
-    first = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=0)
-    first.clean_all()
-    assert first.update_clusters()
-    stories = [first.cluster_members(i) for i in range(len(first))]
+    folder, first, stories = seed_stories(tmp_path, "cache")
     assert sorted(map(len, stories)) == [2, 2, 3, 3, 3]  # the seeds: one story of three reports, one of two
     cleaned = shown(first)
     first.close()
@@ -197,12 +204,7 @@ def test_reopening_reads_no_page_even_to_learn_from_the_folder_and_keeps_its_sto
 def test_stories_of_pages_cleaned_by_workers_come_from_the_cache_without_cleaning_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "seeds"
-    shutil.copytree(SEEDS, folder)
-    alone = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "alone", jobs=0)
-    alone.clean_all()
-    assert alone.update_clusters()
-    expected = [alone.cluster_members(i) for i in range(len(alone))]
+    folder, alone, expected = seed_stories(tmp_path, "alone")
     alone.close()
     library = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=1)
     library.clean_all()  # in a worker process, which keeps each page's signature in the cache

@@ -14,16 +14,22 @@ from newsread.tui.triage_session import TriageSession, load_state
 WORDS = ["harbour", "levy", "glacier", "senate", "orchard", "tariff", "comet", "ferry", "vaccine", "quarry"]
 
 
-def test_pages_learned_before_the_state_is_read_all_reach_the_word_index_in_bounded_batches(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(triage_session, "INFO_IN_MEMORY", 4)  # the rest wait in a temporary file
-    monkeypatch.setattr(triage_session, "INFO_MOST", 3)
+def pages(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A folder of one page per word, and the pages' ids."""
     folder = tmp_path / "pages"
     folder.mkdir()
     ids = [f"p{k:02d}.txt" for k in range(len(WORDS))]
     for page_id in ids:
         (folder / page_id).write_text("A page.\n", encoding="utf-8")
+    return folder, ids
+
+
+def test_pages_learned_before_the_state_is_read_all_reach_the_word_index_in_bounded_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(triage_session, "INFO_IN_MEMORY", 4)  # the rest wait in a temporary file
+    monkeypatch.setattr(triage_session, "INFO_MOST", 3)
+    folder, ids = pages(tmp_path)
     session = TriageSession()
     # A big folder is cleaned long before its state is read: what was learned waits, mostly out of memory.
     for page_id, word in zip(ids, WORDS, strict=True):
@@ -45,11 +51,7 @@ def test_pages_learned_before_the_state_is_read_all_reach_the_word_index_in_boun
 
 
 def test_a_thread_of_its_own_writes_what_cleaning_learned_while_the_ui_thread_writes_nothing(tmp_path: Path) -> None:
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    ids = [f"p{k:02d}.txt" for k in range(len(WORDS))]
-    for page_id in ids:
-        (folder / page_id).write_text("A page.\n", encoding="utf-8")
+    folder, ids = pages(tmp_path)
     session = TriageSession()
     session.start(load_state(tmp_path / "state.sqlite3", [str(folder)]))
     session.index(ids)
