@@ -11,6 +11,7 @@ never waits for it, and keys that need it say so until it is there.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -19,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -58,6 +59,11 @@ STATE_WAIT = 15.0  # seconds the bulk cleaning waits for the triage state to be 
 RECALL_WAIT = 5.0  # seconds triage waits for the cache's summaries to be shown, at most
 READ_AFTER = 0.5  # seconds a page stays on screen before it counts as read (j held down reads nothing)
 CLEANING_NOTE_AFTER = 0.1  # seconds a page being cleaned on demand may take before the reader says so
+# Python's full garbage collection walks every object the reader holds (~30 ms with a big folder open): left to
+# its own schedule it fell on one key in twelve, the slowest ones. It runs when the keyboard and mouse have been
+# still this long (seconds) instead; on its own only after GC_FULL_EVERY younger collections (Python: 10).
+GC_IDLE_SECONDS = 1.0
+GC_FULL_EVERY = 1000
 
 # Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
 TRIAGE_BINDINGS: list[BindingType] = [
@@ -142,6 +148,8 @@ class NewsreadApp(App[None]):
         self.exported: list[Path] = []  # folders exports were written to, this run
         self._versions_seen = -1  # clusters generation the reading pane's versions were looked up with
         self._learned_seen = 0  # the library's ``learned`` when pages were last shown
+        self._last_input = time.monotonic()  # the last key or mouse event (full garbage collections wait for quiet)
+        self._gc_threshold = gc.get_threshold()  # put back when the app ends (tests run many apps in one process)
 
     # -- layout -------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -189,6 +197,7 @@ class NewsreadApp(App[None]):
         self.page_list.focus()
         for problem in self.library.pipeline.problems:
             self.notify(problem, title="cleaners", severity="warning", timeout=8)
+        gc.set_threshold(self._gc_threshold[0], self._gc_threshold[1], GC_FULL_EVERY)
         self.set_interval(POLL_SECONDS, self.poll)
         self.crawl()
         self.load_triage()
@@ -211,7 +220,18 @@ class NewsreadApp(App[None]):
         if not worker.is_cancelled:
             library.update_clusters()  # story clusters need every page; poll() then shows the versions
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _collect_when_idle(self) -> None:
+        """A full garbage collection, if one is due (Python's own measure), while no key is being pressed."""
+        if gc.get_count()[2] >= self._gc_threshold[2] and time.monotonic() - self._last_input >= GC_IDLE_SECONDS:
+            gc.collect()
+
     def on_unmount(self) -> None:
+        gc.set_threshold(*self._gc_threshold)
         self.library.close()
         self.triage.stop_writing()
 
@@ -344,6 +364,7 @@ class NewsreadApp(App[None]):
 
     def poll(self) -> None:
         library = self.library
+        self._collect_when_idle()
         # Before the version check: a worker learns a page just after the library counted it.
         self._flush_infos()
         if library.version == self._seen_version:

@@ -407,3 +407,29 @@ async def test_a_page_cleaned_twice_at_once_is_still_shown(folder: Path, monkeyp
         await pilot.press("j")
         await settle(pilot)
         assert app.reader.cleaned is not None and app.reader.cleaned.id == library.sources[1].id
+
+
+async def test_full_garbage_collections_wait_for_the_keyboard_to_be_still(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from newsread.tui import app as app_module
+
+    before = gc.get_threshold()
+    collected: list[int] = []
+    monkeypatch.setattr(app_module.gc, "collect", lambda generation=2: collected.append(generation) or 0)
+    monkeypatch.setattr(app_module.gc, "get_count", lambda: (0, 0, before[2]))  # a full collection is due
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # Python's own schedule would run one every few keys (~30 ms over a big folder): not while reading.
+        assert gc.get_threshold()[2] == app_module.GC_FULL_EVERY
+        collected.clear()
+        for _ in range(4):  # keys pressed in a row: the collection waits
+            await pilot.press("j")
+            await pilot.pause(0.1)
+        assert collected == []
+        await pilot.pause(app_module.GC_IDLE_SECONDS + 2 * app_module.POLL_SECONDS)
+        assert collected  # the keyboard has been still: done now
+    assert gc.get_threshold() == before  # put back for the rest of the process
