@@ -35,6 +35,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import newsread.tui  # noqa: F401  (before Textual: sets the reader's frame rate, as `newsread` does)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reader_probe import state_file, watch_pages
 

@@ -33,6 +33,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import newsread.tui  # noqa: F401  (before Textual: sets the reader's frame rate, as `newsread` does)
+
 T0 = float(os.environ.get("NEWSREAD_T0", time.time()))
 
 
