@@ -39,7 +39,7 @@ INFO_MOST = 100
 # What the workers learned waits in memory for at most this many pages (each holds up to 8,000 characters of
 # body); more wait in a temporary file: a big folder is cleaned long before its triage state is read.
 INFO_IN_MEMORY = 2000
-WRITER_MOST = 500  # the writing thread's batch: a transaction of its own, without the UI thread waiting
+WRITER_MOST = 200  # the writing thread's batch (~25 ms): a triage action meanwhile waits for one at most
 WRITER_IDLE = 0.1  # seconds the writing thread waits for more once everything learned is written
 UNSAVED = "Triage in this run is not saved."
 
