@@ -305,17 +305,15 @@ class ResultCache:
 
     def lookup(self, key: bytes) -> dict[str, StageResult]:
         """Every stage result kept for the page ``key``, by stage fingerprint."""
-        with self._lock:
-            if self._conn is None:
-                return {}
-            try:
-                row = self._conn.execute("SELECT results FROM stages WHERE page = ?", (key,)).fetchone()
-                if row is None:
-                    return {}
-                return {fp: StageResult.from_json(value) for fp, value in json.loads(row[0]).items()}
-            except (sqlite3.Error, ValueError, TypeError, IndexError, AttributeError) as exc:
+        row = self._one("SELECT results FROM stages WHERE page = ?", (key,))
+        if row is None:
+            return {}
+        try:
+            return {fp: StageResult.from_json(value) for fp, value in json.loads(row[0]).items()}
+        except (ValueError, TypeError, IndexError, AttributeError) as exc:
+            with self._lock:
                 self._broken(exc)
-                return {}
+            return {}
 
     def store(self, key: bytes, results: dict[str, StageResult]) -> None:
         """Keep the stage results of the page ``key`` (all of them: they replace what was kept for it)."""
@@ -369,16 +367,7 @@ class ResultCache:
 
     def fit_state(self, folder: bytes, cleaner: str) -> Any | None:
         """What ``cleaner`` learned from the folder ``folder`` (:func:`folder_key`) last time, or None."""
-        with self._lock:
-            if self._conn is None:
-                return None
-            try:
-                row = self._conn.execute(
-                    "SELECT state FROM fits WHERE folder = ? AND cleaner = ?", (folder, cleaner)
-                ).fetchone()
-            except sqlite3.Error as exc:
-                self._broken(exc)
-                return None
+        row = self._one("SELECT state FROM fits WHERE folder = ? AND cleaner = ?", (folder, cleaner))
         if row is None:
             return None
         try:
@@ -388,17 +377,19 @@ class ResultCache:
 
     def has_fit(self, folder: bytes, cleaner: str) -> bool:
         """Whether :meth:`fit_state` has something for ``folder`` and ``cleaner`` (without reading it)."""
-        return self._exists("SELECT 1 FROM fits WHERE folder = ? AND cleaner = ?", (folder, cleaner))
+        return self._one("SELECT 1 FROM fits WHERE folder = ? AND cleaner = ?", (folder, cleaner)) is not None
 
-    def _exists(self, sql: str, args: tuple[Any, ...]) -> bool:
+    def _one(self, sql: str, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The first row ``sql`` finds, or None (also when the cache is closed or damaged)."""
         with self._lock:
             if self._conn is None:
-                return False
+                return None
             try:
-                return self._conn.execute(sql, args).fetchone() is not None
+                row: tuple[Any, ...] | None = self._conn.execute(sql, args).fetchone()
+                return row
             except sqlite3.Error as exc:
                 self._broken(exc)
-                return False
+                return None
 
     def remember_fit(self, folder: bytes, cleaner: str, state: Any) -> None:
         """Keep what ``cleaner`` learned from the folder ``folder``."""
@@ -429,17 +420,9 @@ class ResultCache:
     def recall_folder(self, root: str, pipeline: str, kind: str, stamps: bytes) -> Any | None:
         """What :meth:`remember_folder` kept for ``root``, if its files are still exactly ``stamps`` (None also
         for a damaged row)."""
-        with self._lock:
-            if self._conn is None:
-                return None
-            try:
-                row = self._conn.execute(
-                    "SELECT stamps, value FROM folders WHERE root = ? AND pipeline = ? AND kind = ?",
-                    (root, pipeline, kind),
-                ).fetchone()
-            except sqlite3.Error as exc:
-                self._broken(exc)
-                return None
+        row = self._one(
+            "SELECT stamps, value FROM folders WHERE root = ? AND pipeline = ? AND kind = ?", (root, pipeline, kind)
+        )
         if row is None or row[0] != stamps:
             return None
         try:
