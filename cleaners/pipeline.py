@@ -122,6 +122,11 @@ class Pipeline:
     def active(self) -> list[Stage]:
         return [s for s in self.stages if s.enabled and s.cleaner is not None]
 
+    @property
+    def fitters(self) -> list[Stage]:
+        """The active stages whose cleaner learns from the whole folder (has ``fit``)."""
+        return [s for s in self.active if callable(getattr(s.cleaner, "fit", None))]
+
     def fingerprint(self) -> str:
         """Identifies what this pipeline would produce: for caches of cleaned pages."""
         from . import __version__
@@ -133,7 +138,7 @@ class Pipeline:
     # -- running --------------------------------------------------------------------------------
     def fit(self, pages: Iterable[Page]) -> None:
         """Give folder-level cleaners the whole folder once, before pages are cleaned."""
-        fitters = [s for s in self.active if callable(getattr(s.cleaner, "fit", None))]
+        fitters = self.fitters
         if not fitters:
             return
         # One fitter (the usual case) reads the pages as they come: a big folder is never all in memory.
@@ -147,13 +152,13 @@ class Pipeline:
     def fits_in_chunks(self) -> bool:
         """Whether every active folder-level cleaner can learn from the folder read in parts (``fit_chunk`` and
         ``fit_merge``; then :meth:`fit_chunk` and :meth:`fit_merge` may stand for :meth:`fit`)."""
-        fitters = [s for s in self.active if callable(getattr(s.cleaner, "fit", None))]
+        fitters = self.fitters
         return bool(fitters) and all(fits_in_chunks(s.cleaner) for s in fitters)
 
     def fit_chunk(self, pages: Iterable[Page]) -> dict[str, Any]:
         """The map step of :meth:`fit` over consecutive pages of the folder: what each folder-level cleaner keeps
         of them, by name (a :class:`FitFailed` for a cleaner that failed). Meant for worker processes."""
-        fitters = [s for s in self.active if callable(getattr(s.cleaner, "fit", None))]
+        fitters = self.fitters
         materialised = pages if len(fitters) == 1 else list(pages)
         out: dict[str, Any] = {}
         for stage in fitters:
@@ -166,9 +171,7 @@ class Pipeline:
     def fit_merge(self, chunks: Sequence[Mapping[str, Any]]) -> None:
         """The reduce step: learn the folder from :meth:`fit_chunk`'s results for consecutive parts of it, in
         folder order. What the cleaners learn is what :meth:`fit` over every page would have taught them."""
-        for stage in self.active:
-            if not callable(getattr(stage.cleaner, "fit", None)):
-                continue
+        for stage in self.fitters:
             parts = [chunk.get(stage.name) for chunk in chunks]
             failed = next((p for p in parts if isinstance(p, FitFailed) or p is None), False)
             try:

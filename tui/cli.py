@@ -204,7 +204,7 @@ def export(
             err=True,
         )
         return
-    if any(callable(getattr(s.cleaner, "fit", None)) for s in pipeline.active):
+    if pipeline.fitters:
         pipeline.fit(load_page(s) for s, _ in tracked)  # learn from the whole folder, as `clean` and the reader do
     try:
         with progress_bar(len(chosen)) as advance:
@@ -257,7 +257,7 @@ def clean(
     cache_folder = cache_dir if cache_dir is not None else default_cache_dir()
     use_cache = not no_cache and cache_usable_for(cache_folder, paths)
     sources = list(iter_sources(paths))
-    fitting = any(callable(getattr(s.cleaner, "fit", None)) for s in pipeline.active)
+    fitting = bool(pipeline.fitters)
     spec = PipelineSpec.of(pipeline, max_bytes=max_bytes)
     pool = None
     if fitting:

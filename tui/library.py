@@ -388,7 +388,7 @@ class Library:
         self._recall(start, start + len(found), generation)
 
     def _fitters(self, pipeline: Pipeline) -> set[str]:
-        return {s.name for s in pipeline.active if callable(getattr(s.cleaner, "fit", None))}
+        return {s.name for s in pipeline.fitters}
 
     def ensure_fitted(self) -> None:
         """Let folder-level cleaners learn from every page once, before any page is cleaned with them."""
