@@ -107,6 +107,7 @@ class TriageSession:
         self._spilled = 0  # lines in the spill not read yet
         self._writer: InfoWriter | None = None  # the writing thread's connection (see start_writing)
         self._writing: threading.Thread | None = None
+        self._writer_refused = False  # the store has no connection to give (in memory): asked once, not every poll
         self._stop_writing = threading.Event()
         self._written = 0  # pages the writing thread wrote that the UI has not been told of (take_written)
         self.write_error: str | None = None  # why the writing thread stopped, once (the UI shows it)
@@ -119,6 +120,7 @@ class TriageSession:
     def start(self, loaded: LoadedState) -> None:
         self.store, self.notices, self.unsaved = loaded.store, loaded.notices, loaded.unsaved
         self._loaded_states = loaded.states
+        self._writer_refused = False  # a new store: it may give a connection
 
     def index(self, ids: Sequence[str]) -> None:
         """Match the library's pages (``ids`` by page index) to the store and read every state once."""
@@ -201,11 +203,12 @@ class TriageSession:
         """Write what cleaning learns from a thread of its own from now on (``complete``: every page is cleaned,
         so fewer than a batch is written at once). False if the store cannot (in memory): then call
         :meth:`flush_infos` from the UI thread."""
-        if self._writing is not None or not self.ready:
+        if self._writing is not None or self._writer_refused or not self.ready:
             return self._writing is not None
         assert self.store is not None
         self._writer = self.store.info_writer()
         if self._writer is None:
+            self._writer_refused = True
             return False
         self._writing = threading.Thread(target=self._write_loop, args=(complete,), name="triage-index", daemon=True)
         self._writing.start()
