@@ -185,7 +185,7 @@ class FileStamp:
 
     @classmethod
     def of(cls, source: Source) -> FileStamp | None:
-        path = os.fspath(source.path)
+        path = source.file
         try:
             st = os.stat(path)
         except OSError:
@@ -465,7 +465,7 @@ class ResultCache:
 def load_keyed(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Page, bytes]:
     """Load a page as :func:`load_page` does, and its content key. Raises where ``load_page`` reports an error."""
     if source.record is not None:
-        body, charset, url = read_record(source.path, source.record, max_bytes)
+        body, charset, url = read_record(source.file, source.record, max_bytes)
         page = page_from_bytes(source.id, body, fmt="html", path=source.path, charset=charset)
         if url:
             page.meta["url"] = url
@@ -474,9 +474,10 @@ def load_keyed(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Page
             h.update(len(part).to_bytes(8, "little"))
             h.update(part)
         return page, h.digest()
-    fmt, gz = page_format(source.path.name)
-    data = read_bytes(source.path, gz, max_bytes)
-    return page_from_bytes(source.id, data, fmt=fmt, path=source.path), page_key(source.path.name, data)
+    name = source.name
+    fmt, gz = page_format(name)
+    data = read_bytes(source.file, gz, max_bytes)
+    return page_from_bytes(source.id, data, fmt=fmt, path=source.path), page_key(name, data)
 
 
 def clean_source(

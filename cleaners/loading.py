@@ -28,18 +28,29 @@ class Source:
     """
 
     id: str
-    path: Path
+    # The file's path as a string: a folder of 100,000 pages makes 100,000 sources, and a ``Path`` costs
+    # several times a string to make and to turn back into one (every stat and open does).
+    file: str
     record: int | None = None  # byte offset of the record in a WARC file
     url: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
+
+    @property
+    def name(self) -> str:
+        """The file's name."""
+        return os.path.basename(self.file)
 
 
 def _expand(source: Source) -> Iterator[Source]:
     """A web archive stands for its HTML records; any other file for itself."""
-    if is_warc(source.path):
+    if is_warc(source.file):
         found = False
-        for rec in html_records(source.path):
+        for rec in html_records(source.file):
             found = True
-            yield Source(f"{source.id}#{rec.number}", source.path, rec.offset, rec.url)
+            yield Source(f"{source.id}#{rec.number}", source.file, rec.offset, rec.url)
         if found:
             return
     yield source
@@ -72,7 +83,7 @@ def _walk(root: Path, prefix: str, seen: set[tuple[int, int]]) -> Iterator[Sourc
         if is_dir:
             yield from _walk(Path(entry.path), rel + "/", seen)
         else:
-            yield from _expand(Source(rel, Path(entry.path)))
+            yield from _expand(Source(rel, entry.path))
 
 
 def iter_sources(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Source]:
@@ -89,7 +100,7 @@ def iter_sources(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Source]:
         if path.is_dir():
             yield from _walk(path, prefix, seen)
         else:
-            yield from _expand(Source(f"{prefix}{path.name}" if several else path.name, path))
+            yield from _expand(Source(f"{prefix}{path.name}" if several else path.name, os.fspath(path)))
 
 
 def page_format(name: str) -> tuple[PageFormat | None, bool]:
@@ -111,7 +122,7 @@ def _looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<?xml")) or ("<body" in head and "</" in head)
 
 
-def read_bytes(path: Path, gz: bool, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+def read_bytes(path: str | os.PathLike[str], gz: bool, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     with open(path, "rb") as fh:
         data = fh.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -145,28 +156,29 @@ def page_from_bytes(
 
 def load_page(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
     """Load one page. Never raises: a file that cannot be read becomes a page whose ``error`` says why."""
-    fmt, gz = page_format(source.path.name)
+    fmt, gz = page_format(source.name)
+    path = source.path
     try:
         if source.record is not None:
-            body, charset, url = read_record(source.path, source.record, max_bytes)
-            page = page_from_bytes(source.id, body, fmt="html", path=source.path, charset=charset)
+            body, charset, url = read_record(source.file, source.record, max_bytes)
+            page = page_from_bytes(source.id, body, fmt="html", path=path, charset=charset)
             if url:
                 page.meta["url"] = url  # where the archive says it was fetched from
             return page
-        data = read_bytes(source.path, gz, max_bytes)
-        return page_from_bytes(source.id, data, fmt=fmt, path=source.path)
+        data = read_bytes(source.file, gz, max_bytes)
+        return page_from_bytes(source.id, data, fmt=fmt, path=path)
     except NotText as exc:
-        return Page.failed(source.id, source.path, str(exc))
+        return Page.failed(source.id, path, str(exc))
     except (gzip.BadGzipFile, zlib.error, EOFError) as exc:
-        return Page.failed(source.id, source.path, f"broken gzip file: {exc}")
+        return Page.failed(source.id, path, f"broken gzip file: {exc}")
     except IsADirectoryError:
-        return Page.failed(source.id, source.path, "is a folder, not a page")
+        return Page.failed(source.id, path, "is a folder, not a page")
     except FileNotFoundError:
-        return Page.failed(source.id, source.path, "file not found (broken link, or removed while open)")
+        return Page.failed(source.id, path, "file not found (broken link, or removed while open)")
     except PermissionError:
-        return Page.failed(source.id, source.path, "permission denied")
+        return Page.failed(source.id, path, "permission denied")
     except (OSError, ValueError, MemoryError, RecursionError) as exc:
-        return Page.failed(source.id, source.path, f"cannot read: {exc}")
+        return Page.failed(source.id, path, f"cannot read: {exc}")
 
 
 def load_pages(paths: Sequence[str | os.PathLike[str]], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Page]:

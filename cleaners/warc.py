@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 
 
-def is_warc(path: Path) -> bool:
-    return path.name.lower().endswith(WARC_SUFFIXES)
+def is_warc(path: str | os.PathLike[str]) -> bool:
+    return os.fspath(path).lower().endswith(WARC_SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ def _is_html(content_type: str | None) -> bool:
     return content_type is None or "html" in content_type.lower()
 
 
-def html_records(path: Path) -> Iterator[WarcRecord]:
+def html_records(path: str | os.PathLike[str]) -> Iterator[WarcRecord]:
     """The HTML response records of a WARC file, in file order. A broken archive ends the listing early."""
     from warcio.archiveiterator import ArchiveIterator
 
@@ -46,7 +46,7 @@ def html_records(path: Path) -> Iterator[WarcRecord]:
             return
 
 
-def read_record(path: Path, offset: int, max_bytes: int) -> tuple[bytes, str | None, str]:
+def read_record(path: str | os.PathLike[str], offset: int, max_bytes: int) -> tuple[bytes, str | None, str]:
     """The HTTP body, declared charset and URL of the record at ``offset``."""
     from warcio.archiveiterator import ArchiveIterator
 

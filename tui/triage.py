@@ -151,7 +151,7 @@ def default_state_path() -> Path:
     return Path(user_state_dir("newsread")) / "triage.sqlite3"
 
 
-def content_hash(path: Path) -> str:
+def content_hash(path: str | os.PathLike[str]) -> str:
     """sha256 of a file's raw bytes (as stored, compressed or not)."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -179,11 +179,11 @@ def track_paths(
             if stop is not None and stop():
                 return out
             try:
-                digest = content_hash(source.path)
+                digest = content_hash(source.file)
             except OSError:
                 digest = "unreadable:" + source.id
             page_id = f"{prefix}{source.id}"
-            out.append((Source(page_id, source.path), PageRef(page_id, root, source.id, digest)))
+            out.append((Source(page_id, source.file), PageRef(page_id, root, source.id, digest)))
     return out
 
 
