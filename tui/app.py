@@ -49,7 +49,7 @@ from .widgets import (
 )
 from .widgets.help_screen import described, key_label
 from .widgets.prompt_bar import PromptBar
-from .widgets.reading_pane import AheadOrder, View, build_ahead
+from .widgets.reading_pane import Ahead, AheadOrder, View, build_ahead
 from .widgets.status_bar import triage_text
 from .widgets.titles import set_border_subtitle, set_border_title
 
@@ -260,7 +260,12 @@ class NewsreadApp(App[None]):
         built = build_ahead(cleaned, order)
         if built is not None and not worker.is_cancelled:
             with suppress(RuntimeError):  # the app closed meanwhile
-                self.call_from_thread(self.reader.take_ahead, built)
+                self.call_from_thread(self._take_ahead, built)
+
+    def _take_ahead(self, built: Ahead) -> None:
+        # Looked up here, on the UI thread: from the worker, a reader already gone with the closing app raised.
+        for reader in self.query(ReadingPane):
+            reader.take_ahead(built)
 
     def _next_in_list(self) -> int:
         """The page the list shows after the cursor's, or -1."""

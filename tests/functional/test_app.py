@@ -433,3 +433,17 @@ async def test_full_garbage_collections_wait_for_the_keyboard_to_be_still(
         await pilot.pause(app_module.GC_IDLE_SECONDS + 2 * app_module.POLL_SECONDS)
         assert collected  # the keyboard has been still: done now
     assert gc.get_threshold() == before  # put back for the rest of the process
+
+
+async def test_a_page_prepared_ahead_arriving_as_the_app_closes_is_dropped(folder: Path) -> None:
+    # The prefetch worker hands the next page's built view to the reader; when the reader quits meanwhile its
+    # widgets are gone, and that hand-over must not end the session with a traceback.
+    from newsread.tui.widgets.reading_pane import build_ahead
+
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        cleaned = app.library.clean(1)
+        built = build_ahead(cleaned, app.reader.ahead_order())
+        assert built is not None
+    app._take_ahead(built)  # the screen is gone: nothing to give it to

@@ -43,6 +43,7 @@ async def test_a_large_folder_is_usable_before_it_is_cleaned_and_the_cache_makes
         await wait_for(lambda: app.reader.cleaned is not None and app.reader.cleaned.id == library.sources[2].id)
         # The person is reading the third page while most of the folder is still being cleaned...
         assert not library.complete
+
         # ...shown at once, even before the folder's site templates are learned; then again, with them.
         def final() -> bool:
             notes = app.reader.cleaned.notes
