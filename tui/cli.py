@@ -32,6 +32,7 @@ from newsread.cleaners.output import printable
 
 from .difftext import diff_lines
 from .export import output_name
+from .launch import COMMANDS
 
 app = typer.Typer(
     name="newsread",
@@ -455,7 +456,6 @@ def cache_clear() -> None:
     typer.echo(f"newsread: cleared the cache in {folder} ({freed / 1e6:.1f} MB)", err=True)
 
 
-COMMANDS = {"open", "clean", "diff", "cleaners", "export", "cache"}
 OPEN_OPTIONS = {"-c", "--config", "-e", "--enable", "-d", "--disable", "--state", "--no-cache"}
 
 

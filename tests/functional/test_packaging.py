@@ -54,7 +54,7 @@ def test_wheel_contains_every_subpackage_and_data_file(tmp_path: Path) -> None:
         assert "/".join(["newsread", top, *rest]) in names, path
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "[newsread.cleaners]" in text and "newsread = newsread.tui.cli:main" in text
+    assert "[newsread.cleaners]" in text and "newsread = newsread.tui.launch:main" in text
 
 
 PLUGIN = """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -101,6 +102,58 @@ def test_a_bare_path_opens_the_reader(monkeypatch: pytest.MonkeyPatch, argv: lis
     monkeypatch.setattr(cli, "app", lambda args, prog_name: seen.append(args))
     cli.main(argv)
     assert seen == [expected]
+
+
+OPEN_WITHOUT_TYPER = """
+import sys
+import newsread.tui.app as app
+app.run_app = lambda paths, pipeline, **kw: print("opened", paths, "typer" in sys.modules, len(pipeline.active) > 0)
+from newsread.tui.launch import main
+main(sys.argv[1:])
+"""
+
+
+def test_newsread_path_opens_the_reader_without_building_the_command_line(tmp_path: Path) -> None:
+    # `newsread seeds/` is the commonest start: it must not pay ~0.1 s for typer and click first.
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A page.\n")
+    run = subprocess.run(
+        [sys.executable, "-c", OPEN_WITHOUT_TYPER, f"{folder}/"], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.split() == ["opened", f"['{folder}']", "False", "True"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["clean", "x"], ["--config", "c.toml", "x"], ["x", "--no-cache"], ["missing/"], []],
+    ids=["command", "option first", "option after", "no such path", "nothing"],
+)
+def test_anything_but_existing_paths_goes_to_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str]
+) -> None:
+    from newsread.tui import launch
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x").mkdir()
+    (tmp_path / "clean").mkdir()  # a folder named like a command: the command still wins
+    seen: list[list[str]] = []
+    monkeypatch.setattr(cli, "main", lambda args: seen.append(args))
+    monkeypatch.setattr(launch, "open_reader", lambda paths: pytest.fail("opened the reader directly"))
+    launch.main(argv)
+    assert seen == [argv]
+
+
+def test_a_config_file_with_a_mistake_is_reported_by_the_command_line(tmp_path: Path) -> None:
+    from newsread.cleaners.config import CONFIG_NAME
+
+    (tmp_path / "cfg" / "newsread").mkdir(parents=True)
+    (tmp_path / "cfg" / "newsread" / CONFIG_NAME).write_text("this is not toml = = \n")
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    run = subprocess.run(
+        [sys.executable, "-m", "newsread.tui.launch", str(tmp_path)], capture_output=True, text=True, env=env
+    )
+    assert run.returncode == 2 and run.stderr.startswith("newsread: ") and "Traceback" not in run.stderr
 
 
 def test_output_names_replace_the_page_extension() -> None:
