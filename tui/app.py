@@ -192,6 +192,7 @@ class NewsreadApp(App[None]):
         self.prompt.display = False
         self.page_list.states = self.triage.states
         self.page_list.marked = self.triage.marked
+        self.page_list.on_highlight = self.open_page
         set_border_title(self.page_list, "Pages")
         set_border_subtitle(self.page_list, "words kept −removed")
         self.page_list.focus()

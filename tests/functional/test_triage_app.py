@@ -84,22 +84,34 @@ async def test_keep_star_discard_and_clear_show_in_the_list_and_counts(folder: P
 
 async def test_keys_typed_faster_than_the_pane_follows_act_on_the_page_under_the_cursor(folder: Path) -> None:
     # Over ssh or through tmux, "+ j *" can arrive in one read: the star must land on the page j
-    # moved to, even though the reading pane has not caught up with the cursor yet.
+    # moved to, even when the reading pane has not caught up with the cursor yet (a jump, a filter).
     app = make_app([folder])
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         app.action_decide("kept")
-        app.page_list.action_cursor_down()
+        app.page_list.move_to_page(1)
         app.action_decide("starred")  # no await: the cursor's message to the pane is still queued
         assert app.current == 0  # the pane is indeed behind
         await pilot.pause()
         assert (state_of(app, 0)[1], state_of(app, 1)[1]) == ("kept", "starred")
         assert app.current == 1
 
-        app.page_list.action_cursor_down()
+        app.page_list.move_to_page(2)
         app.action_next_where("undecided")  # from page 2 (in hand), not from 1 (on screen)
         await pilot.pause()
         assert app.current == 3
+
+
+async def test_a_key_opens_the_page_in_the_same_frame_as_the_list_moves(folder: Path) -> None:
+    # The list's cursor and the page it opens are drawn together: a message to the pane, arriving after the
+    # next frame, cost every key a frame of the list alone and a frame's wait (bench/README.md).
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        shown_at = app.reader.cleaned
+        app.page_list.action_cursor_down()  # no await: nothing else runs before the next frame
+        assert app.current == 1 and app.reader.cleaned is not shown_at
+        assert app.reader.cleaned is not None and app.reader.cleaned.id == app.library.sources[1].id
 
 
 async def test_marks_make_actions_apply_to_the_selection(folder: Path) -> None:

@@ -9,7 +9,7 @@ page indices (``rows``): the list shows those and nothing else is computed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from math import ceil
 from typing import ClassVar
 
@@ -98,6 +98,11 @@ class PageList(ScrollView, can_focus=True):
         self._bars_sized = Size(-1, -1)  # the virtual size the scrollbar was last sized for
         # Rows drawn, by page: scrolling the list by a row (j at the bottom) draws one new row, not all of them.
         self._rows_drawn: dict[int, tuple[RowKey, Strip]] = {}
+        # Told at once, within the key's own handler, where a key or click moved the cursor (else Highlighted is
+        # posted): the list's move and the page it opens are then drawn in one frame. A posted message arrived
+        # after the next frame had drawn the list alone, and the page waited for the frame after (one a key).
+        self.on_highlight: Callable[[int], None] | None = None
+        self._moving = False
 
     # -- state --------------------------------------------------------------------------------------
     @property
@@ -180,7 +185,10 @@ class PageList(ScrollView, can_focus=True):
         else:
             self.refresh()
         if 0 <= new < self.count:
-            self.post_message(self.Highlighted(self.page_at(new)))
+            if self._moving and self.on_highlight is not None:
+                self.on_highlight(self.page_at(new))
+            else:
+                self.post_message(self.Highlighted(self.page_at(new)))
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
         # Textual hands a ScrollView a virtual size that never equals its own (the region's, not the
@@ -213,10 +221,14 @@ class PageList(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def move_to(self, index: int) -> None:
-        """Put the cursor on row ``index`` (clamped)."""
+        """Put the cursor on row ``index`` (clamped), as a key or click does."""
         count = self.count
         if count:
-            self.cursor = min(max(index, 0), count - 1)
+            self._moving = True
+            try:
+                self.cursor = min(max(index, 0), count - 1)
+            finally:
+                self._moving = False
 
     # -- actions ------------------------------------------------------------------------------------
     def action_cursor_down(self) -> None:
@@ -244,7 +256,7 @@ class PageList(ScrollView, can_focus=True):
     def on_click(self, event: Click) -> None:
         index = int(self.scroll_y) + event.y
         if 0 <= index < self.count:
-            self.cursor = index
+            self.move_to(index)
 
     def on_focus(self) -> None:
         self.refresh()
