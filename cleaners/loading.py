@@ -82,8 +82,10 @@ def _walk(root: Path, prefix: str, seen: set[tuple[int, int]]) -> Iterator[Sourc
             is_dir = False
         if is_dir:
             yield from _walk(Path(entry.path), rel + "/", seen)
-        else:
+        elif is_warc(entry.name):
             yield from _expand(Source(rel, entry.path))
+        else:  # (most files: no generator of their own to pass through)
+            yield Source(rel, entry.path)
 
 
 def iter_sources(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Source]:
