@@ -163,6 +163,7 @@ def remembered(record: dict[str, Any]) -> dict[str, Any]:
 # are kept in one row of the cache (a list per page).
 SUMMARY_FIELDS = ("title", "site", "date", "words_kept", "words_removed", "removed_by", "error", "cleaner_errors")
 FIELDS_FROM = PageSummary._fields.index(SUMMARY_FIELDS[0])
+PENDING_SUMMARY = PageSummary(0, "")[2:]  # a page not yet cleaned: every field after its place
 
 
 def from_record(index: int, page_id: str, record: dict[str, Any], generation: int) -> PageSummary:
@@ -390,7 +391,8 @@ class Library:
         with self._lock:
             start = len(self.sources)
             self.sources.extend(found)
-            self.summaries.extend(PageSummary(start + k, inert(s.id)) for k, s in enumerate(found))
+            make, pending = PageSummary._make, PENDING_SUMMARY
+            self.summaries.extend(make((start + k, inert(s.id), *pending)) for k, s in enumerate(found))
             generation = self.generation
             self.version += 1
         self._recall(start, start + len(found), generation)
@@ -537,7 +539,8 @@ class Library:
         try:
             if len(rows) != len(ids) or any(len(row) != len(SUMMARY_FIELDS) for row in rows):
                 return False
-            summaries = [PageSummary(i, ids[i], generation, *row) for i, row in enumerate(rows)]
+            make = PageSummary._make  # (the lengths are checked: a tuple is made without the keyword handling)
+            summaries = [make((i, ids[i], generation, *row)) for i, row in enumerate(rows)]
         except TypeError:  # kept by another version: page by page
             return False
         if not self._record(summaries, generation):
