@@ -24,11 +24,12 @@ from __future__ import annotations
 import base64
 import operator
 import re
+import struct
 import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
@@ -130,7 +131,7 @@ def signature_json_of(cleaned: CleanedPage) -> list[Any] | None:
     if cleaned.page.error is not None:
         return None
     shingles, body = _shingles(cleaned.title, cleaned.paragraph_words)
-    return _to_json(array("q", shingles), body)
+    return _json_of(_packed(shingles), body)
 
 
 def signature_to_json(signature: StorySignature | None) -> list[Any] | None:
@@ -141,7 +142,21 @@ def signature_to_json(signature: StorySignature | None) -> list[Any] | None:
 
 
 def _to_json(shingles: array[int], body: int) -> list[Any]:
-    return [base64.b64encode(shingles.tobytes()).decode("ascii"), body]
+    return _json_of(shingles.tobytes(), body)
+
+
+def _json_of(packed: bytes, body: int) -> list[Any]:
+    return [base64.b64encode(packed).decode("ascii"), body]
+
+
+# Shingles as 8-byte native integers, the bytes ``array("q", shingles).tobytes()`` gives: struct converts each int
+# itself, where array's constructor parses every item as a call argument (~0.5 M instructions a page). Where a C
+# long has 8 bytes, "l" converts a many-digit int more cheaply than "q" does.
+_INT64 = "l" if struct.calcsize("l") == 8 else "q"
+
+
+def _packed(shingles: Collection[int]) -> bytes:
+    return struct.pack(f"{len(shingles)}{_INT64}", *shingles)
 
 
 def signature_from_json(value: Any) -> StorySignature | None:
