@@ -104,7 +104,9 @@ def _shingles(title: str | None, paragraph_words: Sequence[list[str]]) -> tuple[
 
 def _finished(shingles: Iterable[int], body: int) -> StorySignature:
     ordered = sorted(shingles)
-    return StorySignature(array("q", ordered), body, _sketch(ordered))
+    packed = array("q")
+    packed.frombytes(_packed(ordered))  # (array("q", ordered) costs ~0.5 M instructions a page: see _packed)
+    return StorySignature(packed, body, _sketch(ordered))
 
 
 def _sketch(ordered: Sequence[int]) -> tuple[int, ...]:
