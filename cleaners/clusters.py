@@ -161,6 +161,15 @@ def _packed(shingles: Collection[int]) -> bytes:
     return struct.pack(f"{len(shingles)}{_INT64}", *shingles)
 
 
+def signature_json_text(value: list[Any] | None) -> str:
+    """``json.dumps(value)`` of what :func:`signature_json_of` returns, without scanning its base64 text for
+    characters to escape (base64 has none)."""
+    if value is None:
+        return "null"
+    raw, body = value
+    return f'["{raw}", {int(body)}]'
+
+
 def signature_from_json(value: Any) -> StorySignature | None:
     """The signature :func:`signature_to_json` or :func:`signature_json_of` wrote; raises ValueError for anything
     else."""
