@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from tempfile import SpooledTemporaryFile
 from typing import Any, Generic, TypeVar
 
@@ -88,7 +88,7 @@ def _shingles(title: str | None, paragraph_words: Sequence[list[str]]) -> tuple[
     for words in per_paragraph:
         if len(words) >= MIN_PARAGRAPH_WORDS:
             tokens += words
-    body = _key([t for words in per_paragraph for t in words]) if any(per_paragraph) else 0
+    body = _key(list(chain.from_iterable(per_paragraph))) if any(per_paragraph) else 0
     # Each word once as a stable number; a shingle is the hash of a tuple of ints, which (unlike a str hash)
     # is the same in every process. Built with map/zip/compress: this runs for every page cleaned.
     distinct = set(tokens)
@@ -99,7 +99,7 @@ def _shingles(title: str | None, paragraph_words: Sequence[list[str]]) -> tuple[
     long_words = list(accumulate([len(t) > 3 for t in tokens], initial=0))
     content = map(operator.ge, map(operator.sub, long_words[n:], long_words), repeat(2))
     windows = zip(*(ids[k:] for k in range(n)), strict=False)  # each window: n consecutive words
-    return set(compress(map(hash, windows), content)), body
+    return set(map(hash, compress(windows, content))), body  # (only content windows are hashed)
 
 
 def _finished(shingles: Iterable[int], body: int) -> StorySignature:
