@@ -15,6 +15,10 @@ set, so "cold" and "cached" mean an empty and a filled result cache. Figures:
 - ``stories_s``: until the folder's story clusters are found (they need every page).
 - ``busy_p95_ms`` / ``idle_p95_ms``: keypress (j, next page) to the reader having
   rendered that page, while background cleaning runs / after it finished.
+- ``cpu_at_all_cleaned_s``: CPU seconds of the reader process and of its children (summed) by then, and of
+  this probe's memory sampler (inside the reader's figure); ``thread_cpu_at_all_cleaned_s``: the reader's
+  per live thread (MainThread: the screen; triage-index: the word index; ...). NEWSREAD_PROBE_PROFILE=FILE:
+  a cProfile of the main thread.
 - ``ui_rss_mb`` / ``worker_rss_mb``: peak resident memory of the reader process and
   of the largest worker process; ``total_rss_mb``: the largest sum of the reader and
   every process alive at the same moment (sampled every 0.1 s).
@@ -29,6 +33,7 @@ import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -104,6 +109,7 @@ async def probe(folder: str, keys: int, wait: bool) -> dict[str, object]:
                 await asyncio.sleep(0.005)
             out["all_cleaned_s"] = since()
             out["cpu_at_all_cleaned_s"] = sampler.cpu()
+            out["thread_cpu_at_all_cleaned_s"] = thread_cpu()
             while library.clusters_generation != library.generation:  # stories: found once every page is in
                 await asyncio.sleep(0.005)
             out["stories_s"] = since()
@@ -166,14 +172,25 @@ def _status_mb(pid: int, field: str) -> float:
     return 0.0
 
 
-def _cpu_s(pid: int) -> float:
-    """User and system CPU seconds process ``pid`` used so far."""
+def _cpu_s(pid: int, where: str = "") -> float:
+    """User and system CPU seconds process ``pid`` (or the task at ``where``) used so far."""
     try:
-        with open(f"/proc/{pid}/stat") as fh:
+        with open(f"{where or f'/proc/{pid}'}/stat") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds used so far by each live thread of this process, by its Python name (where the reader's own
+    CPU goes: the screen, receiving results, the word index, hashing for triage)."""
+    out: dict[str, float] = {}
+    for thread in threading.enumerate():
+        if thread.native_id is not None:
+            name = thread.name.split(" ")[0]
+            out[name] = round(out.get(name, 0.0) + _cpu_s(thread.native_id, f"/proc/self/task/{thread.native_id}"), 2)
+    return out
 
 
 def children() -> list[int]:
@@ -196,21 +213,28 @@ class MemorySampler:
         self.child_peak = 0.0
         self.total_peak = 0.0
         self.child_cpu: dict[int, float] = {}  # CPU seconds each child used, as last sampled
+        self.own_cpu = 0.0  # CPU seconds this sampler took in the reader's process (not the reader's work)
 
     def cpu(self) -> dict[str, float]:
         """CPU seconds used so far by the reader process and by its children (summed)."""
         me = resource.getrusage(resource.RUSAGE_SELF)
-        return {"reader": round(me.ru_utime + me.ru_stime, 2), "children": round(sum(self.child_cpu.values()), 2)}
+        return {
+            "reader": round(me.ru_utime + me.ru_stime, 2),
+            "children": round(sum(self.child_cpu.values()), 2),
+            "probe_sampler": round(self.own_cpu, 2),
+        }
 
     async def run(self) -> None:
         me = os.getpid()
         while True:
+            start = time.thread_time()
             kids = children()
             for kid in kids:
                 self.child_cpu[kid] = max(self.child_cpu.get(kid, 0.0), _cpu_s(kid))
             self.child_peak = max([self.child_peak, *(_status_mb(p, "VmHWM:") for p in kids)])
             total = _status_mb(me, "VmRSS:") + sum(_status_mb(p, "VmRSS:") for p in kids)
             self.total_peak = max(self.total_peak, total)
+            self.own_cpu += time.thread_time() - start
             await asyncio.sleep(0.1)
 
 
@@ -227,7 +251,15 @@ def main() -> None:
     ap.add_argument("--keys", type=int, default=60)
     ap.add_argument("--no-wait", action="store_true", help="do not wait for every page to be cleaned")
     args = ap.parse_args()
-    result = asyncio.run(probe(args.folder, args.keys, not args.no_wait))
+    profile = os.environ.get("NEWSREAD_PROBE_PROFILE")  # a file: cProfile of the reader's main (UI) thread
+    if profile:
+        import cProfile
+
+        with cProfile.Profile() as prof:
+            result = asyncio.run(probe(args.folder, args.keys, not args.no_wait))
+        prof.dump_stats(profile)
+    else:
+        result = asyncio.run(probe(args.folder, args.keys, not args.no_wait))
     json.dump(result, sys.stdout)
     print()
 

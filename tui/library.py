@@ -40,6 +40,7 @@ from typing import Any, NamedTuple, TypeVar
 from newsread.cleaners import CleanedPage, Pipeline, Source, inert, iter_sources, load_page
 from newsread.cleaners.batch import (
     BackgroundCleaner,
+    Encoded,
     Job,
     PipelineSpec,
     cached_clusters,
@@ -64,6 +65,7 @@ from newsread.cleaners.clusters import (
     compare_versions,
     signature_from_json,
     signature_json_of,
+    signature_json_text,
     signature_of,
     signature_to_json,
 )
@@ -156,7 +158,7 @@ def summary_only(record: dict[str, Any]) -> dict[str, Any]:
 def remembered(record: dict[str, Any]) -> dict[str, Any]:
     """What the result cache keeps of a reader record: the summary and, apart, the story signature (recalled
     only for clustering, so a reopened list does not wait for it). Not the body: the cache stays small."""
-    return {MEMO: summary_only(record), STORY: record["story"]}
+    return {MEMO: summary_only(record), STORY: Encoded(signature_json_text(record["story"]))}
 
 
 # A summary's fields in the order PageSummary declares them after its place: how a whole folder's summaries

@@ -217,6 +217,10 @@ def test_a_signature_kept_as_json_is_the_signature_made_in_memory() -> None:
         assert made is not None and len(made.sketch) == clusters_module.SKETCH_BINS
         assert clusters_module.signature_from_json(clusters_module.signature_json_of(cleaned)) == made
         assert clusters_module.signature_from_json(clusters_module.signature_to_json(made)) == made
+        # The text the result cache keeps of it (written without json.dumps) reads back as the same signature.
+        text = clusters_module.signature_json_text(clusters_module.signature_json_of(cleaned))
+        assert clusters_module.signature_from_json(json.loads(text)) == made
+    assert json.loads(clusters_module.signature_json_text(None)) is None
     with pytest.raises(ValueError):
         clusters_module.signature_from_json(["not base64!", 1])
 
