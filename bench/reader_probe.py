@@ -39,6 +39,9 @@ from pathlib import Path
 from typing import Any
 
 import newsread.tui  # noqa: F401  (before Textual: sets the reader's frame rate, as `newsread` does)
+from newsread.tui.launch import hold_collections
+
+hold_collections()  # no garbage collection until the folder is listed, as `newsread PATH` starts
 
 T0 = float(os.environ.get("NEWSREAD_T0", time.time()))
 

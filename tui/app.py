@@ -34,6 +34,7 @@ from newsread.cleaners.clusters import VersionComparison
 
 from .export import ExportError, write_export
 from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
+from .launch import collections_held, resume_collections
 from .library import NOT_LEARNED, Library
 from .triage import BODY_LIMIT, Decision, Filter, PageInfo, StateError, default_state_path
 from .triage_session import LoadCancelled, LoadedState, TriageSession, load_state
@@ -64,6 +65,7 @@ CLEANING_NOTE_AFTER = 0.1  # seconds a page being cleaned on demand may take bef
 # still this long (seconds) instead; on its own only after GC_FULL_EVERY younger collections (Python: 10).
 GC_IDLE_SECONDS = 1.0
 GC_FULL_EVERY = 1000
+HOLD_COLLECTIONS_AT_MOST = 5.0  # seconds: collections held for the start resume by then, even if listing goes on
 
 # Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
 TRIAGE_BINDINGS: list[BindingType] = [
@@ -150,6 +152,7 @@ class NewsreadApp(App[None]):
         self._learned_seen = 0  # the library's ``learned`` when pages were last shown
         self._last_input = time.monotonic()  # the last key or mouse event (full garbage collections wait for quiet)
         self._gc_threshold = gc.get_threshold()  # put back when the app ends (tests run many apps in one process)
+        self._started = time.monotonic()
 
     # -- layout -------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -233,6 +236,7 @@ class NewsreadApp(App[None]):
 
     def on_unmount(self) -> None:
         gc.set_threshold(*self._gc_threshold)
+        resume_collections()
         self.library.close()
         self.triage.stop_writing()
 
@@ -370,6 +374,10 @@ class NewsreadApp(App[None]):
 
     def poll(self) -> None:
         library = self.library
+        if collections_held() and (
+            library.recalled.is_set() or time.monotonic() - self._started > HOLD_COLLECTIONS_AT_MOST
+        ):
+            resume_collections()  # the start is over: what the cache knows is shown (newsread.tui.launch)
         self._collect_when_idle()
         # Before the version check: a worker learns a page just after the library counted it.
         self._flush_infos()

@@ -447,3 +447,21 @@ async def test_a_page_prepared_ahead_arriving_as_the_app_closes_is_dropped(folde
         built = build_ahead(cleaned, app.reader.ahead_order())
         assert built is not None
     app._take_ahead(built)  # the screen is gone: nothing to give it to
+
+
+async def test_collections_held_for_the_start_resume_once_the_folder_is_shown(folder: Path) -> None:
+    import gc
+
+    from newsread.tui import launch
+
+    app = make_app([folder])
+    launch.hold_collections()  # as `newsread PATH` starts
+    try:
+        assert not gc.isenabled()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert app.library.recalled.is_set()
+            assert gc.isenabled() and not launch.collections_held()  # a long session collects as usual
+    finally:
+        launch.resume_collections()
+    assert gc.isenabled()
