@@ -213,6 +213,9 @@ class Library:
         self.warnings: list[str] = []  # what went wrong with the cache or the workers (the app shows them)
         self._keep = keep
         self._cache: OrderedDict[int, CleanedPage] = OrderedDict()
+        # Pages cleaned without what the folder teaches, while it is being learned (seconds for a big folder):
+        # kept until it is learned, so stepping through the list meanwhile shows each page at once too.
+        self._unlearned: OrderedDict[int, CleanedPage] = OrderedDict()
         self._lock = threading.Lock()
         self._fit_lock = threading.Lock()
         self._discover_lock = threading.Lock()
@@ -289,7 +292,8 @@ class Library:
             cleaned = self._cache.get(index)
             if cleaned is not None:
                 self._cache.move_to_end(index)
-            return cleaned
+                return cleaned
+            return self._unlearned.get(index)  # (empty once the folder is learned)
 
     # -- the result cache -------------------------------------------------------------------------
     def _result_cache(self) -> ResultCache | None:
@@ -432,9 +436,11 @@ class Library:
                             cache.remember_fit(key, name, pipeline._folder[name])
             if cache is not None:  # where workers find what was learned (when the cache could keep it)
                 self._fit_keys = {n: k for n, k in keys.items() if cache.has_fit(k, n)}
-            self.phase = "cleaning"
-            self.learned += 1
-            self.version += 1
+            with self._lock:
+                self._unlearned.clear()  # cleaned without what was just learned: clean them again
+                self.phase = "cleaning"
+                self.learned += 1
+                self.version += 1
 
     def _fit(self, pipeline: Pipeline) -> None:
         """Every folder-level cleaner learns from one reading of the folder: in worker processes when there
@@ -637,8 +643,7 @@ class Library:
         if cached is not None:
             return cached
         if not wait and self.learning and not self._small_folder():
-            cleaned = self._pipeline.clean(load_page(self.sources[index]))  # the fitters learned nothing: no marks
-            return replace(cleaned, cleaning_notes=(*cleaned.cleaning_notes, NOT_LEARNED))
+            return self._clean_unlearned(index)
         self.ensure_fitted()
         generation, pipeline = self.generation, self._pipeline
         bg = self._bg
@@ -675,17 +680,34 @@ class Library:
             self._record([summary], generation)
         return cleaned
 
+    def _clean_unlearned(self, index: int) -> CleanedPage:
+        """Page ``index`` cleaned without what the folder is teaching (it is being learned), saying so; kept
+        until the folder is learned."""
+        learned, generation = self.learned, self.generation
+        cleaned = self._pipeline.clean(load_page(self.sources[index]))  # the fitters learned nothing: no marks
+        cleaned = replace(cleaned, cleaning_notes=(*cleaned.cleaning_notes, NOT_LEARNED))
+        with self._lock:
+            if learned == self.learned and generation == self.generation and self.learning:
+                self._unlearned[index] = cleaned
+                while len(self._unlearned) > self._keep:
+                    self._unlearned.popitem(last=False)
+        return cleaned
+
     def prefetch(self, index: int, around: int = 2, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Clean the pages next to ``index`` into memory, so stepping through the list shows them at once.
-        ``cancelled``: asked between pages (another page was opened: its neighbours are wanted instead)."""
-        if self.learning:
-            return  # they would wait for the folder to be learned
+        ``cancelled``: asked between pages (another page was opened: its neighbours are wanted instead).
+        While the folder is being learned they are cleaned without it, as the page shown was."""
+        if self.learning and self._small_folder():
+            return  # learned in a moment, before its pages are cleaned
         generation = self.generation
         for near in (*range(index + 1, index + 1 + around), index - 1):
             if generation != self.generation or self._closed or cancelled():
                 return
             if 0 <= near < len(self.sources) and self.peek(near) is None:
-                self.clean(near)
+                if self.learning:
+                    self._clean_unlearned(near)
+                else:
+                    self.clean(near)
 
     # -- changing the pipeline (UI thread) --------------------------------------------------------
     def set_pipeline(self, pipeline: Pipeline) -> None:
@@ -694,6 +716,7 @@ class Library:
             self._pipeline = pipeline
             self.generation += 1
             self._cache.clear()
+            self._unlearned.clear()
             self._done = 0
             self._totals = {}
             self.from_cache = 0
