@@ -286,14 +286,15 @@ class Library:
     def errors(self) -> int:
         return sum(1 for s in self.summaries if s.error)
 
-    def peek(self, index: int) -> CleanedPage | None:
-        """The cleaned page if it is at hand for the current pipeline (never loads or cleans)."""
+    def peek(self, index: int, *, unlearned: bool = True) -> CleanedPage | None:
+        """The cleaned page if it is at hand for the current pipeline (never loads or cleans); ``unlearned``:
+        also one cleaned without what the folder teaches, while it is being learned."""
         with self._lock:
             cleaned = self._cache.get(index)
             if cleaned is not None:
                 self._cache.move_to_end(index)
                 return cleaned
-            return self._unlearned.get(index)  # (empty once the folder is learned)
+            return self._unlearned.get(index) if unlearned else None  # (none once the folder is learned)
 
     # -- the result cache -------------------------------------------------------------------------
     def _result_cache(self) -> ResultCache | None:
@@ -636,10 +637,10 @@ class Library:
         """Load and clean page ``index`` with the current pipeline (or return it from the cache).
 
         ``wait=False``: while a big folder is still being learned (seconds), clean the page
-        without what folder-level cleaners would have learned rather than wait; such a page says so, is not
-        kept, and :attr:`learned` changes once the folder is learned (then clean it again).
+        without what folder-level cleaners would have learned rather than wait; such a page says so, is kept
+        only until the folder is learned, and :attr:`learned` changes then (clean it again).
         """
-        cached = self.peek(index)
+        cached = self.peek(index, unlearned=not wait)  # (waiting: only a page cleaned with what was learned)
         if cached is not None:
             return cached
         if not wait and self.learning and not self._small_folder():
