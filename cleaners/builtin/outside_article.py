@@ -229,13 +229,13 @@ def leading_teaser(body: list[Block], above: Block | None, lines: PageLines | No
     if not head_words or len(first_words) < 5 or count(body[0]) > 60:
         return
     # Of the headline's and the first paragraph's content words, those the rest also has: only they are asked
-    # about, so the rest's words are looked up in that small set rather than gathered into a set of their own.
-    wanted = head_words | first_words
+    # about, so the rest's words are looked up in those small sets rather than gathered into a set of their own.
+    # A headline word in the rest settles it (usually within the first lines: the search stops there).
     if lines is not None:
-        shared = wanted.intersection(chain.from_iterable([lines.toks[b.index] for b in body[1:]]))
+        rest: list[Sequence[str]] = [lines.toks[b.index] for b in body[1:]]
     else:
-        shared = wanted.intersection(chain.from_iterable(content_words(b.text) for b in body[1:]))
-    if head_words & shared:
+        rest = [list(content_words(b.text)) for b in body[1:]]
+    if not all(map(head_words.isdisjoint, rest)):
         return
-    if len(first_words & shared) / len(first_words) < 0.25:
+    if len(first_words.intersection(chain.from_iterable(rest))) / len(first_words) < 0.25:
         yield Mark.block(body[0], "teaser for another story (shares almost no words with the article)")
