@@ -167,6 +167,8 @@ def sentence_end(text: str) -> bool:
 _CLOSING_QUOTES = frozenset('"”’»')
 _CLOSERS = "\"'”’»)]"
 _ENDERS = frozenset(".!?。！？…:;")
+_CLOSER_SET = frozenset(_CLOSERS)
+_FULL_STOPS = frozenset(".。;")  # what ``is_headline_like`` refuses at a line's end (but "...")
 _LIST_START = frozenset("-*•·▪►»›–—")
 
 
@@ -298,7 +300,10 @@ def _line_features(t: str) -> _LineFeatures:
     if cjk:
         n += len(CJK.findall(t)) // 2
     s = t.rstrip()
-    ends = s[-1:] in _CLOSING_QUOTES or s.rstrip(_CLOSERS)[-1:] in _ENDERS  # sentence_end, inlined
+    # The tests of the line's end below read its last character (one slice) instead of calling ``endswith``.
+    last = s[-1:]
+    # ``sentence_end``, inlined: closers are stripped only when the line ends with one.
+    ends = last in _CLOSING_QUOTES or (s.rstrip(_CLOSERS)[-1:] if last in _CLOSER_SET else last) in _ENDERS
     # ``LIST_MARK``: a bullet and whitespace (spelled out: most list lines have one), or a number.
     first = t[:1]
     body: str | None = None  # the item without its mark
@@ -343,10 +348,10 @@ def _line_features(t: str) -> _LineFeatures:
             )
         if first.isdecimal():
             words -= 1
-    headline = 3 <= words <= 30 and not (s.endswith((".", "。", ";")) and not s.endswith("..."))
+    headline = 3 <= words <= 30 and not (last in _FULL_STOPS and not s.endswith("..."))
     item = headline and words >= 4 and n <= 30
-    plain = item and not ends and not s.endswith(("!", "~"))
-    farm = 0 < n <= 30 and (listed or n <= 6 or not ends or s.endswith("?"))  # ``_farm_line``, inlined
+    plain = item and not ends and last != "~"  # (a line ending with "!" ends like a sentence)
+    farm = 0 < n <= 30 and (listed or n <= 6 or not ends or last == "?")  # ``_farm_line``, inlined
     return low, toks, n, ends, listed, prose, headline, item, plain, farm, digit, len(low) != len(t)
 
 
@@ -365,6 +370,8 @@ def _words(low: str) -> tuple[list[str], bool]:
     for ch in _COMMON_PUNCTUATION:
         if ch in text:
             text = text.replace(ch, " ")
+    if text.isascii():  # (O(1): ``replace`` narrows the result) only that punctuation: the ASCII split
+        return text.encode().translate(_ASCII_WORD_BYTES).decode().split(), False
     encoded = text.encode()
     wide = 1 in encoded.translate(_THREE_BYTE_LEADS)  # (see ``_ASCII_DIGIT_MARKS``)
     pieces = encoded.translate(_WORD_OR_HIGH_BYTES).decode().split()

@@ -42,7 +42,7 @@ class DuplicateParagraphs(BaseCleaner):
         similarity = self.settings["similarity"]
         lines = page_lines(page)
         all_toks = lines.toks
-        exact: dict[str, Block] = {}
+        exact: dict[tuple[str, ...], Block] = {}  # by words (no word holds a space: as if joined by spaces)
         seen: set[int] = set()  # the shingle hashes of the kept paragraphs
         sets: dict[int, set[int]] = {}  # kept paragraph -> its shingle hashes, in document order
         blocks_by_index: dict[int, Block] = {}
@@ -50,7 +50,7 @@ class DuplicateParagraphs(BaseCleaner):
         remaining = context.remaining()
         for block in [b for b in remaining if len(all_toks[b.index]) >= min_words]:
             words = all_toks[block.index]
-            key = " ".join(words)
+            key = tuple(words)  # hashed from the words' cached hashes, where a joined string is hashed anew
             first = exact.get(key)
             if first is not None:
                 found.append((block, first, True))

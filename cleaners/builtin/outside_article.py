@@ -13,7 +13,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
-from operator import attrgetter
 from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
@@ -64,18 +63,19 @@ BARRIER_REASONS = ("link farm under", "comment section", "comment moderation not
 def barriers(blocks: tuple[Block, ...], context: Context) -> list[int]:
     """Blocks where an earlier cleaner saw the article end: the first line of each such removal."""
     found: list[int] = []
-    starts = {a.start for a in context.removed if a.reason.startswith(BARRIER_REASONS)}
+    removed = context.removed
+    # A page's removals share a few reasons: each distinct reason is tested once.
+    barrier = {r: r.startswith(BARRIER_REASONS) for r in {a.reason for a in removed}}
+    starts = sorted({a.start for a in removed if barrier[a.reason]})
     if not starts:
         return found
     # The blocks those removals start at, found by their start (blocks are sorted and disjoint).
-    at = [bisect_left(blocks, s, key=_START) for s in sorted(starts)]
-    for i in [i for i, s in zip(at, sorted(starts), strict=True) if i < len(blocks) and blocks[i].start == s]:
+    block_starts = [b.start for b in blocks]
+    at = [bisect_left(block_starts, s) for s in starts]
+    for i in [i for i, s in zip(at, starts, strict=True) if i < len(blocks) and blocks[i].start == s]:
         if not found or found[-1] != i - 1 or i == 0:
             found.append(i)
     return found
-
-
-_START = attrgetter("start")
 
 
 def after_dateline(blocks: tuple[Block, ...], scores: list[float], start: int, end: int, context: Context) -> int:
@@ -229,13 +229,13 @@ def leading_teaser(body: list[Block], above: Block | None, lines: PageLines | No
     if not head_words or len(first_words) < 5 or count(body[0]) > 60:
         return
     # Of the headline's and the first paragraph's content words, those the rest also has: only they are asked
-    # about, so the rest's words are looked up in that small set rather than gathered into a set of their own.
-    wanted = head_words | first_words
+    # about, so the rest's words are looked up in those small sets rather than gathered into a set of their own.
+    # A headline word in the rest settles it (usually within the first lines: the search stops there).
     if lines is not None:
-        shared = wanted.intersection(chain.from_iterable([lines.toks[b.index] for b in body[1:]]))
+        rest: list[Sequence[str]] = [lines.toks[b.index] for b in body[1:]]
     else:
-        shared = wanted.intersection(chain.from_iterable(content_words(b.text) for b in body[1:]))
-    if head_words & shared:
+        rest = [list(content_words(b.text)) for b in body[1:]]
+    if not all(map(head_words.isdisjoint, rest)):
         return
-    if len(first_words & shared) / len(first_words) < 0.25:
+    if len(first_words.intersection(chain.from_iterable(rest))) / len(first_words) < 0.25:
         yield Mark.block(body[0], "teaser for another story (shares almost no words with the article)")
