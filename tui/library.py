@@ -216,6 +216,7 @@ class Library:
         # Pages cleaned without what the folder teaches, while it is being learned (seconds for a big folder):
         # kept until it is learned, so stepping through the list meanwhile shows each page at once too.
         self._unlearned: OrderedDict[int, CleanedPage] = OrderedDict()
+        self._reading_to_learn = False  # the folder is read to learn it (seconds), not taken from the cache
         self._lock = threading.Lock()
         self._fit_lock = threading.Lock()
         self._discover_lock = threading.Lock()
@@ -429,6 +430,7 @@ class Library:
                 self.phase = "learning from the folder"
                 self.version += 1
                 self.recalled.set()  # nothing in the cache for this folder as it is now
+                self._reading_to_learn = True
                 self._fit(pipeline)
                 self._fitted |= wanted
                 if cache is not None:
@@ -438,6 +440,7 @@ class Library:
             if cache is not None:  # where workers find what was learned (when the cache could keep it)
                 self._fit_keys = {n: k for n, k in keys.items() if cache.has_fit(k, n)}
             with self._lock:
+                self._reading_to_learn = False
                 self._unlearned.clear()  # cleaned without what was just learned: clean them again
                 self.phase = "cleaning"
                 self.learned += 1
@@ -700,8 +703,8 @@ class Library:
         """Clean the pages next to ``index`` into memory, so stepping through the list shows them at once.
         ``cancelled``: asked between pages (another page was opened: its neighbours are wanted instead).
         While the folder is being learned they are cleaned without it, as the page shown was."""
-        if self.learning and self._small_folder():
-            return  # learned in a moment, before its pages are cleaned
+        if self.learning and (not self._reading_to_learn or self._small_folder()):
+            return  # learned in a moment (from the cache, or a small folder): then cleaned with what it taught
         generation = self.generation
         for near in (*range(index + 1, index + 1 + around), index - 1):
             if generation != self.generation or self._closed or cancelled():

@@ -9,6 +9,7 @@ import pickle
 import shutil
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterable
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -300,11 +301,28 @@ def test_a_page_asked_for_while_the_folder_is_learned_comes_at_once_and_says_it_
     assert library.learning and any("still being learned" in n for n in early.notes)
     assert "site_template" not in early.removed_by()
     assert not library.summaries[0].cleaned  # not listed as done
-    # Kept while the folder is learned, with its neighbours: stepping through the list meanwhile is as fast.
+    library.prefetch(0)  # the folder may yet be learned from the cache in a moment: nothing cleaned ahead
+    assert library.peek(1) is None
+    # Kept while the folder is read to learn it, with its neighbours: stepping through the list is as fast.
+    reading, read = threading.Event(), threading.Event()
+    fit = library._fit
+
+    def slow_fit(pipeline: Pipeline) -> None:
+        reading.set()
+        read.wait(10)
+        fit(pipeline)
+
+    monkeypatch.setattr(library, "_fit", slow_fit)
+    learner = threading.Thread(target=library.ensure_fitted)
+    learner.start()
+    assert reading.wait(10)
     library.prefetch(0)
     assert library.peek(0) is early and all(library.peek(i) is not None for i in (1, 2))
     assert all("site_template" not in library.peek(i).removed_by() for i in (1, 2))  # type: ignore[union-attr]
-    waited = library.clean(1)  # what must be final (an export, say) waits for the folder to be learned
+    assert library.peek(1, unlearned=False) is None  # what must be final (an export, say) waits for the folder
+    read.set()
+    learner.join()
+    waited = library.clean(1)
     assert waited.removed_by().get("site_template") and not library.learning and library.learned == 1
     assert all(library.peek(i) is None for i in (0, 2))  # cleaned without what was learned: dropped
     final = library.clean(0, wait=False)
