@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from pathlib import Path
 
 # The command line's commands: ``newsread clean`` is the command even beside a folder named "clean".
 COMMANDS = frozenset({"open", "clean", "diff", "cleaners", "export", "cache"})
@@ -78,8 +79,6 @@ def open_reader(paths: list[str]) -> bool:
     pipeline = Pipeline.default(config)
     for problem in pipeline.problems:
         print(f"newsread: warning: {inert(problem)}", file=sys.stderr)
-    from pathlib import Path
-
     from .app import run_app
 
     run_app([str(Path(p)) for p in paths], pipeline)  # as the command line passes them ("seeds/" -> "seeds")
