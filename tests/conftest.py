@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -33,3 +35,16 @@ def seeds() -> Path:
 def _private_result_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests (and the commands they run) never use the user's result cache."""
     monkeypatch.setenv("NEWSREAD_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def spy_calls(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: str) -> list[dict[str, Any]]:
+    """The keyword arguments of every call of ``module.name`` from now on (the function still runs)."""
+    calls: list[dict[str, Any]] = []
+    real = getattr(module, name)
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spied)
+    return calls

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -16,6 +15,8 @@ from newsread.cleaners import batch as batch_module
 from newsread.cleaners.batch import BackgroundCleaner, Job, PipelineSpec, make_pool
 from newsread.tui import cli as cli_module
 from newsread.tui.library import summary_record
+
+from ..conftest import spy_calls
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from make_folder import build
@@ -61,14 +62,7 @@ def test_clean_jobs_2_learns_a_big_folder_with_both_workers_and_writes_what_jobs
     folder = tmp_path / "pages"
     build(60, folder, seed=9)
     (folder / "site0000" / "broken.txt").write_bytes(b"%PDF-1.7 \x00\x01 binary")
-    calls: list[dict[str, Any]] = []
-    real_fit_folder = cli_module.fit_folder
-
-    def spied(*args: Any, **kwargs: Any) -> Any:
-        calls.append(kwargs)
-        return real_fit_folder(*args, **kwargs)
-
-    monkeypatch.setattr(cli_module, "fit_folder", spied)
+    calls = spy_calls(monkeypatch, cli_module, "fit_folder")
     monkeypatch.setattr(cli_module, "FIT_IN_PARTS", 10)  # as if the folder were big
     monkeypatch.setattr(batch_module, "FIT_PART_PAGES", (4, 9))  # several parts a worker
     runner = CliRunner()

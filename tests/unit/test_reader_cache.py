@@ -24,7 +24,7 @@ from newsread.cleaners.batch import Job
 from newsread.cleaners.builtin import site_template
 from newsread.cleaners.cache import ResultCache, clean_source
 
-from ..conftest import SEEDS
+from ..conftest import SEEDS, spy_calls
 from ..hostile import build as build_hostile
 from .test_folder_learning import site_folder
 
@@ -366,14 +366,7 @@ def test_a_big_folder_is_learned_by_every_worker_in_parts_and_learns_what_one_pr
     alone = Pipeline.default()
     alone.fit(pages)
     assert len(alone._folder["site_template"].groups) > 1
-    calls: list[dict[str, Any]] = []
-    real_fit_folder = library_module.fit_folder
-
-    def spied(*args: Any, **kwargs: Any) -> Any:
-        calls.append(kwargs)
-        return real_fit_folder(*args, **kwargs)
-
-    monkeypatch.setattr(library_module, "fit_folder", spied)
+    calls = spy_calls(monkeypatch, library_module, "fit_folder")
     monkeypatch.setattr(library_module, "FIT_IN_WORKER", 10)  # as if the folder were big
     monkeypatch.setattr(batch_module, "FIT_PART_PAGES", (3, 7))  # in several parts, for both workers
     library = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=2)
