@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Instructions per page of the cleaning pipeline, counted by valgrind (cachegrind): a figure that does not
+move with the machine's load, unlike pages/s.
+
+usage: python bench/instructions.py [FOLDER] [--passes 3]
+
+The pipeline cleans every page of FOLDER (default: the 181 whole-page text dumps) once, and again in a
+second process PASSES times; the difference of the two counts, divided by the pages cleaned in between, is
+the cost of a page with start-up, imports and loading taken off. Later passes start with the short-line
+verdicts the first one remembered, as a long `newsread clean` run does. PYTHONHASHSEED is fixed so that two
+runs of the same code give the same count (set iteration order follows string hashes). Needs valgrind
+(`apt-get install valgrind`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def clean_passes(folder: Path, passes: int) -> int:
+    """Load FOLDER and clean it PASSES times; return the number of pages cleaned (run under valgrind)."""
+    from newsread.cleaners import Config, Pipeline, load_pages
+
+    pages = [p for p in load_pages([folder]) if p.error is None]
+    pipeline = Pipeline.default(Config())
+    for _ in range(passes):
+        for page in pages:
+            pipeline.clean(page)
+    return len(pages)
+
+
+def counted(folder: Path, passes: int) -> int:
+    """Instructions of one process cleaning FOLDER PASSES times."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "cachegrind.out"
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out}"]
+        cmd += [sys.executable, __file__, str(folder), "--inner", str(passes)]
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("folder", nargs="?", type=Path, default=REPO.parent / "shared/bench/scrapinghub/text")
+    ap.add_argument("--passes", type=int, default=3, help="passes of the measured process (default 3)")
+    ap.add_argument("--inner", type=int, help=argparse.SUPPRESS)  # the process valgrind runs
+    a = ap.parse_args(argv)
+    if a.inner is not None:
+        clean_passes(a.folder, a.inner)
+        return 0
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (apt-get install valgrind)")
+    if a.passes < 2:
+        raise SystemExit("--passes must be at least 2")
+    from newsread.cleaners import load_pages
+
+    pages = sum(1 for p in load_pages([a.folder]) if p.error is None)
+    one, many = counted(a.folder, 1), counted(a.folder, a.passes)
+    per_page = (many - one) / ((a.passes - 1) * pages)
+    print(f"{pages} pages; {one:,} instructions for 1 pass, {many:,} for {a.passes}")
+    print(f"pipeline: {per_page / 1e6:.3f} M instructions per page")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
