@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, count_words
+from ._lines import CJK, page_lines
 
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"\w+")
@@ -86,6 +87,38 @@ def is_sentence(text: str) -> bool:
         return False
     lower = sum(1 for w in words if w[:1].islower())
     return lower >= len(words) // 2
+
+
+# Short lines recur on every page of a site (its name, menu, footer): their keys are remembered across the
+# pages cleaned, up to a limit, by text (the fit remembers them per part the same way).
+_SHORT_KEYS: dict[str, int] = {}
+
+
+def _page_keys(blocks: Sequence[Block]) -> list[int]:
+    known = _SHORT_KEYS
+    keys = []
+    for b in blocks:
+        t = b.text
+        if len(t) > DIGITS_UP_TO:
+            keys.append(block_key(t))
+            continue
+        key = known.get(t)
+        if key is None:
+            if len(known) >= SHORT_KEYS:
+                known.clear()
+            key = known[t] = block_key(t)
+        keys.append(key)
+    return keys
+
+
+def _is_sentence_counted(block: Block, words: int) -> bool:
+    """``is_sentence(block.text)`` given the line-feature word count of the block (``\\w+`` words, CJK text
+    counted more): fewer than 8 is never a sentence, 16 or more of a line without CJK text always."""
+    if words < 8:
+        return False
+    if words >= 16 and (block.text.isascii() or CJK.search(block.text) is None):
+        return True  # (without CJK text the count is the line's \w+ words)
+    return is_sentence(block.text)
 
 
 def site_of(page: Page) -> str | None:
@@ -423,8 +456,11 @@ class SiteTemplate(BaseCleaner):
             return []
         blocks = page.blocks
         total = group.pages
-        counts = [group.counts.get(block_key(b.text), 1) for b in blocks]
-        prose = [is_sentence(b.text) for b in blocks]
+        get = group.counts.get
+        counts = [get(k, 1) for k in _page_keys(blocks)]
+        # The shared line features count words already (CJK runs counted more, never less): their count
+        # settles most lines without a regex.
+        prose = list(map(_is_sentence_counted, blocks, page_lines(page).wc))
         # The page's own article: from its first to its last prose block that no other page has.
         unique = [i for i, b in enumerate(blocks) if prose[i] and counts[i] == 1]
         own_first, own_last = (unique[0], unique[-1]) if unique else (len(blocks), -1)
