@@ -82,13 +82,26 @@ def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignat
 
 def _shingles(title: str | None, paragraph_words: Sequence[list[str]]) -> tuple[set[int], int]:
     """A page's distinct content shingles (unsorted) and the hash of its body."""
-    per_paragraph = [_folded(words) for words in paragraph_words]
+    # Every word of the body folded in one call (and the body's hash taken from the same text): folding is per
+    # character, so the words come out as folding each paragraph alone would give them.
+    joined = "\x1f".join(chain.from_iterable(paragraph_words))
+    if not joined:
+        body, folded = 0, []
+    else:
+        joined = joined.lower() if joined.isascii() else joined.casefold()  # (ASCII: casefold is lower)
+        data = joined.encode("utf-8", "surrogatepass")
+        body, folded = zlib.crc32(data) << 32 | zlib.adler32(data), joined.split("\x1f")
     # Short lines are left out: a teaser headline the cleaners kept would tie the page to that other story.
     tokens = _tokens(title or "")
-    for words in per_paragraph:
-        if len(words) >= MIN_PARAGRAPH_WORDS:
-            tokens += words
-    body = _key(list(chain.from_iterable(per_paragraph))) if any(per_paragraph) else 0
+    lengths = list(map(len, paragraph_words))
+    if lengths and min(lengths) >= MIN_PARAGRAPH_WORDS:
+        tokens += folded
+    else:
+        at = 0
+        for size in lengths:
+            if size >= MIN_PARAGRAPH_WORDS:
+                tokens += folded[at : at + size]
+            at += size
     # Each word once as a stable number; a shingle is the hash of a tuple of ints, which (unlike a str hash)
     # is the same in every process. Built with map/zip/compress: this runs for every page cleaned.
     distinct = set(tokens)
