@@ -3,6 +3,7 @@
 move with the machine's load, unlike pages/s.
 
 usage: python bench/instructions.py [FOLDER] [--passes 3]
+       python bench/instructions.py --reader FOLDER [--pages 400]
 
 The pipeline cleans every page of FOLDER (default: the 181 whole-page text dumps) once, and again in a
 second process PASSES times; the difference of the two counts, divided by the pages cleaned in between, is
@@ -10,6 +11,11 @@ the cost of a page with start-up, imports and loading taken off. Later passes st
 verdicts the first one remembered, as a long `newsread clean` run does. PYTHONHASHSEED is fixed so that two
 runs of the same code give the same count (set iteration order follows string hashes). Needs valgrind
 (`apt-get install valgrind`).
+
+``--reader``: the reader's work per page in a background worker instead (read the file, clean it with what
+the folder-level cleaners learned, the page's summary and story signature, the result cache): one process
+does that for 5 pages, another for PAGES more, both after learning from the whole folder; the difference
+divided by PAGES.
 """
 
 from __future__ import annotations
@@ -38,13 +44,33 @@ def clean_passes(folder: Path, passes: int) -> int:
     return len(pages)
 
 
-def counted(folder: Path, passes: int) -> int:
-    """Instructions of one process cleaning FOLDER PASSES times."""
+def reader_pages(folder: Path, pages: int) -> None:
+    """Learn from FOLDER, then do a worker's work for 5 + PAGES of its pages, as the reader has it done."""
+    from newsread.cleaners import Config, Pipeline
+    from newsread.cleaners.batch import Job, PipelineSpec, _clean_chunk, _worker, fit_folder
+    from newsread.cleaners.cache import ResultCache
+    from newsread.cleaners.loading import iter_sources
+    from newsread.tui.library import MEMO, reader_record, remembered, without_story
+
+    sources = list(iter_sources([folder]))
+    spec = PipelineSpec.of(Pipeline.default(Config()))
+    learned, _ = fit_folder(spec, sources)
+    job = Job.of(spec, reader_record, learned, MEMO, remembered, None, without_story)
+    with tempfile.TemporaryDirectory() as tmp:
+        _worker["cache"] = ResultCache(Path(tmp))
+        items = list(enumerate(sources))[: 5 + pages]
+        for at in range(0, len(items), 50):  # the reader sends chunks of about this many pages
+            _clean_chunk(job, items[at : at + 50])
+        _worker["cache"].close()
+
+
+def counted(folder: Path, passes: int, reader: bool = False) -> int:
+    """Instructions of one process cleaning FOLDER PASSES times (``reader``: the reader's work for PASSES pages)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "cachegrind.out"
         env = dict(os.environ, PYTHONHASHSEED="0")
         cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out}"]
-        cmd += [sys.executable, __file__, str(folder), "--inner", str(passes)]
+        cmd += [sys.executable, __file__, str(folder), "--inner", str(passes), *(["--reader"] if reader else [])]
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
     found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
     if found is None:
@@ -56,13 +82,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("folder", nargs="?", type=Path, default=REPO.parent / "shared/bench/scrapinghub/text")
     ap.add_argument("--passes", type=int, default=3, help="passes of the measured process (default 3)")
+    ap.add_argument("--reader", action="store_true", help="the reader's work per page in a worker (see above)")
+    ap.add_argument("--pages", type=int, default=400, help="with --reader: pages measured (default 400)")
     ap.add_argument("--inner", type=int, help=argparse.SUPPRESS)  # the process valgrind runs
     a = ap.parse_args(argv)
     if a.inner is not None:
-        clean_passes(a.folder, a.inner)
+        if a.reader:
+            reader_pages(a.folder, a.inner)
+        else:
+            clean_passes(a.folder, a.inner)
         return 0
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
+    if a.reader:
+        few, many = counted(a.folder, 0, reader=True), counted(a.folder, a.pages, reader=True)
+        print(f"{a.folder}: {(many - few) / a.pages / 1e6:.3f} M instructions per page (the reader's worker path)")
+        return 0
     if a.passes < 2:
         raise SystemExit("--passes must be at least 2")
     from newsread.cleaners import load_pages
