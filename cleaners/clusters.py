@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import base64
 import operator
-import re
 import struct
 import zlib
 from array import array
@@ -36,9 +35,8 @@ from itertools import accumulate, chain, compress, repeat
 from tempfile import SpooledTemporaryFile
 from typing import Any, Generic, TypeVar
 
-from .model import CleanedPage, normalise_space
+from .model import CleanedPage, find_words, normalise_space
 
-_WORD = re.compile(r"\w+")
 SHINGLE = 5
 MIN_SHARED = 4  # shared rare shingles that make two pages one story
 MAX_DF = 20  # a shingle on more pages than this is a stock phrase or a series' background: it links nothing
@@ -52,7 +50,7 @@ K = TypeVar("K", bound=Hashable)
 
 
 def _tokens(text: str) -> list[str]:
-    return _folded(_WORD.findall(text))
+    return _folded(find_words(text))
 
 
 def _folded(words: list[str]) -> list[str]:
@@ -77,7 +75,7 @@ class StorySignature:
 
 def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignature:
     """A page's signature from its headline and clean paragraphs."""
-    return _finished(*_shingles(title, [_WORD.findall(p) for p in paragraphs]))
+    return _finished(*_shingles(title, list(map(find_words, paragraphs))))
 
 
 def _shingles(title: str | None, paragraph_words: Sequence[list[str]]) -> tuple[set[int], int]:

@@ -330,7 +330,7 @@ class CleanedPage:
         """Each paragraph's words, as :func:`count_words` counts them (found once: counting and the story
         signature both need them)."""
         if self._words is None:
-            self._words = [_WORD.findall(p) for p in self.paragraphs]
+            self._words = list(map(find_words, self.paragraphs))
         return self._words
 
     @property
@@ -343,7 +343,36 @@ class CleanedPage:
 
 
 def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(find_words(text))
+
+
+def find_words(text: str) -> list[str]:
+    """``re.findall(r"\\w+", text)``, in fewer instructions for most text: the regex engine asks the Unicode
+    tables about every character, where bytes translated through a table and split cost a few per character.
+
+    ASCII text: every byte but ``[A-Za-z0-9_]`` made a space, then split. Other text: the commonest punctuation
+    (’ “ — … no-break space) made spaces, then every ASCII byte that is not a word character (UTF-8 keeps the
+    other characters' bytes apart from those), then split (also at non-ASCII white space); if every piece is made
+    of letters and digits (``str.isalnum`` asks what ``\\w`` asks) and underscores, the pieces are the words,
+    else (other punctuation, combining marks) the regex finds them.
+    """
+    if text.isascii():
+        return text.encode().translate(_ASCII_WORD_BYTES).decode().split()
+    for ch in _COMMON_PUNCTUATION:
+        if ch in text:
+            text = text.replace(ch, " ")
+    if text.isascii():  # (O(1): ``replace`` narrows the result)
+        return text.encode().translate(_ASCII_WORD_BYTES).decode().split()
+    pieces = (
+        text.encode("utf-8", "surrogatepass").translate(_WORD_OR_HIGH_BYTES).decode("utf-8", "surrogatepass").split()
+    )
+    letters = "".join(pieces).replace("_", "")
+    return pieces if not letters or letters.isalnum() else _WORD.findall(text)
+
+
+_COMMON_PUNCTUATION = "’‘“”—–•…\xa0«»"
+_ASCII_WORD_BYTES = bytes(c if c < 128 and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
+_WORD_OR_HIGH_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
 
 
 def normalise_space(text: str) -> str:

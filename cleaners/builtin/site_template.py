@@ -28,11 +28,10 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from ..base import BaseCleaner, Context
-from ..model import Block, Mark, Page, count_words
+from ..model import Block, Mark, Page, count_words, find_words
 from ._lines import CJK, page_lines
 
 _DIGITS = re.compile(r"\d+")
-_WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"""[.!?。！？…]["'”’»)\]]*$""")
 MIN_GROUP = 3  # a single shared line groups pages on their own only when it is on at least this many
 DIGITS_UP_TO = 160  # blocks up to this long are compared with their digits ignored
@@ -80,7 +79,7 @@ _SPACE_BYTES = b" \t\n\v\f\r\x1c\x1d\x1e\x1f\xc2\xe1\xe2\xe3"
 
 def is_sentence(text: str) -> bool:
     """Reads like article prose: many words, or a full sentence of some length with ordinary words."""
-    words = _WORD.findall(text)
+    words = find_words(text)
     if len(words) >= 16:
         return True
     if len(words) < 8 or not _SENTENCE_END.search(text):

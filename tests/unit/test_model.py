@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
+import random
+import re
 
 import pytest
 
 from newsread.cleaners import Annotation, CleanedPage, Mark, text_page
-from newsread.cleaners.model import effective_removals, new_annotation, new_mark
+from newsread.cleaners.model import effective_removals, find_words, new_annotation, new_mark
 
 TEXT = "Headline here\n\nFirst paragraph of the story.\n\u00a0\nSecond paragraph #tag #other\nAdvertisement\n"
 
@@ -100,3 +102,30 @@ class ScoredMark(Mark):
 
 class PlainMark(Mark):
     pass
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council voted on Tuesday, 12-3, to expand the harbour_side.",
+        "“We won’t stop — not now,” the café owner said… «today»\xa0again",
+        "İstanbul'da yeni köprü açıldı; Город объявил о новом мосте",
+        "北京市政府今天宣布 了新的交通计划",
+        "Cafe\u0301 owners · 12 ° warmer",  # a combining mark: not a word character, the regex decides
+        "Price ٣ dinars, ½ off²",  # digits and numbers of other scripts
+        "em\u2003space and ideographic\u3000space, ___ and _",
+        "",
+        "… — «»",
+    ],
+)
+def test_words_are_what_the_word_regex_finds(text: str) -> None:
+    # Word counts (the list's figures, the summary) and the story signatures read words through find_words.
+    assert find_words(text) == re.findall(r"\w+", text)
+
+
+def test_words_of_random_text_are_what_the_word_regex_finds() -> None:
+    rnd = random.Random(7)
+    alphabet = "ab Σσς İıßẞﬁǅ東京데이터_0123 ’“”—…\xa0«»\u0301\u2003.,;-٣²½é\x1f"
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        assert find_words(text) == re.findall(r"\w+", text), repr(text)
