@@ -14,7 +14,7 @@ import lxml.etree
 import lxml.html
 
 from .htmlmeta import html_metadata
-from .model import Block, Page, normalise_space
+from .model import Block, Page, new_block, normalise_space
 
 BLOCK_TAGS = frozenset(
     (
@@ -165,7 +165,7 @@ def html_page(page_id: str, markup: str, *, encoding: str | None = None, path: P
     blocks: list[Block] = []
     pos = 0
     for text, tag_path, cls, density in pieces:
-        blocks.append(Block(len(blocks), pos, pos + len(text), text, tag_path, cls[:300], density))
+        blocks.append(new_block(len(blocks), pos, pos + len(text), text, tag_path, cls[:300], density))
         text_parts.append(text)
         pos += len(text) + 1
     return Page(

@@ -128,6 +128,27 @@ def new_annotation(
     return self  # type: ignore[no-any-return]
 
 
+class _BlockSlots:  # Block's slots without the frozen __setattr__
+    __slots__ = Block.__slots__
+
+
+def new_block(
+    index: int, start: int, end: int, text: str, tag_path: str = "", class_id: str = "", link_density: float = 0.0
+) -> Block:
+    """``Block(index, start, end, text, ...)``, made as ``new_mark`` makes a Mark: half the instructions (loaders
+    make one for every line of every page)."""
+    self: Any = _BlockSlots()
+    self.index = index
+    self.start = start
+    self.end = end
+    self.text = text
+    self.tag_path = tag_path
+    self.class_id = class_id
+    self.link_density = link_density
+    self.__class__ = Block
+    return self  # type: ignore[no-any-return]
+
+
 _new = object.__new__
 
 

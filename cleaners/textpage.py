@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .model import Block, Page
+from .model import Block, Page, new_block
 
 # Invisible characters that make a line look non-empty to str.strip() but show nothing.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -21,7 +21,7 @@ def text_blocks(text: str) -> tuple[Block, ...]:
         stripped = line.strip()
         if stripped and stripped.strip(_INVISIBLE).strip():
             start = at + len(line) - len(line.lstrip())
-            add(Block(len(blocks), start, start + len(stripped), stripped))
+            add(new_block(len(blocks), start, start + len(stripped), stripped))
         at += len(line) + 1
     return tuple(blocks)
 

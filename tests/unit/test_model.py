@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from newsread.cleaners import Annotation, CleanedPage, Mark, text_page
+from newsread.cleaners import Annotation, Block, CleanedPage, Mark, text_page
 from newsread.cleaners.model import effective_removals, find_words, new_annotation, new_mark
 
 TEXT = "Headline here\n\nFirst paragraph of the story.\n\u00a0\nSecond paragraph #tag #other\nAdvertisement\n"
@@ -129,3 +129,12 @@ def test_words_of_random_text_are_what_the_word_regex_finds() -> None:
     for _ in range(5000):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
         assert find_words(text) == re.findall(r"\w+", text), repr(text)
+
+
+def test_blocks_made_by_the_loaders_are_frozen_block_values() -> None:
+    block = text_page("p", "  first line\n\nsecond\n").blocks[0]
+    assert block == Block(0, 2, 12, "first line") and type(block) is Block
+    assert hash(block) == hash(Block(0, 2, 12, "first line"))
+    assert pickle.loads(pickle.dumps(block)) == block and copy.copy(block) == block
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        block.text = "changed"  # type: ignore[misc]
