@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from .base import Cleaner, Context, fits_in_chunks
+from .base import Cleaner, Context, Span, SpanCleaner, fits_in_chunks
 from .config import Config, load_config
-from .model import Annotation, CleanedPage, CleanerError, Mark, Page, new_annotation
+from .model import Annotation, CleanedPage, CleanerError, Mark, Page, new_annotation, new_mark
 from .registry import CleanerInfo, RegistryError, discover_entry_points, load_cleaner_file, ordered
 
 try:  # the C function behind ``signal.signal`` (see _Deadline); it has no type stubs
@@ -233,8 +233,11 @@ class Pipeline:
                     memory.cut_short()
                 break
             noted = len(context.notes)
+            # A cleaner giving its marks as tuples (``SpanCleaner``) is asked for those, unless it overrides
+            # ``annotate``: then that is what it says.
+            spans = isinstance(cleaner, SpanCleaner) and type(cleaner).annotate is _SPANS_ANNOTATE
             try:
-                marks = list(cleaner.annotate(page, context))
+                marks = list(cleaner.spans(page, context) if spans else cleaner.annotate(page, context))  # type: ignore[attr-defined]
             except CleaningTimeout:
                 errors.append(CleanerError(stage.name, f"stopped at the {self.max_seconds:g} s limit for a page"))
                 if memory is not None:
@@ -250,7 +253,10 @@ class Pipeline:
                 if memory is not None:
                     memory.keep(position, stage, ([], None, tuple(context.notes[noted:])))
                 continue
-            stamped, bad = _stamp(marks, stage.name, len(page.text))
+            if spans:
+                stamped, bad = _stamp_spans(marks, stage.name, len(page.text))
+            else:
+                stamped, bad = _stamp(marks, stage.name, len(page.text))
             if bad:
                 errors.append(CleanerError(stage.name, bad))
             annotations.extend(stamped)
@@ -332,6 +338,26 @@ _SIGALRM = int(getattr(signal, "SIGALRM", 14))  # a plain number (the enum membe
 
 def _raise_timeout(signum: int, frame: object) -> None:
     raise CleaningTimeout()
+
+
+_SPANS_ANNOTATE = SpanCleaner.annotate
+
+
+def _stamp_spans(spans: Sequence[Span], name: str, length: int) -> tuple[list[Annotation], str | None]:
+    """``_stamp`` of the marks that ``spans`` stands for (see ``SpanCleaner``), without making them: the same checks
+    in one comprehension, and the Marks made and checked one by one only when a span fails them."""
+    stamped = [
+        new_annotation(start, end, name, reason, field, value)
+        for start, end, reason, field, value in spans
+        if type(start) is int
+        and type(end) is int
+        and 0 <= start < end <= length
+        and type(reason) is str
+        and 0 < len(reason) <= MAX_REASON
+    ]
+    if len(stamped) == len(spans):
+        return stamped, None
+    return _stamp([new_mark(*s) for s in spans], name, length)
 
 
 def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotation], str | None]:

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from ..base import BaseCleaner, Context
-from ..model import Block, Mark, Page, new_mark
+from ..base import Context, Span, SpanCleaner
+from ..model import Block, Page
 from ._lines import (
     SHARED_GATES,
     PageLines,
@@ -147,13 +147,13 @@ def _is_plain_headline(text: str) -> bool:
     return _is_headline_item(text) and not ends_like_sentence(body) and not body.endswith(("!", "~"))
 
 
-class LinkFarms(BaseCleaner):
+class LinkFarms(SpanCleaner):
     name = "link_farms"
     description = "Removes runs of headlines for other stories (Related, Most read, Trending, You may also like …)."
     order = 400
     options: ClassVar[Mapping[str, Any]] = {"min_headlines": 2, "min_unheaded": 5}
 
-    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+    def spans(self, page: Page, context: Context) -> Iterable[Span]:
         blocks = context.remaining()
         if page.format == "html":
             # In HTML a headline list is made of links: a list of plain sentences or facts is the article's own.
@@ -164,7 +164,7 @@ class LinkFarms(BaseCleaner):
         yield from self._cards(blocks, used, flags)
         yield from self._unheaded(blocks, used, flags)
 
-    def _headed(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Mark]:
+    def _headed(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Span]:
         heading, farm, item = flags.heading, flags.farm, flags.item
         i = 0  # where the next run may start: a heading inside a farm already marked starts none
         for h in [k for k, is_heading in enumerate(heading) if is_heading]:
@@ -183,12 +183,12 @@ class LinkFarms(BaseCleaner):
                 reason = f"link farm under '{label}': {headlines} headlines"
                 for b in blocks[i:j]:
                     used.add(b.index)
-                    yield new_mark(b.start, b.end, reason)
+                    yield b.start, b.end, reason, None, None
                 i = j
             else:
                 i += 1
 
-    def _cards(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Mark]:
+    def _cards(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Span]:
         """Runs of story cards: a headline, a short summary and a time, author or section line, again and again."""
         if sum(flags.meta) < 2:
             return  # cards carry times, dates or bylines: a page without two of them has no run of cards
@@ -212,12 +212,12 @@ class LinkFarms(BaseCleaner):
                 reason = f"teasers for other stories: {len(units)} cards"
                 for b in blocks[units[0][0] : units[-1][1] + 1]:
                     used.add(b.index)
-                    yield new_mark(b.start, b.end, reason)
+                    yield b.start, b.end, reason, None, None
                 i = j
             else:
                 i += 1
 
-    def _unheaded(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Mark]:
+    def _unheaded(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Span]:
         plain = flags.plain
         # Runs of plain headlines on consecutive lines (a line between them that does not fit has an index
         # between theirs, so it breaks the run too).
@@ -230,7 +230,7 @@ class LinkFarms(BaseCleaner):
             if len(run) >= self.settings["min_unheaded"] and _looks_like_list_of_stories(run):
                 reason = f"link farm: {len(run)} headlines in a row"
                 for r in run:
-                    yield new_mark(r.start, r.end, reason)
+                    yield r.start, r.end, reason, None, None
             run = [b] if b is not None else []
 
 

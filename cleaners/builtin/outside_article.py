@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any, ClassVar
 
-from ..base import BaseCleaner, Context
-from ..model import Block, Mark, Page, new_mark
+from ..base import Context, Span, SpanCleaner
+from ..model import Block, Mark, Page
 from ._lines import (
     STOPWORDS,
     PageLines,
@@ -149,13 +149,13 @@ def best_stretch(scores: list[float]) -> tuple[int, int, float]:
     return best_start, best_end, best_total
 
 
-class OutsideArticle(BaseCleaner):
+class OutsideArticle(SpanCleaner):
     name = "outside_article"
     description = "Removes the page header above the article body and the footer below it (menus, lists, footers)."
     order = 900
     options: ClassVar[Mapping[str, Any]] = {"min_body_words": 40}
 
-    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+    def spans(self, page: Page, context: Context) -> Iterable[Span]:
         blocks = page.blocks
         if len(blocks) < 3:
             return
@@ -192,11 +192,12 @@ class OutsideArticle(BaseCleaner):
             return  # no clear body: better keep everything than guess
         start = after_dateline(blocks, scores, start, end, context)
         header, footer = "page header, above the article body", "page footer, below the article body"
-        yield from [new_mark(b.start, b.end, header) for b in blocks[:start] if not removed[b.index]]
-        yield from [new_mark(b.start, b.end, footer) for b in blocks[end + 1 :] if not removed[b.index]]
+        yield from [(b.start, b.end, header, None, None) for b in blocks[:start] if not removed[b.index]]
+        yield from [(b.start, b.end, footer, None, None) for b in blocks[end + 1 :] if not removed[b.index]]
         body = [b for b in blocks[start : end + 1] if not removed[b.index]]
         above = next((b for b in reversed(blocks[:start]) if wc[b.index] > 0), None)
-        yield from leading_teaser(body, above, lines)
+        for m in leading_teaser(body, above, lines):
+            yield m.start, m.end, m.reason, m.field, m.value
 
 
 def content_words(text: str, toks: Sequence[str] | None = None) -> set[str]:

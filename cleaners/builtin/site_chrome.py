@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..base import BaseCleaner, Context
-from ..model import Mark, Page, new_mark
+from ..base import Context, Span, SpanCleaner
+from ..model import Page
 from ._lines import find_in_lines, lowered, page_lines, word_count
 from ._phrases import factored, line_gate
 
@@ -320,12 +320,12 @@ def _chrome_reason_cased(text: str, n: int) -> str | None:
     return "copyright footer" if COPYRIGHT.search(text) else None
 
 
-class SiteChrome(BaseCleaner):
+class SiteChrome(SpanCleaner):
     name = "site_chrome"
     description = "Removes breadcrumbs, navigation, share/follow lines, reaction and comment widgets, prompts, footers."
     order = 500
 
-    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+    def spans(self, page: Page, context: Context) -> Iterable[Span]:
         lines = page_lines(page)
         low, wc = lines.low, lines.wc
         remaining = context.remaining()
@@ -362,7 +362,7 @@ class SiteChrome(BaseCleaner):
                     if len(memo) >= _SHORT_LIMIT:
                         memo.clear()
                     memo[text] = reason
-        return [new_mark(b.start, b.end, r) for b, r in zip(remaining, reasons, strict=True) if r]  # type: ignore[arg-type]
+        return [(b.start, b.end, r, None, None) for b, r in zip(remaining, reasons, strict=True) if r]  # type: ignore[misc]
 
 
 _MISSING = object()
