@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from .base import Cleaner, Context, Span, SpanCleaner, fits_in_chunks
 from .config import Config, load_config
-from .model import Annotation, CleanedPage, CleanerError, Mark, Page, new_annotation, new_mark
+from .model import CleanedPage, CleanerError, Mark, Page, RawAnnotation, new_mark
 from .registry import CleanerInfo, RegistryError, discover_entry_points, load_cleaner_file, ordered
 
 try:  # the C function behind ``signal.signal`` (see _Deadline); it has no type stubs
@@ -186,8 +186,8 @@ class Pipeline:
         it, and is given the result of each stage that ran (the result cache is one)."""
         if page.error is not None:
             return CleanedPage(page, ())
-        context = Context(page=page, folder=self._folder)
-        annotations: list[Annotation] = []
+        context = Context(page, folder=self._folder)
+        annotations: list[RawAnnotation] = []
         errors: list[CleanerError] = []
         with _Deadline(self.max_seconds) as deadline:
             try:
@@ -196,13 +196,13 @@ class Pipeline:
                 context.note(f"cleaning stopped at the {self.max_seconds:g} s limit")
                 if memory is not None:
                     memory.cut_short()
-        return CleanedPage(page, tuple(annotations), tuple(errors), tuple(context.notes))
+        return CleanedPage.from_raw(page, annotations, tuple(errors), tuple(context.notes))
 
     def _run(
         self,
         page: Page,
         context: Context,
-        annotations: list[Annotation],
+        annotations: list[RawAnnotation],
         errors: list[CleanerError],
         deadline: _Deadline,
         memory: StageMemory | None,
@@ -224,7 +224,7 @@ class Pipeline:
                         errors.append(CleanerError(stage.name, error))
                     if stamped:
                         annotations.extend(stamped)
-                        context.note_removed(stamped)
+                        context.add_removed(stamped)
                     continue
             if deadline.passed():
                 skipped = ", ".join(s.name for s in active[position:])
@@ -260,7 +260,7 @@ class Pipeline:
             if bad:
                 errors.append(CleanerError(stage.name, bad))
             annotations.extend(stamped)
-            context.note_removed(stamped)
+            context.add_removed(stamped)
             if memory is not None:
                 memory.keep(position, stage, (stamped, bad, tuple(context.notes[noted:])))
 
@@ -277,8 +277,9 @@ class FitFailed:
     message: str
 
 
-# What one stage made of a page: its annotations, its error (None: none), the notes it added.
-StageOutcome = tuple[list[Annotation], str | None, tuple[str, ...]]
+# What one stage made of a page: its annotations (as tuples: see RawAnnotation), its error (None: none), the notes
+# it added.
+StageOutcome = tuple[list[RawAnnotation], str | None, tuple[str, ...]]
 
 
 class StageMemory(Protocol):
@@ -343,11 +344,11 @@ def _raise_timeout(signum: int, frame: object) -> None:
 _SPANS_ANNOTATE = SpanCleaner.annotate
 
 
-def _stamp_spans(spans: Sequence[Span], name: str, length: int) -> tuple[list[Annotation], str | None]:
+def _stamp_spans(spans: Sequence[Span], name: str, length: int) -> tuple[list[RawAnnotation], str | None]:
     """``_stamp`` of the marks that ``spans`` stands for (see ``SpanCleaner``), without making them: the same checks
     in one comprehension, and the Marks made and checked one by one only when a span fails them."""
     stamped = [
-        new_annotation(start, end, name, reason, field, value)
+        (start, end, name, reason, field, value)
         for start, end, reason, field, value in spans
         if type(start) is int
         and type(end) is int
@@ -360,12 +361,13 @@ def _stamp_spans(spans: Sequence[Span], name: str, length: int) -> tuple[list[An
     return _stamp([new_mark(*s) for s in spans], name, length)
 
 
-def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotation], str | None]:
-    """Marks -> annotations with the cleaner's name; spans out of range or malformed are dropped and reported."""
+def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[RawAnnotation], str | None]:
+    """Marks -> annotations (as tuples: see RawAnnotation) with the cleaner's name; spans out of range or malformed
+    are dropped and reported."""
     # The common case first, by one comprehension that checks and stamps: every mark a plain Mark with a span
     # on the page and a reason. Any mark left out sends the whole list through the checks below instead.
     stamped = [
-        new_annotation(start, end, name, reason, m.field, m.value)
+        (start, end, name, reason, m.field, m.value)
         for m in marks
         if type(m) is Mark
         and type(start := m.start) is int
@@ -376,7 +378,7 @@ def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotatio
     ]
     if len(stamped) == len(marks):
         return stamped, None
-    out: list[Annotation] = []
+    out: list[RawAnnotation] = []
     add = out.append
     dropped = 0
     for m in marks:
@@ -390,7 +392,7 @@ def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotatio
                 and type(reason) is str
                 and 0 < len(reason) <= MAX_REASON
             ):
-                add(Annotation(start, end, name, reason, m.field, m.value))
+                add((start, end, name, reason, m.field, m.value))
                 continue
         if (
             not isinstance(m, Mark)
@@ -401,6 +403,6 @@ def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotatio
             dropped += 1
             continue
         reason = str(m.reason or "no reason given")[:MAX_REASON]
-        out.append(Annotation(m.start, m.end, name, reason, m.field, m.value))
+        out.append((m.start, m.end, name, reason, m.field, m.value))
     problem = f"returned {dropped} span(s) outside the page or not a Mark; ignored" if dropped else None
     return out, problem

@@ -63,10 +63,10 @@ BARRIER_REASONS = ("link farm under", "comment section", "comment moderation not
 def barriers(blocks: tuple[Block, ...], context: Context) -> list[int]:
     """Blocks where an earlier cleaner saw the article end: the first line of each such removal."""
     found: list[int] = []
-    removed = context.removed
+    removed = context.removed_raw  # (start, end, cleaner, reason, field, value)
     # A page's removals share a few reasons: each distinct reason is tested once.
-    barrier = {r: r.startswith(BARRIER_REASONS) for r in {a.reason for a in removed}}
-    starts = sorted({a.start for a in removed if barrier[a.reason]})
+    barrier = {r: r.startswith(BARRIER_REASONS) for r in {a[3] for a in removed}}
+    starts = sorted({a[0] for a in removed if barrier[a[3]]})
     if not starts:
         return found
     # The blocks those removals start at, found by their start (blocks are sorted and disjoint).
@@ -107,7 +107,7 @@ def after_dateline(blocks: tuple[Block, ...], scores: list[float], start: int, e
 
 def comments_start(blocks: tuple[Block, ...], scores: list[float], context: Context) -> int | None:
     """Where the comment thread begins, if an article of some length comes before it: nothing after is body."""
-    starts = {a.start for a in context.removed if a.reason in ("comment section", "comment author line")}
+    starts = {a[0] for a in context.removed_raw if a[3] in ("comment section", "comment author line")}
     if not starts:
         return None
     prose = 0.0

@@ -8,7 +8,7 @@ import pickle
 
 import pytest
 
-from newsread.cleaners import Annotation, CleanedPage, Mark, text_page
+from newsread.cleaners import Annotation, CleanedPage, Context, Mark, text_page
 from newsread.cleaners.model import effective_removals, new_annotation, new_mark
 
 TEXT = "Headline here\n\nFirst paragraph of the story.\n\u00a0\nSecond paragraph #tag #other\nAdvertisement\n"
@@ -100,3 +100,38 @@ class ScoredMark(Mark):
 
 class PlainMark(Mark):
     pass
+
+
+def test_a_page_cleaned_into_tuples_is_the_page_cleaned_into_annotations() -> None:
+    """The pipeline gives a page's annotations as tuples and the objects are made when asked for: nothing may tell
+    the two apart (equality, the clean text, metadata, removals, replace, pickling)."""
+    page = text_page("p", TEXT)
+    anns = (
+        ann(TEXT, "Headline here", "meta"),
+        ann(TEXT, "Headline", "other"),
+        ann(TEXT, " #tag #other"),
+        Annotation(TEXT.index("Advertisement"), len(TEXT) - 1, "ads", "ad", "site", "S"),
+    )
+    raw = [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in anns]
+    given, lazy = CleanedPage(page, anns), CleanedPage.from_raw(page, raw)
+    assert lazy.body == given.body and lazy.metadata == given.metadata == {"site": "S"}
+    assert lazy.removed_by() == given.removed_by() and list(lazy.raw_annotations()) == raw
+    assert lazy.raw_removals() == given.raw_removals()
+    assert [(a.start, a.end, a.cleaner) for a in lazy.removals] == [(a.start, a.end, a.cleaner) for a in given.removals]
+    assert lazy.annotations == anns and lazy == given
+    assert lazy.annotations is lazy.annotations  # made once
+    for copied in (pickle.loads(pickle.dumps(lazy)), copy.copy(lazy), dataclasses.replace(lazy, cleaning_notes=("n",))):
+        assert copied.annotations == anns and copied.body == given.body
+    lazy.annotations = anns[:1]  # a dataclass field still: setting it replaces the tuples too
+    assert lazy.raw_annotations() == [raw[0]]
+
+
+def test_the_context_gives_what_was_removed_as_objects_and_as_tuples() -> None:
+    page = text_page("p", TEXT)
+    first = ann(TEXT, "Headline here", "meta")
+    context = Context(page, removed=[first])
+    context.add_removed([(0, 4, "c", "r", None, None)])
+    assert context.removed == [first, Annotation(0, 4, "c", "r")] and context.removed[0] is first
+    assert context.removed_raw == [(first.start, first.end, "meta", "r", None, None), (0, 4, "c", "r", None, None)]
+    assert context.removed_by("c") and not context.removed_by("x")
+    assert [b.text for b in context.remaining()] == [b.text for b in page.blocks[1:]]
