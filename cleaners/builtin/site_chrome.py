@@ -185,8 +185,14 @@ _BACK_TO_TOP = lowered(BACK_TO_TOP)
 
 
 # Short labels: any of these may match a line of ten words or fewer, or it is no label at all. The union,
-# factored by first letters, settles most lines in one fast call (see ``line_gate``).
-_ANY_LABEL = line_gate(_BACK_TO_TOP, _UI_LABEL, _COMMENT_COUNT, _COMMENTS, _FOOTER_LINKS)
+# factored by first letters, settles most lines in one fast call (see ``line_gate``). But for one alternative of
+# COMMENTS: ``.*comments powered by …`` runs to the line's end and back at every line, which cost more than all
+# the others together. The gate leaves it out, and a line holding "comments" is asked about it (see
+# gate in ``chrome_reason``): the lines that match are the same.
+_POWERED = r".*comments\s+powered\s+by\s+\w+|"
+_COMMENTS_LISTED = re.compile(_COMMENTS.pattern.replace(_POWERED, "", 1), _COMMENTS.flags)
+assert _COMMENTS_LISTED.pattern != _COMMENTS.pattern and "powered" not in _COMMENTS_LISTED.pattern
+_ANY_LABEL = line_gate(_BACK_TO_TOP, _UI_LABEL, _COMMENT_COUNT, _COMMENTS_LISTED, _FOOTER_LINKS)
 # A reaction count ends with its bracket (the pattern's end may come before a final line break) or is an emoji.
 _REACTION_ENDS = frozenset(")]\n")
 _REACTION_STARTS = frozenset("👍👎❤😂😮😢😡")
@@ -243,7 +249,7 @@ def chrome_reason(
     ):
         return "breadcrumb"
     if n <= 10:
-        if _ANY_LABEL.match(low):
+        if _ANY_LABEL.match(low) or ("comments" in low and _COMMENTS.match(low)):  # any label (see _ANY_LABEL)
             if n <= 5 and _BACK_TO_TOP.match(low):
                 return "back-to-top link"
             if n <= 6 and _UI_LABEL.match(low):
