@@ -218,7 +218,7 @@ class SpanCleaner(BaseCleaner):
     The pipeline stamps those into annotations without making a :class:`Mark` for each: the built-in cleaners mark
     most lines of a page, and making the objects was a large part of the engine's cost. ``annotate`` gives the same
     marks as Marks, for every other caller (and the pipeline calls it instead of ``spans`` for a subclass that
-    overrides it)."""
+    overrides it). Spans are checked as marks are, but for the type of their offsets: give ints (a block's)."""
 
     def spans(self, page: Page, context: Context) -> Iterable[Span]:
         raise NotImplementedError

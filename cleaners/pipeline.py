@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import Any, Protocol
 
 from .base import Cleaner, Context, Span, SpanCleaner, fits_in_chunks
@@ -345,20 +346,28 @@ _SPANS_ANNOTATE = SpanCleaner.annotate
 
 
 def _stamp_spans(spans: Sequence[Span], name: str, length: int) -> tuple[list[RawAnnotation], str | None]:
-    """``_stamp`` of the marks that ``spans`` stands for (see ``SpanCleaner``), without making them: the same checks
-    in one comprehension, and the Marks made and checked one by one only when a span fails them."""
-    stamped = [
-        (start, end, name, reason, field, value)
-        for start, end, reason, field, value in spans
-        if type(start) is int
-        and type(end) is int
-        and 0 <= start < end <= length
-        and type(reason) is str
-        and 0 < len(reason) <= MAX_REASON
-    ]
-    if len(stamped) == len(spans):
-        return stamped, None
+    """``_stamp`` of the marks that ``spans`` stands for (see ``SpanCleaner``), without making them: spans on the
+    page and reasons as ``_stamp`` wants them pass, and the Marks are made and checked one by one only when one
+    does not. The offsets' types are not checked (a check of each span's cost as much as stamping it): a span
+    cleaner's offsets are its blocks'. A page's spans share a few reasons: each is checked once."""
+    try:
+        stamped = [
+            (start, end, name, reason, field, value)
+            for start, end, reason, field, value in spans
+            if 0 <= start < end <= length
+        ]
+        if len(stamped) == len(spans):
+            for reason in set(map(_REASON, spans)):
+                if type(reason) is not str or not 0 < len(reason) <= MAX_REASON:
+                    break
+            else:
+                return stamped, None
+    except TypeError:  # offsets that are not numbers, a reason that is not a string
+        pass
     return _stamp([new_mark(*s) for s in spans], name, length)
+
+
+_REASON = itemgetter(2)
 
 
 def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[RawAnnotation], str | None]:

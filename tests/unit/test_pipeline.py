@@ -82,6 +82,7 @@ class SpanSponsored(SpanCleaner):
         if self.settings["nonsense"]:
             yield -5, 3, "negative", None, None
             yield 0, 4, "", None, None
+            yield None, 3, "no offset", None, None  # type: ignore[misc]
 
 
 class SpanOverridden(SpanSponsored):
@@ -104,7 +105,7 @@ def test_bad_spans_are_dropped_and_reported_as_bad_marks_are() -> None:
     config = parse_config({"cleaners": {"span_sponsored": {"nonsense": True}}})
     cleaned = Pipeline.from_infos([info(SpanSponsored)], config).clean(text_page("p", PAGE))
     assert [a.reason for a in cleaned.annotations] == ["sponsored", "no reason given"]
-    assert cleaned.errors and "1 span(s)" in cleaned.errors[0].message
+    assert cleaned.errors and "2 span(s)" in cleaned.errors[0].message
 
 
 def test_a_span_cleaner_that_overrides_annotate_is_asked_through_it() -> None:
