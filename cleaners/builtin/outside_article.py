@@ -155,12 +155,13 @@ class OutsideArticle(SpanCleaner):
     order = 900
     options: ClassVar[Mapping[str, Any]] = {"min_body_words": 40}
 
-    def spans(self, page: Page, context: Context) -> Iterable[Span]:
+    def spans(self, page: Page, context: Context) -> list[Span]:
+        # A list, not a generator: handing the spans over one by one cost more than making them.
         blocks = page.blocks
         if len(blocks) < 3:
-            return
+            return []
         if page.format == "html" and context.removed_by("readability_main"):
-            return  # readability found the main content; this is the fallback for when it did not
+            return []  # readability found the main content; this is the fallback for when it did not
         lines = page_lines(page)
         removed = context.removed_mask()
         wc, prose, listed, ends, headline = lines.wc, lines.prose, lines.listed, lines.ends, lines.headline
@@ -189,15 +190,15 @@ class OutsideArticle(SpanCleaner):
             scores[cut:] = [min(s, 0.0) for s in scores[cut:]]
         start, end, total = best_stretch(scores)
         if end < start or total < self.settings["min_body_words"]:
-            return  # no clear body: better keep everything than guess
+            return []  # no clear body: better keep everything than guess
         start = after_dateline(blocks, scores, start, end, context)
         header, footer = "page header, above the article body", "page footer, below the article body"
-        yield from [(b.start, b.end, header, None, None) for b in blocks[:start] if not removed[b.index]]
-        yield from [(b.start, b.end, footer, None, None) for b in blocks[end + 1 :] if not removed[b.index]]
+        out: list[Span] = [(b.start, b.end, header, None, None) for b in blocks[:start] if not removed[b.index]]
+        out += [(b.start, b.end, footer, None, None) for b in blocks[end + 1 :] if not removed[b.index]]
         body = [b for b in blocks[start : end + 1] if not removed[b.index]]
         above = next((b for b in reversed(blocks[:start]) if wc[b.index] > 0), None)
-        for m in leading_teaser(body, above, lines):
-            yield m.start, m.end, m.reason, m.field, m.value
+        out += [(m.start, m.end, m.reason, m.field, m.value) for m in leading_teaser(body, above, lines)]
+        return out
 
 
 def content_words(text: str, toks: Sequence[str] | None = None) -> set[str]:
