@@ -344,15 +344,17 @@ class SiteChrome(SpanCleaner):
         ]
         todo = [k for k, r in enumerate(reasons) if r is _MISSING]
         if todo:
-            # Hints are looked for only where ``chrome_reason`` uses them: every kind in lines of 25 words or
-            # fewer, prompts only up to 60 words (the long paragraphs are most of the text).
-            short = [k for k in todo if wc[remaining[k].index] <= 25]
+            # Hints are looked for only where ``chrome_reason`` uses them (each word searched for scans all the
+            # lines searched): every kind in lines of 14 words or fewer; prompts and copyright in longer ones, up to
+            # 60 words (the long paragraphs are most of the text; copyright matters up to 25 only, and is found for
+            # the longer lines with the rest rather than in a search of its own).
+            short = [k for k in todo if wc[remaining[k].index] <= 14]
             g0, g1, g2, g3 = find_in_lines([low[remaining[k].index] for k in short], HINT_GROUPS)
             hinted = g0 | g1 | g2 | g3  # most lines hold no hint at all
             hints = {k: (j in g0, j in g1, j in g2, j in g3) if j in hinted else _NO_HINTS for j, k in enumerate(short)}
-            longer = [k for k in todo if wc[remaining[k].index] > 25]
-            prompts = find_in_lines([low[remaining[k].index] for k in longer], (PROMPT_HINTS,))[0]
-            hints.update({k: (j in prompts, False, False, False) for j, k in enumerate(longer)})
+            longer = [k for k in todo if wc[remaining[k].index] > 14]
+            prompts, marks = find_in_lines([low[remaining[k].index] for k in longer], (PROMPT_HINTS, COPYRIGHT_HINTS))
+            hints.update({k: (j in prompts, False, j in marks, False) for j, k in enumerate(longer)})
             memo = _SHORT_REASONS
             for k in todo:
                 block = remaining[k]
