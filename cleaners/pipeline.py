@@ -49,6 +49,7 @@ class Pipeline:
         self.problems: list[str] = list(problems)
         self.max_seconds = max_seconds  # per page; None: no limit
         self._folder: dict[str, Any] = {}
+        self._plan: tuple[tuple[Stage, ...], list[_Step]] | None = None  # see _steps
 
     # -- building -------------------------------------------------------------------------------
     @classmethod
@@ -208,10 +209,8 @@ class Pipeline:
         deadline: _Deadline,
         memory: StageMemory | None,
     ) -> None:
-        active = self.active
-        for position, stage in enumerate(active):
-            cleaner = stage.cleaner
-            assert cleaner is not None
+        steps = self._steps()
+        for position, (stage, cleaner, spans, name) in enumerate(steps):
             formats = getattr(cleaner, "formats", None)
             if formats is not None and page.format not in formats:
                 continue
@@ -222,31 +221,28 @@ class Pipeline:
                     for note in notes:
                         context.note(note)
                     if error is not None:
-                        errors.append(CleanerError(stage.name, error))
+                        errors.append(CleanerError(name, error))
                     if stamped:
                         annotations.extend(stamped)
                         context.add_removed(stamped)
                     continue
             if deadline.passed():
-                skipped = ", ".join(s.name for s in active[position:])
+                skipped = ", ".join(step[3] for step in steps[position:])
                 context.note(f"cleaning stopped at the {self.max_seconds:g} s limit; not run: {skipped}")
                 if memory is not None:
                     memory.cut_short()
                 break
             noted = len(context.notes)
-            # A cleaner giving its marks as tuples (``SpanCleaner``) is asked for those, unless it overrides
-            # ``annotate``: then that is what it says.
-            spans = isinstance(cleaner, SpanCleaner) and type(cleaner).annotate is _SPANS_ANNOTATE
             try:
-                marks = list(cleaner.spans(page, context) if spans else cleaner.annotate(page, context))  # type: ignore[attr-defined]
+                marks = list(cleaner.spans(page, context) if spans else cleaner.annotate(page, context))
             except CleaningTimeout:
-                errors.append(CleanerError(stage.name, f"stopped at the {self.max_seconds:g} s limit for a page"))
+                errors.append(CleanerError(name, f"stopped at the {self.max_seconds:g} s limit for a page"))
                 if memory is not None:
                     memory.cut_short()  # what follows depends on the clock: remember none of it
                 continue
             except Exception as exc:  # one cleaner failing must not cost the page the others' work
                 message = f"{type(exc).__name__}: {exc}"
-                errors.append(CleanerError(stage.name, message))
+                errors.append(CleanerError(name, message))
                 if memory is not None:
                     memory.keep(position, stage, ([], message, tuple(context.notes[noted:])))
                 continue
@@ -255,15 +251,33 @@ class Pipeline:
                     memory.keep(position, stage, ([], None, tuple(context.notes[noted:])))
                 continue
             if spans:
-                stamped, bad = _stamp_spans(marks, stage.name, len(page.text))
+                stamped, bad = _stamp_spans(marks, name, len(page.text))
             else:
-                stamped, bad = _stamp(marks, stage.name, len(page.text))
+                stamped, bad = _stamp(marks, name, len(page.text))
             if bad:
-                errors.append(CleanerError(stage.name, bad))
+                errors.append(CleanerError(name, bad))
             annotations.extend(stamped)
             context.add_removed(stamped)
             if memory is not None:
                 memory.keep(position, stage, (stamped, bad, tuple(context.notes[noted:])))
+
+    def _steps(self) -> list[_Step]:
+        """The active stages, each with its cleaner, whether it gives its marks as tuples (a ``SpanCleaner`` that
+        does not override ``annotate``: else what ``annotate`` says is what it says) and its name. Made once for
+        the stages (a pipeline's stages are replaced, never changed: see ``toggled``)."""
+        plan = self._plan
+        if plan is None or plan[0] is not self.stages:
+            steps = [
+                (
+                    s,
+                    s.cleaner,
+                    isinstance(s.cleaner, SpanCleaner) and type(s.cleaner).annotate is _SPANS_ANNOTATE,
+                    s.name,
+                )
+                for s in self.active
+            ]
+            plan = self._plan = (self.stages, steps)
+        return plan[1]
 
     def clean_all(self, pages: Iterable[Page]) -> list[CleanedPage]:
         pages = list(pages)
@@ -343,6 +357,7 @@ def _raise_timeout(signum: int, frame: object) -> None:
 
 
 _SPANS_ANNOTATE = SpanCleaner.annotate
+_Step = tuple[Stage, Any, bool, str]  # see Pipeline._steps
 
 
 def _stamp_spans(spans: Sequence[Span], name: str, length: int) -> tuple[list[RawAnnotation], str | None]:
