@@ -364,8 +364,8 @@ def _farm_line(n: int, listed: bool, ends: bool, stripped: str) -> bool:
 def _words(low: str) -> tuple[list[str], bool]:
     """``WORD.findall`` of a non-ASCII line, without the regex when it can: the commonest punctuation made
     spaces and the ASCII split as above; if what is left of every piece is letters and digits (\\w), the
-    pieces are the words. Otherwise (other punctuation, combining marks) the regex. And whether the line may
-    hold letters of a space-less script (see ``_THREE_BYTE_LEADS``)."""
+    pieces are the words. Otherwise (other punctuation, combining marks) the regex, on the pieces that need it.
+    And whether the line may hold letters of a space-less script (see ``_THREE_BYTE_LEADS``)."""
     text = low
     for ch in _COMMON_PUNCTUATION:
         if ch in text:
@@ -376,7 +376,18 @@ def _words(low: str) -> tuple[list[str], bool]:
     wide = 1 in encoded.translate(_THREE_BYTE_LEADS)  # (see ``_ASCII_DIGIT_MARKS``)
     pieces = encoded.translate(_WORD_OR_HIGH_BYTES).decode().split()
     letters = "".join(pieces).replace("_", "")
-    return (pieces if not letters or letters.isalnum() else WORD.findall(low)), wide
+    if not letters or letters.isalnum():
+        return pieces, wide
+    # Some piece holds other characters (a sign, a combining mark) or "_": the regex, on those pieces only. No
+    # word runs across two pieces (what parts them is neither a letter nor a digit), so their words in order are
+    # the line's.
+    words: list[str] = []
+    for piece in pieces:
+        if piece.isalnum():
+            words.append(piece)
+        else:
+            words += WORD.findall(piece)
+    return words, wide
 
 
 _COMMON_PUNCTUATION = "’‘“”—–•…\xa0«»"
