@@ -370,8 +370,8 @@ def _words(low: str) -> tuple[list[str], bool]:
     for ch in _COMMON_PUNCTUATION:
         if ch in text:
             text = text.replace(ch, " ")
-    if text.isascii():  # (O(1): ``replace`` narrows the result) only that punctuation: the ASCII split
-        return text.encode().translate(_ASCII_WORD_BYTES).decode().split(), False
+            if text.isascii():  # (O(1): ``replace`` narrows the result) only that punctuation: the ASCII split
+                return text.encode().translate(_ASCII_WORD_BYTES).decode().split(), False
     encoded = text.encode()
     wide = 1 in encoded.translate(_THREE_BYTE_LEADS)  # (see ``_ASCII_DIGIT_MARKS``)
     pieces = encoded.translate(_WORD_OR_HIGH_BYTES).decode().split()
