@@ -164,6 +164,7 @@ PLATFORM_HINTS = (
 COPYRIGHT_HINTS = ("©", "(c)", "copyright", "rights", "direitos", "derechos", "droits")
 AUTHOR_HINTS = ("says", "said", "wrote", "writes", "commented", "replied", "dice", "disse", "schreibt", "écrit")
 SEPARATOR_CHARS = frozenset(">»›/|")
+SEPARATORS = (">", "/", "|", "»", "›")  # (``_has_separator``'s, as a group for ``find_in_lines``)
 BULLETS = frozenset("-*• ")  # stripped from a line before the tests
 
 
@@ -213,11 +214,16 @@ _ANY_HINT_RE = _hint_re(PROMPT_HINTS + PLATFORM_HINTS + COPYRIGHT_HINTS + AUTHOR
 
 
 def chrome_reason(
-    text: str, low: str | None = None, n: int | None = None, hints: tuple[bool, bool, bool, bool] | None = None
+    text: str,
+    low: str | None = None,
+    n: int | None = None,
+    hints: tuple[bool, bool, bool, bool] | None = None,
+    separated: bool | None = None,
 ) -> str | None:
     """Why a line is site chrome, or None. Cheap tests guard the expensive patterns: most lines are prose.
-    ``low`` (the line lower-cased) and ``n`` (its word count) may be given when already known, and ``hints``:
-    whether the line holds a prompt, platform, copyright or comment-author hint (see ``hint_groups``)."""
+    ``low`` (the line lower-cased) and ``n`` (its word count) may be given when already known, ``hints``:
+    whether the line holds a prompt, platform, copyright or comment-author hint (see ``hint_groups``), and
+    ``separated``: whether it holds one of ``SEPARATORS``."""
     if n is None:
         n = word_count(text)
     if n > 60:
@@ -244,7 +250,7 @@ def chrome_reason(
         if prompt and _COOKIES.search(low):
             return "cookie prompt"
         return None
-    if _has_separator(text) and (
+    if (_has_separator(text) if separated is None else separated) and (
         _BREADCRUMB.match(low) or (n <= 14 and len(SEPARATED.findall(text)) >= 2 and "." not in text)
     ):
         return "breadcrumb"
@@ -348,13 +354,17 @@ class SiteChrome(SpanCleaner):
             # lines searched): every kind in lines of 14 words or fewer; prompts and copyright in longer ones, up to
             # 60 words (the long paragraphs are most of the text; copyright matters up to 25 only, and is found for
             # the longer lines with the rest rather than in a search of its own).
+            # Separators (for breadcrumbs) are found in the same searches (a line's case does not change them,
+            # nor does stripping its bullets).
             short = [k for k in todo if wc[remaining[k].index] <= 14]
-            g0, g1, g2, g3 = find_in_lines([low[remaining[k].index] for k in short], HINT_GROUPS)
+            g0, g1, g2, g3, split = find_in_lines([low[remaining[k].index] for k in short], _SHORT_GROUPS)
             hinted = g0 | g1 | g2 | g3  # most lines hold no hint at all
             hints = {k: (j in g0, j in g1, j in g2, j in g3) if j in hinted else _NO_HINTS for j, k in enumerate(short)}
+            separated = {short[j] for j in split}
             longer = [k for k in todo if wc[remaining[k].index] > 14]
-            prompts, marks = find_in_lines([low[remaining[k].index] for k in longer], (PROMPT_HINTS, COPYRIGHT_HINTS))
+            prompts, marks, split = find_in_lines([low[remaining[k].index] for k in longer], _LONGER_GROUPS)
             hints.update({k: (j in prompts, False, j in marks, False) for j, k in enumerate(longer)})
+            separated.update(longer[j] for j in split)
             memo = _SHORT_REASONS
             for k in todo:
                 block = remaining[k]
@@ -362,9 +372,9 @@ class SiteChrome(SpanCleaner):
                 if text[:1] in BULLETS or text[-1:].isspace():
                     # Bullets are not word characters: the word count stays; no hint starts with a bullet.
                     bare = text.lstrip("-*• ").strip() or text
-                    reason = chrome_reason(bare, bare.lower(), wc[i], hints[k])
+                    reason = chrome_reason(bare, bare.lower(), wc[i], hints[k], k in separated)
                 else:
-                    reason = chrome_reason(text, low[i], wc[i], hints[k])
+                    reason = chrome_reason(text, low[i], wc[i], hints[k], k in separated)
                 reasons[k] = reason
                 if len(text) <= 60:  # remembered as ``_line_reason`` does
                     if len(memo) >= _SHORT_LIMIT:
@@ -375,6 +385,8 @@ class SiteChrome(SpanCleaner):
 
 _MISSING = object()
 _NO_HINTS = (False, False, False, False)
+_SHORT_GROUPS = (*HINT_GROUPS, SEPARATORS)
+_LONGER_GROUPS = (PROMPT_HINTS, COPYRIGHT_HINTS, SEPARATORS)
 _SHORT_REASONS: dict[str, str | None] = {}  # answers for short lines, which repeat: menus, share bars, footers
 _SHORT_LIMIT = 8192
 
