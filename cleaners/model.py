@@ -12,6 +12,7 @@ import heapq
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter, le, lt
 from pathlib import Path
 from typing import Any, Literal
 
@@ -424,11 +425,22 @@ def effective_removals(annotations: Sequence[Annotation]) -> tuple[Annotation, .
 
 def effective_raw(raw: Sequence[RawAnnotation]) -> list[RawAnnotation]:
     """``effective_removals`` of annotations given as tuples (see ``RawAnnotation``)."""
+    # The usual case first: no two spans overlap (the cleaners skip what is removed) and none is empty. Then each
+    # is its own run and they are the spans sorted by start.
+    ordered = sorted(raw, key=_START)
+    if all(map(lt, map(_START, ordered), map(_END, ordered))) and all(
+        map(le, map(_END, ordered), map(_START, ordered[1:]))
+    ):
+        return ordered
     out = []
     for k, start, end in _owners(raw):
         r = raw[k]
         out.append(r if start == r[0] and end == r[1] else (start, end, r[2], r[3], r[4], r[5]))
     return out
+
+
+_START = itemgetter(0)
+_END = itemgetter(1)
 
 
 def _owners(spans: Sequence[tuple[Any, ...]]) -> list[tuple[int, int, int]]:

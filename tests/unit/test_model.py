@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
+import random
 
 import pytest
 
 from newsread.cleaners import Annotation, CleanedPage, Context, Mark, text_page
-from newsread.cleaners.model import effective_removals, new_annotation, new_mark
+from newsread.cleaners.model import effective_raw, effective_removals, new_annotation, new_mark
 
 TEXT = "Headline here\n\nFirst paragraph of the story.\n\u00a0\nSecond paragraph #tag #other\nAdvertisement\n"
 
@@ -135,3 +136,16 @@ def test_the_context_gives_what_was_removed_as_objects_and_as_tuples() -> None:
     assert context.removed_raw == [(first.start, first.end, "meta", "r", None, None), (0, 4, "c", "r", None, None)]
     assert context.removed_by("c") and not context.removed_by("x")
     assert [b.text for b in context.remaining()] == [b.text for b in page.blocks[1:]]
+
+
+def test_removals_as_tuples_resolve_overlaps_as_the_objects_do() -> None:
+    """``effective_raw`` takes a shortcut when no spans overlap: it must agree with the sweep either way."""
+    rng = random.Random(7)
+    for _ in range(2000):
+        anns = []
+        for k in range(rng.randint(0, 7)):
+            start = rng.randint(0, 30)
+            anns.append(Annotation(start, start + rng.randint(0, 6), f"c{k}", "r"))
+        raw = [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in anns]
+        expected = [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in effective_removals(anns)]
+        assert effective_raw(raw) == expected, anns
