@@ -12,7 +12,7 @@ import heapq
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter, le, lt
+from operator import attrgetter, itemgetter, le, lt
 from pathlib import Path
 from typing import Any, Literal
 
@@ -413,6 +413,10 @@ def normalise_space(text: str) -> str:
 
 def effective_removals(annotations: Sequence[Annotation]) -> tuple[Annotation, ...]:
     """Resolve overlaps: each character belongs to the first annotation (pipeline order) that covers it."""
+    ordered = sorted(annotations, key=_ANN_START)  # the usual case: no overlaps (see ``effective_raw``)
+    starts, ends = list(map(_ANN_START, ordered)), list(map(_ANN_END, ordered))
+    if all(map(lt, starts, ends)) and all(map(le, ends, starts[1:])):
+        return tuple(ordered)
     out = []
     for k, start, end in _owners([(a.start, a.end) for a in annotations]):
         ann = annotations[k]
@@ -441,6 +445,8 @@ def effective_raw(raw: Sequence[RawAnnotation]) -> list[RawAnnotation]:
 
 _START = itemgetter(0)
 _END = itemgetter(1)
+_ANN_START = attrgetter("start")
+_ANN_END = attrgetter("end")
 
 
 def _owners(spans: Sequence[tuple[Any, ...]]) -> list[tuple[int, int, int]]:

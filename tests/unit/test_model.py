@@ -138,14 +138,25 @@ def test_the_context_gives_what_was_removed_as_objects_and_as_tuples() -> None:
     assert [b.text for b in context.remaining()] == [b.text for b in page.blocks[1:]]
 
 
-def test_removals_as_tuples_resolve_overlaps_as_the_objects_do() -> None:
-    """``effective_raw`` takes a shortcut when no spans overlap: it must agree with the sweep either way."""
+def test_removals_resolve_overlaps_character_by_character() -> None:
+    """Each character belongs to the first annotation covering it, whichever way removals are found (a shortcut
+    is taken when no spans overlap): checked against that rule applied to each character."""
     rng = random.Random(7)
     for _ in range(2000):
         anns = []
         for k in range(rng.randint(0, 7)):
             start = rng.randint(0, 30)
             anns.append(Annotation(start, start + rng.randint(0, 6), f"c{k}", "r"))
+        owners = [next((k for k, a in enumerate(anns) if a.start <= i < a.end), -1) for i in range(40)]
+        expected = []
+        for i, k in enumerate(owners):
+            if k < 0:
+                continue
+            if expected and expected[-1][2] == k and expected[-1][1] == i:
+                expected[-1][1] = i + 1
+            else:
+                expected.append([i, i + 1, k])
+        runs = [Annotation(s, e, anns[k].cleaner, anns[k].reason) for s, e, k in expected]
+        assert list(effective_removals(anns)) == runs, anns
         raw = [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in anns]
-        expected = [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in effective_removals(anns)]
-        assert effective_raw(raw) == expected, anns
+        assert effective_raw(raw) == [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in runs], anns
