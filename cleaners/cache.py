@@ -41,7 +41,7 @@ from typing import Any
 import platformdirs
 
 from .loading import DEFAULT_MAX_BYTES, Source, load_page, page_format, page_from_bytes, read_bytes
-from .model import CleanedPage, Page, new_annotation
+from .model import CleanedPage, Page
 from .pipeline import Pipeline, Stage, StageOutcome
 from .warc import read_record
 
@@ -543,13 +543,13 @@ class _CachedStages:
             self.missed = True
             return None
         name = stage.name
-        return [new_annotation(s, e, name, r, f, v) for s, e, r, f, v in hit.marks], hit.error, hit.notes
+        return [(s, e, name, r, f, v) for s, e, r, f, v in hit.marks], hit.error, hit.notes
 
     def keep(self, position: int, stage: Stage, outcome: StageOutcome) -> None:
         fp = self.fps[position]
         if fp is not None and not self.cut:
             stamped, error, notes = outcome
-            marks = tuple((a.start, a.end, a.reason, a.field, a.value) for a in stamped)
+            marks = tuple((a[0], a[1], a[3], a[4], a[5]) for a in stamped)
             self.new[fp] = StageResult(marks, error, notes)
 
     def save(self) -> None:

@@ -12,6 +12,7 @@ import heapq
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter, le, lt
 from pathlib import Path
 from typing import Any, Literal
 
@@ -269,17 +270,52 @@ class Segment:
     annotation: Annotation | None
 
 
+# An annotation as a plain tuple: (start, end, cleaner, reason, field, value), the fields of :class:`Annotation` in
+# order. The pipeline keeps a page's annotations so, and the objects are made when asked for (see CleanedPage).
+RawAnnotation = tuple[int, int, str, str, str | None, str | None]
+
+
 @dataclass(slots=True)
 class CleanedPage:
-    """A page with every cleaner's annotations, and what follows from them."""
+    """A page with every cleaner's annotations, and what follows from them.
+
+    The pipeline gives the annotations as tuples (see ``RawAnnotation``): the :class:`Annotation` objects are made
+    when ``annotations`` (or ``removals``, ``segments``) is first read, and the clean text, the metadata and the
+    JSONL record are made from the tuples without them.
+    """
 
     page: Page
-    annotations: tuple[Annotation, ...]
+    annotations: tuple[Annotation, ...]  # (a property: see _annotations_property below)
     errors: tuple[CleanerError, ...] = ()
     cleaning_notes: tuple[str, ...] = ()
     _effective: tuple[Annotation, ...] | None = field(default=None, repr=False)
     _paragraphs: list[str] | None = field(default=None, repr=False)
     _words: list[list[str]] | None = field(default=None, repr=False)
+    _raw: Sequence[RawAnnotation] | None = field(default=None, repr=False, compare=False)
+    _raw_removals: list[RawAnnotation] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @classmethod
+    def from_raw(
+        cls,
+        page: Page,
+        raw: Sequence[RawAnnotation],
+        errors: tuple[CleanerError, ...] = (),
+        cleaning_notes: tuple[str, ...] = (),
+    ) -> CleanedPage:
+        """A cleaned page whose annotations are given as tuples (see ``RawAnnotation``), in pipeline order."""
+        return cls(page, None, errors, cleaning_notes, _raw=raw)  # type: ignore[arg-type]
+
+    def raw_annotations(self) -> Sequence[RawAnnotation]:
+        """``annotations`` as tuples (see ``RawAnnotation``)."""
+        if self._raw is None:
+            self._raw = [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in self.annotations]
+        return self._raw
+
+    def raw_removals(self) -> list[RawAnnotation]:
+        """``removals`` as tuples (see ``RawAnnotation``): what the clean text and the JSONL record are made from."""
+        if self._raw_removals is None:
+            self._raw_removals = effective_raw(self.raw_annotations())
+        return self._raw_removals
 
     @property
     def id(self) -> str:
@@ -318,7 +354,7 @@ class CleanedPage:
     def paragraphs(self) -> list[str]:
         """The clean article: each block's kept text, whitespace normalised, empty ones dropped."""
         if self._paragraphs is None:
-            self._paragraphs = clean_paragraphs(self.page, self.removals)
+            self._paragraphs = kept_paragraphs(self.page, self.raw_removals())
         return self._paragraphs
 
     @property
@@ -329,9 +365,9 @@ class CleanedPage:
     def metadata(self) -> dict[str, str]:
         """Page metadata: what the loader knew, then the first value each metadata annotation supplied."""
         meta = dict(self.page.meta)
-        for ann in self.annotations:
-            if ann.field and ann.value and ann.field not in meta:
-                meta[ann.field] = ann.value
+        for _, _, _, _, name, value in self.raw_annotations():
+            if name and value and name not in meta:
+                meta[name] = value
         return meta
 
     @property
@@ -342,8 +378,8 @@ class CleanedPage:
         """Words removed, per cleaner (effective removals only, so nothing is counted twice)."""
         counts: dict[str, int] = {}
         text = self.page.text
-        for ann in self.removals:
-            counts[ann.cleaner] = counts.get(ann.cleaner, 0) + count_words(text[ann.start : ann.end])
+        for start, end, cleaner, _, _, _ in self.raw_removals():
+            counts[cleaner] = counts.get(cleaner, 0) + count_words(text[start:end])
         return counts
 
     @property
@@ -361,6 +397,30 @@ class CleanedPage:
     @property
     def words_removed(self) -> int:
         return sum(self.removed_by().values())
+
+
+_annotations_slot: Any = CleanedPage.__dict__["annotations"]  # where the objects are kept once made
+
+
+def _get_annotations(self: CleanedPage) -> tuple[Annotation, ...]:
+    built: tuple[Annotation, ...] | None = _annotations_slot.__get__(self)
+    if built is None:  # given as tuples (``from_raw``): made now
+        built = tuple([new_annotation(*r) for r in self._raw or ()])
+        _annotations_slot.__set__(self, built)
+    return built
+
+
+def _set_annotations(self: CleanedPage, value: tuple[Annotation, ...] | None) -> None:
+    _annotations_slot.__set__(self, value)
+    self._raw = self._raw_removals = None  # (``from_raw`` gives the tuples after this)
+
+
+# ``annotations`` stays a field (the constructor, ``dataclasses.replace``, equality and pickling see it as before) read
+# and written through this property.
+_annotations_property = property(
+    _get_annotations, _set_annotations, doc="Every cleaner's annotations, in pipeline order."
+)
+setattr(CleanedPage, "annotations", _annotations_property)  # noqa: B010 (mypy refuses an assignment over the field)
 
 
 def count_words(text: str) -> int:
@@ -402,62 +462,101 @@ def normalise_space(text: str) -> str:
 
 
 def effective_removals(annotations: Sequence[Annotation]) -> tuple[Annotation, ...]:
-    """Resolve overlaps: each character belongs to the first annotation (pipeline order) that covers it.
+    """Resolve overlaps: each character belongs to the first annotation (pipeline order) that covers it."""
+    ordered = sorted(annotations, key=_ANN_START)  # the usual case: no overlaps (see ``effective_raw``)
+    starts, ends = list(map(_ANN_START, ordered)), list(map(_ANN_END, ordered))
+    if all(map(lt, starts, ends)) and all(map(le, ends, starts[1:])):
+        return tuple(ordered)
+    out = []
+    for k, start, end in _owners([(a.start, a.end) for a in annotations]):
+        ann = annotations[k]
+        if start == ann.start and end == ann.end:
+            out.append(ann)
+        else:
+            out.append(new_annotation(start, end, ann.cleaner, ann.reason, ann.field, ann.value))
+    return tuple(out)
 
-    A sweep over the span boundaries with a heap of the annotations open at
-    each point: O(n log n) however the cleaners overlap.
+
+def effective_raw(raw: Sequence[RawAnnotation]) -> list[RawAnnotation]:
+    """``effective_removals`` of annotations given as tuples (see ``RawAnnotation``)."""
+    # The usual case first: no two spans overlap (the cleaners skip what is removed) and none is empty. Then each
+    # is its own run and they are the spans sorted by start.
+    ordered = sorted(raw, key=_START)
+    if all(map(lt, map(_START, ordered), map(_END, ordered))) and all(
+        map(le, map(_END, ordered), map(_START, ordered[1:]))
+    ):
+        return ordered
+    out = []
+    for k, start, end in _owners(raw):
+        r = raw[k]
+        out.append(r if start == r[0] and end == r[1] else (start, end, r[2], r[3], r[4], r[5]))
+    return out
+
+
+_START = itemgetter(0)
+_END = itemgetter(1)
+_ANN_START = attrgetter("start")
+_ANN_END = attrgetter("end")
+
+
+def _owners(spans: Sequence[tuple[Any, ...]]) -> list[tuple[int, int, int]]:
+    """For spans (start, end, …) in pipeline order, the runs of the text each first one covers: (position of the
+    span, start, end), in document order.
+
+    A sweep over the span boundaries with a heap of the spans open at each point: O(n log n) however the cleaners
+    overlap. Most pages' removals do not overlap at all: then each span is its own run, sorted by start.
     """
-    if not annotations:
-        return ()
-    order = sorted(range(len(annotations)), key=lambda k: annotations[k].start)
-    points = sorted({a.start for a in annotations} | {a.end for a in annotations})
-    out: list[Annotation] = []
+    if not spans:
+        return []
+    order = sorted(range(len(spans)), key=lambda k: spans[k][0])
+    points = sorted({s[0] for s in spans} | {s[1] for s in spans})
+    out: list[tuple[int, int, int]] = []
     active: list[tuple[int, int]] = []  # (pipeline position, end)
     nxt = 0
     run_owner = -1
     run_start = 0
     for here in points[:-1]:
-        while nxt < len(order) and annotations[order[nxt]].start <= here:
+        while nxt < len(order) and spans[order[nxt]][0] <= here:
             k = order[nxt]
-            heapq.heappush(active, (k, annotations[k].end))
+            heapq.heappush(active, (k, spans[k][1]))
             nxt += 1
         while active and active[0][1] <= here:
             heapq.heappop(active)
         owner = active[0][0] if active else -1
         if owner != run_owner:
             if run_owner >= 0:
-                out.append(_clip(annotations[run_owner], run_start, here))
+                out.append((run_owner, run_start, here))
             run_owner, run_start = owner, here
         if owner < 0:
             run_owner = -1
     if run_owner >= 0:
-        out.append(_clip(annotations[run_owner], run_start, points[-1]))
-    return tuple(out)
-
-
-def _clip(ann: Annotation, start: int, end: int) -> Annotation:
-    if start == ann.start and end == ann.end:
-        return ann
-    return new_annotation(start, end, ann.cleaner, ann.reason, ann.field, ann.value)
+        out.append((run_owner, run_start, points[-1]))
+    return out
 
 
 def clean_paragraphs(page: Page, removals: Sequence[Annotation]) -> list[str]:
     """Each block minus the removed spans; a block whose kept pieces are separated by a removal keeps one space."""
+    return kept_paragraphs(page, [(r.start, r.end) for r in removals])
+
+
+def kept_paragraphs(page: Page, removals: Sequence[tuple[Any, ...]]) -> list[str]:
+    """``clean_paragraphs`` of removals given as tuples (start, end, …), in document order and not overlapping."""
     paragraphs: list[str] = []
     text = page.text
     i = 0
     n = len(removals)
     for block in page.blocks:
-        while i < n and removals[i].end <= block.start:
+        while i < n and removals[i][1] <= block.start:
             i += 1
         pos = block.start
         pieces: list[str] = []
         j = i
-        while j < n and removals[j].start < block.end:
+        while j < n and removals[j][0] < block.end:
             r = removals[j]
-            if r.start > pos:
-                pieces.append(text[pos : r.start])
-            pos = max(pos, r.end)
+            start, end = r[0], r[1]
+            if start > pos:
+                pieces.append(text[pos:start])
+            pos = max(pos, end)
             j += 1
         if pos < block.end:
             pieces.append(text[pos : block.end])

@@ -33,8 +33,8 @@ def to_record(cleaned: CleanedPage, cluster: str | None = None) -> dict[str, Any
         "byline": meta.get("byline"),
         "url": meta.get("url"),
         "body": cleaned.body,
-        "removed": [
-            {"cleaner": a.cleaner, "reason": a.reason, "text": text[a.start : a.end]} for a in cleaned.removals
+        "removed": [  # (start, end, cleaner, reason, field, value): no Annotation object is needed
+            {"cleaner": a[2], "reason": a[3], "text": text[a[0] : a[1]]} for a in cleaned.raw_removals()
         ],
         "notes": cleaned.notes,
         "error": error,

@@ -9,11 +9,12 @@ import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import Any, Protocol
 
-from .base import Cleaner, Context, fits_in_chunks
+from .base import Cleaner, Context, Span, SpanCleaner, fits_in_chunks
 from .config import Config, load_config
-from .model import Annotation, CleanedPage, CleanerError, Mark, Page, new_annotation
+from .model import CleanedPage, CleanerError, Mark, Page, RawAnnotation, new_mark
 from .registry import CleanerInfo, RegistryError, discover_entry_points, load_cleaner_file, ordered
 
 try:  # the C function behind ``signal.signal`` (see _Deadline); it has no type stubs
@@ -48,6 +49,7 @@ class Pipeline:
         self.problems: list[str] = list(problems)
         self.max_seconds = max_seconds  # per page; None: no limit
         self._folder: dict[str, Any] = {}
+        self._plan: tuple[tuple[Stage, ...], list[_Step]] | None = None  # see _steps
 
     # -- building -------------------------------------------------------------------------------
     @classmethod
@@ -186,8 +188,8 @@ class Pipeline:
         it, and is given the result of each stage that ran (the result cache is one)."""
         if page.error is not None:
             return CleanedPage(page, ())
-        context = Context(page=page, folder=self._folder)
-        annotations: list[Annotation] = []
+        context = Context(page, folder=self._folder)
+        annotations: list[RawAnnotation] = []
         errors: list[CleanerError] = []
         with _Deadline(self.max_seconds) as deadline:
             try:
@@ -196,21 +198,19 @@ class Pipeline:
                 context.note(f"cleaning stopped at the {self.max_seconds:g} s limit")
                 if memory is not None:
                     memory.cut_short()
-        return CleanedPage(page, tuple(annotations), tuple(errors), tuple(context.notes))
+        return CleanedPage.from_raw(page, annotations, tuple(errors), tuple(context.notes))
 
     def _run(
         self,
         page: Page,
         context: Context,
-        annotations: list[Annotation],
+        annotations: list[RawAnnotation],
         errors: list[CleanerError],
         deadline: _Deadline,
         memory: StageMemory | None,
     ) -> None:
-        active = self.active
-        for position, stage in enumerate(active):
-            cleaner = stage.cleaner
-            assert cleaner is not None
+        steps = self._steps()
+        for position, (stage, cleaner, spans, name) in enumerate(steps):
             formats = getattr(cleaner, "formats", None)
             if formats is not None and page.format not in formats:
                 continue
@@ -221,28 +221,28 @@ class Pipeline:
                     for note in notes:
                         context.note(note)
                     if error is not None:
-                        errors.append(CleanerError(stage.name, error))
+                        errors.append(CleanerError(name, error))
                     if stamped:
                         annotations.extend(stamped)
-                        context.note_removed(stamped)
+                        context.add_removed(stamped)
                     continue
             if deadline.passed():
-                skipped = ", ".join(s.name for s in active[position:])
+                skipped = ", ".join(step[3] for step in steps[position:])
                 context.note(f"cleaning stopped at the {self.max_seconds:g} s limit; not run: {skipped}")
                 if memory is not None:
                     memory.cut_short()
                 break
             noted = len(context.notes)
             try:
-                marks = list(cleaner.annotate(page, context))
+                marks = list(cleaner.spans(page, context) if spans else cleaner.annotate(page, context))
             except CleaningTimeout:
-                errors.append(CleanerError(stage.name, f"stopped at the {self.max_seconds:g} s limit for a page"))
+                errors.append(CleanerError(name, f"stopped at the {self.max_seconds:g} s limit for a page"))
                 if memory is not None:
                     memory.cut_short()  # what follows depends on the clock: remember none of it
                 continue
             except Exception as exc:  # one cleaner failing must not cost the page the others' work
                 message = f"{type(exc).__name__}: {exc}"
-                errors.append(CleanerError(stage.name, message))
+                errors.append(CleanerError(name, message))
                 if memory is not None:
                     memory.keep(position, stage, ([], message, tuple(context.notes[noted:])))
                 continue
@@ -250,13 +250,34 @@ class Pipeline:
                 if memory is not None:
                     memory.keep(position, stage, ([], None, tuple(context.notes[noted:])))
                 continue
-            stamped, bad = _stamp(marks, stage.name, len(page.text))
+            if spans:
+                stamped, bad = _stamp_spans(marks, name, len(page.text))
+            else:
+                stamped, bad = _stamp(marks, name, len(page.text))
             if bad:
-                errors.append(CleanerError(stage.name, bad))
+                errors.append(CleanerError(name, bad))
             annotations.extend(stamped)
-            context.note_removed(stamped)
+            context.add_removed(stamped)
             if memory is not None:
                 memory.keep(position, stage, (stamped, bad, tuple(context.notes[noted:])))
+
+    def _steps(self) -> list[_Step]:
+        """The active stages, each with its cleaner, whether it gives its marks as tuples (a ``SpanCleaner`` that
+        does not override ``annotate``: else what ``annotate`` says is what it says) and its name. Made once for
+        the stages (a pipeline's stages are replaced, never changed: see ``toggled``)."""
+        plan = self._plan
+        if plan is None or plan[0] is not self.stages:
+            steps = [
+                (
+                    s,
+                    s.cleaner,
+                    isinstance(s.cleaner, SpanCleaner) and type(s.cleaner).annotate is _SPANS_ANNOTATE,
+                    s.name,
+                )
+                for s in self.active
+            ]
+            plan = self._plan = (self.stages, steps)
+        return plan[1]
 
     def clean_all(self, pages: Iterable[Page]) -> list[CleanedPage]:
         pages = list(pages)
@@ -271,8 +292,9 @@ class FitFailed:
     message: str
 
 
-# What one stage made of a page: its annotations, its error (None: none), the notes it added.
-StageOutcome = tuple[list[Annotation], str | None, tuple[str, ...]]
+# What one stage made of a page: its annotations (as tuples: see RawAnnotation), its error (None: none), the notes
+# it added.
+StageOutcome = tuple[list[RawAnnotation], str | None, tuple[str, ...]]
 
 
 class StageMemory(Protocol):
@@ -334,12 +356,42 @@ def _raise_timeout(signum: int, frame: object) -> None:
     raise CleaningTimeout()
 
 
-def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotation], str | None]:
-    """Marks -> annotations with the cleaner's name; spans out of range or malformed are dropped and reported."""
+_SPANS_ANNOTATE = SpanCleaner.annotate
+_Step = tuple[Stage, Any, bool, str]  # see Pipeline._steps
+
+
+def _stamp_spans(spans: Sequence[Span], name: str, length: int) -> tuple[list[RawAnnotation], str | None]:
+    """``_stamp`` of the marks that ``spans`` stands for (see ``SpanCleaner``), without making them: spans on the
+    page and reasons as ``_stamp`` wants them pass, and the Marks are made and checked one by one only when one
+    does not. The offsets' types are not checked (a check of each span's cost as much as stamping it): a span
+    cleaner's offsets are its blocks'. A page's spans share a few reasons: each is checked once."""
+    try:
+        stamped = [
+            (start, end, name, reason, field, value)
+            for start, end, reason, field, value in spans
+            if 0 <= start < end <= length
+        ]
+        if len(stamped) == len(spans):
+            for reason in set(map(_REASON, spans)):
+                if type(reason) is not str or not 0 < len(reason) <= MAX_REASON:
+                    break
+            else:
+                return stamped, None
+    except TypeError:  # offsets that are not numbers, a reason that is not a string
+        pass
+    return _stamp([new_mark(*s) for s in spans], name, length)
+
+
+_REASON = itemgetter(2)
+
+
+def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[RawAnnotation], str | None]:
+    """Marks -> annotations (as tuples: see RawAnnotation) with the cleaner's name; spans out of range or malformed
+    are dropped and reported."""
     # The common case first, by one comprehension that checks and stamps: every mark a plain Mark with a span
     # on the page and a reason. Any mark left out sends the whole list through the checks below instead.
     stamped = [
-        new_annotation(start, end, name, reason, m.field, m.value)
+        (start, end, name, reason, m.field, m.value)
         for m in marks
         if type(m) is Mark
         and type(start := m.start) is int
@@ -350,7 +402,7 @@ def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotatio
     ]
     if len(stamped) == len(marks):
         return stamped, None
-    out: list[Annotation] = []
+    out: list[RawAnnotation] = []
     add = out.append
     dropped = 0
     for m in marks:
@@ -364,7 +416,7 @@ def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotatio
                 and type(reason) is str
                 and 0 < len(reason) <= MAX_REASON
             ):
-                add(Annotation(start, end, name, reason, m.field, m.value))
+                add((start, end, name, reason, m.field, m.value))
                 continue
         if (
             not isinstance(m, Mark)
@@ -375,6 +427,6 @@ def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotatio
             dropped += 1
             continue
         reason = str(m.reason or "no reason given")[:MAX_REASON]
-        out.append(Annotation(m.start, m.end, name, reason, m.field, m.value))
+        out.append((m.start, m.end, name, reason, m.field, m.value))
     problem = f"returned {dropped} span(s) outside the page or not a Mark; ignored" if dropped else None
     return out, problem

@@ -283,15 +283,26 @@ _ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95
 def _line_features(t: str) -> _LineFeatures:
     """(lower-cased, tokens, word count, ends like a sentence, list item, prose, headline-like, headline item,
     plain headline item, link-farm line, short line holding a digit, lower-casing changed the length) of a line."""
-    low = t.lower()
+    spaced: str | None = None  # the line with its common punctuation made spaces, when that leaves it ASCII
+    present = ""  # that punctuation, when it does not
+    if t.isascii():
+        low = t.lower()
+    else:
+        spaced, present = _punctuation_spaced(t)
+        # Lower-casing a non-ASCII line looks every character up; when its only non-ASCII characters are that
+        # punctuation (most such lines: curly quotes, dashes), which has no case, lowering the ASCII letters of
+        # its UTF-8 bytes gives the same.
+        low = t.lower() if spaced is None else t.encode().lower().decode()
     # ASCII words are [A-Za-z0-9_] runs: every other byte made a space, then split, gives what
     # ``WORD.findall`` gives, a quarter faster (most lines of most pages are ASCII).
     ascii_line = low.isascii()
     if ascii_line:
         encoded = low.encode()
         toks, wide = encoded.translate(_ASCII_WORD_BYTES).decode().split(), False
+    elif spaced is not None:  # the words of the line lowered, with the punctuation made spaces: as above
+        toks, wide = spaced.encode().translate(_ASCII_LOWER_WORD_BYTES).decode().split(), False
     else:
-        toks, wide = _words(low)
+        toks, wide = _words(low, present)
     # Lower-casing can change the length (Turkish İ): count words on the original then.
     n = len(toks) if len(low) == len(t) else len(WORD.findall(t))
     # \d of an ASCII line in C (see ``_ASCII_DIGIT_MARKS``); of a line of 14 words or fewer only.
@@ -361,25 +372,54 @@ def _farm_line(n: int, listed: bool, ends: bool, stripped: str) -> bool:
     return 0 < n <= 30 and (listed or n <= 6 or not ends or stripped.endswith("?"))
 
 
-def _words(low: str) -> tuple[list[str], bool]:
-    """``WORD.findall`` of a non-ASCII line, without the regex when it can: the commonest punctuation made
-    spaces and the ASCII split as above; if what is left of every piece is letters and digits (\\w), the
-    pieces are the words. Otherwise (other punctuation, combining marks) the regex. And whether the line may
-    hold letters of a space-less script (see ``_THREE_BYTE_LEADS``)."""
-    text = low
+def _punctuation_spaced(text: str) -> tuple[str | None, str]:
+    """``text`` (not ASCII) with the commonest punctuation made spaces if that leaves it ASCII, else None and the
+    punctuation it holds."""
+    present = ""
     for ch in _COMMON_PUNCTUATION:
         if ch in text:
             text = text.replace(ch, " ")
-    if text.isascii():  # (O(1): ``replace`` narrows the result) only that punctuation: the ASCII split
-        return text.encode().translate(_ASCII_WORD_BYTES).decode().split(), False
+            if text.isascii():  # (O(1): ``replace`` narrows the result) nothing else to replace
+                return text, ""
+            present += ch
+    return None, present
+
+
+def _words(low: str, present: str | None = None) -> tuple[list[str], bool]:
+    """``WORD.findall`` of a non-ASCII line, without the regex when it can: the commonest punctuation made
+    spaces and the ASCII split as above; if what is left of every piece is letters and digits (\\w), the
+    pieces are the words. Otherwise (other punctuation, combining marks) the regex, on the pieces that need it.
+    And whether the line may hold letters of a space-less script (see ``_THREE_BYTE_LEADS``). ``present``: which
+    of that punctuation the line holds, when known (lower-casing neither makes nor removes it)."""
+    text = low
+    for ch in _COMMON_PUNCTUATION if present is None else present:
+        if ch in text:
+            text = text.replace(ch, " ")
+            if text.isascii():  # (O(1): ``replace`` narrows the result) only that punctuation: the ASCII split
+                return text.encode().translate(_ASCII_WORD_BYTES).decode().split(), False
     encoded = text.encode()
     wide = 1 in encoded.translate(_THREE_BYTE_LEADS)  # (see ``_ASCII_DIGIT_MARKS``)
     pieces = encoded.translate(_WORD_OR_HIGH_BYTES).decode().split()
     letters = "".join(pieces).replace("_", "")
-    return (pieces if not letters or letters.isalnum() else WORD.findall(low)), wide
+    if not letters or letters.isalnum():
+        return pieces, wide
+    # Some piece holds other characters (a sign, a combining mark) or "_": the regex, on those pieces only. No
+    # word runs across two pieces (what parts them is neither a letter nor a digit), so their words in order are
+    # the line's.
+    words: list[str] = []
+    for piece in pieces:
+        if piece.isalnum():
+            words.append(piece)
+        else:
+            words += WORD.findall(piece)
+    return words, wide
 
 
 _COMMON_PUNCTUATION = "’‘“”—–•…\xa0«»"
+# ``_ASCII_WORD_BYTES`` that also lowers A to Z (for a line not lowered yet).
+_ASCII_LOWER_WORD_BYTES = bytes(
+    c + 32 if 65 <= c <= 90 else c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256)
+)
 # ``CJK``'s letters (U+0E00 to U+FAFF) are three bytes in UTF-8, led by a byte from E0 to EF. Most non-ASCII lines
 # have none once their common punctuation (’ “ — …, three bytes too) is made spaces: Latin, Cyrillic and the like
 # take two. Finding none of those bytes (a C loop) settles the line without ``CJK.search``, costly per character.

@@ -194,14 +194,35 @@ def line_gate(*patterns: re.Pattern[str]) -> re.Pattern[str]:
 def any_line_gate(*gates: re.Pattern[str]) -> re.Pattern[str]:
     """One pattern matching exactly the lines that any of ``gates`` matches, each of the form
     ``^[\\W_]*(?:alternatives)TAIL`` (``line_gate``'s; tails may differ) with the same flags: the leading
-    ``[\\W_]*`` is tried once for all of them."""
+    ``[\\W_]*`` is tried once for all of them, and so are their alternatives, each with its gate's tail, factored
+    together by their first letters (the gates one after the other cost a try of each gate's first letters at
+    every line)."""
     flags = {g.flags for g in gates}
     if len(flags) != 1:
         raise ValueError("gates with different flags")
-    parts = []
+    alts: list[str] = []
     for g in gates:
         src = _source(g)
         if not src.startswith(WRAPPER_START) or _unsafe(src):
             raise ValueError(f"not a line gate: {src[:40]!r}")
-        parts.append("(?:" + src[len(WRAPPER_START) - 3 :] + ")")
+        end = _group_end(src, len(WRAPPER_START) - 3)
+        tail = src[end + 1 :]
+        if len(split_alternatives(tail)) != 1:
+            raise ValueError(f"a gate's tail with alternatives: {tail[:40]!r}")
+        alts.extend(alt + tail for alt in split_alternatives(src[len(WRAPPER_START) : end]))
+    # Each gate's alternatives are factored already: grouping them by first letter across the gates is enough
+    # (factoring them all again, deeper, costs more to build and compile than it saves).
+    parts: list[str] = []
+    groups: dict[str, list[str]] = {}
+    for alt in alts:
+        head = _literal_head(alt)
+        if head is None:
+            parts.append(alt)
+        elif head in groups:
+            groups[head].append(alt[1:])
+        else:
+            groups[head] = [alt[1:]]
+    parts += [
+        head + rest[0] if len(rest) == 1 else f"{re.escape(head)}(?:{'|'.join(rest)})" for head, rest in groups.items()
+    ]
     return re.compile(WRAPPER_START[:-3] + "(?:" + "|".join(parts) + ")", flags.pop())

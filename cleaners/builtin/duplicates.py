@@ -61,25 +61,30 @@ class DuplicateParagraphs(BaseCleaner):
             # Shingles by hash: a tuple's hash is not cached, and the set operations below would rehash each
             # shingle three times (a false match of two 64-bit hashes is not a practical concern).
             sh = shingle_hashes(words)
-            # Near-duplicates share shingles: most paragraphs share none with any earlier one (one set
-            # operation says so); the others are compared only with the paragraphs they share some with.
-            best = None
-            common = sh & seen
+            # Near-duplicates share shingles: most paragraphs share few with all earlier ones together, and
+            # the others are compared only with the paragraphs they share some with. How many it shares is
+            # what adding them to ``seen`` adds less than their number (one set operation, where taking the
+            # shared ones first and adding them after took two).
+            before = len(seen)
+            seen |= sh
             # Similar enough means sharing at least that share of this paragraph's shingles with one earlier
             # paragraph, so at least that many with all of them together: usually far from it.
-            if len(common) >= similarity * len(sh):
+            if len(sh) - (len(seen) - before) >= similarity * len(sh):
+                kept = set().union(*sets.values())  # ``seen`` as it was: what the kept paragraphs have
+                common = sh & kept
+                best = None
                 for idx in _first_owners(common, sets):
                     other = sets[idx]
                     shared = len(sh & other)
                     if shared / (len(sh) + len(other) - shared) >= similarity:
                         best = idx
                         break
-            if best is not None:
-                found.append((block, blocks_by_index[best], False))
-                continue
+                if best is not None:
+                    found.append((block, blocks_by_index[best], False))
+                    seen = kept  # a copy's shingles are not kept
+                    continue
             sets[block.index] = sh
             blocks_by_index[block.index] = block
-            seen |= sh
         if not found:
             return
         position = {b.index: k for k, b in enumerate(remaining)}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from ..base import BaseCleaner, Context
-from ..model import Block, Mark, Page, new_mark
+from ..base import Context, Span, SpanCleaner
+from ..model import Block, Page
 from ._lines import (
     SHARED_GATES,
     PageLines,
@@ -147,24 +147,27 @@ def _is_plain_headline(text: str) -> bool:
     return _is_headline_item(text) and not ends_like_sentence(body) and not body.endswith(("!", "~"))
 
 
-class LinkFarms(BaseCleaner):
+class LinkFarms(SpanCleaner):
     name = "link_farms"
     description = "Removes runs of headlines for other stories (Related, Most read, Trending, You may also like …)."
     order = 400
     options: ClassVar[Mapping[str, Any]] = {"min_headlines": 2, "min_unheaded": 5}
 
-    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+    def spans(self, page: Page, context: Context) -> list[Span]:
+        # Lists, not generators: handing the spans over one by one cost more than making them.
         blocks = context.remaining()
         if page.format == "html":
             # In HTML a headline list is made of links: a list of plain sentences or facts is the article's own.
             blocks = [b for b in blocks if b.link_density >= 0.5 or _is_heading(b.text)]
         used: set[int] = set()
         flags = _Flags(blocks, page_lines(page))
-        yield from self._headed(blocks, used, flags)
-        yield from self._cards(blocks, used, flags)
-        yield from self._unheaded(blocks, used, flags)
+        out = self._headed(blocks, used, flags)
+        out += self._cards(blocks, used, flags)  # (after the headed farms: it skips their lines, ``used``)
+        out += self._unheaded(blocks, used, flags)
+        return out
 
-    def _headed(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Mark]:
+    def _headed(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> list[Span]:
+        out: list[Span] = []
         heading, farm, item = flags.heading, flags.farm, flags.item
         i = 0  # where the next run may start: a heading inside a farm already marked starts none
         for h in [k for k, is_heading in enumerate(heading) if is_heading]:
@@ -183,15 +186,17 @@ class LinkFarms(BaseCleaner):
                 reason = f"link farm under '{label}': {headlines} headlines"
                 for b in blocks[i:j]:
                     used.add(b.index)
-                    yield new_mark(b.start, b.end, reason)
+                    out.append((b.start, b.end, reason, None, None))
                 i = j
             else:
                 i += 1
+        return out
 
-    def _cards(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Mark]:
+    def _cards(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> list[Span]:
         """Runs of story cards: a headline, a short summary and a time, author or section line, again and again."""
+        out: list[Span] = []
         if sum(flags.meta) < 2:
-            return  # cards carry times, dates or bylines: a page without two of them has no run of cards
+            return out  # cards carry times, dates or bylines: a page without two of them has no run of cards
         item, meta = flags.item, flags.meta
         i = 0  # where the next run may start
         # A card starts with its headline or its small print: only those lines are tried.
@@ -212,12 +217,14 @@ class LinkFarms(BaseCleaner):
                 reason = f"teasers for other stories: {len(units)} cards"
                 for b in blocks[units[0][0] : units[-1][1] + 1]:
                     used.add(b.index)
-                    yield new_mark(b.start, b.end, reason)
+                    out.append((b.start, b.end, reason, None, None))
                 i = j
             else:
                 i += 1
+        return out
 
-    def _unheaded(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> Iterable[Mark]:
+    def _unheaded(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> list[Span]:
+        out: list[Span] = []
         plain = flags.plain
         # Runs of plain headlines on consecutive lines (a line between them that does not fit has an index
         # between theirs, so it breaks the run too).
@@ -229,9 +236,9 @@ class LinkFarms(BaseCleaner):
                 continue
             if len(run) >= self.settings["min_unheaded"] and _looks_like_list_of_stories(run):
                 reason = f"link farm: {len(run)} headlines in a row"
-                for r in run:
-                    yield new_mark(r.start, r.end, reason)
+                out += [(r.start, r.end, reason, None, None) for r in run]
             run = [b] if b is not None else []
+        return out
 
 
 _DIGIT = re.compile(r"\d")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..base import BaseCleaner, Context
-from ..model import Mark, Page, new_mark
+from ..base import Context, Span, SpanCleaner
+from ..model import Page
 from ._lines import find_in_lines, lowered, page_lines, word_count
 from ._phrases import factored, line_gate
 
@@ -164,6 +164,7 @@ PLATFORM_HINTS = (
 COPYRIGHT_HINTS = ("©", "(c)", "copyright", "rights", "direitos", "derechos", "droits")
 AUTHOR_HINTS = ("says", "said", "wrote", "writes", "commented", "replied", "dice", "disse", "schreibt", "écrit")
 SEPARATOR_CHARS = frozenset(">»›/|")
+SEPARATORS = (">", "/", "|", "»", "›")  # (``_has_separator``'s, as a group for ``find_in_lines``)
 BULLETS = frozenset("-*• ")  # stripped from a line before the tests
 
 
@@ -185,8 +186,14 @@ _BACK_TO_TOP = lowered(BACK_TO_TOP)
 
 
 # Short labels: any of these may match a line of ten words or fewer, or it is no label at all. The union,
-# factored by first letters, settles most lines in one fast call (see ``line_gate``).
-_ANY_LABEL = line_gate(_BACK_TO_TOP, _UI_LABEL, _COMMENT_COUNT, _COMMENTS, _FOOTER_LINKS)
+# factored by first letters, settles most lines in one fast call (see ``line_gate``). But for one alternative of
+# COMMENTS: ``.*comments powered by …`` runs to the line's end and back at every line, which cost more than all
+# the others together. The gate leaves it out, and a line holding "comments" is asked about it (see
+# gate in ``chrome_reason``): the lines that match are the same.
+_POWERED = r".*comments\s+powered\s+by\s+\w+|"
+_COMMENTS_LISTED = re.compile(_COMMENTS.pattern.replace(_POWERED, "", 1), _COMMENTS.flags)
+assert _COMMENTS_LISTED.pattern != _COMMENTS.pattern and "powered" not in _COMMENTS_LISTED.pattern
+_ANY_LABEL = line_gate(_BACK_TO_TOP, _UI_LABEL, _COMMENT_COUNT, _COMMENTS_LISTED, _FOOTER_LINKS)
 # A reaction count ends with its bracket (the pattern's end may come before a final line break) or is an emoji.
 _REACTION_ENDS = frozenset(")]\n")
 _REACTION_STARTS = frozenset("👍👎❤😂😮😢😡")
@@ -207,11 +214,16 @@ _ANY_HINT_RE = _hint_re(PROMPT_HINTS + PLATFORM_HINTS + COPYRIGHT_HINTS + AUTHOR
 
 
 def chrome_reason(
-    text: str, low: str | None = None, n: int | None = None, hints: tuple[bool, bool, bool, bool] | None = None
+    text: str,
+    low: str | None = None,
+    n: int | None = None,
+    hints: tuple[bool, bool, bool, bool] | None = None,
+    separated: bool | None = None,
 ) -> str | None:
     """Why a line is site chrome, or None. Cheap tests guard the expensive patterns: most lines are prose.
-    ``low`` (the line lower-cased) and ``n`` (its word count) may be given when already known, and ``hints``:
-    whether the line holds a prompt, platform, copyright or comment-author hint (see ``hint_groups``)."""
+    ``low`` (the line lower-cased) and ``n`` (its word count) may be given when already known, ``hints``:
+    whether the line holds a prompt, platform, copyright or comment-author hint (see ``hint_groups``), and
+    ``separated``: whether it holds one of ``SEPARATORS``."""
     if n is None:
         n = word_count(text)
     if n > 60:
@@ -238,12 +250,12 @@ def chrome_reason(
         if prompt and _COOKIES.search(low):
             return "cookie prompt"
         return None
-    if _has_separator(text) and (
+    if (_has_separator(text) if separated is None else separated) and (
         _BREADCRUMB.match(low) or (n <= 14 and len(SEPARATED.findall(text)) >= 2 and "." not in text)
     ):
         return "breadcrumb"
     if n <= 10:
-        if _ANY_LABEL.match(low):
+        if _ANY_LABEL.match(low) or ("comments" in low and _COMMENTS.match(low)):  # any label (see _ANY_LABEL)
             if n <= 5 and _BACK_TO_TOP.match(low):
                 return "back-to-top link"
             if n <= 6 and _UI_LABEL.match(low):
@@ -320,12 +332,12 @@ def _chrome_reason_cased(text: str, n: int) -> str | None:
     return "copyright footer" if COPYRIGHT.search(text) else None
 
 
-class SiteChrome(BaseCleaner):
+class SiteChrome(SpanCleaner):
     name = "site_chrome"
     description = "Removes breadcrumbs, navigation, share/follow lines, reaction and comment widgets, prompts, footers."
     order = 500
 
-    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+    def spans(self, page: Page, context: Context) -> Iterable[Span]:
         lines = page_lines(page)
         low, wc = lines.low, lines.wc
         remaining = context.remaining()
@@ -338,15 +350,21 @@ class SiteChrome(BaseCleaner):
         ]
         todo = [k for k, r in enumerate(reasons) if r is _MISSING]
         if todo:
-            # Hints are looked for only where ``chrome_reason`` uses them: every kind in lines of 25 words or
-            # fewer, prompts only up to 60 words (the long paragraphs are most of the text).
-            short = [k for k in todo if wc[remaining[k].index] <= 25]
-            g0, g1, g2, g3 = find_in_lines([low[remaining[k].index] for k in short], HINT_GROUPS)
+            # Hints are looked for only where ``chrome_reason`` uses them (each word searched for scans all the
+            # lines searched): every kind in lines of 14 words or fewer; prompts and copyright in longer ones, up to
+            # 60 words (the long paragraphs are most of the text; copyright matters up to 25 only, and is found for
+            # the longer lines with the rest rather than in a search of its own).
+            # Separators (for breadcrumbs) are found in the same searches (a line's case does not change them,
+            # nor does stripping its bullets).
+            short = [k for k in todo if wc[remaining[k].index] <= 14]
+            g0, g1, g2, g3, split = find_in_lines([low[remaining[k].index] for k in short], _SHORT_GROUPS)
             hinted = g0 | g1 | g2 | g3  # most lines hold no hint at all
             hints = {k: (j in g0, j in g1, j in g2, j in g3) if j in hinted else _NO_HINTS for j, k in enumerate(short)}
-            longer = [k for k in todo if wc[remaining[k].index] > 25]
-            prompts = find_in_lines([low[remaining[k].index] for k in longer], (PROMPT_HINTS,))[0]
-            hints.update({k: (j in prompts, False, False, False) for j, k in enumerate(longer)})
+            separated = {short[j] for j in split}
+            longer = [k for k in todo if wc[remaining[k].index] > 14]
+            prompts, marks, split = find_in_lines([low[remaining[k].index] for k in longer], _LONGER_GROUPS)
+            hints.update({k: (j in prompts, False, j in marks, False) for j, k in enumerate(longer)})
+            separated.update(longer[j] for j in split)
             memo = _SHORT_REASONS
             for k in todo:
                 block = remaining[k]
@@ -354,19 +372,21 @@ class SiteChrome(BaseCleaner):
                 if text[:1] in BULLETS or text[-1:].isspace():
                     # Bullets are not word characters: the word count stays; no hint starts with a bullet.
                     bare = text.lstrip("-*• ").strip() or text
-                    reason = chrome_reason(bare, bare.lower(), wc[i], hints[k])
+                    reason = chrome_reason(bare, bare.lower(), wc[i], hints[k], k in separated)
                 else:
-                    reason = chrome_reason(text, low[i], wc[i], hints[k])
+                    reason = chrome_reason(text, low[i], wc[i], hints[k], k in separated)
                 reasons[k] = reason
                 if len(text) <= 60:  # remembered as ``_line_reason`` does
                     if len(memo) >= _SHORT_LIMIT:
                         memo.clear()
                     memo[text] = reason
-        return [new_mark(b.start, b.end, r) for b, r in zip(remaining, reasons, strict=True) if r]  # type: ignore[arg-type]
+        return [(b.start, b.end, r, None, None) for b, r in zip(remaining, reasons, strict=True) if r]  # type: ignore[misc]
 
 
 _MISSING = object()
 _NO_HINTS = (False, False, False, False)
+_SHORT_GROUPS = (*HINT_GROUPS, SEPARATORS)
+_LONGER_GROUPS = (PROMPT_HINTS, COPYRIGHT_HINTS, SEPARATORS)
 _SHORT_REASONS: dict[str, str | None] = {}  # answers for short lines, which repeat: menus, share bars, footers
 _SHORT_LIMIT = 8192
 

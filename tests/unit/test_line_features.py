@@ -34,6 +34,10 @@ LINES = [
     "12. " + " ".join(["Word"] * 30),  # a numbered item of 30 words after its number: 31 on the line
     "Is this the headline of a farm?",
     "Price ٣ dinars",  # an Arabic-Indic digit
+    "© 2024 Société_Générale−Paris, tous droits réservés",  # a sign inside a piece, "_": the regex on that piece
+    "كَتَبَ الوَلَدُ الدَّرْسَ فِي المَدْرَسَةِ",  # combining marks in every word
+    "“Breaking” News — Today’s TOP Stories…",  # non-ASCII only by punctuation that has no case
+    "Kelvin \u212a — “sign”",  # a letter whose lower case is ASCII
 ]
 
 

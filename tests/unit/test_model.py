@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from newsread.cleaners import Annotation, Block, CleanedPage, Mark, text_page
-from newsread.cleaners.model import effective_removals, find_words, new_annotation, new_mark
+from newsread.cleaners import Annotation, Block, CleanedPage, Context, Mark, text_page
+from newsread.cleaners.model import effective_raw, effective_removals, find_words, new_annotation, new_mark
 
 TEXT = "Headline here\n\nFirst paragraph of the story.\n\u00a0\nSecond paragraph #tag #other\nAdvertisement\n"
 
@@ -138,3 +138,62 @@ def test_blocks_made_by_the_loaders_are_frozen_block_values() -> None:
     assert pickle.loads(pickle.dumps(block)) == block and copy.copy(block) == block
     with pytest.raises(dataclasses.FrozenInstanceError):
         block.text = "changed"  # type: ignore[misc]
+
+
+def test_a_page_cleaned_into_tuples_is_the_page_cleaned_into_annotations() -> None:
+    """The pipeline gives a page's annotations as tuples and the objects are made when asked for: nothing may tell
+    the two apart (equality, the clean text, metadata, removals, replace, pickling)."""
+    page = text_page("p", TEXT)
+    anns = (
+        ann(TEXT, "Headline here", "meta"),
+        ann(TEXT, "Headline", "other"),
+        ann(TEXT, " #tag #other"),
+        Annotation(TEXT.index("Advertisement"), len(TEXT) - 1, "ads", "ad", "site", "S"),
+    )
+    raw = [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in anns]
+    given, lazy = CleanedPage(page, anns), CleanedPage.from_raw(page, raw)
+    assert lazy.body == given.body and lazy.metadata == given.metadata == {"site": "S"}
+    assert lazy.removed_by() == given.removed_by() and list(lazy.raw_annotations()) == raw
+    assert lazy.raw_removals() == given.raw_removals()
+    assert [(a.start, a.end, a.cleaner) for a in lazy.removals] == [(a.start, a.end, a.cleaner) for a in given.removals]
+    assert lazy.annotations == anns and lazy == given
+    assert lazy.annotations is lazy.annotations  # made once
+    for copied in (pickle.loads(pickle.dumps(lazy)), copy.copy(lazy), dataclasses.replace(lazy, cleaning_notes=("n",))):
+        assert copied.annotations == anns and copied.body == given.body
+    lazy.annotations = anns[:1]  # a dataclass field still: setting it replaces the tuples too
+    assert lazy.raw_annotations() == [raw[0]]
+
+
+def test_the_context_gives_what_was_removed_as_objects_and_as_tuples() -> None:
+    page = text_page("p", TEXT)
+    first = ann(TEXT, "Headline here", "meta")
+    context = Context(page, removed=[first])
+    context.add_removed([(0, 4, "c", "r", None, None)])
+    assert context.removed == [first, Annotation(0, 4, "c", "r")] and context.removed[0] is first
+    assert context.removed_raw == [(first.start, first.end, "meta", "r", None, None), (0, 4, "c", "r", None, None)]
+    assert context.removed_by("c") and not context.removed_by("x")
+    assert [b.text for b in context.remaining()] == [b.text for b in page.blocks[1:]]
+
+
+def test_removals_resolve_overlaps_character_by_character() -> None:
+    """Each character belongs to the first annotation covering it, whichever way removals are found (a shortcut
+    is taken when no spans overlap): checked against that rule applied to each character."""
+    rng = random.Random(7)
+    for _ in range(2000):
+        anns = []
+        for k in range(rng.randint(0, 7)):
+            start = rng.randint(0, 30)
+            anns.append(Annotation(start, start + rng.randint(0, 6), f"c{k}", "r"))
+        owners = [next((k for k, a in enumerate(anns) if a.start <= i < a.end), -1) for i in range(40)]
+        expected = []
+        for i, k in enumerate(owners):
+            if k < 0:
+                continue
+            if expected and expected[-1][2] == k and expected[-1][1] == i:
+                expected[-1][1] = i + 1
+            else:
+                expected.append([i, i + 1, k])
+        runs = [Annotation(s, e, anns[k].cleaner, anns[k].reason) for s, e, k in expected]
+        assert list(effective_removals(anns)) == runs, anns
+        raw = [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in anns]
+        assert effective_raw(raw) == [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in runs], anns

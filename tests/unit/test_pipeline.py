@@ -6,7 +6,19 @@ from collections.abc import Iterable
 
 import pytest
 
-from newsread.cleaners import BaseCleaner, CleanerInfo, Config, Context, Mark, Page, Pipeline, parse_config, text_page
+from newsread.cleaners import (
+    Annotation,
+    BaseCleaner,
+    CleanerInfo,
+    Config,
+    Context,
+    Mark,
+    Page,
+    Pipeline,
+    parse_config,
+    text_page,
+)
+from newsread.cleaners.base import Span, SpanCleaner
 from newsread.cleaners.config import ConfigError
 
 from ..conftest import WordCleaner
@@ -55,6 +67,50 @@ def test_spans_outside_the_page_are_dropped_and_reported() -> None:
     cleaned = Pipeline.from_infos([info(OutOfRange)]).clean(text_page("p", PAGE))
     assert [(a.start, a.end, a.reason) for a in cleaned.annotations] == [(0, 4, "fine")]
     assert cleaned.errors and "4 span(s)" in cleaned.errors[0].message
+
+
+class SpanSponsored(SpanCleaner):
+    """Marks as tuples (``spans``), as the built-in cleaners give them."""
+
+    name = "span_sponsored"
+    description = "marks the sponsored line, and nonsense when asked to"
+    options = {"nonsense": False}
+
+    def spans(self, page: Page, context: Context) -> Iterable[Span]:
+        at = page.text.index("Sponsored")
+        yield at, at + 9, "sponsored", "site", "S"
+        if self.settings["nonsense"]:
+            yield -5, 3, "negative", None, None
+            yield 0, 4, "", None, None
+            yield None, 3, "no offset", None, None  # type: ignore[misc]
+
+
+class SpanOverridden(SpanSponsored):
+    name = "span_overridden"
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        return [Mark(0, 4, "said by annotate")]
+
+
+def test_spans_are_stamped_as_their_marks_would_be() -> None:
+    page = text_page("p", PAGE)
+    cleaner = SpanSponsored()
+    marks = list(cleaner.annotate(page, Context(page=page)))
+    assert marks == [Mark(PAGE.index("Sponsored"), PAGE.index("Sponsored") + 9, "sponsored", "site", "S")]
+    [a] = Pipeline.from_infos([info(SpanSponsored)]).clean(page).annotations
+    assert a == Annotation(marks[0].start, marks[0].end, "span_sponsored", "sponsored", "site", "S")
+
+
+def test_bad_spans_are_dropped_and_reported_as_bad_marks_are() -> None:
+    config = parse_config({"cleaners": {"span_sponsored": {"nonsense": True}}})
+    cleaned = Pipeline.from_infos([info(SpanSponsored)], config).clean(text_page("p", PAGE))
+    assert [a.reason for a in cleaned.annotations] == ["sponsored", "no reason given"]
+    assert cleaned.errors and "2 span(s)" in cleaned.errors[0].message
+
+
+def test_a_span_cleaner_that_overrides_annotate_is_asked_through_it() -> None:
+    [a] = Pipeline.from_infos([info(SpanOverridden)]).clean(text_page("p", PAGE)).annotations
+    assert a.reason == "said by annotate"
 
 
 def test_annotations_carry_the_registered_name_and_reason() -> None:
