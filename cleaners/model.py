@@ -432,28 +432,41 @@ def find_words(text: str) -> list[str]:
     tables about every character, where bytes translated through a table and split cost a few per character.
 
     ASCII text: every byte but ``[A-Za-z0-9_]`` made a space, then split. Other text: the commonest punctuation
-    (’ “ — … no-break space) made spaces, then every ASCII byte that is not a word character (UTF-8 keeps the
-    other characters' bytes apart from those), then split (also at non-ASCII white space); if every piece is made
-    of letters and digits (``str.isalnum`` asks what ``\\w`` asks) and underscores, the pieces are the words,
-    else (other punctuation, combining marks) the regex finds them.
+    (’ “ — … no-break space) made spaces, then as :func:`words_of_pieces` says.
     """
     if text.isascii():
-        return text.encode().translate(_ASCII_WORD_BYTES).decode().split()
-    for ch in _COMMON_PUNCTUATION:
+        return text.encode().translate(ASCII_WORD_BYTES).decode().split()
+    for ch in COMMON_PUNCTUATION:
         if ch in text:
             text = text.replace(ch, " ")
-    if text.isascii():  # (O(1): ``replace`` narrows the result)
-        return text.encode().translate(_ASCII_WORD_BYTES).decode().split()
-    pieces = (
-        text.encode("utf-8", "surrogatepass").translate(_WORD_OR_HIGH_BYTES).decode("utf-8", "surrogatepass").split()
+            if text.isascii():  # (O(1): ``replace`` narrows the result) only that punctuation: the ASCII split
+                return text.encode().translate(ASCII_WORD_BYTES).decode().split()
+    return words_of_pieces(
+        text.encode("utf-8", "surrogatepass").translate(WORD_OR_HIGH_BYTES).decode("utf-8", "surrogatepass").split()
     )
+
+
+def words_of_pieces(pieces: list[str]) -> list[str]:
+    """The ``\\w+`` words of a text given as its pieces: the text's UTF-8 bytes with every ASCII byte that is not a
+    word character made a space (``WORD_OR_HIGH_BYTES``; UTF-8 keeps other characters' bytes apart from those),
+    split (also at non-ASCII white space). If every piece is letters and digits (``str.isalnum`` asks what ``\\w``
+    asks) and underscores, the pieces are the words; else the regex, on the pieces that need it (no word runs
+    across two pieces: what parts them is neither a letter nor a digit)."""
     letters = "".join(pieces).replace("_", "")
-    return pieces if not letters or letters.isalnum() else _WORD.findall(text)
+    if not letters or letters.isalnum():
+        return pieces
+    words: list[str] = []
+    for piece in pieces:
+        if piece.isalnum():
+            words.append(piece)
+        else:
+            words += _WORD.findall(piece)
+    return words
 
 
-_COMMON_PUNCTUATION = "’‘“”—–•…\xa0«»"
-_ASCII_WORD_BYTES = bytes(c if c < 128 and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
-_WORD_OR_HIGH_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
+COMMON_PUNCTUATION = "’‘“”—–•…\xa0«»"  # the commonest non-ASCII characters that are not word characters
+ASCII_WORD_BYTES = bytes(c if c < 128 and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
+WORD_OR_HIGH_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
 
 
 def normalise_space(text: str) -> str:
@@ -464,8 +477,7 @@ def normalise_space(text: str) -> str:
 def effective_removals(annotations: Sequence[Annotation]) -> tuple[Annotation, ...]:
     """Resolve overlaps: each character belongs to the first annotation (pipeline order) that covers it."""
     ordered = sorted(annotations, key=_ANN_START)  # the usual case: no overlaps (see ``effective_raw``)
-    starts, ends = list(map(_ANN_START, ordered)), list(map(_ANN_END, ordered))
-    if all(map(lt, starts, ends)) and all(map(le, ends, starts[1:])):
+    if _apart(list(map(_ANN_START, ordered)), list(map(_ANN_END, ordered))):
         return tuple(ordered)
     out = []
     for k, start, end in _owners([(a.start, a.end) for a in annotations]):
@@ -482,15 +494,18 @@ def effective_raw(raw: Sequence[RawAnnotation]) -> list[RawAnnotation]:
     # The usual case first: no two spans overlap (the cleaners skip what is removed) and none is empty. Then each
     # is its own run and they are the spans sorted by start.
     ordered = sorted(raw, key=_START)
-    if all(map(lt, map(_START, ordered), map(_END, ordered))) and all(
-        map(le, map(_END, ordered), map(_START, ordered[1:]))
-    ):
+    if _apart(list(map(_START, ordered)), list(map(_END, ordered))):
         return ordered
     out = []
     for k, start, end in _owners(raw):
         r = raw[k]
         out.append(r if start == r[0] and end == r[1] else (start, end, r[2], r[3], r[4], r[5]))
     return out
+
+
+def _apart(starts: list[int], ends: list[int]) -> bool:
+    """Spans sorted by start (given as their starts and ends) of which none is empty or reaches into the next."""
+    return all(map(lt, starts, ends)) and all(map(le, ends, starts[1:]))
 
 
 _START = itemgetter(0)

@@ -10,7 +10,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import TypeVar
 
-from ..model import Block, Page
+from ..model import ASCII_WORD_BYTES, COMMON_PUNCTUATION, WORD_OR_HIGH_BYTES, Block, Page, words_of_pieces
 from ._phrases import any_line_gate
 
 WORD = re.compile(r"\w+")
@@ -277,7 +277,6 @@ DIGIT = re.compile(r"\d")
 # bytes to delete builds its tables at every call; ``in`` with the int 1 is a memchr, with b"\x01" it first fails
 # to read the needle as an int, an error raised and cleared.)
 _ASCII_DIGIT_MARKS = bytes(1 if chr(c).isdigit() and c < 128 else 0 for c in range(256))
-_ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
 
 
 def _line_features(t: str) -> _LineFeatures:
@@ -298,7 +297,7 @@ def _line_features(t: str) -> _LineFeatures:
     ascii_line = low.isascii()
     if ascii_line:
         encoded = low.encode()
-        toks, wide = encoded.translate(_ASCII_WORD_BYTES).decode().split(), False
+        toks, wide = encoded.translate(ASCII_WORD_BYTES).decode().split(), False
     elif spaced is not None:  # the words of the line lowered, with the punctuation made spaces: as above
         toks, wide = spaced.encode().translate(_ASCII_LOWER_WORD_BYTES).decode().split(), False
     else:
@@ -376,7 +375,7 @@ def _punctuation_spaced(text: str) -> tuple[str | None, str]:
     """``text`` (not ASCII) with the commonest punctuation made spaces if that leaves it ASCII, else None and the
     punctuation it holds."""
     present = ""
-    for ch in _COMMON_PUNCTUATION:
+    for ch in COMMON_PUNCTUATION:
         if ch in text:
             text = text.replace(ch, " ")
             if text.isascii():  # (O(1): ``replace`` narrows the result) nothing else to replace
@@ -392,31 +391,17 @@ def _words(low: str, present: str | None = None) -> tuple[list[str], bool]:
     And whether the line may hold letters of a space-less script (see ``_THREE_BYTE_LEADS``). ``present``: which
     of that punctuation the line holds, when known (lower-casing neither makes nor removes it)."""
     text = low
-    for ch in _COMMON_PUNCTUATION if present is None else present:
+    for ch in COMMON_PUNCTUATION if present is None else present:
         if ch in text:
             text = text.replace(ch, " ")
             if text.isascii():  # (O(1): ``replace`` narrows the result) only that punctuation: the ASCII split
-                return text.encode().translate(_ASCII_WORD_BYTES).decode().split(), False
+                return text.encode().translate(ASCII_WORD_BYTES).decode().split(), False
     encoded = text.encode()
     wide = 1 in encoded.translate(_THREE_BYTE_LEADS)  # (see ``_ASCII_DIGIT_MARKS``)
-    pieces = encoded.translate(_WORD_OR_HIGH_BYTES).decode().split()
-    letters = "".join(pieces).replace("_", "")
-    if not letters or letters.isalnum():
-        return pieces, wide
-    # Some piece holds other characters (a sign, a combining mark) or "_": the regex, on those pieces only. No
-    # word runs across two pieces (what parts them is neither a letter nor a digit), so their words in order are
-    # the line's.
-    words: list[str] = []
-    for piece in pieces:
-        if piece.isalnum():
-            words.append(piece)
-        else:
-            words += WORD.findall(piece)
-    return words, wide
+    return words_of_pieces(encoded.translate(WORD_OR_HIGH_BYTES).decode().split()), wide
 
 
-_COMMON_PUNCTUATION = "’‘“”—–•…\xa0«»"
-# ``_ASCII_WORD_BYTES`` that also lowers A to Z (for a line not lowered yet).
+# ``ASCII_WORD_BYTES`` that also lowers A to Z (for a line not lowered yet).
 _ASCII_LOWER_WORD_BYTES = bytes(
     c + 32 if 65 <= c <= 90 else c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256)
 )
@@ -424,7 +409,6 @@ _ASCII_LOWER_WORD_BYTES = bytes(
 # have none once their common punctuation (’ “ — …, three bytes too) is made spaces: Latin, Cyrillic and the like
 # take two. Finding none of those bytes (a C loop) settles the line without ``CJK.search``, costly per character.
 _THREE_BYTE_LEADS = bytes(1 if 0xE0 <= c <= 0xEF else 0 for c in range(256))
-_WORD_OR_HIGH_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
 
 
 def _title_case(t: str) -> bool:
