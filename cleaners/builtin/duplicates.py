@@ -69,11 +69,11 @@ class DuplicateParagraphs(BaseCleaner):
             seen |= sh
             # Similar enough means sharing at least that share of this paragraph's shingles with one earlier
             # paragraph, so at least that many with all of them together: usually far from it.
+            # (A copy's shingles stay in ``seen``: it only says which paragraphs are worth comparing, and a
+            # superset lets through every paragraph the kept ones alone would.)
             if len(sh) - (len(seen) - before) >= similarity * len(sh):
-                kept = set().union(*sets.values())  # ``seen`` as it was: what the kept paragraphs have
-                common = sh & kept
                 best = None
-                for idx in _first_owners(common, sets):
+                for idx in _first_owners(sh, sets):
                     other = sets[idx]
                     shared = len(sh & other)
                     if shared / (len(sh) + len(other) - shared) >= similarity:
@@ -81,7 +81,6 @@ class DuplicateParagraphs(BaseCleaner):
                         break
                 if best is not None:
                     found.append((block, blocks_by_index[best], False))
-                    seen = kept  # a copy's shingles are not kept
                     continue
             sets[block.index] = sh
             blocks_by_index[block.index] = block
@@ -91,10 +90,10 @@ class DuplicateParagraphs(BaseCleaner):
         yield from _marks(found, position, lines)
 
 
-def _first_owners(common: set[int], sets: dict[int, set[int]]) -> list[int]:
-    """The kept paragraphs that first had one of the shingles in ``common``, in document order (``sets`` holds
-    them in that order): the only ones a paragraph is compared with."""
-    left = set(common)
+def _first_owners(shingles: set[int], sets: dict[int, set[int]]) -> list[int]:
+    """The kept paragraphs that first had one of ``shingles``, in document order (``sets`` holds them in that
+    order): the only ones a paragraph is compared with."""
+    left = set(shingles)
     owners = []
     for idx, other in sets.items():
         if not left.isdisjoint(other):
