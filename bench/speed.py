@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     # Where the time goes: each cleaner alone, on what the cleaners before it left; best of the runs too,
     # as one pass is noisy on a shared machine. The shared line-feature pass (built-in cleaners) is charged
     # to the first cleaner that asks for it (metadata).
-    from newsread.cleaners.base import SpanCleaner
+    from newsread.cleaners.base import gives_spans
     from newsread.cleaners.pipeline import _stamp, _stamp_spans
 
     per: dict[str, float] = {s.name: float("inf") for s in pipeline.active}
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 cleaner: Any = stage.cleaner
                 # As the pipeline asks: marks as tuples from the built-in cleaners (see SpanCleaner).
-                spans = isinstance(cleaner, SpanCleaner) and type(cleaner).annotate is SpanCleaner.annotate
+                spans = gives_spans(cleaner)
                 t = time.perf_counter()
                 marks = list(cleaner.spans(page, context) if spans else cleaner.annotate(page, context))
                 run[stage.name] += time.perf_counter() - t

@@ -225,3 +225,9 @@ class SpanCleaner(BaseCleaner):
 
     def annotate(self, page: Page, context: Context) -> list[Mark]:
         return [new_mark(*s) for s in self.spans(page, context)]
+
+
+def gives_spans(cleaner: object) -> bool:
+    """Whether the pipeline asks ``cleaner`` for ``spans`` (tuples) rather than ``annotate`` (Marks): a
+    ``SpanCleaner`` that does not override ``annotate`` (else what ``annotate`` says is what it says)."""
+    return isinstance(cleaner, SpanCleaner) and type(cleaner).annotate is SpanCleaner.annotate

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import Any, Protocol
 
-from .base import Cleaner, Context, Span, SpanCleaner, fits_in_chunks
+from .base import Cleaner, Context, Span, fits_in_chunks, gives_spans
 from .config import Config, load_config
 from .model import CleanedPage, CleanerError, Mark, Page, RawAnnotation, new_mark
 from .registry import CleanerInfo, RegistryError, discover_entry_points, load_cleaner_file, ordered
@@ -262,20 +262,11 @@ class Pipeline:
                 memory.keep(position, stage, (stamped, bad, tuple(context.notes[noted:])))
 
     def _steps(self) -> list[_Step]:
-        """The active stages, each with its cleaner, whether it gives its marks as tuples (a ``SpanCleaner`` that
-        does not override ``annotate``: else what ``annotate`` says is what it says) and its name. Made once for
-        the stages (a pipeline's stages are replaced, never changed: see ``toggled``)."""
+        """The active stages, each with its cleaner, whether it gives its marks as tuples (``gives_spans``) and its
+        name. Made once for the stages (a pipeline's stages are replaced, never changed: see ``toggled``)."""
         plan = self._plan
         if plan is None or plan[0] is not self.stages:
-            steps = [
-                (
-                    s,
-                    s.cleaner,
-                    isinstance(s.cleaner, SpanCleaner) and type(s.cleaner).annotate is _SPANS_ANNOTATE,
-                    s.name,
-                )
-                for s in self.active
-            ]
+            steps = [(s, s.cleaner, gives_spans(s.cleaner), s.name) for s in self.active]
             plan = self._plan = (self.stages, steps)
         return plan[1]
 
@@ -356,7 +347,6 @@ def _raise_timeout(signum: int, frame: object) -> None:
     raise CleaningTimeout()
 
 
-_SPANS_ANNOTATE = SpanCleaner.annotate
 _Step = tuple[Stage, Any, bool, str]  # see Pipeline._steps
 
 

@@ -164,7 +164,7 @@ PLATFORM_HINTS = (
 COPYRIGHT_HINTS = ("©", "(c)", "copyright", "rights", "direitos", "derechos", "droits")
 AUTHOR_HINTS = ("says", "said", "wrote", "writes", "commented", "replied", "dice", "disse", "schreibt", "écrit")
 SEPARATOR_CHARS = frozenset(">»›/|")
-SEPARATORS = (">", "/", "|", "»", "›")  # (``_has_separator``'s, as a group for ``find_in_lines``)
+SEPARATORS = tuple(sorted(SEPARATOR_CHARS))  # (``_has_separator``'s, as a group for ``find_in_lines``)
 BULLETS = frozenset("-*• ")  # stripped from a line before the tests
 
 
