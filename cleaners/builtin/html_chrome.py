@@ -1,6 +1,6 @@
 """Removes what HTML structure says is not article text: the headline and byline elements, captions and
-credits, standfirsts and teasers, boxes labelled calls to action, related links or disclosures, and short
-blocks that are nearly all links (tag lists, "more on this" boxes) inside the main content."""
+credits, boxes labelled calls to action, related links or disclosures, and short blocks that are nearly all
+links (tag lists, "more on this" boxes) inside the main content. A standfirst (dek) is the story's own."""
 
 from __future__ import annotations
 
@@ -14,9 +14,6 @@ from ._lines import normalise_for_match, word_count
 
 BYLINE_CLASS = re.compile(r"\b(?:byline|author|writer|contributor)s?\b", re.IGNORECASE)
 CAPTION_CLASS = re.compile(r"caption|credit|photo-?info|image-?source", re.IGNORECASE)
-# The summary under a headline (dek, standfirst, subtitle) and teaser excerpts of other stories: not the
-# article's text, though readability keeps the former on purpose.
-STANDFIRST_CLASS = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|sub-?title|excerpt|teaser)(?:$|[\s_-])", re.IGNORECASE)
 # Boxes the page itself labels as calls to action, links to related stories or sponsorship disclosures.
 PROMO_CLASS = re.compile(r"(?:^|[\s_-])(?:cta|related|disclosure)(?:$|[\s_-])", re.IGNORECASE)
 CREDIT_TEXT = re.compile(r"^\(?(?:photo|image|picture|foto|bild|credit|source)s?\s*(?:credit)?\s*[:/©]", re.IGNORECASE)
@@ -24,9 +21,7 @@ CREDIT_TEXT = re.compile(r"^\(?(?:photo|image|picture|foto|bild|credit|source)s?
 
 class HtmlChrome(BaseCleaner):
     name = "html_chrome"
-    description = (
-        "Removes the headline, byline, captions, standfirsts, promo boxes and link-dense blocks of HTML pages."
-    )
+    description = "Removes the headline, byline, captions, promo boxes and link-dense blocks of HTML pages."
     order = 30
     formats = frozenset({"html"})
     options: ClassVar[Mapping[str, Any]] = {"max_link_density": 0.8, "max_link_block_words": 25}
@@ -43,8 +38,6 @@ class HtmlChrome(BaseCleaner):
                 yield Mark.block(block, "headline", "title", normalise_space(block.text))
             elif block.tag == "figcaption" or CAPTION_CLASS.search(_own_or_parent_class(block.class_id)):
                 yield Mark.block(block, "photo caption or credit")
-            elif STANDFIRST_CLASS.search(_own_or_parent_class(block.class_id)):
-                yield Mark.block(block, "standfirst or teaser")
             elif PROMO_CLASS.search(_own_or_parent_class(block.class_id)):
                 yield Mark.block(block, "call to action, related link or disclosure (by its class)")
             elif words <= 15 and CREDIT_TEXT.match(block.text):

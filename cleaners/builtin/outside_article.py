@@ -160,7 +160,7 @@ class OutsideArticle(SpanCleaner):
         blocks = page.blocks
         if len(blocks) < 3:
             return []
-        if page.format == "html" and context.removed_by("readability_main"):
+        if page.format == "html" and context.removed_by("main_content"):
             return []  # readability found the main content; this is the fallback for when it did not
         lines = page_lines(page)
         removed = context.removed_mask()

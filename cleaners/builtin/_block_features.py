@@ -1,0 +1,146 @@
+"""What the main-content model knows of each block of an HTML page: the judges' votes and the page's structure.
+
+One function makes the features for both the model's training (``bench/train_main_content.py``) and its use
+(the ``main_content`` cleaner), so the two cannot drift apart. Every feature is a number; the names say what
+each is, and the trained model is stored with the names it was trained on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from ..model import Block
+from ._lines import STOPWORDS, ends_like_sentence, has_cjk, tokens, word_count
+
+# Class and id words of the page's template (readability's and boilerpipe's lists, folded into two).
+NEGATIVE_CLASS = re.compile(
+    r"comment|footer|foot\b|sidebar|side-bar|aside|related|recommend|share|sharing|social|\bnav|menu|breadcrumb|"
+    r"promo|\bads?\b|advert|sponsor|widget|subscribe|newsletter|signup|sign-up|popup|modal|cookie|banner|masthead|"
+    r"header|byline|author|meta|tags?\b|caption|credit|toolbar|pagination|more-|most-|trending|popular|outbrain|taboola",
+    re.IGNORECASE,
+)
+POSITIVE_CLASS = re.compile(
+    r"article|\bbody|content|entry|post|story|\btext|main|prose|rich-?text|blog|paragraph|\bcopy\b",
+    re.IGNORECASE,
+)
+TAGS = ("p", "li", "h1", "h2", "h3", "h4", "td", "div", "blockquote", "pre", "figcaption", "dd", "span", "section")
+OUTER = ("article", "main", "aside", "footer", "nav", "header", "form", "table", "ul", "figure")
+
+FEATURES: tuple[str, ...] = (
+    "readability",
+    "trafilatura",
+    "readability_none",
+    "trafilatura_none",
+    "both",
+    "log_words",
+    "link_density",
+    *(f"tag_{t}" for t in TAGS),
+    *(f"in_{t}" for t in OUTER),
+    "depth",
+    "position",
+    "negative_class",
+    "positive_class",
+    "negative_parent",
+    "positive_parent",
+    "sentence_end",
+    "stopwords",
+    "cjk",
+    "digits",
+    "upper_start",
+    "readability_prev",
+    "readability_next",
+    "trafilatura_prev",
+    "trafilatura_next",
+    "readability_window",
+    "trafilatura_window",
+    "inside_readability",
+    "inside_trafilatura",
+    "readability_siblings",
+    "trafilatura_siblings",
+    "siblings",
+    "repeated",
+    "readability_share",
+    "trafilatura_share",
+)
+
+
+def block_features(
+    blocks: Sequence[Block], readability: Sequence[bool] | None, trafilatura: Sequence[bool] | None
+) -> list[list[float]]:
+    """A row of numbers (see FEATURES) for each block: ``readability`` and ``trafilatura`` say which blocks each
+    judge kept (None: that judge had no opinion on the page)."""
+    n = len(blocks)
+    rd = [1.0 if k else 0.0 for k in readability] if readability is not None else [0.5] * n
+    tf = [1.0 if k else 0.0 for k in trafilatura] if trafilatura is not None else [0.5] * n
+    rd_none = 1.0 if readability is None else 0.0
+    tf_none = 1.0 if trafilatura is None else 0.0
+    rd_span = _span(rd)
+    tf_span = _span(tf)
+    parents = [b.tag_path.rpartition("/")[0] for b in blocks]
+    by_parent: dict[str, list[int]] = {}
+    for i, parent in enumerate(parents):
+        by_parent.setdefault(parent, []).append(i)
+    words = [word_count(b.text) for b in blocks]
+    total = max(1, sum(words))
+    rd_share = sum(w for w, k in zip(words, rd, strict=True) if k == 1.0) / total
+    tf_share = sum(w for w, k in zip(words, tf, strict=True) if k == 1.0) / total
+    seen: set[str] = set()
+    rows: list[list[float]] = []
+    for i, b in enumerate(blocks):
+        text = b.text
+        path = b.tag_path.split("/")
+        tag = path[-1]
+        own, _, parent_cls = b.class_id.partition(" | ")
+        toks = tokens(text)
+        siblings = by_parent[parents[i]]
+        lo, hi = max(0, i - 3), min(n, i + 4)
+        repeated = text in seen
+        seen.add(text)
+        rows.append(
+            [
+                rd[i],
+                tf[i],
+                rd_none,
+                tf_none,
+                rd[i] * tf[i],
+                math.log1p(words[i]),
+                b.link_density,
+                *(1.0 if tag == t else 0.0 for t in TAGS),
+                *(1.0 if t in path else 0.0 for t in OUTER),
+                min(len(path), 40) / 40,
+                i / max(1, n - 1),
+                1.0 if own and NEGATIVE_CLASS.search(own) else 0.0,
+                1.0 if own and POSITIVE_CLASS.search(own) else 0.0,
+                1.0 if parent_cls and NEGATIVE_CLASS.search(parent_cls) else 0.0,
+                1.0 if parent_cls and POSITIVE_CLASS.search(parent_cls) else 0.0,
+                1.0 if ends_like_sentence(text) else 0.0,
+                sum(1 for t in toks if t in STOPWORDS) / len(toks) if toks else 0.0,
+                1.0 if has_cjk(text) else 0.0,
+                sum(c.isdigit() for c in text) / len(text),
+                1.0 if text[:1].isupper() else 0.0,
+                rd[i - 1] if i else 0.0,
+                rd[i + 1] if i + 1 < n else 0.0,
+                tf[i - 1] if i else 0.0,
+                tf[i + 1] if i + 1 < n else 0.0,
+                sum(rd[lo:hi]) / (hi - lo),
+                sum(tf[lo:hi]) / (hi - lo),
+                1.0 if rd_span[0] <= i <= rd_span[1] else 0.0,
+                1.0 if tf_span[0] <= i <= tf_span[1] else 0.0,
+                sum(rd[j] for j in siblings) / len(siblings),
+                sum(tf[j] for j in siblings) / len(siblings),
+                math.log1p(len(siblings)),
+                1.0 if repeated else 0.0,
+                rd_share,
+                tf_share,
+            ]
+        )
+    return rows
+
+
+def _span(kept: Sequence[float]) -> tuple[int, int]:
+    """The first and last block a judge kept ((n, -1): none)."""
+    first = next((i for i, k in enumerate(kept) if k == 1.0), len(kept))
+    last = next((i for i in range(len(kept) - 1, -1, -1) if kept[i] == 1.0), -1)
+    return first, last

@@ -1,0 +1,120 @@
+"""Removes what is outside the main content of an HTML page, decided block by block by more than one judge.
+
+Two established extractors judge the page: readability-lxml and trafilatura each give the article they find,
+which is matched back to the page's blocks. Neither is right alone: readability often keeps too narrow a part
+of the page, trafilatura sometimes too wide or another. A small model, trained on pages of many sites
+(``bench/train_main_content.py``) and shipped with newsread, weighs their votes with the page's own structure
+(text and link density, tag path, class and id words, position, siblings) and decides each block. Every
+block it removes says which judges agreed, so the diff shows who decided.
+
+When no judge finds a main content (a page of one paragraph, a failure), nothing is removed here and the page
+says so; the text cleaners (with outside_article) then clean the whole page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..base import BaseCleaner, Context
+from ..model import Mark, Page
+from ._block_features import FEATURES, block_features
+from ._judges import kept_blocks, readability_text, trafilatura_text
+from ._tree_model import TreeModel
+
+if TYPE_CHECKING:
+    import lxml.html
+
+JUDGES = ("readability", "trafilatura")
+
+
+class MainContent(BaseCleaner):
+    name = "main_content"
+    description = (
+        "Removes what is outside the main content of HTML pages: readability-lxml's and trafilatura's choices "
+        "weighed with the page's structure, block by block."
+    )
+    order = 20
+    formats = frozenset({"html"})
+    options: ClassVar[Mapping[str, Any]] = {"judges": list(JUDGES), "model": None}
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        unknown = [j for j in self.settings["judges"] if j not in JUDGES]
+        if unknown:
+            raise ValueError(f"main_content: unknown judge(s) {', '.join(unknown)} (known: {', '.join(JUDGES)})")
+        self._model: TreeModel | None = None
+
+    @property
+    def model(self) -> TreeModel:
+        if self._model is None:
+            self._model = TreeModel.load(self.settings["model"])
+            if self._model.features != FEATURES:
+                raise ValueError("main_content: the model was trained on other features than this newsread makes")
+        return self._model
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        if not page.source or not page.blocks:
+            return ()
+        votes = self.votes(page, context)
+        if votes["readability"] is None and votes["trafilatura"] is None:
+            context.note("no judge found a main content; the whole page was cleaned by the text cleaners")
+            return ()
+        model = self.model
+        rows = block_features(page.blocks, votes["readability"], votes["trafilatura"])
+        marks = []
+        for block, row in zip(page.blocks, rows, strict=True):
+            if model.probability(row) < model.threshold:
+                marks.append(Mark.block(block, _reason(block.index, votes)))
+        return marks
+
+    def votes(self, page: Page, context: Context) -> dict[str, list[bool] | None]:
+        """Which blocks each judge keeps (None: the judge is off, failed, or found no main content)."""
+
+        from ..htmlpage import parse_html
+
+        source = page.source or ""
+
+        def reparse() -> lxml.html.HtmlElement | None:
+            return parse_html(source)
+
+        # The loader's parse is handed over (readability changes the tree it is given; trafilatura works on a
+        # copy, so it goes first); a second cleaning of the page parses the source again.
+        tree, page.tree = page.tree, None
+        if tree is None:
+            tree = reparse()
+        votes: dict[str, list[bool] | None] = dict.fromkeys(JUDGES)
+        if tree is None:
+            context.note("the page has no HTML to find the main content in")
+            return votes
+        judges = self.settings["judges"]
+        if "trafilatura" in judges:
+            votes["trafilatura"] = _judge(page, context, "trafilatura", lambda: trafilatura_text(tree))
+        if "readability" in judges:
+            votes["readability"] = _judge(page, context, "readability", lambda: readability_text(tree, reparse))
+        return votes
+
+
+def _judge(page: Page, context: Context, name: str, extract: Any) -> list[bool] | None:
+    try:
+        kept = kept_blocks(page.blocks, extract())
+    except Exception as exc:  # extractors have crashed on CJK and Cyrillic pages: never lose the page for it
+        context.note(f"{name} failed ({type(exc).__name__}: {str(exc)[:80]}); the other judges decided")
+        return None
+    if kept is None:
+        context.note(f"{name} found no main content; the other judges decided")
+    return kept
+
+
+def _reason(index: int, votes: Mapping[str, Sequence[bool] | None]) -> str:
+    """Which judges agree that the block is outside the main content, in words."""
+    dropped = [name for name, kept in votes.items() if kept is not None and not kept[index]]
+    keeping = [name for name, kept in votes.items() if kept is not None and kept[index]]
+    if not keeping:
+        if len(dropped) > 1:
+            return f"outside the main content ({' and '.join(dropped)} agree)"
+        return f"outside the main content ({dropped[0]})"
+    if not dropped:
+        return f"outside the main content (by the page's structure, though {' and '.join(keeping)} kept it)"
+    judges, others = " and ".join(dropped), " and ".join(keeping)
+    return f"outside the main content ({judges}, with the page's structure; {others} kept it)"
