@@ -132,7 +132,7 @@ def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
         def denied(*args: object, **kwargs: object) -> object:
             raise PermissionError(13, "Permission denied")
 
-        monkeypatch.setattr(loading, "open", denied, raising=False)
+        monkeypatch.setattr(loading, "open_regular", denied)
     [page] = load_pages([tmp_path])
     assert page.error == "permission denied"
 
