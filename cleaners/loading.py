@@ -184,8 +184,15 @@ def page_from_bytes(
     if fmt == "html":
         from .htmlpage import html_page  # lxml is imported when HTML is first met (a text folder never needs it)
 
-        return html_page(page_id, text, encoding=decoded.encoding, path=path)
-    return Page(id=page_id, path=path, format="text", text=text, blocks=text_blocks(text), encoding=decoded.encoding)
+        page = html_page(page_id, text, encoding=decoded.encoding, path=path)
+    else:
+        blocks = text_blocks(text)
+        page = Page(id=page_id, path=path, format="text", text=text, blocks=blocks, encoding=decoded.encoding)
+        if not blocks:
+            page.notes.append("the file is empty" if not data else "the file holds no text (only spaces)")
+    if decoded.notes:
+        page.notes[:0] = decoded.notes
+    return page
 
 
 def record_page(source: Source, response: Response) -> Page:
