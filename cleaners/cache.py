@@ -40,7 +40,16 @@ from typing import Any
 
 import platformdirs
 
-from .loading import DEFAULT_MAX_BYTES, Source, load_page, page_format, page_from_bytes, read_bytes, record_page
+from .loading import (
+    DEFAULT_MAX_BYTES,
+    LOADER_VERSION,
+    Source,
+    load_page,
+    page_format,
+    page_from_bytes,
+    read_bytes,
+    record_page,
+)
 from .model import CleanedPage, Page
 from .pipeline import Pipeline, Stage, StageOutcome
 from .warc import is_warc, read_response
@@ -109,7 +118,7 @@ def stage_fingerprints(pipeline: Pipeline) -> list[str | None]:
     from . import __version__
 
     out: list[str | None] = []
-    prev = f"{SCHEMA}:{__version__}"
+    prev = f"{SCHEMA}:{__version__}:{LOADER_VERSION}"
     cacheable = True
     for stage in pipeline.active:
         learned = None
@@ -132,7 +141,7 @@ def pipeline_key(fingerprints: Sequence[str | None]) -> str | None:
 
     if any(fp is None for fp in fingerprints):
         return None
-    return fingerprints[-1] if fingerprints else f"{SCHEMA}:{__version__}:no cleaners"
+    return fingerprints[-1] if fingerprints else f"{SCHEMA}:{__version__}:{LOADER_VERSION}:no cleaners"
 
 
 def folder_key(stamps: Iterable[FileStamp | None], stage: Stage) -> bytes:
@@ -140,7 +149,7 @@ def folder_key(stamps: Iterable[FileStamp | None], stage: Stage) -> bytes:
     from . import __version__
 
     h = hashlib.blake2b(digest_size=20)
-    h.update(json.dumps([SCHEMA, __version__, _stage_identity(stage)], default=repr).encode())
+    h.update(json.dumps([SCHEMA, __version__, LOADER_VERSION, _stage_identity(stage)], default=repr).encode())
     _hash_stamps(h, stamps)
     return h.digest()
 

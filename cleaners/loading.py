@@ -17,6 +17,9 @@ from .warc import NotWarc, Response, html_records, is_warc, read_response, start
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
+# Changes when the same bytes may load into a different page (text, blocks, notes): results the cache keeps
+# for a page's bytes are then not reused. 2: fallback text of (nearly) empty HTML pages, XHTML, NULs, UTF-16.
+LOADER_VERSION = "2"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # a page larger than this (after decompression) is reported, not read
 
 

@@ -13,6 +13,7 @@ import threading
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from .files import open_regular
 
@@ -116,7 +117,7 @@ def html_records(path: str | os.PathLike[str]) -> Iterator[WarcRecord]:
             yield WarcRecord(offset, record.rec_headers.get_header("WARC-Target-URI") or "", number)
 
 
-def _block_is_short(fh: io.BufferedReader, offset: int) -> bool:
+def _block_is_short(fh: BinaryIO, offset: int) -> bool:
     """Whether the record at ``offset`` holds fewer bytes than its Content-Length says (the file was cut)."""
     from warcio.archiveiterator import WARCIterator
 
@@ -157,7 +158,7 @@ def read_response(path: str | os.PathLike[str], offset: int, max_bytes: int) -> 
                 status = int(code) if code.isdigit() else None
             url = record.rec_headers.get_header("WARC-Target-URI") or ""
             iterator.get_record_length()  # reads to the record's end: warcio checks what follows it
-            truncated = _block_is_short(fh, offset)  # type: ignore[arg-type]
+            truncated = _block_is_short(fh, offset)
             return Response(body, charset, url, status, reason.strip(), truncated, said)
     raise ValueError("no record at that offset")
 
