@@ -339,11 +339,10 @@ def html_page(page_id: str, markup: str, *, encoding: str | None = None, path: P
         meta = html_metadata(root)
     except (ValueError, TypeError, RecursionError):
         meta = {}  # metadata is a bonus; broken head markup must not cost the page
-    if "<noframes" in markup or "<NOFRAMES" in markup:
-        _unwrap_raw_markup(root)  # the parser keeps <noframes> markup as text ("<p>…"): read it as markup
     frameset = _frameset_note(root)
     if frameset:
         notes.append(frameset)
+        _unwrap_raw_markup(root)  # the parser keeps <noframes> markup as text ("<p>…"): read it as markup
     pieces = _pieces(root)
     source: str | None = markup
     tree: lxml.html.HtmlElement | None = root

@@ -112,6 +112,7 @@ def test_a_frameset_says_where_its_text_is_and_reads_noframes() -> None:
     page = html_page("p.html", markup)
     assert [b.text for b in page.blocks] == ARTICLE  # markup, not "<p>…" as text
     assert any("frameset" in n and "story.html" in n for n in page.notes)
+    assert PIPELINE.clean(page).paragraphs == ARTICLE
     bare = html_page("p.html", '<html><frameset><frame src="story.html"></frameset></html>')
     assert bare.text == "" and any("story.html" in n for n in bare.notes)
 
