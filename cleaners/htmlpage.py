@@ -201,7 +201,6 @@ def parse_html(markup: str) -> lxml.html.HtmlElement | None:
 
 
 _VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
-_RAW = frozenset("script style textarea title xmp".split())
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"
     r"|<(script|style|textarea|title|xmp)\b[^>]*>.*?(?:</\1\s*>|\Z)"
@@ -222,9 +221,8 @@ def flatten_deep_markup(markup: str, limit: int) -> str:
         pos = m.end()
         token = m.group()
         raw, slash, name = m.group(1), m.group(2), m.group(3)
-        if raw or token.startswith("<!"):
-            if written < limit:
-                out.append(token)
+        if raw or token.startswith("<!"):  # a comment, or a leaf whose content is not markup: kept as it is
+            out.append(token)
             continue
         tag = name.lower()
         if not slash:
