@@ -40,10 +40,19 @@ from typing import Any
 
 import platformdirs
 
-from .loading import DEFAULT_MAX_BYTES, Source, load_page, page_format, page_from_bytes, read_bytes
+from .loading import (
+    DEFAULT_MAX_BYTES,
+    LOADER_VERSION,
+    Source,
+    load_page,
+    page_format,
+    page_from_bytes,
+    read_bytes,
+    record_page,
+)
 from .model import CleanedPage, Page
 from .pipeline import Pipeline, Stage, StageOutcome
-from .warc import read_record
+from .warc import is_warc, read_response
 
 CACHE_ENV = "NEWSREAD_CACHE_DIR"
 DB_NAME = "results.sqlite3"
@@ -109,7 +118,7 @@ def stage_fingerprints(pipeline: Pipeline) -> list[str | None]:
     from . import __version__
 
     out: list[str | None] = []
-    prev = f"{SCHEMA}:{__version__}"
+    prev = f"{SCHEMA}:{__version__}:{LOADER_VERSION}"
     cacheable = True
     for stage in pipeline.active:
         learned = None
@@ -132,7 +141,7 @@ def pipeline_key(fingerprints: Sequence[str | None]) -> str | None:
 
     if any(fp is None for fp in fingerprints):
         return None
-    return fingerprints[-1] if fingerprints else f"{SCHEMA}:{__version__}:no cleaners"
+    return fingerprints[-1] if fingerprints else f"{SCHEMA}:{__version__}:{LOADER_VERSION}:no cleaners"
 
 
 def folder_key(stamps: Iterable[FileStamp | None], stage: Stage) -> bytes:
@@ -140,7 +149,7 @@ def folder_key(stamps: Iterable[FileStamp | None], stage: Stage) -> bytes:
     from . import __version__
 
     h = hashlib.blake2b(digest_size=20)
-    h.update(json.dumps([SCHEMA, __version__, _stage_identity(stage)], default=repr).encode())
+    h.update(json.dumps([SCHEMA, __version__, LOADER_VERSION, _stage_identity(stage)], default=repr).encode())
     _hash_stamps(h, stamps)
     return h.digest()
 
@@ -465,17 +474,22 @@ class ResultCache:
 def load_keyed(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Page, bytes]:
     """Load a page as :func:`load_page` does, and its content key. Raises where ``load_page`` reports an error."""
     if source.record is not None:
-        body, charset, url = read_record(source.file, source.record, max_bytes)
-        page = page_from_bytes(source.id, body, fmt="html", path=source.path, charset=charset)
-        if url:
-            page.meta["url"] = url
+        response = read_response(source.file, source.record, max_bytes)
+        page = record_page(source, response)
         h = hashlib.blake2b(digest_size=20)
-        for part in (b"warc", (charset or "").encode(), url.encode("utf-8", "surrogateescape"), body):
+        status = f"{response.status} {int(response.truncated)} {' '.join(response.warnings)}"
+        for part in (b"warc", (response.charset or "").encode(), response.url.encode("utf-8", "surrogateescape")):
+            h.update(len(part).to_bytes(8, "little"))
+            h.update(part)
+        for part in (status.encode("utf-8", "surrogateescape"), response.body):
             h.update(len(part).to_bytes(8, "little"))
             h.update(part)
         return page, h.digest()
     name = source.name
     fmt, gz = page_format(name)
+    if is_warc(name):  # named like an archive but listed as one page: load_page says what it is
+        page = load_page(source, max_bytes=max_bytes)
+        return page, page_key(name, b"" if page.error else read_bytes(source.file, gz, max_bytes))
     data = read_bytes(source.file, gz, max_bytes)
     return page_from_bytes(source.id, data, fmt=fmt, path=source.path), page_key(name, data)
 

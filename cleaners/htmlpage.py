@@ -7,13 +7,15 @@ elements are not part of it.
 
 from __future__ import annotations
 
+import contextlib
+import html
 import re
 from pathlib import Path
 
 import lxml.etree
 import lxml.html
 
-from .htmlmeta import html_metadata
+from .htmlmeta import _json_ld_items, html_metadata
 from .model import Block, Page, new_block, normalise_space
 
 BLOCK_TAGS = frozenset(
@@ -24,6 +26,11 @@ BLOCK_TAGS = frozenset(
     ).split()
 )
 INVISIBLE_TAGS = frozenset("script style noscript template head svg math iframe object embed select option".split())
+# When a page's visible text is (nearly) empty, its text is looked for where a browser without scripts would
+# not show it: hidden elements, <noscript>, <template>, <noframes>. Scripts, styles and the head stay out.
+REVEALED_INVISIBLE_TAGS = INVISIBLE_TAGS - {"noscript", "template"}
+Pieces = list[tuple[str, str, str, float]]  # (text, tag path, class/id, link density) of each block
+FALLBACK_BELOW = 200  # characters of visible text under which a page is "(nearly) empty"
 
 
 # lxml.html's own lookup calls Python for every element object made (to give forms and inputs their
@@ -63,8 +70,13 @@ def _hidden_style(style: str | None) -> bool:
 _MAYBE_HIDDEN_CLASS = re.compile("hid|d-none|sr-only|screen|invisible")
 
 
-def _pieces(root: lxml.html.HtmlElement) -> list[tuple[str, str, str, float]]:
-    """(text, tag path, class/id, link density) of each visible block, in document order."""
+def _pieces(root: lxml.html.HtmlElement, reveal: bool = False) -> list[tuple[str, str, str, float]]:
+    """(text, tag path, class/id, link density) of each visible block, in document order.
+
+    ``reveal``: hidden elements, <noscript> and <template> count as visible too (the fallback of a page
+    whose visible text is empty).
+    """
+    invisible = REVEALED_INVISIBLE_TAGS if reveal else INVISIBLE_TAGS
     pieces: list[tuple[str, str, str, float]] = []
     current: list[str] = []
     link_chars = 0
@@ -104,11 +116,20 @@ def _pieces(root: lxml.html.HtmlElement) -> list[tuple[str, str, str, float]]:
         classes = el.get("class")
         if (
             not tag
-            or tag in INVISIBLE_TAGS
-            or el.get("hidden") is not None
-            or el.get("aria-hidden") == "true"
-            or (classes and _MAYBE_HIDDEN_CLASS.search(classes) and not HIDDEN_CLASSES.isdisjoint(classes.split()))
-            or _hidden_style(el.get("style"))
+            or tag in invisible
+            or (
+                not reveal
+                and (
+                    el.get("hidden") is not None
+                    or el.get("aria-hidden") == "true"
+                    or (
+                        classes
+                        and _MAYBE_HIDDEN_CLASS.search(classes)
+                        and not HIDDEN_CLASSES.isdisjoint(classes.split())
+                    )
+                    or _hidden_style(el.get("style"))
+                )
+            )
         ):
             walker.skip_subtree()
             open_.append(None)
@@ -142,24 +163,197 @@ def _pieces(root: lxml.html.HtmlElement) -> list[tuple[str, str, str, float]]:
     return pieces
 
 
-def parse_html(markup: str) -> lxml.html.HtmlElement | None:
+# An XML declaration: lxml refuses a str that carries one with an encoding (the text is decoded already).
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+# libxml2 stops at this depth of nesting, even with huge_tree, and drops the rest of the page.
+LIBXML2_MAX_DEPTH = 2048
+FLATTEN_BELOW = 1000  # elements deeper than this are flattened when a page hits that limit
+
+
+def _parse(markup: str) -> tuple[lxml.html.HtmlElement | None, list[str]]:
+    """The page's tree, and notes on what the parse had to work around."""
+    notes: list[str] = []
+    if markup.lstrip()[:5].lower() == "<?xml":
+        markup = _XML_DECLARATION.sub("", markup, count=1)
     if not markup.strip():
-        return None
+        return None, notes
+    parser = _parser()
     try:
-        return lxml.html.document_fromstring(markup, parser=_parser())
+        root = lxml.html.document_fromstring(markup, parser=parser)
     except (lxml.etree.ParserError, ValueError):
+        return None, notes
+    if any("depth" in entry.message for entry in parser.error_log.filter_from_fatals()):
+        flat = flatten_deep_markup(markup, FLATTEN_BELOW)
+        parser = _parser()
+        with contextlib.suppress(lxml.etree.ParserError, ValueError):
+            root = lxml.html.document_fromstring(flat, parser=parser)
+        notes.append(
+            f"the page nests elements more than {LIBXML2_MAX_DEPTH:,} deep (the HTML parser's limit): elements "
+            f"below depth {FLATTEN_BELOW:,} were flattened so the rest of the page could be read"
+        )
+        if any("depth" in entry.message for entry in parser.error_log.filter_from_fatals()):
+            notes.append("the HTML parser still stopped at its depth limit: the end of the page may be missing")
+    return root, notes
+
+
+def parse_html(markup: str) -> lxml.html.HtmlElement | None:
+    return _parse(markup)[0]
+
+
+_VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(script|style|textarea|title|xmp)\b[^>]*>.*?(?:</\1\s*>|\Z)"
+    r"|<(/?)([A-Za-z][A-Za-z0-9:-]*)\b[^>]*?(/?)>",
+    re.S | re.I,
+)
+
+
+def flatten_deep_markup(markup: str, limit: int) -> str:
+    """``markup`` with the start and end tags of elements nested deeper than ``limit`` taken out (a block
+    element's become a line break), so libxml2's depth limit does not end the page. Text is kept."""
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag, written)
+    written = 0
+    pos = 0
+    for m in _TOKEN.finditer(markup):
+        out.append(markup[pos : m.start()])
+        pos = m.end()
+        token = m.group()
+        raw, slash, name = m.group(1), m.group(2), m.group(3)
+        if raw or token.startswith("<!"):  # a comment, or a leaf whose content is not markup: kept as it is
+            out.append(token)
+            continue
+        tag = name.lower()
+        if not slash:
+            if tag in _VOID or m.group(4):
+                out.append(token if written < limit or tag not in BLOCK_TAGS else "<br>")
+                continue
+            keep = written < limit
+            stack.append((tag, keep))
+            written += keep
+            out.append(token if keep else "<br>" if tag in BLOCK_TAGS else "")
+            continue
+        for i in range(len(stack) - 1, max(-1, len(stack) - 100), -1):
+            if stack[i][0] == tag:
+                kept = stack[i][1]
+                written -= sum(k for _, k in stack[i:])
+                del stack[i:]
+                out.append(token if kept else "<br>" if tag in BLOCK_TAGS else "")
+                break
+        else:
+            out.append(token)
+    out.append(markup[pos:])
+    return "".join(out)
+
+
+def _srcdoc_pieces(root: lxml.html.HtmlElement) -> Pieces:
+    pieces: Pieces = []
+    for frame in root.iter("iframe"):
+        srcdoc = frame.get("srcdoc")
+        inner = parse_html(srcdoc) if srcdoc else None
+        if inner is not None:
+            pieces.extend(_pieces(inner))
+    return pieces
+
+
+def _json_ld_pieces(root: lxml.html.HtmlElement) -> Pieces:
+    """The longest ``articleBody`` of the page's JSON-LD, one piece per paragraph."""
+    bodies = [item["articleBody"] for item in _json_ld_items(root) if isinstance(item.get("articleBody"), str)]
+    if not bodies:
+        return []
+    body = max(bodies, key=len)
+    if "<" in body and ">" in body:  # some sites put markup there
+        inner = parse_html(f"<html><body>{body}</body></html>")
+        if inner is not None:
+            return _pieces(inner)
+    return [(t, "p", "", 0.0) for t in (normalise_space(line) for line in body.splitlines()) if t]
+
+
+def _unwrap_raw_markup(root: lxml.html.HtmlElement) -> bool:
+    """<noframes> (and <noscript> in some parsers) hold their markup as text: parse it into elements.
+    Whether anything was."""
+    changed = False
+    for el in list(root.iter("noframes", "noscript")):
+        text = el.text
+        if len(el) or not text or "<" not in text:
+            continue
+        try:
+            parts = lxml.html.fragments_fromstring(text, parser=_parser())
+        except (lxml.etree.ParserError, ValueError):
+            continue
+        el.text = None
+        changed = True
+        for part in parts:
+            if isinstance(part, str):
+                el.text = (el.text or "") + part
+            else:
+                el.append(part)
+    return changed
+
+
+def _frameset_note(root: lxml.html.HtmlElement) -> str | None:
+    if root.find("frameset") is None:
         return None
+    frames = [f.get("src") or "?" for f in root.iter("frame", "iframe")]
+    listed = ", ".join(frames[:5]) + (", …" if len(frames) > 5 else "")
+    return f"the page is a frameset: its text is in the files its frames load ({listed or 'none named'})"
+
+
+def _fallback(root: lxml.html.HtmlElement, pieces: Pieces) -> tuple[Pieces, str]:
+    """The pieces of a page whose visible text (``pieces``) is (nearly) empty, taken from where a browser would
+    not show them, if that holds more (else ``pieces`` itself), and where they were found."""
+    visible = sum(len(t) for t, *_ in pieces)
+    candidates = [
+        (_pieces(root, reveal=True), "its hidden elements, <noscript> and <template>"),
+        (pieces + _srcdoc_pieces(root), "its <iframe srcdoc> documents"),
+        (pieces + _json_ld_pieces(root), "the articleBody of its JSON-LD metadata"),
+    ]
+    found, where = max(candidates, key=lambda c: sum(len(t) for t, *_ in c[0]))
+    if sum(len(t) for t, *_ in found) < max(2 * visible, visible + 20):
+        return pieces, ""
+    return found, where
+
+
+def _synthetic_source(pieces: Pieces) -> str:
+    """Markup holding just ``pieces``, for the cleaners that read markup (readability) when the page's own markup
+    hides its text."""
+    parts = []
+    for text, tag_path, _, _ in pieces:
+        tag = tag_path.rsplit("/", 1)[-1]
+        tag = tag if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote") else "p"
+        parts.append(f"<{tag}>{html.escape(text)}</{tag}>")
+    return "<html><body><article>" + "".join(parts) + "</article></body></html>"
 
 
 def html_page(page_id: str, markup: str, *, encoding: str | None = None, path: Path | None = None) -> Page:
-    root = parse_html(markup)
+    root, notes = _parse(markup)
     if root is None:
-        return Page(id=page_id, path=path, format="html", text="", blocks=(), encoding=encoding, source=markup)
+        why = "the page is empty" if not markup.strip() else "the page holds no HTML the parser could read"
+        return Page(
+            id=page_id, path=path, format="html", text="", blocks=(), encoding=encoding, source=markup, notes=[why]
+        )
     try:
         meta = html_metadata(root)
     except (ValueError, TypeError, RecursionError):
         meta = {}  # metadata is a bonus; broken head markup must not cost the page
+    frameset = _frameset_note(root)
+    if frameset:
+        notes.append(frameset)
+        _unwrap_raw_markup(root)  # the parser keeps <noframes> markup as text ("<p>…"): read it as markup
     pieces = _pieces(root)
+    source: str | None = markup
+    tree: lxml.html.HtmlElement | None = root
+    visible = sum(len(t) for t, *_ in pieces)
+    if visible < FALLBACK_BELOW:
+        found, where = _fallback(root, pieces)
+        if found is not pieces:
+            how = "empty" if not visible else "nearly empty"
+            notes.append(f"the page's visible text is {how}: read the text of {where} as well")
+            pieces = found
+            source, tree = _synthetic_source(found), None
+    if not pieces:
+        notes.append("the page has no visible text")
 
     text_parts: list[str] = []
     blocks: list[Block] = []
@@ -175,7 +369,8 @@ def html_page(page_id: str, markup: str, *, encoding: str | None = None, path: P
         text="\n".join(text_parts),
         blocks=tuple(blocks),
         encoding=encoding,
-        source=markup,
+        source=source,
         meta=meta,
-        tree=root,
+        notes=notes,
+        tree=tree,
     )

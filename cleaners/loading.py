@@ -10,12 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .encoding import NotText, decode
+from .files import NotAFile, open_regular
 from .model import Page, PageFormat
 from .textpage import text_blocks
-from .warc import html_records, is_warc, read_record
+from .warc import NotWarc, Response, html_records, is_warc, read_response, starts_like_warc
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
+# Changes when the same bytes may load into a different page (text, blocks, notes): results the cache keeps
+# for a page's bytes are then not reused. 2: fallback text of (nearly) empty HTML pages, XHTML, NULs, UTF-16.
+LOADER_VERSION = "2"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # a page larger than this (after decompression) is reported, not read
 
 
@@ -45,12 +49,19 @@ class Source:
 
 
 def _expand(source: Source) -> Iterator[Source]:
-    """A web archive stands for its HTML records; any other file for itself."""
+    """A web archive stands for its HTML records; any other file for itself.
+
+    A file named like an archive that is not one, or an archive without HTML responses, stands for itself
+    too: loading it says which.
+    """
     if is_warc(source.file):
         found = False
-        for rec in html_records(source.file):
-            found = True
-            yield Source(f"{source.id}#{rec.number}", source.file, rec.offset, rec.url)
+        try:
+            for rec in html_records(source.file):
+                found = True
+                yield Source(f"{source.id}#{rec.number}", source.file, rec.offset, rec.url)
+        except (OSError, NotWarc):
+            pass
         if found:
             return
     yield source
@@ -60,28 +71,52 @@ def _sort_key(entry: os.DirEntry[str]) -> str:
     return entry.name
 
 
+def _listing(path: str, seen: set[tuple[int, int]]) -> list[os.DirEntry[str]] | None:
+    """The entries of the folder at ``path`` in name order; None for a folder already listed (a symlink loop)."""
+    st = os.stat(path)
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        return None
+    seen.add(key)
+    with os.scandir(path) as it:
+        return sorted(it, key=_sort_key)
+
+
 def _walk(root: Path, prefix: str, seen: set[tuple[int, int]]) -> Iterator[Source]:
-    """Files under ``root`` depth-first in name order, hidden entries skipped, symlink loops broken."""
+    """Files under ``root`` depth-first in name order, hidden entries skipped, symlink loops broken.
+
+    The walk keeps its own stack of open folders, not Python's: a folder nested thousands deep is walked
+    like any other. A folder that cannot be listed is an entry of its own, so loading it says why.
+    """
     try:
-        st = root.stat()
-        key = (st.st_dev, st.st_ino)
-        if key in seen:
-            return
-        seen.add(key)
-        with os.scandir(root) as it:
-            entries = sorted(it, key=_sort_key)
-    except OSError:
+        entries = _listing(os.fspath(root), seen)
+    except OSError:  # the folder given cannot be listed: an entry whose error says why
+        yield Source(prefix.rstrip("/") or root.name, os.fspath(root))
         return
-    for entry in entries:
+    if entries is None:
+        return
+    stack: list[tuple[Iterator[os.DirEntry[str]], str]] = [(iter(entries), prefix)]
+    while stack:
+        it, here = stack[-1]
+        entry = next(it, None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name.startswith("."):
             continue
-        rel = f"{prefix}{entry.name}"
+        rel = f"{here}{entry.name}"
         try:
             is_dir = entry.is_dir()  # follows symlinks; loops are caught by ``seen``
         except OSError:
             is_dir = False
         if is_dir:
-            yield from _walk(Path(entry.path), rel + "/", seen)
+            try:
+                inner = _listing(entry.path, seen)
+            except OSError:  # (permission denied, a path too long): the entry's error says which
+                yield Source(rel, entry.path)
+                continue
+            if inner is not None:
+                stack.append((iter(inner), rel + "/"))
         elif is_warc(entry.name):
             yield from _expand(Source(rel, entry.path))
         else:  # (most files: no generator of their own to pass through)
@@ -125,7 +160,7 @@ def _looks_like_html(text: str) -> bool:
 
 
 def read_bytes(path: str | os.PathLike[str], gz: bool, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         data = fh.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise ValueError(f"file is larger than the {max_bytes // (1024 * 1024)} MB page limit")
@@ -152,8 +187,45 @@ def page_from_bytes(
     if fmt == "html":
         from .htmlpage import html_page  # lxml is imported when HTML is first met (a text folder never needs it)
 
-        return html_page(page_id, text, encoding=decoded.encoding, path=path)
-    return Page(id=page_id, path=path, format="text", text=text, blocks=text_blocks(text), encoding=decoded.encoding)
+        page = html_page(page_id, text, encoding=decoded.encoding, path=path)
+    else:
+        blocks = text_blocks(text)
+        page = Page(id=page_id, path=path, format="text", text=text, blocks=blocks, encoding=decoded.encoding)
+        if not blocks:
+            page.notes.append("the file is empty" if not data else "the file holds no text (only spaces)")
+    if decoded.notes:
+        page.notes[:0] = decoded.notes
+    return page
+
+
+def record_page(source: Source, response: Response) -> Page:
+    """The page of a web archive's response record, with what is wrong with the record in its notes."""
+    path = source.path
+    if response.status is not None and response.status != 200:
+        what = f"{response.status} {response.reason}".strip()
+        page = Page.failed(source.id, path, f"not read: the archived response is HTTP {what}, not a page (200)")
+        if response.url:
+            page.meta["url"] = response.url
+        return page
+    page = page_from_bytes(source.id, response.body, fmt="html", path=path, charset=response.charset)
+    if response.url:
+        page.meta["url"] = response.url  # where the archive says it was fetched from
+    if response.truncated:
+        page.notes.append("the archive record is cut short (the file ends inside it): the page is incomplete")
+    for said in response.warnings:
+        page.notes.append(f"the archive is damaged near this record: {said}")
+    return page
+
+
+def _not_an_archive(source: Source, max_bytes: int) -> Page:
+    """A file named .warc that listed no HTML responses: an archive without any, or not an archive at all."""
+    path = source.path
+    if starts_like_warc(source.file):
+        return Page.failed(source.id, path, "a web archive with no readable HTML response records")
+    _, gz = page_format(source.name)
+    page = page_from_bytes(source.id, read_bytes(source.file, gz, max_bytes), fmt=None, path=path)
+    page.notes.append("named like a web archive (.warc) but is not one: read as an ordinary page")
+    return page
 
 
 def load_page(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
@@ -162,14 +234,12 @@ def load_page(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
     path = source.path
     try:
         if source.record is not None:
-            body, charset, url = read_record(source.file, source.record, max_bytes)
-            page = page_from_bytes(source.id, body, fmt="html", path=path, charset=charset)
-            if url:
-                page.meta["url"] = url  # where the archive says it was fetched from
-            return page
+            return record_page(source, read_response(source.file, source.record, max_bytes))
+        if is_warc(source.file):
+            return _not_an_archive(source, max_bytes)
         data = read_bytes(source.file, gz, max_bytes)
         return page_from_bytes(source.id, data, fmt=fmt, path=path)
-    except NotText as exc:
+    except (NotText, NotAFile) as exc:
         return Page.failed(source.id, path, str(exc))
     except (gzip.BadGzipFile, zlib.error, EOFError) as exc:
         return Page.failed(source.id, path, f"broken gzip file: {exc}")

@@ -323,8 +323,13 @@ class CleanedPage:
 
     @property
     def notes(self) -> list[str]:
-        """What the loader and the cleaners noted about this page."""
-        return [*self.page.notes, *self.cleaning_notes]
+        """What the loader and the cleaners noted about this page; a page whose clean text is empty says why."""
+        notes = [*self.page.notes, *self.cleaning_notes]
+        if self.page.blocks and self.page.error is None and not self.paragraphs:
+            by = sorted(self.removed_by().items(), key=lambda kv: -kv[1])
+            who = ", ".join(f"{name} ({words:,} words)" for name, words in by) or "the cleaners"
+            notes.append(f"the clean text is empty: every block was removed, by {who}")
+        return notes
 
     @property
     def removals(self) -> tuple[Annotation, ...]:

@@ -55,6 +55,58 @@ def build(folder: Path) -> dict[str, str]:
     os.symlink(folder / "loop", folder / "loop" / "again")  # a symlink loop
     bad_name = os.fsdecode(b"latin1-\xe9t\xe9.txt")  # not UTF-8: a surrogate-escaped str
     (folder / bad_name).write_bytes(GOOD_TEXT.encode())
+    broken.update(build_input_cases(folder))
+    return broken
+
+
+ARTICLE_HTML = "".join(f"<p>{line}</p>" for line in GOOD_TEXT.splitlines()[1:])
+# Pages that used to come out empty, partial or rejected, each with a phrase of GOOD_TEXT its text must keep.
+READABLE = {
+    "xhtml-declared.xhtml": "city council voted",
+    "deeper-than-libxml2.html": "Supporters said",
+    "noscript-only.html": "city council voted",
+    "utf16-no-bom.html": "city council voted",
+    "stray-nul.txt": "Supporters said",
+    "lying-charset.html": "président général",
+    "text-named.warc": "Supporters said",
+    "cut.warc#1": "Supporters said",
+}
+
+
+def build_input_cases(folder: Path) -> dict[str, str]:
+    """Input that must not hang, crash or come out silently empty; returns the ones that are errors."""
+    broken: dict[str, str] = {}
+    html = f"<html><head><title>Harbour</title></head><body>{ARTICLE_HTML}</body></html>"
+    (folder / "xhtml-declared.xhtml").write_bytes(
+        b'<?xml version="1.0" encoding="utf-8"?>\n'
+        + html.replace("<html>", '<html xmlns="http://www.w3.org/1999/xhtml">').encode()
+    )
+    deep = "<div>" * 3000
+    (folder / "deeper-than-libxml2.html").write_text(
+        f"<html><body>{deep}<p>x</p>{'</div>' * 3000}{ARTICLE_HTML}</body></html>"
+    )
+    (folder / "noscript-only.html").write_text(
+        f"<html><body><noscript>{ARTICLE_HTML}</noscript><div id=app></div></body></html>"
+    )
+    (folder / "utf16-no-bom.html").write_bytes(html.encode("utf-16-le"))
+    (folder / "stray-nul.txt").write_bytes(GOOD_TEXT.encode().replace(b"Supporters", b"\x00Supporters", 1))
+    french = "Le président général de la délégation américaine a quitté la réunion. " * 4
+    (folder / "lying-charset.html").write_bytes(
+        f'<html><head><meta charset="shift_jis"></head><body><p>{french}</p></body></html>'.encode("cp1252")
+    )
+    (folder / "text-named.warc").write_text("Harbour expansion approved by council\n\n" + GOOD_TEXT)
+    response = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + html.encode()
+    (folder / "cut.warc").write_bytes(  # the record says 5,000 bytes; the file ends before
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://example.org/cut\r\n"
+        b"Content-Type: application/http; msgtype=response\r\nContent-Length: 5000\r\n\r\n" + response
+    )
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "fifo.txt")  # reading it would wait for a writer forever
+        broken["fifo.txt"] = "named pipe"
+        os.symlink("/dev/zero", folder / "zero.html")  # endless bytes
+        broken["zero.html"] = "device"
+        os.symlink("/dev/tty", folder / "tty.txt")  # would read the user's keyboard
+        broken["tty.txt"] = "terminal"
     return broken
 
 

@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from newsread.cleaners import Source, iter_sources
+from newsread.cleaners.files import open_regular
 
 SCHEMA_VERSION = 1
 DECISIONS = ("none", "kept", "starred", "discarded")
@@ -154,7 +155,7 @@ def default_state_path() -> Path:
 def content_hash(path: str | os.PathLike[str]) -> str:
     """sha256 of a file's raw bytes (as stored, compressed or not)."""
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:  # a FIFO or a device is never opened (it would block or never end)
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()

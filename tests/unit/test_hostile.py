@@ -46,6 +46,17 @@ def test_engine_loads_and_cleans_every_page_without_raising(corpus: tuple[Path, 
     assert "loop/again" not in " ".join(pages)  # the loop is entered once at most
 
 
+def test_pages_that_came_out_empty_or_rejected_are_read_with_a_note(corpus: tuple[Path, dict[str, str]]) -> None:
+    folder, _ = corpus
+    pages = {p.id: p for p in load_pages([folder])}
+    for name, phrase in hostile.READABLE.items():
+        page = pages[name]
+        assert page.error is None and phrase in page.text, name
+    for name in ("noscript-only.html", "utf16-no-bom.html", "stray-nul.txt", "lying-charset.html", "cut.warc#1"):
+        assert pages[name].notes, f"{name}: what was done to read it is said"
+    assert pages["text-named.warc"].notes and pages["deeper-than-libxml2.html"].notes
+
+
 def test_batch_run_reports_bad_pages_and_writes_nothing_into_the_input(
     corpus: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
@@ -132,7 +143,7 @@ def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
         def denied(*args: object, **kwargs: object) -> object:
             raise PermissionError(13, "Permission denied")
 
-        monkeypatch.setattr(loading, "open", denied, raising=False)
+        monkeypatch.setattr(loading, "open_regular", denied)
     [page] = load_pages([tmp_path])
     assert page.error == "permission denied"
 
