@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import errno
 import functools
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -28,10 +28,11 @@ from newsread.cleaners import __version__ as engine_version
 from newsread.cleaners.batch import FIT_IN_PARTS, PipelineSpec, clean_ordered, fit_folder, make_pool, rebuildable
 from newsread.cleaners.cache import default_cache_dir
 from newsread.cleaners.clusters import StoryIndex, StorySignature, signature_of
-from newsread.cleaners.output import printable
+from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, output_names
+from newsread.cleaners.output import json_line, printable
 
 from .difftext import diff_lines
-from .export import output_name
+from .export import JSONL_NAME
 from .launch import COMMANDS
 
 app = typer.Typer(
@@ -170,7 +171,7 @@ def export(
     disable: DisableOpt = [],  # noqa: B006
 ) -> None:
     """Write the clean articles of triaged pages (default: kept and starred) with their triage status."""
-    from .export import JSONL_NAME, ExportError, check_out_dir, select_for_export, write_export
+    from .export import ExportError, check_out_dir, select_for_export, write_export
     from .triage import Filter, StateError, open_store, track_paths
 
     check_paths(paths)
@@ -211,11 +212,17 @@ def export(
         with progress_bar(len(chosen)) as advance:
             result = write_export(chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance)
     except ExportError as exc:
-        raise fail(str(exc)) from exc
-    for page_id, why in result.failed:
-        typer.echo(f"newsread: {page_id}: {why}", err=True)
-    where = out / JSONL_NAME if fmt == "jsonl" else out
-    typer.echo(f"newsread: exported {len(result.page_ids)} page(s) to {where}", err=True)
+        raise fail(shown(str(exc))) from exc
+    except OSError as exc:
+        kept = "the JSONL file there is unchanged" if fmt == "jsonl" else "the files written before it are kept"
+        raise fail(f"writing into {shown(str(out))} failed: {shown(write_problem(exc))}; {kept}", 1) from exc
+    for page_id, why in result.failed + result.refused:
+        typer.echo(f"newsread: {shown(page_id)}: {shown(why)}", err=True)
+    say_renamed(result.renamed)
+    where = result.files[0] if fmt == "jsonl" and result.files else out
+    typer.echo(f"newsread: exported {len(result.page_ids)} page(s) to {shown(str(where))}", err=True)
+    if result.refused:
+        raise fail(f"{len(result.refused)} page(s) not written: their output would be an input or inside one", 1)
 
 
 @app.command()
@@ -248,11 +255,12 @@ def clean(
     fmt = fmt or ("text" if out else "jsonl")
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    folder = None
     if out is not None:
-        for p in paths:
-            if p.is_dir() and _is_within(out, p):
-                raise fail(f"--out {out} is inside the input folder {p}: newsread never writes into what it reads")
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            folder = OutputFolder(out, paths, lambda: [s.file for s in sources])
+        except OutputError as exc:
+            raise fail(shown(str(exc))) from exc
     pipeline, cfg = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
     max_bytes = cfg.max_page_bytes
     cache_folder = cache_dir if cache_dir is not None else default_cache_dir()
@@ -294,15 +302,15 @@ def clean(
 
     from .progress import progress_bar
 
-    jsonl_out = None
-    if fmt == "jsonl" and out is not None:
-        jsonl_out = open(out / "newsread.jsonl", "w", encoding="utf-8")  # noqa: SIM115 - closed below
     failures = 0
+    refused: list[str] = []
+    renamed: list[tuple[str, Written]] = []
     # JSONL records carry each page's story cluster, known only once every page is cleaned: records wait in
     # a temporary file (only each page's small story signature stays in memory) and are written at the end.
     stories: StoryIndex[int] = StoryIndex()
     held = tempfile.TemporaryFile("w+", encoding="utf-8") if fmt == "jsonl" else None  # noqa: SIM115 - closed below
     held_ids: list[str] = []
+    written = 0
     try:
         with progress_bar(len(sources)) as advance:
             for source, (error, output, signature) in zip(sources, results, strict=True):
@@ -313,33 +321,80 @@ def clean(
                     stories.add(len(held_ids), signature)
                     held_ids.append(printable(source.id))
                     held.write(output)
-                elif out is not None:
+                elif folder is not None:
                     if error is None:
-                        target = out / output_name(source.id, fmt)
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        target.write_text(output, encoding="utf-8")
+                        wanted, alternative = output_names(source.id, fmt)
+                        try:
+                            done = folder.write(wanted, output, alternative)
+                        except OutputError as exc:
+                            refused.append(source.id)
+                            typer.echo(f"newsread: {shown(source.id)}: {shown(str(exc))}", err=True)
+                        else:
+                            written += 1
+                            if done.renamed:
+                                renamed.append((source.id, done))
                 else:
                     text = f"===== {source.id}\n{output}\n"
                     sys.stdout.write(shown(text) if to_terminal else text)
                 advance()
         if held is not None:
-            write_with_clusters(held, held_ids, stories.clusters(), jsonl_out or sys.stdout)
+            if folder is not None:
+                with folder.create(JSONL_NAME) as (fh, done):
+                    write_with_clusters(held, held_ids, stories.clusters(), fh)
+                written = 1
+                if done.renamed:
+                    renamed.append(("", done))
+            else:
+                write_with_clusters(held, held_ids, stories.clusters(), sys.stdout)
+                sys.stdout.flush()
+    except OutputError as exc:  # (the JSONL file's own name: an input)
+        raise fail(shown(str(exc)), 1) from exc
+    except OSError as exc:  # a full disk, a file size limit, a closed pipe
+        where = "standard output" if folder is None else shown(str(out))
+        if folder is None:
+            kept = "the output is incomplete"
+        elif fmt == "jsonl":
+            kept = "newsread.jsonl there is unchanged"
+        else:
+            kept = f"the {written} file(s) written before it are kept"
+        raise fail(f"writing to {where} failed: {shown(write_problem(exc))}; {kept}", 1) from exc
     finally:
-        if jsonl_out is not None:
-            jsonl_out.close()
+        if folder is not None:
+            folder.close()
         if held is not None:
             held.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    say_renamed(renamed)
     if failures and out is not None:
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)
+    if refused:
+        raise fail(f"{len(refused)} page(s) not written: their output would be an input or inside one", 1)
+
+
+def write_problem(exc: OSError) -> str:
+    """What went wrong writing, in words (a full disk, a file size limit) rather than an errno."""
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.EFBIG:
+        return "the file size limit was reached (ulimit -f)"
+    if exc.errno == errno.EDQUOT:
+        return "the disk quota is used up"
+    return exc.strerror or str(exc)
+
+
+def say_renamed(renamed: list[tuple[str, Written]]) -> None:
+    """Tell which pages went to another name than their usual one (another page or a file not newsread's had it)."""
+    for page_id, done in renamed:
+        whose = f"{shown(page_id)}: " if page_id else ""
+        typer.echo(f"newsread: {whose}written as {shown(done.name)}, not {shown(done.wanted)}: {done.why}", err=True)
 
 
 def render_output(fmt: str, cleaned: CleanedPage) -> tuple[str | None, str, StorySignature | None]:
     """One page's batch output (made in the worker process), its load error if any, and (for JSONL, whose
     records carry the story cluster) its story signature."""
     if fmt == "jsonl":
-        return cleaned.page.error, json.dumps(to_record(cleaned), ensure_ascii=False) + "\n", signature_of(cleaned)
+        return cleaned.page.error, json_line(to_record(cleaned)), signature_of(cleaned)
     return cleaned.page.error, render(cleaned, fmt), None
 
 
@@ -359,7 +414,7 @@ def write_with_clusters(held: IO[str], ids: list[str], clusters: dict[int, int],
     held.seek(0)
     for k, line in enumerate(held):
         rep = clusters.get(k)
-        cluster = json.dumps(ids[rep] if rep is not None else None, ensure_ascii=False)
+        cluster = json_line(ids[rep] if rep is not None else None)[:-1]
         # to_record puts "cluster": null last, so the record is completed without parsing it again.
         assert line.endswith("null}\n")
         out.write(f"{line[:-6]}{cluster}}}\n")

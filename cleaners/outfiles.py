@@ -1,0 +1,243 @@
+"""Writing output files without ever touching an input: the one place every output file is made.
+
+``newsread clean --out``, ``newsread export`` and the reader's export all write through
+:class:`OutputFolder`, which checks each file before writing it:
+
+- no file is created or replaced at a path that is, or is inside, an input (folders and files as
+  given, symlinks resolved), nor over a file an input symlink points to;
+- an existing file is replaced only if newsread wrote it (the folder's ``.newsread-written`` list
+  says which); another file of that name is left alone and the page goes to a suffixed name;
+- two pages wanting the same name (``a``, ``a.txt``, ``a.html`` -> ``a.txt``) each get a file of
+  their own: the first its usual name, the others one that keeps their own extension
+  (``a.html.txt``), then ``~2``, ``~3`` … — the same names for the same folder every time;
+- every file is written to a temporary file beside it and renamed over the old one, so a full disk
+  or a killed run leaves the previous file whole, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+MANIFEST = ".newsread-written"  # names (relative to the output folder) of the files newsread wrote there
+_TMP = ".newsread-tmp"
+
+
+def output_names(page_id: str, fmt: str) -> tuple[str, str]:
+    """The file a page's text or Markdown output wants (``a/b.html`` -> ``a/b.txt``: its extension and .gz
+    replaced), and the one it takes when another page has that name (``a/b.html.txt``: its own name kept)."""
+    ext = ".md" if fmt == "markdown" else ".txt"
+    stem = page_id
+    if stem.lower().endswith(".gz"):
+        stem = stem[:-3]
+    base, suffix = os.path.splitext(stem)
+    if suffix and "/" not in suffix:
+        stem = base
+    return stem + ext, page_id + ext
+
+
+class OutputError(Exception):
+    """An output cannot be written where asked; the message says why (nothing was written)."""
+
+
+def real(path: str | os.PathLike[str]) -> str:
+    """``path`` absolute with every symlink resolved (as far as it exists)."""
+    return os.path.realpath(os.path.abspath(path))
+
+
+def is_within(child: str | os.PathLike[str], parent: str | os.PathLike[str]) -> bool:
+    """Whether ``child`` is ``parent`` or inside it, symlinks resolved."""
+    c, p = real(child), real(parent)
+    return c == p or c.startswith(p.rstrip(os.sep) + os.sep)
+
+
+def input_holding(path: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]) -> str | None:
+    """The input that ``path`` is, or is inside (symlinks resolved), or None. An input file holds only itself."""
+    for item in inputs:
+        if is_within(path, item):
+            return os.fspath(item)
+    return None
+
+
+def check_out_folder(out: Path, inputs: Sequence[str | os.PathLike[str]]) -> None:
+    """Raise :class:`OutputError` if ``out`` cannot be an output folder: an input, inside one, or not a folder."""
+    where = input_holding(out, inputs)
+    if where is not None:
+        what = "is the input" if real(out) == real(where) else "is inside the input"
+        raise OutputError(f"--out {out} {what} {where}: newsread never writes into what it reads")
+    if os.path.lexists(out) and not out.is_dir():
+        raise OutputError(f"--out {out} is a file, not a folder: give a folder to write the pages into")
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """One output file: where it went, and the name it wanted if another page or file had that one."""
+
+    path: Path
+    wanted: str
+    name: str
+    why: str = ""  # why not ``wanted``: "another page has it" or "a file newsread did not write is there"
+
+    @property
+    def renamed(self) -> bool:
+        return self.name != self.wanted
+
+
+def _encode_name(name: str) -> str:
+    return json.dumps(os.fsencode(name).decode("latin-1"))
+
+
+def _decode_name(line: str) -> str:
+    return os.fsdecode(str(json.loads(line)).encode("latin-1"))
+
+
+class OutputFolder:
+    """An output folder being written: see the module's docstring for the rules each file is checked against.
+
+    ``inputs`` are the folders and files being read; ``input_files`` (called at most once, when an
+    existing file is about to be replaced) gives every page's file, so a file an input symlink
+    points to is never replaced either. Raises :class:`OutputError` if ``out`` itself is not usable.
+    """
+
+    def __init__(
+        self,
+        out: Path,
+        inputs: Sequence[str | os.PathLike[str]],
+        input_files: Callable[[], Iterable[str]] | None = None,
+    ) -> None:
+        check_out_folder(out, inputs)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the output folder {out}: {exc.strerror or exc}") from exc
+        self.out = out
+        self._inputs = [real(p) for p in inputs]
+        self._input_files = input_files
+        self._input_inodes: set[tuple[int, int]] | None = None
+        self._ours = self._read_manifest()
+        self._claimed: set[str] = set()
+        self._manifest: IO[str] | None = None
+
+    # -- names ---------------------------------------------------------------------------------
+    def _read_manifest(self) -> set[str]:
+        try:
+            with open(self.out / MANIFEST, encoding="utf-8") as fh:
+                names = set()
+                for line in fh:
+                    with contextlib.suppress(ValueError, TypeError):
+                        names.add(_decode_name(line))
+                return names
+        except (OSError, UnicodeDecodeError):
+            return set()  # none, or unreadable: every existing file counts as not ours (nothing is replaced)
+
+    def _record(self, name: str) -> None:
+        if name in self._ours:
+            return
+        if self._manifest is None:
+            self._manifest = open(self.out / MANIFEST, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self._manifest.write(_encode_name(name) + "\n")
+        self._manifest.flush()
+        self._ours.add(name)
+
+    def _is_input_file(self, path: str) -> bool:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        if self._input_inodes is None:
+            inodes = set()
+            for f in self._input_files() if self._input_files is not None else ():
+                with contextlib.suppress(OSError):
+                    s = os.stat(f)
+                    inodes.add((s.st_dev, s.st_ino))
+            self._input_inodes = inodes
+        return (st.st_dev, st.st_ino) in self._input_inodes
+
+    def _candidates(self, wanted: str, alternative: str | None) -> Iterator[str]:
+        yield wanted
+        if alternative and alternative != wanted:
+            yield alternative
+        base = alternative or wanted
+        folder, leaf = os.path.split(base)
+        stem, ext = os.path.splitext(leaf)
+        for n in range(2, 1_000_000):
+            yield os.path.join(folder, f"{stem}~{n}{ext}")
+
+    def claim(self, wanted: str, alternative: str | None = None) -> Written:
+        """Choose the file for an output that wants the name ``wanted`` (relative to the folder).
+
+        Raises :class:`OutputError` if it would land in an input. ``alternative`` is tried next when
+        ``wanted`` is taken (by an earlier page of this run, or a file newsread did not write).
+        """
+        parts = Path(wanted).parts
+        if not parts or Path(wanted).is_absolute() or ".." in parts:
+            raise OutputError(f"{wanted!r} is not a name inside the output folder")
+        why = ""
+        for name in self._candidates(wanted, alternative):
+            if name in self._claimed:
+                why = why or "another page of this run has that name"
+                continue
+            target = self.out / name
+            where = input_holding(target, self._inputs)  # (a link in the path is followed)
+            if where is not None:
+                raise OutputError(f"{target} would be inside the input {where}: not written")
+            if os.path.lexists(target):
+                if os.path.isdir(target) or os.path.islink(target) or name not in self._ours:
+                    why = why or "a file newsread did not write is there"
+                    continue  # a folder, a link, or a file newsread did not write: left alone
+                if self._is_input_file(str(target)):
+                    raise OutputError(f"{target} is a page being read: not written")
+            self._claimed.add(name)
+            return Written(target, wanted, name, why)
+        raise OutputError(f"no free name for {wanted!r} in {self.out}")  # pragma: no cover - a million taken
+
+    # -- writing -------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def create(self, wanted: str, alternative: str | None = None) -> Iterator[tuple[IO[str], Written]]:
+        """A text file to write an output into; it replaces the chosen file only once the block ends well.
+
+        On an error (a full disk) the temporary file is removed and the old file, if any, is left whole.
+        """
+        written = self.claim(wanted, alternative)
+        target = written.path
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            self._claimed.discard(written.name)
+            raise
+        if input_holding(target.parent, self._inputs) is not None:  # (a folder made meanwhile by someone else)
+            self._claimed.discard(written.name)
+            raise OutputError(f"{target} would be inside an input: not written")
+        tmp = target.with_name(f".{target.name}.{os.getpid()}{_TMP}")
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                yield fh, written
+            self._record(written.name)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def write(self, wanted: str, text: str, alternative: str | None = None) -> Written:
+        """Write ``text`` (UTF-8) as the output that wants the name ``wanted``; see :meth:`claim`."""
+        with self.create(wanted, alternative) as (fh, written):
+            fh.write(text)
+        return written
+
+    def close(self) -> None:
+        if self._manifest is not None:
+            with contextlib.suppress(OSError):
+                self._manifest.close()
+            self._manifest = None
+
+    def __enter__(self) -> OutputFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
