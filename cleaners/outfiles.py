@@ -68,10 +68,11 @@ def check_out_folder(out: Path, inputs: Sequence[str | os.PathLike[str]]) -> Non
     """Raise :class:`OutputError` if ``out`` cannot be an output folder: an input, inside one, or not a folder."""
     where = input_holding(out, inputs)
     if where is not None:
-        what = "is the input" if real(out) == real(where) else "is inside the input"
-        raise OutputError(f"--out {out} {what} {where}: newsread never writes into what it reads")
+        kind = "folder" if os.path.isdir(where) else "file"
+        what = f"is the input {kind}" if real(out) == real(where) else f"is inside the input {kind}"
+        raise OutputError(f"{out} {what} {where}: newsread never writes into what it reads")
     if os.path.lexists(out) and not out.is_dir():
-        raise OutputError(f"--out {out} is a file, not a folder: give a folder to write the pages into")
+        raise OutputError(f"{out} is a file, not a folder: give a folder to write the pages into")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +186,8 @@ class OutputFolder:
             target = self.out / name
             where = input_holding(target, self._inputs)  # (a link in the path is followed)
             if where is not None:
-                raise OutputError(f"{target} would be inside the input {where}: not written")
+                what = "be the input" if real(target) == where else "land inside the input"
+                raise OutputError(f"{target} would {what} {where}: not written")
             if os.path.lexists(target):
                 if os.path.isdir(target) or os.path.islink(target) or name not in self._ours:
                     why = why or "a file newsread did not write is there"
