@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -310,7 +311,8 @@ def clean(
     stories: StoryIndex[int] = StoryIndex()
     held = tempfile.TemporaryFile("w+", encoding="utf-8") if fmt == "jsonl" else None  # noqa: SIM115 - closed below
     held_ids: list[str] = []
-    written = 0
+    held_failed: OSError | None = None  # the temporary file could not be written (a full disk): stop, keep the rest
+    written = copied = 0
     try:
         with progress_bar(len(sources)) as advance:
             for source, (error, output, signature) in zip(sources, results, strict=True):
@@ -318,9 +320,13 @@ def clean(
                     failures += 1
                     typer.echo(f"newsread: {shown(source.id)}: {shown(error)}", err=True)
                 if held is not None:
+                    try:
+                        held.write(output)
+                    except OSError as exc:
+                        held_failed = exc
+                        break
                     stories.add(len(held_ids), signature)
                     held_ids.append(printable(source.id))
-                    held.write(output)
                 elif folder is not None:
                     if error is None:
                         wanted, alternative = output_names(source.id, fmt)
@@ -338,14 +344,16 @@ def clean(
                     sys.stdout.write(shown(text) if to_terminal else text)
                 advance()
         if held is not None:
+            if held_failed is not None:  # what was held is read back through a descriptor of its own
+                held = open(os.dup(held.fileno()), encoding="utf-8")  # noqa: SIM115 - closed below
             if folder is not None:
                 with folder.create(JSONL_NAME) as (fh, done):
-                    write_with_clusters(held, held_ids, stories.clusters(), fh)
+                    copied = write_with_clusters(held, held_ids, stories.clusters(), fh)
                 written = 1
                 if done.renamed:
                     renamed.append(("", done))
             else:
-                write_with_clusters(held, held_ids, stories.clusters(), sys.stdout)
+                copied = write_with_clusters(held, held_ids, stories.clusters(), sys.stdout)
                 sys.stdout.flush()
     except OutputError as exc:  # (the JSONL file's own name: an input)
         raise fail(shown(str(exc)), 1) from exc
@@ -368,6 +376,12 @@ def clean(
     say_renamed(renamed)
     if failures and out is not None:
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)
+    if held_failed is not None:
+        raise fail(
+            f"holding the JSONL records in a temporary file failed: {shown(write_problem(held_failed))};"
+            f" written: the first {copied} of {len(sources)} page(s)",
+            1,
+        )
     if refused:
         raise fail(f"{len(refused)} page(s) not written: their output would be an input or inside one", 1)
 
@@ -408,16 +422,21 @@ def cache_usable_for(cache_folder: Path, paths: list[Path]) -> bool:
     return True
 
 
-def write_with_clusters(held: IO[str], ids: list[str], clusters: dict[int, int], out: IO[str]) -> None:
+def write_with_clusters(held: IO[str], ids: list[str], clusters: dict[int, int], out: IO[str]) -> int:
     """Copy the held JSONL records to ``out``, each with its story cluster (the id of the cluster's first page;
-    null for a page that could not be read)."""
+    null for a page that could not be read). Only the records of ``ids`` are copied, and only whole ones (after a
+    failed write the file may end in part of a record). Returns how many were copied."""
     held.seek(0)
-    for k, line in enumerate(held):
+    copied = 0
+    for k, line in zip(range(len(ids)), held, strict=False):
+        # to_record puts "cluster": null last, so the record is completed without parsing it again.
+        if not line.endswith("null}\n"):
+            break
         rep = clusters.get(k)
         cluster = json_line(ids[rep] if rep is not None else None)[:-1]
-        # to_record puts "cluster": null last, so the record is completed without parsing it again.
-        assert line.endswith("null}\n")
         out.write(f"{line[:-6]}{cluster}}}\n")
+        copied += 1
+    return copied
 
 
 @app.command()
