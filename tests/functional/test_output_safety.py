@@ -1,0 +1,113 @@
+"""The installed command's output: never over an input, one file per page, clear messages when writing fails."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .. import hostile
+
+pytestmark = [pytest.mark.functional, pytest.mark.slow]
+
+NEWSREAD = [sys.executable, "-m", "newsread.tui.cli"]
+PAGE = "Harbour expansion approved\nThe city council voted on Tuesday to expand the harbour after a long debate.\n"
+
+
+def run(*args: str, fsize: int | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    def limit() -> None:
+        if fsize is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    return subprocess.run([*NEWSREAD, *args], capture_output=True, text=True, timeout=300, preexec_fn=limit, cwd=cwd)
+
+
+def test_clean_never_rewrites_an_input_reached_through_out(tmp_path: Path) -> None:
+    p = tmp_path / "P"
+    for name in ("a", "b"):
+        (p / name).mkdir(parents=True)
+        (p / name / f"{name}.txt").write_text(PAGE + name)
+    before = hostile.listing(p)
+    result = run("clean", str(p / "a"), str(p / "b"), "--format", "text", "--out", str(p))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "2 page(s) not written" in result.stderr
+    single = run("clean", str(p / "a" / "a.txt"), "--format", "text", "--out", str(p / "a"))
+    assert single.returncode == 1 and "would be the input" in single.stderr
+    assert hostile.listing(p) == before  # not a byte written in P/a or P/b
+
+
+def test_colliding_names_each_get_a_file_and_the_run_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a").write_text(PAGE + "from a")
+    (folder / "a.txt").write_text(PAGE + "from a.txt")
+    (folder / "a.html").write_text(f"<html><body><p>{PAGE} from a.html</p></body></html>")
+    (folder / "a.html.gz").write_bytes(
+        gzip.compress(f"<html><body><p>{PAGE} from a.html.gz</p></body></html>".encode())
+    )
+    out = tmp_path / "O"
+    for _ in range(2):  # the same names on a second run, over the files of the first
+        result = run("clean", str(folder), "--format", "text", "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        files = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+        assert files == ["a.html.gz.txt", "a.html.txt", "a.txt", "a.txt.txt"]
+        assert result.stderr.count("written as") == 3
+    texts = {(out / f).read_text() for f in files}
+    assert all(any(f"from {name}" in t for t in texts) for name in ("a\n", "a.txt", "a.html\n", "a.html.gz"))
+
+
+def test_out_naming_a_file_is_a_message(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(PAGE)
+    (tmp_path / "notes").write_text("mine")
+    for command in (["clean"], ["export", "--state", str(tmp_path / "state.sqlite3")]):
+        result = run(*command, str(tmp_path / "in"), "--out", str(tmp_path / "notes"))
+        assert result.returncode == 2 and "is a file, not a folder" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert (tmp_path / "notes").read_text() == "mine"
+
+
+def test_a_file_size_limit_is_a_message_and_keeps_what_was_written(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(12):
+        (folder / f"p{n:02}.txt").write_text(f"Headline {n}\n" + f"Paragraph {n} of the article. " * 200 + "\n")
+    cache = tmp_path / "cache"
+    assert run("clean", str(folder), "--cache-dir", str(cache)).returncode == 0  # a healthy cache
+    result = run("clean", str(folder), "--cache-dir", str(cache), "--format", "jsonl", fsize=30_000)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "file size limit" in result.stderr and "written: the first" in result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert 0 < len(records) < 12 and records[0]["id"] == "p00.txt"  # what fitted is there, whole
+    out = tmp_path / "O"
+    (out).mkdir()
+    (out / "p03.txt").write_text("not newsread's")
+    limited = run("clean", str(folder), "--cache-dir", str(cache), "--out", str(out), fsize=4_000)
+    assert limited.returncode == 1 and "file size limit" in limited.stderr and "Traceback" not in limited.stderr
+    assert (out / "p03.txt").read_text() == "not newsread's"
+    assert not [p for p in out.iterdir() if "tmp" in p.name]  # no half-written file left behind
+    again = run("clean", str(folder), "--cache-dir", str(cache))
+    assert again.returncode == 0 and "damaged" not in again.stderr  # the cache was never called damaged
+
+
+def test_export_refuses_an_out_inside_the_input_and_replaces_its_jsonl_whole(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(6):  # JSONL of ~180 KB: more than the file size limit below, which the state file fits in
+        (folder / f"p{n}.txt").write_text(f"Headline {n}\n" + f"Paragraph {n} of the article. " * 1000 + "\n")
+    state = tmp_path / "state.sqlite3"
+    args = ("--state", str(state), "--status", "undecided", "--format", "jsonl")
+    inside = run("export", str(folder), "--out", str(folder / "x"), *args)
+    assert inside.returncode == 2 and "never writes into" in inside.stderr and not (folder / "x").exists()
+    out = tmp_path / "O"
+    first = run("export", str(folder), "--out", str(out), *args)
+    assert first.returncode == 0, first.stderr
+    old = (out / "newsread.jsonl").read_bytes()
+    failed = run("export", str(folder), "--out", str(out), *args, fsize=100_000)
+    assert failed.returncode == 1 and "unchanged" in failed.stderr and "Traceback" not in failed.stderr
+    assert (out / "newsread.jsonl").read_bytes() == old
