@@ -64,6 +64,16 @@ def input_holding(path: str | os.PathLike[str], inputs: Iterable[str | os.PathLi
     return None
 
 
+def folder_holding(path: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]) -> str | None:
+    """The folder being read that ``path`` is inside (an input folder, or an input file's folder), or None: where
+    newsread's own files (the result cache, the triage state) may not be, or they would be read as pages."""
+    for item in inputs:
+        folder = item if os.path.isdir(item) else os.path.dirname(os.path.abspath(item))
+        if is_within(path, folder):
+            return os.fspath(folder)
+    return None
+
+
 def check_out_folder(out: Path, inputs: Sequence[str | os.PathLike[str]]) -> None:
     """Raise :class:`OutputError` if ``out`` cannot be an output folder: an input, inside one, or not a folder."""
     where = input_holding(out, inputs)

@@ -29,7 +29,7 @@ from newsread.cleaners import __version__ as engine_version
 from newsread.cleaners.batch import FIT_IN_PARTS, PipelineSpec, clean_ordered, fit_folder, make_pool, rebuildable
 from newsread.cleaners.cache import default_cache_dir
 from newsread.cleaners.clusters import StoryIndex, StorySignature, signature_of
-from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, output_names
+from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, folder_holding, output_names
 from newsread.cleaners.output import json_line, printable
 
 from .difftext import diff_lines
@@ -97,14 +97,6 @@ def check_paths(paths: list[Path]) -> None:
             raise fail(f"no such file or folder: {p}")
 
 
-def _is_within(child: Path, parent: Path) -> bool:
-    try:
-        child.resolve().relative_to(parent.resolve())
-        return True
-    except ValueError:
-        return False
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"newsread {engine_version}")
@@ -133,7 +125,8 @@ def open_(
 ) -> None:
     """Open folders or files in the reader (what `newsread PATH` does)."""
     check_paths(paths)
-    check_state_path(state, paths)
+    if state is not None:  # (the default one inside the folder: the reader says so and triages unsaved)
+        check_state_path(state, paths)
     pipeline, _ = build_pipeline(config, enable, disable)
     from .app import run_app  # Textual is imported only when the reader opens
 
@@ -141,13 +134,18 @@ def open_(
 
 
 def check_state_path(state: Path | None, paths: list[Path]) -> None:
-    """The state file may not live in an input folder: newsread never writes into what it reads."""
-    if state is None:
-        return
-    for p in paths:
-        folder = p if p.is_dir() else p.parent
-        if _is_within(state, folder):
-            raise fail(f"--state {state} is inside the input folder {folder}: newsread never writes into what it reads")
+    """The state file may not live in an input folder: newsread never writes into what it reads (the default
+    one is checked too: the user state folder may be inside the folder being read)."""
+    from .triage import default_state_path
+
+    target = state if state is not None else default_state_path()
+    folder = folder_holding(target, paths)
+    if folder is not None:
+        what = "--state" if state is not None else "the state file"
+        raise fail(
+            f"{what} {shown(str(target))} is inside the input folder {shown(folder)}: newsread never writes into"
+            " what it reads (use --state PATH for a file elsewhere)"
+        )
 
 
 @app.command()
@@ -414,11 +412,11 @@ def render_output(fmt: str, cleaned: CleanedPage) -> tuple[str | None, str, Stor
 
 def cache_usable_for(cache_folder: Path, paths: list[Path]) -> bool:
     """The cache may not live in an input folder: newsread never writes into what it reads."""
-    for p in paths:
-        folder = p if p.is_dir() else p.parent
-        if _is_within(cache_folder, folder):
-            typer.echo(f"newsread: warning: cache {cache_folder} is inside an input folder; not using it", err=True)
-            return False
+    if folder_holding(cache_folder, paths) is not None:
+        typer.echo(
+            f"newsread: warning: cache {shown(str(cache_folder))} is inside an input folder; not using it", err=True
+        )
+        return False
     return True
 
 

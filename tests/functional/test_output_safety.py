@@ -111,3 +111,17 @@ def test_export_refuses_an_out_inside_the_input_and_replaces_its_jsonl_whole(tmp
     failed = run("export", str(folder), "--out", str(out), *args, fsize=100_000)
     assert failed.returncode == 1 and "unchanged" in failed.stderr and "Traceback" not in failed.stderr
     assert (out / "newsread.jsonl").read_bytes() == old
+
+
+def test_export_refuses_a_default_state_folder_inside_the_folder_being_read(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(PAGE)
+    env = {**os.environ, "XDG_STATE_HOME": str(folder / "state")}
+    result = subprocess.run(
+        [*NEWSREAD, "export", str(folder), "--out", str(tmp_path / "O")], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 2 and "state file" in result.stderr and "inside the input folder" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["a.txt"]
