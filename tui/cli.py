@@ -29,6 +29,7 @@ from newsread.cleaners import __version__ as engine_version
 from newsread.cleaners.batch import FIT_IN_PARTS, PipelineSpec, clean_ordered, fit_folder, make_pool, rebuildable
 from newsread.cleaners.cache import default_cache_dir
 from newsread.cleaners.clusters import StoryIndex, StorySignature, signature_of
+from newsread.cleaners.config import check_limit
 from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, folder_holding, output_names
 from newsread.cleaners.output import json_line, printable
 
@@ -76,10 +77,13 @@ def build_pipeline(
         cfg = load_config(config)
     except ConfigError as exc:
         raise fail(str(exc)) from exc
-    if max_page_mb is not None:
-        cfg.max_page_mb = max_page_mb
-    if max_seconds is not None:
-        cfg.max_clean_seconds = max_seconds
+    try:
+        if max_page_mb is not None:
+            cfg.max_page_mb = check_limit("max_page_mb", max_page_mb, "--max-page-mb")
+        if max_seconds is not None:
+            cfg.max_clean_seconds = check_limit("max_clean_seconds", max_seconds, "--max-seconds")
+    except ConfigError as exc:
+        raise fail(str(exc)) from exc
     pipeline = Pipeline.default(cfg, enable=enable, disable=disable)
     for problem in pipeline.problems:
         typer.echo(f"newsread: warning: {inert(problem)}", err=True)
@@ -91,10 +95,15 @@ def shown(text: str) -> str:
     return inert(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
+def one_line(text: str) -> str:
+    """``text`` as one inert field of a tab-separated line (a tab or newline in it would make more fields)."""
+    return shown(text.replace("\t", " ").replace("\n", " "))
+
+
 def check_paths(paths: list[Path]) -> None:
     for p in paths:
         if not p.exists() and not p.is_symlink():
-            raise fail(f"no such file or folder: {p}")
+            raise fail(f"no such file or folder: {shown(str(p))}")
 
 
 def _version(value: bool) -> None:
@@ -471,7 +480,7 @@ def diff(
     for line in diff_lines(cleaned, styled=styled):
         console.print(line)
     for err in cleaned.errors:
-        typer.echo(f"newsread: cleaner {err.cleaner} failed on this page: {shown(err.message)}", err=True)
+        typer.echo(f"newsread: cleaner {shown(err.cleaner)} failed on this page: {shown(err.message)}", err=True)
 
 
 @app.command("cleaners")
@@ -490,7 +499,8 @@ def list_cleaners(
     if not console.is_terminal:  # for scripts: one tab-separated line per cleaner, never wrapped
         for i, stage in enumerate(pipeline.stages, 1):
             state = "on" if stage.enabled else "off"
-            typer.echo(f"{i}\t{stage.name}\t{state}\t{stage.info.origin}\t{stage.info.description}")
+            name, origin, description = (one_line(t) for t in (stage.name, stage.info.origin, stage.info.description))
+            typer.echo(f"{i}\t{name}\t{state}\t{origin}\t{description}")
         return
     table = Table(box=None, pad_edge=False, show_edge=False)
     for col in ("#", "cleaner", "on", "origin", "removes"):
@@ -498,10 +508,10 @@ def list_cleaners(
     for i, stage in enumerate(pipeline.stages, 1):
         table.add_row(
             str(i),
-            stage.name,
+            escape(shown(stage.name)),
             "on" if stage.enabled else "off",
-            escape(stage.info.origin),
-            escape(stage.info.description),
+            escape(shown(stage.info.origin)),
+            escape(shown(stage.info.description)),
         )
     console.print(table)
 

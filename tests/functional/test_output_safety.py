@@ -125,3 +125,39 @@ def test_export_refuses_a_default_state_folder_inside_the_folder_being_read(tmp_
     )
     assert result.returncode == 2 and "state file" in result.stderr and "inside the input folder" in result.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["a.txt"]
+
+
+def test_bad_limits_on_the_command_line_are_messages(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(PAGE)
+    for option, value in (("--max-seconds", "inf"), ("--max-page-mb", "1e8")):
+        result = run("clean", str(tmp_path), option, value)
+        assert result.returncode == 2 and f"{option} must be a number" in result.stderr
+        assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_plugin_names_descriptions_and_missing_paths_are_printed_inert(tmp_path: Path) -> None:
+    plugin = tmp_path / "evil.py"
+    plugin.write_text(
+        "from newsread.cleaners import Mark\n"
+        "class Evil:\n"
+        "    order = 0\n"
+        "    name = 'evil\\x1b]0;pwned\\x07'\n"
+        "    description = 'removes \\u202eelif.exe\\x9b31m and\\tmore'\n"
+        "    def annotate(self, page, context):\n"
+        "        return [Mark(0, 8, 'the first word')]\n"
+    )
+    config = tmp_path / "config.toml"
+    config.write_text(f"cleaner_files = [{str(plugin)!r}]\n")
+    listed = run("cleaners", "--config", str(config))
+    assert listed.returncode == 0, listed.stderr
+    row = next(line for line in listed.stdout.splitlines() if "evil" in line)
+    assert not any(ch in row for ch in ("\x1b", "\x07", "\u202e", "\x9b"))
+    assert "␛" in row and len(row.split("\t")) == 5  # shown, and one field each
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE)
+    for colour in ("--color", "--no-color"):
+        shown = run("diff", str(page), "--config", str(config), colour)
+        assert shown.returncode == 0 and "evil" in shown.stdout, shown.stderr
+        assert "pwned" in shown.stdout and "\x1b]0;" not in shown.stdout and "\x07" not in shown.stdout
+    missing = run("clean", str(tmp_path / "no\x1b[2Jsuch"))
+    assert missing.returncode == 2 and "no such file or folder" in missing.stderr and "\x1b" not in missing.stderr
