@@ -47,7 +47,12 @@ app = typer.Typer(
 )
 
 PathsArg = Annotated[
-    list[Path], typer.Argument(help="Folders or files of pages (.txt, .html, .gz …).", show_default=False)
+    list[Path],
+    typer.Argument(
+        help="Folders or files of pages (.txt, .html, .gz …). Symlinks are followed, also to files and folders"
+        " outside the folder (loops are entered once).",
+        show_default=False,
+    ),
 ]
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", help="Config file (TOML). Default: the user config file.")
@@ -218,7 +223,10 @@ def export(
         pipeline.fit(load_page(s) for s, _ in tracked)  # learn from the whole folder, as `clean` and the reader do
     try:
         with progress_bar(len(chosen)) as advance:
-            result = write_export(chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance)
+            result = write_export(
+                chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance,
+                input_files=lambda: [s.file for s, _ in tracked],
+            )  # fmt: skip
     except ExportError as exc:
         raise fail(shown(str(exc))) from exc
     except OSError as exc:

@@ -6,7 +6,7 @@ writes into an input folder.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,12 +74,14 @@ def write_export(
     fmt: str,
     inputs: Sequence[Path] = (),
     progress: Callable[[], None] | None = None,
+    input_files: Callable[[], Iterable[str]] | None = None,
 ) -> ExportResult:
     """Clean and write ``chosen`` pages into ``out``. Does not touch the store: safe in a worker thread.
 
     ``inputs`` are the opened folders/files: ``out`` may not be inside one. Formats: text,
     markdown (one file per page, named like the page, ending with a triage line), jsonl
     (``out/newsread.jsonl``, each record with a ``triage`` object: status, tags, read).
+    ``input_files`` gives every page's file (default: the chosen ones'), none of which is replaced.
     ``progress`` is called once per page. Raises ExportError for a bad format or ``out``; OSError
     when writing fails (a full disk: the files written so far are kept, a JSONL file is left as it was).
     Every file is checked and written by :class:`~newsread.cleaners.outfiles.OutputFolder`: never into or
@@ -88,7 +90,7 @@ def write_export(
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     try:
-        folder = OutputFolder(out, inputs, lambda: [s.file for s, _ in chosen])
+        folder = OutputFolder(out, inputs, input_files or (lambda: [s.file for s, _ in chosen]))
     except OutputError as exc:
         raise ExportError(str(exc)) from exc
     result = ExportResult()
