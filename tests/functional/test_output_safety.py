@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import resource
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -161,3 +163,52 @@ def test_plugin_names_descriptions_and_missing_paths_are_printed_inert(tmp_path:
         assert "pwned" in shown.stdout and "\x1b]0;" not in shown.stdout and "\x07" not in shown.stdout
     missing = run("clean", str(tmp_path / "no\x1b[2Jsuch"))
     assert missing.returncode == 2 and "no such file or folder" in missing.stderr and "\x1b" not in missing.stderr
+
+
+def test_batch_output_files_are_one_per_page_text_only_and_never_in_the_input(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    hostile.build(folder)
+    listing = hostile.listing
+    before = listing(folder)
+    records = {
+        r["id"]: r
+        for r in map(
+            json.loads,
+            subprocess.run(
+                [sys.executable, "-m", "newsread.tui.cli", "clean", str(folder), "--no-cache"],
+                capture_output=True,
+                timeout=600,
+            )
+            .stdout.decode("utf-8")
+            .splitlines(),
+        )
+    }
+    clip = records["clipboard.txt"]
+    assert "52;c;" not in clip["body"] and not any(ch in clip["body"] for ch in ("\x1b", "\x9b", "\x08", "\x85"))
+    assert "on Tuesday to expand the harbour" in clip["body"]
+    odd = next(r for i, r in records.items() if i.startswith("latin1-"))
+    assert os.path.exists(os.fsdecode(urllib.parse.unquote_to_bytes(odd["path_bytes"])))  # reopens the file
+    out = tmp_path / "out"
+    for fmt in ("text", "markdown"):
+        result = subprocess.run(
+            [sys.executable, "-m", "newsread.tui.cli", "clean", str(folder), "--no-cache", "-f", fmt, "-o", str(out)],
+            capture_output=True,
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stderr.decode(errors="replace")
+        ext = ".md" if fmt == "markdown" else ".txt"
+        written = {p for p in out.rglob(f"*{ext}")}
+        readable = [i for i, r in records.items() if r["error"] is None]
+        assert len(written) == len(readable)  # one file per page, whatever names collide
+        assert len([p for p in written if p.name.startswith("same")]) == len(hostile.SAME_NAMES)
+        assert result.stderr.count(b"written as same") == len(hostile.SAME_NAMES) - 1
+        for path in written:
+            text = path.read_text(encoding="utf-8", errors="surrogateescape")
+            assert not any(ch in text for ch in ("\x1b", "\x07", "\x9b", "\x08", "\x85")), path
+        if fmt == "markdown":
+            md = (out / "markdown.md").read_text(encoding="utf-8")
+            assert "<script" not in md and "<a href" not in md and "](javascript:" not in md.replace("\\]", "")
+    assert listing(folder) == before
