@@ -85,3 +85,16 @@ def test_a_cleaner_named_like_a_built_in_is_not_used_and_that_is_said() -> None:
     assert sum("is not used" in p for p in pipeline.problems) == 2
     cleaned = pipeline.clean(text_page("p", "Advert here\nText of the page.\n"))
     assert [a.cleaner for a in cleaned.removals] == ["word"]
+
+
+def test_a_config_file_that_cannot_be_looked_at_is_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from newsread.cleaners import load_config
+
+    def denied(self: Path, *args: object, **kwargs: object) -> object:  # as for a folder the user cannot search
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "exists", denied)
+    with pytest.raises(ConfigError, match=r"cannot read config .*Permission denied"):
+        load_config(None)
