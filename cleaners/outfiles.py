@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +108,30 @@ def _decode_name(line: str) -> str:
     return os.fsdecode(str(json.loads(line)).encode("latin-1"))
 
 
+class _Inputs:
+    """The inputs, resolved once, for :func:`input_holding` on many paths: a lookup per folder above the path, so
+    ``newsread clean *.html --out O`` (thousands of file inputs) checks each page's file in the same time."""
+
+    def __init__(self, inputs: Iterable[str | os.PathLike[str]]) -> None:
+        self.files: dict[str, str] = {}
+        self.folders: dict[str, str] = {}
+        for item in inputs:
+            (self.folders if os.path.isdir(item) else self.files).setdefault(real(item), os.fspath(item))
+
+    def holding(self, path: str | os.PathLike[str], resolved: bool = False) -> str | None:
+        """The input that ``path`` is, or is inside (symlinks resolved, unless ``resolved`` says they are), or None."""
+        p = os.fspath(path) if resolved else real(path)
+        if p in self.files:
+            return self.files[p]
+        while True:
+            if p in self.folders:
+                return self.folders[p]
+            parent = os.path.dirname(p)
+            if parent == p:
+                return None
+            p = parent
+
+
 class OutputFolder:
     """An output folder being written: see the module's docstring for the rules each file is checked against.
 
@@ -127,11 +152,13 @@ class OutputFolder:
         except OSError as exc:
             raise OutputError(f"cannot create the output folder {out}: {exc.strerror or exc}") from exc
         self.out = out
-        self._inputs = [real(p) for p in inputs]
+        self._inputs = _Inputs(inputs)
         self._input_files = input_files
         self._input_inodes: set[tuple[int, int]] | None = None
         self._ours = self._read_manifest()
         self._claimed: set[str] = set()
+        self._real_dirs: dict[str, str] = {}
+        self._made: set[str] = set()  # folders known to be there (made or seen): not looked at again
         self._manifest: IO[str] | None = None
 
     # -- names ---------------------------------------------------------------------------------
@@ -169,6 +196,13 @@ class OutputFolder:
             self._input_inodes = inodes
         return (st.st_dev, st.st_ino) in self._input_inodes
 
+    def _real_folder(self, folder: str) -> str:
+        """``real(folder)``, looked up once per folder (thousands of pages go to a few folders)."""
+        found = self._real_dirs.get(folder)
+        if found is None:
+            found = self._real_dirs[folder] = real(folder)
+        return found
+
     def _candidates(self, wanted: str, alternative: str | None) -> Iterator[str]:
         yield wanted
         if alternative and alternative != wanted:
@@ -185,27 +219,36 @@ class OutputFolder:
         Raises :class:`OutputError` if it would land in an input. ``alternative`` is tried next when
         ``wanted`` is taken (by an earlier page of this run, or a file newsread did not write).
         """
-        parts = Path(wanted).parts
-        if not parts or Path(wanted).is_absolute() or ".." in parts:
+        parts = wanted.split("/")
+        if not wanted or wanted.startswith("/") or ".." in parts or "" in parts:
             raise OutputError(f"{wanted!r} is not a name inside the output folder")
+        out = os.fspath(self.out)
         why = ""
         for name in self._candidates(wanted, alternative):
             if name in self._claimed:
                 why = why or "another page of this run has that name"
                 continue
-            target = self.out / name
-            where = input_holding(target, self._inputs)  # (a link in the path is followed)
+            target = os.path.join(out, name)
+            folder, leaf = os.path.split(target)
+            resolved = os.path.join(self._real_folder(folder), leaf)
+            try:
+                st: os.stat_result | None = os.lstat(target)
+            except OSError:
+                st = None
+            if st is not None and stat.S_ISLNK(st.st_mode):
+                resolved = real(resolved)
+            where = self._inputs.holding(resolved, resolved=True)  # (a link in the path is followed)
             if where is not None:
-                what = "be the input" if real(target) == where else "land inside the input"
+                what = "be the input" if resolved == real(where) else "land inside the input"
                 raise OutputError(f"{target} would {what} {where}: not written")
-            if os.path.lexists(target):
-                if os.path.isdir(target) or os.path.islink(target) or name not in self._ours:
+            if st is not None:
+                if not stat.S_ISREG(st.st_mode) or name not in self._ours:
                     why = why or "a file newsread did not write is there"
                     continue  # a folder, a link, or a file newsread did not write: left alone
-                if self._is_input_file(str(target)):
+                if self._is_input_file(target):
                     raise OutputError(f"{target} is a page being read: not written")
             self._claimed.add(name)
-            return Written(target, wanted, name, why)
+            return Written(Path(target), wanted, name, why)
         raise OutputError(f"no free name for {wanted!r} in {self.out}")  # pragma: no cover - a million taken
 
     # -- writing -------------------------------------------------------------------------------
@@ -216,16 +259,25 @@ class OutputFolder:
         On an error (a full disk) the temporary file is removed and the old file, if any, is left whole.
         """
         written = self.claim(wanted, alternative)
-        target = written.path
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            self._claimed.discard(written.name)
-            raise
-        if input_holding(target.parent, self._inputs) is not None:  # (a folder made meanwhile by someone else)
-            self._claimed.discard(written.name)
-            raise OutputError(f"{target} would be inside an input: not written")
-        tmp = target.with_name(f".{target.name}.{os.getpid()}{_TMP}")
+        target = os.fspath(written.path)
+        folder, leaf = os.path.split(target)
+        if folder not in self._made:
+            made = not os.path.isdir(folder)
+            try:
+                if made:
+                    os.makedirs(folder, exist_ok=True)
+            except (FileExistsError, NotADirectoryError) as exc:  # another page's file (or not ours) is in the way
+                self._claimed.discard(written.name)
+                raise OutputError(f"{target} cannot be made: a file is where its folder would be: not written") from exc
+            except OSError:
+                self._claimed.discard(written.name)
+                raise
+            if made and self._inputs.holding(folder) is not None:  # (someone put a link there meanwhile)
+                self._real_dirs.pop(folder, None)
+                self._claimed.discard(written.name)
+                raise OutputError(f"{target} would be inside an input: not written")
+            self._made.add(folder)
+        tmp = os.path.join(folder, f".{leaf}.{os.getpid()}{_TMP}")
         try:
             with open(tmp, "w", encoding="utf-8", newline="") as fh:
                 yield fh, written

@@ -950,7 +950,7 @@ class NewsreadApp(App[None]):
         where = out.resolve()
         failed = f"; {len(result.failed)} could not be read" if result.failed else ""
         if result.refused:
-            failed += f"; {len(result.refused)} not written (the file would be an input)"
+            failed += f"; {len(result.refused)} not written ({result.refused[0][1]})"
         if result.renamed:
             failed += f"; {len(result.renamed)} under another name (theirs was taken), e.g. {result.renamed[0][1].name}"
         message = f"exported {len(result.page_ids)} pages as {fmt} to {where}{failed}"

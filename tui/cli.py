@@ -238,7 +238,7 @@ def export(
     where = result.files[0] if fmt == "jsonl" and result.files else out
     typer.echo(f"newsread: exported {len(result.page_ids)} page(s) to {shown(str(where))}", err=True)
     if result.refused:
-        raise fail(f"{len(result.refused)} page(s) not written: their output would be an input or inside one", 1)
+        raise fail(f"{len(result.refused)} page(s) not written (said above why); nothing was written into an input", 1)
 
 
 @app.command()
@@ -398,7 +398,7 @@ def clean(
             1,
         )
     if refused:
-        raise fail(f"{len(refused)} page(s) not written: their output would be an input or inside one", 1)
+        raise fail(f"{len(refused)} page(s) not written (said above why); nothing was written into an input", 1)
 
 
 def write_problem(exc: OSError) -> str:

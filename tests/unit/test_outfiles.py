@@ -124,3 +124,19 @@ def test_names_that_leave_the_output_folder_are_refused(tmp_path: Path) -> None:
             with pytest.raises(OutputError):
                 folder.write(bad, "x")
     assert not (tmp_path / "escape.txt").exists()
+
+
+def test_a_file_where_a_pages_folder_would_be_is_reported_for_that_page_only(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with OutputFolder(out, [tmp_path / "in"]) as folder:
+        ids = ["a", "a.txt/x", "a.txt/y.html", "b.txt"]  # page "a" writes a.txt; a folder "a.txt" holds the next two
+        results = {}
+        for page_id in ids:
+            wanted, alternative = output_names(page_id, "text")
+            try:
+                results[page_id] = folder.write(wanted, page_id, alternative).name
+            except OutputError as exc:
+                results[page_id] = str(exc)
+    assert results["a"] == "a.txt" and results["b.txt"] == "b.txt"
+    assert "a file is where its folder would be" in results["a.txt/x"]
+    assert (out / "a.txt").read_text() == "a" and (out / "b.txt").read_text() == "b.txt"
