@@ -212,3 +212,10 @@ def test_batch_output_files_are_one_per_page_text_only_and_never_in_the_input(
             md = (out / "markdown.md").read_text(encoding="utf-8")
             assert "<script" not in md and "<a href" not in md and "](javascript:" not in md.replace("\\]", "")
     assert listing(folder) == before
+
+
+def test_help_says_symlinks_are_followed_out_of_the_folder() -> None:
+    for command in ("open", "clean", "export"):
+        result = subprocess.run([*NEWSREAD, command, "--help"], capture_output=True, text=True, timeout=60,
+                                env={**os.environ, "COLUMNS": "200"})  # fmt: skip
+        assert "Symlinks are followed, also to files and folders outside the folder" in result.stdout
