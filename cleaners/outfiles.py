@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+NAME_MAX = 255  # bytes in a file name (Linux, macOS)
 MANIFEST = ".newsread-written"  # names (relative to the output folder) of the files newsread wrote there
 _TMP = ".newsread-tmp"
 
@@ -40,6 +41,10 @@ def output_names(page_id: str, fmt: str) -> tuple[str, str]:
     if suffix and "/" not in suffix:
         stem = base
     return stem + ext, page_id + ext
+
+
+def _fits(name: str) -> bool:
+    return len(os.fsencode(os.path.basename(name))) <= NAME_MAX
 
 
 class OutputError(Exception):
@@ -158,7 +163,8 @@ class OutputFolder:
         self._ours = self._read_manifest()
         self._claimed: set[str] = set()
         self._real_dirs: dict[str, str] = {}
-        self._made: set[str] = set()  # folders known to be there (made or seen): not looked at again
+        self._made: set[str] = set()
+        self._temps = 0  # folders known to be there (made or seen): not looked at again
         self._manifest: IO[str] | None = None
 
     # -- names ---------------------------------------------------------------------------------
@@ -204,12 +210,15 @@ class OutputFolder:
         return found
 
     def _candidates(self, wanted: str, alternative: str | None) -> Iterator[str]:
-        yield wanted
-        if alternative and alternative != wanted:
+        """``wanted``, ``alternative``, then numbered names; none longer than a file name may be (255 bytes)."""
+        if _fits(wanted):
+            yield wanted
+        if alternative and alternative != wanted and _fits(alternative):
             yield alternative
-        base = alternative or wanted
+        base = alternative if alternative and _fits(alternative) else wanted
         folder, leaf = os.path.split(base)
         stem, ext = os.path.splitext(leaf)
+        stem = os.fsdecode(os.fsencode(stem)[: NAME_MAX - 16 - len(os.fsencode(ext))])  # room for "~N"
         for n in range(2, 1_000_000):
             yield os.path.join(folder, f"{stem}~{n}{ext}")
 
@@ -260,7 +269,7 @@ class OutputFolder:
         """
         written = self.claim(wanted, alternative)
         target = os.fspath(written.path)
-        folder, leaf = os.path.split(target)
+        folder = os.path.dirname(target)
         if folder not in self._made:
             made = not os.path.isdir(folder)
             try:
@@ -277,7 +286,8 @@ class OutputFolder:
                 self._claimed.discard(written.name)
                 raise OutputError(f"{target} would be inside an input: not written")
             self._made.add(folder)
-        tmp = os.path.join(folder, f".{leaf}.{os.getpid()}{_TMP}")
+        self._temps += 1
+        tmp = os.path.join(folder, f"{_TMP}-{os.getpid()}-{self._temps}")  # (short: the page's name may be long)
         try:
             with open(tmp, "w", encoding="utf-8", newline="") as fh:
                 yield fh, written

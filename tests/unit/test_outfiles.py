@@ -140,3 +140,11 @@ def test_a_file_where_a_pages_folder_would_be_is_reported_for_that_page_only(tmp
     assert results["a"] == "a.txt" and results["b.txt"] == "b.txt"
     assert "a file is where its folder would be" in results["a.txt/x"]
     assert (out / "a.txt").read_text() == "a" and (out / "b.txt").read_text() == "b.txt"
+
+
+def test_a_page_with_a_name_as_long_as_a_file_name_may_be_gets_a_file(tmp_path: Path) -> None:
+    ids = ["n" * 255, "n" * 251 + ".htm", "n" * 251 + ".txt"]  # their outputs' names would be too long, or collide
+    with OutputFolder(tmp_path / "out", []) as folder:
+        written = page_outputs(folder, ids)
+    assert len(set(written.values())) == 3 and all(len(name) <= 255 for name in written.values())
+    assert {(tmp_path / "out" / n).read_text() for n in written.values()} == {f"clean text of {i}\n" for i in ids}
