@@ -355,7 +355,7 @@ def clean(
                             if done.renamed:
                                 renamed.append((source.id, done))
                 else:
-                    text = f"===== {source.id}\n{output}\n"
+                    text = f"===== {inert(source.id)}\n{output}\n"  # (the id: its controls made inert)
                     sys.stdout.write(shown(text) if to_terminal else text)
                 advance()
         if held is not None:

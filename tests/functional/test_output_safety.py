@@ -186,6 +186,12 @@ def test_batch_output_files_are_one_per_page_text_only_and_never_in_the_input(
             .splitlines(),
         )
     }
+    piped = subprocess.run(
+        [sys.executable, "-m", "newsread.tui.cli", "clean", str(folder), "--no-cache", "-f", "text"],
+        capture_output=True,
+        timeout=600,
+    )  # text on standard output, not a terminal: headers and bodies carry no control either
+    assert b"\x1b" not in piped.stdout and b"\x07" not in piped.stdout and b"===== esc\xe2\x90\x9b[31m" in piped.stdout
     clip = records["clipboard.txt"]
     assert "52;c;" not in clip["body"] and not any(ch in clip["body"] for ch in ("\x1b", "\x9b", "\x08", "\x85"))
     assert "on Tuesday to expand the harbour" in clip["body"]
