@@ -223,6 +223,14 @@ class StageResult:
         return cls(tuple((m[0], m[1], m[2], m[3], m[4]) for m in marks), error, tuple(notes))
 
 
+def is_damage(exc: BaseException) -> bool:
+    """Whether a cache error says the file is damaged (not a database, malformed, an unknown schema), as opposed
+    to a file that is whole but cannot be written or opened now (read-only, a full disk, locked, no permission)."""
+    if isinstance(exc, sqlite3.OperationalError | OSError):
+        return False
+    return isinstance(exc, sqlite3.DatabaseError) or not isinstance(exc, sqlite3.Error)  # (or a stored row unread)
+
+
 class ResultCache:
     """SQLite (WAL) store of per-stage results; safe to share between processes.
 
@@ -241,15 +249,26 @@ class ResultCache:
         self._pending_files: list[tuple[bytes, int, int, int, bytes]] = []
         self._lock = threading.RLock()  # one connection, shared by the threads of the reader
         self._conn: sqlite3.Connection | None = None
+        self.read_only = False  # an intact cache that cannot be written (a read-only folder, a full disk): read it
         try:
             self._conn = self._open()
         except (sqlite3.Error, OSError) as exc:
-            self._discard(f"cache {self.path} is damaged ({exc}); rebuilding it")
-            try:
-                self._conn = self._open()
-            except (sqlite3.Error, OSError) as exc2:
-                self.warnings.append(f"cache {self.path} cannot be used ({exc2}); cleaning without it")
-                self._conn = None
+            if is_damage(exc):
+                self._discard(f"cache {self.path} is damaged ({exc}); rebuilding it")
+                try:
+                    self._conn = self._open()
+                except (sqlite3.Error, OSError) as exc2:
+                    self.warnings.append(f"cache {self.path} cannot be used ({exc2}); cleaning without it")
+                    self._conn = None
+            else:  # not damage: the file may be whole; never discarded for this
+                self._conn = self._open_read_only()
+                if self._conn is not None:
+                    self.read_only = True
+                    self.warnings.append(
+                        f"cache {self.path} cannot be written ({exc}); reading it, this run's results are not kept"
+                    )
+                else:
+                    self.warnings.append(f"cache {self.path} cannot be used ({exc}); cleaning without it")
 
     @property
     def usable(self) -> bool:
@@ -299,6 +318,28 @@ class ResultCache:
             raise
         return conn
 
+    def _open_read_only(self) -> sqlite3.Connection | None:
+        """The cache opened for reading only, if it is there and whole; None otherwise."""
+        if not self.path.is_file() or self._marker().exists():
+            return None
+        uri = self.path.resolve().as_uri()
+        for mode in ("mode=ro", "immutable=1"):  # immutable: a WAL file whose -shm cannot be made (a read-only folder)
+            conn = None
+            try:
+                conn = sqlite3.connect(
+                    f"{uri}?{mode}", uri=True, timeout=60, isolation_level=None, check_same_thread=False
+                )
+                row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                conn.execute("SELECT 1 FROM stages LIMIT 1").fetchall()
+                if row is not None and row[0] == SCHEMA:
+                    return conn
+                conn.close()
+                return None
+            except sqlite3.Error:
+                if conn is not None:
+                    conn.close()
+        return None
+
     def _discard(self, why: str) -> None:
         self.warnings.append(why)
         for suffix in ("", "-wal", "-shm", ".damaged"):
@@ -306,6 +347,14 @@ class ResultCache:
                 os.unlink(str(self.path) + suffix)
 
     def _broken(self, exc: Exception) -> None:
+        if not is_damage(exc):  # a full disk, a file size limit, a lock held too long: the file is whole
+            if self.read_only:
+                self.warnings.append(f"cache {self.path} cannot be read ({exc}); cleaning without it")
+            else:
+                self.warnings.append(f"cache {self.path} cannot be written ({exc}); this run's results are not kept")
+            self._pending, self._pending_memos, self._pending_files = [], [], []
+            self.close(flush=False)
+            return
         # Other processes may still have the file open: mark it, and the next run rebuilds it.
         self.warnings.append(f"cache {self.path} is damaged ({exc}); it will be rebuilt next run")
         with contextlib.suppress(OSError):
@@ -330,7 +379,7 @@ class ResultCache:
             results = dict(list(results.items())[-MAX_STAGE_RESULTS:])
         value = json.dumps({fp: r.to_json() for fp, r in results.items()}, separators=(",", ":"))  # ASCII: stores
         with self._lock:
-            if self._conn is not None:
+            if self._conn is not None and not self.read_only:
                 self._pending.append((key, value))
                 if len(self._pending) >= 256:
                     self.flush()
@@ -338,7 +387,7 @@ class ResultCache:
     def remember(self, file: FileStamp | None, key: bytes, pipeline: str, kind: str, value: str) -> None:
         """Keep ``value`` (what the whole pipeline made of the page, e.g. its summary) and where the file was."""
         with self._lock:
-            if self._conn is None:
+            if self._conn is None or self.read_only:
                 return
             self._pending_memos.append((key, pipeline, kind, value))
             if file is not None:
@@ -417,7 +466,7 @@ class ResultCache:
     def _write_now(self, sql: str, row: tuple[Any, ...]) -> None:
         """One row written at once, in a transaction of its own (not with the pending per-page rows)."""
         with self._lock:
-            if self._conn is None:
+            if self._conn is None or self.read_only:
                 return
             try:
                 with self._conn:

@@ -21,6 +21,7 @@ Example ``config.toml``::
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,8 +34,28 @@ DEFAULT_MAX_PAGE_MB = 64.0
 DEFAULT_MAX_CLEAN_SECONDS = 20.0
 
 
+# [limits]: (smallest, largest, unit). A page over 1 GB is not a news page, and reading it would need that memory;
+# a page that takes a day to clean is stuck. inf and nan are not limits.
+LIMITS = {"max_page_mb": (0.001, 1024.0, "MB"), "max_clean_seconds": (0.001, 86400.0, "seconds")}
+
+
+RULE_KEYS = frozenset({"pattern", "reason", "ignore_case", "whole_line"})
+
+
 class ConfigError(Exception):
     pass
+
+
+def check_limit(key: str, value: object, what: str | None = None) -> float:
+    """``value`` as the limit ``key`` (see LIMITS), or ConfigError saying what is allowed. ``what`` names it."""
+    low, high, unit = LIMITS[key]
+    name = what or f"[limits] {key}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{name} must be a number of {unit}, not {value!r}")
+    number = float(value)
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ConfigError(f"{name} must be a number of {unit} from {low:g} to {high:g}, not {value!r}")
+    return number
 
 
 @dataclass(slots=True)
@@ -47,6 +68,7 @@ class Config:
     max_page_mb: float = DEFAULT_MAX_PAGE_MB
     max_clean_seconds: float = DEFAULT_MAX_CLEAN_SECONDS
     source: Path | None = None
+    warnings: list[str] = field(default_factory=list)  # accepted, but probably a mistake (an unknown rule key)
 
     @property
     def max_page_bytes(self) -> int:
@@ -95,17 +117,20 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
     for i, rule in enumerate(rules, 1):
         if not isinstance(rule.get("pattern"), str) or not rule["pattern"]:
             raise ConfigError(f"rule {i}{where} needs a 'pattern'")
+        unknown_keys = sorted(set(rule) - RULE_KEYS)
+        if unknown_keys:
+            cfg.warnings.append(
+                f"rule {i}{where}: unknown key(s) {', '.join(map(repr, unknown_keys))} ignored"
+                f" (a rule has {', '.join(sorted(RULE_KEYS))})"
+            )
     cfg.rules = [dict(r) for r in rules]
     limits = data.get("limits", {})
     if not isinstance(limits, dict):
         raise ConfigError(f"[limits] must be a table{where}")
     for key in limits:
-        if key not in ("max_page_mb", "max_clean_seconds"):
+        if key not in LIMITS:
             raise ConfigError(f"unknown limit {key!r}{where} (max_page_mb, max_clean_seconds)")
-        value = limits[key]
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise ConfigError(f"[limits] {key} must be a positive number{where}")
-        setattr(cfg, key, float(value))
+        setattr(cfg, key, check_limit(key, limits[key], f"[limits] {key}{where}"))
     return cfg
 
 
@@ -113,7 +138,11 @@ def load_config(path: Path | None = None) -> Config:
     """Read ``path``, or the user's config file if it exists; no file means the defaults."""
     explicit = path is not None
     target = path if path is not None else default_config_path()
-    if not target.exists():
+    try:
+        exists = target.exists()
+    except OSError as exc:  # (a folder on the way that cannot be searched)
+        raise ConfigError(f"cannot read config {target}: {exc.strerror or exc}") from exc
+    if not exists:
         if explicit:
             raise ConfigError(f"config file not found: {target}")
         return Config()

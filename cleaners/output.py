@@ -2,16 +2,54 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from typing import Any
+from urllib.parse import quote_from_bytes
 
 from .model import CleanedPage
 
 FORMATS = ("text", "markdown", "jsonl")
 
+# Terminal escape sequences (CSI, OSC with its payload, DCS/APC/PM/SOS strings, two-character escapes), then any
+# other C0 control but tab and newline, DEL and the C1 controls: page bytes, not article text.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c\n]{0,4096}(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -~]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+# Characters JSON may leave raw that a terminal or a line-splitting reader acts on: DEL and C1 controls, bidi
+# embeddings, overrides, isolates and marks, and the Unicode line and paragraph separators.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
 
 def printable(text: str) -> str:
     """Text that can be written as UTF-8: file names that were not UTF-8 keep a visible replacement mark."""
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without terminal escape sequences and control characters (tab and newline stay)."""
+    return _ESCAPES.sub("", text) if _ESCAPES.search(text) else text
+
+
+def json_line(record: Any) -> str:
+    """``record`` as one line of JSON (UTF-8 kept readable) with every character that could drive a terminal
+    or split the line escaped as ``\\uXXXX``: the same data for a JSON reader, inert on screen."""
+    line = json.dumps(record, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
+
+
+def path_bytes(path: str) -> str | None:
+    """A file name that is not valid UTF-8 as its bytes, percent-encoded (``latin1-%E9t%E9.txt``;
+    ``urllib.parse.unquote_to_bytes`` gives the bytes back); None for a name that is valid UTF-8."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return quote_from_bytes(os.fsencode(path), safe="/ !\"#$&'()*+,-.:;<=>?@[]^_`{|}~")
+    return None
 
 
 def to_record(cleaned: CleanedPage, cluster: str | None = None) -> dict[str, Any]:
@@ -22,41 +60,65 @@ def to_record(cleaned: CleanedPage, cluster: str | None = None) -> dict[str, Any
     error = page.error
     if error is None and cleaned.errors:
         error = "; ".join(f"cleaner {e.cleaner} failed: {e.message}" for e in cleaned.errors)
-    return {
+    path = str(page.path) if page.path is not None else None
+    record = {
         "id": printable(page.id),
-        "path": printable(str(page.path)) if page.path is not None else None,
+        "path": printable(path) if path is not None else None,
         "format": page.format,
         "encoding": page.encoding,
-        "title": meta.get("title"),
-        "date": meta.get("date"),
-        "site": meta.get("site"),
-        "byline": meta.get("byline"),
-        "url": meta.get("url"),
-        "body": cleaned.body,
+        "title": _field(meta.get("title")),
+        "date": _field(meta.get("date")),
+        "site": _field(meta.get("site")),
+        "byline": _field(meta.get("byline")),
+        "url": _field(meta.get("url")),
+        "body": without_controls(cleaned.body),
         "removed": [  # (start, end, cleaner, reason, field, value): no Annotation object is needed
             {"cleaner": a[2], "reason": a[3], "text": text[a[0] : a[1]]} for a in cleaned.raw_removals()
         ],
         "notes": cleaned.notes,
         "error": error,
-        "cluster": cluster,
     }
+    raw = path_bytes(path) if path is not None else None
+    if raw is not None:  # only for a name that is not UTF-8 (``path`` shows it with a replacement mark)
+        record["path_bytes"] = raw
+    record["cluster"] = cluster  # last: the batch run fills it in once every page is cleaned
+    return record
+
+
+def _field(value: str | None) -> str | None:
+    return without_controls(value) if value else value
+
+
+# What Markdown would turn into HTML or a link: a tag or autolink opening ("<script", "<javascript:"), and the "]"
+# that makes bracketed text a link or image ("](", "][", "]:"), with the backslashes before them. Page text is text:
+# a page's "<script>" or "[x](javascript:…)" stays words on the page; "[sic]" and "a < b" are left as they are.
+_MARKDOWN_ACTIVE = re.compile(r"(\\*)(<(?=[A-Za-z/!?])|\](?=[(\[:]))")
+
+
+def _inactive(m: re.Match[str]) -> str:
+    return m.group(1) * 2 + ("&lt;" if m.group(2) == "<" else "\\]")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` (controls removed) that Markdown shows as written: no raw HTML, no links."""
+    return _MARKDOWN_ACTIVE.sub(_inactive, without_controls(text))
 
 
 def to_markdown(cleaned: CleanedPage) -> str:
     meta = cleaned.metadata
-    lines = [f"# {meta.get('title') or cleaned.page.id}", ""]
-    facts = [meta[k] for k in ("site", "date", "byline", "url") if meta.get(k)]
+    lines = [f"# {markdown_text(meta.get('title') or printable(cleaned.page.id))}", ""]
+    facts = [markdown_text(meta[k]) for k in ("site", "date", "byline", "url") if meta.get(k)]
     if facts:
         lines += ["*" + " · ".join(facts) + "*", ""]
     for para in cleaned.paragraphs:
-        lines += [para, ""]
+        lines += [markdown_text(para), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def to_text(cleaned: CleanedPage) -> str:
-    title = cleaned.metadata.get("title")
+    title = _field(cleaned.metadata.get("title"))
     head = f"{title}\n\n" if title else ""
-    return head + cleaned.body + "\n"
+    return head + without_controls(cleaned.body) + "\n"
 
 
 def render(cleaned: CleanedPage, fmt: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from .base import Cleaner, Context, Span, fits_in_chunks, gives_spans
 from .config import Config, load_config
 from .model import CleanedPage, CleanerError, Mark, Page, RawAnnotation, new_mark
-from .registry import CleanerInfo, RegistryError, discover_entry_points, load_cleaner_file, ordered
+from .registry import CleanerInfo, RegistryError, discover_entry_points, load_cleaner_file, ordered, unique_names
 
 try:  # the C function behind ``signal.signal`` (see _Deadline); it has no type stubs
     from _signal import signal as _set_handler  # type: ignore[import-not-found,unused-ignore]
@@ -63,11 +63,11 @@ class Pipeline:
         problems: list[str] | None = None,
     ) -> Pipeline:
         config = config or Config()
-        problems = list(problems or [])
-        infos = ordered(infos, config.order)
+        problems = [*(problems or []), *config.warnings]
+        infos = ordered(unique_names(infos, problems), config.order)
         names = {i.name for i in infos}
         enable, disable = set(enable), set(disable)
-        for name in sorted((enable | disable | set(config.enabled)) - names):
+        for name in sorted((enable | disable | set(config.enabled) | set(config.options) | set(config.order)) - names):
             problems.append(f"no cleaner named {name!r} (see `newsread cleaners`)")
         stages = []
         for info in infos:

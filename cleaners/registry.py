@@ -70,6 +70,7 @@ def _origin(ep: EntryPoint) -> str:
 def discover_entry_points(problems: list[str] | None = None) -> list[CleanerInfo]:
     """Every cleaner registered in the entry-point group; one that fails to load is reported, not fatal."""
     found: dict[str, CleanerInfo] = {}
+    out: list[CleanerInfo] = []
     for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
         try:
             info = _info_from_object(ep.load(), ep.name, _origin(ep))
@@ -77,10 +78,11 @@ def discover_entry_points(problems: list[str] | None = None) -> list[CleanerInfo
             if problems is not None:
                 problems.append(f"cleaner {ep.name!r} ({_origin(ep)}) failed to load: {exc}")
             continue
-        if info.name in found and found[info.name].origin == "built-in":
+        if info.name in found and found[info.name].origin == info.origin:
             continue  # the same package seen twice (editable and normal installs)
-        found[info.name] = info
-    return list(found.values())
+        found.setdefault(info.name, info)
+        out.append(info)  # a plugin named like a built-in too: Pipeline.from_infos says it is not used
+    return out
 
 
 def load_cleaner_file(path: Path) -> list[CleanerInfo]:
@@ -104,6 +106,28 @@ def load_cleaner_file(path: Path) -> list[CleanerInfo]:
     if not infos:
         raise RegistryError(f"cleaner file {path} defines no cleaner (a class with name, description, annotate)")
     return infos
+
+
+def _rank(info: CleanerInfo) -> int:
+    return 0 if info.origin == "built-in" else 1 if info.origin.startswith("plugin") else 2
+
+
+def unique_names(infos: Iterable[CleanerInfo], problems: list[str]) -> list[CleanerInfo]:
+    """One cleaner per name: a plugin or a cleaner file named like a built-in (or like an earlier one) is not
+    used, with a problem saying so; otherwise both would run, and options and --disable would not know which."""
+    items = list(infos)
+    keep: dict[str, CleanerInfo] = {}
+    for info in sorted(items, key=_rank):  # (stable: in their order within each kind)
+        held = keep.get(info.name)
+        if held is None:
+            keep[info.name] = info
+        elif held.origin != info.origin or held.factory is not info.factory:
+            problems.append(
+                f"cleaner {info.name!r} ({info.origin}) is not used: the {held.origin} cleaner has that name;"
+                " give it another name"
+            )
+    chosen = set(map(id, keep.values()))
+    return [i for i in items if id(i) in chosen]
 
 
 def ordered(infos: Iterable[CleanerInfo], explicit: list[str] | None = None) -> list[CleanerInfo]:

@@ -56,6 +56,7 @@ def build(folder: Path) -> dict[str, str]:
     bad_name = os.fsdecode(b"latin1-\xe9t\xe9.txt")  # not UTF-8: a surrogate-escaped str
     (folder / bad_name).write_bytes(GOOD_TEXT.encode())
     broken.update(build_input_cases(folder))
+    output_cases(folder)
     return broken
 
 
@@ -108,6 +109,33 @@ def build_input_cases(folder: Path) -> dict[str, str]:
         os.symlink("/dev/tty", folder / "tty.txt")  # would read the user's keyboard
         broken["tty.txt"] = "terminal"
     return broken
+
+
+# Pages whose batch output must each get a file of its own, and stay text: the names below all want "same.txt".
+SAME_NAMES = ("same", "same.txt", "same.html", "same.html.gz")
+
+
+def output_cases(folder: Path) -> None:
+    """Pages that test what batch output writes: colliding output names, a clipboard-writing escape sequence
+    (OSC 52) and other C0/C1 controls and bidi controls in the article, and Markdown-active text."""
+    html = "<html><body><article><h1>Same story</h1><p>{}</p></article></body></html>"
+    (folder / "same").write_bytes(GOOD_TEXT.encode() + b"(plain, no extension)\n")
+    (folder / "same.txt").write_bytes(GOOD_TEXT.encode() + b"(text)\n")
+    (folder / "same.html").write_bytes(html.format(GOOD_TEXT + " (html)").encode())
+    (folder / "same.html.gz").write_bytes(gzip.compress(html.format(GOOD_TEXT + " (gzipped html)").encode()))
+    osc52 = "\x1b]52;c;cm0gLXJmIH4vKgo=\x07"
+    (folder / "clipboard.txt").write_bytes(
+        (
+            "Clipboard story headline\n"
+            f"The council voted {osc52}on Tuesday to expand the harbour\x9b2J after a long\x08 debate.\n"
+            "Supporters \u202esaid\u202c the project \u2066would\u2069 bring\u200f jobs \x85and trade.\n"
+        ).encode()
+    )
+    (folder / "markdown.txt").write_bytes(
+        b"Markdown story headline\n"
+        b"Readers were told to <script>alert(1)</script> and to [click here](javascript:alert(1)) today.\n"
+        b'An image ![x](javascript:steal()) and <a href="javascript:x">a link</a> were in the page too.\n'
+    )
 
 
 @contextmanager

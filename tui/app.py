@@ -936,7 +936,10 @@ class NewsreadApp(App[None]):
     def export_pages(self, chosen: list[Any], out: Path, fmt: str) -> None:
         inputs = [Path(p) for p in self.library.paths]
         try:
-            result = write_export(chosen, self.library.pipeline, out, fmt=fmt, inputs=inputs)
+            files = self.library.sources
+            result = write_export(
+                chosen, self.library.pipeline, out, fmt=fmt, inputs=inputs, input_files=lambda: [s.file for s in files]
+            )
         except (ExportError, OSError) as exc:
             with suppress(RuntimeError):
                 self.call_from_thread(
@@ -946,6 +949,10 @@ class NewsreadApp(App[None]):
             return
         where = out.resolve()
         failed = f"; {len(result.failed)} could not be read" if result.failed else ""
+        if result.refused:
+            failed += f"; {len(result.refused)} not written ({result.refused[0][1]})"
+        if result.renamed:
+            failed += f"; {len(result.renamed)} under another name (theirs was taken), e.g. {result.renamed[0][1].name}"
         message = f"exported {len(result.page_ids)} pages as {fmt} to {where}{failed}"
         self.exported.append(where)
         with suppress(RuntimeError):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import functools
-import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -28,10 +29,12 @@ from newsread.cleaners import __version__ as engine_version
 from newsread.cleaners.batch import FIT_IN_PARTS, PipelineSpec, clean_ordered, fit_folder, make_pool, rebuildable
 from newsread.cleaners.cache import default_cache_dir
 from newsread.cleaners.clusters import StoryIndex, StorySignature, signature_of
-from newsread.cleaners.output import printable
+from newsread.cleaners.config import check_limit
+from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, folder_holding, output_names
+from newsread.cleaners.output import json_line, printable
 
 from .difftext import diff_lines
-from .export import output_name
+from .export import JSONL_NAME
 from .launch import COMMANDS
 
 app = typer.Typer(
@@ -44,7 +47,12 @@ app = typer.Typer(
 )
 
 PathsArg = Annotated[
-    list[Path], typer.Argument(help="Folders or files of pages (.txt, .html, .gz …).", show_default=False)
+    list[Path],
+    typer.Argument(
+        help="Folders or files of pages (.txt, .html, .gz …). Symlinks are followed, also to files and folders"
+        " outside the folder (loops are entered once).",
+        show_default=False,
+    ),
 ]
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", help="Config file (TOML). Default: the user config file.")
@@ -74,10 +82,13 @@ def build_pipeline(
         cfg = load_config(config)
     except ConfigError as exc:
         raise fail(str(exc)) from exc
-    if max_page_mb is not None:
-        cfg.max_page_mb = max_page_mb
-    if max_seconds is not None:
-        cfg.max_clean_seconds = max_seconds
+    try:
+        if max_page_mb is not None:
+            cfg.max_page_mb = check_limit("max_page_mb", max_page_mb, "--max-page-mb")
+        if max_seconds is not None:
+            cfg.max_clean_seconds = check_limit("max_clean_seconds", max_seconds, "--max-seconds")
+    except ConfigError as exc:
+        raise fail(str(exc)) from exc
     pipeline = Pipeline.default(cfg, enable=enable, disable=disable)
     for problem in pipeline.problems:
         typer.echo(f"newsread: warning: {inert(problem)}", err=True)
@@ -89,18 +100,15 @@ def shown(text: str) -> str:
     return inert(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
+def one_line(text: str) -> str:
+    """``text`` as one inert field of a tab-separated line (a tab or newline in it would make more fields)."""
+    return shown(text.replace("\t", " ").replace("\n", " "))
+
+
 def check_paths(paths: list[Path]) -> None:
     for p in paths:
         if not p.exists() and not p.is_symlink():
-            raise fail(f"no such file or folder: {p}")
-
-
-def _is_within(child: Path, parent: Path) -> bool:
-    try:
-        child.resolve().relative_to(parent.resolve())
-        return True
-    except ValueError:
-        return False
+            raise fail(f"no such file or folder: {shown(str(p))}")
 
 
 def _version(value: bool) -> None:
@@ -131,7 +139,8 @@ def open_(
 ) -> None:
     """Open folders or files in the reader (what `newsread PATH` does)."""
     check_paths(paths)
-    check_state_path(state, paths)
+    if state is not None:  # (the default one inside the folder: the reader says so and triages unsaved)
+        check_state_path(state, paths)
     pipeline, _ = build_pipeline(config, enable, disable)
     from .app import run_app  # Textual is imported only when the reader opens
 
@@ -139,13 +148,18 @@ def open_(
 
 
 def check_state_path(state: Path | None, paths: list[Path]) -> None:
-    """The state file may not live in an input folder: newsread never writes into what it reads."""
-    if state is None:
-        return
-    for p in paths:
-        folder = p if p.is_dir() else p.parent
-        if _is_within(state, folder):
-            raise fail(f"--state {state} is inside the input folder {folder}: newsread never writes into what it reads")
+    """The state file may not live in an input folder: newsread never writes into what it reads (the default
+    one is checked too: the user state folder may be inside the folder being read)."""
+    from .triage import default_state_path
+
+    target = state if state is not None else default_state_path()
+    folder = folder_holding(target, paths)
+    if folder is not None:
+        what = "--state" if state is not None else "the state file"
+        raise fail(
+            f"{what} {shown(str(target))} is inside the input folder {shown(folder)}: newsread never writes into"
+            " what it reads (use --state PATH for a file elsewhere)"
+        )
 
 
 @app.command()
@@ -170,7 +184,7 @@ def export(
     disable: DisableOpt = [],  # noqa: B006
 ) -> None:
     """Write the clean articles of triaged pages (default: kept and starred) with their triage status."""
-    from .export import JSONL_NAME, ExportError, check_out_dir, select_for_export, write_export
+    from .export import ExportError, check_out_dir, select_for_export, write_export
     from .triage import Filter, StateError, open_store, track_paths
 
     check_paths(paths)
@@ -209,13 +223,22 @@ def export(
         pipeline.fit(load_page(s) for s, _ in tracked)  # learn from the whole folder, as `clean` and the reader do
     try:
         with progress_bar(len(chosen)) as advance:
-            result = write_export(chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance)
+            result = write_export(
+                chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance,
+                input_files=lambda: [s.file for s, _ in tracked],
+            )  # fmt: skip
     except ExportError as exc:
-        raise fail(str(exc)) from exc
-    for page_id, why in result.failed:
-        typer.echo(f"newsread: {page_id}: {why}", err=True)
-    where = out / JSONL_NAME if fmt == "jsonl" else out
-    typer.echo(f"newsread: exported {len(result.page_ids)} page(s) to {where}", err=True)
+        raise fail(shown(str(exc))) from exc
+    except OSError as exc:
+        kept = "the JSONL file there is unchanged" if fmt == "jsonl" else "the files written before it are kept"
+        raise fail(f"writing into {shown(str(out))} failed: {shown(write_problem(exc))}; {kept}", 1) from exc
+    for page_id, why in result.failed + result.refused:
+        typer.echo(f"newsread: {shown(page_id)}: {shown(why)}", err=True)
+    say_renamed(result.renamed)
+    where = result.files[0] if fmt == "jsonl" and result.files else out
+    typer.echo(f"newsread: exported {len(result.page_ids)} page(s) to {shown(str(where))}", err=True)
+    if result.refused:
+        raise fail(f"{len(result.refused)} page(s) not written (said above why); nothing was written into an input", 1)
 
 
 @app.command()
@@ -248,11 +271,12 @@ def clean(
     fmt = fmt or ("text" if out else "jsonl")
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    folder = None
     if out is not None:
-        for p in paths:
-            if p.is_dir() and _is_within(out, p):
-                raise fail(f"--out {out} is inside the input folder {p}: newsread never writes into what it reads")
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            folder = OutputFolder(out, paths, lambda: [s.file for s in sources])
+        except OutputError as exc:
+            raise fail(shown(str(exc))) from exc
     pipeline, cfg = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
     max_bytes = cfg.max_page_bytes
     cache_folder = cache_dir if cache_dir is not None else default_cache_dir()
@@ -294,15 +318,16 @@ def clean(
 
     from .progress import progress_bar
 
-    jsonl_out = None
-    if fmt == "jsonl" and out is not None:
-        jsonl_out = open(out / "newsread.jsonl", "w", encoding="utf-8")  # noqa: SIM115 - closed below
     failures = 0
+    refused: list[str] = []
+    renamed: list[tuple[str, Written]] = []
     # JSONL records carry each page's story cluster, known only once every page is cleaned: records wait in
     # a temporary file (only each page's small story signature stays in memory) and are written at the end.
     stories: StoryIndex[int] = StoryIndex()
     held = tempfile.TemporaryFile("w+", encoding="utf-8") if fmt == "jsonl" else None  # noqa: SIM115 - closed below
     held_ids: list[str] = []
+    held_failed: OSError | None = None  # the temporary file could not be written (a full disk): stop, keep the rest
+    written = copied = 0
     try:
         with progress_bar(len(sources)) as advance:
             for source, (error, output, signature) in zip(sources, results, strict=True):
@@ -310,59 +335,123 @@ def clean(
                     failures += 1
                     typer.echo(f"newsread: {shown(source.id)}: {shown(error)}", err=True)
                 if held is not None:
+                    try:
+                        held.write(output)
+                    except OSError as exc:
+                        held_failed = exc
+                        break
                     stories.add(len(held_ids), signature)
                     held_ids.append(printable(source.id))
-                    held.write(output)
-                elif out is not None:
+                elif folder is not None:
                     if error is None:
-                        target = out / output_name(source.id, fmt)
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        target.write_text(output, encoding="utf-8")
+                        wanted, alternative = output_names(source.id, fmt)
+                        try:
+                            done = folder.write(wanted, output, alternative)
+                        except OutputError as exc:
+                            refused.append(source.id)
+                            typer.echo(f"newsread: {shown(source.id)}: {shown(str(exc))}", err=True)
+                        else:
+                            written += 1
+                            if done.renamed:
+                                renamed.append((source.id, done))
                 else:
-                    text = f"===== {source.id}\n{output}\n"
+                    text = f"===== {inert(source.id)}\n{output}\n"  # (the id: its controls made inert)
                     sys.stdout.write(shown(text) if to_terminal else text)
                 advance()
         if held is not None:
-            write_with_clusters(held, held_ids, stories.clusters(), jsonl_out or sys.stdout)
+            if held_failed is not None:  # what was held is read back through a descriptor of its own
+                held = open(os.dup(held.fileno()), encoding="utf-8")  # noqa: SIM115 - closed below
+            if folder is not None:
+                with folder.create(JSONL_NAME) as (fh, done):
+                    copied = write_with_clusters(held, held_ids, stories.clusters(), fh)
+                written = 1
+                if done.renamed:
+                    renamed.append(("", done))
+            else:
+                copied = write_with_clusters(held, held_ids, stories.clusters(), sys.stdout)
+                sys.stdout.flush()
+    except OutputError as exc:  # (the JSONL file's own name: an input)
+        raise fail(shown(str(exc)), 1) from exc
+    except OSError as exc:  # a full disk, a file size limit, a closed pipe
+        where = "standard output" if folder is None else shown(str(out))
+        if folder is None:
+            kept = "the output is incomplete"
+        elif fmt == "jsonl":
+            kept = "newsread.jsonl there is unchanged"
+        else:
+            kept = f"the {written} file(s) written before it are kept"
+        raise fail(f"writing to {where} failed: {shown(write_problem(exc))}; {kept}", 1) from exc
     finally:
-        if jsonl_out is not None:
-            jsonl_out.close()
+        if folder is not None:
+            folder.close()
         if held is not None:
             held.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    say_renamed(renamed)
     if failures and out is not None:
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)
+    if held_failed is not None:
+        raise fail(
+            f"holding the JSONL records in a temporary file failed: {shown(write_problem(held_failed))};"
+            f" written: the first {copied} of {len(sources)} page(s)",
+            1,
+        )
+    if refused:
+        raise fail(f"{len(refused)} page(s) not written (said above why); nothing was written into an input", 1)
+
+
+def write_problem(exc: OSError) -> str:
+    """What went wrong writing, in words (a full disk, a file size limit) rather than an errno."""
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.EFBIG:
+        return "the file size limit was reached (ulimit -f)"
+    if exc.errno == errno.EDQUOT:
+        return "the disk quota is used up"
+    return exc.strerror or str(exc)
+
+
+def say_renamed(renamed: list[tuple[str, Written]]) -> None:
+    """Tell which pages went to another name than their usual one (another page or a file not newsread's had it)."""
+    for page_id, done in renamed:
+        whose = f"{shown(page_id)}: " if page_id else ""
+        typer.echo(f"newsread: {whose}written as {shown(done.name)}, not {shown(done.wanted)}: {done.why}", err=True)
 
 
 def render_output(fmt: str, cleaned: CleanedPage) -> tuple[str | None, str, StorySignature | None]:
     """One page's batch output (made in the worker process), its load error if any, and (for JSONL, whose
     records carry the story cluster) its story signature."""
     if fmt == "jsonl":
-        return cleaned.page.error, json.dumps(to_record(cleaned), ensure_ascii=False) + "\n", signature_of(cleaned)
+        return cleaned.page.error, json_line(to_record(cleaned)), signature_of(cleaned)
     return cleaned.page.error, render(cleaned, fmt), None
 
 
 def cache_usable_for(cache_folder: Path, paths: list[Path]) -> bool:
     """The cache may not live in an input folder: newsread never writes into what it reads."""
-    for p in paths:
-        folder = p if p.is_dir() else p.parent
-        if _is_within(cache_folder, folder):
-            typer.echo(f"newsread: warning: cache {cache_folder} is inside an input folder; not using it", err=True)
-            return False
+    if folder_holding(cache_folder, paths) is not None:
+        typer.echo(
+            f"newsread: warning: cache {shown(str(cache_folder))} is inside an input folder; not using it", err=True
+        )
+        return False
     return True
 
 
-def write_with_clusters(held: IO[str], ids: list[str], clusters: dict[int, int], out: IO[str]) -> None:
+def write_with_clusters(held: IO[str], ids: list[str], clusters: dict[int, int], out: IO[str]) -> int:
     """Copy the held JSONL records to ``out``, each with its story cluster (the id of the cluster's first page;
-    null for a page that could not be read)."""
+    null for a page that could not be read). Only the records of ``ids`` are copied, and only whole ones (after a
+    failed write the file may end in part of a record). Returns how many were copied."""
     held.seek(0)
-    for k, line in enumerate(held):
-        rep = clusters.get(k)
-        cluster = json.dumps(ids[rep] if rep is not None else None, ensure_ascii=False)
+    copied = 0
+    for k, line in zip(range(len(ids)), held, strict=False):
         # to_record puts "cluster": null last, so the record is completed without parsing it again.
-        assert line.endswith("null}\n")
+        if not line.endswith("null}\n"):
+            break
+        rep = clusters.get(k)
+        cluster = json_line(ids[rep] if rep is not None else None)[:-1]
         out.write(f"{line[:-6]}{cluster}}}\n")
+        copied += 1
+    return copied
 
 
 @app.command()
@@ -399,7 +488,7 @@ def diff(
     for line in diff_lines(cleaned, styled=styled):
         console.print(line)
     for err in cleaned.errors:
-        typer.echo(f"newsread: cleaner {err.cleaner} failed on this page: {shown(err.message)}", err=True)
+        typer.echo(f"newsread: cleaner {shown(err.cleaner)} failed on this page: {shown(err.message)}", err=True)
 
 
 @app.command("cleaners")
@@ -418,7 +507,8 @@ def list_cleaners(
     if not console.is_terminal:  # for scripts: one tab-separated line per cleaner, never wrapped
         for i, stage in enumerate(pipeline.stages, 1):
             state = "on" if stage.enabled else "off"
-            typer.echo(f"{i}\t{stage.name}\t{state}\t{stage.info.origin}\t{stage.info.description}")
+            name, origin, description = (one_line(t) for t in (stage.name, stage.info.origin, stage.info.description))
+            typer.echo(f"{i}\t{name}\t{state}\t{origin}\t{description}")
         return
     table = Table(box=None, pad_edge=False, show_edge=False)
     for col in ("#", "cleaner", "on", "origin", "removes"):
@@ -426,10 +516,10 @@ def list_cleaners(
     for i, stage in enumerate(pipeline.stages, 1):
         table.add_row(
             str(i),
-            stage.name,
+            escape(shown(stage.name)),
             "on" if stage.enabled else "off",
-            escape(stage.info.origin),
-            escape(stage.info.description),
+            escape(shown(stage.info.origin)),
+            escape(shown(stage.info.description)),
         )
     console.print(table)
 

@@ -134,7 +134,7 @@ def diff_lines_with_spans(
         if not (whole and labels and labels[0] == last_label):
             for cleaner, reason in labels:
                 out.append("  ")
-                out.append(f"‹{cleaner}: {inert(reason)}›", style=label_style if styled else "")
+                out.append(f"‹{inert(cleaner)}: {inert(reason)}›", style=label_style if styled else "")
         last_label = labels[0] if whole and labels else None
         lines.append(line)
     return lines

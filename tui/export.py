@@ -6,13 +6,13 @@ writes into an input folder.
 
 from __future__ import annotations
 
-import json
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsread.cleaners import FORMATS, Pipeline, Source, load_page, render, to_record
+from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, check_out_folder, output_names
+from newsread.cleaners.output import json_line
 
 from .triage import Filter, PageState, TriageStore
 
@@ -30,35 +30,21 @@ class ExportResult:
     files: list[Path] = field(default_factory=list)
     page_ids: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (page id, why) pages that could not be read
+    renamed: list[tuple[str, Written]] = field(default_factory=list)  # (page id, file) pages whose name was taken
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (page id, why) not written: it would hit an input
 
 
 def output_name(page_id: str, fmt: str) -> str:
     """The output file for a page id: its extension (and .gz) replaced by .txt or .md."""
-    stem = page_id
-    if stem.lower().endswith(".gz"):
-        stem = stem[:-3]
-    base, ext = os.path.splitext(stem)
-    if ext and "/" not in ext:
-        stem = base
-    return stem + (".md" if fmt == "markdown" else ".txt")
-
-
-def _is_within(child: Path, parent: Path) -> bool:
-    try:
-        child.resolve().relative_to(parent.resolve())
-        return True
-    except ValueError:
-        return False
+    return output_names(page_id, fmt)[0]
 
 
 def check_out_dir(out: Path, inputs: Sequence[Path]) -> None:
-    """Raise ExportError if ``out`` is an input folder or inside one."""
-    for p in inputs:
-        folder = p if p.is_dir() else p.parent
-        if _is_within(out, folder):
-            raise ExportError(
-                f"--out {out} is inside the input folder {folder}: newsread never writes into what it reads"
-            )
+    """Raise ExportError if ``out`` is an input or inside one, or an existing file."""
+    try:
+        check_out_folder(out, inputs)
+    except OutputError as exc:
+        raise ExportError(str(exc)) from exc
 
 
 def triage_record(state: PageState) -> dict[str, object]:
@@ -88,45 +74,64 @@ def write_export(
     fmt: str,
     inputs: Sequence[Path] = (),
     progress: Callable[[], None] | None = None,
+    input_files: Callable[[], Iterable[str]] | None = None,
 ) -> ExportResult:
     """Clean and write ``chosen`` pages into ``out``. Does not touch the store: safe in a worker thread.
 
     ``inputs`` are the opened folders/files: ``out`` may not be inside one. Formats: text,
     markdown (one file per page, named like the page, ending with a triage line), jsonl
     (``out/newsread.jsonl``, each record with a ``triage`` object: status, tags, read).
-    ``progress`` is called once per page. Raises ExportError for a bad format or ``out``.
+    ``input_files`` gives every page's file (default: the chosen ones'), none of which is replaced.
+    ``progress`` is called once per page. Raises ExportError for a bad format or ``out``; OSError
+    when writing fails (a full disk: the files written so far are kept, a JSONL file is left as it was).
+    Every file is checked and written by :class:`~newsread.cleaners.outfiles.OutputFolder`: never into or
+    over an input, never over a file newsread did not write (the page takes another name: ``renamed``).
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    check_out_dir(out, inputs)
-    out.mkdir(parents=True, exist_ok=True)
-    result = ExportResult()
-    jsonl = None
-    if fmt == "jsonl":
-        target = out / JSONL_NAME
-        jsonl = open(target, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        result.files.append(target)
     try:
+        folder = OutputFolder(out, inputs, input_files or (lambda: [s.file for s, _ in chosen]))
+    except OutputError as exc:
+        raise ExportError(str(exc)) from exc
+    result = ExportResult()
+    with folder:
+        if fmt == "jsonl":  # written beside the old file and renamed over it at the end: never half a file
+            try:
+                with folder.create(JSONL_NAME) as (jsonl, written):
+                    for source, state in chosen:
+                        cleaned = pipeline.clean(load_page(source))
+                        if cleaned.page.error is not None:
+                            result.failed.append((source.id, cleaned.page.error))
+                        else:
+                            record = to_record(cleaned)
+                            record["triage"] = triage_record(state)
+                            jsonl.write(json_line(record))
+                            result.page_ids.append(source.id)
+                        if progress is not None:
+                            progress()
+            except OutputError as exc:
+                raise ExportError(str(exc)) from exc
+            result.files.append(written.path)
+            if written.renamed:
+                result.renamed.append(("", written))
+            return result
         for source, state in chosen:
             cleaned = pipeline.clean(load_page(source))
             if cleaned.page.error is not None:
                 result.failed.append((source.id, cleaned.page.error))
-            elif jsonl is not None:
-                record = to_record(cleaned)
-                record["triage"] = triage_record(state)
-                jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
-                result.page_ids.append(source.id)
             else:
-                target = out / output_name(source.id, fmt)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(render(cleaned, fmt) + triage_footer(state, fmt), encoding="utf-8")
-                result.files.append(target)
-                result.page_ids.append(source.id)
+                wanted, alternative = output_names(source.id, fmt)
+                try:
+                    written = folder.write(wanted, render(cleaned, fmt) + triage_footer(state, fmt), alternative)
+                except OutputError as exc:
+                    result.refused.append((source.id, str(exc)))
+                else:
+                    result.files.append(written.path)
+                    result.page_ids.append(source.id)
+                    if written.renamed:
+                        result.renamed.append((source.id, written))
             if progress is not None:
                 progress()
-    finally:
-        if jsonl is not None:
-            jsonl.close()
     return result
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from newsread.cleaners import Source
+from newsread.cleaners.outfiles import folder_holding
 
 from .triage import (
     ActionResult,
@@ -66,8 +67,15 @@ def load_state(path: Path | None, paths: Sequence[str], stop: Callable[[], bool]
     app closing) ends the hashing early with :class:`LoadCancelled`, nothing attached.
     """
     notices: list[str] = []
+    inside = folder_holding(path, paths) if path is not None else None
     if path is None:
         store = TriageStore(":memory:")
+    elif inside is not None:  # its files would be written into the folder being read, and read as pages
+        store = TriageStore(":memory:")
+        notices.append(
+            f"The state file {path} is inside the folder being read ({inside}): newsread never writes into what it"
+            f" reads. {UNSAVED} Use --state PATH for a file elsewhere."
+        )
     else:
         store, notices = open_store(path)
     refs = [ref for _, ref in track_paths(paths, stop=stop)]

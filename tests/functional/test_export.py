@@ -83,7 +83,7 @@ def test_export_markdown_by_tag_survives_a_renamed_file(triaged: tuple[Path, Pat
         "--format", "markdown", "--out", str(out), "--state", str(state),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     stem = [i.rsplit(".", 1)[0] for i in ids]
     assert names == sorted([f"{stem[1]}.md", "renamed.md", f"{stem[3]}.md"])
     starred = (out / "renamed.md").read_text(encoding="utf-8")

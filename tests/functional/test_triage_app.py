@@ -424,7 +424,7 @@ async def test_export_from_the_app_writes_kept_and_starred_then_the_filter(news:
         await pilot.press("escape")
         await answer(pilot, "E", str(out))
         await wait_export(pilot)
-        written = sorted(p.name for p in out.iterdir())
+        written = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
         assert written == ["0.md", "2.md"]
         assert "triage: kept" in (out / "0.md").read_text(encoding="utf-8")
         assert any(f"exported 2 pages as markdown to {out.resolve()}" in n for n in notices(app))

@@ -159,3 +159,74 @@ def test_clean_command_writes_nothing_into_the_input_folder(folder: Path, tmp_pa
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and "inside an input folder" in result.stderr
     assert not (folder / "cache").exists()
+
+
+class _FullDisk:
+    """A connection whose writes fail as on a full disk (reads go to the real one)."""
+
+    def __init__(self, conn: object) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, *args: object) -> object:
+        if sql.startswith("BEGIN"):
+            import sqlite3
+
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.conn.execute(sql, *args)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.conn, name)
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def test_a_full_disk_keeps_a_healthy_cache(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    build(4, folder, seed=3)
+    sources = list(iter_sources([folder]))
+    with ResultCache(tmp_path / "cache") as cache:
+        for source in sources:
+            clean_source(source, pipeline(), cache)
+    cache = ResultCache(tmp_path / "cache")
+    cache._conn = _FullDisk(cache._conn)  # type: ignore[assignment]
+    clean_source(sources[0], pipeline(word="Other"), cache)  # a new result to write: the write fails
+    cache.close()
+    assert any("cannot be written" in w for w in cache.warnings) and not any("damaged" in w for w in cache.warnings)
+    with ResultCache(tmp_path / "cache") as again:  # next run: the cache is whole and used
+        assert again.warnings == []
+        CALLS.clear()
+        for source in sources:
+            clean_source(source, pipeline(), again)
+        assert CALLS == [] and again.hits == len(sources)
+
+
+def test_an_intact_cache_that_cannot_be_written_is_read_not_called_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    folder = tmp_path / "pages"
+    build(4, folder, seed=4)
+    sources = list(iter_sources([folder]))
+    with ResultCache(tmp_path / "cache") as cache:
+        for source in sources:
+            clean_source(source, pipeline(), cache)
+    size = (tmp_path / "cache" / "results.sqlite3").stat().st_size
+
+    def read_only(self: ResultCache) -> sqlite3.Connection:  # as for a user without write permission there
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(ResultCache, "_open", read_only)
+    with ResultCache(tmp_path / "cache") as ro:
+        assert ro.read_only and not any("damaged" in w for w in ro.warnings)
+        CALLS.clear()
+        for source in sources:
+            clean_source(source, pipeline(), ro)
+        assert CALLS == [] and ro.hits == len(sources)  # read from the cache …
+        clean_source(sources[0], pipeline(word="Other"), ro)  # … and a new result is not written
+    assert (tmp_path / "cache" / "results.sqlite3").stat().st_size == size
+    assert not (tmp_path / "cache" / "results.sqlite3.damaged").exists()

@@ -50,7 +50,7 @@ def test_clean_out_writes_one_file_per_page_and_never_into_the_input(tmp_path: P
     out = tmp_path / "out"
     result = run("clean", str(folder), "--out", str(out), "--format", "markdown")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["story.md"]
+    assert sorted(p.name for p in out.iterdir()) == [".newsread-written", "story.md"]  # (what it wrote there)
     assert "harbour reopened" in (out / "story.md").read_text(encoding="utf-8")
     assert sorted(p.name for p in folder.iterdir()) == before
     inside = run("clean", str(folder), "--out", str(folder / "cleaned"))
@@ -157,6 +157,8 @@ def test_a_config_file_with_a_mistake_is_reported_by_the_command_line(tmp_path: 
 
 
 def test_output_names_replace_the_page_extension() -> None:
-    assert cli.output_name("a/b.html.gz", "markdown") == "a/b.md"
-    assert cli.output_name("noext", "text") == "noext.txt"
-    assert cli.output_name("v1.2/page", "text") == "v1.2/page.txt"
+    from newsread.cleaners.outfiles import output_names
+
+    assert output_names("a/b.html.gz", "markdown") == ("a/b.md", "a/b.html.gz.md")  # (the second: if taken)
+    assert output_names("noext", "text")[0] == "noext.txt"
+    assert output_names("v1.2/page", "text")[0] == "v1.2/page.txt"

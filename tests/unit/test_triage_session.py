@@ -76,3 +76,11 @@ def test_a_store_in_memory_is_written_by_the_ui_thread(tmp_path: Path) -> None:
     session.index([])
     assert not session.start_writing(lambda: True) and not session.writing
     session.close()
+
+
+def test_a_state_file_inside_the_folder_being_read_is_not_written_and_the_reader_says_so(tmp_path: Path) -> None:
+    folder, ids = pages(tmp_path)
+    loaded = load_state(folder / "state" / "triage.sqlite3", [str(folder)])  # e.g. XDG_STATE_HOME in the folder
+    assert loaded.unsaved and any("inside the folder being read" in n for n in loaded.notices)
+    loaded.store.close()
+    assert sorted(p.name for p in folder.iterdir()) == ids  # no state file, no -wal/-shm among the pages
