@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
 import os
 import pickle
 import tempfile
@@ -20,7 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -29,8 +28,9 @@ from .cache import FileStamp, ResultCache, clean_keyed, clean_source, pipeline_k
 from .clusters import StorySignature, cluster_signatures, signature_from_json
 from .config import Config
 from .loading import DEFAULT_MAX_BYTES, Source, load_page
-from .model import CleanedPage
+from .model import CleanedPage, Page
 from .pipeline import Pipeline
+from .workers import WorkerLost, Workers, given, page_done, page_started
 
 R = TypeVar("R")
 
@@ -189,7 +189,11 @@ def clean_with(
 def _clean_chunk(job: Job[R], items: Sequence[tuple[int, Source]]) -> tuple[list[tuple[int, R]], list[str]]:
     pipeline, fps = _pipeline_for(job)
     cache: ResultCache | None = _worker["cache"]
-    out = [(i, clean_with(job, pipeline, fps, cache, src)) for i, src in items]
+    out = []
+    for position, (i, src) in enumerate(items):
+        page_started(position)  # the caller stops this process if the page takes far too long (see Workers)
+        out.append((i, clean_with(job, pipeline, fps, cache, src)))
+    page_done()
     warnings: list[str] = []
     if cache is not None:
         cache.flush()
@@ -197,8 +201,21 @@ def _clean_chunk(job: Job[R], items: Sequence[tuple[int, Source]]) -> tuple[list
     return out, warnings
 
 
+def _clean_given_chunk(token: str, items: Sequence[tuple[int, Source]]) -> tuple[list[tuple[int, R]], list[str]]:
+    job: Job[R] = given(token)
+    return _clean_chunk(job, items)
+
+
+def submit_chunk(
+    pool: Workers, job: Job[R], chunk: Sequence[tuple[int, Source]], *, urgent: bool = False
+) -> Future[tuple[list[tuple[int, R]], list[str]]]:
+    """``_clean_chunk(job, chunk)`` in a worker of ``pool``; the job (with what the folder taught) is sent to each
+    worker once."""
+    return pool.submit(_clean_given_chunk, job.token, chunk, urgent=urgent, setup=(job.token, job))
+
+
 def fit_folder(
-    spec: PipelineSpec, folder: Sequence[Source], *, pool: Executor | None = None, jobs: int = 1
+    spec: PipelineSpec, folder: Sequence[Source], *, pool: Workers | None = None, jobs: int = 1
 ) -> tuple[dict[str, Any], list[str]]:
     """Let the folder-level cleaners of ``spec`` learn from every page of ``folder``. Returns what they learned
     and any problems.
@@ -221,7 +238,7 @@ FIT_PART_PAGES = (64, 1000)  # fewest and most pages in a part of a folder read 
 
 
 def _fit_in_parts(
-    spec: PipelineSpec, folder: Sequence[Source], pool: Executor, jobs: int
+    spec: PipelineSpec, folder: Sequence[Source], pool: Workers, jobs: int
 ) -> tuple[dict[str, Any], list[str]]:
     # Parts small enough that every worker gets several (one slow part does not leave the others idle), large
     # enough that sending a part and its result back costs little next to reading its pages.
@@ -312,14 +329,55 @@ def cached_clusters(
     return clusters, [i for i in range(len(sources)) if i not in known]
 
 
-def make_pool(jobs: int, cache_dir: Path | None, use_cache: bool, *, nice: int = 0) -> ProcessPoolExecutor:
-    """``jobs`` worker processes; ``nice``: how much lower their CPU priority is than the caller's."""
-    return ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(cache_dir, use_cache, nice, os.getpid()),
-    )
+def make_pool(
+    jobs: int,
+    cache_dir: Path | None,
+    use_cache: bool,
+    *,
+    nice: int = 0,
+    limit: float | None = None,
+    start: str = "spawn",
+) -> Workers:
+    """``jobs`` worker processes; ``nice``: how much lower their CPU priority is than the caller's; ``limit``: a
+    page's time limit (a worker stuck on a page well past it is stopped and replaced: see :class:`Workers`);
+    ``start``: how workers are started ("fork" only from a caller without other threads, see :class:`Workers`)."""
+    return Workers(jobs, _init_worker, (cache_dir, use_cache, nice, os.getpid()), limit=limit, start=start)
+
+
+def lost_page(source: Source, lost: WorkerLost) -> CleanedPage:
+    """What a page whose worker was stopped or ended is: a page that could not be cleaned, saying why."""
+    return CleanedPage(Page.failed(source.id, source.path, f"not cleaned: {lost.message}"), ())
+
+
+def settle(
+    pool: Workers,
+    job: Job[R],
+    chunk: Sequence[tuple[int, Source]],
+    future: Future[tuple[list[tuple[int, R]], list[str]]],
+) -> tuple[list[tuple[int, R]], list[str]]:
+    """The results of ``_clean_chunk(job, chunk)`` run as ``future``. When its worker was lost, the page it was on
+    is a page error (made here) and the rest of the chunk is cleaned again by the fresh workers."""
+    try:
+        return future.result()
+    except WorkerLost as lost:
+        at = lost.position
+        if not 0 <= at < len(chunk):  # lost before any page (building the pipeline): every page says so
+            return [(i, job.transform(lost_page(src, lost))) for i, src in chunk], []
+        results: list[tuple[int, R]] = []
+        warnings: list[str] = []
+        before, after = chunk[:at], chunk[at + 1 :]
+        again = [(part, submit_chunk(pool, job, part, urgent=True)) for part in (before, after) if part]
+        for part, fut in again[:1] if before else []:
+            got, said = settle(pool, job, part, fut)
+            results += got
+            warnings += said
+        i, src = chunk[at]
+        results.append((i, job.transform(lost_page(src, lost))))
+        for part, fut in again[1:] if before else again:
+            got, said = settle(pool, job, part, fut)
+            results += got
+            warnings += said
+        return results, warnings
 
 
 def default_jobs() -> int:
@@ -338,42 +396,35 @@ def clean_ordered(
     use_cache: bool = True,
     chunk_size: int = 32,
     on_warning: Callable[[str], None] | None = None,
-    pool: Executor | None = None,
+    pool: Workers | None = None,
+    in_process: bool = False,
 ) -> Iterator[R]:
-    """``transform(cleaned)`` for every source, in the sources' order, cleaned by ``jobs`` processes.
+    """``transform(cleaned)`` for every source, in the sources' order, cleaned by ``jobs`` worker processes.
 
-    Sources are consumed lazily and at most ``4 * jobs`` chunks are in flight, so
-    memory does not grow with the folder. ``pipeline`` (built from ``spec``) is
-    used in-process when ``jobs == 1`` (or when its cleaners cannot be rebuilt in
-    another process) and supplies what folder-level cleaners learned. ``pool``: ``jobs`` workers to use
-    (say, those that learned the folder, see :func:`fit_folder`; the caller shuts it down) instead of new ones.
+    Sources are consumed lazily and at most ``4 * jobs`` chunks are in flight, so memory does not grow with the
+    folder. The work is done in worker processes even for one job: a cleaner stuck past the page's time limit
+    where no signal reaches it, or one that ends its process, then costs a worker (replaced) and that page
+    only (a page error saying so), never the run. ``pipeline`` (built from ``spec``) supplies what folder-level
+    cleaners learned, and is used here, in this process, when ``in_process`` or when its cleaners cannot be
+    rebuilt in another process (cleaners made in code). ``pool``: ``jobs`` workers to use (say, those that
+    learned the folder, see :func:`fit_folder`; the caller shuts it down) instead of new ones.
     """
     warn = on_warning or (lambda _msg: None)
     pipe = pipeline if pipeline is not None else spec.build()
-    if jobs > 1 and not rebuildable(pipe, spec):
-        warn("these cleaners cannot be rebuilt in worker processes; cleaning in one process")
-        jobs = 1
-    if jobs <= 1:
-        cache = ResultCache(cache_dir) if use_cache else None
-        fps = stage_fingerprints(pipe)
-        try:
-            for src in sources:
-                yield transform(clean_source(src, pipe, cache, fps, max_bytes=spec.max_bytes))
-                if cache is not None and cache.warnings:
-                    for w in cache.warnings:
-                        warn(w)
-                    cache.warnings = []
-        finally:
-            if cache is not None:
-                cache.close()
-                for w in cache.warnings:
-                    warn(w)
+    if not in_process and pool is None and not rebuildable(pipe, spec):
+        if jobs > 1:
+            warn("these cleaners cannot be rebuilt in worker processes; cleaning in one process")
+        in_process = True
+    if in_process:
+        yield from _clean_here(sources, spec, transform, pipe, cache_dir if use_cache else None, warn)
         return
     job = Job.of(spec, transform, pipe._folder)
     it = iter(sources)
     index = 0
-    with contextlib.nullcontext(pool) if pool is not None else make_pool(jobs, cache_dir, use_cache) as pool:
-        inflight: deque[Future[tuple[list[tuple[int, R]], list[str]]]] = deque()
+    with contextlib.nullcontext(pool) if pool is not None else make_pool(
+        jobs, cache_dir, use_cache, limit=spec.config.max_clean_seconds
+    ) as workers:
+        inflight: deque[tuple[list[tuple[int, Source]], Future[tuple[list[tuple[int, R]], list[str]]]]] = deque()
         exhausted = False
         while True:
             while not exhausted and len(inflight) < 4 * jobs:
@@ -386,14 +437,38 @@ def clean_ordered(
                 if not chunk:
                     exhausted = True
                     break
-                inflight.append(pool.submit(_clean_chunk, job, chunk))
+                inflight.append((chunk, submit_chunk(workers, job, chunk)))
             if not inflight:
                 return
-            results, warnings = inflight.popleft().result()
+            results, warnings = settle(workers, job, *inflight.popleft())
             for w in warnings:
                 warn(w)
             for _, value in results:
                 yield value
+
+
+def _clean_here(
+    sources: Iterable[Source],
+    spec: PipelineSpec,
+    transform: Callable[[CleanedPage], R],
+    pipe: Pipeline,
+    cache_dir: Path | None,
+    warn: Callable[[str], None],
+) -> Iterator[R]:
+    cache = ResultCache(cache_dir) if cache_dir is not None else None
+    fps = stage_fingerprints(pipe)
+    try:
+        for src in sources:
+            yield transform(clean_source(src, pipe, cache, fps, max_bytes=spec.max_bytes))
+            if cache is not None and cache.warnings:
+                for w in cache.warnings:
+                    warn(w)
+                cache.warnings = []
+    finally:
+        if cache is not None:
+            cache.close()
+            for w in cache.warnings:
+                warn(w)
 
 
 # -- as done, with priorities, for the reader -----------------------------------------------------
@@ -415,7 +490,7 @@ class BackgroundCleaner(Generic[R]):
 
     def __init__(
         self,
-        pool: Executor,
+        pool: Workers,
         job: Job[R],
         sources: Sequence[Source],
         pending: Iterable[int],
@@ -463,7 +538,7 @@ class BackgroundCleaner(Generic[R]):
             return chunk
 
     def __iter__(self) -> Iterator[tuple[int, R]]:
-        inflight: set[Future[tuple[list[tuple[int, R]], list[str]]]] = set()
+        inflight: dict[Future[tuple[list[tuple[int, R]], list[str]]], list[tuple[int, Source]]] = {}
         try:
             while not self._closed:
                 # Few chunks in flight, so a page asked for now is not stuck behind a long queue.
@@ -471,12 +546,16 @@ class BackgroundCleaner(Generic[R]):
                     chunk = self._next_chunk()
                     if not chunk:
                         break
-                    inflight.add(self.pool.submit(_clean_chunk, self.job, chunk))
+                    inflight[submit_chunk(self.pool, self.job, chunk, urgent=len(chunk) == 1)] = chunk
                 if not inflight:
                     return
-                finished, inflight = wait(inflight, timeout=0.05, return_when=FIRST_COMPLETED)
+                finished, _ = wait(list(inflight), timeout=0.05, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    results, warnings = fut.result()
+                    chunk = inflight.pop(fut)
+                    try:
+                        results, warnings = fut.result()
+                    except WorkerLost as lost:  # that page is a page error; the rest of the chunk is queued again
+                        results, warnings = self._lost(chunk, lost), []
                     self.warnings.extend(warnings)
                     for index, value in results:
                         self.done += 1
@@ -484,6 +563,24 @@ class BackgroundCleaner(Generic[R]):
         finally:
             for fut in inflight:
                 fut.cancel()
+
+    def _lost(self, chunk: list[tuple[int, Source]], lost: WorkerLost) -> list[tuple[int, R]]:
+        at = lost.position if 0 <= lost.position < len(chunk) else None
+        if at is None:  # lost before any page: each is tried again alone, so the one at fault is found
+            if len(chunk) == 1:
+                return [(chunk[0][0], self.job.transform(lost_page(chunk[0][1], lost)))]
+            with self._lock:
+                for i, _ in chunk:
+                    self._taken.discard(i)
+                    self._urgent.appendleft(i)
+            return []
+        with self._lock:
+            again = [i for k, (i, _) in enumerate(chunk) if k != at]
+            for i in again:
+                self._taken.discard(i)
+            self._queue.extendleft(reversed(again))
+        index, source = chunk[at]
+        return [(index, self.job.transform(lost_page(source, lost)))]
 
     def close(self) -> None:
         self._closed = True

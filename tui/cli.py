@@ -261,11 +261,17 @@ def clean(
     fitting = bool(pipeline.fitters)
     spec = PipelineSpec.of(pipeline, max_bytes=max_bytes)
     pool = None
+    # Cleaning runs in worker processes, even with --jobs 1: one that is stuck past the time limit, or that a
+    # cleaner ends, is replaced and costs that page only. They are forked (where there is fork): ready at once.
+    workers = rebuildable(pipeline, spec)
+    if not workers and jobs > 1:
+        typer.echo("newsread: warning: these cleaners cannot be rebuilt in worker processes; cleaning here", err=True)
+    limit = cfg.max_clean_seconds
     if fitting:
         known = len(pipeline.problems)
-        if jobs > 1 and len(sources) >= FIT_IN_PARTS and pipeline.fits_in_chunks() and rebuildable(pipeline, spec):
+        if workers and jobs > 1 and len(sources) >= FIT_IN_PARTS and pipeline.fits_in_chunks():
             # A big folder is learned by every worker, a part each; the same workers then clean it.
-            pool = make_pool(jobs, cache_folder, use_cache)
+            pool = make_pool(jobs, cache_folder, use_cache, limit=limit, start="fork")
             try:
                 learned, problems = fit_folder(spec, sources, pool=pool, jobs=jobs)
             except Exception as exc:  # a worker died: learn here instead
@@ -279,6 +285,8 @@ def clean(
             pipeline.fit(load_page(s, max_bytes=max_bytes) for s in sources)
         for problem in pipeline.problems[known:]:
             typer.echo(f"newsread: warning: {inert(problem)}", err=True)
+    if workers and pool is None:
+        pool = make_pool(jobs, cache_folder, use_cache, limit=limit, start="fork")
     to_terminal = sys.stdout.isatty()
     results = clean_ordered(
         sources,
@@ -290,6 +298,7 @@ def clean(
         use_cache=use_cache,
         on_warning=lambda msg: typer.echo(f"newsread: warning: {shown(msg)}", err=True),
         pool=pool,
+        in_process=not workers,
     )
 
     from .progress import progress_bar

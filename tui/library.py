@@ -30,7 +30,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from multiprocessing import resource_tracker
 from pathlib import Path
@@ -50,6 +49,7 @@ from newsread.cleaners.batch import (
     make_pool,
     rebuildable,
 )
+from newsread.cleaners.workers import Workers
 from newsread.cleaners.cache import (
     FileStamp,
     ResultCache,
@@ -232,7 +232,7 @@ class Library:
             # Start multiprocessing's helper now: once Textual runs, sys.stderr has no file descriptor to give it.
             resource_tracker.ensure_running()
         self._results: ResultCache | None = None
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Workers | None = None
         self._bg: BackgroundCleaner[dict[str, Any]] | None = None
         self._fps: tuple[Pipeline, frozenset[str], list[str | None]] | None = None
         self._closed = False
@@ -249,7 +249,7 @@ class Library:
         self._folder_state: tuple[int, str, bytes] | None = None
         self._folder_kept = PENDING  # the generation whose folder summaries the cache holds
         self._root = json.dumps([os.path.abspath(p) for p in self.paths])
-        self._oneoffs: list[ProcessPoolExecutor] = []  # processes learning or clustering the folder
+        self._oneoffs: list[Workers] = []  # processes learning or clustering the folder
         self.learned = 0  # how many times folder-level cleaners finished learning (pages cleaned before: again)
         # Told what cleaning learned about each page it cleaned (title, site, date, body start): for triage.
         self.on_cleaned: Callable[[int, dict[str, Any]], None] | None = None
@@ -473,14 +473,14 @@ class Library:
     def _in_own_process(self, fn: Callable[..., R], *args: Any) -> R:
         """``fn(*args)`` in a fresh process that ends with it: reading a whole folder or all its story
         signatures takes memory that would otherwise stay with a long-lived process."""
-        pool = make_pool(1, self.cache_dir, self.use_cache, nice=10)
+        pool = make_pool(1, self.cache_dir, self.use_cache, nice=10, limit=self._pipeline.max_seconds)
         with self._lock:
             if self._closed:
                 pool.shutdown()
                 raise RuntimeError("the reader is closing")
             self._oneoffs.append(pool)
         try:
-            return pool.submit(fn, *args).result()
+            return pool.submit(fn, *args, watched=False).result()
         finally:
             with self._lock:
                 self._oneoffs.remove(pool)
@@ -493,10 +493,12 @@ class Library:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def _worker_pool(self) -> ProcessPoolExecutor:
+    def _worker_pool(self) -> Workers:
         with self._lock:
             if self._pool is None:
-                self._pool = make_pool(self.jobs, self.cache_dir, self.use_cache, nice=10)
+                self._pool = make_pool(
+                    self.jobs, self.cache_dir, self.use_cache, nice=10, limit=self._pipeline.max_seconds
+                )
             return self._pool
 
     def _small_folder(self) -> bool:
@@ -867,10 +869,9 @@ class Library:
             results, self._results = self._results, None
             oneoffs = list(self._oneoffs)
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.terminate()  # a worker stuck on a page is not waited for
         for oneoff in oneoffs:  # learning or clustering a big folder: stop it now, not when it is done
-            for process in list((oneoff._processes or {}).values()):
-                process.terminate()
+            oneoff.terminate()
         if results is not None:
             results.close()
 
