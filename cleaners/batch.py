@@ -256,7 +256,8 @@ def _fit_in_parts(
         finally:
             for part in parts:
                 part.cancel()
-        return pool.submit(_fit_merge, spec, token, paths).result()
+        merged: tuple[dict[str, Any], list[str]] = pool.submit(_fit_merge, spec, token, paths).result()
+        return merged
 
 
 def _fit_pipeline(spec: PipelineSpec, token: str) -> Pipeline:
@@ -421,9 +422,11 @@ def clean_ordered(
     job = Job.of(spec, transform, pipe._folder)
     it = iter(sources)
     index = 0
-    with contextlib.nullcontext(pool) if pool is not None else make_pool(
-        jobs, cache_dir, use_cache, limit=spec.config.max_clean_seconds
-    ) as workers:
+    with (
+        contextlib.nullcontext(pool)
+        if pool is not None
+        else make_pool(jobs, cache_dir, use_cache, limit=spec.config.max_clean_seconds) as workers
+    ):
         inflight: deque[tuple[list[tuple[int, Source]], Future[tuple[list[tuple[int, R]], list[str]]]]] = deque()
         exhausted = False
         while True:

@@ -92,7 +92,7 @@ def _serve(conn: Connection, progress: Any, init: Callable[..., None], init_args
                 _setups.pop(next(iter(_setups)))
         try:
             reply: tuple[str, Any] = ("ok", fn(*args))
-        except BaseException as exc:  # noqa: BLE001 - SystemExit too: the caller decides
+        except BaseException as exc:
             reply = ("error", exc)
         finally:
             progress[0] = IDLE
@@ -143,7 +143,7 @@ class Workers:
         # this pool's own thread starts, a replacement is forked from it).
         if start not in multiprocessing.get_all_start_methods():
             start = "spawn"
-        self._ctx = multiprocessing.get_context(start)
+        self._ctx: Any = multiprocessing.get_context(start)  # (a context of either kind: its Process differs)
         self._init = init
         self._init_args = init_args
         self.limit = limit if limit and limit > 0 else None

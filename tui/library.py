@@ -48,8 +48,9 @@ from newsread.cleaners.batch import (
     fit_folder,
     make_pool,
     rebuildable,
+    settle,
+    submit_chunk,
 )
-from newsread.cleaners.workers import Workers
 from newsread.cleaners.cache import (
     FileStamp,
     ResultCache,
@@ -70,6 +71,7 @@ from newsread.cleaners.clusters import (
     signature_to_json,
 )
 from newsread.cleaners.model import normalise_space
+from newsread.cleaners.workers import Workers
 
 from .triage import BODY_LIMIT
 
@@ -143,6 +145,17 @@ def reader_record(cleaned: CleanedPage) -> dict[str, Any]:
     }
     record["story"] = signature_json_of(cleaned)
     return record
+
+
+def reader_page(cleaned: CleanedPage) -> tuple[dict[str, Any], CleanedPage]:
+    """A page cleaned for the reading pane (in a worker process): its reader record and the page itself."""
+    if cleaned.page.tree is not None:  # the loader's parse: not sent back
+        cleaned = replace(cleaned, page=replace(cleaned.page, tree=None))
+    return reader_record(cleaned), cleaned
+
+
+def remembered_page(value: tuple[dict[str, Any], CleanedPage]) -> dict[str, Any]:
+    return remembered(value[0])
 
 
 def without_story(record: dict[str, Any]) -> dict[str, Any]:
@@ -250,6 +263,11 @@ class Library:
         self._folder_kept = PENDING  # the generation whose folder summaries the cache holds
         self._root = json.dumps([os.path.abspath(p) for p in self.paths])
         self._oneoffs: list[Workers] = []  # processes learning or clustering the folder
+        # The page being read (and its neighbours, its story's versions) is cleaned by a worker process of its
+        # own, never in this one: a cleaner stuck in C code here would hold the interpreter and freeze the keys.
+        self._reader: Workers | None = None
+        self._reading_jobs: dict[tuple[Any, ...], Job[tuple[dict[str, Any], CleanedPage]]] = {}
+        self._rebuilds: tuple[Pipeline, bool] | None = None
         self.learned = 0  # how many times folder-level cleaners finished learning (pages cleaned before: again)
         # Told what cleaning learned about each page it cleaned (title, site, date, body start): for triage.
         self.on_cleaned: Callable[[int, dict[str, Any]], None] | None = None
@@ -480,7 +498,8 @@ class Library:
                 raise RuntimeError("the reader is closing")
             self._oneoffs.append(pool)
         try:
-            return pool.submit(fn, *args, watched=False).result()
+            result: R = pool.submit(fn, *args, watched=False).result()
+            return result
         finally:
             with self._lock:
                 self._oneoffs.remove(pool)
@@ -670,9 +689,12 @@ class Library:
             captured.append(cleaned)
             return reader_record(cleaned)
 
-        job = Job(PipelineSpec.of(pipeline), capture, memo=memo, keep=remembered)
-        record = clean_with(job, pipeline, self._fingerprints(pipeline), cache, source)
-        cleaned = captured[0]
+        if self._in_worker(pipeline):
+            record, cleaned = self._clean_in_worker(index, pipeline, memo, generation)
+        else:
+            job = Job(PipelineSpec.of(pipeline), capture, memo=memo, keep=remembered)
+            record = clean_with(job, pipeline, self._fingerprints(pipeline), cache, source)
+            cleaned = captured[0]
         if cache is not None and memo is not None:
             cache.flush()
         summary = from_record(index, self.summaries[index].id, record, generation)
@@ -692,7 +714,10 @@ class Library:
         """Page ``index`` cleaned without what the folder is teaching (it is being learned), saying so; kept
         until the folder is learned."""
         learned, generation = self.learned, self.generation
-        cleaned = self._pipeline.clean(load_page(self.sources[index]))  # the fitters learned nothing: no marks
+        if self._in_worker(self._pipeline):  # the fitters learned nothing: no marks
+            cleaned = self._clean_in_worker(index, self._pipeline, None, generation, unlearned=True)[1]
+        else:
+            cleaned = self._pipeline.clean(load_page(self.sources[index]))
         cleaned = replace(cleaned, cleaning_notes=(*cleaned.cleaning_notes, NOT_LEARNED))
         with self._lock:
             if learned == self.learned and generation == self.generation and self.learning:
@@ -700,6 +725,48 @@ class Library:
                 while len(self._unlearned) > self._keep:
                     self._unlearned.popitem(last=False)
         return cleaned
+
+    def _in_worker(self, pipeline: Pipeline) -> bool:
+        """Whether pages are cleaned by the reading worker (there are workers and they can rebuild ``pipeline``)."""
+        if not self.jobs or self._closed:
+            return False
+        found = self._rebuilds
+        if found is None or found[0] is not pipeline:
+            found = self._rebuilds = (pipeline, rebuildable(pipeline, PipelineSpec.of(pipeline)))
+        return found[1]
+
+    def start_reading_worker(self) -> None:
+        """Start the process that cleans the page being read (when it will be used), so the first page does not
+        wait for it to start."""
+        if self._in_worker(self._pipeline):
+            self._reading_worker()
+
+    def _reading_worker(self) -> Workers:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the reader is closing")
+            if self._reader is None:
+                limit = self._pipeline.max_seconds
+                self._reader = make_pool(1, self.cache_dir, self.use_cache, limit=limit)
+            return self._reader
+
+    def _clean_in_worker(
+        self, index: int, pipeline: Pipeline, memo: str | None, generation: int, *, unlearned: bool = False
+    ) -> tuple[dict[str, Any], CleanedPage]:
+        """Page ``index`` cleaned by the reading worker; a page whose worker was stopped (past the time limit) or
+        ended is a page that says so, and the reader goes on."""
+        folder = dict(pipeline._folder)
+        key = (generation, self.learned, unlearned, memo, tuple(sorted(folder)))
+        job = self._reading_jobs.get(key)
+        if job is None:  # (what the folder taught goes to the worker once per job)
+            job = Job.of(PipelineSpec.of(pipeline), reader_page, folder, memo, remembered_page)
+            self._reading_jobs = {k: v for k, v in self._reading_jobs.items() if k[0] == generation}
+            self._reading_jobs[key] = job
+        pool = self._reading_worker()
+        chunk = [(index, self.sources[index])]
+        results, warnings = settle(pool, job, chunk, submit_chunk(pool, job, chunk, urgent=True))
+        self.warnings.extend(warnings)
+        return results[0][1]
 
     def prefetch(self, index: int, around: int = 2, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Clean the pages next to ``index`` into memory, so stepping through the list shows them at once.
@@ -866,8 +933,11 @@ class Library:
             if self._bg is not None:
                 self._bg.close()
             pool, self._pool = self._pool, None
+            reader, self._reader = self._reader, None
             results, self._results = self._results, None
             oneoffs = list(self._oneoffs)
+        if reader is not None:
+            reader.terminate()
         if pool is not None:
             pool.terminate()  # a worker stuck on a page is not waited for
         for oneoff in oneoffs:  # learning or clustering a big folder: stop it now, not when it is done
