@@ -1,0 +1,188 @@
+"""Cleaners that get stuck or misbehave on the process: batch runs end, say which page, and write only JSONL;
+the reader keeps answering while such a page is cleaned."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from newsread.cleaners import Config, Pipeline
+from newsread.tui.library import Library
+
+pytestmark = [pytest.mark.functional, pytest.mark.slow]
+
+PLUGINS = """
+import os, signal, sys
+from newsread.cleaners import BaseCleaner, Mark
+
+
+class StuckInC(BaseCleaner):
+    name = "stuck_in_c"
+    description = "a loop in C code, out of reach of any signal handler, on page 3"
+
+    def annotate(self, page, context):
+        if page.id == "p3.txt":
+            sum(range(10**13))
+        return []
+
+
+class Deaf(BaseCleaner):
+    name = "deaf"
+    description = "ignores SIGALRM, then loops, on page 3"
+
+    def annotate(self, page, context):
+        if page.id == "p3.txt":
+            signal.signal(signal.SIGALRM, signal.SIG_IGN)
+            while True:
+                pass
+        return []
+
+
+class Chatty(BaseCleaner):
+    name = "chatty"
+    description = "prints on every page, and writes to file descriptor 1"
+
+    def annotate(self, page, context):
+        print("{\\"injected\\": true}")
+        os.write(1, b"raw bytes on fd 1\\n")
+        return []
+
+
+class Quitter(BaseCleaner):
+    name = "quitter"
+    description = "sys.exit(3) on page 2"
+
+    def annotate(self, page, context):
+        if page.id == "p2.txt":
+            sys.exit(3)
+        return []
+
+
+class Exiter(BaseCleaner):
+    name = "exiter"
+    description = "os._exit(0) on page 4"
+
+    def annotate(self, page, context):
+        if page.id == "p4.txt":
+            os._exit(0)
+        return []
+"""
+ALL = ("stuck_in_c", "deaf", "chatty", "quitter", "exiter")
+
+
+def make_folder(tmp_path: Path, pages: int = 6) -> Path:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for i in range(1, pages + 1):
+        (folder / f"p{i}.txt").write_text(
+            f"Harbour story number {i}\nThe council voted on Tuesday to expand the harbour, page {i} says.\n"
+            "Supporters said the project would bring jobs and trade to the region.\n"
+        )
+    return folder
+
+
+def run_clean(tmp_path: Path, folder: Path, enabled: tuple[str, ...], *args: str) -> subprocess.CompletedProcess[str]:
+    plugin = tmp_path / "plugins.py"
+    plugin.write_text(PLUGINS)
+    config = tmp_path / "config.toml"
+    lines = [f"cleaner_files = [{json.dumps(str(plugin))}]"]
+    for name in ALL:
+        lines.append(f"[cleaners.{name}]\nenabled = {'true' if name in enabled else 'false'}")
+    config.write_text("\n".join(lines) + "\n")
+    cmd = [sys.executable, "-m", "newsread.tui.cli", "clean", str(folder), "--config", str(config), *args]
+    env = dict(os.environ, NEWSREAD_CACHE_DIR=str(tmp_path / "cache"))
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+
+
+def records(stdout: str) -> dict[str, dict[str, object]]:
+    return {r["id"]: r for r in map(json.loads, stdout.splitlines())}  # every line is JSON, or this fails
+
+
+@pytest.mark.parametrize("cleaner", ["stuck_in_c", "deaf"])
+def test_a_stuck_cleaner_costs_its_page_not_the_run(tmp_path: Path, cleaner: str) -> None:
+    folder = make_folder(tmp_path)
+    outputs = []
+    for jobs in ("1", "2"):
+        start = time.monotonic()
+        result = run_clean(tmp_path, folder, (cleaner,), "--max-seconds", "1", "--jobs", jobs, "--no-cache")
+        took = time.monotonic() - start
+        assert result.returncode == 0, result.stderr
+        assert took < 30, f"--jobs {jobs} took {took:.0f} s"  # stopped at ~2 s (the limit and a grace)
+        found = records(result.stdout)
+        assert sorted(found) == [f"p{i}.txt" for i in range(1, 7)]  # every page, in order, once
+        assert "1 s limit" in str(found["p3.txt"]["error"]) and "p3.txt" in result.stderr
+        assert all(found[f"p{i}.txt"]["error"] is None and found[f"p{i}.txt"]["body"] for i in (1, 2, 4, 5, 6))
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+
+
+def test_plugins_that_print_exit_or_end_the_process_cost_their_page_only(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path)
+    outputs = []
+    for jobs in ("1", "2"):
+        result = run_clean(tmp_path, folder, ("chatty", "quitter", "exiter"), "--jobs", jobs, "--no-cache")
+        assert result.returncode == 0, result.stderr
+        assert all(line.startswith('{"id": ') for line in result.stdout.splitlines())  # no injected line
+        assert "raw bytes" not in result.stdout
+        found = records(result.stdout)  # only JSONL on stdout: nothing a plugin printed
+        assert sorted(found) == [f"p{i}.txt" for i in range(1, 7)]
+        assert any("'chatty' printed to stdout" in n for n in found["p1.txt"]["notes"])  # type: ignore[attr-defined]
+        assert "sys.exit(3)" in str(found["p2.txt"]["error"]) and found["p2.txt"]["body"]
+        assert "ended (exit status 0)" in str(found["p4.txt"]["error"]) and "p4.txt" in result.stderr
+        assert found["p5.txt"]["body"] and found["p5.txt"]["error"] is None  # after the worker was replaced
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+
+
+def _answers_while(work: threading.Thread) -> float:
+    """The longest this thread waited for the interpreter (10 ms sleeps) while ``work`` runs."""
+    work.start()
+    worst, last = 0.0, time.monotonic()
+    while work.is_alive():
+        time.sleep(0.01)
+        now = time.monotonic()
+        worst, last = max(worst, now - last), now
+    return worst
+
+
+def test_a_catastrophic_user_rule_does_not_freeze_the_reader(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A headline for the page\n" + "a" * 40 + "b\nThe article's text goes on.\n")
+    config = Config(rules=[{"pattern": "(a+)+$", "reason": "catastrophic"}], max_clean_seconds=1.0)
+    library = Library([str(folder)], Pipeline.default(config), jobs=1, use_cache=False)
+    try:
+        library.discover()
+        got = []
+        worst = _answers_while(threading.Thread(target=lambda: got.append(library.clean(0))))
+        assert worst < 0.5  # the keys keep working (cleaning in a thread of the reader froze it for minutes)
+        (cleaned,) = got
+        assert any(e.cleaner == "user_rules" and "1 s limit" in e.message for e in cleaned.errors)
+        assert "The article's text goes on." in cleaned.body  # the other cleaners' work is kept
+    finally:
+        library.close()
+
+
+def test_the_reader_abandons_a_page_stuck_out_of_reach_of_signals_and_goes_on(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path, 4)
+    plugin = tmp_path / "plugins.py"
+    plugin.write_text(PLUGINS)
+    enabled = {name: name == "stuck_in_c" for name in ALL}
+    config = Config(cleaner_files=[plugin], enabled=enabled, max_clean_seconds=1.0)
+    library = Library([str(folder)], Pipeline.default(config), jobs=1, use_cache=False)
+    try:
+        library.discover()
+        got = []
+        worst = _answers_while(threading.Thread(target=lambda: got.append(library.clean(2))))
+        assert worst < 0.5
+        assert "1 s limit" in str(got[0].page.error)  # the page says why it is not shown cleaned
+        assert library.clean(3).body and library.clean(3).page.error is None  # a fresh worker cleans the next
+    finally:
+        library.close()
