@@ -70,6 +70,8 @@ def page_done() -> None:
 def _serve(conn: Connection, progress: Any, init: Callable[..., None], init_args: tuple[Any, ...]) -> None:
     global _progress
     _progress = progress
+    with contextlib.suppress(ValueError, OSError, AttributeError):  # Ctrl-C is the caller's: it stops the workers
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     from .pipeline import capture_stdout
 
     with contextlib.suppress(OSError):  # writes to fd 1 (C code, os.write) go nowhere, never into the output
@@ -209,8 +211,11 @@ class Workers:
     def __enter__(self) -> Workers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown(cancel_futures=True)
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is None:
+            self.shutdown(cancel_futures=True)
+        else:  # (Ctrl-C, an error): nothing in flight is waited for
+            self.terminate()
 
     def _wake(self) -> None:
         with contextlib.suppress(OSError):
@@ -237,7 +242,7 @@ class Workers:
                     elif r in busy:
                         self._receive(busy[r])
                 for r in ready:
-                    if r in dead and not dead[r].process.is_alive():
+                    if r in dead and dead[r] in self._slots and not dead[r].process.is_alive():
                         self._lost(dead[r], None)
                 self._watch()
         finally:
@@ -296,7 +301,7 @@ class Workers:
         if self.limit is None:
             return
         now = time.monotonic()
-        for slot in self._slots:
+        for slot in list(self._slots):
             if slot.task is None or not slot.task.watched:
                 continue
             started = slot.progress[0]
@@ -357,7 +362,7 @@ class Workers:
         for task in queued:
             task.future.cancel()
         for slot in list(self._slots):
-            with contextlib.suppress(OSError, AttributeError):
+            with contextlib.suppress(OSError, ValueError):
                 if slot.process.is_alive():
-                    os.kill(slot.process.pid, signal.SIGKILL)
+                    slot.process.kill()
         self._wake()

@@ -29,7 +29,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from newsread.cleaners import FORMATS, CleanedPage, Pipeline
+from newsread.cleaners import FORMATS, CleanedPage, Pipeline, Source
 from newsread.cleaners.clusters import VersionComparison
 
 from .export import ExportError, write_export
@@ -937,7 +937,13 @@ class NewsreadApp(App[None]):
     def export_pages(self, chosen: list[Any], out: Path, fmt: str) -> None:
         inputs = [Path(p) for p in self.library.paths]
         try:
-            result = write_export(chosen, self.library.pipeline, out, fmt=fmt, inputs=inputs)
+            library = self.library
+            index_of = {id(source): i for i, source in enumerate(library.sources)}  # (chosen from these)
+
+            def clean(source: Source) -> CleanedPage:  # by the reader's worker: a stuck page never freezes it
+                return library.clean(index_of[id(source)], keep=False)
+
+            result = write_export(chosen, library.pipeline, out, fmt=fmt, inputs=inputs, clean=clean)
         except (ExportError, OSError) as exc:
             with suppress(RuntimeError):
                 self.call_from_thread(

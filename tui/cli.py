@@ -339,7 +339,10 @@ def clean(
         if held is not None:
             held.close()
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            if sys.exc_info()[0] is not None:  # (Ctrl-C, a write error): a worker busy on a page is not waited for
+                pool.terminate()
+            else:
+                pool.shutdown(cancel_futures=True)
     if failures and out is not None:
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)
 

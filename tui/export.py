@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsread.cleaners import FORMATS, Pipeline, Source, load_page, render, to_record
+from newsread.cleaners import FORMATS, CleanedPage, Pipeline, Source, load_page, render, to_record
 
 from .triage import Filter, PageState, TriageStore
 
@@ -88,8 +88,10 @@ def write_export(
     fmt: str,
     inputs: Sequence[Path] = (),
     progress: Callable[[], None] | None = None,
+    clean: Callable[[Source], CleanedPage] | None = None,
 ) -> ExportResult:
     """Clean and write ``chosen`` pages into ``out``. Does not touch the store: safe in a worker thread.
+    ``clean``: how a page is cleaned (the reader has its worker process do it), instead of ``pipeline`` here.
 
     ``inputs`` are the opened folders/files: ``out`` may not be inside one. Formats: text,
     markdown (one file per page, named like the page, ending with a triage line), jsonl
@@ -108,7 +110,7 @@ def write_export(
         result.files.append(target)
     try:
         for source, state in chosen:
-            cleaned = pipeline.clean(load_page(source))
+            cleaned = clean(source) if clean is not None else pipeline.clean(load_page(source))
             if cleaned.page.error is not None:
                 result.failed.append((source.id, cleaned.page.error))
             elif jsonl is not None:
