@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
 import os
 import pickle
 import tempfile
@@ -150,7 +151,8 @@ def _pipeline_for(job: Job[Any]) -> tuple[Pipeline, list[str | None]]:
     pipes: dict[str, tuple[Pipeline, list[str | None]]] = _worker["pipes"]
     found = pipes.get(job.token)
     if found is None:
-        pipeline = job.spec.build()
+        inherited = _worker.pop("inherited", None)  # a forked worker has its caller's pipeline (see make_pool)
+        pipeline = inherited[1] if inherited is not None and inherited[0] == job.spec else job.spec.build()
         pipeline._folder = dict(job.folder)
         cache: ResultCache | None = _worker["cache"]
         for name, key in job.folder_keys.items():
@@ -338,11 +340,21 @@ def make_pool(
     nice: int = 0,
     limit: float | None = None,
     start: str = "spawn",
+    inherit: tuple[PipelineSpec, Pipeline] | None = None,
 ) -> Workers:
     """``jobs`` worker processes; ``nice``: how much lower their CPU priority is than the caller's; ``limit``: a
     page's time limit (a worker stuck on a page well past it is stopped and replaced: see :class:`Workers`);
-    ``start``: how workers are started ("fork" only from a caller without other threads, see :class:`Workers`)."""
+    ``start``: how workers are started ("fork" only from a caller without other threads, see :class:`Workers`).
+    ``inherit``: with "fork", a spec and the pipeline it stands for: a worker's first job of that spec uses this
+    very pipeline (nothing to build, and cleaners made in code work) instead of building one from the spec."""
+    if start == "fork" and inherit is not None:
+        _worker["inherited"] = inherit  # (read only by the forked workers: see _pipeline_for)
     return Workers(jobs, _init_worker, (cache_dir, use_cache, nice, os.getpid()), limit=limit, start=start)
+
+
+def can_fork() -> bool:
+    """Whether workers can be forked here (then they need not rebuild the caller's pipeline: see make_pool)."""
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def lost_page(source: Source, lost: WorkerLost) -> CleanedPage:

@@ -15,6 +15,7 @@ reaches the caller's: its file descriptor 1 goes to the null device and ``sys.st
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -160,6 +161,8 @@ class Workers:
         self._thread.start()
 
     def _start(self) -> _Slot:
+        if self._ctx.get_start_method() == "fork":
+            gc.freeze()  # what the caller has now is not walked by a worker's collector: fewer pages copied
         ours, theirs = self._ctx.Pipe()
         progress = self._ctx.RawArray("d", 2)
         process = self._ctx.Process(

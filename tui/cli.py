@@ -25,7 +25,15 @@ from newsread.cleaners import (
     to_record,
 )
 from newsread.cleaners import __version__ as engine_version
-from newsread.cleaners.batch import FIT_IN_PARTS, PipelineSpec, clean_ordered, fit_folder, make_pool, rebuildable
+from newsread.cleaners.batch import (
+    FIT_IN_PARTS,
+    PipelineSpec,
+    can_fork,
+    clean_ordered,
+    fit_folder,
+    make_pool,
+    rebuildable,
+)
 from newsread.cleaners.cache import default_cache_dir
 from newsread.cleaners.clusters import StoryIndex, StorySignature, signature_of
 from newsread.cleaners.output import printable
@@ -262,14 +270,12 @@ def clean(
     spec = PipelineSpec.of(pipeline, max_bytes=max_bytes)
     pool = None
     # Cleaning runs in worker processes, even with --jobs 1: one that is stuck past the time limit, or that a
-    # cleaner ends, is replaced and costs that page only. They are forked (where there is fork): ready at once.
-    workers = rebuildable(pipeline, spec)
-    if not workers and jobs > 1:
-        typer.echo("newsread: warning: these cleaners cannot be rebuilt in worker processes; cleaning here", err=True)
+    # cleaner ends, is replaced and costs that page only. They are forked where there is fork: ready at once,
+    # with this very pipeline (nothing to rebuild); else started afresh, when they can rebuild it.
     limit = cfg.max_clean_seconds
     if fitting:
         known = len(pipeline.problems)
-        if workers and jobs > 1 and len(sources) >= FIT_IN_PARTS and pipeline.fits_in_chunks():
+        if jobs > 1 and len(sources) >= FIT_IN_PARTS and pipeline.fits_in_chunks() and rebuildable(pipeline, spec):
             # A big folder is learned by every worker, a part each; the same workers then clean it.
             pool = make_pool(jobs, cache_folder, use_cache, limit=limit, start="fork")
             try:
@@ -285,8 +291,11 @@ def clean(
             pipeline.fit(load_page(s, max_bytes=max_bytes) for s in sources)
         for problem in pipeline.problems[known:]:
             typer.echo(f"newsread: warning: {inert(problem)}", err=True)
+    workers = pool is not None or can_fork() or rebuildable(pipeline, spec)
+    if not workers and jobs > 1:
+        typer.echo("newsread: warning: these cleaners cannot be rebuilt in worker processes; cleaning here", err=True)
     if workers and pool is None:
-        pool = make_pool(jobs, cache_folder, use_cache, limit=limit, start="fork")
+        pool = make_pool(jobs, cache_folder, use_cache, limit=limit, start="fork", inherit=(spec, pipeline))
     to_terminal = sys.stdout.isatty()
     results = clean_ordered(
         sources,
