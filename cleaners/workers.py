@@ -123,6 +123,7 @@ class _Slot:
     task: _Task | None = None
     since: float = 0.0
     known: dict[str, None] = field(default_factory=dict)  # setup keys this worker keeps, oldest first
+    answered: int = 0  # calls it answered
 
 
 class Workers:
@@ -156,6 +157,7 @@ class Workers:
         self._closed = False
         self._wake_r, self._wake_w = self._ctx.Pipe(duplex=False)
         self._slots = [self._start() for _ in range(max(1, jobs))]
+        self._vacant = 0  # workers lost and not replaced yet (see _replace)
         self.replaced = 0  # workers stopped or lost and replaced
         self._thread = threading.Thread(target=self._supervise, name="newsread-workers", daemon=True)
         self._thread.start()
@@ -255,15 +257,18 @@ class Workers:
         return 0.1 if self.limit is not None and any(s.task is not None for s in self._slots) else 1.0
 
     def _dispatch(self) -> None:
-        for slot in self._slots:
-            if slot.task is not None:
-                continue
+        while self._vacant:
             with self._lock:
-                task = self._queue.popleft() if self._queue else None
+                if not self._queue:
+                    break
+            self._vacant -= 1
+            self._slots.append(self._start())
+        for slot in list(self._slots):
+            if slot.task is not None or slot not in self._slots:
+                continue
+            task = self._next_task()
             if task is None:
                 return
-            if not task.future.set_running_or_notify_cancel():
-                continue
             slot.task, slot.since = task, time.monotonic()
             setup = task.setup if task.setup is not None and task.setup[0] not in slot.known else None
             try:
@@ -278,6 +283,13 @@ class Workers:
             except Exception as exc:  # arguments that cannot be pickled
                 self._finish(slot, exc=exc)
 
+    def _next_task(self) -> _Task | None:
+        while True:
+            with self._lock:
+                task = self._queue.popleft() if self._queue else None
+            if task is None or task.future.set_running_or_notify_cancel():  # (not one cancelled meanwhile)
+                return task
+
     def _receive(self, slot: _Slot) -> None:
         try:
             kind, value = slot.conn.recv()
@@ -286,6 +298,7 @@ class Workers:
         except Exception as exc:  # a result that cannot be unpickled here
             self._finish(slot, exc=RuntimeError(f"a worker's result could not be read: {exc}"))
             return
+        slot.answered += 1
         if kind == "ok":
             self._finish(slot, value=value)
         else:
@@ -325,16 +338,23 @@ class Workers:
         self._replace(slot)
 
     def _replace(self, slot: _Slot) -> None:
+        """A fresh worker for ``slot``'s: at once if it had worked (the next call need not wait for one to start),
+        else when there is work (a worker that cannot even start is not started again and again meanwhile)."""
         with contextlib.suppress(OSError):
             slot.conn.close()
         with self._lock:
             closed = self._closed
+            wanted = bool(self._queue) or (slot.answered > 0 and not closed)
         index = self._slots.index(slot)
-        if closed and not self._queue:
+        if closed and not wanted:
             self._slots.pop(index)
             return
         self.replaced += 1
-        self._slots[index] = self._start()
+        if wanted:
+            self._slots[index] = self._start()
+        else:
+            self._slots.pop(index)
+            self._vacant += 1
 
     def _stop_all(self) -> None:
         for slot in self._slots:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsread.cleaners import Config, Pipeline
+from newsread.cleaners.workers import WorkerLost, Workers
 from newsread.tui.library import Library
 
 pytestmark = [pytest.mark.functional, pytest.mark.slow]
@@ -186,3 +187,16 @@ def test_the_reader_abandons_a_page_stuck_out_of_reach_of_signals_and_goes_on(tm
         assert library.clean(3).body and library.clean(3).page.error is None  # a fresh worker cleans the next
     finally:
         library.close()
+
+
+def test_workers_that_cannot_even_start_fail_the_call_and_are_not_restarted_in_a_loop() -> None:
+    pool = Workers(1, os._exit, (1,), limit=1.0)  # every worker ends as it starts
+    try:
+        with pytest.raises(WorkerLost):
+            pool.submit(int, "3").result(timeout=60)  # a failed call, not a wait forever
+        time.sleep(1.5)
+        assert pool.replaced <= 1  # started again for the next call only, not over and over while idle
+        with pytest.raises(WorkerLost):
+            pool.submit(int, "4").result(timeout=60)
+    finally:
+        pool.shutdown()
