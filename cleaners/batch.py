@@ -11,6 +11,7 @@ result cache, so whatever a worker cleans is never cleaned again.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -355,6 +356,35 @@ def make_pool(
 def can_fork() -> bool:
     """Whether workers can be forked here (then they need not rebuild the caller's pipeline: see make_pool)."""
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def whole_page(cleaned: CleanedPage) -> CleanedPage:
+    """A job's ``transform`` that hands the cleaned page itself back (without the loader's parse of it)."""
+    if cleaned.page.tree is not None:
+        cleaned = dataclasses.replace(cleaned, page=dataclasses.replace(cleaned.page, tree=None))
+    return cleaned
+
+
+@contextlib.contextmanager
+def cleaning_in_a_worker(
+    pipeline: Pipeline, spec: PipelineSpec, *, cache_dir: Path | None = None, use_cache: bool = False
+) -> Iterator[Callable[[Source], CleanedPage]]:
+    """A function that cleans one page with ``pipeline`` in a worker process (forked with it where there is
+    fork; else one that rebuilds it from ``spec``, if it can): a page stuck past the time limit or whose cleaner
+    ends the process is a page error, never a hang. Here, in this process, when there can be no worker."""
+    if not can_fork() and not rebuildable(pipeline, spec):
+        yield lambda source: pipeline.clean(load_page(source, max_bytes=spec.max_bytes))
+        return
+    limit = spec.config.max_clean_seconds
+    with make_pool(1, cache_dir, use_cache, limit=limit, start="fork", inherit=(spec, pipeline)) as pool:
+        job = Job.of(spec, whole_page, pipeline._folder)
+
+        def clean(source: Source) -> CleanedPage:
+            chunk = [(0, source)]
+            results, _ = settle(pool, job, chunk, submit_chunk(pool, job, chunk, urgent=True))
+            return results[0][1]
+
+        yield clean
 
 
 def lost_page(source: Source, lost: WorkerLost) -> CleanedPage:

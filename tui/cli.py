@@ -30,6 +30,7 @@ from newsread.cleaners.batch import (
     PipelineSpec,
     can_fork,
     clean_ordered,
+    cleaning_in_a_worker,
     fit_folder,
     make_pool,
     rebuildable,
@@ -216,8 +217,8 @@ def export(
     if pipeline.fitters:
         pipeline.fit(load_page(s) for s, _ in tracked)  # learn from the whole folder, as `clean` and the reader do
     try:
-        with progress_bar(len(chosen)) as advance:
-            result = write_export(chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance)
+        with cleaning_in_a_worker(pipeline, PipelineSpec.of(pipeline)) as clean, progress_bar(len(chosen)) as advance:
+            result = write_export(chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance, clean=clean)
     except ExportError as exc:
         raise fail(str(exc)) from exc
     for page_id, why in result.failed:
@@ -405,7 +406,8 @@ def diff(
     sources = list(iter_sources([file]))
     if not sources:
         raise fail(f"{shown(str(file))}: no page in it", 1)
-    cleaned = pipeline.clean(load_page(sources[0], max_bytes=cfg.max_page_bytes))
+    with cleaning_in_a_worker(pipeline, PipelineSpec.of(pipeline, max_bytes=cfg.max_page_bytes)) as clean:
+        cleaned = clean(sources[0])  # in a worker: a stuck cleaner is stopped at the limit, never hangs `diff`
     if cleaned.page.error:
         raise fail(f"{shown(str(file))}: {shown(cleaned.page.error)}", 1)
     from rich.console import Console

@@ -90,14 +90,20 @@ def make_folder(tmp_path: Path, pages: int = 6) -> Path:
 
 
 def run_clean(tmp_path: Path, folder: Path, enabled: tuple[str, ...], *args: str) -> subprocess.CompletedProcess[str]:
+    return run(tmp_path, enabled, "clean", str(folder), *args)
+
+
+def run(tmp_path: Path, enabled: tuple[str, ...], *args: str, limit: float = 0) -> subprocess.CompletedProcess[str]:
     plugin = tmp_path / "plugins.py"
     plugin.write_text(PLUGINS)
     config = tmp_path / "config.toml"
     lines = [f"cleaner_files = [{json.dumps(str(plugin))}]"]
     for name in ALL:
         lines.append(f"[cleaners.{name}]\nenabled = {'true' if name in enabled else 'false'}")
+    if limit:
+        lines.append(f"[limits]\nmax_clean_seconds = {limit}")
     config.write_text("\n".join(lines) + "\n")
-    cmd = [sys.executable, "-m", "newsread.tui.cli", "clean", str(folder), "--config", str(config), *args]
+    cmd = [sys.executable, "-m", "newsread.tui.cli", *args, "--config", str(config)]
     env = dict(os.environ, NEWSREAD_CACHE_DIR=str(tmp_path / "cache"))
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
 
@@ -122,6 +128,19 @@ def test_a_stuck_cleaner_costs_its_page_not_the_run(tmp_path: Path, cleaner: str
         assert all(found[f"p{i}.txt"]["error"] is None and found[f"p{i}.txt"]["body"] for i in (1, 2, 4, 5, 6))
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_diff_of_a_page_whose_cleaner_is_stuck_or_ends_the_process_says_so(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path)
+    start = time.monotonic()
+    stuck = run(tmp_path, ("stuck_in_c",), "diff", str(folder / "p3.txt"), limit=1)
+    assert time.monotonic() - start < 30
+    assert stuck.returncode == 1 and "1 s limit" in stuck.stderr and "Traceback" not in stuck.stderr
+    ended = run(tmp_path, ("exiter",), "diff", str(folder / "p4.txt"))
+    assert ended.returncode == 1 and "exit status 0" in ended.stderr
+    fine = run(tmp_path, ("chatty", "exiter"), "diff", str(folder / "p1.txt"))
+    assert fine.returncode == 0 and "Harbour story number 1" in fine.stdout
+    assert "injected" not in fine.stdout and "raw bytes" not in fine.stdout
 
 
 def test_plugins_that_print_exit_or_end_the_process_cost_their_page_only(tmp_path: Path) -> None:
