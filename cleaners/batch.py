@@ -348,8 +348,8 @@ def make_pool(
     ``start``: how workers are started ("fork" only from a caller without other threads, see :class:`Workers`).
     ``inherit``: with "fork", a spec and the pipeline it stands for: a worker's first job of that spec uses this
     very pipeline (nothing to build, and cleaners made in code work) instead of building one from the spec."""
-    if start == "fork" and inherit is not None:
-        _worker["inherited"] = inherit  # (read only by the forked workers: see _pipeline_for)
+    if start == "fork":  # (read only by the workers forked now or as replacements: see _pipeline_for)
+        _worker["inherited"] = inherit
     return Workers(jobs, _init_worker, (cache_dir, use_cache, nice, os.getpid()), limit=limit, start=start)
 
 
