@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from newsread.cleaners import Config, Pipeline
+from newsread.cleaners import Config, Pipeline, iter_sources
+from newsread.cleaners.batch import BackgroundCleaner, Job, PipelineSpec, make_pool
 from newsread.cleaners.workers import WorkerLost, Workers
-from newsread.tui.library import Library
+from newsread.tui.library import Library, summary_record
 
 pytestmark = [pytest.mark.functional, pytest.mark.slow]
 
@@ -219,3 +220,22 @@ def test_workers_that_cannot_even_start_fail_the_call_and_are_not_restarted_in_a
             pool.submit(int, "4").result(timeout=60)
     finally:
         pool.shutdown()
+
+
+def test_the_readers_background_cleaning_gives_every_page_once_when_one_costs_its_worker(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path, 8)
+    plugin = tmp_path / "plugins.py"
+    plugin.write_text(PLUGINS)
+    config = Config(cleaner_files=[plugin], enabled={n: n in ("stuck_in_c", "exiter") for n in ALL})
+    config.max_clean_seconds = 1.0
+    pipeline = Pipeline.default(config)
+    sources = list(iter_sources([folder]))
+    with make_pool(2, None, False, limit=1.0) as pool:
+        bg = BackgroundCleaner(pool, Job.of(PipelineSpec.of(pipeline), summary_record), sources, range(8), chunk_size=3)
+        with bg:
+            got = dict(bg)  # ends: a page stuck in C code and one whose cleaner ends the process cost a worker each
+    assert sorted(got) == list(range(8))
+    errors = {sources[i].id: record["error"] for i, record in got.items() if record["error"]}
+    assert sorted(errors) == ["p3.txt", "p4.txt"]
+    assert "1 s limit" in errors["p3.txt"] and "exit status 0" in errors["p4.txt"]
+    assert pool.replaced >= 2
