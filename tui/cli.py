@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -262,7 +263,10 @@ def clean(
             if p.is_dir() and _is_within(out, p):
                 raise fail(f"--out {out} is inside the input folder {p}: newsread never writes into what it reads")
         out.mkdir(parents=True, exist_ok=True)
-    pipeline, cfg = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
+    # Only the output goes to stdout: what cleaners print while set up or learning the folder here goes to stderr
+    # (while cleaning, in the workers, it becomes a note on the page).
+    with contextlib.redirect_stdout(sys.stderr):
+        pipeline, cfg = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
     max_bytes = cfg.max_page_bytes
     cache_folder = cache_dir if cache_dir is not None else default_cache_dir()
     use_cache = not no_cache and cache_usable_for(cache_folder, paths)
@@ -274,24 +278,26 @@ def clean(
     # cleaner ends, is replaced and costs that page only. They are forked where there is fork: ready at once,
     # with this very pipeline (nothing to rebuild); else started afresh, when they can rebuild it.
     limit = cfg.max_clean_seconds
-    if fitting:
-        known = len(pipeline.problems)
-        if jobs > 1 and len(sources) >= FIT_IN_PARTS and pipeline.fits_in_chunks() and rebuildable(pipeline, spec):
-            # A big folder is learned by every worker, a part each; the same workers then clean it.
-            pool = make_pool(jobs, cache_folder, use_cache, limit=limit, start="fork")
-            try:
-                learned, problems = fit_folder(spec, sources, pool=pool, jobs=jobs)
-            except Exception as exc:  # a worker died: learn here instead
-                typer.echo(f"newsread: warning: learning the folder in workers failed ({shown(str(exc))})", err=True)
-                pool.shutdown(cancel_futures=True)
-                pool = None
-            else:
-                pipeline._folder.update(learned)
-                pipeline.problems.extend(problems)
-        if pool is None:
-            pipeline.fit(load_page(s, max_bytes=max_bytes) for s in sources)
-        for problem in pipeline.problems[known:]:
-            typer.echo(f"newsread: warning: {inert(problem)}", err=True)
+    with contextlib.redirect_stdout(sys.stderr):
+        if fitting:
+            known = len(pipeline.problems)
+            if jobs > 1 and len(sources) >= FIT_IN_PARTS and pipeline.fits_in_chunks() and rebuildable(pipeline, spec):
+                # A big folder is learned by every worker, a part each; the same workers then clean it.
+                pool = make_pool(jobs, cache_folder, use_cache, limit=limit, start="fork")
+                try:
+                    learned, problems = fit_folder(spec, sources, pool=pool, jobs=jobs)
+                except Exception as exc:  # a worker died: learn here instead
+                    why = shown(str(exc))
+                    typer.echo(f"newsread: warning: learning the folder in workers failed ({why})", err=True)
+                    pool.shutdown(cancel_futures=True)
+                    pool = None
+                else:
+                    pipeline._folder.update(learned)
+                    pipeline.problems.extend(problems)
+            if pool is None:
+                pipeline.fit(load_page(s, max_bytes=max_bytes) for s in sources)
+            for problem in pipeline.problems[known:]:
+                typer.echo(f"newsread: warning: {inert(problem)}", err=True)
     workers = pool is not None or can_fork() or rebuildable(pipeline, spec)
     if not workers and jobs > 1:
         typer.echo("newsread: warning: these cleaners cannot be rebuilt in worker processes; cleaning here", err=True)

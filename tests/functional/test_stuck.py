@@ -24,6 +24,8 @@ PLUGINS = """
 import os, signal, sys
 from newsread.cleaners import BaseCleaner, Mark
 
+print("a plugin file that prints when it is loaded")
+
 
 class StuckInC(BaseCleaner):
     name = "stuck_in_c"
@@ -57,6 +59,18 @@ class Chatty(BaseCleaner):
         return []
 
 
+class Learner(BaseCleaner):
+    name = "learner"
+    description = "prints while it learns from the folder"
+
+    def fit(self, pages):
+        print("learning from", len(list(pages)), "pages")
+        return {}
+
+    def annotate(self, page, context):
+        return []
+
+
 class Quitter(BaseCleaner):
     name = "quitter"
     description = "sys.exit(3) on page 2"
@@ -76,7 +90,7 @@ class Exiter(BaseCleaner):
             os._exit(0)
         return []
 """
-ALL = ("stuck_in_c", "deaf", "chatty", "quitter", "exiter")
+ALL = ("stuck_in_c", "deaf", "chatty", "learner", "quitter", "exiter")
 
 
 def make_folder(tmp_path: Path, pages: int = 6) -> Path:
@@ -148,10 +162,11 @@ def test_plugins_that_print_exit_or_end_the_process_cost_their_page_only(tmp_pat
     folder = make_folder(tmp_path)
     outputs = []
     for jobs in ("1", "2"):
-        result = run_clean(tmp_path, folder, ("chatty", "quitter", "exiter"), "--jobs", jobs, "--no-cache")
+        result = run_clean(tmp_path, folder, ("chatty", "learner", "quitter", "exiter"), "--jobs", jobs, "--no-cache")
         assert result.returncode == 0, result.stderr
         assert all(line.startswith('{"id": ') for line in result.stdout.splitlines())  # no injected line
         assert "raw bytes" not in result.stdout
+        assert "learning from 6 pages" in result.stderr  # printed while set up or learning: on stderr
         found = records(result.stdout)  # only JSONL on stdout: nothing a plugin printed
         assert sorted(found) == [f"p{i}.txt" for i in range(1, 7)]
         assert any("'chatty' printed to stdout" in n for n in found["p1.txt"]["notes"])  # type: ignore[attr-defined]
