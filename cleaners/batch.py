@@ -152,8 +152,7 @@ def _pipeline_for(job: Job[Any]) -> tuple[Pipeline, list[str | None]]:
     pipes: dict[str, tuple[Pipeline, list[str | None]]] = _worker["pipes"]
     found = pipes.get(job.token)
     if found is None:
-        inherited = _worker.pop("inherited", None)  # a forked worker has its caller's pipeline (see make_pool)
-        pipeline = inherited[1] if inherited is not None and inherited[0] == job.spec else job.spec.build()
+        pipeline = _built(job.spec)
         pipeline._folder = dict(job.folder)
         cache: ResultCache | None = _worker["cache"]
         for name, key in job.folder_keys.items():
@@ -166,6 +165,22 @@ def _pipeline_for(job: Job[Any]) -> tuple[Pipeline, list[str | None]]:
             pipes.pop(next(iter(pipes)))
         pipes[job.token] = found
     return found
+
+
+def _built(spec: PipelineSpec) -> Pipeline:
+    """A pipeline for ``spec``: its cleaners are those last built for an equal spec in this worker (or handed to it
+    by its caller, see :func:`make_pool` and :func:`prepare`), as the reader's own pipeline keeps its cleaners
+    while it learns the folder; built afresh otherwise. Each job gets a pipeline object of its own."""
+    found: tuple[PipelineSpec, Pipeline] | None = _worker.get("built")
+    if found is None or found[0] != spec:
+        found = _worker["built"] = (spec, spec.build())
+    base = found[1]
+    return Pipeline(base.stages, base.problems, max_seconds=base.max_seconds)
+
+
+def prepare(spec: PipelineSpec) -> None:
+    """Build ``spec``'s pipeline in this worker now (say, while the reader starts), for the first job of it."""
+    _built(spec)
 
 
 def clean_with(
@@ -346,10 +361,10 @@ def make_pool(
     """``jobs`` worker processes; ``nice``: how much lower their CPU priority is than the caller's; ``limit``: a
     page's time limit (a worker stuck on a page well past it is stopped and replaced: see :class:`Workers`);
     ``start``: how workers are started ("fork" only from a caller without other threads, see :class:`Workers`).
-    ``inherit``: with "fork", a spec and the pipeline it stands for: a worker's first job of that spec uses this
-    very pipeline (nothing to build, and cleaners made in code work) instead of building one from the spec."""
-    if start == "fork":  # (read only by the workers forked now or as replacements: see _pipeline_for)
-        _worker["inherited"] = inherit
+    ``inherit``: with "fork", a spec and the pipeline it stands for: jobs of that spec use this pipeline's
+    cleaners (nothing to build, and cleaners made in code work) instead of building them from the spec."""
+    if start == "fork":  # (read only by the workers forked now or as replacements: see _built)
+        _worker["built"] = inherit
     return Workers(jobs, _init_worker, (cache_dir, use_cache, nice, os.getpid()), limit=limit, start=start)
 
 

@@ -212,7 +212,6 @@ class NewsreadApp(App[None]):
         """Find the pages (once), then clean every page not yet cleaned with the current cleaners."""
         worker = get_current_worker()
         library = self.library
-        library.start_reading_worker()  # the page on screen is cleaned there: started before it is asked for
         library.recall()  # the cache's summaries (and what the folder taught) before waiting for anything
         # Hashing the folder for the triage state and cleaning it both want the GIL; together, each
         # slows the other many times over (30,000 pages: 43 s to triage instead of 1.3 s), so the bulk

@@ -47,6 +47,7 @@ from newsread.cleaners.batch import (
     default_jobs,
     fit_folder,
     make_pool,
+    prepare,
     rebuildable,
     settle,
     submit_chunk,
@@ -77,6 +78,7 @@ from .triage import BODY_LIMIT
 
 PENDING = -1
 R = TypeVar("R")
+READER_HEAD_START = 2.0  # seconds the background workers wait for the reading worker to be ready (see clean_all)
 MAX_VERSIONS = 12  # other versions of a story compared in the reading pane (each is cleaned to compare)
 
 
@@ -268,6 +270,9 @@ class Library:
         self._reader: Workers | None = None
         self._reading_jobs: dict[tuple[Any, ...], Job[tuple[dict[str, Any], CleanedPage]]] = {}
         self._rebuilds: tuple[Pipeline, bool] | None = None
+        self._reader_ready = threading.Event()  # the reading worker has built the cleaners (or failed to)
+        if self.jobs and all(s.info.origin.startswith(("built-in", "plugin", "file ")) for s in pipeline.stages):
+            self.start_reading_worker()  # (cleaners from code cannot be rebuilt there: see _in_worker)
         self.learned = 0  # how many times folder-level cleaners finished learning (pages cleaned before: again)
         # Told what cleaning learned about each page it cleaned (title, site, date, body start): for triage.
         self.on_cleaned: Callable[[int, dict[str, Any]], None] | None = None
@@ -627,6 +632,8 @@ class Library:
                 {n: k for n, k in self._fit_keys.items() if n in pipeline._folder},
                 without_story,
             )
+            if self._reader is not None:  # the page on screen first: the background workers start once it can be
+                self._reader_ready.wait(READER_HEAD_START)
             pool = self._worker_pool()
             with self._lock:
                 if generation != self.generation or self._closed:
@@ -736,18 +743,19 @@ class Library:
         return found[1]
 
     def start_reading_worker(self) -> None:
-        """Start the process that cleans the page being read (when it will be used), so the first page does not
-        wait for it to start."""
-        if self._in_worker(self._pipeline):
-            self._reading_worker()
+        """Start the process that cleans the page being read, and have it build the cleaners, so that the first
+        page does not wait for either."""
+        self._reading_worker()
 
     def _reading_worker(self) -> Workers:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the reader is closing")
             if self._reader is None:
-                limit = self._pipeline.max_seconds
-                self._reader = make_pool(1, self.cache_dir, self.use_cache, limit=limit)
+                pipeline = self._pipeline
+                self._reader = make_pool(1, self.cache_dir, self.use_cache, limit=pipeline.max_seconds)
+                ready = self._reader.submit(prepare, PipelineSpec.of(pipeline), watched=False)
+                ready.add_done_callback(lambda _: self._reader_ready.set())
             return self._reader
 
     def _clean_in_worker(
