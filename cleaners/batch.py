@@ -357,15 +357,18 @@ def make_pool(
     limit: float | None = None,
     start: str = "spawn",
     inherit: tuple[PipelineSpec, Pipeline] | None = None,
+    quiet: bool = False,
 ) -> Workers:
     """``jobs`` worker processes; ``nice``: how much lower their CPU priority is than the caller's; ``limit``: a
     page's time limit (a worker stuck on a page well past it is stopped and replaced: see :class:`Workers`);
     ``start``: how workers are started ("fork" only from a caller without other threads, see :class:`Workers`).
     ``inherit``: with "fork", a spec and the pipeline it stands for: jobs of that spec use this pipeline's
-    cleaners (nothing to build, and cleaners made in code work) instead of building them from the spec."""
+    cleaners (nothing to build, and cleaners made in code work) instead of building them from the spec.
+    ``quiet``: the workers' standard error goes to the null device (for the reader, which draws on the terminal)."""
     if start == "fork":  # (read only by the workers forked now or as replacements: see _built)
         _worker["built"] = inherit
-    return Workers(jobs, _init_worker, (cache_dir, use_cache, nice, os.getpid()), limit=limit, start=start)
+    args = (cache_dir, use_cache, nice, os.getpid())
+    return Workers(jobs, _init_worker, args, limit=limit, start=start, quiet=quiet)
 
 
 def can_fork() -> bool:

@@ -19,6 +19,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -68,7 +69,7 @@ def page_done() -> None:
         progress[0] = IDLE
 
 
-def _serve(conn: Connection, progress: Any, init: Callable[..., None], init_args: tuple[Any, ...]) -> None:
+def _serve(conn: Connection, progress: Any, init: Callable[..., None], init_args: tuple[Any, ...], quiet: bool) -> None:
     global _progress
     _progress = progress
     with contextlib.suppress(ValueError, OSError, AttributeError):  # Ctrl-C is the caller's: it stops the workers
@@ -78,6 +79,9 @@ def _serve(conn: Connection, progress: Any, init: Callable[..., None], init_args
     with contextlib.suppress(OSError):  # writes to fd 1 (C code, os.write) go nowhere, never into the output
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
+        if quiet:  # (and to fd 2: the reader's screen is the terminal's)
+            os.dup2(null, 2)
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - this process's for its life
         os.close(null)
     capture_stdout()
     init(*init_args)
@@ -101,8 +105,13 @@ def _serve(conn: Connection, progress: Any, init: Callable[..., None], init_args
             progress[0] = IDLE
         try:
             conn.send(reply)
+        except OSError:  # the caller is gone (killed, say): so is this worker, quietly
+            return
         except Exception as exc:  # a result that cannot be pickled
-            conn.send(("error", RuntimeError(f"the worker could not send its result back: {exc}")))
+            try:
+                conn.send(("error", RuntimeError(f"the worker could not send its result back: {exc}")))
+            except OSError:
+                return
 
 
 # -- caller side ----------------------------------------------------------------------------------
@@ -141,15 +150,18 @@ class Workers:
         *,
         limit: float | None = None,
         start: str = "spawn",
+        quiet: bool = False,
     ) -> None:
         # ``start``: "spawn", or "fork" where there is one (a worker is then ready in milliseconds, with whatever
         # the caller had built; only for a caller with no other threads: the initial workers are forked before
-        # this pool's own thread starts, a replacement is forked from it).
+        # this pool's own thread starts, a replacement is forked from it). ``quiet``: the workers' standard error
+        # goes to the null device too (the reader draws on the terminal; what a cleaner prints must not).
         if start not in multiprocessing.get_all_start_methods():
             start = "spawn"
         self._ctx: Any = multiprocessing.get_context(start)  # (a context of either kind: its Process differs)
         self._init = init
         self._init_args = init_args
+        self._quiet = quiet
         self.limit = limit if limit and limit > 0 else None
         self.grace = max(1.0, (self.limit or 0.0) / 2)
         self._lock = threading.Lock()
@@ -168,7 +180,10 @@ class Workers:
         ours, theirs = self._ctx.Pipe()
         progress = self._ctx.RawArray("d", 2)
         process = self._ctx.Process(
-            target=_serve, args=(theirs, progress, self._init, self._init_args), daemon=True, name="newsread-worker"
+            target=_serve,
+            args=(theirs, progress, self._init, self._init_args, self._quiet),
+            daemon=True,
+            name="newsread-worker",
         )
         process.start()
         theirs.close()

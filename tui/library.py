@@ -496,7 +496,7 @@ class Library:
     def _in_own_process(self, fn: Callable[..., R], *args: Any) -> R:
         """``fn(*args)`` in a fresh process that ends with it: reading a whole folder or all its story
         signatures takes memory that would otherwise stay with a long-lived process."""
-        pool = make_pool(1, self.cache_dir, self.use_cache, nice=10, limit=self._pipeline.max_seconds)
+        pool = make_pool(1, self.cache_dir, self.use_cache, nice=10, limit=self._pipeline.max_seconds, quiet=True)
         with self._lock:
             if self._closed:
                 pool.shutdown()
@@ -521,7 +521,7 @@ class Library:
         with self._lock:
             if self._pool is None:
                 self._pool = make_pool(
-                    self.jobs, self.cache_dir, self.use_cache, nice=10, limit=self._pipeline.max_seconds
+                    self.jobs, self.cache_dir, self.use_cache, nice=10, limit=self._pipeline.max_seconds, quiet=True
                 )
             return self._pool
 
@@ -753,7 +753,8 @@ class Library:
                 raise RuntimeError("the reader is closing")
             if self._reader is None:
                 pipeline = self._pipeline
-                self._reader = make_pool(1, self.cache_dir, self.use_cache, limit=pipeline.max_seconds)
+                limit = pipeline.max_seconds
+                self._reader = make_pool(1, self.cache_dir, self.use_cache, limit=limit, quiet=True)
                 ready = self._reader.submit(prepare, PipelineSpec.of(pipeline), watched=False)
                 ready.add_done_callback(lambda _: self._reader_ready.set())
             return self._reader
