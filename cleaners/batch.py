@@ -32,7 +32,7 @@ from .config import Config
 from .loading import DEFAULT_MAX_BYTES, Source, load_page
 from .model import CleanedPage, Page
 from .pipeline import Pipeline
-from .workers import WorkerLost, Workers, given, page_done, page_started
+from .workers import Abandoned, WorkerLost, Workers, given, page_done, page_started
 
 R = TypeVar("R")
 
@@ -225,11 +225,17 @@ def _clean_given_chunk(token: str, items: Sequence[tuple[int, Source]]) -> tuple
 
 
 def submit_chunk(
-    pool: Workers, job: Job[R], chunk: Sequence[tuple[int, Source]], *, urgent: bool = False
+    pool: Workers,
+    job: Job[R],
+    chunk: Sequence[tuple[int, Source]],
+    *,
+    urgent: bool = False,
+    abandonable: bool = False,
 ) -> Future[tuple[list[tuple[int, R]], list[str]]]:
     """``_clean_chunk(job, chunk)`` in a worker of ``pool``; the job (with what the folder taught) is sent to each
-    worker once."""
-    return pool.submit(_clean_given_chunk, job.token, chunk, urgent=urgent, setup=(job.token, job))
+    worker once. ``urgent``, ``abandonable``: see :meth:`Workers.submit`."""
+    setup = (job.token, job)
+    return pool.submit(_clean_given_chunk, job.token, chunk, urgent=urgent, setup=setup, abandonable=abandonable)
 
 
 def fit_folder(
@@ -420,6 +426,8 @@ def settle(
     is a page error (made here) and the rest of the chunk is cleaned again by the fresh workers."""
     try:
         return future.result()
+    except Abandoned:
+        raise  # given up by the caller's wish: not the page's fault
     except WorkerLost as lost:
         at = lost.position
         if not 0 <= at < len(chunk):  # lost before any page (building the pipeline): every page says so

@@ -45,6 +45,14 @@ class WorkerLost(Exception):
         self.position = position
 
 
+class Abandoned(WorkerLost):
+    """The call was given up (its worker stopped) for a more urgent one: see ``abandonable`` in
+    :meth:`Workers.submit`. Not the page's fault: nothing is to be said about it."""
+
+
+ABANDON_AFTER = 0.5  # seconds an abandonable call runs before an urgent one waiting for its worker takes it
+
+
 # -- worker side ----------------------------------------------------------------------------------
 _progress: Any = None  # this worker's shared [page started at (time.monotonic), page position]
 _setups: dict[str, Any] = {}  # what calls were given once (see Workers.submit's ``setup``), by key
@@ -122,6 +130,9 @@ class _Task:
     future: Future[Any]
     watched: bool
     setup: tuple[str, Any] | None = None
+    urgent: bool = False
+    abandonable: bool = False
+    seq: int = 0  # order of submission
 
 
 @dataclass(eq=False)
@@ -166,6 +177,7 @@ class Workers:
         self.grace = max(1.0, (self.limit or 0.0) / 2)
         self._lock = threading.Lock()
         self._queue: deque[_Task] = deque()
+        self._submitted = 0
         self._closed = False
         self._wake_r, self._wake_w = self._ctx.Pipe(duplex=False)
         self._slots = [self._start() for _ in range(max(1, jobs))]
@@ -197,14 +209,18 @@ class Workers:
         urgent: bool = False,
         watched: bool = True,
         setup: tuple[str, Any] | None = None,
+        abandonable: bool = False,
     ) -> Future[Any]:
         """``fn(*args)`` in a worker. ``urgent``: ahead of every call not yet started. ``watched``: the call
         marks its pages (:func:`page_started`) and a page past the limit costs the worker. ``setup``: (key,
         value) sent to a worker only once, before its first call that names it; the call reads it with
-        :func:`given`."""
+        :func:`given`. ``abandonable``: the call may be given up (:class:`Abandoned`, its worker stopped and
+        replaced) for an urgent call submitted later that has waited, once it has run ``ABANDON_AFTER`` seconds
+        (the reader: a neighbour being prefetched, or a page left, stuck on a bad cleaner, for the page opened)."""
         future: Future[Any] = Future()
-        task = _Task(fn, args, future, watched, setup)
         with self._lock:
+            self._submitted += 1
+            task = _Task(fn, args, future, watched, setup, urgent, abandonable, self._submitted)
             if self._closed:
                 raise RuntimeError("the workers are shut down")
             if urgent:
@@ -251,6 +267,7 @@ class Workers:
                 if closed and not pending and all(s.task is None for s in self._slots):
                     break
                 self._dispatch()
+                self._make_way()
                 busy = {s.conn: s for s in self._slots if s.task is not None}
                 dead = {s.process.sentinel: s for s in self._slots}
                 ready = wait([self._wake_r, *busy, *dead], timeout=self._timeout())
@@ -269,7 +286,7 @@ class Workers:
             self._stop_all()
 
     def _timeout(self) -> float:
-        return 0.1 if self.limit is not None and any(s.task is not None for s in self._slots) else 1.0
+        return 0.1 if any(s.task is not None for s in self._slots) else 1.0  # (the watch, and _make_way)
 
     def _dispatch(self) -> None:
         while self._vacant:
@@ -297,6 +314,22 @@ class Workers:
                 self._replace(slot)
             except Exception as exc:  # arguments that cannot be pickled
                 self._finish(slot, exc=exc)
+
+    def _make_way(self) -> None:
+        """An urgent call waiting while every worker is busy takes the worker of an older abandonable call that has
+        run a while (see ``submit``)."""
+        with self._lock:
+            head = self._queue[0] if self._queue else None
+        if head is None or not head.urgent or any(s.task is None for s in self._slots):
+            return
+        now = time.monotonic()
+        older = [
+            s
+            for s in self._slots
+            if s.task is not None and s.task.abandonable and s.task.seq < head.seq and now - s.since >= ABANDON_AFTER
+        ]
+        if older:
+            self._lost(min(older, key=lambda s: s.since), "given up for a more urgent page", abandoned=True)
 
     def _next_task(self) -> _Task | None:
         while True:
@@ -339,8 +372,9 @@ class Workers:
             if started > IDLE and now - started > self.limit + self.grace:
                 self._lost(slot, f"cleaning did not stop at the {self.limit:g} s limit: its worker process was stopped")
 
-    def _lost(self, slot: _Slot, why: str | None) -> None:
-        """The worker of ``slot`` overran (``why``) or ended: its call fails with :class:`WorkerLost`; replaced."""
+    def _lost(self, slot: _Slot, why: str | None, *, abandoned: bool = False) -> None:
+        """The worker of ``slot`` overran (``why``) or ended: its call fails with :class:`WorkerLost` (or
+        :class:`Abandoned`); replaced."""
         position = int(slot.progress[1]) if slot.progress[0] > IDLE else -1
         if slot.process.is_alive():
             slot.process.kill()
@@ -349,7 +383,7 @@ class Workers:
             code = slot.process.exitcode
             how = f"exit status {code}" if code is not None and code >= 0 else f"signal {-(code or 0)}"
             why = f"its worker process ended ({how}): a cleaner may have exited or crashed"
-        self._finish(slot, exc=WorkerLost(why, position))
+        self._finish(slot, exc=(Abandoned if abandoned else WorkerLost)(why, position))
         self._replace(slot)
 
     def _replace(self, slot: _Slot) -> None:

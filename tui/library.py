@@ -72,12 +72,18 @@ from newsread.cleaners.clusters import (
     signature_to_json,
 )
 from newsread.cleaners.model import normalise_space
-from newsread.cleaners.workers import Workers
+from newsread.cleaners.workers import Abandoned, Workers
 
 from .triage import BODY_LIMIT
 
 PENDING = -1
 R = TypeVar("R")
+# How the reading worker takes a page (urgent, abandonable; see Workers.submit): SHOWN, the page opened, first (it
+# takes the worker from a slow page cleaned ahead, or from a slow page opened before: the person moved on); AHEAD,
+# pages cleaned ahead of being read (prefetched neighbours, a story's other versions); NOW, pages needed whole
+# (export, the stories), in turn and never given up.
+NOW, SHOWN, AHEAD = "now", "shown", "ahead"
+LANES = {NOW: (False, False), SHOWN: (True, True), AHEAD: (False, True)}
 READER_HEAD_START = 2.0  # seconds the background workers wait for the reading worker to be ready (see clean_all)
 MAX_VERSIONS = 12  # other versions of a story compared in the reading pane (each is cleaned to compare)
 
@@ -666,8 +672,11 @@ class Library:
                 self.clean(index, keep=False)  # (clean tells on_cleaned)
         self._remember_folder(generation)
 
-    def clean(self, index: int, *, keep: bool = True, wait: bool = True) -> CleanedPage:
+    def clean(self, index: int, *, keep: bool = True, wait: bool = True, lane: str = NOW) -> CleanedPage:
         """Load and clean page ``index`` with the current pipeline (or return it from the cache).
+
+        ``lane``: how the reading worker takes it (see LANES): the page shown (SHOWN) and pages cleaned ahead
+        (AHEAD) may be given up for a page opened later (then :class:`Abandoned` is raised).
 
         ``wait=False``: while a big folder is still being learned (seconds), clean the page
         without what folder-level cleaners would have learned rather than wait; such a page says so, is kept
@@ -677,7 +686,7 @@ class Library:
         if cached is not None:
             return cached
         if not wait and self.learning and not self._small_folder():
-            return self._clean_unlearned(index)
+            return self._clean_unlearned(index, lane)
         self.ensure_fitted()
         generation, pipeline = self.generation, self._pipeline
         bg = self._bg
@@ -697,7 +706,7 @@ class Library:
             return reader_record(cleaned)
 
         if self._in_worker(pipeline):
-            record, cleaned = self._clean_in_worker(index, pipeline, memo, generation)
+            record, cleaned = self._clean_in_worker(index, pipeline, memo, generation, lane=lane)
         else:
             job = Job(PipelineSpec.of(pipeline), capture, memo=memo, keep=remembered)
             record = clean_with(job, pipeline, self._fingerprints(pipeline), cache, source)
@@ -717,12 +726,12 @@ class Library:
             self._record([summary], generation)
         return cleaned
 
-    def _clean_unlearned(self, index: int) -> CleanedPage:
+    def _clean_unlearned(self, index: int, lane: str = NOW) -> CleanedPage:
         """Page ``index`` cleaned without what the folder is teaching (it is being learned), saying so; kept
         until the folder is learned."""
         learned, generation = self.learned, self.generation
         if self._in_worker(self._pipeline):  # the fitters learned nothing: no marks
-            cleaned = self._clean_in_worker(index, self._pipeline, None, generation, unlearned=True)[1]
+            cleaned = self._clean_in_worker(index, self._pipeline, None, generation, unlearned=True, lane=lane)[1]
         else:
             cleaned = self._pipeline.clean(load_page(self.sources[index]))
         cleaned = replace(cleaned, cleaning_notes=(*cleaned.cleaning_notes, NOT_LEARNED))
@@ -760,7 +769,14 @@ class Library:
             return self._reader
 
     def _clean_in_worker(
-        self, index: int, pipeline: Pipeline, memo: str | None, generation: int, *, unlearned: bool = False
+        self,
+        index: int,
+        pipeline: Pipeline,
+        memo: str | None,
+        generation: int,
+        *,
+        unlearned: bool = False,
+        lane: str = NOW,
     ) -> tuple[dict[str, Any], CleanedPage]:
         """Page ``index`` cleaned by the reading worker; a page whose worker was stopped (past the time limit) or
         ended is a page that says so, and the reader goes on."""
@@ -773,7 +789,9 @@ class Library:
             self._reading_jobs[key] = job
         pool = self._reading_worker()
         chunk = [(index, self.sources[index])]
-        results, warnings = settle(pool, job, chunk, submit_chunk(pool, job, chunk, urgent=True))
+        urgent, abandonable = LANES[lane]
+        future = submit_chunk(pool, job, chunk, urgent=urgent, abandonable=abandonable)
+        results, warnings = settle(pool, job, chunk, future)
         self.warnings.extend(warnings)
         return results[0][1]
 
@@ -788,10 +806,13 @@ class Library:
             if generation != self.generation or self._closed or cancelled():
                 return
             if 0 <= near < len(self.sources) and self.peek(near) is None:
-                if self.learning:
-                    self._clean_unlearned(near)
-                else:
-                    self.clean(near)
+                try:
+                    if self.learning:
+                        self._clean_unlearned(near, AHEAD)
+                    else:
+                        self.clean(near, lane=AHEAD)
+                except Abandoned:  # (a page opened meanwhile took the reading worker)
+                    return
 
     # -- changing the pipeline (UI thread) --------------------------------------------------------
     def set_pipeline(self, pipeline: Pipeline) -> None:
@@ -931,7 +952,10 @@ class Library:
             return None
         paragraphs = {}
         for other in others:
-            version = self.clean(other, keep=False)
+            try:
+                version = self.clean(other, keep=False, lane=AHEAD)
+            except Abandoned:  # (a page opened meanwhile took the reading worker)
+                return None
             paragraphs[self.summaries[other].id] = version.paragraphs
         return others, compare_versions(cleaned.paragraphs, paragraphs)
 

@@ -16,7 +16,7 @@ import pytest
 from newsread.cleaners import Config, Pipeline, iter_sources
 from newsread.cleaners.batch import BackgroundCleaner, Job, PipelineSpec, make_pool
 from newsread.cleaners.workers import WorkerLost, Workers
-from newsread.tui.library import Library, summary_record
+from newsread.tui.library import SHOWN, Library, summary_record
 
 pytestmark = [pytest.mark.functional, pytest.mark.slow]
 
@@ -254,3 +254,25 @@ def test_the_readers_background_cleaning_gives_every_page_once_when_one_costs_it
     assert sorted(errors) == ["p3.txt", "p4.txt"]
     assert "1 s limit" in errors["p3.txt"] and "exit status 0" in errors["p4.txt"]
     assert pool.replaced >= 2
+
+
+def test_a_neighbour_stuck_while_cleaned_ahead_does_not_hold_up_the_page_opened(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path, 4)
+    plugin = tmp_path / "plugins.py"
+    plugin.write_text(PLUGINS)
+    config = Config(cleaner_files=[plugin], enabled={n: n == "stuck_in_c" for n in ALL}, max_clean_seconds=20.0)
+    library = Library([str(folder)], Pipeline.default(config), jobs=1, use_cache=False)
+    try:
+        library.discover()
+        library.clean(1, lane=SHOWN)  # p2 is read; its neighbour p3 is stuck in C code for good
+        ahead = threading.Thread(target=library.prefetch, args=(1,))
+        ahead.start()
+        time.sleep(1.0)  # p3 is being cleaned ahead (would take the 20 s limit and the grace)
+        start = time.monotonic()
+        opened = library.clean(3, lane=SHOWN)  # the person opens p4
+        assert time.monotonic() - start < 10 and opened.page.error is None and opened.body
+        ahead.join(10)
+        assert not ahead.is_alive()  # cleaning ahead gave up p3, saying nothing about it
+        assert library.summaries[2].error is None
+    finally:
+        library.close()
