@@ -1,11 +1,13 @@
 """Cleaning many pages in worker processes, in order (batch output) or as done with priorities (the reader).
 
-Workers are started with the ``spawn`` method (safe next to threads, same on
-every platform) and rebuild the pipeline from a :class:`PipelineSpec` — a config
-saying exactly which cleaners run with which options — rather than receiving
-the pipeline, whose cleaners may come from plain files that cannot be pickled.
-What folder-level cleaners learned is sent along. Each worker opens the shared
-result cache, so whatever a worker cleans is never cleaned again.
+The workers (:class:`~newsread.cleaners.workers.Workers`) are watched: one stuck on a page past the time limit, or
+one that a cleaner ends, costs that page only (a page error saying so) and is replaced. The reader's are started
+with the ``spawn`` method (safe next to threads, same on every platform) and rebuild the pipeline from a
+:class:`PipelineSpec` — a config saying exactly which cleaners run with which options — rather than receiving
+the pipeline, whose cleaners may come from plain files that cannot be pickled. ``newsread clean`` forks its
+workers where it can (it has no other threads then): they start at once with its very pipeline. What
+folder-level cleaners learned is sent along, once per worker. Each worker opens the shared result cache, so
+whatever a worker cleans is never cleaned again.
 """
 
 from __future__ import annotations

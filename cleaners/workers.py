@@ -7,9 +7,10 @@ a page well past the page's time limit is killed, as is one that ends by itself;
 it was on (:class:`WorkerLost`) and a fresh worker takes its place. The pool has ``concurrent.futures``'
 ``submit`` (a :class:`~concurrent.futures.Future` per call) and an ``urgent`` lane for the reader's page.
 
-Workers are started with ``spawn`` (safe next to threads). What a worker writes to its standard output never
-reaches the caller's: its file descriptor 1 goes to the null device and ``sys.stdout`` is captured (see
-:func:`~newsread.cleaners.pipeline.capture_stdout`), so only the caller writes output.
+Workers are started with ``spawn`` (safe next to threads), or forked for a caller without threads (see
+``start``). What a worker writes to its standard output never reaches the caller's: its file descriptor 1 goes to
+the null device and ``sys.stdout`` is captured (see :func:`~newsread.cleaners.pipeline.capture_stdout`), so only
+the caller writes output. Workers ignore Ctrl-C: the caller stops them.
 """
 
 from __future__ import annotations
