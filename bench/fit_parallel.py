@@ -47,7 +47,7 @@ def reader_round(folder: Path, jobs: int) -> tuple[float, float, float]:
         own = time.process_time() - own
         pool = lib._pool  # the workers that learned the folder (when it was learned in parts), idle now
         if pool is not None:
-            each = [process_cpu(p.pid) for p in (pool._processes or {}).values()]
+            each = [process_cpu(pid) for pid in pool.pids()]
             print("  CPU s of each worker (start-up included): " + ", ".join(f"{c:.2f}" for c in each))
         lib.close()
         time.sleep(1.5)  # the workers exit and are waited for: their CPU is then counted

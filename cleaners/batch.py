@@ -1,16 +1,19 @@
 """Cleaning many pages in worker processes, in order (batch output) or as done with priorities (the reader).
 
-Workers are started with the ``spawn`` method (safe next to threads, same on
-every platform) and rebuild the pipeline from a :class:`PipelineSpec` — a config
-saying exactly which cleaners run with which options — rather than receiving
-the pipeline, whose cleaners may come from plain files that cannot be pickled.
-What folder-level cleaners learned is sent along. Each worker opens the shared
-result cache, so whatever a worker cleans is never cleaned again.
+The workers (:class:`~newsread.cleaners.workers.Workers`) are watched: one stuck on a page past the time limit, or
+one that a cleaner ends, costs that page only (a page error saying so) and is replaced. The reader's are started
+with the ``spawn`` method (safe next to threads, same on every platform) and rebuild the pipeline from a
+:class:`PipelineSpec` — a config saying exactly which cleaners run with which options — rather than receiving
+the pipeline, whose cleaners may come from plain files that cannot be pickled. ``newsread clean`` forks its
+workers where it can (it has no other threads then): they start at once with its very pipeline. What
+folder-level cleaners learned is sent along, once per worker. Each worker opens the shared result cache, so
+whatever a worker cleans is never cleaned again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -20,7 +23,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -29,8 +32,9 @@ from .cache import FileStamp, ResultCache, clean_keyed, clean_source, pipeline_k
 from .clusters import StorySignature, cluster_signatures, signature_from_json
 from .config import Config
 from .loading import DEFAULT_MAX_BYTES, Source, load_page
-from .model import CleanedPage
+from .model import CleanedPage, Page
 from .pipeline import Pipeline
+from .workers import Abandoned, WorkerLost, Workers, given, page_done, page_started
 
 R = TypeVar("R")
 
@@ -150,7 +154,7 @@ def _pipeline_for(job: Job[Any]) -> tuple[Pipeline, list[str | None]]:
     pipes: dict[str, tuple[Pipeline, list[str | None]]] = _worker["pipes"]
     found = pipes.get(job.token)
     if found is None:
-        pipeline = job.spec.build()
+        pipeline = _built(job.spec)
         pipeline._folder = dict(job.folder)
         cache: ResultCache | None = _worker["cache"]
         for name, key in job.folder_keys.items():
@@ -163,6 +167,22 @@ def _pipeline_for(job: Job[Any]) -> tuple[Pipeline, list[str | None]]:
             pipes.pop(next(iter(pipes)))
         pipes[job.token] = found
     return found
+
+
+def _built(spec: PipelineSpec) -> Pipeline:
+    """A pipeline for ``spec``: its cleaners are those last built for an equal spec in this worker (or handed to it
+    by its caller, see :func:`make_pool` and :func:`prepare`), as the reader's own pipeline keeps its cleaners
+    while it learns the folder; built afresh otherwise. Each job gets a pipeline object of its own."""
+    found: tuple[PipelineSpec, Pipeline] | None = _worker.get("built")
+    if found is None or found[0] != spec:
+        found = _worker["built"] = (spec, spec.build())
+    base = found[1]
+    return Pipeline(base.stages, base.problems, max_seconds=base.max_seconds)
+
+
+def prepare(spec: PipelineSpec) -> None:
+    """Build ``spec``'s pipeline in this worker now (say, while the reader starts), for the first job of it."""
+    _built(spec)
 
 
 def clean_with(
@@ -189,7 +209,11 @@ def clean_with(
 def _clean_chunk(job: Job[R], items: Sequence[tuple[int, Source]]) -> tuple[list[tuple[int, R]], list[str]]:
     pipeline, fps = _pipeline_for(job)
     cache: ResultCache | None = _worker["cache"]
-    out = [(i, clean_with(job, pipeline, fps, cache, src)) for i, src in items]
+    out = []
+    for position, (i, src) in enumerate(items):
+        page_started(position)  # the caller stops this process if the page takes far too long (see Workers)
+        out.append((i, clean_with(job, pipeline, fps, cache, src)))
+    page_done()
     warnings: list[str] = []
     if cache is not None:
         cache.flush()
@@ -197,8 +221,27 @@ def _clean_chunk(job: Job[R], items: Sequence[tuple[int, Source]]) -> tuple[list
     return out, warnings
 
 
+def _clean_given_chunk(token: str, items: Sequence[tuple[int, Source]]) -> tuple[list[tuple[int, R]], list[str]]:
+    job: Job[R] = given(token)
+    return _clean_chunk(job, items)
+
+
+def submit_chunk(
+    pool: Workers,
+    job: Job[R],
+    chunk: Sequence[tuple[int, Source]],
+    *,
+    urgent: bool = False,
+    abandonable: bool = False,
+) -> Future[tuple[list[tuple[int, R]], list[str]]]:
+    """``_clean_chunk(job, chunk)`` in a worker of ``pool``; the job (with what the folder taught) is sent to each
+    worker once. ``urgent``, ``abandonable``: see :meth:`Workers.submit`."""
+    setup = (job.token, job)
+    return pool.submit(_clean_given_chunk, job.token, chunk, urgent=urgent, setup=setup, abandonable=abandonable)
+
+
 def fit_folder(
-    spec: PipelineSpec, folder: Sequence[Source], *, pool: Executor | None = None, jobs: int = 1
+    spec: PipelineSpec, folder: Sequence[Source], *, pool: Workers | None = None, jobs: int = 1
 ) -> tuple[dict[str, Any], list[str]]:
     """Let the folder-level cleaners of ``spec`` learn from every page of ``folder``. Returns what they learned
     and any problems.
@@ -221,7 +264,7 @@ FIT_PART_PAGES = (64, 1000)  # fewest and most pages in a part of a folder read 
 
 
 def _fit_in_parts(
-    spec: PipelineSpec, folder: Sequence[Source], pool: Executor, jobs: int
+    spec: PipelineSpec, folder: Sequence[Source], pool: Workers, jobs: int
 ) -> tuple[dict[str, Any], list[str]]:
     # Parts small enough that every worker gets several (one slow part does not leave the others idle), large
     # enough that sending a part and its result back costs little next to reading its pages.
@@ -239,7 +282,8 @@ def _fit_in_parts(
         finally:
             for part in parts:
                 part.cancel()
-        return pool.submit(_fit_merge, spec, token, paths).result()
+        merged: tuple[dict[str, Any], list[str]] = pool.submit(_fit_merge, spec, token, paths).result()
+        return merged
 
 
 def _fit_pipeline(spec: PipelineSpec, token: str) -> Pipeline:
@@ -312,14 +356,99 @@ def cached_clusters(
     return clusters, [i for i in range(len(sources)) if i not in known]
 
 
-def make_pool(jobs: int, cache_dir: Path | None, use_cache: bool, *, nice: int = 0) -> ProcessPoolExecutor:
-    """``jobs`` worker processes; ``nice``: how much lower their CPU priority is than the caller's."""
-    return ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(cache_dir, use_cache, nice, os.getpid()),
-    )
+def make_pool(
+    jobs: int,
+    cache_dir: Path | None,
+    use_cache: bool,
+    *,
+    nice: int = 0,
+    limit: float | None = None,
+    start: str = "spawn",
+    inherit: tuple[PipelineSpec, Pipeline] | None = None,
+    quiet: bool = False,
+) -> Workers:
+    """``jobs`` worker processes; ``nice``: how much lower their CPU priority is than the caller's; ``limit``: a
+    page's time limit (a worker stuck on a page well past it is stopped and replaced: see :class:`Workers`);
+    ``start``: how workers are started ("fork" only from a caller without other threads, see :class:`Workers`).
+    ``inherit``: with "fork", a spec and the pipeline it stands for: jobs of that spec use this pipeline's
+    cleaners (nothing to build, and cleaners made in code work) instead of building them from the spec.
+    ``quiet``: the workers' standard error goes to the null device (for the reader, which draws on the terminal)."""
+    if start == "fork":  # (read only by the workers forked now or as replacements: see _built)
+        _worker["built"] = inherit
+    args = (cache_dir, use_cache, nice, os.getpid())
+    return Workers(jobs, _init_worker, args, limit=limit, start=start, quiet=quiet)
+
+
+def can_fork() -> bool:
+    """Whether workers can be forked here (then they need not rebuild the caller's pipeline: see make_pool)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def whole_page(cleaned: CleanedPage) -> CleanedPage:
+    """A job's ``transform`` that hands the cleaned page itself back (without the loader's parse of it)."""
+    if cleaned.page.tree is not None:
+        cleaned = dataclasses.replace(cleaned, page=dataclasses.replace(cleaned.page, tree=None))
+    return cleaned
+
+
+@contextlib.contextmanager
+def cleaning_in_a_worker(
+    pipeline: Pipeline, spec: PipelineSpec, *, cache_dir: Path | None = None, use_cache: bool = False
+) -> Iterator[Callable[[Source], CleanedPage]]:
+    """A function that cleans one page with ``pipeline`` in a worker process (forked with it where there is
+    fork; else one that rebuilds it from ``spec``, if it can): a page stuck past the time limit or whose cleaner
+    ends the process is a page error, never a hang. Here, in this process, when there can be no worker."""
+    if not can_fork() and not rebuildable(pipeline, spec):
+        yield lambda source: pipeline.clean(load_page(source, max_bytes=spec.max_bytes))
+        return
+    limit = spec.config.max_clean_seconds
+    with make_pool(1, cache_dir, use_cache, limit=limit, start="fork", inherit=(spec, pipeline)) as pool:
+        job = Job.of(spec, whole_page, pipeline._folder)
+
+        def clean(source: Source) -> CleanedPage:
+            chunk = [(0, source)]
+            results, _ = settle(pool, job, chunk, submit_chunk(pool, job, chunk, urgent=True))
+            return results[0][1]
+
+        yield clean
+
+
+def lost_page(source: Source, lost: WorkerLost) -> CleanedPage:
+    """What a page whose worker was stopped or ended is: a page that could not be cleaned, saying why."""
+    return CleanedPage(Page.failed(source.id, source.path, f"not cleaned: {lost.message}"), ())
+
+
+def settle(
+    pool: Workers,
+    job: Job[R],
+    chunk: Sequence[tuple[int, Source]],
+    future: Future[tuple[list[tuple[int, R]], list[str]]],
+) -> tuple[list[tuple[int, R]], list[str]]:
+    """The results of ``_clean_chunk(job, chunk)`` run as ``future``. When its worker was lost, the page it was on
+    is a page error (made here) and the rest of the chunk is cleaned again by the fresh workers."""
+    try:
+        return future.result()
+    except Abandoned:
+        raise  # given up by the caller's wish: not the page's fault
+    except WorkerLost as lost:
+        at = lost.position
+        if not 0 <= at < len(chunk):  # lost before any page (building the pipeline): every page says so
+            return [(i, job.transform(lost_page(src, lost))) for i, src in chunk], []
+        results: list[tuple[int, R]] = []
+        warnings: list[str] = []
+        before, after = chunk[:at], chunk[at + 1 :]
+        again = [(part, submit_chunk(pool, job, part, urgent=True)) for part in (before, after) if part]
+        for part, fut in again[:1] if before else []:
+            got, said = settle(pool, job, part, fut)
+            results += got
+            warnings += said
+        i, src = chunk[at]
+        results.append((i, job.transform(lost_page(src, lost))))
+        for part, fut in again[1:] if before else again:
+            got, said = settle(pool, job, part, fut)
+            results += got
+            warnings += said
+        return results, warnings
 
 
 def default_jobs() -> int:
@@ -338,42 +467,37 @@ def clean_ordered(
     use_cache: bool = True,
     chunk_size: int = 32,
     on_warning: Callable[[str], None] | None = None,
-    pool: Executor | None = None,
+    pool: Workers | None = None,
+    in_process: bool = False,
 ) -> Iterator[R]:
-    """``transform(cleaned)`` for every source, in the sources' order, cleaned by ``jobs`` processes.
+    """``transform(cleaned)`` for every source, in the sources' order, cleaned by ``jobs`` worker processes.
 
-    Sources are consumed lazily and at most ``4 * jobs`` chunks are in flight, so
-    memory does not grow with the folder. ``pipeline`` (built from ``spec``) is
-    used in-process when ``jobs == 1`` (or when its cleaners cannot be rebuilt in
-    another process) and supplies what folder-level cleaners learned. ``pool``: ``jobs`` workers to use
-    (say, those that learned the folder, see :func:`fit_folder`; the caller shuts it down) instead of new ones.
+    Sources are consumed lazily and at most ``4 * jobs`` chunks are in flight, so memory does not grow with the
+    folder. The work is done in worker processes even for one job: a cleaner stuck past the page's time limit
+    where no signal reaches it, or one that ends its process, then costs a worker (replaced) and that page
+    only (a page error saying so), never the run. ``pipeline`` (built from ``spec``) supplies what folder-level
+    cleaners learned, and is used here, in this process, when ``in_process`` or when its cleaners cannot be
+    rebuilt in another process (cleaners made in code). ``pool``: ``jobs`` workers to use (say, those that
+    learned the folder, see :func:`fit_folder`; the caller shuts it down) instead of new ones.
     """
     warn = on_warning or (lambda _msg: None)
     pipe = pipeline if pipeline is not None else spec.build()
-    if jobs > 1 and not rebuildable(pipe, spec):
-        warn("these cleaners cannot be rebuilt in worker processes; cleaning in one process")
-        jobs = 1
-    if jobs <= 1:
-        cache = ResultCache(cache_dir) if use_cache else None
-        fps = stage_fingerprints(pipe)
-        try:
-            for src in sources:
-                yield transform(clean_source(src, pipe, cache, fps, max_bytes=spec.max_bytes))
-                if cache is not None and cache.warnings:
-                    for w in cache.warnings:
-                        warn(w)
-                    cache.warnings = []
-        finally:
-            if cache is not None:
-                cache.close()
-                for w in cache.warnings:
-                    warn(w)
+    if not in_process and pool is None and not rebuildable(pipe, spec):
+        if jobs > 1:
+            warn("these cleaners cannot be rebuilt in worker processes; cleaning in one process")
+        in_process = True
+    if in_process:
+        yield from _clean_here(sources, spec, transform, pipe, cache_dir if use_cache else None, warn)
         return
     job = Job.of(spec, transform, pipe._folder)
     it = iter(sources)
     index = 0
-    with contextlib.nullcontext(pool) if pool is not None else make_pool(jobs, cache_dir, use_cache) as pool:
-        inflight: deque[Future[tuple[list[tuple[int, R]], list[str]]]] = deque()
+    with (
+        contextlib.nullcontext(pool)
+        if pool is not None
+        else make_pool(jobs, cache_dir, use_cache, limit=spec.config.max_clean_seconds) as workers
+    ):
+        inflight: deque[tuple[list[tuple[int, Source]], Future[tuple[list[tuple[int, R]], list[str]]]]] = deque()
         exhausted = False
         while True:
             while not exhausted and len(inflight) < 4 * jobs:
@@ -386,14 +510,38 @@ def clean_ordered(
                 if not chunk:
                     exhausted = True
                     break
-                inflight.append(pool.submit(_clean_chunk, job, chunk))
+                inflight.append((chunk, submit_chunk(workers, job, chunk)))
             if not inflight:
                 return
-            results, warnings = inflight.popleft().result()
+            results, warnings = settle(workers, job, *inflight.popleft())
             for w in warnings:
                 warn(w)
             for _, value in results:
                 yield value
+
+
+def _clean_here(
+    sources: Iterable[Source],
+    spec: PipelineSpec,
+    transform: Callable[[CleanedPage], R],
+    pipe: Pipeline,
+    cache_dir: Path | None,
+    warn: Callable[[str], None],
+) -> Iterator[R]:
+    cache = ResultCache(cache_dir) if cache_dir is not None else None
+    fps = stage_fingerprints(pipe)
+    try:
+        for src in sources:
+            yield transform(clean_source(src, pipe, cache, fps, max_bytes=spec.max_bytes))
+            if cache is not None and cache.warnings:
+                for w in cache.warnings:
+                    warn(w)
+                cache.warnings = []
+    finally:
+        if cache is not None:
+            cache.close()
+            for w in cache.warnings:
+                warn(w)
 
 
 # -- as done, with priorities, for the reader -----------------------------------------------------
@@ -415,7 +563,7 @@ class BackgroundCleaner(Generic[R]):
 
     def __init__(
         self,
-        pool: Executor,
+        pool: Workers,
         job: Job[R],
         sources: Sequence[Source],
         pending: Iterable[int],
@@ -463,7 +611,7 @@ class BackgroundCleaner(Generic[R]):
             return chunk
 
     def __iter__(self) -> Iterator[tuple[int, R]]:
-        inflight: set[Future[tuple[list[tuple[int, R]], list[str]]]] = set()
+        inflight: dict[Future[tuple[list[tuple[int, R]], list[str]]], list[tuple[int, Source]]] = {}
         try:
             while not self._closed:
                 # Few chunks in flight, so a page asked for now is not stuck behind a long queue.
@@ -471,12 +619,16 @@ class BackgroundCleaner(Generic[R]):
                     chunk = self._next_chunk()
                     if not chunk:
                         break
-                    inflight.add(self.pool.submit(_clean_chunk, self.job, chunk))
+                    inflight[submit_chunk(self.pool, self.job, chunk, urgent=len(chunk) == 1)] = chunk
                 if not inflight:
                     return
-                finished, inflight = wait(inflight, timeout=0.05, return_when=FIRST_COMPLETED)
+                finished, _ = wait(list(inflight), timeout=0.05, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    results, warnings = fut.result()
+                    chunk = inflight.pop(fut)
+                    try:
+                        results, warnings = fut.result()
+                    except WorkerLost as lost:  # that page is a page error; the rest of the chunk is queued again
+                        results, warnings = self._lost(chunk, lost), []
                     self.warnings.extend(warnings)
                     for index, value in results:
                         self.done += 1
@@ -484,6 +636,24 @@ class BackgroundCleaner(Generic[R]):
         finally:
             for fut in inflight:
                 fut.cancel()
+
+    def _lost(self, chunk: list[tuple[int, Source]], lost: WorkerLost) -> list[tuple[int, R]]:
+        at = lost.position if 0 <= lost.position < len(chunk) else None
+        if at is None:  # lost before any page: each is tried again alone, so the one at fault is found
+            if len(chunk) == 1:
+                return [(chunk[0][0], self.job.transform(lost_page(chunk[0][1], lost)))]
+            with self._lock:
+                for i, _ in chunk:
+                    self._taken.discard(i)
+                    self._urgent.appendleft(i)
+            return []
+        with self._lock:
+            again = [i for k, (i, _) in enumerate(chunk) if k != at]
+            for i in again:
+                self._taken.discard(i)
+            self._queue.extendleft(reversed(again))
+        index, source = chunk[at]
+        return [(index, self.job.transform(lost_page(source, lost)))]
 
     def close(self) -> None:
         self._closed = True

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -210,6 +212,7 @@ class Pipeline:
         memory: StageMemory | None,
     ) -> None:
         steps = self._steps()
+        printed = _captured  # a worker's stdout (see capture_stdout): what a cleaner prints is reported, not output
         for position, (stage, cleaner, spans, name) in enumerate(steps):
             formats = getattr(cleaner, "formats", None)
             if formats is not None and page.format not in formats:
@@ -246,6 +249,14 @@ class Pipeline:
                 if memory is not None:
                     memory.keep(position, stage, ([], message, tuple(context.notes[noted:])))
                 continue
+            except SystemExit as exc:  # sys.exit() in a cleaner ends neither the run nor the page
+                errors.append(CleanerError(name, f"called sys.exit({exc.code!r}); ignored"))
+                if memory is not None:
+                    memory.cut_short()  # not a result to remember: the cleaner did not finish
+                continue
+            finally:
+                if printed is not None and printed.tell():
+                    _report_printed(printed, name, context)
             if not marks:  # many cleaners find nothing on a page: nothing to stamp or note
                 if memory is not None:
                     memory.keep(position, stage, ([], None, tuple(context.notes[noted:])))
@@ -302,6 +313,28 @@ class StageMemory(Protocol):
     def cut_short(self) -> None:
         """The time limit stopped cleaning: what follows depends on the clock, keep and recall no more."""
         ...
+
+
+_captured: io.StringIO | None = None  # see capture_stdout
+
+
+def capture_stdout() -> None:
+    """In a worker process whose parent writes the output: what cleaners print (``print()``, or anything written
+    to ``sys.stdout``) is kept from the output and reported as a note on the page. Writes to the file descriptor
+    itself are the caller's to redirect."""
+    global _captured
+    _captured = io.StringIO()
+    sys.stdout = _captured
+
+
+def _report_printed(printed: io.StringIO, name: str, context: Context) -> None:
+    text = printed.getvalue()
+    printed.seek(0)
+    printed.truncate()
+    shown = " ".join(text.split())
+    if len(shown) > 120:
+        shown = shown[:117] + "..."
+    context.note(f"cleaner {name!r} printed to stdout (not part of the output): {shown!r}")
 
 
 class CleaningTimeout(Exception):

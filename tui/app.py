@@ -29,13 +29,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from newsread.cleaners import FORMATS, CleanedPage, Pipeline
+from newsread.cleaners import FORMATS, CleanedPage, Pipeline, Source
 from newsread.cleaners.clusters import VersionComparison
+from newsread.cleaners.workers import Abandoned
 
 from .export import ExportError, write_export
 from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
 from .launch import collections_held, resume_collections
-from .library import NOT_LEARNED, Library
+from .library import NOT_LEARNED, SHOWN, Library
 from .triage import BODY_LIMIT, Decision, Filter, PageInfo, StateError, default_state_path
 from .triage_session import LoadCancelled, LoadedState, TriageSession, load_state
 from .widgets import (
@@ -243,7 +244,10 @@ class NewsreadApp(App[None]):
     @work(thread=True, exclusive=True, group="open")
     def clean_selected(self, index: int, same_page: bool, ahead: int = -1, order: AheadOrder | None = None) -> None:
         generation = self.library.generation  # before cleaning: a result of older cleaners is never shown as new
-        cleaned = self.library.clean(index, wait=False)  # at once, even while a big folder is being learned
+        try:  # at once, even while a big folder is being learned
+            cleaned = self.library.clean(index, wait=False, lane=SHOWN)
+        except Abandoned:  # slow, and another page was opened: that one is being cleaned
+            return
         if get_current_worker().is_cancelled:
             return  # another page was selected meanwhile, or the app is closing
         with suppress(RuntimeError):  # the app closed while the page was being cleaned
@@ -936,9 +940,21 @@ class NewsreadApp(App[None]):
     def export_pages(self, chosen: list[Any], out: Path, fmt: str) -> None:
         inputs = [Path(p) for p in self.library.paths]
         try:
-            files = self.library.sources
+            library = self.library
+            files = library.sources
+            index_of = {id(source): i for i, source in enumerate(files)}  # (chosen from these)
+
+            def clean(source: Source) -> CleanedPage:  # by the reader's worker: a stuck page never freezes it
+                return library.clean(index_of[id(source)], keep=False)
+
             result = write_export(
-                chosen, self.library.pipeline, out, fmt=fmt, inputs=inputs, input_files=lambda: [s.file for s in files]
+                chosen,
+                library.pipeline,
+                out,
+                fmt=fmt,
+                inputs=inputs,
+                input_files=lambda: [s.file for s in files],
+                clean=clean,
             )
         except (ExportError, OSError) as exc:
             with suppress(RuntimeError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import os
@@ -26,7 +27,16 @@ from newsread.cleaners import (
     to_record,
 )
 from newsread.cleaners import __version__ as engine_version
-from newsread.cleaners.batch import FIT_IN_PARTS, PipelineSpec, clean_ordered, fit_folder, make_pool, rebuildable
+from newsread.cleaners.batch import (
+    FIT_IN_PARTS,
+    PipelineSpec,
+    can_fork,
+    clean_ordered,
+    cleaning_in_a_worker,
+    fit_folder,
+    make_pool,
+    rebuildable,
+)
 from newsread.cleaners.cache import default_cache_dir
 from newsread.cleaners.clusters import StoryIndex, StorySignature, signature_of
 from newsread.cleaners.config import check_limit
@@ -222,10 +232,10 @@ def export(
     if pipeline.fitters:
         pipeline.fit(load_page(s) for s, _ in tracked)  # learn from the whole folder, as `clean` and the reader do
     try:
-        with progress_bar(len(chosen)) as advance:
+        with cleaning_in_a_worker(pipeline, PipelineSpec.of(pipeline)) as clean, progress_bar(len(chosen)) as advance:
             result = write_export(
                 chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance,
-                input_files=lambda: [s.file for s, _ in tracked],
+                input_files=lambda: [s.file for s, _ in tracked], clean=clean,
             )  # fmt: skip
     except ExportError as exc:
         raise fail(shown(str(exc))) from exc
@@ -277,7 +287,10 @@ def clean(
             folder = OutputFolder(out, paths, lambda: [s.file for s in sources])
         except OutputError as exc:
             raise fail(shown(str(exc))) from exc
-    pipeline, cfg = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
+    # Only the output goes to stdout: what cleaners print while set up or learning the folder here goes to stderr
+    # (while cleaning, in the workers, it becomes a note on the page).
+    with contextlib.redirect_stdout(sys.stderr):
+        pipeline, cfg = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
     max_bytes = cfg.max_page_bytes
     cache_folder = cache_dir if cache_dir is not None else default_cache_dir()
     use_cache = not no_cache and cache_usable_for(cache_folder, paths)
@@ -285,24 +298,35 @@ def clean(
     fitting = bool(pipeline.fitters)
     spec = PipelineSpec.of(pipeline, max_bytes=max_bytes)
     pool = None
-    if fitting:
-        known = len(pipeline.problems)
-        if jobs > 1 and len(sources) >= FIT_IN_PARTS and pipeline.fits_in_chunks() and rebuildable(pipeline, spec):
-            # A big folder is learned by every worker, a part each; the same workers then clean it.
-            pool = make_pool(jobs, cache_folder, use_cache)
-            try:
-                learned, problems = fit_folder(spec, sources, pool=pool, jobs=jobs)
-            except Exception as exc:  # a worker died: learn here instead
-                typer.echo(f"newsread: warning: learning the folder in workers failed ({shown(str(exc))})", err=True)
-                pool.shutdown(cancel_futures=True)
-                pool = None
-            else:
-                pipeline._folder.update(learned)
-                pipeline.problems.extend(problems)
-        if pool is None:
-            pipeline.fit(load_page(s, max_bytes=max_bytes) for s in sources)
-        for problem in pipeline.problems[known:]:
-            typer.echo(f"newsread: warning: {inert(problem)}", err=True)
+    # Cleaning runs in worker processes, even with --jobs 1: one that is stuck past the time limit, or that a
+    # cleaner ends, is replaced and costs that page only. They are forked where there is fork: ready at once,
+    # with this very pipeline (nothing to rebuild); else started afresh, when they can rebuild it.
+    limit = cfg.max_clean_seconds
+    with contextlib.redirect_stdout(sys.stderr):
+        if fitting:
+            known = len(pipeline.problems)
+            if jobs > 1 and len(sources) >= FIT_IN_PARTS and pipeline.fits_in_chunks() and rebuildable(pipeline, spec):
+                # A big folder is learned by every worker, a part each; the same workers then clean it.
+                pool = make_pool(jobs, cache_folder, use_cache, limit=limit, start="fork")
+                try:
+                    learned, problems = fit_folder(spec, sources, pool=pool, jobs=jobs)
+                except Exception as exc:  # a worker died: learn here instead
+                    why = shown(str(exc))
+                    typer.echo(f"newsread: warning: learning the folder in workers failed ({why})", err=True)
+                    pool.shutdown(cancel_futures=True)
+                    pool = None
+                else:
+                    pipeline._folder.update(learned)
+                    pipeline.problems.extend(problems)
+            if pool is None:
+                pipeline.fit(load_page(s, max_bytes=max_bytes) for s in sources)
+            for problem in pipeline.problems[known:]:
+                typer.echo(f"newsread: warning: {inert(problem)}", err=True)
+    workers = pool is not None or can_fork() or rebuildable(pipeline, spec)
+    if not workers and jobs > 1:
+        typer.echo("newsread: warning: these cleaners cannot be rebuilt in worker processes; cleaning here", err=True)
+    if workers and pool is None:
+        pool = make_pool(jobs, cache_folder, use_cache, limit=limit, start="fork", inherit=(spec, pipeline))
     to_terminal = sys.stdout.isatty()
     results = clean_ordered(
         sources,
@@ -314,6 +338,7 @@ def clean(
         use_cache=use_cache,
         on_warning=lambda msg: typer.echo(f"newsread: warning: {shown(msg)}", err=True),
         pool=pool,
+        in_process=not workers,
     )
 
     from .progress import progress_bar
@@ -387,7 +412,10 @@ def clean(
         if held is not None:
             held.close()
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            if sys.exc_info()[0] is not None:  # (Ctrl-C, a write error): a worker busy on a page is not waited for
+                pool.terminate()
+            else:
+                pool.shutdown(cancel_futures=True)
     say_renamed(renamed)
     if failures and out is not None:
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)
@@ -473,7 +501,8 @@ def diff(
     sources = list(iter_sources([file]))
     if not sources:
         raise fail(f"{shown(str(file))}: no page in it", 1)
-    cleaned = pipeline.clean(load_page(sources[0], max_bytes=cfg.max_page_bytes))
+    with cleaning_in_a_worker(pipeline, PipelineSpec.of(pipeline, max_bytes=cfg.max_page_bytes)) as clean:
+        cleaned = clean(sources[0])  # in a worker: a stuck cleaner is stopped at the limit, never hangs `diff`
     if cleaned.page.error:
         raise fail(f"{shown(str(file))}: {shown(cleaned.page.error)}", 1)
     from rich.console import Console

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsread.cleaners import FORMATS, Pipeline, Source, load_page, render, to_record
+from newsread.cleaners import FORMATS, CleanedPage, Pipeline, Source, load_page, render, to_record
 from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, check_out_folder, output_names
 from newsread.cleaners.output import json_line
 
@@ -75,8 +75,10 @@ def write_export(
     inputs: Sequence[Path] = (),
     progress: Callable[[], None] | None = None,
     input_files: Callable[[], Iterable[str]] | None = None,
+    clean: Callable[[Source], CleanedPage] | None = None,
 ) -> ExportResult:
     """Clean and write ``chosen`` pages into ``out``. Does not touch the store: safe in a worker thread.
+    ``clean``: how a page is cleaned (the reader has its worker process do it), instead of ``pipeline`` here.
 
     ``inputs`` are the opened folders/files: ``out`` may not be inside one. Formats: text,
     markdown (one file per page, named like the page, ending with a triage line), jsonl
@@ -99,7 +101,7 @@ def write_export(
             try:
                 with folder.create(JSONL_NAME) as (jsonl, written):
                     for source, state in chosen:
-                        cleaned = pipeline.clean(load_page(source))
+                        cleaned = clean(source) if clean is not None else pipeline.clean(load_page(source))
                         if cleaned.page.error is not None:
                             result.failed.append((source.id, cleaned.page.error))
                         else:
@@ -116,7 +118,7 @@ def write_export(
                 result.renamed.append(("", written))
             return result
         for source, state in chosen:
-            cleaned = pipeline.clean(load_page(source))
+            cleaned = clean(source) if clean is not None else pipeline.clean(load_page(source))
             if cleaned.page.error is not None:
                 result.failed.append((source.id, cleaned.page.error))
             else:

@@ -30,7 +30,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from multiprocessing import resource_tracker
 from pathlib import Path
@@ -48,7 +47,10 @@ from newsread.cleaners.batch import (
     default_jobs,
     fit_folder,
     make_pool,
+    prepare,
     rebuildable,
+    settle,
+    submit_chunk,
 )
 from newsread.cleaners.cache import (
     FileStamp,
@@ -70,11 +72,19 @@ from newsread.cleaners.clusters import (
     signature_to_json,
 )
 from newsread.cleaners.model import normalise_space
+from newsread.cleaners.workers import Abandoned, Workers
 
 from .triage import BODY_LIMIT
 
 PENDING = -1
 R = TypeVar("R")
+# How the reading worker takes a page (urgent, abandonable; see Workers.submit): SHOWN, the page opened, first (it
+# takes the worker from a slow page cleaned ahead, or from a slow page opened before: the person moved on); AHEAD,
+# pages cleaned ahead of being read (prefetched neighbours, a story's other versions); NOW, pages needed whole
+# (export, the stories), in turn and never given up.
+NOW, SHOWN, AHEAD = "now", "shown", "ahead"
+LANES = {NOW: (False, False), SHOWN: (True, True), AHEAD: (False, True)}
+READER_HEAD_START = 2.0  # seconds the background workers wait for the reading worker to be ready (see clean_all)
 MAX_VERSIONS = 12  # other versions of a story compared in the reading pane (each is cleaned to compare)
 
 
@@ -143,6 +153,17 @@ def reader_record(cleaned: CleanedPage) -> dict[str, Any]:
     }
     record["story"] = signature_json_of(cleaned)
     return record
+
+
+def reader_page(cleaned: CleanedPage) -> tuple[dict[str, Any], CleanedPage]:
+    """A page cleaned for the reading pane (in a worker process): its reader record and the page itself."""
+    if cleaned.page.tree is not None:  # the loader's parse: not sent back
+        cleaned = replace(cleaned, page=replace(cleaned.page, tree=None))
+    return reader_record(cleaned), cleaned
+
+
+def remembered_page(value: tuple[dict[str, Any], CleanedPage]) -> dict[str, Any]:
+    return remembered(value[0])
 
 
 def without_story(record: dict[str, Any]) -> dict[str, Any]:
@@ -232,7 +253,7 @@ class Library:
             # Start multiprocessing's helper now: once Textual runs, sys.stderr has no file descriptor to give it.
             resource_tracker.ensure_running()
         self._results: ResultCache | None = None
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Workers | None = None
         self._bg: BackgroundCleaner[dict[str, Any]] | None = None
         self._fps: tuple[Pipeline, frozenset[str], list[str | None]] | None = None
         self._closed = False
@@ -249,7 +270,15 @@ class Library:
         self._folder_state: tuple[int, str, bytes] | None = None
         self._folder_kept = PENDING  # the generation whose folder summaries the cache holds
         self._root = json.dumps([os.path.abspath(p) for p in self.paths])
-        self._oneoffs: list[ProcessPoolExecutor] = []  # processes learning or clustering the folder
+        self._oneoffs: list[Workers] = []  # processes learning or clustering the folder
+        # The page being read (and its neighbours, its story's versions) is cleaned by a worker process of its
+        # own, never in this one: a cleaner stuck in C code here would hold the interpreter and freeze the keys.
+        self._reader: Workers | None = None
+        self._reading_jobs: dict[tuple[Any, ...], Job[tuple[dict[str, Any], CleanedPage]]] = {}
+        self._rebuilds: tuple[Pipeline, bool] | None = None
+        self._reader_ready = threading.Event()  # the reading worker has built the cleaners (or failed to)
+        if self.jobs and all(s.info.origin.startswith(("built-in", "plugin", "file ")) for s in pipeline.stages):
+            self.start_reading_worker()  # (cleaners from code cannot be rebuilt there: see _in_worker)
         self.learned = 0  # how many times folder-level cleaners finished learning (pages cleaned before: again)
         # Told what cleaning learned about each page it cleaned (title, site, date, body start): for triage.
         self.on_cleaned: Callable[[int, dict[str, Any]], None] | None = None
@@ -473,14 +502,15 @@ class Library:
     def _in_own_process(self, fn: Callable[..., R], *args: Any) -> R:
         """``fn(*args)`` in a fresh process that ends with it: reading a whole folder or all its story
         signatures takes memory that would otherwise stay with a long-lived process."""
-        pool = make_pool(1, self.cache_dir, self.use_cache, nice=10)
+        pool = make_pool(1, self.cache_dir, self.use_cache, nice=10, limit=self._pipeline.max_seconds, quiet=True)
         with self._lock:
             if self._closed:
                 pool.shutdown()
                 raise RuntimeError("the reader is closing")
             self._oneoffs.append(pool)
         try:
-            return pool.submit(fn, *args).result()
+            result: R = pool.submit(fn, *args, watched=False).result()
+            return result
         finally:
             with self._lock:
                 self._oneoffs.remove(pool)
@@ -493,10 +523,12 @@ class Library:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def _worker_pool(self) -> ProcessPoolExecutor:
+    def _worker_pool(self) -> Workers:
         with self._lock:
             if self._pool is None:
-                self._pool = make_pool(self.jobs, self.cache_dir, self.use_cache, nice=10)
+                self._pool = make_pool(
+                    self.jobs, self.cache_dir, self.use_cache, nice=10, limit=self._pipeline.max_seconds, quiet=True
+                )
             return self._pool
 
     def _small_folder(self) -> bool:
@@ -606,6 +638,8 @@ class Library:
                 {n: k for n, k in self._fit_keys.items() if n in pipeline._folder},
                 without_story,
             )
+            if self._reader is not None:  # the page on screen first: the background workers start once it can be
+                self._reader_ready.wait(READER_HEAD_START)
             pool = self._worker_pool()
             with self._lock:
                 if generation != self.generation or self._closed:
@@ -638,8 +672,11 @@ class Library:
                 self.clean(index, keep=False)  # (clean tells on_cleaned)
         self._remember_folder(generation)
 
-    def clean(self, index: int, *, keep: bool = True, wait: bool = True) -> CleanedPage:
+    def clean(self, index: int, *, keep: bool = True, wait: bool = True, lane: str = NOW) -> CleanedPage:
         """Load and clean page ``index`` with the current pipeline (or return it from the cache).
+
+        ``lane``: how the reading worker takes it (see LANES): the page shown (SHOWN) and pages cleaned ahead
+        (AHEAD) may be given up for a page opened later (then :class:`Abandoned` is raised).
 
         ``wait=False``: while a big folder is still being learned (seconds), clean the page
         without what folder-level cleaners would have learned rather than wait; such a page says so, is kept
@@ -649,7 +686,7 @@ class Library:
         if cached is not None:
             return cached
         if not wait and self.learning and not self._small_folder():
-            return self._clean_unlearned(index)
+            return self._clean_unlearned(index, lane)
         self.ensure_fitted()
         generation, pipeline = self.generation, self._pipeline
         bg = self._bg
@@ -668,9 +705,12 @@ class Library:
             captured.append(cleaned)
             return reader_record(cleaned)
 
-        job = Job(PipelineSpec.of(pipeline), capture, memo=memo, keep=remembered)
-        record = clean_with(job, pipeline, self._fingerprints(pipeline), cache, source)
-        cleaned = captured[0]
+        if self._in_worker(pipeline):
+            record, cleaned = self._clean_in_worker(index, pipeline, memo, generation, lane=lane)
+        else:
+            job = Job(PipelineSpec.of(pipeline), capture, memo=memo, keep=remembered)
+            record = clean_with(job, pipeline, self._fingerprints(pipeline), cache, source)
+            cleaned = captured[0]
         if cache is not None and memo is not None:
             cache.flush()
         summary = from_record(index, self.summaries[index].id, record, generation)
@@ -686,11 +726,14 @@ class Library:
             self._record([summary], generation)
         return cleaned
 
-    def _clean_unlearned(self, index: int) -> CleanedPage:
+    def _clean_unlearned(self, index: int, lane: str = NOW) -> CleanedPage:
         """Page ``index`` cleaned without what the folder is teaching (it is being learned), saying so; kept
         until the folder is learned."""
         learned, generation = self.learned, self.generation
-        cleaned = self._pipeline.clean(load_page(self.sources[index]))  # the fitters learned nothing: no marks
+        if self._in_worker(self._pipeline):  # the fitters learned nothing: no marks
+            cleaned = self._clean_in_worker(index, self._pipeline, None, generation, unlearned=True, lane=lane)[1]
+        else:
+            cleaned = self._pipeline.clean(load_page(self.sources[index]))
         cleaned = replace(cleaned, cleaning_notes=(*cleaned.cleaning_notes, NOT_LEARNED))
         with self._lock:
             if learned == self.learned and generation == self.generation and self.learning:
@@ -698,6 +741,59 @@ class Library:
                 while len(self._unlearned) > self._keep:
                     self._unlearned.popitem(last=False)
         return cleaned
+
+    def _in_worker(self, pipeline: Pipeline) -> bool:
+        """Whether pages are cleaned by the reading worker (there are workers and they can rebuild ``pipeline``)."""
+        if not self.jobs or self._closed:
+            return False
+        found = self._rebuilds
+        if found is None or found[0] is not pipeline:
+            found = self._rebuilds = (pipeline, rebuildable(pipeline, PipelineSpec.of(pipeline)))
+        return found[1]
+
+    def start_reading_worker(self) -> None:
+        """Start the process that cleans the page being read, and have it build the cleaners, so that the first
+        page does not wait for either."""
+        self._reading_worker()
+
+    def _reading_worker(self) -> Workers:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the reader is closing")
+            if self._reader is None:
+                pipeline = self._pipeline
+                limit = pipeline.max_seconds
+                self._reader = make_pool(1, self.cache_dir, self.use_cache, limit=limit, quiet=True)
+                ready = self._reader.submit(prepare, PipelineSpec.of(pipeline), watched=False)
+                ready.add_done_callback(lambda _: self._reader_ready.set())
+            return self._reader
+
+    def _clean_in_worker(
+        self,
+        index: int,
+        pipeline: Pipeline,
+        memo: str | None,
+        generation: int,
+        *,
+        unlearned: bool = False,
+        lane: str = NOW,
+    ) -> tuple[dict[str, Any], CleanedPage]:
+        """Page ``index`` cleaned by the reading worker; a page whose worker was stopped (past the time limit) or
+        ended is a page that says so, and the reader goes on."""
+        folder = dict(pipeline._folder)
+        key = (generation, self.learned, unlearned, memo, tuple(sorted(folder)))
+        job = self._reading_jobs.get(key)
+        if job is None:  # (what the folder taught goes to the worker once per job)
+            job = Job.of(PipelineSpec.of(pipeline), reader_page, folder, memo, remembered_page)
+            self._reading_jobs = {k: v for k, v in self._reading_jobs.items() if k[0] == generation}
+            self._reading_jobs[key] = job
+        pool = self._reading_worker()
+        chunk = [(index, self.sources[index])]
+        urgent, abandonable = LANES[lane]
+        future = submit_chunk(pool, job, chunk, urgent=urgent, abandonable=abandonable)
+        results, warnings = settle(pool, job, chunk, future)
+        self.warnings.extend(warnings)
+        return results[0][1]
 
     def prefetch(self, index: int, around: int = 2, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Clean the pages next to ``index`` into memory, so stepping through the list shows them at once.
@@ -710,10 +806,13 @@ class Library:
             if generation != self.generation or self._closed or cancelled():
                 return
             if 0 <= near < len(self.sources) and self.peek(near) is None:
-                if self.learning:
-                    self._clean_unlearned(near)
-                else:
-                    self.clean(near)
+                try:
+                    if self.learning:
+                        self._clean_unlearned(near, AHEAD)
+                    else:
+                        self.clean(near, lane=AHEAD)
+                except Abandoned:  # (a page opened meanwhile took the reading worker)
+                    return
 
     # -- changing the pipeline (UI thread) --------------------------------------------------------
     def set_pipeline(self, pipeline: Pipeline) -> None:
@@ -853,7 +952,10 @@ class Library:
             return None
         paragraphs = {}
         for other in others:
-            version = self.clean(other, keep=False)
+            try:
+                version = self.clean(other, keep=False, lane=AHEAD)
+            except Abandoned:  # (a page opened meanwhile took the reading worker)
+                return None
             paragraphs[self.summaries[other].id] = version.paragraphs
         return others, compare_versions(cleaned.paragraphs, paragraphs)
 
@@ -864,13 +966,15 @@ class Library:
             if self._bg is not None:
                 self._bg.close()
             pool, self._pool = self._pool, None
+            reader, self._reader = self._reader, None
             results, self._results = self._results, None
             oneoffs = list(self._oneoffs)
+        if reader is not None:
+            reader.terminate()
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.terminate()  # a worker stuck on a page is not waited for
         for oneoff in oneoffs:  # learning or clustering a big folder: stop it now, not when it is done
-            for process in list((oneoff._processes or {}).values()):
-                process.terminate()
+            oneoff.terminate()
         if results is not None:
             results.close()
 

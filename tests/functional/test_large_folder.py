@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -55,8 +56,10 @@ async def test_a_large_folder_is_usable_before_it_is_cleaned_and_the_cache_makes
         assert "cleaning" in app.status.shown.plain and f"/{PAGES}" in app.status.shown.plain
         # ...by worker processes, not by the reader's own.
         await wait_for(lambda: library._pool is not None and library.done > 3)
-        workers = list((library._pool._processes or {}).values())  # type: ignore[union-attr]
-        assert workers and all(p.is_alive() for p in workers)
+        workers = library._pool.pids()  # type: ignore[union-attr]
+        assert workers and os.getpid() not in workers
+        for pid in workers:
+            os.kill(pid, 0)  # alive
         await wait_for(lambda: library.complete, 120)
         app.poll()
         assert f"{PAGES} pages" in app.status.shown.plain

@@ -63,6 +63,47 @@ def test_a_failing_cleaner_costs_the_page_nothing_else() -> None:
     assert [(e.cleaner, "kaboom" in e.message) for e in cleaned.errors] == [("boom", True)]
 
 
+class Quitter(BaseCleaner):
+    name = "quitter"
+    description = "calls sys.exit"
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        raise SystemExit(3)
+
+
+class Chatty(BaseCleaner):
+    name = "chatty"
+    description = "prints while it works"
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        print("debugging", page.id)
+        return []
+
+
+def test_sys_exit_in_a_cleaner_is_that_cleaners_error_and_the_page_is_cleaned() -> None:
+    pipeline = Pipeline.from_infos([info(Quitter, 1), info(WordCleaner, 2)])
+    cleaned = pipeline.clean(text_page("p", PAGE))  # would raise SystemExit (end the run) if not caught
+    assert "Advertisement" not in cleaned.body and "Real story text that matters." in cleaned.body
+    assert [(e.cleaner, "sys.exit(3)" in e.message) for e in cleaned.errors] == [("quitter", True)]
+
+
+def test_what_a_cleaner_prints_in_a_worker_is_a_note_not_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from newsread.cleaners import pipeline as pipeline_module
+
+    captured = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", captured)  # as capture_stdout() does in a worker
+    monkeypatch.setattr(pipeline_module, "_captured", captured)
+    cleaned = Pipeline.from_infos([info(Chatty, 1), info(WordCleaner, 2)]).clean(text_page("p", PAGE))
+    assert [n for n in cleaned.notes if "printed" in n] == [
+        "cleaner 'chatty' printed to stdout (not part of the output): 'debugging p'"
+    ]
+    assert captured.getvalue() == ""  # reported once, then forgotten: the next page starts clean
+    assert "Advertisement" not in cleaned.body
+
+
 def test_spans_outside_the_page_are_dropped_and_reported() -> None:
     cleaned = Pipeline.from_infos([info(OutOfRange)]).clean(text_page("p", PAGE))
     assert [(a.start, a.end, a.reason) for a in cleaned.annotations] == [(0, 4, "fine")]
