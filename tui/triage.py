@@ -20,8 +20,9 @@ meant for the user. Use the store from one thread only (the app's main thread).
 
 Identity: a page is found by the sha256 of its raw bytes first (so renaming a
 file or moving the folder keeps its state), then by its folder and relative
-path (so editing a file in place keeps it too). Identical content anywhere is
-the same page.
+path (so editing a file in place keeps it too). Identical copies in one folder
+each have a row here; the reader's session acts on all of them at once, so to
+the user identical files are the same page (see triage_session.with_copies).
 
 Durability: every action is one transaction committed with ``synchronous=FULL``
 in WAL mode, so once a call returns the action survives SIGKILL and power loss.

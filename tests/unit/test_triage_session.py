@@ -76,3 +76,26 @@ def test_a_store_in_memory_is_written_by_the_ui_thread(tmp_path: Path) -> None:
     session.index([])
     assert not session.start_writing(lambda: True) and not session.writing
     session.close()
+
+
+def test_byte_identical_copies_share_every_action(tmp_path: Path) -> None:
+    """Identical files are the same page (the README): keeping, tagging or reading one does it to every copy."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "sub_c.txt"):
+        (folder / name).write_text("The same story, byte for byte.\n", encoding="utf-8")
+    (folder / "d.txt").write_text("Another story altogether.\n", encoding="utf-8")
+    ids = ["a.txt", "b.txt", "d.txt", "sub_c.txt"]
+    session = TriageSession()
+    session.start(load_state(tmp_path / "state.sqlite3", [str(folder)]))
+    session.index(ids)
+    result = session.decide([1], "kept")
+    assert [session.states[i].decision for i in range(4)] == ["kept", "kept", "none", "kept"]
+    assert "2 identical copies included" in result.description
+    session.tag([0], ["later"], [])
+    assert [session.states[i].tags for i in range(4)] == [("later",), ("later",), (), ("later",)]
+    assert session.opened(3)
+    assert [session.states[i].read for i in range(4)] == [True, True, False, True]
+    session.undo()  # the tag, from every copy at once
+    assert all(session.states[i].tags == () for i in range(4))
+    session.close()
