@@ -36,6 +36,16 @@ from .export import ExportError, write_export
 from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
 from .launch import collections_held, resume_collections
 from .library import NOT_LEARNED, Library
+from .settings import (
+    LIST_WIDTH_MAX,
+    LIST_WIDTH_MIN,
+    READING_WIDTH_MAX,
+    READING_WIDTH_MIN,
+    SORTS,
+    default_settings_path,
+    load_settings,
+    save_settings,
+)
 from .triage import BODY_LIMIT, Decision, Filter, PageInfo, StateError, default_state_path
 from .triage_session import LoadCancelled, LoadedState, TriageSession, load_state
 from .widgets import (
@@ -65,6 +75,15 @@ CLEANING_NOTE_AFTER = 0.1  # seconds a page being cleaned on demand may take bef
 # still this long (seconds) instead; on its own only after GC_FULL_EVERY younger collections (Python: 10).
 GC_IDLE_SECONDS = 1.0
 GC_FULL_EVERY = 1000
+LIST_STEP = 4  # columns < and > widen or narrow the list by
+READER_MIN = 30  # columns the reading pane keeps beside the list, however wide the list is asked to be
+SORT_NAMES = {
+    "name": "file name",
+    "date": "date (newest first)",
+    "site": "site",
+    "kept": "words kept (most first)",
+    "removed": "words removed (most first)",
+}
 HOLD_COLLECTIONS_AT_MOST = 5.0  # seconds: collections held for the start resume by then, even if listing goes on
 
 # Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
@@ -116,6 +135,11 @@ class NewsreadApp(App[None]):
         Binding("space", "reader_page(1)", "Page the reader down"),
         Binding("b", "reader_page(-1)", "Page the reader up"),
         Binding("f", "zoom", "Reader full width (hide the list) or back"),
+        Binding("less_than_sign", "list_width(-1)", "Narrow the list (remembered)"),
+        Binding("greater_than_sign", "list_width(1)", "Widen the list (remembered)"),
+        Binding("left_curly_bracket", "reading_width(-1)", "Narrower reading width of the clean view (remembered)"),
+        Binding("right_curly_bracket", "reading_width(1)", "Wider reading width of the clean view (remembered)"),
+        Binding("O", "sort", "Sort the list: file name, date, site, words kept, words removed (remembered)"),
         Binding("escape", "back_to_list", "Back: clear the search, or return to the list"),
         Binding("colon", "command_palette", "Command palette: every action by name"),
         *TRIAGE_BINDINGS,
@@ -130,10 +154,16 @@ class NewsreadApp(App[None]):
         read_after: float = READ_AFTER,
         use_cache: bool = True,
         jobs: int | None = None,
+        settings: Path | None = None,
     ) -> None:
         """``state``: the triage state file; None keeps triage in memory (nothing saved).
-        ``use_cache``: use the result cache; ``jobs``: background cleaning processes (default one per CPU)."""
+        ``use_cache``: use the result cache; ``jobs``: background cleaning processes (default one per CPU).
+        ``settings``: the reader's settings file (theme, list width, sort …); None: defaults, nothing saved."""
         super().__init__()
+        self.settings_path = settings
+        self.settings, self._settings_problems = load_settings(settings)
+        self._filtered: list[int] | None = None  # the filter's pages in folder order (None: no filter)
+        self._sorted_for = (-1, False)  # (pages, cleaning complete) when the list was last sorted
         self.library = Library(paths, pipeline, use_cache=use_cache, jobs=jobs)
         self.library.on_cleaned = self._learn_record
         self.state_path = state
@@ -153,6 +183,7 @@ class NewsreadApp(App[None]):
         self._last_input = time.monotonic()  # the last key or mouse event (full garbage collections wait for quiet)
         self._gc_threshold = gc.get_threshold()  # put back when the app ends (tests run many apps in one process)
         self._started = time.monotonic()
+        self._start_theme = ""  # the theme the reader started with (a change from it is the user's)
 
     # -- layout -------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -188,8 +219,23 @@ class NewsreadApp(App[None]):
         return self.query_one(PromptBar)
 
     def on_mount(self) -> None:
-        if not self.is_headless and self.console.color_system in ("standard", "windows"):
+        settings = self.settings
+        if settings.theme and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        elif settings.theme:
+            self._settings_problems.append(f"no theme called {settings.theme!r}; using the default")
+        elif not self.is_headless and self.console.color_system in ("standard", "windows"):
             self.theme = "ansi-dark"  # 16 colours: use the terminal's own palette rather than approximations
+        self._start_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if settings.animations == "off" or (settings.animations == "auto" and _over_ssh()):
+            self.animation_level = "none"
+        self.reader.side_by_side = settings.diff_layout == "side-by-side"
+        self.reader.reading_width = settings.reading_width
+        self.page_list.sort_key = settings.sort
+        for problem in self._settings_problems:
+            self.notify(problem, title="settings", severity="warning", timeout=10, markup=False)
+        self._fit_list()
         self.cleaners_panel.display = False
         self.query_one(SearchBar).display = False
         self.prompt.display = False
@@ -197,7 +243,6 @@ class NewsreadApp(App[None]):
         self.page_list.marked = self.triage.marked
         self.page_list.on_highlight = self.open_page
         set_border_title(self.page_list, "Pages")
-        set_border_subtitle(self.page_list, "words kept −removed")
         self.page_list.focus()
         for problem in self.library.pipeline.problems:
             self.notify(problem, title="cleaners", severity="warning", timeout=8)
@@ -205,6 +250,98 @@ class NewsreadApp(App[None]):
         self.set_interval(POLL_SECONDS, self.poll)
         self.crawl()
         self.load_triage()
+
+    # -- settings, the list's width and order ------------------------------------------------------------
+    def _save_settings(self) -> str:
+        """Write the settings file; returns "" or why it could not be written (for the status line)."""
+        if self.settings_path is None:
+            return ""
+        try:
+            save_settings(self.settings, self.settings_path)
+        except OSError as exc:
+            return f" (not remembered: {exc.strerror or exc})"
+        return ""
+
+    def _theme_changed(self, theme: object) -> None:
+        """A theme picked (command palette, Change theme) is remembered; the one the reader starts with is not."""
+        if self.theme == (self.settings.theme or self._start_theme):
+            return
+        self.settings.theme = self.theme
+        self.status.say(f"theme {self.theme}{self._save_settings()}")
+
+    def list_width_for(self, total: int) -> int:
+        """The list's width in a terminal ``total`` columns wide: the remembered width, or 40% of the terminal
+        (at least 40 columns, at most 64); the reading pane keeps READER_MIN columns either way."""
+        wanted = self.settings.list_width or min(max(40, total * 40 // 100), 64)
+        return max(min(wanted, total - READER_MIN), min(LIST_WIDTH_MIN, total))
+
+    def _fit_list(self) -> None:
+        width = self.list_width_for(self.size.width)
+        if self.page_list.styles.width is None or self.page_list.styles.width.value != width:
+            self.page_list.styles.width = width
+            self.call_after_refresh(self._list_title)  # the columns that fit may have changed
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_list()
+
+    def action_list_width(self, step: int) -> None:
+        if not self.page_list.display:
+            self.status.say("the list is hidden: f shows it")
+            return
+        current = self.list_width_for(self.size.width)
+        wanted = max(LIST_WIDTH_MIN, min(LIST_WIDTH_MAX, current + step * LIST_STEP))
+        self.settings.list_width = wanted
+        width = self.list_width_for(self.size.width)
+        if width == current:
+            self.settings.list_width = current
+            self.status.say("the list is as narrow as it gets" if step < 0 else "the list is as wide as it gets here")
+            return
+        self._fit_list()
+        self.status.say(f"list {width} columns wide{self._save_settings()}")
+
+    def action_sort(self) -> None:
+        key = SORTS[(SORTS.index(self.page_list.sort_key) + 1) % len(SORTS)]
+        self.page_list.sort_key = key
+        self.settings.sort = key
+        self._show_order(keep=self.page_in_hand)
+        self._list_title()
+        self.status.say(f"sorted by {SORT_NAMES[key]}{self._save_settings()}")
+
+    def _ordered(self, pages: list[int] | None) -> list[int] | None:
+        """``pages`` (None: every page) in the list's sort order; None when that is every page in folder order."""
+        key = self.page_list.sort_key
+        library = self.library
+        self._sorted_for = (len(library), library.complete)
+        if key == "name":
+            return pages
+        summaries = library.summaries
+        chosen = range(len(summaries)) if pages is None else pages
+        # Pages not cleaned yet (or without the field) go last, in folder order; a sort is stable.
+        if key == "date":
+            dated = sorted(
+                (i for i in chosen if summaries[i].date), key=lambda i: summaries[i].date or "", reverse=True
+            )
+            return dated + [i for i in chosen if not summaries[i].date]
+        if key == "site":
+            with_site = sorted(
+                (i for i in chosen if summaries[i].site), key=lambda i: (summaries[i].site or "").casefold()
+            )
+            return with_site + [i for i in chosen if not summaries[i].site]
+        field = "words_kept" if key == "kept" else "words_removed"
+        cleaned = sorted((i for i in chosen if summaries[i].cleaned), key=lambda i: -getattr(summaries[i], field))
+        return cleaned + [i for i in chosen if not summaries[i].cleaned]
+
+    def _show_order(self, keep: int) -> None:
+        """Show the filter's pages (or every page) in the sort order; the cursor stays on page ``keep``."""
+        self.page_list.show_rows(self._ordered(self._filtered), keep=keep)
+        self._triage_changed()
+
+    def _resort_if_due(self) -> None:
+        """A sorted list is sorted again when pages are found and when cleaning ends (values arrive as pages are
+        cleaned: sorting on each would move rows under the reader)."""
+        library = self.library
+        if self.page_list.sort_key != "name" and self._sorted_for != (len(library), library.complete):
+            self._show_order(keep=self.page_in_hand)
 
     # -- background work ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="crawl")
@@ -389,6 +526,7 @@ class NewsreadApp(App[None]):
         while library.warnings:
             self.notify(library.warnings.pop(0), title="cache", severity="warning", timeout=8)
         self.page_list.sync()
+        self._resort_if_due()
         self._index_triage()
         self._list_title()
         self.status.redraw()
@@ -412,11 +550,14 @@ class NewsreadApp(App[None]):
         shown = self.page_list.count
         if not library.discovered:
             title = "Pages"
-        elif self.page_list.rows is not None:
+        elif self.filter_line:
             title = f"Pages {shown}/{total}"
         else:
             title = f"Pages {total}"
+        if self.page_list.sort_key != "name":
+            title += f" by {self.page_list.sort_key}"
         set_border_title(self.page_list, title)  # every poll: assigned unchanged, it would redraw the whole list
+        set_border_subtitle(self.page_list, self.page_list.columns_label())
 
     def _flush_infos(self) -> None:
         """What the workers learned reaches the word index (written here when the store has no writing thread);
@@ -435,14 +576,15 @@ class NewsreadApp(App[None]):
             return
         if not written or not self.filter_line or not self.query(PageList):
             return  # nothing new, no filter, or the app is closing
-        rows = self.page_list.rows
+        rows = self._filtered
         if rows is not None:
             flt = self._parse(self.filter_line)
             if flt is not None and (flt.text or flt.site or flt.date_from or flt.date_to):
                 # Rows already shown stay (the list never jumps under the reader); newly matching pages join.
                 merged = sorted(set(rows) | set(self.triage.query(flt)))
                 if len(merged) != len(rows):
-                    self.page_list.rows = merged
+                    self._filtered = merged
+                    self.page_list.rows = self._ordered(merged)
                     self.page_list.move_to_page(self.current)
                     self.page_list.sync()
                     self._triage_changed()
@@ -500,12 +642,27 @@ class NewsreadApp(App[None]):
     # -- actions ------------------------------------------------------------------------------------
     def action_view(self, view: View) -> None:
         if view == "diff" and self.reader.view == "diff":
-            self.reader.toggle_diff_layout()
+            self.action_toggle_diff_layout()
         else:
             self.reader.set_view(view)
 
     def action_toggle_diff_layout(self) -> None:
         self.reader.toggle_diff_layout()
+        self.settings.diff_layout = "side-by-side" if self.reader.side_by_side else "inline"
+        self._save_settings()
+
+    def action_reading_width(self, step: int) -> None:
+        reader = self.reader
+        width = max(READING_WIDTH_MIN, min(READING_WIDTH_MAX, reader.reading_width + step * LIST_STEP))
+        if width == reader.reading_width:
+            self.status.say(f"the reading width is {width}: as {'narrow' if step < 0 else 'wide'} as it goes")
+            return
+        reader.reading_width = width
+        self.settings.reading_width = width
+        wider = (
+            "" if reader.document_view.text_width >= width else f" (the pane is {reader.document_view.text_width} wide)"
+        )
+        self.status.say(f"reading width {width}{wider}{self._save_settings()}")
 
     def action_removal(self, step: int) -> None:
         if self.reader.cleaned is None:
@@ -674,7 +831,7 @@ class NewsreadApp(App[None]):
         triage = self.triage
         self.page_list.refresh()
         self._list_title()
-        shown = self.page_list.count if self.page_list.rows is not None else None
+        shown = self.page_list.count if self.filter_line else None
         self.status.set_triage(
             triage_text(triage.counts, marked=len(triage.marked), shown=shown, unsaved=triage.unsaved)
         )
@@ -820,7 +977,7 @@ class NewsreadApp(App[None]):
             found = self.triage.next_where(self.page_list.order, self.page_in_hand, lambda s: not s.read)
         else:
             found = self.triage.next_where(self.page_list.order, self.page_in_hand, lambda s: s.decision == "none")
-        shown = "" if self.page_list.rows is None else " shown"
+        shown = " shown" if self.filter_line else ""
         if found is None:
             self.status.say(f"no other {status} page{shown}")
             return
@@ -881,12 +1038,11 @@ class NewsreadApp(App[None]):
             return False
         self.filter_line = line.strip() if flt != Filter() else ""
         try:
-            rows = self.triage.query(flt) if self.filter_line else None
+            self._filtered = self.triage.query(flt) if self.filter_line else None
         except StateError as exc:
             self._failed(exc)
             return False
-        self.page_list.show_rows(rows, keep=self.current)
-        self._triage_changed()
+        self._show_order(keep=self.current)
         return True
 
     def filter_tag(self, tag: str) -> None:
@@ -908,8 +1064,8 @@ class NewsreadApp(App[None]):
         triage = self.triage
         if triage.marked:
             return f"the {len(triage.marked)} marked pages", sorted(triage.marked)
-        if self.page_list.rows is not None:
-            return f"the {len(self.page_list.rows)} pages shown", list(self.page_list.rows)
+        if self._filtered is not None:
+            return f"the {len(self._filtered)} pages shown", list(self._filtered)
         chosen = triage.query(Filter(statuses=frozenset({"kept", "starred"})))
         return f"the {len(chosen)} kept and starred pages", chosen
 
@@ -990,6 +1146,12 @@ class NewsreadApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
+def _over_ssh() -> bool:
+    import os
+
+    return bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"))
+
+
 def _cleaner_option_bindings() -> list[Binding]:
     from .widgets.cleaners_panel import CleanerOptions
 
@@ -998,7 +1160,9 @@ def _cleaner_option_bindings() -> list[Binding]:
 
 def run_app(paths: list[str], pipeline: Pipeline, state: Path | None = None, *, use_cache: bool = True) -> None:
     """Open the reader; triage is saved in ``state`` (default: the user state folder)."""
-    app = NewsreadApp(paths, pipeline, state or default_state_path(), use_cache=use_cache)
+    app = NewsreadApp(
+        paths, pipeline, state or default_state_path(), use_cache=use_cache, settings=default_settings_path()
+    )
     try:
         app.run()
     finally:

@@ -839,6 +839,11 @@ class Library:
         first = story_of.get(index)
         return list(members[first]) if first is not None else [index]
 
+    @property
+    def has_stories(self) -> bool:
+        """Some page of the folder has another version (a story badge shows in the list)."""
+        return bool(self._found[0])
+
     def cluster_size(self, index: int) -> int:
         """How many versions page ``index``'s story has in the folder (1: none but itself, or not known yet)."""
         story_of, members = self._found

@@ -18,6 +18,7 @@ from newsread.cleaners import CleanedPage
 from newsread.cleaners.clusters import VersionComparison
 
 from ..documents import (
+    READABLE_WIDTH,
     DocStyles,
     Document,
     RemovalGroup,
@@ -30,6 +31,7 @@ from ..documents import (
     side_by_side_document,
     versions_rows,
 )
+from .base_style import ComponentStyles
 from .document_view import DocumentView, Wrapped, wrap_document
 from .titles import set_border_subtitle, set_border_title
 
@@ -62,6 +64,7 @@ class AheadOrder:
     side_by_side: bool
     styles: DocStyles
     width: int
+    measure: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +86,7 @@ def build_ahead(cleaned: CleanedPage, order: AheadOrder) -> Ahead | None:
     side_by_side = order.view == "diff" and order.side_by_side
     key: BuildKey = (id(cleaned), order.view, side_by_side)
     document = build_document(cleaned, order.view, side_by_side, order.styles)
-    return Ahead(cleaned, key, order.styles, document, wrap_document(document, order.width))
+    return Ahead(cleaned, key, order.styles, document, wrap_document(document, order.width, order.measure))
 
 
 class ReadingPane(Vertical):
@@ -113,6 +116,8 @@ class ReadingPane(Vertical):
         self._built: dict[BuildKey, Document] = {}  # the current page's views built in the background
         self._ahead: Ahead | None = None  # the page likely shown next, built and wrapped by a worker thread
         self._wanted: BuildKey | None = None  # the background build whose result is still wanted
+        self._components = ComponentStyles(self, "reading-pane")
+        self._styles_used: DocStyles | None = None  # the styles the shown view was built with
 
     def compose(self) -> ComposeResult:
         yield DocumentView(id="document")
@@ -150,6 +155,15 @@ class ReadingPane(Vertical):
             self._render_document(keep_scroll=True)
 
     @property
+    def reading_width(self) -> int:
+        """The clean view's measure: its lines are at most this many cells wide."""
+        return self.document_view.measure or READABLE_WIDTH
+
+    @reading_width.setter
+    def reading_width(self, width: int) -> None:
+        self.document_view.set_measure(width)
+
+    @property
     def versions(self) -> VersionComparison | None:
         return self._versions[1] if self._versions is not None else None
 
@@ -178,7 +192,7 @@ class ReadingPane(Vertical):
 
     def styles_for_documents(self) -> DocStyles:
         def style(name: str) -> Style:
-            return self.get_component_rich_style(f"reading-pane--{name}", partial=True)
+            return self._components.get(name)
 
         return DocStyles(
             title=style("title"),
@@ -190,10 +204,26 @@ class ReadingPane(Vertical):
             error=style("error"),
         )
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._components.clear()
+        # The views are built with the styles of the time (a light theme chosen afterwards left the headline
+        # and byline white on white): build the page again if its styles changed. Not for every update (focus
+        # changes restyle this pane too), and only once the new styles are in place.
+        if self.is_mounted:
+            self.call_after_refresh(self._restyle_if_changed)
+
+    def _restyle_if_changed(self) -> None:
+        if self._styles_used is not None and self.styles_for_documents() != self._styles_used:
+            self._built.clear()
+            self._ahead = None
+            self._render_document(keep_scroll=True)
+
     def _render_document(self, *, keep_scroll: bool = False) -> None:
         view = self.document_view
         cleaned = self.cleaned
         styles = self.styles_for_documents()
+        self._styles_used = styles
         self._wanted = None
         if cleaned is None:
             view.set_document(message_document(self._message or "", styles.note), keep_scroll=keep_scroll)
@@ -240,7 +270,9 @@ class ReadingPane(Vertical):
     def ahead_order(self) -> AheadOrder:
         """What a worker thread needs to build the view a page would be shown in (UI thread)."""
         view = self.document_view
-        return AheadOrder(self.view, self.showing_side_by_side, self.styles_for_documents(), view.text_width)
+        return AheadOrder(
+            self.view, self.showing_side_by_side, self.styles_for_documents(), view.text_width, view.measure
+        )
 
     def take_ahead(self, ahead: Ahead) -> None:
         """A page built and wrapped ahead (by :func:`build_ahead`); used if it is the next one shown as it is."""

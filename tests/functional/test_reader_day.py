@@ -1,0 +1,96 @@
+"""The reader for a day of triage (issue 18): the list drawn right in every theme and size, clicks landing on the
+row clicked, notices that clear, the list's width and sort order, provenance, and settings kept between runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.color import Color
+from rich.segment import Segment
+
+from newsread.tui.app import NewsreadApp
+
+from .conftest import lines_of, make_app, settle
+
+pytestmark = pytest.mark.functional
+
+
+def segments(app: NewsreadApp, y: int) -> list[Segment]:
+    return list(app.page_list.render_line(y))
+
+
+def luminance(color: Color | None) -> float:
+    assert color is not None
+    r, g, b = color.get_truecolor()
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+async def test_only_marked_rows_are_drawn_marked_and_tags_are_legible(seeds_dir: str) -> None:
+    app = make_app([seeds_dir])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", *"later", "enter")  # page 0 tagged
+        await pilot.press("j", "x")  # page 1 marked, the cursor moves on to page 2
+        await pilot.press("k")  # the cursor on the marked row: its mark still shows
+        await pilot.pause()
+        lines = lines_of(app.page_list)
+        assert lines[1].startswith("›◆")
+        assert lines[0][1] == " " and lines[2][1] == " "
+        marked_bg = app.page_list._components.get("marked").bgcolor
+        assert marked_bg is not None
+        # An unmarked row: no cell of it has the marked background (every row had it).
+        assert all(s.style is None or s.style.bgcolor != marked_bg for s in segments(app, 2))
+        # The tag is drawn in a colour that is not its background.
+        tag = next(s for s in segments(app, 0) if "#later" in s.text)
+        assert tag.style is not None and tag.style.color != tag.style.bgcolor
+        assert abs(luminance(tag.style.color) - luminance(tag.style.bgcolor)) > 40
+
+
+async def test_the_words_removed_are_never_cut_by_the_scrollbar(tmp_path: Path) -> None:
+    root = tmp_path / "pages"
+    root.mkdir()
+    words = "\n".join(f"word{i}" for i in range(1298))  # one-word lines: the short_lines cleaner removes each
+    (root / "a_big.txt").write_text(f"A page that loses a great many words\n{words}\nThe end of a long page here.\n")
+    for i in range(40):  # more pages than rows on screen: the list has a scrollbar
+        (root / f"p{i:02}.txt").write_text(f"Page number {i} about the harbour\nA line of the article body here.\n")
+    app = make_app([root])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, 30)
+        pages = app.page_list
+        assert pages.show_vertical_scrollbar
+        removed = app.library.summaries[0].words_removed
+        assert removed >= 1000
+        # What is not under the scrollbar (the scrollbar is drawn over the list's last column).
+        visible = lines_of(pages)[0][: pages.scrollable_content_region.width]
+        assert visible.rstrip().endswith(f"−{removed}")
+
+
+async def test_a_click_selects_the_row_clicked(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.click("#pages", offset=(6, 3))  # y 0 is the border: y 3 is the third row
+        await pilot.pause()
+        assert app.page_list.cursor == 2 and app.current == 2
+        await pilot.click("#pages", offset=(6, 0))  # the border selects nothing
+        await pilot.pause()
+        assert app.page_list.cursor == 2
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "solarized-light", "textual-dark"])
+async def test_the_headline_and_byline_are_legible_in_every_theme(seeds_dir: str, theme: str) -> None:
+    app = make_app([seeds_dir])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.theme = theme
+        await pilot.pause(0.1)
+        await pilot.pause()
+        view = app.reader.document_view
+        assert len(view.document.rows[1].left.plain) > 5  # the fixed cleaners find a date: the meta line
+        for y in (view.row_start[0], view.row_start[1]):  # the headline's first line, the site · date line
+            cells = [s for s in view.render_line(y) if s.text.strip()]
+            assert cells, f"line {y} is empty"
+            for s in cells:
+                assert s.style is not None and s.style.color is not None and s.style.bgcolor is not None
+                assert abs(luminance(s.style.color) - luminance(s.style.bgcolor)) > 60, (y, s)
