@@ -12,6 +12,7 @@ never waits for it, and keys that need it say so until it is there.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -34,7 +35,7 @@ from newsread.cleaners.clusters import VersionComparison
 
 from .export import ExportError, write_export
 from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
-from .launch import collections_held, resume_collections
+from .launch import collections_held, resume_collections, terminal_problem
 from .library import NOT_LEARNED, Library
 from .settings import (
     LIST_WIDTH_MAX,
@@ -183,6 +184,7 @@ class NewsreadApp(App[None]):
         self._last_input = time.monotonic()  # the last key or mouse event (full garbage collections wait for quiet)
         self._gc_threshold = gc.get_threshold()  # put back when the app ends (tests run many apps in one process)
         self._started = time.monotonic()
+        self._recleaning = ""  # the cleaner switch whose cleaning of the folder is under way ("" none)
         self._start_theme = ""  # the theme the reader started with (a change from it is the user's)
 
     # -- layout -------------------------------------------------------------------------------------
@@ -536,6 +538,10 @@ class NewsreadApp(App[None]):
             else:
                 self.reader.show(None, message="No pages here: newsread reads .txt and .html files (also gzipped).")
         self._panel_counts()
+        if self._recleaning and library.complete:
+            pages = len(library)
+            self.status.say(f"{self._recleaning}: {_count(pages, 'page')} cleaned again", lasting=True)
+            self._recleaning = ""
         if library.learned != self._learned_seen:
             self._learned_seen = library.learned
             if self.current >= 0 and library.peek(self.current) is None:
@@ -598,6 +604,8 @@ class NewsreadApp(App[None]):
         self.current = index
         if not same_page:
             self._schedule_read(index)
+            if self.is_mounted:
+                self.status.page_changed()  # "redid: kept 1 page" is not about this page
         self._stop_cleaning_note()
         cleaned = self.library.peek(index)
         if cleaned is not None:
@@ -718,7 +726,9 @@ class NewsreadApp(App[None]):
 
     def toggle_cleaner(self, name: str) -> None:
         on = self.library.toggle(name)
-        self.status.say(f"{name} {'on' if on else 'off'}: cleaning again")
+        self._recleaning = f"{name} {'on' if on else 'off'}"
+        # Said until the folder is cleaned again (poll then says so), whatever page is opened meanwhile.
+        self.status.say(f"{self._recleaning}: cleaning again", seconds=None, lasting=True)
         self.crawl()
         self.open_page(self.current, again=True)
 
@@ -784,7 +794,7 @@ class NewsreadApp(App[None]):
             return
         if self.page_list.has_focus and self.filter_line:
             self.set_filter("")
-            self.status.say("filter cleared: every page shown")
+            self.status.say("filter cleared: every page shown", lasting=True)
             return
         if self._zoomed and self._auto_zoomed:
             self._set_zoom(False)
@@ -913,10 +923,10 @@ class NewsreadApp(App[None]):
         marked = self.triage.marked
         if shown and shown <= marked:
             marked.difference_update(shown)
-            self._report(f"unmarked {len(shown)} pages")
+            self._report(f"unmarked {_count(len(shown), 'page')}")
         else:
             self.mark_pages(shown)
-            self._report(f"{len(marked)} pages marked: triage keys now apply to them (X clears)")
+            self._report(f"{_count(len(marked), 'page')} marked: triage keys now apply to them (X clears)")
 
     def action_mark_story(self) -> None:
         if self.page_in_hand < 0:
@@ -931,7 +941,7 @@ class NewsreadApp(App[None]):
     def action_clear_marks(self) -> None:
         n = len(self.triage.marked)
         self.triage.marked.clear()
-        self._report(f"cleared {n} marks" if n else "no marks to clear")
+        self._report(f"cleared {_count(n, 'mark')}" if n else "no marks to clear")
 
     def action_decide(self, decision: Decision) -> None:
         if not self._triage_ready():
@@ -990,8 +1000,12 @@ class NewsreadApp(App[None]):
         if not targets:
             return
         tags = sorted({t for i in targets for t in (self.triage.states[i].tags if i in self.triage.states else ())})
-        which = f"{len(targets)} marked pages" if self.triage.marked else "this page"
-        has = f"has {', '.join(tags)}" if tags else "has no tags"
+        if self.triage.marked:
+            which = f"the {_count(len(targets), 'marked page')}"
+            verb = "has" if len(targets) == 1 else "have"
+        else:
+            which, verb = "this page", "has"
+        has = f"{verb} {', '.join(tags)}" if tags else f"{verb} no tags"
         self.prompt.ask(
             "tag", "tags ", placeholder=f"{which} {has} · tag adds, -tag removes, commas between (Enter, Esc)"
         )
@@ -1063,11 +1077,11 @@ class NewsreadApp(App[None]):
         """What an export takes: the marked pages, else the pages the filter shows, else kept and starred ones."""
         triage = self.triage
         if triage.marked:
-            return f"the {len(triage.marked)} marked pages", sorted(triage.marked)
+            return f"the {_count(len(triage.marked), 'marked page')}", sorted(triage.marked)
         if self._filtered is not None:
-            return f"the {len(self._filtered)} pages shown", list(self._filtered)
+            return f"the {_count(len(self._filtered), 'page')} shown", list(self._filtered)
         chosen = triage.query(Filter(statuses=frozenset({"kept", "starred"})))
-        return f"the {len(chosen)} kept and starred pages", chosen
+        return f"the {_count(len(chosen), 'kept or starred page')}", chosen
 
     def start_export(self, line: str) -> None:
         """Export what :meth:`_export_choice` picks to the folder (and format) in ``line``."""
@@ -1085,14 +1099,14 @@ class NewsreadApp(App[None]):
         if not chosen:
             self.notify(f"nothing to export: {what}", title="export", severity="warning", markup=False)
             return
-        self.status.say(f"exporting {what} to {out} …", seconds=60)
+        self.status.say(f"exporting {what} to {out} …", seconds=60, lasting=True)
         self.export_pages(chosen, out, fmt)
 
     @work(thread=True, group="export")
     def export_pages(self, chosen: list[Any], out: Path, fmt: str) -> None:
         inputs = [Path(p) for p in self.library.paths]
         try:
-            result = write_export(chosen, self.library.pipeline, out, fmt=fmt, inputs=inputs)
+            result = write_export(chosen, self.library.pipeline, out, fmt=fmt, inputs=inputs, option="the folder ")
         except (ExportError, OSError) as exc:
             with suppress(RuntimeError):
                 self.call_from_thread(
@@ -1102,11 +1116,11 @@ class NewsreadApp(App[None]):
             return
         where = out.resolve()
         failed = f"; {len(result.failed)} could not be read" if result.failed else ""
-        message = f"exported {len(result.page_ids)} pages as {fmt} to {where}{failed}"
+        message = f"exported {_count(len(result.page_ids), 'page')} as {fmt} to {where}{failed}"
         self.exported.append(where)
         with suppress(RuntimeError):
             self.call_from_thread(partial(self.notify, message, title="export", timeout=15, markup=False))
-            self.call_from_thread(self.status.say, message)
+            self.call_from_thread(partial(self.status.say, message, lasting=True))
 
     def on_prompt_bar_changed(self, event: PromptBar.Changed) -> None:
         if event.purpose == "filter":
@@ -1114,7 +1128,8 @@ class NewsreadApp(App[None]):
             if event.done and ok:
                 self._close_prompt()
                 shown = self.page_list.count
-                self.status.say(f"{shown} page{'s' if shown != 1 else ''} match" if self.filter_line else "")
+                matches = f"{_count(shown, 'page')} match{'es' if shown == 1 else ''}"
+                self.status.say(matches if self.filter_line else "", lasting=True)
             return
         if not event.done:
             return
@@ -1128,7 +1143,7 @@ class NewsreadApp(App[None]):
         self._close_prompt()
         if event.purpose == "filter" and self.filter_line:
             self.set_filter("")
-            self.status.say("filter cleared: every page shown")
+            self.status.say("filter cleared: every page shown", lasting=True)
 
     def _close_prompt(self) -> None:
         self.prompt.display = False
@@ -1146,6 +1161,11 @@ class NewsreadApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
+def _count(n: int, noun: str, plural: str = "") -> str:
+    """``1 page``, ``2 pages``: a number with its noun in the right number."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural or noun + 's'}"
+
+
 def _over_ssh() -> bool:
     import os
 
@@ -1159,7 +1179,12 @@ def _cleaner_option_bindings() -> list[Binding]:
 
 
 def run_app(paths: list[str], pipeline: Pipeline, state: Path | None = None, *, use_cache: bool = True) -> None:
-    """Open the reader; triage is saved in ``state`` (default: the user state folder)."""
+    """Open the reader; triage is saved in ``state`` (default: the user state folder). Exits (status 2) with a
+    message when the output is not a terminal: the full-screen reader is never drawn into a pipe."""
+    problem = terminal_problem()
+    if problem is not None:
+        print(f"newsread: {problem}", file=sys.stderr)
+        raise SystemExit(2)
     app = NewsreadApp(
         paths, pipeline, state or default_state_path(), use_cache=use_cache, settings=default_settings_path()
     )

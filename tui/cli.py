@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import sys
@@ -92,7 +93,9 @@ def shown(text: str) -> str:
 def check_paths(paths: list[Path]) -> None:
     for p in paths:
         if not p.exists() and not p.is_symlink():
-            raise fail(f"no such file or folder: {p}")
+            near = difflib.get_close_matches(str(p), sorted(COMMANDS), n=1, cutoff=0.6) if p == paths[0] else []
+            hint = f" (did you mean `newsread {near[0]}`?)" if near else ""
+            raise fail(f"no such file or folder: {p}{hint}")
 
 
 def _is_within(child: Path, parent: Path) -> bool:
@@ -346,9 +349,10 @@ def render_output(fmt: str, cleaned: CleanedPage) -> tuple[str | None, str, Stor
 def cache_usable_for(cache_folder: Path, paths: list[Path]) -> bool:
     """The cache may not live in an input folder: newsread never writes into what it reads."""
     for p in paths:
-        folder = p if p.is_dir() else p.parent
-        if _is_within(cache_folder, folder):
-            typer.echo(f"newsread: warning: cache {cache_folder} is inside an input folder; not using it", err=True)
+        # Only a folder read is at risk: the cache beside (or above) a file read writes nothing into it.
+        if p.is_dir() and _is_within(cache_folder, p):
+            warning = f"newsread: warning: cache {cache_folder} is inside the input folder {p}; not using it"
+            typer.echo(warning, err=True)
             return False
     return True
 

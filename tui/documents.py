@@ -122,7 +122,7 @@ def clean_document(cleaned: CleanedPage, styles: DocStyles = DocStyles()) -> Doc
         rows.append(Row(_text(para)))
     rows.append(Row(Text()))
     removed = cleaned.removed_by()
-    summary = f"{cleaned.words_kept} words kept"
+    summary = f"{cleaned.words_kept} word{'s' if cleaned.words_kept != 1 else ''} kept"
     if removed:
         summary += f", {sum(removed.values())} removed by " + ", ".join(sorted(removed))
     rows.append(Row(_text(f"— {summary}", styles.note)))

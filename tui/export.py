@@ -51,13 +51,15 @@ def _is_within(child: Path, parent: Path) -> bool:
         return False
 
 
-def check_out_dir(out: Path, inputs: Sequence[Path]) -> None:
-    """Raise ExportError if ``out`` is an input folder or inside one."""
+def check_out_dir(out: Path, inputs: Sequence[Path], *, option: str = "--out ") -> None:
+    """Raise ExportError if ``out`` is an input folder or inside one (a file's folder counts: exports are
+    written beside what was read only elsewhere). ``option``: how the message names the folder (the command
+    line's flag; the reader, which has no flags, passes "")."""
     for p in inputs:
         folder = p if p.is_dir() else p.parent
         if _is_within(out, folder):
             raise ExportError(
-                f"--out {out} is inside the input folder {folder}: newsread never writes into what it reads"
+                f"{option}{out} is inside the input folder {folder}: newsread never writes into what it reads"
             )
 
 
@@ -88,8 +90,10 @@ def write_export(
     fmt: str,
     inputs: Sequence[Path] = (),
     progress: Callable[[], None] | None = None,
+    option: str = "--out ",
 ) -> ExportResult:
     """Clean and write ``chosen`` pages into ``out``. Does not touch the store: safe in a worker thread.
+    ``option``: how an error names ``out`` (the command line's flag; "" from the reader).
 
     ``inputs`` are the opened folders/files: ``out`` may not be inside one. Formats: text,
     markdown (one file per page, named like the page, ending with a triage line), jsonl
@@ -98,7 +102,7 @@ def write_export(
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    check_out_dir(out, inputs)
+    check_out_dir(out, inputs, option=option)
     out.mkdir(parents=True, exist_ok=True)
     result = ExportResult()
     jsonl = None

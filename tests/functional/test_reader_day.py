@@ -3,6 +3,9 @@ row clicked, notices that clear, the list's width and sort order, provenance, an
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,3 +97,88 @@ async def test_the_headline_and_byline_are_legible_in_every_theme(seeds_dir: str
             for s in cells:
                 assert s.style is not None and s.style.color is not None and s.style.bgcolor is not None
                 assert abs(luminance(s.style.color) - luminance(s.style.bgcolor)) > 60, (y, s)
+
+
+def status(app: NewsreadApp) -> str:
+    return app.status.shown.plain
+
+
+async def test_notices_about_a_page_clear_when_another_is_opened_and_recleaning_says_when_done(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus", "u", "U")
+        assert "redid" in status(app)
+        await pilot.press("j")
+        await pilot.pause()
+        assert "redid" not in status(app)  # it was about the page left behind
+
+        app.toggle_cleaner("short_lines")
+        assert "short_lines off: cleaning again" in status(app)
+        await pilot.press("j")  # opening pages meanwhile keeps it (or its outcome): it is about the folder
+        assert "cleaning again" in status(app) or "cleaned again" in status(app)
+        await settle(pilot)
+        app.poll()
+        assert "cleaning again" not in status(app)
+        assert "short_lines off: 5 pages cleaned again" in status(app)
+
+
+async def test_counts_in_notices_agree_in_number(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "X")
+        assert "cleared 1 mark" in status(app) and "1 marks" not in status(app)
+        await pilot.press("x", "x", "t")
+        placeholder = app.prompt.query_one("Input").placeholder
+        assert "the 2 marked pages have no tags" in placeholder
+
+
+CLI = [sys.executable, "-m", "newsread.tui.cli"]
+LAUNCH = [sys.executable, "-m", "newsread.tui.launch"]
+
+
+def test_the_reader_is_never_drawn_into_a_pipe(seeds_dir: str, tmp_path: Path) -> None:
+    for command in (LAUNCH, CLI):  # `newsread PATH` starts without the command line; `newsread open PATH` with it
+        env = {**os.environ, "XDG_STATE_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+        args = [*command, seeds_dir] if command is LAUNCH else [*command, "open", seeds_dir]
+        run = subprocess.run(args, capture_output=True, text=True, timeout=60, env=env)
+        assert run.returncode == 2 and run.stdout == ""
+        assert "not one (a pipe or a file)" in run.stderr and "newsread clean" in run.stderr
+
+
+def test_a_mistyped_command_is_named(seeds_dir: str) -> None:
+    run = subprocess.run([*LAUNCH, "claen", seeds_dir], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "did you mean `newsread clean`?" in run.stderr
+    run = subprocess.run([*LAUNCH, "nothing-like-it", seeds_dir], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "no such file or folder: nothing-like-it" in run.stderr
+    assert "did you mean" not in run.stderr
+
+
+def test_cleaning_one_file_uses_a_cache_beside_it(tmp_path: Path, seeds_dir: str) -> None:
+    page = tmp_path / "one.txt"
+    page.write_bytes((Path(seeds_dir) / "000_ef5eb7ee0bf81d53.txt").read_bytes())
+    env = {**os.environ, "NEWSREAD_CACHE_DIR": str(tmp_path / "cache")}
+    run = subprocess.run([*CLI, "clean", str(page)], capture_output=True, text=True, timeout=60, env=env)
+    assert run.returncode == 0 and "cache" not in run.stderr
+    assert (tmp_path / "cache").is_dir()  # used
+    # A cache inside a folder read is still refused.
+    run = subprocess.run([*CLI, "clean", str(tmp_path)], capture_output=True, text=True, timeout=60, env=env)
+    assert f"is inside the input folder {tmp_path}; not using it" in run.stderr
+
+
+async def test_the_readers_export_error_names_no_command_line_flag(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus", "E")
+        for ch in str(folder / "exported"):
+            await pilot.press(ch if ch != " " else "space")
+        await pilot.press("enter")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if any("export" in (n.title or "") for n in app._notifications):
+                break
+        errors = [n.message for n in app._notifications if n.title == "export failed"]
+        assert errors and "--out" not in errors[0]
+        assert errors[0].startswith(f"the folder {folder / 'exported'} is inside the input folder")

@@ -53,17 +53,32 @@ class StatusBar(Static):
         super().__init__(id=id)
         self.library = library
         self._note = ""
+        self._lasting = False  # the note stays when another page is opened
         self._timer: Timer | None = None
         self.shown = Text()  # what the bar shows now
         self.triage = Text()  # triage counts, set by the app
 
-    def say(self, message: str, *, seconds: float = 6.0) -> None:
-        """Show ``message`` beside the progress for a few seconds."""
+    def say(self, message: str, *, seconds: float | None = 6.0, lasting: bool = False) -> None:
+        """Show ``message`` beside the progress for ``seconds`` (None: until another note replaces it).
+
+        A note is about the page in hand unless ``lasting``: opening another page clears it (:meth:`page_changed`).
+        """
         self._note = message
+        self._lasting = lasting
         self.redraw()
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(seconds, lambda: self.say("")) if message else None
+        self._timer = self.set_timer(seconds, lambda: self.say("")) if message and seconds is not None else None
+
+    @property
+    def note(self) -> str:
+        """The note shown now ("" for none)."""
+        return self._note
+
+    def page_changed(self) -> None:
+        """Another page was opened: a note about the last one is stale."""
+        if self._note and not self._lasting:
+            self.say("")
 
     def redraw(self) -> None:
         width = self.size.width or 80
