@@ -182,3 +182,31 @@ async def test_the_readers_export_error_names_no_command_line_flag(folder: Path)
         errors = [n.message for n in app._notifications if n.title == "export failed"]
         assert errors and "--out" not in errors[0]
         assert errors[0].startswith(f"the folder {folder / 'exported'} is inside the input folder")
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_exports_say_where_each_article_came_from(tmp_path: Path, fmt: str) -> None:
+    from newsread.cleaners import iter_sources
+    from newsread.tui.export import write_export
+    from newsread.tui.triage import PageState
+
+    from .conftest import fixed_pipeline
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.html").write_text(
+        '<html><head><title>Harbour bridge reopens</title><link rel="canonical" href="https://news.example/a_1">'
+        "</head><body><p>The harbour bridge reopened on Monday after two years of repairs.</p></body></html>"
+    )
+    (folder / "b.txt").write_text("A page with no address at all\nIts body line is right here for you.\n")
+    chosen = [(s, PageState(s.id, read=True, decision="kept", tags=())) for s in iter_sources([folder])]
+    result = write_export(chosen, fixed_pipeline(), tmp_path / "out", fmt=fmt, inputs=[folder])
+    first, second = (f.read_text(encoding="utf-8") for f in result.files)
+    if fmt == "markdown":
+        assert r"*source: https://news.example/a\_1*" in first
+        assert f"*file: {folder / 'a.html'}*".replace("_", r"\_") in first
+    else:
+        assert "[source: https://news.example/a_1]" in first and f"[file: {folder / 'a.html'}]" in first
+    b_file = str(folder / "b.txt")
+    assert "source:" not in second and (b_file.replace("_", r"\_") if fmt == "markdown" else b_file) in second
+    assert first.rstrip().endswith("triage: kept]" if fmt == "text" else "triage: kept*")
