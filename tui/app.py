@@ -12,9 +12,12 @@ never waits for it, and keys that need it say so until it is there.
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
 import sys
 import threading
 import time
+import webbrowser
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from functools import partial
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
@@ -30,7 +33,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from newsread.cleaners import FORMATS, CleanedPage, Pipeline
+from newsread.cleaners import FORMATS, CleanedPage, Pipeline, inert, render
 from newsread.cleaners.clusters import VersionComparison
 
 from .export import ExportError, write_export
@@ -140,6 +143,9 @@ class NewsreadApp(App[None]):
         Binding("greater_than_sign", "list_width(1)", "Widen the list (remembered)"),
         Binding("left_curly_bracket", "reading_width(-1)", "Narrower reading width of the clean view (remembered)"),
         Binding("right_curly_bracket", "reading_width(1)", "Wider reading width of the clean view (remembered)"),
+        Binding("B", "browser", "Open the page's URL (else its file) in the web browser ($BROWSER)"),
+        Binding("y", "copy('url')", "Copy the page's URL (else its file's path) to the clipboard (OSC 52)"),
+        Binding("Y", "copy('text')", "Copy the page's clean text to the clipboard (OSC 52)"),
         Binding("O", "sort", "Sort the list: file name, date, site, words kept, words removed (remembered)"),
         Binding("escape", "back_to_list", "Back: clear the search, or return to the list"),
         Binding("colon", "command_palette", "Command palette: every action by name"),
@@ -337,6 +343,7 @@ class NewsreadApp(App[None]):
         """Show the filter's pages (or every page) in the sort order; the cursor stays on page ``keep``."""
         self.page_list.show_rows(self._ordered(self._filtered), keep=keep)
         self._triage_changed()
+        self._show_source()
 
     def _resort_if_due(self) -> None:
         """A sorted list is sorted again when pages are found and when cleaning ends (values arrive as pages are
@@ -493,6 +500,7 @@ class NewsreadApp(App[None]):
         if index == self.current and generation == self.library.generation:
             self._stop_cleaning_note()
             self.reader.show(cleaned, same_page=same_page)
+            self._show_source()  # its URL is known now
             self._panel_counts()
             self.call_after_refresh(self._after_shown, index, cleaned, False)  # (clean_selected prefetches)
 
@@ -604,8 +612,8 @@ class NewsreadApp(App[None]):
         self.current = index
         if not same_page:
             self._schedule_read(index)
-            if self.is_mounted:
-                self.status.page_changed()  # "redid: kept 1 page" is not about this page
+            for bar in self.query(StatusBar):
+                bar.page_changed()  # "redid: kept 1 page" is not about this page
         self._stop_cleaning_note()
         cleaned = self.library.peek(index)
         if cleaned is not None:
@@ -617,6 +625,7 @@ class NewsreadApp(App[None]):
                 # note first cost each such key a second page drawn and a layout (the reader's scrollbar).
                 self._cleaning_note = self.set_timer(CLEANING_NOTE_AFTER, partial(self._say_cleaning, index))
             self.clean_selected(index, same_page and again, self._next_in_list(), self.reader.ahead_order())
+        self._show_source()
         self._panel_counts()
 
     def _say_cleaning(self, index: int) -> None:
@@ -646,6 +655,68 @@ class NewsreadApp(App[None]):
         self.page_list.display = not zoomed
         if zoomed and self.page_list.has_focus:
             self.reader.document_view.focus()
+
+    # -- where the page came from, and leaving the reader ------------------------------------------------------
+    def page_source(self, index: int) -> tuple[str | None, str]:
+        """Page ``index``'s URL (its own, once cleaned, else its web archive's; None if unknown) and file."""
+        source = self.library.sources[index]
+        cleaned = self.reader.cleaned if index == self.current else None
+        url = (cleaned.metadata.get("url") if cleaned is not None else None) or source.url
+        return url or None, os.path.abspath(source.file)
+
+    def _show_source(self) -> None:
+        """The reading pane's header: the page's place in the list and its URL, else its file."""
+        index = self.current
+        if not 0 <= index < len(self.library.sources):
+            return
+        pages = self.page_list
+        place = ""
+        if pages.current_page == index:
+            shown = " shown" if self.filter_line else ""
+            place = f"page {pages.cursor + 1:,} of {pages.count:,}{shown}"
+        url, file = self.page_source(index)
+        if url is None:
+            with suppress(ValueError):  # another drive (Windows): the whole path
+                relative = os.path.relpath(file)
+                file = file if relative.startswith("..") else relative  # below the working folder: shorter
+        self.reader.set_source(place, inert(url or file))
+
+    def action_browser(self) -> None:
+        index = self.current
+        if not 0 <= index < len(self.library.sources):
+            return
+        url, file = self.page_source(index)
+        target = url or Path(file).as_uri()
+        if _has_display():
+            opened = webbrowser.open(target)  # a window of its own: the reader stays on screen
+        else:
+            try:
+                with self.suspend():  # a browser in the terminal (lynx, w3m …) gets the screen until it quits
+                    opened = webbrowser.open(target)
+            except SuspendNotSupported:
+                opened = webbrowser.open(target)
+        if opened:
+            self.status.say(f"opened {inert(target)} in the browser")
+        else:
+            self.status.say("no web browser found: set $BROWSER (y copies the address)")
+
+    def action_copy(self, what: str) -> None:
+        index = self.current
+        if not 0 <= index < len(self.library.sources):
+            return
+        if what == "text":
+            cleaned = self.reader.cleaned
+            if cleaned is None or cleaned.page.error:
+                self.status.say("nothing to copy: this page has no clean text")
+                return
+            text, said = render(cleaned, "text"), "the clean text"
+        else:
+            url, file = self.page_source(index)
+            text, said = (url, "the URL") if url else (file, "the file's path")
+        self.copy_to_clipboard(text)
+        refused = _clipboard_refused()
+        chars = _count(len(text), "character")
+        self.status.say(f"{said} sent to the clipboard ({chars}, OSC 52){refused}", seconds=10)
 
     # -- actions ------------------------------------------------------------------------------------
     def action_view(self, view: View) -> None:
@@ -1081,7 +1152,7 @@ class NewsreadApp(App[None]):
         if self._filtered is not None:
             return f"the {_count(len(self._filtered), 'page')} shown", list(self._filtered)
         chosen = triage.query(Filter(statuses=frozenset({"kept", "starred"})))
-        return f"the {_count(len(chosen), 'kept or starred page')}", chosen
+        return f"the {_count(len(chosen), 'kept and starred page')}", chosen
 
     def start_export(self, line: str) -> None:
         """Export what :meth:`_export_choice` picks to the folder (and format) in ``line``."""
@@ -1166,9 +1237,27 @@ def _count(n: int, noun: str, plural: str = "") -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural or noun + 's'}"
 
 
-def _over_ssh() -> bool:
-    import os
+def _has_display() -> bool:
+    """A browser opened from here gets a window of its own (else it would take over this terminal)."""
+    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
+
+def _clipboard_refused() -> str:
+    """A note when the terminal is known to drop OSC 52 (tmux unless set-clipboard is on), else ""."""
+    if not os.environ.get("TMUX"):
+        return ""
+    try:
+        setting = subprocess.run(
+            ["tmux", "show-options", "-gv", "set-clipboard"], capture_output=True, text=True, timeout=2
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    if setting == "on":
+        return ""
+    return f"; tmux drops it (set-clipboard is {setting or 'off'}): tmux set -g set-clipboard on"
+
+
+def _over_ssh() -> bool:
     return bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"))
 
 

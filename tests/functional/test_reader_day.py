@@ -210,3 +210,41 @@ def test_exports_say_where_each_article_came_from(tmp_path: Path, fmt: str) -> N
     b_file = str(folder / "b.txt")
     assert "source:" not in second and (b_file.replace("_", r"\_") if fmt == "markdown" else b_file) in second
     assert first.rstrip().endswith("triage: kept]" if fmt == "text" else "triage: kept*")
+
+
+CANONICAL = (
+    '<html><head><title>Harbour bridge reopens</title><link rel="canonical" href="https://news.example/harbour">'
+    "</head><body><p>The harbour bridge reopened on Monday after two years of repairs, officials said.</p>"
+    "<p>Drivers crossed it before dawn, and the mayor called the day a long time coming.</p></body></html>"
+)
+
+
+async def test_the_header_says_where_the_page_is_and_where_it_came_from(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (folder / "f_web.html").write_text(CANONICAL, encoding="utf-8")
+    monkeypatch.chdir(folder.parent)
+    app = make_app([folder])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert app.reader.source_line == "page 1 of 6 · pages/a_bridge.txt"  # below the working folder: relative
+        await pilot.press("G")
+        await settle(pilot)
+        assert app.reader.source_line == "page 6 of 6 · https://news.example/harbour"
+
+        opened: list[str] = []
+        monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+        await pilot.press("B")
+        assert opened == ["https://news.example/harbour"] and "opened https://news.example/harbour" in status(app)
+        await pilot.press("y")
+        assert app.clipboard == "https://news.example/harbour" and "the URL sent to the clipboard" in status(app)
+        await pilot.press("Y")
+        assert app.clipboard.startswith("Harbour bridge reopens\n\nThe harbour bridge reopened on Monday")
+
+        await pilot.press("g")
+        await pilot.press("B", "y")
+        assert opened[-1] == (folder / "a_bridge.txt").as_uri() and app.clipboard == str(folder / "a_bridge.txt")
+
+        app.set_filter("bridge")
+        await pilot.pause()
+        assert app.reader.source_line.startswith("page 1 of 3 shown · ")

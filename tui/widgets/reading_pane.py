@@ -7,12 +7,14 @@ from dataclasses import dataclass, replace
 from typing import ClassVar, Literal
 
 from rich.style import Style
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Resize
 from textual.markup import escape
+from textual.widgets import Static
 
 from newsread.cleaners import CleanedPage
 from newsread.cleaners.clusters import VersionComparison
@@ -43,6 +45,14 @@ SIDE_BY_SIDE_MIN = 60  # narrower than this, two columns are too cramped to read
 BACKGROUND_BLOCKS = 5_000
 
 BuildKey = tuple[int, View, bool]  # (id of the cleaned page, view, side by side)
+
+
+def _middle_cut(value: str, width: int) -> str:
+    """``value`` in at most ``width`` cells, its middle replaced by an ellipsis (characters, as addresses are)."""
+    if width <= 1:
+        return "…"[:width]
+    head = (width - 1) // 3
+    return value[:head] + "…" + value[len(value) - (width - 1 - head) :]
 
 
 def build_document(cleaned: CleanedPage, view: View, side_by_side: bool, styles: DocStyles) -> Document:
@@ -117,10 +127,36 @@ class ReadingPane(Vertical):
         self._ahead: Ahead | None = None  # the page likely shown next, built and wrapped by a worker thread
         self._wanted: BuildKey | None = None  # the background build whose result is still wanted
         self._components = ComponentStyles(self, "reading-pane")
+        self._source = Text()  # the header line (see set_source)
+        self._source_parts = ("", "")
         self._styles_used: DocStyles | None = None  # the styles the shown view was built with
 
     def compose(self) -> ComposeResult:
+        yield Static(id="source", markup=False)
         yield DocumentView(id="document")
+
+    def set_source(self, place: str, where: str) -> None:
+        """The header line: where the page is in the list (``page 3 of 12``) and where it came from (URL or
+        file; already inert). A long address is cut in its middle: its start (the site) and end (the page's
+        name) both show."""
+        self._source_parts = (place, where)
+        line = self.query_one("#source", Static)
+        width = line.size.width or max(20, self.size.width - 4)
+        room = width - len(place) - 3
+        if len(where) > room:
+            where = _middle_cut(where, room)
+        text = Text(no_wrap=True)
+        text.append(place, style="bold")
+        if where:
+            text.append(" · " + where if place else where)
+        if text != self._source:
+            self._source = text
+            line.update(text, layout=False)  # one line of fixed height
+
+    @property
+    def source_line(self) -> str:
+        """The header line as shown (plain text)."""
+        return self._source.plain
 
     @property
     def document_view(self) -> DocumentView:
@@ -187,6 +223,8 @@ class ReadingPane(Vertical):
         return self.document_view.text_width >= SIDE_BY_SIDE_MIN
 
     def on_resize(self, event: Resize) -> None:
+        if any(self._source_parts):
+            self.call_after_refresh(lambda: self.set_source(*self._source_parts))  # the header's new width
         if self.view == "diff" and self.side_by_side and self._wide_enough() != self._shown_side_by_side:
             self._render_document(keep_scroll=True)
 
