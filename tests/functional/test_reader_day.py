@@ -248,3 +248,64 @@ async def test_the_header_says_where_the_page_is_and_where_it_came_from(
         app.set_filter("bridge")
         await pilot.pause()
         assert app.reader.source_line.startswith("page 1 of 3 shown · ")
+
+
+async def test_settings_made_in_one_run_are_there_in_the_next(folder: Path, tmp_path: Path) -> None:
+    settings = tmp_path / "config" / "reader.toml"
+    first = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
+    async with first.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        default = first.page_list.outer_size.width
+        await pilot.press("greater_than_sign", "greater_than_sign")  # the list 8 columns wider
+        await pilot.pause()
+        assert first.page_list.outer_size.width == default + 8 and "list 48 columns wide" in status(first)
+        await pilot.press("O", "O")  # file name -> date -> site
+        assert "sorted by site" in status(first) and "by site" in str(first.page_list.border_title)
+        await pilot.press("3", "s")  # the diff, inline
+        await pilot.press("1", "left_curly_bracket")
+        assert first.reader.reading_width == 74
+        first.theme = "textual-light"
+        await pilot.pause()
+    text = settings.read_text(encoding="utf-8")
+    for line in ('theme = "textual-light"', "list_width = 48", 'sort = "site"', 'diff_layout = "inline"'):
+        assert line in text
+    assert "reading_width = 74" in text
+
+    second = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
+    async with second.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert second.theme == "textual-light" and second.page_list.outer_size.width == 48
+        assert second.page_list.sort_key == "site" and not second.reader.side_by_side
+        assert second.reader.reading_width == 74
+        # Sorted by site: the pages with a site first (the fixed cleaners find none: folder order stays).
+        assert list(second.page_list.order) == list(range(5))
+        await pilot.press("less_than_sign")
+        await pilot.pause()
+        assert second.page_list.outer_size.width == 44
+
+
+async def test_a_damaged_settings_file_means_defaults_and_a_notice(folder: Path, tmp_path: Path) -> None:
+    settings = tmp_path / "reader.toml"
+    settings.write_text('sort = "size"\nlist_width = 30\nwhat = 1\n', encoding="utf-8")
+    app = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("sort = 'size' is not understood" in m for m in messages)
+        assert any("unknown setting 'what'" in m for m in messages)
+        assert app.page_list.sort_key == "name" and app.page_list.outer_size.width == 30
+
+
+async def test_the_list_at_80x24_shows_title_words_and_story_badges(seeds_dir: str) -> None:
+    app = make_app([seeds_dir])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pages = app.page_list
+        assert pages.outer_size.width == 40 and pages.columns() == ("story", "words")
+        first = lines_of(pages)[0]
+        assert "≡3" in first and first.rstrip().endswith("−287")
+        title = app.library.summaries[0].label
+        assert title[:17] in first  # the title keeps its room
+        assert "≡versions · words kept −removed" in str(pages.border_subtitle)
+        # Narrower, the words (11 cells) no longer fit and the badge (4) still does; wider, the date comes in.
+        assert pages.columns(30) == ("story",) and pages.columns(60) == ("story", "date", "words")
