@@ -712,11 +712,11 @@ class NewsreadApp(App[None]):
             text, said = render(cleaned, "text"), "the clean text"
         else:
             url, file = self.page_source(index)
-            text, said = (url, "the URL") if url else (file, "the file's path")
+            text, said = (url, "the URL") if url else (file, "the path")
         self.copy_to_clipboard(text)
         refused = _clipboard_refused()
-        chars = _count(len(text), "character")
-        self.status.say(f"{said} sent to the clipboard ({chars}, OSC 52){refused}", seconds=10)
+        # Short: it must fit an 80-column status line with the progress before it.
+        self.status.say(f"copied {said}{refused or ' (OSC 52)'}", seconds=10)
 
     # -- actions ------------------------------------------------------------------------------------
     def action_view(self, view: View) -> None:
@@ -1254,7 +1254,7 @@ def _clipboard_refused() -> str:
         return ""
     if setting == "on":
         return ""
-    return f"; tmux drops it (set-clipboard is {setting or 'off'}): tmux set -g set-clipboard on"
+    return "; tmux drops it: set -g set-clipboard on"
 
 
 def _over_ssh() -> bool:

@@ -237,7 +237,7 @@ async def test_the_header_says_where_the_page_is_and_where_it_came_from(
         await pilot.press("B")
         assert opened == ["https://news.example/harbour"] and "opened https://news.example/harbour" in status(app)
         await pilot.press("y")
-        assert app.clipboard == "https://news.example/harbour" and "the URL sent to the clipboard" in status(app)
+        assert app.clipboard == "https://news.example/harbour" and "copied the URL" in status(app)
         await pilot.press("Y")
         assert app.clipboard.startswith("Harbour bridge reopens\n\nThe harbour bridge reopened on Monday")
 
