@@ -309,3 +309,23 @@ async def test_the_list_at_80x24_shows_title_words_and_story_badges(seeds_dir: s
         assert "≡versions · words kept −removed" in str(pages.border_subtitle)
         # Narrower, the words (11 cells) no longer fit and the badge (4) still does; wider, the date comes in.
         assert pages.columns(30) == ("story",) and pages.columns(60) == ("story", "date", "words")
+
+
+def test_the_readme_key_table_has_every_key_of_the_help_screen() -> None:
+    """The README's table of the reader's keys names every key the help screen lists for the app."""
+    import re
+
+    from newsread.tui.app import TRIAGE_BINDINGS, NewsreadApp
+    from newsread.tui.widgets.help_screen import described
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| keys | action |") :]
+    table = table[: table.index("\n\n")]
+    named = {token.casefold() for token in re.findall(r"`([^`]+)`", table)}
+    missing = [
+        key
+        for keys, _ in described([*NewsreadApp.BINDINGS, *TRIAGE_BINDINGS])
+        for key in keys.split(", ")
+        if key.casefold() not in named
+    ]
+    assert not missing, f"keys in the help screen and not in the README's table: {missing}"
