@@ -33,7 +33,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from newsread.cleaners import FORMATS, CleanedPage, Pipeline, inert, render
+from newsread.cleaners import FORMATS, CleanedPage, Pipeline, default_config_path, inert, render
 from newsread.cleaners.clusters import VersionComparison
 
 from .export import ExportError, write_export
@@ -46,8 +46,10 @@ from .settings import (
     READING_WIDTH_MAX,
     READING_WIDTH_MIN,
     SORTS,
+    ConfigEditError,
     default_settings_path,
     load_settings,
+    save_cleaner_switches,
     save_settings,
 )
 from .triage import BODY_LIMIT, Decision, Filter, PageInfo, StateError, default_state_path
@@ -162,12 +164,16 @@ class NewsreadApp(App[None]):
         use_cache: bool = True,
         jobs: int | None = None,
         settings: Path | None = None,
+        config_file: Path | None = None,
     ) -> None:
         """``state``: the triage state file; None keeps triage in memory (nothing saved).
         ``use_cache``: use the result cache; ``jobs``: background cleaning processes (default one per CPU).
-        ``settings``: the reader's settings file (theme, list width, sort …); None: defaults, nothing saved."""
+        ``settings``: the reader's settings file (theme, list width, sort …); None: defaults, nothing saved.
+        ``config_file``: the cleaners' config file W saves cleaner switches to; None: they last this run only."""
         super().__init__()
         self.settings_path = settings
+        self.config_file = config_file
+        self._switched: dict[str, bool] = {}  # cleaners switched this run, and whether they are on now
         self.settings, self._settings_problems = load_settings(settings)
         self._filtered: list[int] | None = None  # the filter's pages in folder order (None: no filter)
         self._sorted_for = (-1, False)  # (pages, cleaning complete) when the list was last sorted
@@ -548,7 +554,8 @@ class NewsreadApp(App[None]):
         self._panel_counts()
         if self._recleaning and library.complete:
             pages = len(library)
-            self.status.say(f"{self._recleaning}: {_count(pages, 'page')} cleaned again", lasting=True)
+            cleaned = f"{self._recleaning}: {_count(pages, 'page')} cleaned again"
+            self.status.say(f"{cleaned}; C then W keeps it", seconds=10, lasting=True)
             self._recleaning = ""
         if library.learned != self._learned_seen:
             self._learned_seen = library.learned
@@ -795,8 +802,27 @@ class NewsreadApp(App[None]):
     def on_cleaners_panel_toggled(self, event: CleanersPanel.Toggled) -> None:
         self.toggle_cleaner(event.name)
 
+    def action_save_cleaners(self) -> None:
+        switched = self._switched
+        if not switched:
+            self.status.say("no cleaner was switched in this run: nothing to save")
+            return
+        if self.config_file is None:
+            self.status.say("no config file in this run: the switches last until you quit")
+            return
+        try:
+            save_cleaner_switches(self.config_file, switched)
+        except (ConfigEditError, OSError) as exc:
+            self.notify(str(exc), title="cleaners not saved", severity="error", timeout=20, markup=False)
+            return
+        names = ", ".join(f"{name} {'on' if on else 'off'}" for name, on in sorted(switched.items()))
+        self._switched = {}
+        self.status.say(f"saved {names} in {self.config_file.name}", seconds=10, lasting=True)
+        self.notify(f"saved {names} in {self.config_file}", title="cleaners", markup=False)
+
     def toggle_cleaner(self, name: str) -> None:
         on = self.library.toggle(name)
+        self._switched[name] = on
         self._recleaning = f"{name} {'on' if on else 'off'}"
         # Said until the folder is cleaned again (poll then says so), whatever page is opened meanwhile.
         self.status.say(f"{self._recleaning}: cleaning again", seconds=None, lasting=True)
@@ -1267,15 +1293,28 @@ def _cleaner_option_bindings() -> list[Binding]:
     return [b for b in CleanerOptions.BINDINGS if isinstance(b, Binding)]
 
 
-def run_app(paths: list[str], pipeline: Pipeline, state: Path | None = None, *, use_cache: bool = True) -> None:
-    """Open the reader; triage is saved in ``state`` (default: the user state folder). Exits (status 2) with a
+def run_app(
+    paths: list[str],
+    pipeline: Pipeline,
+    state: Path | None = None,
+    *,
+    use_cache: bool = True,
+    config: Path | None = None,
+) -> None:
+    """Open the reader; triage is saved in ``state`` (default: the user state folder), cleaner switches the user
+    saves in ``config`` (default: the user config file). Exits (status 2) with a
     message when the output is not a terminal: the full-screen reader is never drawn into a pipe."""
     problem = terminal_problem()
     if problem is not None:
         print(f"newsread: {problem}", file=sys.stderr)
         raise SystemExit(2)
     app = NewsreadApp(
-        paths, pipeline, state or default_state_path(), use_cache=use_cache, settings=default_settings_path()
+        paths,
+        pipeline,
+        state or default_state_path(),
+        use_cache=use_cache,
+        settings=default_settings_path(),
+        config_file=config or default_config_path(),
     )
     try:
         app.run()

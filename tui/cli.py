@@ -138,7 +138,7 @@ def open_(
     pipeline, _ = build_pipeline(config, enable, disable)
     from .app import run_app  # Textual is imported only when the reader opens
 
-    run_app([str(p) for p in paths], pipeline, state=state, use_cache=not no_cache)
+    run_app([str(p) for p in paths], pipeline, state=state, use_cache=not no_cache, config=config)
 
 
 def check_state_path(state: Path | None, paths: list[Path]) -> None:

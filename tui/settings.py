@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import tomllib
 from dataclasses import dataclass, fields
@@ -97,12 +98,69 @@ def load_settings(path: Path | None) -> tuple[Settings, list[str]]:
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Write ``settings`` to ``path`` whole or not at all (a temporary file renamed over it). Raises OSError."""
+    _write_whole(path, settings.to_toml())
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """``text`` into ``path``, whole or not at all (a temporary file beside it renamed over it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".reader-", suffix=".toml", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".toml", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(settings.to_toml())
+            f.write(text)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)  # the file's own permissions, not the temporary's
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class ConfigEditError(Exception):
+    """The cleaners' config file could not be changed safely; the message says what to do by hand."""
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def save_cleaner_switches(path: Path, switches: dict[str, bool]) -> None:
+    """Set ``enabled`` of each cleaner in ``switches`` in the cleaners' config file at ``path`` (made if missing),
+    changing nothing else in it: a ``[cleaners.NAME]`` table gets its ``enabled`` line set (or one added); a
+    cleaner without a table gets one at the end. The result is read back as the cleaners read it, and written
+    (whole or not at all) only if it says what was asked; otherwise ConfigEditError. OSError if not writable."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigEditError(f"{path} is not valid TOML ({exc}): nothing saved") from exc
+    lines = text.splitlines()
+    for name, on in switches.items():
+        value = f"enabled = {'true' if on else 'false'}"
+        if not _BARE_KEY.fullmatch(name):
+            raise ConfigEditError(f"cannot name the cleaner {name!r} in {path}: set it there by hand")
+        header = re.compile(rf"\s*\[\s*cleaners\s*\.\s*{re.escape(name)}\s*\]\s*(#.*)?")
+        at = next((i for i, line in enumerate(lines) if header.fullmatch(line)), None)
+        if at is None:
+            if lines and lines[-1].strip():
+                lines.append("")
+            lines += [f"[cleaners.{name}]", value]
+            continue
+        end = next((i for i in range(at + 1, len(lines)) if lines[i].lstrip().startswith("[")), len(lines))
+        found = next((i for i in range(at + 1, end) if re.match(r"\s*enabled\s*=", lines[i])), None)
+        if found is None:
+            lines.insert(at + 1, value)
+        else:
+            lines[found] = value
+    edited = "\n".join(lines) + "\n"
+    from newsread.cleaners import ConfigError, parse_config
+
+    try:
+        config = parse_config(tomllib.loads(edited), path)
+    except (tomllib.TOMLDecodeError, ConfigError) as exc:
+        raise ConfigEditError(
+            f"cannot change {path} safely ({exc}): set [cleaners.NAME] enabled there by hand"
+        ) from exc
+    wrong = [name for name, on in switches.items() if config.enabled.get(name) is not on]
+    if wrong:
+        raise ConfigEditError(f"cannot change {path} safely: set [cleaners.{wrong[0]}] enabled there by hand")
+    _write_whole(path, edited)

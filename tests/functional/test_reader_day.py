@@ -329,3 +329,25 @@ def test_the_readme_key_table_has_every_key_of_the_help_screen() -> None:
         if key.casefold() not in named
     ]
     assert not missing, f"keys in the help screen and not in the README's table: {missing}"
+
+
+async def test_a_cleaner_switch_lasts_the_run_unless_saved_from_the_panel(folder: Path, tmp_path: Path) -> None:
+    from newsread.cleaners import load_config
+
+    config = tmp_path / "config.toml"
+    app = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, config_file=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await pilot.press("W")
+        assert "nothing to save" in status(app) and not config.exists()
+        app.toggle_cleaner("short_lines")
+        await settle(pilot)
+        app.poll()
+        assert "short_lines off: 5 pages cleaned again; C then W keeps it" in status(app)
+        assert not config.exists()  # this run only, until asked
+        app.cleaners_panel.focus_list()
+        await pilot.press("W")
+        assert "saved short_lines off in config.toml" in status(app)
+        assert f"saved short_lines off in {config}" in [n.message for n in app._notifications]
+    assert load_config(config).enabled == {"short_lines": False}
