@@ -351,3 +351,24 @@ async def test_a_cleaner_switch_lasts_the_run_unless_saved_from_the_panel(folder
         assert "saved short_lines off in config.toml" in status(app)
         assert f"saved short_lines off in {config}" in [n.message for n in app._notifications]
     assert load_config(config).enabled == {"short_lines": False}
+
+
+@pytest.mark.parametrize(
+    "setting, ssh, level",
+    [("auto", False, None), ("auto", True, "none"), ("off", False, "none"), ("on", True, None)],
+    ids=["auto", "auto-over-ssh", "off", "on-over-ssh"],
+)
+async def test_scrolling_animation_is_off_over_ssh_or_on_request(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str, ssh: bool, level: str | None
+) -> None:
+    monkeypatch.delenv("SSH_TTY", raising=False)
+    if ssh:
+        monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+    else:
+        monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    settings = tmp_path / "reader.toml"
+    settings.write_text(f'animations = "{setting}"\n', encoding="utf-8")
+    app = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
+    default = app.animation_level
+    async with app.run_test(size=(100, 30)):
+        assert app.animation_level == (level or default)
