@@ -45,16 +45,24 @@ app = typer.Typer(
 )
 
 PathsArg = Annotated[
-    list[Path], typer.Argument(help="Folders or files of pages (.txt, .html, .gz …).", show_default=False)
+    list[Path],
+    typer.Argument(help="Folders or files of pages (.txt, .html, .gz …).", show_default=False, metavar="PATH"),
 ]
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", "-c", help="Config file (TOML). Default: the user config file.")
+    Path | None,
+    typer.Option("--config", "-c", metavar="FILE", help="Config file (TOML). Default: the user config file."),
 ]
-EnableOpt = Annotated[list[str], typer.Option("--enable", "-e", help="Turn a cleaner on for this run (repeatable).")]
-DisableOpt = Annotated[list[str], typer.Option("--disable", "-d", help="Turn a cleaner off for this run (repeatable).")]
+EnableOpt = Annotated[
+    list[str], typer.Option("--enable", "-e", metavar="NAME", help="Turn a cleaner on for this run (repeatable).")
+]
+DisableOpt = Annotated[
+    list[str], typer.Option("--disable", "-d", metavar="NAME", help="Turn a cleaner off for this run (repeatable).")
+]
 StateOpt = Annotated[
     Path | None,
-    typer.Option("--state", help="Triage state file (SQLite). Default: triage.sqlite3 in the user state folder."),
+    typer.Option(
+        "--state", metavar="FILE", help="Triage state file (SQLite). Default: triage.sqlite3 in the user state folder."
+    ),
 ]
 
 
@@ -154,19 +162,23 @@ def check_state_path(state: Path | None, paths: list[Path]) -> None:
 @app.command()
 def export(
     paths: PathsArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the articles into.", show_default=False)],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Folder to write the articles into.", show_default=False)
+    ],
     status: Annotated[
         str,
         typer.Option(
             "--status",
             "-s",
+            metavar="STATUSES",
             help="Comma-separated: kept, starred, discarded, undecided, read, unread (a page needs any one).",
         ),
     ] = "kept,starred",
     tag: Annotated[
-        list[str], typer.Option("--tag", "-t", help="Only pages with this tag (repeatable: all of them).")
+        list[str],
+        typer.Option("--tag", "-t", metavar="TAG", help="Only pages with this tag (repeatable: all of them)."),
     ] = [],  # noqa: B006
-    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown, text or jsonl.")] = "markdown",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="markdown, text or jsonl.")] = "markdown",
     state: StateOpt = None,
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006
@@ -224,26 +236,40 @@ def export(
 @app.command()
 def clean(
     paths: PathsArg,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write one file per page into this folder.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", metavar="DIR", help="Write one file per page into this folder.")
+    ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="text, markdown or jsonl. Default: jsonl on stdout, text with --out."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text, markdown or jsonl. Default: jsonl on stdout, text with --out.",
+        ),
     ] = None,
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006
     disable: DisableOpt = [],  # noqa: B006
     max_page_mb: Annotated[
-        float | None, typer.Option("--max-page-mb", min=0.001, help="Pages larger than this are reported, not read.")
+        float | None,
+        typer.Option("--max-page-mb", min=0.001, metavar="MB", help="Pages larger than this are reported, not read."),
     ] = None,
     max_seconds: Annotated[
         float | None,
-        typer.Option("--max-seconds", min=0.001, help="Stop cleaning a page after this long (and say so)."),
+        typer.Option(
+            "--max-seconds", min=0.001, metavar="SECONDS", help="Stop cleaning a page after this long (and say so)."
+        ),
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Clean with this many processes.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Clean with this many processes.")] = 1,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
     cache_dir: Annotated[
         Path | None,
-        typer.Option("--cache-dir", help="Result cache folder. Default: $NEWSREAD_CACHE_DIR or the user cache dir."),
+        typer.Option(
+            "--cache-dir",
+            metavar="DIR",
+            help="Result cache folder. Default: $NEWSREAD_CACHE_DIR or the user cache dir.",
+        ),
     ] = None,
 ) -> None:
     """Clean pages in batch: one article per page into --out, or JSON lines on stdout."""
@@ -371,7 +397,7 @@ def write_with_clusters(held: IO[str], ids: list[str], clusters: dict[int, int],
 
 @app.command()
 def diff(
-    file: Annotated[Path, typer.Argument(help="The page to show.", show_default=False)],
+    file: Annotated[Path, typer.Argument(help="The page to show.", show_default=False, metavar="FILE")],
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006
     disable: DisableOpt = [],  # noqa: B006
