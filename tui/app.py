@@ -864,10 +864,12 @@ class NewsreadApp(App[None]):
         self._focus_main()
 
     def action_match(self, step: int) -> None:
-        if not self.reader.step_match(step):
-            self.status.say(
-                "no search: / to search the page" if not self.reader.document_view.search_text else "no match"
-            )
+        wrapped = self.reader.step_match(step)
+        if wrapped is None:
+            query = self.reader.document_view.search_text
+            self.status.say(f"no match for “{query}”" if query else "no search: / to search the page")
+        elif wrapped:
+            self.status.say("search wrapped to the top" if step > 0 else "search wrapped to the bottom")
 
     def action_step_page(self, step: int) -> None:
         self.page_list.move_to(self.page_list.cursor + step)

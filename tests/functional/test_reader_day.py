@@ -372,3 +372,28 @@ async def test_scrolling_animation_is_off_over_ssh_or_on_request(
     default = app.animation_level
     async with app.run_test(size=(100, 30)):
         assert app.animation_level == (level or default)
+
+
+async def test_the_header_says_how_far_down_the_page_and_search_says_when_it_wraps(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j")  # the long page
+        await settle(pilot)
+        view = app.reader.document_view
+        assert app.reader.source_line.endswith(f" {view.position}") and view.position != "all"
+        top = int(view.position.rstrip("%"))
+        await pilot.press("tab", "G")
+        await pilot.pause()
+        assert app.reader.source_line.endswith(" 100%") and top < 100
+        await pilot.press("slash", *"needle", "enter")
+        await pilot.pause()
+        await pilot.press("n")
+        assert "search wrapped to the top" in status(app)
+        await pilot.press("p")
+        assert "search wrapped to the bottom" in status(app)
+        await pilot.press("k")
+        await pilot.press("g")
+        await pilot.press("slash", *"nowhere", "enter")
+        await pilot.press("n")
+        assert "no match for “nowhere”" in status(app)

@@ -8,6 +8,7 @@ highlighted, n/p move between them) and scrolling to a row.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -123,6 +124,7 @@ class DocumentView(ScrollView, can_focus=True):
         self.row_start: list[int] = []  # first visual line of each row
         self._laid_out_width = -1
         self.measure = 0  # the clean view's reading width (0: the document's own)
+        self.on_scrolled: Callable[[], None] | None = None  # told when the top line changes
         self._texts: list[tuple[Text, Text | None]] = []  # rows with search highlights applied
         self._strips: dict[int, Strip] = {}
         self._base = BaseStyle(self)
@@ -148,6 +150,21 @@ class DocumentView(ScrollView, can_focus=True):
 
     def on_resize(self, event: Resize) -> None:
         self._layout()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.on_scrolled is not None:
+            self.on_scrolled()  # (it draws only when what it shows changed)
+
+    @property
+    def position(self) -> str:
+        """How far down the page the screen's last line is, as ``less`` says it: ``42%`` (``all``: it fits)."""
+        total, height = len(self.lines), max(1, self.scrollable_content_region.height)
+        if total <= height:
+            return "all"
+        if self.scroll_y >= self.max_scroll_y:
+            return "100%"
+        return f"{min(99, (int(self.scroll_y) + height) * 100 // total)}%"
 
     def set_measure(self, measure: int) -> None:
         """Wrap documents that have a measure (the clean view) at ``measure`` cells at most; the place is kept."""
@@ -262,12 +279,15 @@ class DocumentView(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
 
-    def step_match(self, step: int) -> None:
+    def step_match(self, step: int) -> bool:
+        """Go to the next (``step`` 1) or previous (-1) match; True when that went round the page's end."""
         if not self.matches:
-            return
-        self.match_index = (self.match_index + step) % len(self.matches)
+            return False
+        index = self.match_index + step
+        self.match_index = index % len(self.matches)
         self._restyle()
         self._show_match()
+        return index != self.match_index
 
     def _find_matches(self) -> None:
         self.matches = []

@@ -145,10 +145,16 @@ class ReadingPane(Vertical):
         room = width - len(place) - 3
         if len(where) > room:
             where = _middle_cut(where, room)
+        position = self.document_view.position if self.cleaned is not None else ""
+        room -= len(position) + 1
+        if len(where) > room:
+            where = _middle_cut(where, max(room, 0))
         text = Text(no_wrap=True)
         text.append(place, style="bold")
         if where:
             text.append(" · " + where if place else where)
+        if position:
+            text.append(" " * max(1, width - text.cell_len - len(position)) + position)
         if text != self._source:
             self._source = text
             line.update(text, layout=False)  # one line of fixed height
@@ -167,7 +173,12 @@ class ReadingPane(Vertical):
         return self.document_view.document
 
     def on_mount(self) -> None:
+        self.document_view.on_scrolled = self._scrolled
         self._render_document()
+
+    def _scrolled(self) -> None:
+        if any(self._source_parts):
+            self.set_source(*self._source_parts)  # the position at its end
 
     # -- what is shown ------------------------------------------------------------------------------
     def show(self, cleaned: CleanedPage | None, *, message: str | None = None, same_page: bool = False) -> None:
@@ -344,6 +355,7 @@ class ReadingPane(Vertical):
             tabs.append(f"[reverse] {key} {label} [/]" if view == self.view else f" {key} {label} ")
         set_border_title(self, "".join(tabs))
         self.update_position()
+        self._scrolled()  # another view or page: another length
 
     def update_position(self) -> None:
         """The bottom border: which match or removal is current."""
@@ -430,10 +442,11 @@ class ReadingPane(Vertical):
         self.update_position()
         return found
 
-    def step_match(self, step: int) -> bool:
+    def step_match(self, step: int) -> bool | None:
+        """Next or previous match: None when there is none, else whether the search went round the page."""
         view = self.document_view
         if not view.matches:
-            return False
-        view.step_match(step)
+            return None
+        wrapped = view.step_match(step)
         self.update_position()
-        return True
+        return wrapped
