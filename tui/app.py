@@ -1106,7 +1106,13 @@ class NewsreadApp(App[None]):
             which, verb = "this page", "has"
         has = f"{verb} {', '.join(tags)}" if tags else f"{verb} no tags"
         self.prompt.ask(
-            "tag", "tags ", placeholder=f"{which} {has} · tag adds, -tag removes, commas between (Enter, Esc)"
+            "tag",
+            "tags ",
+            placeholder=[
+                f"{which} {has} · tag adds, -tag removes, commas between (Enter, Esc)",
+                f"{which} {has} · tag adds, -tag removes",
+                f"{which} {has}",
+            ],
         )
 
     def _apply_tags(self, line: str) -> None:
@@ -1134,7 +1140,11 @@ class NewsreadApp(App[None]):
             "filter",
             "filter ",
             self.filter_line,
-            placeholder="status:undecided tag:x site:bbc date:2024-05 words (Enter keeps it, Esc clears it)",
+            placeholder=[
+                "status:undecided tag:x site:bbc date:2024-05 words (Enter keeps it, Esc clears it)",
+                "status:undecided tag:x site:bbc date:2024-05 words (Esc clears)",
+                "status:undecided tag:x site:bbc date:2024-05 words",
+            ],
         )
 
     def _parse(self, line: str) -> Filter | None:
@@ -1169,7 +1179,11 @@ class NewsreadApp(App[None]):
         self.prompt.ask(
             "export",
             "export to ",
-            placeholder=f"folder [as markdown|text|jsonl] · {what} (Enter starts, Esc cancels)",
+            placeholder=[
+                f"folder [as markdown|text|jsonl] · {what} (Enter starts, Esc cancels)",
+                f"folder [as markdown|text|jsonl] · {what}",
+                f"folder · {what}",
+            ],
         )
 
     def _export_choice(self) -> tuple[str, list[int]]:

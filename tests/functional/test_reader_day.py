@@ -227,10 +227,11 @@ async def test_the_header_says_where_the_page_is_and_where_it_came_from(
     app = make_app([folder])
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        assert app.reader.source_line == "page 1 of 6 · pages/a_bridge.txt"  # below the working folder: relative
+        # Below the working folder: relative; the page fits on the screen: "all".
+        assert app.reader.source_line.split() == ["page", "1", "of", "6", "·", "pages/a_bridge.txt", "all"]
         await pilot.press("G")
         await settle(pilot)
-        assert app.reader.source_line == "page 6 of 6 · https://news.example/harbour"
+        assert app.reader.source_line.split()[:6] == ["page", "6", "of", "6", "·", "https://news.example/harbour"]
 
         opened: list[str] = []
         monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
@@ -397,3 +398,24 @@ async def test_the_header_says_how_far_down_the_page_and_search_says_when_it_wra
         await pilot.press("slash", *"nowhere", "enter")
         await pilot.press("n")
         assert "no match for “nowhere”" in status(app)
+
+
+async def test_prompts_and_the_status_line_fit_80_columns_without_cutting_words(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("t", "F", "E"):
+            await pilot.press(key)
+            await pilot.pause()
+            prompt = app.prompt
+            room = prompt.input.content_region.width
+            assert 0 < len(prompt.input.placeholder) <= room, (key, prompt.input.placeholder, room)
+            await pilot.press("escape")
+        app.status.say("removed the word stretching across the line, with many more words than fit at eighty")
+        shown = app.status.shown.plain
+        assert len(shown) <= 80 and shown.rstrip().endswith("? help")
+        before_hint = shown[: shown.rindex("? help")].rstrip()
+        assert before_hint.endswith("…")
+        note = "removed the word stretching across the line, with many more words than fit at eighty"
+        kept = before_hint.rstrip("…").rstrip().split("  ", 1)[1]  # after the progress
+        assert note.startswith(kept) and note[len(kept)] == " "  # cut between whole words

@@ -48,6 +48,21 @@ def triage_text(counts: dict[str, int], *, marked: int = 0, shown: int | None = 
     return text
 
 
+def _cut_at_word(text: Text, width: int) -> Text:
+    """``text`` in ``width`` cells: cut after the last whole word that fits, with an ellipsis (never mid-word,
+    unless one word is wider than the line)."""
+    if text.cell_len <= width:
+        return text.copy()
+    plain = text.plain
+    cut = plain.rfind(" ", 0, max(0, width - 1))
+    line = text[: cut if cut > 0 else max(0, width - 1)]
+    line.rstrip()
+    line.append("…")
+    if line.cell_len > width:  # wide characters: cells, not characters
+        line.truncate(width, overflow="ellipsis")
+    return line
+
+
 class StatusBar(Static):
     def __init__(self, library: Library, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -87,11 +102,14 @@ class StatusBar(Static):
             left.append("  ")
             left.append(self._note, style="italic")
         if self.triage:
-            left.append("  ")
-            left.append_text(self.triage)
+            with_counts = left.copy()
+            with_counts.append("  ")
+            with_counts.append_text(self.triage)
+            # The counts are always to be had again: they give way to a note rather than cut it.
+            if not self._note or with_counts.cell_len <= width - len("? help") - 1:
+                left = with_counts
         hint = HINT if width - left.cell_len >= len(HINT) + 2 else "? help"
-        line = left.copy()
-        line.truncate(max(0, width - len(hint) - 1), overflow="ellipsis")
+        line = _cut_at_word(left, max(0, width - len(hint) - 1))
         line.pad_right(max(0, width - line.cell_len - len(hint)))
         line.append(hint, style="dim")
         if line == self.shown:
