@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -405,8 +407,13 @@ def diff(
         bool | None,
         typer.Option("--color/--no-color", help="Force colour on or off (default: when a terminal)."),
     ] = None,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Print at once, even to a terminal (default: through $PAGER).")
+    ] = False,
 ) -> None:
-    """Show a page's original with every removed span marked and labelled by its cleaner."""
+    """Show a page's original with every removed span marked and labelled by its cleaner.
+
+    In a terminal the output goes through $PAGER (`less -R` by default), as git does."""
     check_paths([file])
     if file.is_dir():
         raise fail(f"{file} is a folder: `newsread diff` shows one page")
@@ -426,10 +433,35 @@ def diff(
         soft_wrap=True,
     )
     styled = console.is_terminal and color is not False
-    for line in diff_lines(cleaned, styled=styled):
-        console.print(line)
+    paged = not no_pager and sys.stdout.isatty()
+    if paged:
+        with console.capture() as captured:
+            for line in diff_lines(cleaned, styled=styled):
+                console.print(line)
+        if not page_text(captured.get()):
+            sys.stdout.write(captured.get())
+    else:
+        for line in diff_lines(cleaned, styled=styled):
+            console.print(line)
     for err in cleaned.errors:
         typer.echo(f"newsread: cleaner {err.cleaner} failed on this page: {shown(err.message)}", err=True)
+
+
+def page_text(text: str) -> bool:
+    """Show ``text`` through the user's pager ($PAGER, run by the shell as git does; default ``less -R``, with
+    LESS=FRX unless set: one screen is printed and left on screen). False when there is none to use (PAGER is
+    empty or ``cat``, or it cannot be started): then print it."""
+    pager = os.environ.get("PAGER", "less -R").strip()
+    if not pager or pager == "cat":
+        return False
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    try:
+        subprocess.run(pager, shell=True, input=text, text=True, env=env, check=False)  # the user's own command
+    except OSError:
+        return False
+    except KeyboardInterrupt:  # ctrl+c in the pager: it is closed, and so is the diff
+        pass
+    return True
 
 
 @app.command("cleaners")
