@@ -517,9 +517,17 @@ class NewsreadApp(App[None]):
         versions = self.library.story_versions(index, cleaned)
         if versions is None or get_current_worker().is_cancelled:
             return
-        titles = [self.library.summaries[i].label for i in versions[0]]
+        compared = versions[0]
+        others = compared + [i for i in self.library.cluster_members(index) if i != index and i not in compared]
+        titles = [self._version_line(i) for i in others]
         with suppress(RuntimeError):  # the app closed meanwhile
             self.call_from_thread(self._versions_ready, index, cleaned, titles, versions[1])
+
+    def _version_line(self, index: int) -> str:
+        """One version of a story as the versions section lists it: title, then what tells it apart."""
+        summary = self.library.summaries[index]
+        facts = [summary.site or "", (summary.date or "")[:10], f"{_count(summary.words_kept, 'word')}"]
+        return f"{summary.label}  ({' · '.join(f for f in facts if f)})"
 
     def _versions_ready(self, index: int, cleaned: CleanedPage, titles: list[str], versions: VersionComparison) -> None:
         if index == self.current and self.reader.cleaned is cleaned:

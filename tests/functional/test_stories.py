@@ -83,3 +83,24 @@ async def test_a_page_alone_has_no_badge_and_no_versions_section(folder: Path) -
         assert app.library.cluster_members(0) == [0]
         assert not any("≡" in line for line in lines_of(app.page_list))
         assert not any("Other versions" in r for r in rows(app))
+
+
+async def test_every_version_is_listed_with_what_tells_it_apart(
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsread.tui import library as library_module
+
+    monkeypatch.setattr(library_module, "MAX_VERSIONS", 1)  # one compared paragraph by paragraph, two only listed
+    app = make_app([seeds], Pipeline.default())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        shown = rows(app)
+        assert "Other versions of this story (2; v1 compared with this one below)" in shown
+        listed = shown[shown.index("Other versions of this story (2; v1 compared with this one below)") + 1 :][:2]
+        summaries = app.library.summaries
+        for line, index in zip(listed, (0, 2), strict=True):
+            assert summaries[index].label in line and f"{summaries[index].words_kept} words" in line
+        assert listed[0].startswith("v1") and listed[1].startswith("· ")
