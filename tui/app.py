@@ -148,6 +148,8 @@ class NewsreadApp(App[None]):
         Binding("B", "browser", "Open the page's URL (else its file) in the web browser ($BROWSER)"),
         Binding("y", "copy('url')", "Copy the page's URL (else its file's path) to the clipboard (OSC 52)"),
         Binding("Y", "copy('text')", "Copy the page's clean text to the clipboard (OSC 52)"),
+        Binding("z", "fold_stories", "Fold each story's versions into one row (≡N), or list every page again"),
+        Binding("Z", "open_story", "Open or fold the story under the cursor (its versions in rows of their own)"),
         Binding("O", "sort", "Sort the list: file name, date, site, words kept, words removed (remembered)"),
         Binding("escape", "back_to_list", "Back: clear the search, or return to the list"),
         Binding("colon", "command_palette", "Command palette: every action by name"),
@@ -176,7 +178,9 @@ class NewsreadApp(App[None]):
         self._switched: dict[str, bool] = {}  # cleaners switched this run, and whether they are on now
         self.settings, self._settings_problems = load_settings(settings)
         self._filtered: list[int] | None = None  # the filter's pages in folder order (None: no filter)
-        self._sorted_for = (-1, False)  # (pages, cleaning complete) when the list was last sorted
+        self._sorted_for = (-1, False, -1)  # what the list's order was made from (see _order_basis)
+        self._folded = False  # the list shows one row per story
+        self._opened_stories: set[int] = set()  # stories (by their first page) shown whole while folded
         self.library = Library(paths, pipeline, use_cache=use_cache, jobs=jobs)
         self.library.on_cleaned = self._learn_record
         self.state_path = state
@@ -322,13 +326,20 @@ class NewsreadApp(App[None]):
         self.status.say(f"sorted by {SORT_NAMES[key]}{self._save_settings()}")
 
     def _ordered(self, pages: list[int] | None) -> list[int] | None:
-        """``pages`` (None: every page) in the list's sort order; None when that is every page in folder order."""
-        key = self.page_list.sort_key
+        """``pages`` (None: every page) in the list's order: sorted, and with stories folded to one row if they
+        are; None when that is every page in folder order."""
         library = self.library
-        self._sorted_for = (len(library), library.complete)
+        self._sorted_for = self._order_basis()
+        ordered = self._sorted(pages)
+        if not self._folded:
+            return ordered
+        return self._fold(list(range(len(library))) if ordered is None else ordered)
+
+    def _sorted(self, pages: list[int] | None) -> list[int] | None:
+        key = self.page_list.sort_key
         if key == "name":
             return pages
-        summaries = library.summaries
+        summaries = self.library.summaries
         chosen = range(len(summaries)) if pages is None else pages
         # Pages not cleaned yet (or without the field) go last, in folder order; a sort is stable.
         if key == "date":
@@ -345,6 +356,65 @@ class NewsreadApp(App[None]):
         cleaned = sorted((i for i in chosen if summaries[i].cleaned), key=lambda i: -getattr(summaries[i], field))
         return cleaned + [i for i in chosen if not summaries[i].cleaned]
 
+    def _fold(self, ordered: list[int]) -> list[int]:
+        """One row per story (its first page in ``ordered``), followed by its other versions if it is opened."""
+        library = self.library
+        place = {page: k for k, page in enumerate(ordered)}
+        out: list[int] = []
+        seen: set[int] = set()
+        for page in ordered:
+            members = library.cluster_members(page)
+            if len(members) == 1:
+                out.append(page)
+                continue
+            head = members[0]
+            if head in seen:
+                continue
+            seen.add(head)
+            out.append(page)
+            if head in self._opened_stories:
+                shown = sorted((m for m in members if m in place and m != page), key=place.__getitem__)
+                out.extend(shown)
+        return out
+
+    def _order_basis(self) -> tuple[int, bool, int]:
+        """What the list's order was made from: pages found, cleaning done, the stories found."""
+        library = self.library
+        return len(library), library.complete, library.clusters_generation if self._folded else -1
+
+    def action_fold_stories(self) -> None:
+        self._folded = not self._folded
+        self._opened_stories.clear()
+        self._show_order(keep=self.page_in_hand)
+        self._list_title()
+        if self._folded:
+            pages = len(self._filtered) if self._filtered is not None else len(self.library)
+            shown = f"{_count(self.page_list.count, 'row')} for {_count(pages, 'page')}"
+            self.status.say(f"stories folded: {shown} (Z opens one, z unfolds all)", lasting=True)
+        else:
+            self.status.say("every page listed", lasting=True)
+
+    def action_open_story(self) -> None:
+        page = self.page_in_hand
+        if page < 0:
+            return
+        members = self.library.cluster_members(page)
+        if len(members) < 2:
+            self.status.say("this page has no other version in the folder")
+            return
+        if not self._folded:
+            self._folded = True
+        head = members[0]
+        if head in self._opened_stories:
+            self._opened_stories.discard(head)
+            said = f"story folded: {_count(len(members), 'version')} in one row"
+        else:
+            self._opened_stories.add(head)
+            said = f"story opened: {_count(len(members), 'version')}"
+        self._show_order(keep=page)
+        self._list_title()
+        self.status.say(said)
+
     def _show_order(self, keep: int) -> None:
         """Show the filter's pages (or every page) in the sort order; the cursor stays on page ``keep``."""
         self.page_list.show_rows(self._ordered(self._filtered), keep=keep)
@@ -354,8 +424,7 @@ class NewsreadApp(App[None]):
     def _resort_if_due(self) -> None:
         """A sorted list is sorted again when pages are found and when cleaning ends (values arrive as pages are
         cleaned: sorting on each would move rows under the reader)."""
-        library = self.library
-        if self.page_list.sort_key != "name" and self._sorted_for != (len(library), library.complete):
+        if (self.page_list.sort_key != "name" or self._folded) and self._sorted_for != self._order_basis():
             self._show_order(keep=self.page_in_hand)
 
     # -- background work ----------------------------------------------------------------------------
@@ -542,6 +611,8 @@ class NewsreadApp(App[None]):
         self._collect_when_idle()
         # Before the version check: a worker learns a page just after the library counted it.
         self._flush_infos()
+        if self._folded and self._sorted_for != self._order_basis() and self.query(PageList):
+            self._show_order(keep=self.page_in_hand)  # the stories were found after the version was seen
         if library.version == self._seen_version:
             return
         if not self.query(PageList):
@@ -585,6 +656,8 @@ class NewsreadApp(App[None]):
             title = f"Pages {total}"
         if self.page_list.sort_key != "name":
             title += f" by {self.page_list.sort_key}"
+        if self._folded:
+            title += " · stories folded"
         set_border_title(self.page_list, title)  # every poll: assigned unchanged, it would redraw the whole list
         set_border_subtitle(self.page_list, self.page_list.columns_label())
 

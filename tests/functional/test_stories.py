@@ -104,3 +104,26 @@ async def test_every_version_is_listed_with_what_tells_it_apart(
         for line, index in zip(listed, (0, 2), strict=True):
             assert summaries[index].label in line and f"{summaries[index].words_kept} words" in line
         assert listed[0].startswith("v1") and listed[1].startswith("· ")
+
+
+async def test_stories_fold_into_one_row_each_and_open_one_at_a_time(seeds: Path) -> None:
+    app = make_app([seeds], Pipeline.default())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        await pilot.press("z")  # two stories: 0, 1, 2 and 3, 4
+        assert list(app.page_list.order) == [0, 3]
+        assert "stories folded: 2 rows for 5 pages" in app.status.shown.plain
+        assert "stories folded" in str(app.page_list.border_title)
+        listed = lines_of(app.page_list)
+        assert "≡3" in listed[0] and "≡2" in listed[1]
+        await pilot.press("j", "Z")  # the second story opened under its row
+        assert list(app.page_list.order) == [0, 3, 4] and app.page_list.current_page == 3
+        assert "story opened: 2 versions" in app.status.shown.plain
+        await pilot.press("Z")
+        assert list(app.page_list.order) == [0, 3]
+        await pilot.press("O")  # sorted by date, still folded: each story's newest version stands for it
+        order = list(app.page_list.order)
+        assert len(order) == 2 and {app.library.cluster_members(i)[0] for i in order} == {0, 3}
+        await pilot.press("z")
+        assert sorted(app.page_list.order) == [0, 1, 2, 3, 4]
