@@ -458,7 +458,7 @@ class PageList(ScrollView, can_focus=True):
         row.append_text(tags)
         row.append_text(right)
         if marked:
-            row.stylize(style("marked"), 1)
+            row.stylize(style("marked"), PREFIX)  # the title and what follows (the glyphs keep their colours)
         return row
 
 

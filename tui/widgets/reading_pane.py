@@ -51,7 +51,7 @@ def _middle_cut(value: str, width: int) -> str:
     """``value`` in at most ``width`` cells, its middle replaced by an ellipsis (characters, as addresses are)."""
     if width <= 1:
         return "…"[:width]
-    head = (width - 1) // 3
+    head = (width - 1) // 4  # the end names the page (its file, the URL's slug); the start, the site
     return value[:head] + "…" + value[len(value) - (width - 1 - head) :]
 
 

@@ -101,13 +101,9 @@ class StatusBar(Static):
         if self._note:  # before the counts: what just happened must not be cut off
             left.append("  ")
             left.append(self._note, style="italic")
-        if self.triage:
-            with_counts = left.copy()
-            with_counts.append("  ")
-            with_counts.append_text(self.triage)
-            # The counts are always to be had again: they give way to a note rather than cut it.
-            if not self._note or with_counts.cell_len <= width - len("? help") - 1:
-                left = with_counts
+        if self.triage:  # after the note: they are cut (between words) before it is
+            left.append("  ")
+            left.append_text(self.triage)
         hint = HINT if width - left.cell_len >= len(HINT) + 2 else "? help"
         line = _cut_at_word(left, max(0, width - len(hint) - 1))
         line.pad_right(max(0, width - line.cell_len - len(hint)))
