@@ -33,7 +33,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from newsread.cleaners import FORMATS, CleanedPage, Pipeline, default_config_path, inert, render
+from newsread.cleaners import FORMATS, CleanedPage, Pipeline, Source, default_config_path, inert, render
 from newsread.cleaners.clusters import VersionComparison
 
 from .export import ExportError, write_export
@@ -52,7 +52,7 @@ from .settings import (
     save_cleaner_switches,
     save_settings,
 )
-from .triage import BODY_LIMIT, Decision, Filter, PageInfo, StateError, default_state_path
+from .triage import BODY_LIMIT, Decision, Filter, PageInfo, PageRef, StateError, default_state_path, track_paths
 from .triage_session import LoadCancelled, LoadedState, TriageSession, load_state
 from .widgets import (
     CleanersPanel,
@@ -150,6 +150,7 @@ class NewsreadApp(App[None]):
         Binding("Y", "copy('text')", "Copy the page's clean text to the clipboard (OSC 52)"),
         Binding("z", "fold_stories", "Fold each story's versions into one row (≡N), or list every page again"),
         Binding("Z", "open_story", "Open or fold the story under the cursor (its versions in rows of their own)"),
+        Binding("R", "rescan", "Rescan the folder: new files join the list, changed ones are cleaned again"),
         Binding("O", "sort", "Sort the list: file name, date, site, words kept, words removed (remembered)"),
         Binding("escape", "back_to_list", "Back: clear the search, or return to the list"),
         Binding("colon", "command_palette", "Command palette: every action by name"),
@@ -200,7 +201,9 @@ class NewsreadApp(App[None]):
         self._last_input = time.monotonic()  # the last key or mouse event (full garbage collections wait for quiet)
         self._gc_threshold = gc.get_threshold()  # put back when the app ends (tests run many apps in one process)
         self._started = time.monotonic()
-        self._recleaning = ""  # the cleaner switch whose cleaning of the folder is under way ("" none)
+        self._recleaning = ""  # the cleaner switch (or rescan) whose cleaning of the folder is under way ("" none)
+        self._recleaning_hint = ""  # said after it once the folder is cleaned again
+        self._recleaning_done = ""  # how that is said ({pages}: how many)
         self._start_theme = ""  # the theme the reader started with (a change from it is the user's)
 
     # -- layout -------------------------------------------------------------------------------------
@@ -633,8 +636,8 @@ class NewsreadApp(App[None]):
         self._panel_counts()
         if self._recleaning and library.complete:
             pages = len(library)
-            cleaned = f"{self._recleaning}: {_count(pages, 'page')} cleaned again"
-            self.status.say(f"{cleaned}; C then W keeps it", seconds=10, lasting=True)
+            done = f"{self._recleaning}{self._recleaning_done.format(pages=_count(pages, 'page'))}"
+            self.status.say(f"{done}{self._recleaning_hint}", seconds=10, lasting=True)
             self._recleaning = ""
         if library.learned != self._learned_seen:
             self._learned_seen = library.learned
@@ -883,6 +886,39 @@ class NewsreadApp(App[None]):
     def on_cleaners_panel_toggled(self, event: CleanersPanel.Toggled) -> None:
         self.toggle_cleaner(event.name)
 
+    def action_rescan(self) -> None:
+        if not self.library.discovered:
+            self.status.say("still finding the pages: try again in a moment")
+            return
+        self.status.say("rescanning the folder …", seconds=None, lasting=True)
+        self.rescan_folder()
+
+    @work(thread=True, exclusive=True, group="rescan")
+    def rescan_folder(self) -> None:
+        """Find the pages added since (and hash them for triage) away from the screen."""
+        new = self.library.find_new()
+        refs: list[PageRef] = []
+        if new and self.triage.ready:
+            known = self.triage.attached_ids
+            refs = [ref for _, ref in track_paths(self.library.paths, skip=known)]
+        with suppress(RuntimeError):  # the app closed meanwhile
+            self.call_from_thread(self._rescanned, new, refs)
+
+    def _rescanned(self, new: list[Source], refs: list[PageRef]) -> None:
+        self.library.rescan(new)
+        if refs and self.triage.ready:
+            try:
+                self.triage.add_pages(refs, [s.id for s in self.library.sources])
+            except StateError as exc:
+                self._failed(exc)
+        self._recleaning = f"rescan: {_count(len(new), 'new page')}"
+        self._recleaning_hint = ""
+        self._recleaning_done = "; {pages} up to date"
+        self.status.say(f"{self._recleaning}; changed pages are cleaned again", seconds=None, lasting=True)
+        self.crawl()
+        self.open_page(self.current, again=True)
+        self._triage_changed()
+
     def action_save_cleaners(self) -> None:
         switched = self._switched
         if not switched:
@@ -905,6 +941,8 @@ class NewsreadApp(App[None]):
         on = self.library.toggle(name)
         self._switched[name] = on
         self._recleaning = f"{name} {'on' if on else 'off'}"
+        self._recleaning_hint = "; C then W keeps it"
+        self._recleaning_done = ": {pages} cleaned again"
         # Said until the folder is cleaned again (poll then says so), whatever page is opened meanwhile.
         self.status.say(f"{self._recleaning}: cleaning again", seconds=None, lasting=True)
         self.crawl()

@@ -25,6 +25,7 @@ from .triage import (
     Filter,
     InfoWriter,
     PageInfo,
+    PageRef,
     PageState,
     StateError,
     TriageStore,
@@ -55,6 +56,7 @@ class LoadedState:
     # Byte-identical files: each page id with the ids of every page of the same content (itself included);
     # pages with no copy are absent. Identical files are the same page: an action on one acts on all of them.
     copies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    refs: list[PageRef] = field(default_factory=list)  # every page attached (a rescan attaches them and more)
 
 
 class LoadCancelled(Exception):
@@ -74,11 +76,7 @@ def load_state(path: Path | None, paths: Sequence[str], stop: Callable[[], bool]
     else:
         store, notices = open_store(path)
     refs = [ref for _, ref in track_paths(paths, stop=stop)]
-    by_hash: dict[str, list[str]] = {}
-    for ref in refs:
-        if not ref.hash.startswith("unreadable:"):
-            by_hash.setdefault(ref.hash, []).append(ref.page_id)
-    copies = {pid: tuple(ids) for ids in by_hash.values() if len(ids) > 1 for pid in ids}
+    copies = copies_of(refs)
     if stop is not None and stop():
         store.close()
         raise LoadCancelled
@@ -90,7 +88,16 @@ def load_state(path: Path | None, paths: Sequence[str], stop: Callable[[], bool]
         store.attach(refs)
         notices.append(f"{exc} {UNSAVED}")
     unsaved = path is not None and store.path == ":memory:"
-    return LoadedState(store, notices, unsaved, store.states(), copies)
+    return LoadedState(store, notices, unsaved, store.states(), copies, refs)
+
+
+def copies_of(refs: Sequence[PageRef]) -> dict[str, tuple[str, ...]]:
+    """Each page id with the ids of every page of the same bytes (itself included), for pages that have copies."""
+    by_hash: dict[str, list[str]] = {}
+    for ref in refs:
+        if not ref.hash.startswith("unreadable:"):
+            by_hash.setdefault(ref.hash, []).append(ref.page_id)
+    return {pid: tuple(ids) for ids in by_hash.values() if len(ids) > 1 for pid in ids}
 
 
 class TriageSession:
@@ -109,6 +116,7 @@ class TriageSession:
         self.failed: str | None = None  # why triage is off for this run, if it is
         self._loaded_states: dict[str, PageState] | None = None  # read by load_state, for the first index
         self._copies: dict[str, tuple[str, ...]] = {}  # page id -> ids of the same bytes (see LoadedState)
+        self._refs: list[PageRef] = []  # every page attached to the store
         self.copies: dict[int, tuple[int, ...]] = {}  # the same by page index
         self._infos: list[PageInfo] = []
         self._info_lock = threading.Lock()
@@ -131,6 +139,7 @@ class TriageSession:
         self.store, self.notices, self.unsaved = loaded.store, loaded.notices, loaded.unsaved
         self._loaded_states = loaded.states
         self._copies = loaded.copies
+        self._refs = list(loaded.refs)
         self._writer_refused = False  # a new store: it may give a connection
 
     def index(self, ids: Sequence[str]) -> None:
@@ -152,6 +161,21 @@ class TriageSession:
                 self.states[index] = state
         self.counts = self.store.counts()
         self.indexed = True
+
+    @property
+    def attached_ids(self) -> set[str]:
+        """The page ids the store knows in this session (a rescan hashes only the others)."""
+        return {ref.page_id for ref in self._refs}
+
+    def add_pages(self, refs: Sequence[PageRef], ids: Sequence[str]) -> None:
+        """Pages found by a rescan (``refs``, hashed in a worker) join the session; ``ids``: every page id by page
+        index, as :meth:`index` takes them. Quick: the store matches identities in memory (UI thread)."""
+        store = self._store()
+        known = self.attached_ids
+        self._refs += [ref for ref in refs if ref.page_id not in known]
+        store.attach(self._refs)
+        self._copies = copies_of(self._refs)
+        self.index(ids)
 
     def stop_writing(self) -> None:
         """Stop the writing thread (what it has not written yet is derived data: found again next time)."""

@@ -419,3 +419,29 @@ async def test_prompts_and_the_status_line_fit_80_columns_without_cutting_words(
         note = "removed the word stretching across the line, with many more words than fit at eighty"
         kept = before_hint.rstrip("…").rstrip().split("  ", 1)[1]  # after the progress
         assert note.startswith(kept) and note[len(kept)] == " "  # cut between whole words
+
+
+async def test_a_rescan_adds_new_files_cleans_changed_ones_and_keeps_triage(folder: Path, tmp_path: Path) -> None:
+    app = make_app([folder], state=tmp_path / "triage.sqlite3")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus")  # the bridge page kept
+        before = app.library.summaries[2].words_kept
+        korean = folder / "c_korean.txt"
+        added = "A third line with several more words in it, added after the reader opened the folder.\n"
+        korean.write_text(korean.read_text(encoding="utf-8") + added, encoding="utf-8")
+        (folder / "0_new.txt").write_text("A page written while the reader was open\nIts body has words.\n")
+        await pilot.press("R")
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if len(app.library) == 6 and "up to date" in status(app):
+                break
+        await settle(pilot)
+        assert len(app.library) == 6 and app.library.sources[5].id == "0_new.txt"  # after the others: none moved
+        assert "rescan: 1 new page; 6 pages up to date" in status(app)
+        assert app.library.summaries[2].words_kept > before  # the changed page, cleaned again
+        assert app.triage.states[0].decision == "kept"  # triage kept
+        await pilot.press("G", "plus")  # the new page takes triage like the others
+        assert app.triage.states[5].decision == "kept"
+        assert app.library.summaries[5].label in lines_of(app.page_list)[5]
+    app.triage.close()
