@@ -63,6 +63,7 @@ from .widgets import (
     RemovalDetails,
     SearchBar,
     StatusBar,
+    StoryVersions,
 )
 from .widgets.help_screen import described, key_label
 from .widgets.prompt_bar import PromptBar
@@ -148,6 +149,9 @@ class NewsreadApp(App[None]):
         Binding("B", "browser", "Open the page's URL (else its file) in the web browser ($BROWSER)"),
         Binding("y", "copy('url')", "Copy the page's URL (else its file's path) to the clipboard (OSC 52)"),
         Binding("Y", "copy('text')", "Copy the page's clean text to the clipboard (OSC 52)"),
+        Binding(
+            "V", "story_versions", "Every version of this page's story, with site, date and words: Enter reads one"
+        ),
         Binding("z", "fold_stories", "Fold each story's versions into one row (≡N), or list every page again"),
         Binding("Z", "open_story", "Open or fold the story under the cursor (its versions in rows of their own)"),
         Binding("R", "rescan", "Rescan the folder: new files join the list, changed ones are cleaned again"),
@@ -397,6 +401,29 @@ class NewsreadApp(App[None]):
         else:
             self.status.say("every page listed", lasting=True)
 
+    def action_story_versions(self) -> None:
+        page = self.page_in_hand
+        if page < 0:
+            return
+        members = self.library.cluster_members(page)
+        if len(members) < 2:
+            self.status.say("this page has no other version in the folder")
+            return
+        versions = [(i, self._version_line(i)) for i in members]
+
+        def chosen(index: int | None) -> None:
+            if index is None or index == self.current:
+                return
+            if not self.page_list.move_to_page(index):
+                if self._folded:  # folded away: open its story, then go to it
+                    self._opened_stories.add(members[0])
+                    self._show_order(keep=self.current)
+                if not self.page_list.move_to_page(index):
+                    self.open_page(index)  # not in the filtered list: read it all the same
+                    self.status.say("this version is not in the filtered list (Esc clears the filter)")
+
+        self.push_screen(StoryVersions(versions, page), chosen)
+
     def action_open_story(self) -> None:
         page = self.page_in_hand
         if page < 0:
@@ -420,7 +447,11 @@ class NewsreadApp(App[None]):
 
     def _show_order(self, keep: int) -> None:
         """Show the filter's pages (or every page) in the sort order; the cursor stays on page ``keep``."""
-        self.page_list.show_rows(self._ordered(self._filtered), keep=keep)
+        rows = self._ordered(self._filtered)
+        if self._folded and rows is not None and keep not in rows and keep >= 0:
+            head = self.library.cluster_members(keep)[0]  # folded away: the cursor goes to its story's row
+            keep = next((r for r in rows if self.library.cluster_members(r)[0] == head), keep)
+        self.page_list.show_rows(rows, keep=keep)
         self._triage_changed()
         self._show_source()
 

@@ -102,7 +102,7 @@ async def test_every_version_is_listed_with_what_tells_it_apart(
         listed = shown[shown.index("Other versions of this story (2; v1 compared with this one below)") + 1 :][:2]
         summaries = app.library.summaries
         for line, index in zip(listed, (0, 2), strict=True):
-            assert summaries[index].label in line and f"{summaries[index].words_kept} words" in line
+            assert summaries[index].label in line and f"{summaries[index].words_kept:,} words" in line
         assert listed[0].startswith("v1") and listed[1].startswith("· ")
 
 
@@ -127,3 +127,27 @@ async def test_stories_fold_into_one_row_each_and_open_one_at_a_time(seeds: Path
         assert len(order) == 2 and {app.library.cluster_members(i)[0] for i in order} == {0, 3}
         await pilot.press("z")
         assert sorted(app.page_list.order) == [0, 1, 2, 3, 4]
+
+
+async def test_the_story_screen_lists_every_version_and_enter_reads_one(seeds: Path) -> None:
+    from newsread.tui.widgets import StoryVersions
+
+    app = make_app([seeds], Pipeline.default())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        await pilot.press("V")
+        await pilot.pause()
+        assert isinstance(app.screen, StoryVersions)
+        assert [i for i, _ in app.screen.versions] == [0, 1, 2]
+        summaries = app.library.summaries
+        for index, line in app.screen.versions:
+            assert summaries[index].label in line and f"{summaries[index].words_kept:,} words" in line
+        await pilot.press("j", "j", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, StoryVersions) and app.current == 2 and app.page_list.cursor == 2
+        await pilot.press("z")  # folded: the cursor on the story's row (its first page)
+        assert app.page_list.current_page == 0
+        await pilot.press("V", "j", "enter")  # page 1, folded away: its story opens to show it
+        await pilot.pause()
+        assert app.current == 1 and app.page_list.current_page == 1 and list(app.page_list.order) == [0, 1, 2, 3]
