@@ -261,6 +261,8 @@ class NewsreadApp(App[None]):
         for problem in self._settings_problems:
             self.notify(problem, title="settings", severity="warning", timeout=10, markup=False)
         self._fit_list()
+        if settings.watch:
+            self.set_interval(settings.watch, self._watch_tick)
         self.cleaners_panel.display = False
         self.query_one(SearchBar).display = False
         self.prompt.display = False
@@ -924,10 +926,19 @@ class NewsreadApp(App[None]):
         self.status.say("rescanning the folder …", seconds=None, lasting=True)
         self.rescan_folder()
 
+    def _watch_tick(self) -> None:
+        """The folder is watched (setting ``watch``): look for new files when the last look is done with."""
+        library = self.library
+        if library.complete and not self._recleaning and not any(w.group == "rescan" for w in self.workers):
+            self.rescan_folder(quiet=True)
+
     @work(thread=True, exclusive=True, group="rescan")
-    def rescan_folder(self) -> None:
-        """Find the pages added since (and hash them for triage) away from the screen."""
+    def rescan_folder(self, quiet: bool = False) -> None:
+        """Find the pages added since (and hash them for triage) away from the screen; ``quiet``: a watch's look,
+        which does nothing when there is nothing new."""
         new = self.library.find_new()
+        if quiet and not new:
+            return
         refs: list[PageRef] = []
         if new and self.triage.ready:
             known = self.triage.attached_ids

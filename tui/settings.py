@@ -25,6 +25,8 @@ ANIMATIONS = ("auto", "on", "off")
 READING_WIDTH = 78  # the clean view's measure: long lines are hard to read
 READING_WIDTH_MIN = 40
 READING_WIDTH_MAX = 200
+WATCH_MIN = 5
+WATCH_MAX = 3600
 LIST_WIDTH_MIN = 24
 LIST_WIDTH_MAX = 160
 
@@ -41,6 +43,7 @@ class Settings:
     diff_layout: str = "side-by-side"
     reading_width: int = READING_WIDTH
     animations: str = "auto"  # scrolling animation: on, off, or auto (off over ssh)
+    watch: int = 0  # seconds between looks for new files in the folder (as R does); 0: only when asked
 
     def to_toml(self) -> str:
         lines = ["# newsread reader settings: written by the reader when you change them (see the README)."]
@@ -75,6 +78,8 @@ def parse_settings(data: dict[str, object]) -> tuple[Settings, list[str]]:
             ok = ok and value in ANIMATIONS
         elif key == "reading_width":
             ok = ok and READING_WIDTH_MIN <= value <= READING_WIDTH_MAX  # type: ignore[operator]
+        elif key == "watch":
+            ok = ok and (value == 0 or WATCH_MIN <= value <= WATCH_MAX)  # type: ignore[operator]
         elif key == "list_width":
             ok = ok and (value == 0 or LIST_WIDTH_MIN <= value <= LIST_WIDTH_MAX)  # type: ignore[operator]
         if ok:

@@ -445,3 +445,22 @@ async def test_a_rescan_adds_new_files_cleans_changed_ones_and_keeps_triage(fold
         assert app.triage.states[5].decision == "kept"
         assert app.library.summaries[5].label in lines_of(app.page_list)[5]
     app.triage.close()
+
+
+async def test_a_watched_folder_takes_in_new_files_by_itself(folder: Path, tmp_path: Path) -> None:
+    settings = tmp_path / "reader.toml"
+    settings.write_text("watch = 5\n", encoding="utf-8")
+    app = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app._watch_tick()  # nothing new: nothing said, nothing cleaned again
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "rescan" not in status(app) and len(app.library) == 5
+        (folder / "f_late.txt").write_text("A page that came in late to the folder\nIts body line is here.\n")
+        app._watch_tick()  # what the timer does every 5 seconds
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if len(app.library) == 6 and "up to date" in status(app):
+                break
+        assert len(app.library) == 6 and "rescan: 1 new page" in status(app)
