@@ -399,7 +399,7 @@ class NewsreadApp(App[None]):
         if self._folded:
             pages = len(self._filtered) if self._filtered is not None else len(self.library)
             shown = f"{_count(self.page_list.count, 'row')} for {_count(pages, 'page')}"
-            self.status.say(f"stories folded: {shown} (Z opens one, z unfolds all)", lasting=True)
+            self.status.say(f"stories folded: {shown} (Z opens one)", lasting=True)
         else:
             self.status.say("every page listed", lasting=True)
 
@@ -819,8 +819,8 @@ class NewsreadApp(App[None]):
                     opened = webbrowser.open(target)
             except SuspendNotSupported:
                 opened = webbrowser.open(target)
-        if opened:
-            self.status.say(f"opened {inert(target)} in the browser")
+        if opened:  # (not the address itself: a long one would not fit the status line)
+            self.status.say(f"opened the page's {'URL' if url else 'file'} in the browser")
         else:
             self.status.say("no web browser found: set $BROWSER (y copies the address)")
 

@@ -236,7 +236,7 @@ async def test_the_header_says_where_the_page_is_and_where_it_came_from(
         opened: list[str] = []
         monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
         await pilot.press("B")
-        assert opened == ["https://news.example/harbour"] and "opened https://news.example/harbour" in status(app)
+        assert opened == ["https://news.example/harbour"] and "opened the page's URL in the browser" in status(app)
         await pilot.press("y")
         assert app.clipboard == "https://news.example/harbour" and "copied the URL" in status(app)
         await pilot.press("Y")
