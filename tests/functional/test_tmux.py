@@ -205,8 +205,13 @@ def test_the_list_at_80x24_and_copying_in_tmux() -> None:
         assert re.search(r"page 1 of 5 · \S+…\S*d53\.txt +(\d+%|all) │", screen), screen
         terminal.keys("x", "k")  # marked, and the cursor back on it
         terminal.wait_for(lambda s: "│›◆" in s, "the mark under the cursor")
+        terminal.tmux("set-option", "-g", "set-clipboard", "external")  # tmux's default: programs' OSC 52 dropped
         terminal.keys("y")
         screen = terminal.see("copied the path")
         assert "tmux drops it: set -g set-clipboard on" in screen  # the whole note fits at 80 columns
+        terminal.tmux("set-option", "-g", "set-clipboard", "on")
+        terminal.keys("Y")
+        screen = terminal.see("copied the clean text (OSC 52)")
+        assert "tmux drops it" not in screen
         terminal.keys("q")
         terminal.see("NEWSREAD-EXITED 0")
