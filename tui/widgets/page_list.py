@@ -3,8 +3,9 @@ and removed).
 
 Line API, so a folder of many thousands of pages costs only the lines on
 screen; rows are read from the library's summaries, which a worker fills in
-as it cleans, and from the triage states the app keeps. A filter is a list of
-page indices (``rows``): the list shows those and nothing else is computed.
+as it cleans, and from the triage states the app keeps. A filter, a sort or
+folded stories is a list of page indices (``rows``): the list shows those, in
+that order, and nothing else is computed.
 """
 
 from __future__ import annotations
@@ -43,8 +44,7 @@ COLUMN_WIDTHS = {"words": STATS_WIDTH, "story": 4, "date": DATE_WIDTH + 1, "site
 # The title's room a column leaves, at least: the date and the site only show beside a title of 26 cells
 # (unless the list is sorted by them), the words and story badge beside one of MIN_TITLE.
 TITLE_ROOM = {"words": MIN_TITLE, "story": MIN_TITLE, "date": 26, "site": 26}
-# The list's sort orders (the key cycles through them) and the column each one is about.
-SORTS = ("name", "date", "site", "kept", "removed")
+# The column each sort order (settings.SORTS) is about.
 SORT_COLUMN = {"date": "date", "site": "site", "kept": "words", "removed": "words"}
 TAGS_SHARE = 3  # tags take at most a third of the title's room
 ROWS_KEPT = 1_000  # rows drawn that are kept for redrawing (a few screens' worth, whatever the folder's size)
@@ -106,10 +106,11 @@ class PageList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.library = library
         self._count = -1
-        self.rows: list[int] | None = None  # page indices shown (a filter), or None: every page
+        # Page indices shown, in order (a filter, a sort, folded stories), or None: every page in folder order.
+        self.rows: list[int] | None = None
         self.states: Mapping[int, PageState] = {}  # triage per page index (the app's, shared)
         self.marked: set[int] = set()  # the marked selection (the app's, shared)
-        self.sort_key = "name"  # one of SORTS: which optional column comes first (the app sorts the rows)
+        self.sort_key = "name"  # one of settings.SORTS: which optional column comes first (the app sorts the rows)
         self._base = BaseStyle(self)
         self._components = ComponentStyles(self, "page-list")
         self._bars_sized = Size(-1, -1)  # the virtual size the scrollbar was last sized for
