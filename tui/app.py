@@ -119,6 +119,11 @@ TRIAGE_BINDINGS: list[BindingType] = [
 class ReaderScreen(Screen[None]):
     """The one screen of the reader; the help and removal details are modal screens above it."""
 
+    def on_resize(self, event: events.Resize) -> None:
+        app = self.app
+        if isinstance(app, NewsreadApp):
+            app._fit_list()  # the list's width is a share of the terminal's (the App is not told of a resize)
+
 
 class NewsreadApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -307,9 +312,6 @@ class NewsreadApp(App[None]):
         if self.page_list.styles.width is None or self.page_list.styles.width.value != width:
             self.page_list.styles.width = width
             self.call_after_refresh(self._list_title)  # the columns that fit may have changed
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._fit_list()
 
     def action_list_width(self, step: int) -> None:
         if not self.page_list.display:

@@ -464,3 +464,20 @@ async def test_a_watched_folder_takes_in_new_files_by_itself(folder: Path, tmp_p
             if len(app.library) == 6 and "up to date" in status(app):
                 break
         assert len(app.library) == 6 and "rescan: 1 new page" in status(app)
+
+
+async def test_the_list_follows_the_terminal_when_it_is_resized(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.page_list.outer_size.width == 48  # 40% of 120
+        await pilot.press("question_mark")  # resized under the help screen too
+        await pilot.resize_terminal(90, 30)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.page_list.outer_size.width == 40  # at least 40
+        await pilot.press(*["greater_than_sign"] * 8)  # asked wider than the terminal allows
+        await pilot.pause()
+        assert app.page_list.outer_size.width == 90 - 30  # the reader keeps 30 columns
+        assert "as wide as it gets here" in status(app)
