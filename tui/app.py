@@ -12,8 +12,12 @@ never waits for it, and keys that need it say so until it is there.
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 import threading
 import time
+import webbrowser
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from functools import partial
@@ -21,7 +25,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
@@ -29,15 +33,27 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from newsread.cleaners import FORMATS, CleanedPage, Pipeline, Source
+from newsread.cleaners import FORMATS, CleanedPage, Pipeline, Source, default_config_path, inert, render
 from newsread.cleaners.clusters import VersionComparison
 from newsread.cleaners.workers import Abandoned
 
 from .export import ExportError, write_export
 from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
-from .launch import collections_held, resume_collections
+from .launch import collections_held, resume_collections, terminal_problem
 from .library import NOT_LEARNED, SHOWN, Library
-from .triage import BODY_LIMIT, Decision, Filter, PageInfo, StateError, default_state_path
+from .settings import (
+    LIST_WIDTH_MAX,
+    LIST_WIDTH_MIN,
+    READING_WIDTH_MAX,
+    READING_WIDTH_MIN,
+    SORTS,
+    ConfigEditError,
+    default_settings_path,
+    load_settings,
+    save_cleaner_switches,
+    save_settings,
+)
+from .triage import BODY_LIMIT, Decision, Filter, PageInfo, PageRef, StateError, default_state_path, track_paths
 from .triage_session import LoadCancelled, LoadedState, TriageSession, load_state
 from .widgets import (
     CleanersPanel,
@@ -48,6 +64,7 @@ from .widgets import (
     RemovalDetails,
     SearchBar,
     StatusBar,
+    StoryVersions,
 )
 from .widgets.help_screen import described, key_label
 from .widgets.prompt_bar import PromptBar
@@ -66,6 +83,15 @@ CLEANING_NOTE_AFTER = 0.1  # seconds a page being cleaned on demand may take bef
 # still this long (seconds) instead; on its own only after GC_FULL_EVERY younger collections (Python: 10).
 GC_IDLE_SECONDS = 1.0
 GC_FULL_EVERY = 1000
+LIST_STEP = 4  # columns < and > widen or narrow the list by
+READER_MIN = 30  # columns the reading pane keeps beside the list, however wide the list is asked to be
+SORT_NAMES = {
+    "name": "file name",
+    "date": "date (newest first)",
+    "site": "site",
+    "kept": "words kept (most first)",
+    "removed": "words removed (most first)",
+}
 HOLD_COLLECTIONS_AT_MOST = 5.0  # seconds: collections held for the start resume by then, even if listing goes on
 
 # Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
@@ -94,6 +120,11 @@ TRIAGE_BINDINGS: list[BindingType] = [
 class ReaderScreen(Screen[None]):
     """The one screen of the reader; the help and removal details are modal screens above it."""
 
+    def on_resize(self, event: events.Resize) -> None:
+        app = self.app
+        if isinstance(app, NewsreadApp):
+            app._fit_list()  # the list's width is a share of the terminal's (the App is not told of a resize)
+
 
 class NewsreadApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -117,6 +148,20 @@ class NewsreadApp(App[None]):
         Binding("space", "reader_page(1)", "Page the reader down"),
         Binding("b", "reader_page(-1)", "Page the reader up"),
         Binding("f", "zoom", "Reader full width (hide the list) or back"),
+        Binding("less_than_sign", "list_width(-1)", "Narrow the list (remembered)"),
+        Binding("greater_than_sign", "list_width(1)", "Widen the list (remembered)"),
+        Binding("left_curly_bracket", "reading_width(-1)", "Narrower reading width of the clean view (remembered)"),
+        Binding("right_curly_bracket", "reading_width(1)", "Wider reading width of the clean view (remembered)"),
+        Binding("B", "browser", "Open the page's URL (else its file) in the web browser ($BROWSER)"),
+        Binding("y", "copy('url')", "Copy the page's URL (else its file's path) to the clipboard (OSC 52)"),
+        Binding("Y", "copy('text')", "Copy the page's clean text to the clipboard (OSC 52)"),
+        Binding(
+            "V", "story_versions", "Every version of this page's story, with site, date and words: Enter reads one"
+        ),
+        Binding("z", "fold_stories", "Fold each story's versions into one row (≡N), or list every page again"),
+        Binding("Z", "open_story", "Open or fold the story under the cursor (its versions in rows of their own)"),
+        Binding("R", "rescan", "Rescan the folder: new files join the list, changed ones are cleaned again"),
+        Binding("O", "sort", "Sort the list: file name, date, site, words kept, words removed (remembered)"),
         Binding("escape", "back_to_list", "Back: clear the search, or return to the list"),
         Binding("colon", "command_palette", "Command palette: every action by name"),
         *TRIAGE_BINDINGS,
@@ -131,10 +176,22 @@ class NewsreadApp(App[None]):
         read_after: float = READ_AFTER,
         use_cache: bool = True,
         jobs: int | None = None,
+        settings: Path | None = None,
+        config_file: Path | None = None,
     ) -> None:
         """``state``: the triage state file; None keeps triage in memory (nothing saved).
-        ``use_cache``: use the result cache; ``jobs``: background cleaning processes (default one per CPU)."""
+        ``use_cache``: use the result cache; ``jobs``: background cleaning processes (default one per CPU).
+        ``settings``: the reader's settings file (theme, list width, sort …); None: defaults, nothing saved.
+        ``config_file``: the cleaners' config file W saves cleaner switches to; None: they last this run only."""
         super().__init__()
+        self.settings_path = settings
+        self.config_file = config_file
+        self._switched: dict[str, bool] = {}  # cleaners switched this run, and whether they are on now
+        self.settings, self._settings_problems = load_settings(settings)
+        self._filtered: list[int] | None = None  # the filter's pages in folder order (None: no filter)
+        self._sorted_for = (-1, False, -1)  # what the list's order was made from (see _order_basis)
+        self._folded = False  # the list shows one row per story
+        self._opened_stories: set[int] = set()  # stories (by their first page) shown whole while folded
         self.library = Library(paths, pipeline, use_cache=use_cache, jobs=jobs)
         self.library.on_cleaned = self._learn_record
         self.state_path = state
@@ -154,6 +211,10 @@ class NewsreadApp(App[None]):
         self._last_input = time.monotonic()  # the last key or mouse event (full garbage collections wait for quiet)
         self._gc_threshold = gc.get_threshold()  # put back when the app ends (tests run many apps in one process)
         self._started = time.monotonic()
+        self._recleaning = ""  # the cleaner switch (or rescan) whose cleaning of the folder is under way ("" none)
+        self._recleaning_hint = ""  # said after it once the folder is cleaned again
+        self._recleaning_done = ""  # how that is said ({pages}: how many)
+        self._start_theme = ""  # the theme the reader started with (a change from it is the user's)
 
     # -- layout -------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -189,8 +250,25 @@ class NewsreadApp(App[None]):
         return self.query_one(PromptBar)
 
     def on_mount(self) -> None:
-        if not self.is_headless and self.console.color_system in ("standard", "windows"):
+        settings = self.settings
+        if settings.theme and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        elif settings.theme:
+            self._settings_problems.append(f"no theme called {settings.theme!r}; using the default")
+        elif not self.is_headless and self.console.color_system in ("standard", "windows"):
             self.theme = "ansi-dark"  # 16 colours: use the terminal's own palette rather than approximations
+        self._start_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if settings.animations == "off" or (settings.animations == "auto" and _over_ssh()):
+            self.animation_level = "none"
+        self.reader.side_by_side = settings.diff_layout == "side-by-side"
+        self.reader.reading_width = settings.reading_width
+        self.page_list.sort_key = settings.sort
+        for problem in self._settings_problems:
+            self.notify(problem, title="settings", severity="warning", timeout=10, markup=False)
+        self._fit_list()
+        if settings.watch:
+            self.set_interval(settings.watch, self._watch_tick)
         self.cleaners_panel.display = False
         self.query_one(SearchBar).display = False
         self.prompt.display = False
@@ -198,7 +276,6 @@ class NewsreadApp(App[None]):
         self.page_list.marked = self.triage.marked
         self.page_list.on_highlight = self.open_page
         set_border_title(self.page_list, "Pages")
-        set_border_subtitle(self.page_list, "words kept −removed")
         self.page_list.focus()
         for problem in self.library.pipeline.problems:
             self.notify(problem, title="cleaners", severity="warning", timeout=8)
@@ -206,6 +283,188 @@ class NewsreadApp(App[None]):
         self.set_interval(POLL_SECONDS, self.poll)
         self.crawl()
         self.load_triage()
+
+    # -- settings, the list's width and order ------------------------------------------------------------
+    def _save_settings(self) -> str:
+        """Write the settings file; returns "" or why it could not be written (for the status line)."""
+        if self.settings_path is None:
+            return ""
+        try:
+            save_settings(self.settings, self.settings_path)
+        except OSError as exc:
+            return f" (not remembered: {exc.strerror or exc})"
+        return ""
+
+    def _theme_changed(self, theme: object) -> None:
+        """A theme picked (command palette, Change theme) is remembered; the one the reader starts with is not."""
+        if self.theme == (self.settings.theme or self._start_theme):
+            return
+        self.settings.theme = self.theme
+        self.status.say(f"theme {self.theme}{self._save_settings()}")
+
+    def list_width_for(self, total: int) -> int:
+        """The list's width in a terminal ``total`` columns wide: the remembered width, or 40% of the terminal
+        (at least 40 columns, at most 64); the reading pane keeps READER_MIN columns either way."""
+        wanted = self.settings.list_width or min(max(40, total * 40 // 100), 64)
+        return max(min(wanted, total - READER_MIN), min(LIST_WIDTH_MIN, total))
+
+    def _fit_list(self) -> None:
+        width = self.list_width_for(self.size.width)
+        if self.page_list.styles.width is None or self.page_list.styles.width.value != width:
+            self.page_list.styles.width = width
+            self.call_after_refresh(self._list_title)  # the columns that fit may have changed
+
+    def action_list_width(self, step: int) -> None:
+        if not self.page_list.display:
+            self.status.say("the list is hidden: f shows it")
+            return
+        current = self.list_width_for(self.size.width)
+        wanted = max(LIST_WIDTH_MIN, min(LIST_WIDTH_MAX, current + step * LIST_STEP))
+        self.settings.list_width = wanted
+        width = self.list_width_for(self.size.width)
+        if width == current:
+            self.settings.list_width = current
+            self.status.say("the list is as narrow as it gets" if step < 0 else "the list is as wide as it gets here")
+            return
+        self._fit_list()
+        self.status.say(f"list {width} columns wide{self._save_settings()}")
+
+    def action_sort(self) -> None:
+        key = SORTS[(SORTS.index(self.page_list.sort_key) + 1) % len(SORTS)]
+        self.page_list.sort_key = key
+        self.settings.sort = key
+        self._show_order(keep=self.page_in_hand)
+        self._list_title()
+        self.status.say(f"sorted by {SORT_NAMES[key]}{self._save_settings()}")
+
+    def _ordered(self, pages: list[int] | None) -> list[int] | None:
+        """``pages`` (None: every page) in the list's order: sorted, and with stories folded to one row if they
+        are; None when that is every page in folder order."""
+        library = self.library
+        self._sorted_for = self._order_basis()
+        ordered = self._sorted(pages)
+        if not self._folded:
+            return ordered
+        return self._fold(list(range(len(library))) if ordered is None else ordered)
+
+    def _sorted(self, pages: list[int] | None) -> list[int] | None:
+        key = self.page_list.sort_key
+        if key == "name":
+            return pages
+        summaries = self.library.summaries
+        chosen = range(len(summaries)) if pages is None else pages
+        # Pages not cleaned yet (or without the field) go last, in folder order; a sort is stable.
+        if key == "date":
+            dated = sorted(
+                (i for i in chosen if summaries[i].date), key=lambda i: summaries[i].date or "", reverse=True
+            )
+            return dated + [i for i in chosen if not summaries[i].date]
+        if key == "site":
+            with_site = sorted(
+                (i for i in chosen if summaries[i].site), key=lambda i: (summaries[i].site or "").casefold()
+            )
+            return with_site + [i for i in chosen if not summaries[i].site]
+        field = "words_kept" if key == "kept" else "words_removed"
+        cleaned = sorted((i for i in chosen if summaries[i].cleaned), key=lambda i: -getattr(summaries[i], field))
+        return cleaned + [i for i in chosen if not summaries[i].cleaned]
+
+    def _fold(self, ordered: list[int]) -> list[int]:
+        """One row per story (its first page in ``ordered``), followed by its other versions if it is opened."""
+        library = self.library
+        place = {page: k for k, page in enumerate(ordered)}
+        out: list[int] = []
+        seen: set[int] = set()
+        for page in ordered:
+            members = library.cluster_members(page)
+            if len(members) == 1:
+                out.append(page)
+                continue
+            head = members[0]
+            if head in seen:
+                continue
+            seen.add(head)
+            out.append(page)
+            if head in self._opened_stories:
+                shown = sorted((m for m in members if m in place and m != page), key=place.__getitem__)
+                out.extend(shown)
+        return out
+
+    def _order_basis(self) -> tuple[int, bool, int]:
+        """What the list's order was made from: pages found, cleaning done, the stories found."""
+        library = self.library
+        return len(library), library.complete, library.clusters_generation if self._folded else -1
+
+    def action_fold_stories(self) -> None:
+        self._folded = not self._folded
+        self._opened_stories.clear()
+        self._show_order(keep=self.page_in_hand)
+        self._list_title()
+        if self._folded:
+            pages = len(self._filtered) if self._filtered is not None else len(self.library)
+            shown = f"{_count(self.page_list.count, 'row')} for {_count(pages, 'page')}"
+            self.status.say(f"stories folded: {shown} (Z opens one)", lasting=True)
+        else:
+            self.status.say("every page listed", lasting=True)
+
+    def action_story_versions(self) -> None:
+        page = self.page_in_hand
+        if page < 0:
+            return
+        members = self.library.cluster_members(page)
+        if len(members) < 2:
+            self.status.say("this page has no other version in the folder")
+            return
+        versions = [(i, self._version_line(i)) for i in members]
+
+        def chosen(index: int | None) -> None:
+            if index is None or index == self.current:
+                return
+            if not self.page_list.move_to_page(index):
+                if self._folded:  # folded away: open its story, then go to it
+                    self._opened_stories.add(members[0])
+                    self._show_order(keep=self.current)
+                if not self.page_list.move_to_page(index):
+                    self.open_page(index)  # not in the filtered list: read it all the same
+                    self.status.say("this version is not in the filtered list (Esc clears the filter)")
+
+        self.push_screen(StoryVersions(versions, page), chosen)
+
+    def action_open_story(self) -> None:
+        page = self.page_in_hand
+        if page < 0:
+            return
+        members = self.library.cluster_members(page)
+        if len(members) < 2:
+            self.status.say("this page has no other version in the folder")
+            return
+        if not self._folded:
+            self._folded = True
+        head = members[0]
+        if head in self._opened_stories:
+            self._opened_stories.discard(head)
+            said = f"story folded: {_count(len(members), 'version')} in one row"
+        else:
+            self._opened_stories.add(head)
+            said = f"story opened: {_count(len(members), 'version')}"
+        self._show_order(keep=page)
+        self._list_title()
+        self.status.say(said)
+
+    def _show_order(self, keep: int) -> None:
+        """Show the filter's pages (or every page) in the sort order; the cursor stays on page ``keep``."""
+        rows = self._ordered(self._filtered)
+        if self._folded and rows is not None and keep not in rows and keep >= 0:
+            head = self.library.cluster_members(keep)[0]  # folded away: the cursor goes to its story's row
+            keep = next((r for r in rows if self.library.cluster_members(r)[0] == head), keep)
+        self.page_list.show_rows(rows, keep=keep)
+        self._triage_changed()
+        self._show_source()
+
+    def _resort_if_due(self) -> None:
+        """A sorted list is sorted again when pages are found and when cleaning ends (values arrive as pages are
+        cleaned: sorting on each would move rows under the reader)."""
+        if (self.page_list.sort_key != "name" or self._folded) and self._sorted_for != self._order_basis():
+            self._show_order(keep=self.page_in_hand)
 
     # -- background work ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="crawl")
@@ -358,6 +617,7 @@ class NewsreadApp(App[None]):
         if index == self.current and generation == self.library.generation:
             self._stop_cleaning_note()
             self.reader.show(cleaned, same_page=same_page)
+            self._show_source()  # its URL is known now
             self._panel_counts()
             self.call_after_refresh(self._after_shown, index, cleaned, False)  # (clean_selected prefetches)
 
@@ -368,9 +628,17 @@ class NewsreadApp(App[None]):
         versions = self.library.story_versions(index, cleaned)
         if versions is None or get_current_worker().is_cancelled:
             return
-        titles = [self.library.summaries[i].label for i in versions[0]]
+        compared = versions[0]
+        others = compared + [i for i in self.library.cluster_members(index) if i != index and i not in compared]
+        titles = [self._version_line(i) for i in others]
         with suppress(RuntimeError):  # the app closed meanwhile
             self.call_from_thread(self._versions_ready, index, cleaned, titles, versions[1])
+
+    def _version_line(self, index: int) -> str:
+        """One version of a story as the versions section lists it: title, then what tells it apart."""
+        summary = self.library.summaries[index]
+        facts = [summary.site or "", (summary.date or "")[:10], f"{_count(summary.words_kept, 'word')}"]
+        return f"{summary.label}  ({' · '.join(f for f in facts if f)})"
 
     def _versions_ready(self, index: int, cleaned: CleanedPage, titles: list[str], versions: VersionComparison) -> None:
         if index == self.current and self.reader.cleaned is cleaned:
@@ -385,6 +653,8 @@ class NewsreadApp(App[None]):
         self._collect_when_idle()
         # Before the version check: a worker learns a page just after the library counted it.
         self._flush_infos()
+        if self._folded and self._sorted_for != self._order_basis() and self.query(PageList):
+            self._show_order(keep=self.page_in_hand)  # the stories were found after the version was seen
         if library.version == self._seen_version:
             return
         if not self.query(PageList):
@@ -393,6 +663,7 @@ class NewsreadApp(App[None]):
         while library.warnings:
             self.notify(library.warnings.pop(0), title="cache", severity="warning", timeout=8)
         self.page_list.sync()
+        self._resort_if_due()
         self._index_triage()
         self._list_title()
         self.status.redraw()
@@ -402,6 +673,11 @@ class NewsreadApp(App[None]):
             else:
                 self.reader.show(None, message="No pages here: newsread reads .txt and .html files (also gzipped).")
         self._panel_counts()
+        if self._recleaning and library.complete:
+            pages = len(library)
+            done = f"{self._recleaning}{self._recleaning_done.format(pages=_count(pages, 'page'))}"
+            self.status.say(f"{done}{self._recleaning_hint}", seconds=10, lasting=True)
+            self._recleaning = ""
         if library.learned != self._learned_seen:
             self._learned_seen = library.learned
             if self.current >= 0 and library.peek(self.current) is None:
@@ -416,11 +692,16 @@ class NewsreadApp(App[None]):
         shown = self.page_list.count
         if not library.discovered:
             title = "Pages"
-        elif self.page_list.rows is not None:
+        elif self.filter_line:
             title = f"Pages {shown}/{total}"
         else:
             title = f"Pages {total}"
+        if self.page_list.sort_key != "name":
+            title += f" by {self.page_list.sort_key}"
+        if self._folded:
+            title += " · stories folded"
         set_border_title(self.page_list, title)  # every poll: assigned unchanged, it would redraw the whole list
+        set_border_subtitle(self.page_list, self.page_list.columns_label())
 
     def _flush_infos(self) -> None:
         """What the workers learned reaches the word index (written here when the store has no writing thread);
@@ -439,14 +720,15 @@ class NewsreadApp(App[None]):
             return
         if not written or not self.filter_line or not self.query(PageList):
             return  # nothing new, no filter, or the app is closing
-        rows = self.page_list.rows
+        rows = self._filtered
         if rows is not None:
             flt = self._parse(self.filter_line)
             if flt is not None and (flt.text or flt.site or flt.date_from or flt.date_to):
                 # Rows already shown stay (the list never jumps under the reader); newly matching pages join.
                 merged = sorted(set(rows) | set(self.triage.query(flt)))
                 if len(merged) != len(rows):
-                    self.page_list.rows = merged
+                    self._filtered = merged
+                    self.page_list.rows = self._ordered(merged)
                     self.page_list.move_to_page(self.current)
                     self.page_list.sync()
                     self._triage_changed()
@@ -460,6 +742,8 @@ class NewsreadApp(App[None]):
         self.current = index
         if not same_page:
             self._schedule_read(index)
+            for bar in self.query(StatusBar):
+                bar.page_changed()  # "redid: kept 1 page" is not about this page
         self._stop_cleaning_note()
         cleaned = self.library.peek(index)
         if cleaned is not None:
@@ -471,6 +755,7 @@ class NewsreadApp(App[None]):
                 # note first cost each such key a second page drawn and a layout (the reader's scrollbar).
                 self._cleaning_note = self.set_timer(CLEANING_NOTE_AFTER, partial(self._say_cleaning, index))
             self.clean_selected(index, same_page and again, self._next_in_list(), self.reader.ahead_order())
+        self._show_source()
         self._panel_counts()
 
     def _say_cleaning(self, index: int) -> None:
@@ -501,15 +786,92 @@ class NewsreadApp(App[None]):
         if zoomed and self.page_list.has_focus:
             self.reader.document_view.focus()
 
+    # -- where the page came from, and leaving the reader ------------------------------------------------------
+    def page_source(self, index: int) -> tuple[str | None, str]:
+        """Page ``index``'s URL (its own, once cleaned, else its web archive's; None if unknown) and file."""
+        source = self.library.sources[index]
+        cleaned = self.reader.cleaned if index == self.current else None
+        url = (cleaned.metadata.get("url") if cleaned is not None else None) or source.url
+        return url or None, os.path.abspath(source.file)
+
+    def _show_source(self) -> None:
+        """The reading pane's header: the page's place in the list and its URL, else its file."""
+        index = self.current
+        if not 0 <= index < len(self.library.sources):
+            return
+        pages = self.page_list
+        place = ""
+        if pages.current_page == index:
+            shown = " shown" if self.filter_line else ""
+            place = f"page {pages.cursor + 1:,} of {pages.count:,}{shown}"
+        url, file = self.page_source(index)
+        if url is None:
+            with suppress(ValueError):  # another drive (Windows): the whole path
+                relative = os.path.relpath(file)
+                file = file if relative.startswith("..") else relative  # below the working folder: shorter
+        self.reader.set_source(place, inert(url or file))
+
+    def action_browser(self) -> None:
+        index = self.current
+        if not 0 <= index < len(self.library.sources):
+            return
+        url, file = self.page_source(index)
+        target = url or Path(file).as_uri()
+        if _has_display():
+            opened = webbrowser.open(target)  # a window of its own: the reader stays on screen
+        else:
+            try:
+                with self.suspend():  # a browser in the terminal (lynx, w3m …) gets the screen until it quits
+                    opened = webbrowser.open(target)
+            except SuspendNotSupported:
+                opened = webbrowser.open(target)
+        if opened:  # (not the address itself: a long one would not fit the status line)
+            self.status.say(f"opened the page's {'URL' if url else 'file'} in the browser")
+        else:
+            self.status.say("no web browser found: set $BROWSER (y copies the address)")
+
+    def action_copy(self, what: str) -> None:
+        index = self.current
+        if not 0 <= index < len(self.library.sources):
+            return
+        if what == "text":
+            cleaned = self.reader.cleaned
+            if cleaned is None or cleaned.page.error:
+                self.status.say("nothing to copy: this page has no clean text")
+                return
+            text, said = render(cleaned, "text"), "the clean text"
+        else:
+            url, file = self.page_source(index)
+            text, said = (url, "the URL") if url else (file, "the path")
+        self.copy_to_clipboard(text)
+        refused = _clipboard_refused()
+        # Short: it must fit an 80-column status line with the progress before it.
+        self.status.say(f"copied {said}{refused or ' (OSC 52)'}", seconds=10)
+
     # -- actions ------------------------------------------------------------------------------------
     def action_view(self, view: View) -> None:
         if view == "diff" and self.reader.view == "diff":
-            self.reader.toggle_diff_layout()
+            self.action_toggle_diff_layout()
         else:
             self.reader.set_view(view)
 
     def action_toggle_diff_layout(self) -> None:
         self.reader.toggle_diff_layout()
+        self.settings.diff_layout = "side-by-side" if self.reader.side_by_side else "inline"
+        self._save_settings()
+
+    def action_reading_width(self, step: int) -> None:
+        reader = self.reader
+        width = max(READING_WIDTH_MIN, min(READING_WIDTH_MAX, reader.reading_width + step * LIST_STEP))
+        if width == reader.reading_width:
+            self.status.say(f"the reading width is {width}: as {'narrow' if step < 0 else 'wide'} as it goes")
+            return
+        reader.reading_width = width
+        self.settings.reading_width = width
+        wider = (
+            "" if reader.document_view.text_width >= width else f" (the pane is {reader.document_view.text_width} wide)"
+        )
+        self.status.say(f"reading width {width}{wider}{self._save_settings()}")
 
     def action_removal(self, step: int) -> None:
         if self.reader.cleaned is None:
@@ -563,9 +925,74 @@ class NewsreadApp(App[None]):
     def on_cleaners_panel_toggled(self, event: CleanersPanel.Toggled) -> None:
         self.toggle_cleaner(event.name)
 
+    def action_rescan(self) -> None:
+        if not self.library.discovered:
+            self.status.say("still finding the pages: try again in a moment")
+            return
+        self.status.say("rescanning the folder …", seconds=None, lasting=True)
+        self.rescan_folder()
+
+    def _watch_tick(self) -> None:
+        """The folder is watched (setting ``watch``): look for new files when the last look is done with."""
+        library = self.library
+        if library.complete and not self._recleaning and not any(w.group == "rescan" for w in self.workers):
+            self.rescan_folder(quiet=True)
+
+    @work(thread=True, exclusive=True, group="rescan")
+    def rescan_folder(self, quiet: bool = False) -> None:
+        """Find the pages added since (and hash them for triage) away from the screen; ``quiet``: a watch's look,
+        which does nothing when there is nothing new."""
+        new = self.library.find_new()
+        if quiet and not new:
+            return
+        refs: list[PageRef] = []
+        if new and self.triage.ready:
+            known = self.triage.attached_ids
+            refs = [ref for _, ref in track_paths(self.library.paths, skip=known)]
+        with suppress(RuntimeError):  # the app closed meanwhile
+            self.call_from_thread(self._rescanned, new, refs)
+
+    def _rescanned(self, new: list[Source], refs: list[PageRef]) -> None:
+        self.library.rescan(new)
+        if refs and self.triage.ready:
+            try:
+                self.triage.add_pages(refs, [s.id for s in self.library.sources])
+            except StateError as exc:
+                self._failed(exc)
+        self._recleaning = f"rescan: {_count(len(new), 'new page')}"
+        self._recleaning_hint = ""
+        self._recleaning_done = "; {pages} up to date"
+        self.status.say(f"{self._recleaning}; changed pages are cleaned again", seconds=None, lasting=True)
+        self.crawl()
+        self.open_page(self.current, again=True)
+        self._triage_changed()
+
+    def action_save_cleaners(self) -> None:
+        switched = self._switched
+        if not switched:
+            self.status.say("no cleaner was switched in this run: nothing to save")
+            return
+        if self.config_file is None:
+            self.status.say("no config file in this run: the switches last until you quit")
+            return
+        try:
+            save_cleaner_switches(self.config_file, switched)
+        except (ConfigEditError, OSError) as exc:
+            self.notify(str(exc), title="cleaners not saved", severity="error", timeout=20, markup=False)
+            return
+        names = ", ".join(f"{name} {'on' if on else 'off'}" for name, on in sorted(switched.items()))
+        self._switched = {}
+        self.status.say(f"saved {names} in {self.config_file.name}", seconds=10, lasting=True)
+        self.notify(f"saved {names} in {self.config_file}", title="cleaners", markup=False)
+
     def toggle_cleaner(self, name: str) -> None:
         on = self.library.toggle(name)
-        self.status.say(f"{name} {'on' if on else 'off'}: cleaning again")
+        self._switched[name] = on
+        self._recleaning = f"{name} {'on' if on else 'off'}"
+        self._recleaning_hint = "; C then W keeps it"
+        self._recleaning_done = ": {pages} cleaned again"
+        # Said until the folder is cleaned again (poll then says so), whatever page is opened meanwhile.
+        self.status.say(f"{self._recleaning}: cleaning again", seconds=None, lasting=True)
         self.crawl()
         self.open_page(self.current, again=True)
 
@@ -604,10 +1031,12 @@ class NewsreadApp(App[None]):
         self._focus_main()
 
     def action_match(self, step: int) -> None:
-        if not self.reader.step_match(step):
-            self.status.say(
-                "no search: / to search the page" if not self.reader.document_view.search_text else "no match"
-            )
+        wrapped = self.reader.step_match(step)
+        if wrapped is None:
+            query = self.reader.document_view.search_text
+            self.status.say(f"no match for “{query}”" if query else "no search: / to search the page")
+        elif wrapped:
+            self.status.say("search wrapped to the top" if step > 0 else "search wrapped to the bottom")
 
     def action_step_page(self, step: int) -> None:
         self.page_list.move_to(self.page_list.cursor + step)
@@ -631,7 +1060,7 @@ class NewsreadApp(App[None]):
             return
         if self.page_list.has_focus and self.filter_line:
             self.set_filter("")
-            self.status.say("filter cleared: every page shown")
+            self.status.say("filter cleared: every page shown", lasting=True)
             return
         if self._zoomed and self._auto_zoomed:
             self._set_zoom(False)
@@ -678,7 +1107,7 @@ class NewsreadApp(App[None]):
         triage = self.triage
         self.page_list.refresh()
         self._list_title()
-        shown = self.page_list.count if self.page_list.rows is not None else None
+        shown = self.page_list.count if self.filter_line else None
         self.status.set_triage(
             triage_text(triage.counts, marked=len(triage.marked), shown=shown, unsaved=triage.unsaved)
         )
@@ -760,10 +1189,10 @@ class NewsreadApp(App[None]):
         marked = self.triage.marked
         if shown and shown <= marked:
             marked.difference_update(shown)
-            self._report(f"unmarked {len(shown)} pages")
+            self._report(f"unmarked {_count(len(shown), 'page')}")
         else:
             self.mark_pages(shown)
-            self._report(f"{len(marked)} pages marked: triage keys now apply to them (X clears)")
+            self._report(f"{_count(len(marked), 'page')} marked: triage keys now apply to them (X clears)")
 
     def action_mark_story(self) -> None:
         if self.page_in_hand < 0:
@@ -778,7 +1207,7 @@ class NewsreadApp(App[None]):
     def action_clear_marks(self) -> None:
         n = len(self.triage.marked)
         self.triage.marked.clear()
-        self._report(f"cleared {n} marks" if n else "no marks to clear")
+        self._report(f"cleared {_count(n, 'mark')}" if n else "no marks to clear")
 
     def action_decide(self, decision: Decision) -> None:
         if not self._triage_ready():
@@ -824,7 +1253,7 @@ class NewsreadApp(App[None]):
             found = self.triage.next_where(self.page_list.order, self.page_in_hand, lambda s: not s.read)
         else:
             found = self.triage.next_where(self.page_list.order, self.page_in_hand, lambda s: s.decision == "none")
-        shown = "" if self.page_list.rows is None else " shown"
+        shown = " shown" if self.filter_line else ""
         if found is None:
             self.status.say(f"no other {status} page{shown}")
             return
@@ -837,10 +1266,20 @@ class NewsreadApp(App[None]):
         if not targets:
             return
         tags = sorted({t for i in targets for t in (self.triage.states[i].tags if i in self.triage.states else ())})
-        which = f"{len(targets)} marked pages" if self.triage.marked else "this page"
-        has = f"has {', '.join(tags)}" if tags else "has no tags"
+        if self.triage.marked:
+            which = f"the {_count(len(targets), 'marked page')}"
+            verb = "has" if len(targets) == 1 else "have"
+        else:
+            which, verb = "this page", "has"
+        has = f"{verb} {', '.join(tags)}" if tags else f"{verb} no tags"
         self.prompt.ask(
-            "tag", "tags ", placeholder=f"{which} {has} · tag adds, -tag removes, commas between (Enter, Esc)"
+            "tag",
+            "tags ",
+            placeholder=[
+                f"{which} {has} · tag adds, -tag removes, commas between (Enter, Esc)",
+                f"{which} {has} · tag adds, -tag removes",
+                f"{which} {has}",
+            ],
         )
 
     def _apply_tags(self, line: str) -> None:
@@ -868,7 +1307,11 @@ class NewsreadApp(App[None]):
             "filter",
             "filter ",
             self.filter_line,
-            placeholder="status:undecided tag:x site:bbc date:2024-05 words (Enter keeps it, Esc clears it)",
+            placeholder=[
+                "status:undecided tag:x site:bbc date:2024-05 words (Enter keeps it, Esc clears it)",
+                "status:undecided tag:x site:bbc date:2024-05 words (Esc clears)",
+                "status:undecided tag:x site:bbc date:2024-05 words",
+            ],
         )
 
     def _parse(self, line: str) -> Filter | None:
@@ -885,12 +1328,11 @@ class NewsreadApp(App[None]):
             return False
         self.filter_line = line.strip() if flt != Filter() else ""
         try:
-            rows = self.triage.query(flt) if self.filter_line else None
+            self._filtered = self.triage.query(flt) if self.filter_line else None
         except StateError as exc:
             self._failed(exc)
             return False
-        self.page_list.show_rows(rows, keep=self.current)
-        self._triage_changed()
+        self._show_order(keep=self.current)
         return True
 
     def filter_tag(self, tag: str) -> None:
@@ -904,18 +1346,22 @@ class NewsreadApp(App[None]):
         self.prompt.ask(
             "export",
             "export to ",
-            placeholder=f"folder [as markdown|text|jsonl] · {what} (Enter starts, Esc cancels)",
+            placeholder=[
+                f"folder [as markdown|text|jsonl] · {what} (Enter starts, Esc cancels)",
+                f"folder [as markdown|text|jsonl] · {what}",
+                f"folder · {what}",
+            ],
         )
 
     def _export_choice(self) -> tuple[str, list[int]]:
         """What an export takes: the marked pages, else the pages the filter shows, else kept and starred ones."""
         triage = self.triage
         if triage.marked:
-            return f"the {len(triage.marked)} marked pages", sorted(triage.marked)
-        if self.page_list.rows is not None:
-            return f"the {len(self.page_list.rows)} pages shown", list(self.page_list.rows)
+            return f"the {_count(len(triage.marked), 'marked page')}", sorted(triage.marked)
+        if self._filtered is not None:
+            return f"the {_count(len(self._filtered), 'page')} shown", list(self._filtered)
         chosen = triage.query(Filter(statuses=frozenset({"kept", "starred"})))
-        return f"the {len(chosen)} kept and starred pages", chosen
+        return f"the {_count(len(chosen), 'kept and starred page')}", chosen
 
     def start_export(self, line: str) -> None:
         """Export what :meth:`_export_choice` picks to the folder (and format) in ``line``."""
@@ -933,7 +1379,7 @@ class NewsreadApp(App[None]):
         if not chosen:
             self.notify(f"nothing to export: {what}", title="export", severity="warning", markup=False)
             return
-        self.status.say(f"exporting {what} to {out} …", seconds=60)
+        self.status.say(f"exporting {what} to {out} …", seconds=60, lasting=True)
         self.export_pages(chosen, out, fmt)
 
     @work(thread=True, group="export")
@@ -969,11 +1415,11 @@ class NewsreadApp(App[None]):
             failed += f"; {len(result.refused)} not written ({result.refused[0][1]})"
         if result.renamed:
             failed += f"; {len(result.renamed)} under another name (theirs was taken), e.g. {result.renamed[0][1].name}"
-        message = f"exported {len(result.page_ids)} pages as {fmt} to {where}{failed}"
+        message = f"exported {_count(len(result.page_ids), 'page')} as {fmt} to {where}{failed}"
         self.exported.append(where)
         with suppress(RuntimeError):
             self.call_from_thread(partial(self.notify, message, title="export", timeout=15, markup=False))
-            self.call_from_thread(self.status.say, message)
+            self.call_from_thread(partial(self.status.say, message, lasting=True))
 
     def on_prompt_bar_changed(self, event: PromptBar.Changed) -> None:
         if event.purpose == "filter":
@@ -981,7 +1427,8 @@ class NewsreadApp(App[None]):
             if event.done and ok:
                 self._close_prompt()
                 shown = self.page_list.count
-                self.status.say(f"{shown} page{'s' if shown != 1 else ''} match" if self.filter_line else "")
+                matches = f"{_count(shown, 'page')} match{'es' if shown == 1 else ''}"
+                self.status.say(matches if self.filter_line else "", lasting=True)
             return
         if not event.done:
             return
@@ -995,7 +1442,7 @@ class NewsreadApp(App[None]):
         self._close_prompt()
         if event.purpose == "filter" and self.filter_line:
             self.set_filter("")
-            self.status.say("filter cleared: every page shown")
+            self.status.say("filter cleared: every page shown", lasting=True)
 
     def _close_prompt(self) -> None:
         self.prompt.display = False
@@ -1013,15 +1460,64 @@ class NewsreadApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
+def _count(n: int, noun: str, plural: str = "") -> str:
+    """``1 page``, ``2 pages``: a number with its noun in the right number."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural or noun + 's'}"
+
+
+def _has_display() -> bool:
+    """A browser opened from here gets a window of its own (else it would take over this terminal)."""
+    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _clipboard_refused() -> str:
+    """A note when the terminal is known to drop OSC 52 (tmux unless set-clipboard is on), else ""."""
+    if not os.environ.get("TMUX"):
+        return ""
+    try:
+        setting = subprocess.run(
+            ["tmux", "show-options", "-gv", "set-clipboard"], capture_output=True, text=True, timeout=2
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    if setting == "on":
+        return ""
+    return "; tmux drops it: set -g set-clipboard on"
+
+
+def _over_ssh() -> bool:
+    return bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"))
+
+
 def _cleaner_option_bindings() -> list[Binding]:
     from .widgets.cleaners_panel import CleanerOptions
 
     return [b for b in CleanerOptions.BINDINGS if isinstance(b, Binding)]
 
 
-def run_app(paths: list[str], pipeline: Pipeline, state: Path | None = None, *, use_cache: bool = True) -> None:
-    """Open the reader; triage is saved in ``state`` (default: the user state folder)."""
-    app = NewsreadApp(paths, pipeline, state or default_state_path(), use_cache=use_cache)
+def run_app(
+    paths: list[str],
+    pipeline: Pipeline,
+    state: Path | None = None,
+    *,
+    use_cache: bool = True,
+    config: Path | None = None,
+) -> None:
+    """Open the reader; triage is saved in ``state`` (default: the user state folder), cleaner switches the user
+    saves in ``config`` (default: the user config file). Exits (status 2) with a
+    message when the output is not a terminal: the full-screen reader is never drawn into a pipe."""
+    problem = terminal_problem()
+    if problem is not None:
+        print(f"newsread: {problem}", file=sys.stderr)
+        raise SystemExit(2)
+    app = NewsreadApp(
+        paths,
+        pipeline,
+        state or default_state_path(),
+        use_cache=use_cache,
+        settings=default_settings_path(),
+        config_file=config or default_config_path(),
+    )
     try:
         app.run()
     finally:

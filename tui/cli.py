@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
 import errno
 import functools
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -62,16 +64,24 @@ PathsArg = Annotated[
         help="Folders or files of pages (.txt, .html, .gz …). Symlinks are followed, also to files and folders"
         " outside the folder (loops are entered once).",
         show_default=False,
+        metavar="PATH",
     ),
 ]
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", "-c", help="Config file (TOML). Default: the user config file.")
+    Path | None,
+    typer.Option("--config", "-c", metavar="FILE", help="Config file (TOML). Default: the user config file."),
 ]
-EnableOpt = Annotated[list[str], typer.Option("--enable", "-e", help="Turn a cleaner on for this run (repeatable).")]
-DisableOpt = Annotated[list[str], typer.Option("--disable", "-d", help="Turn a cleaner off for this run (repeatable).")]
+EnableOpt = Annotated[
+    list[str], typer.Option("--enable", "-e", metavar="NAME", help="Turn a cleaner on for this run (repeatable).")
+]
+DisableOpt = Annotated[
+    list[str], typer.Option("--disable", "-d", metavar="NAME", help="Turn a cleaner off for this run (repeatable).")
+]
 StateOpt = Annotated[
     Path | None,
-    typer.Option("--state", help="Triage state file (SQLite). Default: triage.sqlite3 in the user state folder."),
+    typer.Option(
+        "--state", metavar="FILE", help="Triage state file (SQLite). Default: triage.sqlite3 in the user state folder."
+    ),
 ]
 
 
@@ -118,7 +128,9 @@ def one_line(text: str) -> str:
 def check_paths(paths: list[Path]) -> None:
     for p in paths:
         if not p.exists() and not p.is_symlink():
-            raise fail(f"no such file or folder: {shown(str(p))}")
+            near = difflib.get_close_matches(str(p), sorted(COMMANDS), n=1, cutoff=0.6) if p == paths[0] else []
+            hint = f" (did you mean `newsread {near[0]}`?)" if near else ""
+            raise fail(f"no such file or folder: {shown(str(p))}{hint}")
 
 
 def _version(value: bool) -> None:
@@ -154,7 +166,7 @@ def open_(
     pipeline, _ = build_pipeline(config, enable, disable)
     from .app import run_app  # Textual is imported only when the reader opens
 
-    run_app([str(p) for p in paths], pipeline, state=state, use_cache=not no_cache)
+    run_app([str(p) for p in paths], pipeline, state=state, use_cache=not no_cache, config=config)
 
 
 def check_state_path(state: Path | None, paths: list[Path]) -> None:
@@ -175,19 +187,23 @@ def check_state_path(state: Path | None, paths: list[Path]) -> None:
 @app.command()
 def export(
     paths: PathsArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the articles into.", show_default=False)],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Folder to write the articles into.", show_default=False)
+    ],
     status: Annotated[
         str,
         typer.Option(
             "--status",
             "-s",
+            metavar="STATUSES",
             help="Comma-separated: kept, starred, discarded, undecided, read, unread (a page needs any one).",
         ),
     ] = "kept,starred",
     tag: Annotated[
-        list[str], typer.Option("--tag", "-t", help="Only pages with this tag (repeatable: all of them).")
+        list[str],
+        typer.Option("--tag", "-t", metavar="TAG", help="Only pages with this tag (repeatable: all of them)."),
     ] = [],  # noqa: B006
-    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown, text or jsonl.")] = "markdown",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="markdown, text or jsonl.")] = "markdown",
     state: StateOpt = None,
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006
@@ -254,26 +270,40 @@ def export(
 @app.command()
 def clean(
     paths: PathsArg,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write one file per page into this folder.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", metavar="DIR", help="Write one file per page into this folder.")
+    ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="text, markdown or jsonl. Default: jsonl on stdout, text with --out."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text, markdown or jsonl. Default: jsonl on stdout, text with --out.",
+        ),
     ] = None,
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006
     disable: DisableOpt = [],  # noqa: B006
     max_page_mb: Annotated[
-        float | None, typer.Option("--max-page-mb", min=0.001, help="Pages larger than this are reported, not read.")
+        float | None,
+        typer.Option("--max-page-mb", min=0.001, metavar="MB", help="Pages larger than this are reported, not read."),
     ] = None,
     max_seconds: Annotated[
         float | None,
-        typer.Option("--max-seconds", min=0.001, help="Stop cleaning a page after this long (and say so)."),
+        typer.Option(
+            "--max-seconds", min=0.001, metavar="SECONDS", help="Stop cleaning a page after this long (and say so)."
+        ),
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Clean with this many processes.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Clean with this many processes.")] = 1,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
     cache_dir: Annotated[
         Path | None,
-        typer.Option("--cache-dir", help="Result cache folder. Default: $NEWSREAD_CACHE_DIR or the user cache dir."),
+        typer.Option(
+            "--cache-dir",
+            metavar="DIR",
+            help="Result cache folder. Default: $NEWSREAD_CACHE_DIR or the user cache dir.",
+        ),
     ] = None,
 ) -> None:
     """Clean pages in batch: one article per page into --out, or JSON lines on stdout."""
@@ -457,7 +487,8 @@ def render_output(fmt: str, cleaned: CleanedPage) -> tuple[str | None, str, Stor
 
 def cache_usable_for(cache_folder: Path, paths: list[Path]) -> bool:
     """The cache may not live in an input folder: newsread never writes into what it reads."""
-    if folder_holding(cache_folder, paths) is not None:
+    # Only a folder read is at risk: the cache beside (or above) a file read is never read as a page.
+    if folder_holding(cache_folder, [p for p in paths if p.is_dir()]) is not None:
         typer.echo(
             f"newsread: warning: cache {shown(str(cache_folder))} is inside an input folder; not using it", err=True
         )
@@ -484,7 +515,7 @@ def write_with_clusters(held: IO[str], ids: list[str], clusters: dict[int, int],
 
 @app.command()
 def diff(
-    file: Annotated[Path, typer.Argument(help="The page to show.", show_default=False)],
+    file: Annotated[Path, typer.Argument(help="The page to show.", show_default=False, metavar="FILE")],
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006
     disable: DisableOpt = [],  # noqa: B006
@@ -492,8 +523,13 @@ def diff(
         bool | None,
         typer.Option("--color/--no-color", help="Force colour on or off (default: when a terminal)."),
     ] = None,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Print at once, even to a terminal (default: through $PAGER).")
+    ] = False,
 ) -> None:
-    """Show a page's original with every removed span marked and labelled by its cleaner."""
+    """Show a page's original with every removed span marked and labelled by its cleaner.
+
+    In a terminal the output goes through $PAGER (`less -R` by default), as git does."""
     check_paths([file])
     if file.is_dir():
         raise fail(f"{file} is a folder: `newsread diff` shows one page")
@@ -514,10 +550,35 @@ def diff(
         soft_wrap=True,
     )
     styled = console.is_terminal and color is not False
-    for line in diff_lines(cleaned, styled=styled):
-        console.print(line)
+    paged = not no_pager and sys.stdout.isatty()
+    if paged:
+        with console.capture() as captured:
+            for line in diff_lines(cleaned, styled=styled):
+                console.print(line)
+        if not page_text(captured.get()):
+            sys.stdout.write(captured.get())
+    else:
+        for line in diff_lines(cleaned, styled=styled):
+            console.print(line)
     for err in cleaned.errors:
         typer.echo(f"newsread: cleaner {shown(err.cleaner)} failed on this page: {shown(err.message)}", err=True)
+
+
+def page_text(text: str) -> bool:
+    """Show ``text`` through the user's pager ($PAGER, run by the shell as git does; default ``less -R``, with
+    LESS=FRX unless set: one screen is printed and left on screen). False when there is none to use (PAGER is
+    empty or ``cat``, or it cannot be started): then print it."""
+    pager = os.environ.get("PAGER", "less -R").strip()
+    if not pager or pager == "cat":
+        return False
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    try:
+        subprocess.run(pager, shell=True, input=text, text=True, env=env, check=False)  # the user's own command
+    except OSError:
+        return False
+    except KeyboardInterrupt:  # ctrl+c in the pager: it is closed, and so is the diff
+        pass
+    return True
 
 
 @app.command("cleaners")

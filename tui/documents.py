@@ -122,7 +122,7 @@ def clean_document(cleaned: CleanedPage, styles: DocStyles = DocStyles()) -> Doc
         rows.append(Row(_text(para)))
     rows.append(Row(Text()))
     removed = cleaned.removed_by()
-    summary = f"{cleaned.words_kept} words kept"
+    summary = f"{cleaned.words_kept} word{'s' if cleaned.words_kept != 1 else ''} kept"
     if removed:
         summary += f", {sum(removed.values())} removed by " + ", ".join(sorted(removed))
     rows.append(Row(_text(f"— {summary}", styles.note)))
@@ -134,13 +134,20 @@ EXCERPT = 64  # characters of a paragraph quoted in the versions section
 
 
 def versions_rows(titles: list[str], comparison: VersionComparison, styles: DocStyles = DocStyles()) -> list[Row]:
-    """The clean view's closing section: the story's other versions, and this version paragraph by paragraph
-    (which versions have each paragraph, which are only here), then what the others have that it lacks."""
+    """The clean view's closing section: the story's other versions (``titles``: a line for each, every one of
+    them; the first ones are those ``comparison`` compared, named v1, v2 …), and this version paragraph by
+    paragraph (which versions have each paragraph, which are only here), then what the others have that it lacks."""
     names = {version: f"v{k}" for k, version in enumerate(comparison.versions, 1)}
     count = len(comparison.versions)
-    rows = [Row(Text()), Row(_text(f"Other versions of this story ({count})", styles.title))]
-    for version, title in zip(comparison.versions, titles, strict=False):
-        rows.append(Row(_text(f"{names[version]}  {title}", styles.meta), indent=4))
+    others = len(titles)
+    heading = f"Other versions of this story ({others:,}"
+    if others > count:
+        heading += f"; {'v1' if count == 1 else f'v1–v{count}'} compared with this one below"
+    rows = [Row(Text()), Row(_text(heading + ")", styles.title))]
+    width = len(f"v{count}")
+    for k, title in enumerate(titles):
+        name = names[comparison.versions[k]] if k < count else "·"
+        rows.append(Row(_text(f"{name.ljust(width)}  {title}", styles.meta), indent=width + 2))
     adds = len(comparison.adds)
     rows += [Row(Text()), Row(_text(f"This version, paragraph by paragraph ({adds} only here)", styles.title))]
     for para in comparison.paragraphs:

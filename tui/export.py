@@ -6,13 +6,14 @@ writes into an input folder.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsread.cleaners import FORMATS, CleanedPage, Pipeline, Source, load_page, render, to_record
 from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, check_out_folder, output_names
-from newsread.cleaners.output import json_line
+from newsread.cleaners.output import json_line, printable
 
 from .triage import Filter, PageState, TriageStore
 
@@ -52,10 +53,31 @@ def triage_record(state: PageState) -> dict[str, object]:
     return {"status": state.status, "tags": list(state.tags), "read": state.read}
 
 
-def triage_footer(state: PageState, fmt: str) -> str:
-    """The triage line ending an exported text or Markdown article."""
-    line = f"triage: {state.status}" + (f" · tags: {', '.join(state.tags)}" if state.tags else "")
-    return f"\n---\n*{line}*\n" if fmt == "markdown" else f"\n[{line}]\n"
+def triage_footer(state: PageState, fmt: str, *, url: str | None = None, file: str | None = None) -> str:
+    """The lines ending an exported text or Markdown article: where it came from (its URL when known, and
+    the file it was read from), then its triage."""
+    lines = [f"source: {printable(url)}"] if url else []
+    if file:
+        lines.append(f"file: {printable(file)}")
+    lines.append(f"triage: {state.status}" + (f" · tags: {', '.join(state.tags)}" if state.tags else ""))
+    if fmt == "markdown":
+        return "\n---\n" + "  \n".join(f"*{_md(line)}*" for line in lines) + "\n"
+    return "\n" + "".join(f"[{line}]\n" for line in lines)
+
+
+def _md(text: str) -> str:
+    """``text`` with Markdown's emphasis and link characters escaped (a path or URL may hold any of them)."""
+    return "".join("\\" + c if c in "\\*_[]`<>" else c for c in text)
+
+
+def source_of(source: Source, cleaned: CleanedPage) -> tuple[str | None, str]:
+    """Where a page came from: its URL (the page's own, else its web archive's) and the file read (absolute;
+    a web archive's record is the archive and the record's number)."""
+    url = cleaned.metadata.get("url") or source.url
+    file = os.path.abspath(source.file)
+    if source.record is not None:
+        file += "#" + source.id.rpartition("#")[2]
+    return url or None, file
 
 
 def select_for_export(store: TriageStore, sources: Sequence[Source], flt: Filter) -> list[tuple[Source, PageState]]:
@@ -123,8 +145,10 @@ def write_export(
                 result.failed.append((source.id, cleaned.page.error))
             else:
                 wanted, alternative = output_names(source.id, fmt)
+                url, file = source_of(source, cleaned)
+                footer = triage_footer(state, fmt, url=url, file=file)
                 try:
-                    written = folder.write(wanted, render(cleaned, fmt) + triage_footer(state, fmt), alternative)
+                    written = folder.write(wanted, render(cleaned, fmt) + footer, alternative)
                 except OutputError as exc:
                     result.refused.append((source.id, str(exc)))
                 else:

@@ -67,6 +67,16 @@ def main(argv: list[str] | None = None) -> None:
     cli_main(args)
 
 
+def terminal_problem() -> str | None:
+    """Why the reader cannot be drawn here (its screen would go into a pipe or a file), or None."""
+    if not sys.stdout.isatty():
+        return (
+            "the reader draws on a terminal, and the output is not one (a pipe or a file); "
+            "to print the clean text use `newsread clean PATH`"
+        )
+    return None
+
+
 def open_reader(paths: list[str]) -> bool:
     """Open the reader on ``paths`` with the user's configuration; False (nothing shown) when the
     configuration cannot be read, for the command line to report."""

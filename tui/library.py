@@ -422,6 +422,20 @@ class Library:
                 self.version += 1
             self._found_all.set()
 
+    def find_new(self) -> list[Source]:
+        """Pages under the folder that the list does not have yet (worker thread; after discovery)."""
+        if not self.discovered:
+            return []
+        known = {s.id for s in self.sources}
+        return [s for s in iter_sources(self.paths) if s.id not in known]
+
+    def rescan(self, new: list[Source]) -> None:
+        """Add ``new`` pages (from :meth:`find_new`) after the others, whatever their names (the pages' places
+        in the list do not move), and take every page again: unchanged files come back from the result cache,
+        changed ones are cleaned again (by :meth:`clean_all`). What the folder taught is kept as it was."""
+        self._publish(new)
+        self.set_pipeline(self._pipeline)
+
     def _publish(self, found: list[Source]) -> None:
         if not found:
             return
@@ -937,6 +951,11 @@ class Library:
         story_of, members = self._found
         first = story_of.get(index)
         return list(members[first]) if first is not None else [index]
+
+    @property
+    def has_stories(self) -> bool:
+        """Some page of the folder has another version (a story badge shows in the list)."""
+        return bool(self._found[0])
 
     def cluster_size(self, index: int) -> int:
         """How many versions page ``index``'s story has in the folder (1: none but itself, or not known yet)."""

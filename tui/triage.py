@@ -20,8 +20,9 @@ meant for the user. Use the store from one thread only (the app's main thread).
 
 Identity: a page is found by the sha256 of its raw bytes first (so renaming a
 file or moving the folder keeps its state), then by its folder and relative
-path (so editing a file in place keeps it too). Identical content anywhere is
-the same page.
+path (so editing a file in place keeps it too). Identical copies in one folder
+each have a row here; the reader's session acts on all of them at once, so to
+the user identical files are the same page (see triage_session.with_copies).
 
 Durability: every action is one transaction committed with ``synchronous=FULL``
 in WAL mode, so once a call returns the action survives SIGKILL and power loss.
@@ -47,7 +48,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -162,13 +163,17 @@ def content_hash(path: str | os.PathLike[str]) -> str:
 
 
 def track_paths(
-    paths: Sequence[str | os.PathLike[str]], *, stop: Callable[[], bool] | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    stop: Callable[[], bool] | None = None,
+    skip: Container[str] = (),
 ) -> list[tuple[Source, PageRef]]:
     """The pages under ``paths`` with their refs; ids are the ones ``iter_sources(paths)`` gives.
 
     A file that cannot be read is hashed as its path (it keeps state by path only).
     ``stop`` is asked before each file (the reader quitting while a big folder is hashed):
-    when it says True, what was hashed so far is returned.
+    when it says True, what was hashed so far is returned. Pages whose id is in ``skip`` are left out
+    (not hashed): a folder scanned again hashes only its new pages.
     """
     several = len(paths) > 1
     out: list[tuple[Source, PageRef]] = []
@@ -179,6 +184,8 @@ def track_paths(
         for source in iter_sources([path]):
             if stop is not None and stop():
                 return out
+            if f"{prefix}{source.id}" in skip:
+                continue
             try:
                 digest = content_hash(source.file)
             except OSError:

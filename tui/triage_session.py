@@ -13,7 +13,7 @@ import json
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
@@ -26,6 +26,7 @@ from .triage import (
     Filter,
     InfoWriter,
     PageInfo,
+    PageRef,
     PageState,
     StateError,
     TriageStore,
@@ -53,6 +54,10 @@ class LoadedState:
     # Every page's state, read in the loading worker: reading it on the UI thread held the screen (10k
     # pages: 0.27 s). Nothing changes the states until the session is indexed.
     states: dict[str, PageState] | None = None
+    # Byte-identical files: each page id with the ids of every page of the same content (itself included);
+    # pages with no copy are absent. Identical files are the same page: an action on one acts on all of them.
+    copies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    refs: list[PageRef] = field(default_factory=list)  # every page attached (a rescan attaches them and more)
 
 
 class LoadCancelled(Exception):
@@ -79,6 +84,7 @@ def load_state(path: Path | None, paths: Sequence[str], stop: Callable[[], bool]
     else:
         store, notices = open_store(path)
     refs = [ref for _, ref in track_paths(paths, stop=stop)]
+    copies = copies_of(refs)
     if stop is not None and stop():
         store.close()
         raise LoadCancelled
@@ -90,7 +96,16 @@ def load_state(path: Path | None, paths: Sequence[str], stop: Callable[[], bool]
         store.attach(refs)
         notices.append(f"{exc} {UNSAVED}")
     unsaved = path is not None and store.path == ":memory:"
-    return LoadedState(store, notices, unsaved, store.states())
+    return LoadedState(store, notices, unsaved, store.states(), copies, refs)
+
+
+def copies_of(refs: Sequence[PageRef]) -> dict[str, tuple[str, ...]]:
+    """Each page id with the ids of every page of the same bytes (itself included), for pages that have copies."""
+    by_hash: dict[str, list[str]] = {}
+    for ref in refs:
+        if not ref.hash.startswith("unreadable:"):
+            by_hash.setdefault(ref.hash, []).append(ref.page_id)
+    return {pid: tuple(ids) for ids in by_hash.values() if len(ids) > 1 for pid in ids}
 
 
 class TriageSession:
@@ -108,6 +123,9 @@ class TriageSession:
         self.indexed = False
         self.failed: str | None = None  # why triage is off for this run, if it is
         self._loaded_states: dict[str, PageState] | None = None  # read by load_state, for the first index
+        self._copies: dict[str, tuple[str, ...]] = {}  # page id -> ids of the same bytes (see LoadedState)
+        self._refs: list[PageRef] = []  # every page attached to the store
+        self.copies: dict[int, tuple[int, ...]] = {}  # the same by page index
         self._infos: list[PageInfo] = []
         self._info_lock = threading.Lock()
         self._spill: IO[str] | None = None  # infos beyond INFO_IN_MEMORY, a JSON line each
@@ -128,6 +146,8 @@ class TriageSession:
     def start(self, loaded: LoadedState) -> None:
         self.store, self.notices, self.unsaved = loaded.store, loaded.notices, loaded.unsaved
         self._loaded_states = loaded.states
+        self._copies = loaded.copies
+        self._refs = list(loaded.refs)
         self._writer_refused = False  # a new store: it may give a connection
 
     def index(self, ids: Sequence[str]) -> None:
@@ -135,6 +155,12 @@ class TriageSession:
         assert self.store is not None
         self.ids = list(ids)
         self.index_of = {pid: i for i, pid in enumerate(self.ids)}
+        index_of = self.index_of
+        self.copies = {
+            index_of[pid]: tuple(index_of[c] for c in same if c in index_of)
+            for pid, same in self._copies.items()
+            if pid in index_of
+        }
         self.states.clear()
         loaded, self._loaded_states = self._loaded_states, None  # read once: later indexing reads the store
         for pid, state in (loaded if loaded is not None else self.store.states()).items():
@@ -143,6 +169,21 @@ class TriageSession:
                 self.states[index] = state
         self.counts = self.store.counts()
         self.indexed = True
+
+    @property
+    def attached_ids(self) -> set[str]:
+        """The page ids the store knows in this session (a rescan hashes only the others)."""
+        return {ref.page_id for ref in self._refs}
+
+    def add_pages(self, refs: Sequence[PageRef], ids: Sequence[str]) -> None:
+        """Pages found by a rescan (``refs``, hashed in a worker) join the session; ``ids``: every page id by page
+        index, as :meth:`index` takes them. Quick: the store matches identities in memory (UI thread)."""
+        store = self._store()
+        known = self.attached_ids
+        self._refs += [ref for ref in refs if ref.page_id not in known]
+        store.attach(self._refs)
+        self._copies = copies_of(self._refs)
+        self.index(ids)
 
     def stop_writing(self) -> None:
         """Stop the writing thread (what it has not written yet is derived data: found again next time)."""
@@ -253,8 +294,15 @@ class TriageSession:
             return sorted(self.marked)
         return [current] if current >= 0 else []
 
+    def with_copies(self, indices: Iterable[int]) -> list[int]:
+        """``indices`` and every byte-identical copy of them (identical files are the same page), in order."""
+        copies = self.copies
+        if not copies:
+            return list(indices)
+        return sorted({c for i in indices for c in copies.get(i, (i,))})
+
     def _page_ids(self, indices: Iterable[int]) -> list[str]:
-        ids = [self.ids[i] for i in indices if i in self.states]
+        ids = [self.ids[i] for i in self.with_copies(indices) if i in self.states]
         if not ids:  # e.g. a page found after the state was read; never act on "nothing" and call it done
             raise StateError("no page to act on here (a page found after newsread started has no triage yet)")
         return ids
@@ -268,13 +316,14 @@ class TriageSession:
     def decide(self, indices: Sequence[int], decision: Decision) -> ActionResult:
         """Keep, star or discard (pressed again on pages that all have it: back to undecided); "none" clears."""
         store = self._store()
-        return self._after(store.decide(self._page_ids(indices), decision, toggle=decision != "none"))
+        result = self._after(store.decide(self._page_ids(indices), decision, toggle=decision != "none"))
+        return self._say_copies(result, indices)
 
     def toggle_read(self, indices: Sequence[int]) -> ActionResult:
         store = self._store()
         ids = self._page_ids(indices)
-        unread = any(not self.states[i].read for i in indices if i in self.states)
-        return self._after(store.set_read(ids, unread))
+        unread = any(not self.states[i].read for i in self.with_copies(indices) if i in self.states)
+        return self._say_copies(self._after(store.set_read(ids, unread)), indices)
 
     def tag(self, indices: Sequence[int], add: Sequence[str], remove: Sequence[str]) -> list[ActionResult]:
         """Add and remove tags: one undo step per tag."""
@@ -283,7 +332,15 @@ class TriageSession:
         results = [store.tag(ids, t) for t in add] + [store.untag(ids, t) for t in remove]
         for result in results:
             self._after(result)
-        return results
+        return [self._say_copies(r, indices) for r in results]
+
+    def _say_copies(self, result: ActionResult, indices: Sequence[int]) -> ActionResult:
+        """The action's line, saying when identical copies of the pages were acted on too."""
+        extra = len(self.with_copies(indices)) - len(set(indices))
+        if extra <= 0 or not result.page_ids:
+            return result
+        copies = "1 identical copy" if extra == 1 else f"{extra} identical copies"
+        return replace(result, description=f"{result.description} ({copies} included)")
 
     def undo(self) -> ActionResult:
         return self._after(self._store().undo())
@@ -293,13 +350,17 @@ class TriageSession:
 
     def opened(self, index: int) -> bool:
         """The page was read: mark it so (not an undo step). Returns whether anything changed."""
-        state = self.states.get(index)
-        if state is None or state.read or self.store is None:
-            return False
-        self.store.opened(self.ids[index])
-        self.states[index] = replace(state, read=True)
-        self.counts = self.store.counts()
-        return True
+        changed = False
+        for i in self.with_copies([index]):
+            state = self.states.get(i)
+            if state is None or state.read or self.store is None:
+                continue
+            self.store.opened(self.ids[i])
+            self.states[i] = replace(state, read=True)
+            changed = True
+        if changed and self.store is not None:
+            self.counts = self.store.counts()
+        return changed
 
     def _after(self, result: ActionResult) -> ActionResult:
         assert self.store is not None

@@ -83,3 +83,71 @@ async def test_a_page_alone_has_no_badge_and_no_versions_section(folder: Path) -
         assert app.library.cluster_members(0) == [0]
         assert not any("≡" in line for line in lines_of(app.page_list))
         assert not any("Other versions" in r for r in rows(app))
+
+
+async def test_every_version_is_listed_with_what_tells_it_apart(
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsread.tui import library as library_module
+
+    monkeypatch.setattr(library_module, "MAX_VERSIONS", 1)  # one compared paragraph by paragraph, two only listed
+    app = make_app([seeds], Pipeline.default())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        shown = rows(app)
+        assert "Other versions of this story (2; v1 compared with this one below)" in shown
+        listed = shown[shown.index("Other versions of this story (2; v1 compared with this one below)") + 1 :][:2]
+        summaries = app.library.summaries
+        for line, index in zip(listed, (0, 2), strict=True):
+            assert summaries[index].label in line and f"{summaries[index].words_kept:,} words" in line
+        assert listed[0].startswith("v1") and listed[1].startswith("· ")
+
+
+async def test_stories_fold_into_one_row_each_and_open_one_at_a_time(seeds: Path) -> None:
+    app = make_app([seeds], Pipeline.default())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        await pilot.press("z")  # two stories: 0, 1, 2 and 3, 4
+        assert list(app.page_list.order) == [0, 3]
+        assert "stories folded: 2 rows for 5 pages" in app.status.shown.plain
+        assert "stories folded" in str(app.page_list.border_title)
+        listed = lines_of(app.page_list)
+        assert "≡3" in listed[0] and "≡2" in listed[1]
+        await pilot.press("j", "Z")  # the second story opened under its row
+        assert list(app.page_list.order) == [0, 3, 4] and app.page_list.current_page == 3
+        assert "story opened: 2 versions" in app.status.shown.plain
+        await pilot.press("Z")
+        assert list(app.page_list.order) == [0, 3]
+        await pilot.press("O")  # sorted by date, still folded: each story's newest version stands for it
+        order = list(app.page_list.order)
+        assert len(order) == 2 and {app.library.cluster_members(i)[0] for i in order} == {0, 3}
+        await pilot.press("z")
+        assert sorted(app.page_list.order) == [0, 1, 2, 3, 4]
+
+
+async def test_the_story_screen_lists_every_version_and_enter_reads_one(seeds: Path) -> None:
+    from newsread.tui.widgets import StoryVersions
+
+    app = make_app([seeds], Pipeline.default())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        await pilot.press("V")
+        await pilot.pause()
+        assert isinstance(app.screen, StoryVersions)
+        assert [i for i, _ in app.screen.versions] == [0, 1, 2]
+        summaries = app.library.summaries
+        for index, line in app.screen.versions:
+            assert summaries[index].label in line and f"{summaries[index].words_kept:,} words" in line
+        await pilot.press("j", "j", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, StoryVersions) and app.current == 2 and app.page_list.cursor == 2
+        await pilot.press("z")  # folded: the cursor on the story's row (its first page)
+        assert app.page_list.current_page == 0
+        await pilot.press("V", "j", "enter")  # page 1, folded away: its story opens to show it
+        await pilot.pause()
+        assert app.current == 1 and app.page_list.current_page == 1 and list(app.page_list.order) == [0, 1, 2, 3]

@@ -62,7 +62,7 @@ def start(width: int, height: int, env: dict[str, str]) -> Iterator[Terminal]:
     name = f"newsread-test-{uuid.uuid4().hex[:8]}"
     # Triage state goes to a throwaway folder, never the user's own state file.
     scratch = tempfile.mkdtemp(prefix="newsread-state-")
-    env = {"XDG_STATE_HOME": scratch, **env}
+    env = {"XDG_STATE_HOME": scratch, "XDG_CONFIG_HOME": scratch, **env}
     settings = " ".join(f"{k}={v}" for k, v in env.items())
     # The shell prints a marker when newsread exits, so the test can see that q really quits.
     command = f"env -u COLORTERM {settings} {NEWSREAD} {SEEDS}; echo NEWSREAD-EXITED $?; sleep 30"
@@ -87,13 +87,17 @@ def terminal() -> Iterator[Terminal]:
     yield from start(100, 30, {"TERM": "xterm-256color"})
 
 
+# A list row: cursor, mark, load status or unread dot, decision, a space, then the title.
+ROW = re.compile(r"│[› ][ ◆][ •!·?][ ✓★✗] \S")
+
+
 def test_read_the_seeds_in_a_real_terminal(terminal: Terminal) -> None:
     # Every page found and cleaned: the list has them all and the progress is done.
     screen = terminal.wait_for(lambda s: "Pages 5" in s and "5 pages" in s, "the five seeds")
     assert "? help" in screen
     assert "│›" in screen  # the cursor is on the first page
     # The list shows the five pages (unread: •) and the reader the first, in the clean view.
-    assert sum(1 for line in screen.splitlines() if re.match(r"│[› ][ •] ", line)) >= 5
+    assert sum(1 for line in screen.splitlines() if ROW.match(line)) >= 5
     assert "1 clean" in screen and "2 original" in screen and "3 diff" in screen
 
     terminal.keys("Enter")  # 100 columns: the page opens full width
@@ -163,7 +167,7 @@ def newsread_pid(terminal: Terminal) -> int:
     return found[0]
 
 
-FIRST_PAGE_KEPT = re.compile(r"│›[ •]✓ Russian")  # the cursor's row, kept, under the page's title
+FIRST_PAGE_KEPT = re.compile(r"│› [ •]✓ Russian")  # the cursor's row, kept, under the page's title
 
 
 def test_triage_survives_sigkill_and_shows_in_the_next_run(tmp_path: Path) -> None:
@@ -184,5 +188,30 @@ def test_triage_survives_sigkill_and_shows_in_the_next_run(tmp_path: Path) -> No
             lambda s: "✓1 ★1" in s and FIRST_PAGE_KEPT.search(s) is not None, "the killed run's triage"
         )
         assert "?3 undecided" in screen
+        terminal.keys("q")
+        terminal.see("NEWSREAD-EXITED 0")
+
+
+def test_the_list_at_80x24_and_copying_in_tmux() -> None:
+    """The list readable at 80x24 (title, words, story badges; a marked row stays marked under the cursor), the
+    header's place and file, and y's note that tmux drops OSC 52 unless set-clipboard is on."""
+    if not NEWSREAD.exists():
+        pytest.skip(f"{NEWSREAD} is not installed")
+    for terminal in start(80, 24, {"TERM": "xterm-256color"}):
+        screen = terminal.wait_for(lambda s: "Pages 5" in s and "5 pages" in s and "≡3" in s, "the seeds' stories")
+        rows = [line for line in screen.splitlines() if ROW.match(line)]
+        assert len(rows) == 5 and all(re.search(r"≡\d +\d+( −\d+)? *│", row) for row in rows), rows
+        # The header: the place, then the file (its path cut in the middle at this width), then the position.
+        assert re.search(r"page 1 of 5 · \S+…\S*d53\.txt +(\d+%|all) │", screen), screen
+        terminal.keys("x", "k")  # marked, and the cursor back on it
+        terminal.wait_for(lambda s: "│›◆" in s, "the mark under the cursor")
+        terminal.tmux("set-option", "-g", "set-clipboard", "external")  # tmux's default: programs' OSC 52 dropped
+        terminal.keys("y")
+        screen = terminal.see("copied the path")
+        assert "tmux drops it: set -g set-clipboard on" in screen  # the whole note fits at 80 columns
+        terminal.tmux("set-option", "-g", "set-clipboard", "on")
+        terminal.keys("Y")
+        screen = terminal.see("copied the clean text (OSC 52)")
+        assert "tmux drops it" not in screen
         terminal.keys("q")
         terminal.see("NEWSREAD-EXITED 0")

@@ -122,7 +122,7 @@ async def test_marks_make_actions_apply_to_the_selection(folder: Path) -> None:
         assert app.marked == {0} and app.page_list.cursor == 1
         await pilot.press("j", "x")
         assert app.marked == {0, 2}
-        assert row(app, 2).startswith("◆") and "◆2 marked" in status(app)
+        assert row(app, 2)[1] == "◆" and "◆2 marked" in status(app)
         await pilot.press("plus")
         assert [state_of(app, i)[1] for i in range(5)] == ["kept", "none", "kept", "none", "none"]
         assert "kept 2 pages" in status(app)
@@ -460,7 +460,9 @@ def test_run_app_keeps_triage_in_the_user_state_folder_unless_told(
 ) -> None:
     opened: list[Path | None] = []
     monkeypatch.setattr(NewsreadApp, "run", lambda self: opened.append(self.state_path))
+    monkeypatch.setattr(app_module, "terminal_problem", lambda: None)  # pytest's output is no terminal
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     app_module.run_app([str(folder)], Pipeline.default())
     app_module.run_app([str(folder)], Pipeline.default(), tmp_path / "mine.sqlite3")
     assert opened[0] is not None and opened[0].is_relative_to(tmp_path / "xdg")

@@ -157,7 +157,7 @@ def test_clean_command_writes_nothing_into_the_input_folder(folder: Path, tmp_pa
     # A cache folder pointed inside the input is refused rather than written there.
     env["NEWSREAD_CACHE_DIR"] = str(folder / "cache")
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0 and "inside an input folder" in result.stderr
+    assert result.returncode == 0 and f"is inside the input folder {folder}" in result.stderr
     assert not (folder / "cache").exists()
 
 

@@ -162,3 +162,21 @@ def test_output_names_replace_the_page_extension() -> None:
     assert output_names("a/b.html.gz", "markdown") == ("a/b.md", "a/b.html.gz.md")  # (the second: if taken)
     assert output_names("noext", "text")[0] == "noext.txt"
     assert output_names("v1.2/page", "text")[0] == "v1.2/page.txt"
+
+
+def test_a_diff_for_a_terminal_goes_through_the_pager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = tmp_path / "paged.txt"
+    monkeypatch.setenv("PAGER", f"cat > {shown}")
+    monkeypatch.delenv("LESS", raising=False)
+    assert cli.page_text("one\ntwo ünïcode\n")
+    assert shown.read_text(encoding="utf-8") == "one\ntwo ünïcode\n"
+    for pager in ("", "cat"):  # no pager: the caller prints
+        monkeypatch.setenv("PAGER", pager)
+        assert not cli.page_text("x\n")
+
+
+def test_a_piped_diff_is_never_paged(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path)
+    env = {**os.environ, "PAGER": f"touch {tmp_path / 'paged'}; cat"}
+    result = subprocess.run([*NEWSREAD, "diff", str(folder / "story.txt")], capture_output=True, text=True, env=env)
+    assert result.returncode == 0 and "harbour" in result.stdout and not (tmp_path / "paged").exists()

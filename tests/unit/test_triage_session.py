@@ -84,3 +84,26 @@ def test_a_state_file_inside_the_folder_being_read_is_not_written_and_the_reader
     assert loaded.unsaved and any("inside the folder being read" in n for n in loaded.notices)
     loaded.store.close()
     assert sorted(p.name for p in folder.iterdir()) == ids  # no state file, no -wal/-shm among the pages
+
+
+def test_byte_identical_copies_share_every_action(tmp_path: Path) -> None:
+    """Identical files are the same page (the README): keeping, tagging or reading one does it to every copy."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "sub_c.txt"):
+        (folder / name).write_text("The same story, byte for byte.\n", encoding="utf-8")
+    (folder / "d.txt").write_text("Another story altogether.\n", encoding="utf-8")
+    ids = ["a.txt", "b.txt", "d.txt", "sub_c.txt"]
+    session = TriageSession()
+    session.start(load_state(tmp_path / "state.sqlite3", [str(folder)]))
+    session.index(ids)
+    result = session.decide([1], "kept")
+    assert [session.states[i].decision for i in range(4)] == ["kept", "kept", "none", "kept"]
+    assert "2 identical copies included" in result.description
+    session.tag([0], ["later"], [])
+    assert [session.states[i].tags for i in range(4)] == [("later",), ("later",), (), ("later",)]
+    assert session.opened(3)
+    assert [session.states[i].read for i in range(4)] == [True, True, False, True]
+    session.undo()  # the tag, from every copy at once
+    assert all(session.states[i].tags == () for i in range(4))
+    session.close()

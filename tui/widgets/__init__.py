@@ -9,6 +9,7 @@ from .reading_pane import ReadingPane
 from .removal_details import RemovalDetails
 from .search_bar import SearchBar
 from .status_bar import StatusBar
+from .story_versions import StoryVersions
 
 __all__ = [
     "CleanersPanel",
@@ -20,4 +21,5 @@ __all__ = [
     "RemovalDetails",
     "SearchBar",
     "StatusBar",
+    "StoryVersions",
 ]

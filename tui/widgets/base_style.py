@@ -27,3 +27,44 @@ class BaseStyle:
 
     def clear(self) -> None:
         self._cached = None
+
+
+class ComponentStyles:
+    """A widget's component styles (``.widget--name`` rules) as Rich styles that hold what those rules set, in the
+    colours the terminal will show.
+
+    Textual's partial component style drops a colour's alpha and leaves ``auto`` unresolved: ``$accent 35%`` came
+    out as the full accent, and ``$text`` (``auto 87%``) as white whatever the theme (white on white in a light
+    one). Here each colour is the one Textual blends over the widget's own background, and only the colours and
+    text styles the rule sets are kept, so a component style still goes on top of others.
+    """
+
+    def __init__(self, widget: Widget, prefix: str) -> None:
+        self._widget = widget
+        self._prefix = prefix
+        self._theme = ""
+        self._cached: dict[str, Style] = {}
+
+    def get(self, name: str) -> Style:
+        widget = self._widget
+        theme = widget.app.theme
+        if theme != self._theme:
+            self._cached.clear()
+            self._theme = theme
+        style = self._cached.get(name)
+        if style is None:
+            component = f"{self._prefix}--{name}"
+            styles = widget.get_component_styles(component)
+            full = widget.get_component_rich_style(component)
+            style = (
+                Style(
+                    color=full.color if styles.has_rule("color") else None,
+                    bgcolor=full.bgcolor if styles.has_rule("background") else None,
+                )
+                + styles.text_style
+            )
+            self._cached[name] = style
+        return style
+
+    def clear(self) -> None:
+        self._cached.clear()

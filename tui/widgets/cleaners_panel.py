@@ -28,7 +28,10 @@ class CleanerOptions(OptionList):
 class CleanersPanel(Vertical):
     """Shown under the reader; Enter or space switches the highlighted cleaner and the page is cleaned again."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close the cleaners panel", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close the cleaners panel", show=False),
+        Binding("W", "app.save_cleaners", "Save the cleaners switched this run to the config file", show=False),
+    ]
 
     class Toggled(Message):
         def __init__(self, name: str) -> None:
@@ -50,7 +53,7 @@ class CleanersPanel(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = "Cleaners"
-        self.border_subtitle = "Enter/space: switch on or off · Esc: close"
+        self.border_subtitle = "Enter/space: on or off (this run) · W: save · Esc: close"
 
     def fit_to(self, screen_height: int) -> None:
         """At most half the screen, so the page being re-cleaned stays in view above."""

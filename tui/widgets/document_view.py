@@ -8,6 +8,7 @@ highlighted, n/p move between them) and scrolling to a row.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -22,7 +23,7 @@ from textual.strip import Strip
 
 from ..documents import Document, Row, Span
 from ..wrap import line_starts
-from .base_style import BaseStyle
+from .base_style import BaseStyle, ComponentStyles
 
 DIVIDER = " │ "
 
@@ -63,18 +64,20 @@ class Wrapped:
 
     document: Document
     width: int
+    measure: int
     lines: list[VisualLine]
     row_start: list[int]
 
 
-def wrap_document(doc: Document, width: int) -> Wrapped:
+def wrap_document(doc: Document, width: int, measure: int = 0) -> Wrapped:
     """Wrap ``doc`` to ``width`` cells (the plain text only, so search and focus highlights never change it).
+    ``measure``: the most cells a line of a document with a measure of its own takes (0: the document's).
 
     Pure, so a page can be wrapped ahead in a worker thread before it is shown.
     """
     lines: list[VisualLine] = []
     row_start: list[int] = []
-    single = min(width, doc.max_width) if doc.max_width else width
+    single = min(width, measure or doc.max_width) if doc.max_width else width
     column = max(1, (width - len(DIVIDER)) // 2)
     previous_tall = False
     for r, row in enumerate(doc.rows):
@@ -95,7 +98,7 @@ def wrap_document(doc: Document, width: int) -> Wrapped:
             first += 1
         previous_tall = tall
         row_start.append(first)
-    return Wrapped(doc, width, lines, row_start)
+    return Wrapped(doc, width, measure, lines, row_start)
 
 
 class DocumentView(ScrollView, can_focus=True):
@@ -120,9 +123,12 @@ class DocumentView(ScrollView, can_focus=True):
         self.lines: list[VisualLine] = []
         self.row_start: list[int] = []  # first visual line of each row
         self._laid_out_width = -1
+        self.measure = 0  # the clean view's reading width (0: the document's own)
+        self.on_scrolled: Callable[[], None] | None = None  # told when the top line changes
         self._texts: list[tuple[Text, Text | None]] = []  # rows with search highlights applied
         self._strips: dict[int, Strip] = {}
         self._base = BaseStyle(self)
+        self._components = ComponentStyles(self, "document-view")
         self.search_text = ""
         self.matches: list[Match] = []
         self.match_index = -1
@@ -145,14 +151,42 @@ class DocumentView(ScrollView, can_focus=True):
     def on_resize(self, event: Resize) -> None:
         self._layout()
 
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.on_scrolled is not None:
+            self.on_scrolled()  # (it draws only when what it shows changed)
+
+    @property
+    def position(self) -> str:
+        """How far down the page the screen's last line is, as ``less`` says it: ``42%`` (``all``: it fits)."""
+        total, height = len(self.lines), max(1, self.scrollable_content_region.height)
+        if total <= height:
+            return "all"
+        if self.scroll_y >= self.max_scroll_y:
+            return "100%"
+        return f"{min(99, (int(self.scroll_y) + height) * 100 // total)}%"
+
+    def set_measure(self, measure: int) -> None:
+        """Wrap documents that have a measure (the clean view) at ``measure`` cells at most; the place is kept."""
+        if measure != self.measure:
+            top = self.row_at(int(self.scroll_y))
+            self.measure = measure
+            self._layout()
+            self.scroll_to(y=self.row_start[top] if top < len(self.row_start) else 0, animate=False, immediate=True)
+
     @property
     def text_width(self) -> int:
         return max(1, self.scrollable_content_region.width)
 
     def _layout(self, wrapped: Wrapped | None = None) -> None:
         width = self.text_width
-        if wrapped is None or wrapped.document is not self.document or wrapped.width != width:
-            wrapped = wrap_document(self.document, width)
+        if (
+            wrapped is None
+            or wrapped.document is not self.document
+            or wrapped.width != width
+            or wrapped.measure != self.measure
+        ):
+            wrapped = wrap_document(self.document, width, self.measure)
         lines, row_start = wrapped.lines, wrapped.row_start
         self.lines, self.row_start = lines, row_start
         self._laid_out_width = width
@@ -180,6 +214,7 @@ class DocumentView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._base.clear()
+        self._components.clear()
         self._strips.clear()  # drawn with the old styles
 
     def render_line(self, y: int) -> Strip:
@@ -213,7 +248,7 @@ class DocumentView(ScrollView, can_focus=True):
         if self.document.split and right is not None:
             column = max(1, (self._laid_out_width - len(DIVIDER)) // 2)
             piece.truncate(column, pad=True)
-            piece.append(DIVIDER, style=self.get_component_rich_style("document-view--divider"))
+            piece.append(DIVIDER, style=self._components.get("divider"))
             piece.append_text(self._piece(right, line.right, 0))
         segments = list(piece.render(self.app.console))
         return Strip(Segment.apply_style(segments, base)).simplify()
@@ -244,12 +279,15 @@ class DocumentView(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
 
-    def step_match(self, step: int) -> None:
+    def step_match(self, step: int) -> bool:
+        """Go to the next (``step`` 1) or previous (-1) match; True when that went round the page's end."""
         if not self.matches:
-            return
-        self.match_index = (self.match_index + step) % len(self.matches)
+            return False
+        index = self.match_index + step
+        self.match_index = index % len(self.matches)
         self._restyle()
         self._show_match()
+        return index != self.match_index
 
     def _find_matches(self) -> None:
         self.matches = []
@@ -270,11 +308,11 @@ class DocumentView(ScrollView, can_focus=True):
         texts: list[tuple[Text, Text | None]] = [(row.left, row.right) for row in self.document.rows]
         overlays: list[tuple[int, bool, int, int, Style]] = []
         if self.focus_spans:
-            focus = self.get_component_rich_style("document-view--focus", partial=True)
+            focus = self._components.get("focus")
             overlays += [(s.row, s.right, s.start, s.end, focus) for s in self.focus_spans]
         if self.matches:
-            match = self.get_component_rich_style("document-view--match", partial=True)
-            current = self.get_component_rich_style("document-view--current-match", partial=True)
+            match = self._components.get("match")
+            current = self._components.get("current-match")
             overlays += [
                 (m.row, m.right, m.start, m.end, current if i == self.match_index else match)
                 for i, m in enumerate(self.matches)

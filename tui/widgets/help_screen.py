@@ -38,6 +38,10 @@ KEY_NAMES = {
     "asterisk": "*",
     "minus": "-",
     "equals_sign": "=",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "left_curly_bracket": "{",
+    "right_curly_bracket": "}",
     "full_stop": ".",
     "comma": ",",
 }

@@ -3,8 +3,9 @@ and removed).
 
 Line API, so a folder of many thousands of pages costs only the lines on
 screen; rows are read from the library's summaries, which a worker fills in
-as it cleans, and from the triage states the app keeps. A filter is a list of
-page indices (``rows``): the list shows those and nothing else is computed.
+as it cleans, and from the triage states the app keeps. A filter, a sort or
+folded stories is a list of page indices (``rows``): the list shows those, in
+that order, and nothing else is computed.
 """
 
 from __future__ import annotations
@@ -27,10 +28,24 @@ from textual.strip import Strip
 
 from ..library import Library, PageSummary
 from ..triage import PageState
-from .base_style import BaseStyle
+from .base_style import BaseStyle, ComponentStyles
+from .titles import set_border_subtitle
 
-STATS_WIDTH = 11  # " 1234 −5678"
+STATS_WIDTH = 11  # " 1234 −5678" (a longer number widens its row's column: never cut)
 DATE_WIDTH = 10
+SITE_WIDTH = 16
+PREFIX = 5  # cursor, mark, load status, decision, a space
+MIN_TITLE = 16  # the title keeps this many cells at least
+# The optional columns, left to right. They get room in this order (the last is dropped first): the words,
+# then the story badge, the date, the site -- except that the column the list is sorted by comes first.
+COLUMNS = ("story", "date", "site", "words")
+COLUMN_PRIORITY = ("words", "story", "date", "site")
+COLUMN_WIDTHS = {"words": STATS_WIDTH, "story": 4, "date": DATE_WIDTH + 1, "site": SITE_WIDTH + 1}
+# The title's room a column leaves, at least: the date and the site only show beside a title of 26 cells
+# (unless the list is sorted by them), the words and story badge beside one of MIN_TITLE.
+TITLE_ROOM = {"words": MIN_TITLE, "story": MIN_TITLE, "date": 26, "site": 26}
+# The column each sort order (settings.SORTS) is about.
+SORT_COLUMN = {"date": "date", "site": "site", "kept": "words", "removed": "words"}
 TAGS_SHARE = 3  # tags take at most a third of the title's room
 ROWS_KEPT = 1_000  # rows drawn that are kept for redrawing (a few screens' worth, whatever the folder's size)
 
@@ -40,7 +55,7 @@ MARKED = "◆"
 DECISION_GLYPHS = {"kept": "✓", "starred": "★", "discarded": "✗"}
 
 
-RowKey = tuple[PageSummary, PageState | None, bool, bool, bool, int, int, Style]
+RowKey = tuple[PageSummary, PageState | None, bool, bool, bool, int, str, bool, int, Style]
 
 
 class PageList(ScrollView, can_focus=True):
@@ -91,10 +106,13 @@ class PageList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.library = library
         self._count = -1
-        self.rows: list[int] | None = None  # page indices shown (a filter), or None: every page
+        # Page indices shown, in order (a filter, a sort, folded stories), or None: every page in folder order.
+        self.rows: list[int] | None = None
         self.states: Mapping[int, PageState] = {}  # triage per page index (the app's, shared)
         self.marked: set[int] = set()  # the marked selection (the app's, shared)
+        self.sort_key = "name"  # one of settings.SORTS: which optional column comes first (the app sorts the rows)
         self._base = BaseStyle(self)
+        self._components = ComponentStyles(self, "page-list")
         self._bars_sized = Size(-1, -1)  # the virtual size the scrollbar was last sized for
         # Rows drawn, by page: scrolling the list by a row (j at the bottom) draws one new row, not all of them.
         self._rows_drawn: dict[int, tuple[RowKey, Strip]] = {}
@@ -153,7 +171,9 @@ class PageList(ScrollView, can_focus=True):
         position = 0
         if rows is None:
             position = keep if 0 <= keep < len(order) else 0
-        else:
+        elif keep in rows:
+            position = rows.index(keep)
+        else:  # the next page in folder order that is shown (rows of a filter in folder order), else the last
             position = next((i for i, page in enumerate(rows) if page >= keep), max(0, len(rows) - 1))
         self._count = -1
         self.sync()
@@ -254,9 +274,15 @@ class PageList(ScrollView, can_focus=True):
             self.post_message(self.Opened(self.page_at(self.cursor)))
 
     def on_click(self, event: Click) -> None:
-        index = int(self.scroll_y) + event.y
+        offset = event.get_content_offset(self)  # the click less the border: None on the border itself
+        if offset is None:
+            return
+        index = int(self.scroll_y) + offset.y
         if 0 <= index < self.count:
             self.move_to(index)
+
+    def on_resize(self) -> None:
+        set_border_subtitle(self, self.columns_label())  # the columns that fit change with the width
 
     def on_focus(self) -> None:
         self.refresh()
@@ -268,23 +294,24 @@ class PageList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._base.clear()
+        self._components.clear()
         self._rows_drawn.clear()  # drawn with the old styles
 
     def render_line(self, y: int) -> Strip:
         index = y + int(self.scroll_y)
-        width = self.size.width
+        width = self.row_width  # not under the scrollbar: the words' last digit was hidden there
         base = self._base.get()
         summaries = self.library.summaries
         if not summaries:
             if y == 0:
                 message = "No pages here." if self.library.discovered else "Finding pages…"
-                text = Text(f" {message}", style=self.get_component_rich_style("page-list--empty", partial=True))
+                text = Text(f" {message}", style=self._components.get("empty"))
                 return self._strip(text, width, base)
             return Strip.blank(width, base)
         if self.rows is not None and not self.rows:
             if y == 0:
                 text = Text(" No page matches the filter (Esc clears it).")
-                text.stylize(self.get_component_rich_style("page-list--empty", partial=True))
+                text.stylize(self._components.get("empty"))
                 return self._strip(text, width, base)
             return Strip.blank(width, base)
         if index >= self.count:
@@ -299,8 +326,8 @@ class PageList(ScrollView, can_focus=True):
         summary, state, marked, cursor = key[:4]
         text = self.row_text(summary, width, cursor=cursor, state=state, marked=marked)
         if cursor:
-            name = "page-list--cursor" if self.has_focus else "page-list--cursor-blurred"
-            text.stylize(self.get_component_rich_style(name, partial=True))
+            name = "cursor" if self.has_focus else "cursor-blurred"
+            text.stylize(self._components.get(name))
         strip = self._strip(text, width, base)
         if len(self._rows_drawn) > ROWS_KEPT:
             self._rows_drawn.clear()
@@ -316,7 +343,9 @@ class PageList(ScrollView, can_focus=True):
             page in self.marked,
             cursor,
             cursor and self.has_focus,
-            self.size.width,
+            self.row_width,
+            self.sort_key,
+            self.library.has_stories,
             self.library.cluster_size(page),
             base,
         )
@@ -324,6 +353,37 @@ class PageList(ScrollView, can_focus=True):
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         segments = list(text.render(self.app.console))
         return Strip(Segment.apply_style(segments, base)).crop_extend(0, width, base)
+
+    def columns(self, width: int | None = None) -> tuple[str, ...]:
+        """The optional columns a row of ``width`` cells shows: those of :data:`COLUMN_PRIORITY` that fit, in that
+        order, while the title keeps its room (:data:`TITLE_ROOM`); the column the list is sorted by comes first.
+
+        Decided by the width alone, so every row shows the same columns (a row without a story badge
+        gives its room to the title).
+        """
+        width = self.row_width if width is None else width
+        sorted_by = SORT_COLUMN.get(self.sort_key)
+        order = sorted(COLUMN_PRIORITY, key=lambda name: name != sorted_by)
+        room = width - PREFIX
+        shown: list[str] = []
+        for name in order:
+            if name == "story" and not self.library.has_stories:
+                continue  # no badge to show: the room is the title's
+            title_room = MIN_TITLE if name == sorted_by else TITLE_ROOM[name]
+            if room - COLUMN_WIDTHS[name] >= title_room:
+                shown.append(name)
+                room -= COLUMN_WIDTHS[name]
+        return tuple(name for name in COLUMNS if name in shown)
+
+    def columns_label(self) -> str:
+        """What the optional columns shown are, for the list's bottom border."""
+        names = {"story": "≡versions", "date": "date", "site": "site", "words": "words kept −removed"}
+        return " · ".join(names[c] for c in self.columns())
+
+    @property
+    def row_width(self) -> int:
+        """Cells a row is drawn in: the list's width less its scrollbar (when it shows one)."""
+        return max(1, self.scrollable_content_region.width)
 
     def row_text(
         self,
@@ -336,50 +396,52 @@ class PageList(ScrollView, can_focus=True):
     ) -> Text:
         """One page as a line of ``width`` cells: the title takes what the other columns leave.
 
-        Columns: cursor › (or ◆ marked), load status (! unreadable, · not cleaned yet, ? a cleaner
-        failed; else • unread), decision (✓ kept, ★ starred, ✗ discarded), title and tags, date,
-        site, words. A marked row is also drawn in the marked style, the cursor's included.
+        Columns: cursor ›, mark ◆, load status (! unreadable, · not cleaned yet, ? a cleaner
+        failed; else • unread), decision (✓ kept, ★ starred, ✗ discarded), title and tags, then
+        as many of story badge, date, site and words kept −removed as fit (:meth:`columns`).
+        A marked row is also drawn in the marked style, the cursor's included.
         """
-        meta = self.get_component_rich_style("page-list--meta", partial=True)
 
         def style(name: str) -> Style:
-            return self.get_component_rich_style(f"page-list--{name}", partial=True)
+            return self._components.get(name)
 
+        meta = style("meta")
         if summary.error:
-            badge, badge_style = "!", self.get_component_rich_style("page-list--error", partial=True)
+            badge, badge_style = "!", style("error")
         elif not summary.cleaned:
-            badge, badge_style = "·", self.get_component_rich_style("page-list--pending", partial=True)
+            badge, badge_style = "·", style("pending")
         elif summary.cleaner_errors:
-            badge, badge_style = "?", self.get_component_rich_style("page-list--error", partial=True)
+            badge, badge_style = "?", style("error")
         else:
             badge, badge_style = " ", Style()
+        shown = self.columns(width)
         right = Text()
         versions = self.library.cluster_size(summary.index)
-        if versions > 1 and width >= 30:
+        if "story" in shown and versions > 1:
             # A story badge: this page is one of N versions of the same story in the folder.
-            right.append(f" ≡{versions}", style=self.get_component_rich_style("page-list--story", partial=True))
-        if width >= 48 and summary.date:
-            right.append(" " + summary.date[:DATE_WIDTH].ljust(DATE_WIDTH), style=meta)
-        if width >= 72 and summary.site:
+            right.append(f" ≡{versions}", style=style("story"))
+        if "date" in shown:
+            right.append(" " + (summary.date or "")[:DATE_WIDTH].ljust(DATE_WIDTH), style=meta)
+        if "site" in shown:
             right.append(" ")
-            right.append_text(_cells(summary.site, 16, meta))
-        if width >= 26:
+            right.append_text(_cells(summary.site or "", SITE_WIDTH, meta))
+        if "words" in shown:
             if summary.error:
                 right.append(" unreadable".rjust(STATS_WIDTH), style=badge_style)
             elif summary.cleaned:
                 right.append(f" {summary.words_kept:>4}")
                 removed = f" −{summary.words_removed}" if summary.words_removed else ""
-                right.append(removed.ljust(6), style=self.get_component_rich_style("page-list--removed", partial=True))
+                right.append(removed.ljust(STATS_WIDTH - 5), style=style("removed"))
             else:
                 right.append(" " * STATS_WIDTH)
-        title_width = max(1, width - 4 - right.cell_len)
-        # Four narrow columns, so titles keep their room on an 80-column terminal:
-        # the cursor (or the mark), the load status (or the unread dot), the decision.
-        # The cursor has a glyph as well as its colours, for NO_COLOR and screen readers of captures.
-        if cursor:
-            row = Text("›", style=style("marked") if marked else "")
-        else:
-            row = Text(MARKED if marked else " ", style=style("marked"))
+        title_width = max(1, width - PREFIX - right.cell_len)
+        # Five narrow columns, so titles keep their room on an 80-column terminal: the cursor, the mark,
+        # the load status (or the unread dot), the decision, a space. Each is a glyph as well as a colour,
+        # for NO_COLOR, 16 colours and screen readers of captures; each glyph is styled on its own (a style
+        # given to Text() would be the whole row's base style).
+        row = Text(no_wrap=True)
+        row.append("›" if cursor else " ")
+        row.append(MARKED if marked else " ", style=style("marked") if marked else "")
         decision = state.decision if state is not None else "none"
         if badge == " " and state is not None and not state.read:
             badge, badge_style = UNREAD, style("unread")
@@ -397,7 +459,7 @@ class PageList(ScrollView, can_focus=True):
         row.append_text(tags)
         row.append_text(right)
         if marked:
-            row.stylize(style("marked"), 1)
+            row.stylize(style("marked"), PREFIX)  # the title and what follows (the glyphs keep their colours)
         return row
 
 

@@ -6,6 +6,7 @@ filter listens to every change, the others only to Enter.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -44,11 +45,15 @@ class PromptBar(Horizontal):
     def input(self) -> Input:
         return self.query_one(Input)
 
-    def ask(self, purpose: str, label: str, value: str = "", placeholder: str = "") -> None:
+    def ask(self, purpose: str, label: str, value: str = "", placeholder: str | Sequence[str] = "") -> None:
+        """Ask for ``purpose``; ``placeholder``: the hint, or hints longest first (the longest that fits is shown,
+        so an 80-column prompt says less rather than cutting words)."""
         self.purpose = purpose
         self.query_one("#prompt-label", Label).update(label)
         self.display = True
-        self.input.placeholder = placeholder
+        hints = [placeholder] if isinstance(placeholder, str) else list(placeholder)
+        room = (self.app.size.width or 80) - len(label) - 4  # the label's and the input's padding, the cursor
+        self.input.placeholder = next((h for h in hints if len(h) <= room), hints[-1] if hints else "")
         self.input.value = value
         self.input.cursor_position = len(value)
         self.input.focus()

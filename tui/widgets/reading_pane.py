@@ -7,17 +7,20 @@ from dataclasses import dataclass, replace
 from typing import ClassVar, Literal
 
 from rich.style import Style
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Resize
 from textual.markup import escape
+from textual.widgets import Static
 
 from newsread.cleaners import CleanedPage
 from newsread.cleaners.clusters import VersionComparison
 
 from ..documents import (
+    READABLE_WIDTH,
     DocStyles,
     Document,
     RemovalGroup,
@@ -30,6 +33,7 @@ from ..documents import (
     side_by_side_document,
     versions_rows,
 )
+from .base_style import ComponentStyles
 from .document_view import DocumentView, Wrapped, wrap_document
 from .titles import set_border_subtitle, set_border_title
 
@@ -41,6 +45,14 @@ SIDE_BY_SIDE_MIN = 60  # narrower than this, two columns are too cramped to read
 BACKGROUND_BLOCKS = 5_000
 
 BuildKey = tuple[int, View, bool]  # (id of the cleaned page, view, side by side)
+
+
+def _middle_cut(value: str, width: int) -> str:
+    """``value`` in at most ``width`` cells, its middle replaced by an ellipsis (characters, as addresses are)."""
+    if width <= 1:
+        return "…"[:width]
+    head = (width - 1) // 4  # the end names the page (its file, the URL's slug); the start, the site
+    return value[:head] + "…" + value[len(value) - (width - 1 - head) :]
 
 
 def build_document(cleaned: CleanedPage, view: View, side_by_side: bool, styles: DocStyles) -> Document:
@@ -62,6 +74,7 @@ class AheadOrder:
     side_by_side: bool
     styles: DocStyles
     width: int
+    measure: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +96,7 @@ def build_ahead(cleaned: CleanedPage, order: AheadOrder) -> Ahead | None:
     side_by_side = order.view == "diff" and order.side_by_side
     key: BuildKey = (id(cleaned), order.view, side_by_side)
     document = build_document(cleaned, order.view, side_by_side, order.styles)
-    return Ahead(cleaned, key, order.styles, document, wrap_document(document, order.width))
+    return Ahead(cleaned, key, order.styles, document, wrap_document(document, order.width, order.measure))
 
 
 class ReadingPane(Vertical):
@@ -113,9 +126,43 @@ class ReadingPane(Vertical):
         self._built: dict[BuildKey, Document] = {}  # the current page's views built in the background
         self._ahead: Ahead | None = None  # the page likely shown next, built and wrapped by a worker thread
         self._wanted: BuildKey | None = None  # the background build whose result is still wanted
+        self._components = ComponentStyles(self, "reading-pane")
+        self._source = Text()  # the header line (see set_source)
+        self._source_parts = ("", "")
+        self._styles_used: DocStyles | None = None  # the styles the shown view was built with
 
     def compose(self) -> ComposeResult:
+        yield Static(id="source", markup=False)
         yield DocumentView(id="document")
+
+    def set_source(self, place: str, where: str) -> None:
+        """The header line: where the page is in the list (``page 3 of 12``) and where it came from (URL or
+        file; already inert). A long address is cut in its middle: its start (the site) and end (the page's
+        name) both show."""
+        self._source_parts = (place, where)
+        line = self.query_one("#source", Static)
+        width = line.size.width or max(20, self.size.width - 4)
+        room = width - len(place) - 3
+        if len(where) > room:
+            where = _middle_cut(where, room)
+        position = self.document_view.position if self.cleaned is not None else ""
+        room -= len(position) + 1
+        if len(where) > room:
+            where = _middle_cut(where, max(room, 0))
+        text = Text(no_wrap=True)
+        text.append(place, style="bold")
+        if where:
+            text.append(" · " + where if place else where)
+        if position:
+            text.append(" " * max(1, width - text.cell_len - len(position)) + position)
+        if text != self._source:
+            self._source = text
+            line.update(text, layout=False)  # one line of fixed height
+
+    @property
+    def source_line(self) -> str:
+        """The header line as shown (plain text)."""
+        return self._source.plain
 
     @property
     def document_view(self) -> DocumentView:
@@ -126,7 +173,12 @@ class ReadingPane(Vertical):
         return self.document_view.document
 
     def on_mount(self) -> None:
+        self.document_view.on_scrolled = self._scrolled
         self._render_document()
+
+    def _scrolled(self) -> None:
+        if any(self._source_parts):
+            self.set_source(*self._source_parts)  # the position at its end
 
     # -- what is shown ------------------------------------------------------------------------------
     def show(self, cleaned: CleanedPage | None, *, message: str | None = None, same_page: bool = False) -> None:
@@ -148,6 +200,15 @@ class ReadingPane(Vertical):
         self._versions = (titles, comparison)
         if self.view == "clean":
             self._render_document(keep_scroll=True)
+
+    @property
+    def reading_width(self) -> int:
+        """The clean view's measure: its lines are at most this many cells wide."""
+        return self.document_view.measure or READABLE_WIDTH
+
+    @reading_width.setter
+    def reading_width(self, width: int) -> None:
+        self.document_view.set_measure(width)
 
     @property
     def versions(self) -> VersionComparison | None:
@@ -173,12 +234,14 @@ class ReadingPane(Vertical):
         return self.document_view.text_width >= SIDE_BY_SIDE_MIN
 
     def on_resize(self, event: Resize) -> None:
+        if any(self._source_parts):
+            self.call_after_refresh(lambda: self.set_source(*self._source_parts))  # the header's new width
         if self.view == "diff" and self.side_by_side and self._wide_enough() != self._shown_side_by_side:
             self._render_document(keep_scroll=True)
 
     def styles_for_documents(self) -> DocStyles:
         def style(name: str) -> Style:
-            return self.get_component_rich_style(f"reading-pane--{name}", partial=True)
+            return self._components.get(name)
 
         return DocStyles(
             title=style("title"),
@@ -190,10 +253,26 @@ class ReadingPane(Vertical):
             error=style("error"),
         )
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._components.clear()
+        # The views are built with the styles of the time (a light theme chosen afterwards left the headline
+        # and byline white on white): build the page again if its styles changed. Not for every update (focus
+        # changes restyle this pane too), and only once the new styles are in place.
+        if self.is_mounted:
+            self.call_after_refresh(self._restyle_if_changed)
+
+    def _restyle_if_changed(self) -> None:
+        if self._styles_used is not None and self.styles_for_documents() != self._styles_used:
+            self._built.clear()
+            self._ahead = None
+            self._render_document(keep_scroll=True)
+
     def _render_document(self, *, keep_scroll: bool = False) -> None:
         view = self.document_view
         cleaned = self.cleaned
         styles = self.styles_for_documents()
+        self._styles_used = styles
         self._wanted = None
         if cleaned is None:
             view.set_document(message_document(self._message or "", styles.note), keep_scroll=keep_scroll)
@@ -240,7 +319,9 @@ class ReadingPane(Vertical):
     def ahead_order(self) -> AheadOrder:
         """What a worker thread needs to build the view a page would be shown in (UI thread)."""
         view = self.document_view
-        return AheadOrder(self.view, self.showing_side_by_side, self.styles_for_documents(), view.text_width)
+        return AheadOrder(
+            self.view, self.showing_side_by_side, self.styles_for_documents(), view.text_width, view.measure
+        )
 
     def take_ahead(self, ahead: Ahead) -> None:
         """A page built and wrapped ahead (by :func:`build_ahead`); used if it is the next one shown as it is."""
@@ -274,6 +355,7 @@ class ReadingPane(Vertical):
             tabs.append(f"[reverse] {key} {label} [/]" if view == self.view else f" {key} {label} ")
         set_border_title(self, "".join(tabs))
         self.update_position()
+        self._scrolled()  # another view or page: another length
 
     def update_position(self) -> None:
         """The bottom border: which match or removal is current."""
@@ -360,10 +442,11 @@ class ReadingPane(Vertical):
         self.update_position()
         return found
 
-    def step_match(self, step: int) -> bool:
+    def step_match(self, step: int) -> bool | None:
+        """Next or previous match: None when there is none, else whether the search went round the page."""
         view = self.document_view
         if not view.matches:
-            return False
-        view.step_match(step)
+            return None
+        wrapped = view.step_match(step)
         self.update_position()
-        return True
+        return wrapped

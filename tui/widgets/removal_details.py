@@ -56,7 +56,8 @@ class RemovalDetails(ModalScreen[bool]):
         table.add_row("Because", Text(inert(self.group.reason)))
         table.add_row("The cleaner", Text(inert(self.description or "(no description)"), style="italic"))
         parts = f"{len(removals)} spans, " if len(removals) > 1 else ""
-        table.add_row("Where", f"{where} of the original · {parts}{words} words · {self.position}")
+        counted = f"{words} word{'s' if words != 1 else ''}"
+        table.add_row("Where", f"{where} of the original · {parts}{counted} · {self.position}")
         for r in removals:
             if r.field and r.value:
                 table.add_row("Supplies", Text(f"{r.field}: {inert(r.value)}"))

@@ -48,22 +48,52 @@ def triage_text(counts: dict[str, int], *, marked: int = 0, shown: int | None = 
     return text
 
 
+def _cut_at_word(text: Text, width: int) -> Text:
+    """``text`` in ``width`` cells: cut after the last whole word that fits, with an ellipsis (never mid-word,
+    unless one word is wider than the line)."""
+    if text.cell_len <= width:
+        return text.copy()
+    plain = text.plain
+    cut = plain.rfind(" ", 0, max(0, width - 1))
+    line = text[: cut if cut > 0 else max(0, width - 1)]
+    line.rstrip()
+    line.append("…")
+    if line.cell_len > width:  # wide characters: cells, not characters
+        line.truncate(width, overflow="ellipsis")
+    return line
+
+
 class StatusBar(Static):
     def __init__(self, library: Library, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.library = library
         self._note = ""
+        self._lasting = False  # the note stays when another page is opened
         self._timer: Timer | None = None
         self.shown = Text()  # what the bar shows now
         self.triage = Text()  # triage counts, set by the app
 
-    def say(self, message: str, *, seconds: float = 6.0) -> None:
-        """Show ``message`` beside the progress for a few seconds."""
+    def say(self, message: str, *, seconds: float | None = 6.0, lasting: bool = False) -> None:
+        """Show ``message`` beside the progress for ``seconds`` (None: until another note replaces it).
+
+        A note is about the page in hand unless ``lasting``: opening another page clears it (:meth:`page_changed`).
+        """
         self._note = message
+        self._lasting = lasting
         self.redraw()
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(seconds, lambda: self.say("")) if message else None
+        self._timer = self.set_timer(seconds, lambda: self.say("")) if message and seconds is not None else None
+
+    @property
+    def note(self) -> str:
+        """The note shown now ("" for none)."""
+        return self._note
+
+    def page_changed(self) -> None:
+        """Another page was opened: a note about the last one is stale."""
+        if self._note and not self._lasting:
+            self.say("")
 
     def redraw(self) -> None:
         width = self.size.width or 80
@@ -71,12 +101,11 @@ class StatusBar(Static):
         if self._note:  # before the counts: what just happened must not be cut off
             left.append("  ")
             left.append(self._note, style="italic")
-        if self.triage:
+        if self.triage:  # after the note: they are cut (between words) before it is
             left.append("  ")
             left.append_text(self.triage)
         hint = HINT if width - left.cell_len >= len(HINT) + 2 else "? help"
-        line = left.copy()
-        line.truncate(max(0, width - len(hint) - 1), overflow="ellipsis")
+        line = _cut_at_word(left, max(0, width - len(hint) - 1))
         line.pad_right(max(0, width - line.cell_len - len(hint)))
         line.append(hint, style="dim")
         if line == self.shown:

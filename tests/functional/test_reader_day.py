@@ -1,0 +1,483 @@
+"""The reader for a day of triage (issue 18): the list drawn right in every theme and size, clicks landing on the
+row clicked, notices that clear, the list's width and sort order, provenance, and settings kept between runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.color import Color
+from rich.segment import Segment
+
+from newsread.tui.app import NewsreadApp
+
+from .conftest import lines_of, make_app, settle
+
+pytestmark = pytest.mark.functional
+
+
+def segments(app: NewsreadApp, y: int) -> list[Segment]:
+    return list(app.page_list.render_line(y))
+
+
+def luminance(color: Color | None) -> float:
+    assert color is not None
+    r, g, b = color.get_truecolor()
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+async def test_only_marked_rows_are_drawn_marked_and_tags_are_legible(seeds_dir: str) -> None:
+    app = make_app([seeds_dir])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", *"later", "enter")  # page 0 tagged
+        await pilot.press("j", "x")  # page 1 marked, the cursor moves on to page 2
+        await pilot.press("k")  # the cursor on the marked row: its mark still shows
+        await pilot.pause()
+        lines = lines_of(app.page_list)
+        assert lines[1].startswith("›◆")
+        assert lines[0][1] == " " and lines[2][1] == " "
+        marked_bg = app.page_list._components.get("marked").bgcolor
+        assert marked_bg is not None
+        # An unmarked row: no cell of it has the marked background (every row had it).
+        assert all(s.style is None or s.style.bgcolor != marked_bg for s in segments(app, 2))
+        # The tag is drawn in a colour that is not its background.
+        tag = next(s for s in segments(app, 0) if "#later" in s.text)
+        assert tag.style is not None and tag.style.color != tag.style.bgcolor
+        assert abs(luminance(tag.style.color) - luminance(tag.style.bgcolor)) > 40
+
+
+async def test_the_words_removed_are_never_cut_by_the_scrollbar(tmp_path: Path) -> None:
+    root = tmp_path / "pages"
+    root.mkdir()
+    words = "\n".join(f"word{i}" for i in range(1298))  # one-word lines: the short_lines cleaner removes each
+    (root / "a_big.txt").write_text(f"A page that loses a great many words\n{words}\nThe end of a long page here.\n")
+    for i in range(40):  # more pages than rows on screen: the list has a scrollbar
+        (root / f"p{i:02}.txt").write_text(f"Page number {i} about the harbour\nA line of the article body here.\n")
+    app = make_app([root])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, 30)
+        pages = app.page_list
+        assert pages.show_vertical_scrollbar
+        removed = app.library.summaries[0].words_removed
+        assert removed >= 1000
+        # What is not under the scrollbar (the scrollbar is drawn over the list's last column).
+        visible = lines_of(pages)[0][: pages.scrollable_content_region.width]
+        assert visible.rstrip().endswith(f"−{removed}")
+
+
+async def test_a_click_selects_the_row_clicked(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.click("#pages", offset=(6, 3))  # y 0 is the border: y 3 is the third row
+        await pilot.pause()
+        assert app.page_list.cursor == 2 and app.current == 2
+        await pilot.click("#pages", offset=(6, 0))  # the border selects nothing
+        await pilot.pause()
+        assert app.page_list.cursor == 2
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "solarized-light", "textual-dark"])
+async def test_the_headline_and_byline_are_legible_in_every_theme(seeds_dir: str, theme: str) -> None:
+    app = make_app([seeds_dir])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.theme = theme
+        await pilot.pause(0.1)
+        await pilot.pause()
+        view = app.reader.document_view
+        assert len(view.document.rows[1].left.plain) > 5  # the fixed cleaners find a date: the meta line
+        for y in (view.row_start[0], view.row_start[1]):  # the headline's first line, the site · date line
+            cells = [s for s in view.render_line(y) if s.text.strip()]
+            assert cells, f"line {y} is empty"
+            for s in cells:
+                assert s.style is not None and s.style.color is not None and s.style.bgcolor is not None
+                assert abs(luminance(s.style.color) - luminance(s.style.bgcolor)) > 60, (y, s)
+
+
+def status(app: NewsreadApp) -> str:
+    return app.status.shown.plain
+
+
+async def test_notices_about_a_page_clear_when_another_is_opened_and_recleaning_says_when_done(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus", "u", "U")
+        assert "redid" in status(app)
+        await pilot.press("j")
+        await pilot.pause()
+        assert "redid" not in status(app)  # it was about the page left behind
+
+        app.toggle_cleaner("short_lines")
+        assert "short_lines off: cleaning again" in status(app)
+        await pilot.press("j")  # opening pages meanwhile keeps it (or its outcome): it is about the folder
+        assert "cleaning again" in status(app) or "cleaned again" in status(app)
+        await settle(pilot)
+        app.poll()
+        assert "cleaning again" not in status(app)
+        assert "short_lines off: 5 pages cleaned again" in status(app)
+
+
+async def test_counts_in_notices_agree_in_number(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "X")
+        assert "cleared 1 mark" in status(app) and "1 marks" not in status(app)
+        await pilot.press("x", "x", "t")
+        placeholder = app.prompt.query_one("Input").placeholder
+        assert "the 2 marked pages have no tags" in placeholder
+
+
+CLI = [sys.executable, "-m", "newsread.tui.cli"]
+LAUNCH = [sys.executable, "-m", "newsread.tui.launch"]
+
+
+def test_the_reader_is_never_drawn_into_a_pipe(seeds_dir: str, tmp_path: Path) -> None:
+    for command in (LAUNCH, CLI):  # `newsread PATH` starts without the command line; `newsread open PATH` with it
+        env = {**os.environ, "XDG_STATE_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+        args = [*command, seeds_dir] if command is LAUNCH else [*command, "open", seeds_dir]
+        run = subprocess.run(args, capture_output=True, text=True, timeout=60, env=env)
+        assert run.returncode == 2 and run.stdout == ""
+        assert "not one (a pipe or a file)" in run.stderr and "newsread clean" in run.stderr
+
+
+def test_a_mistyped_command_is_named(seeds_dir: str) -> None:
+    run = subprocess.run([*LAUNCH, "claen", seeds_dir], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "did you mean `newsread clean`?" in run.stderr
+    run = subprocess.run([*LAUNCH, "nothing-like-it", seeds_dir], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "no such file or folder: nothing-like-it" in run.stderr
+    assert "did you mean" not in run.stderr
+
+
+def test_cleaning_one_file_uses_a_cache_beside_it(tmp_path: Path, seeds_dir: str) -> None:
+    page = tmp_path / "one.txt"
+    page.write_bytes((Path(seeds_dir) / "000_ef5eb7ee0bf81d53.txt").read_bytes())
+    env = {**os.environ, "NEWSREAD_CACHE_DIR": str(tmp_path / "cache")}
+    run = subprocess.run([*CLI, "clean", str(page)], capture_output=True, text=True, timeout=60, env=env)
+    assert run.returncode == 0 and "cache" not in run.stderr
+    assert (tmp_path / "cache").is_dir()  # used
+    # A cache inside a folder read is still refused.
+    run = subprocess.run([*CLI, "clean", str(tmp_path)], capture_output=True, text=True, timeout=60, env=env)
+    assert f"is inside the input folder {tmp_path}; not using it" in run.stderr
+
+
+async def test_the_readers_export_error_names_no_command_line_flag(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus", "E")
+        for ch in str(folder / "exported"):
+            await pilot.press(ch if ch != " " else "space")
+        await pilot.press("enter")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if any("export" in (n.title or "") for n in app._notifications):
+                break
+        errors = [n.message for n in app._notifications if n.title == "export failed"]
+        assert errors and "--out" not in errors[0]
+        assert errors[0].startswith(f"the folder {folder / 'exported'} is inside the input folder")
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_exports_say_where_each_article_came_from(tmp_path: Path, fmt: str) -> None:
+    from newsread.cleaners import iter_sources
+    from newsread.tui.export import write_export
+    from newsread.tui.triage import PageState
+
+    from .conftest import fixed_pipeline
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.html").write_text(
+        '<html><head><title>Harbour bridge reopens</title><link rel="canonical" href="https://news.example/a_1">'
+        "</head><body><p>The harbour bridge reopened on Monday after two years of repairs.</p></body></html>"
+    )
+    (folder / "b.txt").write_text("A page with no address at all\nIts body line is right here for you.\n")
+    chosen = [(s, PageState(s.id, read=True, decision="kept", tags=())) for s in iter_sources([folder])]
+    result = write_export(chosen, fixed_pipeline(), tmp_path / "out", fmt=fmt, inputs=[folder])
+    first, second = (f.read_text(encoding="utf-8") for f in result.files)
+    if fmt == "markdown":
+        assert r"*source: https://news.example/a\_1*" in first
+        assert f"*file: {folder / 'a.html'}*".replace("_", r"\_") in first
+    else:
+        assert "[source: https://news.example/a_1]" in first and f"[file: {folder / 'a.html'}]" in first
+    b_file = str(folder / "b.txt")
+    assert "source:" not in second and (b_file.replace("_", r"\_") if fmt == "markdown" else b_file) in second
+    assert first.rstrip().endswith("triage: kept]" if fmt == "text" else "triage: kept*")
+
+
+CANONICAL = (
+    '<html><head><title>Harbour bridge reopens</title><link rel="canonical" href="https://news.example/harbour">'
+    "</head><body><p>The harbour bridge reopened on Monday after two years of repairs, officials said.</p>"
+    "<p>Drivers crossed it before dawn, and the mayor called the day a long time coming.</p></body></html>"
+)
+
+
+async def test_the_header_says_where_the_page_is_and_where_it_came_from(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (folder / "f_web.html").write_text(CANONICAL, encoding="utf-8")
+    monkeypatch.chdir(folder.parent)
+    app = make_app([folder])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        # Below the working folder: relative; the page fits on the screen: "all".
+        assert app.reader.source_line.split() == ["page", "1", "of", "6", "·", "pages/a_bridge.txt", "all"]
+        await pilot.press("G")
+        await settle(pilot)
+        assert app.reader.source_line.split()[:6] == ["page", "6", "of", "6", "·", "https://news.example/harbour"]
+
+        opened: list[str] = []
+        monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+        await pilot.press("B")
+        assert opened == ["https://news.example/harbour"] and "opened the page's URL in the browser" in status(app)
+        await pilot.press("y")
+        assert app.clipboard == "https://news.example/harbour" and "copied the URL" in status(app)
+        await pilot.press("Y")
+        assert app.clipboard.startswith("Harbour bridge reopens\n\nThe harbour bridge reopened on Monday")
+
+        await pilot.press("g")
+        await pilot.press("B", "y")
+        assert opened[-1] == (folder / "a_bridge.txt").as_uri() and app.clipboard == str(folder / "a_bridge.txt")
+
+        app.set_filter("bridge")
+        await pilot.pause()
+        assert app.reader.source_line.startswith("page 1 of 3 shown · ")
+
+
+async def test_settings_made_in_one_run_are_there_in_the_next(folder: Path, tmp_path: Path) -> None:
+    settings = tmp_path / "config" / "reader.toml"
+    first = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
+    async with first.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        default = first.page_list.outer_size.width
+        await pilot.press("greater_than_sign", "greater_than_sign")  # the list 8 columns wider
+        await pilot.pause()
+        assert first.page_list.outer_size.width == default + 8 and "list 48 columns wide" in status(first)
+        await pilot.press("O", "O")  # file name -> date -> site
+        assert "sorted by site" in status(first) and "by site" in str(first.page_list.border_title)
+        await pilot.press("3", "s")  # the diff, inline
+        await pilot.press("1", "left_curly_bracket")
+        assert first.reader.reading_width == 74
+        first.theme = "textual-light"
+        await pilot.pause()
+    text = settings.read_text(encoding="utf-8")
+    for line in ('theme = "textual-light"', "list_width = 48", 'sort = "site"', 'diff_layout = "inline"'):
+        assert line in text
+    assert "reading_width = 74" in text
+
+    second = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
+    async with second.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert second.theme == "textual-light" and second.page_list.outer_size.width == 48
+        assert second.page_list.sort_key == "site" and not second.reader.side_by_side
+        assert second.reader.reading_width == 74
+        # Sorted by site: the pages with a site first (the fixed cleaners find none: folder order stays).
+        assert list(second.page_list.order) == list(range(5))
+        await pilot.press("less_than_sign")
+        await pilot.pause()
+        assert second.page_list.outer_size.width == 44
+
+
+async def test_a_damaged_settings_file_means_defaults_and_a_notice(folder: Path, tmp_path: Path) -> None:
+    settings = tmp_path / "reader.toml"
+    settings.write_text('sort = "size"\nlist_width = 30\nwhat = 1\n', encoding="utf-8")
+    app = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("sort = 'size' is not understood" in m for m in messages)
+        assert any("unknown setting 'what'" in m for m in messages)
+        assert app.page_list.sort_key == "name" and app.page_list.outer_size.width == 30
+
+
+async def test_the_list_at_80x24_shows_title_words_and_story_badges(seeds_dir: str) -> None:
+    app = make_app([seeds_dir])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pages = app.page_list
+        assert pages.outer_size.width == 40 and pages.columns() == ("story", "words")
+        first = lines_of(pages)[0]
+        assert "≡3" in first and first.rstrip().endswith("−287")
+        title = app.library.summaries[0].label
+        assert title[:17] in first  # the title keeps its room
+        assert "≡versions · words kept −removed" in str(pages.border_subtitle)
+        # Narrower, the words (11 cells) no longer fit and the badge (4) still does; wider, the date comes in.
+        assert pages.columns(30) == ("story",) and pages.columns(60) == ("story", "date", "words")
+
+
+def test_the_readme_key_table_has_every_key_of_the_help_screen() -> None:
+    """The README's table of the reader's keys names every key the help screen lists for the app."""
+    import re
+
+    from newsread.tui.app import TRIAGE_BINDINGS, NewsreadApp
+    from newsread.tui.widgets.help_screen import described
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| keys | action |") :]
+    table = table[: table.index("\n\n")]
+    named = {token.casefold() for token in re.findall(r"`([^`]+)`", table)}
+    missing = [
+        key
+        for keys, _ in described([*NewsreadApp.BINDINGS, *TRIAGE_BINDINGS])
+        for key in keys.split(", ")
+        if key.casefold() not in named
+    ]
+    assert not missing, f"keys in the help screen and not in the README's table: {missing}"
+
+
+async def test_a_cleaner_switch_lasts_the_run_unless_saved_from_the_panel(folder: Path, tmp_path: Path) -> None:
+    from newsread.cleaners import load_config
+
+    config = tmp_path / "config.toml"
+    app = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, config_file=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await pilot.press("W")
+        assert "nothing to save" in status(app) and not config.exists()
+        app.toggle_cleaner("short_lines")
+        await settle(pilot)
+        app.poll()
+        assert "short_lines off: 5 pages cleaned again; C then W keeps it" in status(app)
+        assert not config.exists()  # this run only, until asked
+        app.cleaners_panel.focus_list()
+        await pilot.press("W")
+        assert "saved short_lines off in config.toml" in status(app)
+        assert f"saved short_lines off in {config}" in [n.message for n in app._notifications]
+    assert load_config(config).enabled == {"short_lines": False}
+
+
+@pytest.mark.parametrize(
+    "setting, ssh, level",
+    [("auto", False, None), ("auto", True, "none"), ("off", False, "none"), ("on", True, None)],
+    ids=["auto", "auto-over-ssh", "off", "on-over-ssh"],
+)
+async def test_scrolling_animation_is_off_over_ssh_or_on_request(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str, ssh: bool, level: str | None
+) -> None:
+    monkeypatch.delenv("SSH_TTY", raising=False)
+    if ssh:
+        monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+    else:
+        monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    settings = tmp_path / "reader.toml"
+    settings.write_text(f'animations = "{setting}"\n', encoding="utf-8")
+    app = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
+    default = app.animation_level
+    async with app.run_test(size=(100, 30)):
+        assert app.animation_level == (level or default)
+
+
+async def test_the_header_says_how_far_down_the_page_and_search_says_when_it_wraps(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j")  # the long page
+        await settle(pilot)
+        view = app.reader.document_view
+        assert app.reader.source_line.endswith(f" {view.position}") and view.position != "all"
+        top = int(view.position.rstrip("%"))
+        await pilot.press("tab", "G")
+        await pilot.pause()
+        assert app.reader.source_line.endswith(" 100%") and top < 100
+        await pilot.press("slash", *"needle", "enter")
+        await pilot.pause()
+        await pilot.press("n")
+        assert "search wrapped to the top" in status(app)
+        await pilot.press("p")
+        assert "search wrapped to the bottom" in status(app)
+        await pilot.press("k")
+        await pilot.press("g")
+        await pilot.press("slash", *"nowhere", "enter")
+        await pilot.press("n")
+        assert "no match for “nowhere”" in status(app)
+
+
+async def test_prompts_and_the_status_line_fit_80_columns_without_cutting_words(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("t", "F", "E"):
+            await pilot.press(key)
+            await pilot.pause()
+            prompt = app.prompt
+            room = prompt.input.content_region.width
+            assert 0 < len(prompt.input.placeholder) <= room, (key, prompt.input.placeholder, room)
+            await pilot.press("escape")
+        app.status.say("removed the word stretching across the line, with many more words than fit at eighty")
+        shown = app.status.shown.plain
+        assert len(shown) <= 80 and shown.rstrip().endswith("? help")
+        before_hint = shown[: shown.rindex("? help")].rstrip()
+        assert before_hint.endswith("…")
+        note = "removed the word stretching across the line, with many more words than fit at eighty"
+        kept = before_hint.rstrip("…").rstrip().split("  ", 1)[1]  # after the progress
+        assert note.startswith(kept) and note[len(kept)] == " "  # cut between whole words
+
+
+async def test_a_rescan_adds_new_files_cleans_changed_ones_and_keeps_triage(folder: Path, tmp_path: Path) -> None:
+    app = make_app([folder], state=tmp_path / "triage.sqlite3")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus")  # the bridge page kept
+        before = app.library.summaries[2].words_kept
+        korean = folder / "c_korean.txt"
+        added = "A third line with several more words in it, added after the reader opened the folder.\n"
+        korean.write_text(korean.read_text(encoding="utf-8") + added, encoding="utf-8")
+        (folder / "0_new.txt").write_text("A page written while the reader was open\nIts body has words.\n")
+        await pilot.press("R")
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if len(app.library) == 6 and "up to date" in status(app):
+                break
+        await settle(pilot)
+        assert len(app.library) == 6 and app.library.sources[5].id == "0_new.txt"  # after the others: none moved
+        assert "rescan: 1 new page; 6 pages up to date" in status(app)
+        assert app.library.summaries[2].words_kept > before  # the changed page, cleaned again
+        assert app.triage.states[0].decision == "kept"  # triage kept
+        await pilot.press("G", "plus")  # the new page takes triage like the others
+        assert app.triage.states[5].decision == "kept"
+        assert app.library.summaries[5].label in lines_of(app.page_list)[5]
+    app.triage.close()
+
+
+async def test_a_watched_folder_takes_in_new_files_by_itself(folder: Path, tmp_path: Path) -> None:
+    settings = tmp_path / "reader.toml"
+    settings.write_text("watch = 5\n", encoding="utf-8")
+    app = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app._watch_tick()  # nothing new: nothing said, nothing cleaned again
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "rescan" not in status(app) and len(app.library) == 5
+        (folder / "f_late.txt").write_text("A page that came in late to the folder\nIts body line is here.\n")
+        app._watch_tick()  # what the timer does every 5 seconds
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if len(app.library) == 6 and "up to date" in status(app):
+                break
+        assert len(app.library) == 6 and "rescan: 1 new page" in status(app)
+
+
+async def test_the_list_follows_the_terminal_when_it_is_resized(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.page_list.outer_size.width == 48  # 40% of 120
+        await pilot.press("question_mark")  # resized under the help screen too
+        await pilot.resize_terminal(90, 30)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.page_list.outer_size.width == 40  # at least 40
+        await pilot.press(*["greater_than_sign"] * 8)  # asked wider than the terminal allows
+        await pilot.pause()
+        assert app.page_list.outer_size.width == 90 - 30  # the reader keeps 30 columns
+        assert "as wide as it gets here" in status(app)

@@ -1,0 +1,59 @@
+"""A story's versions: every page of the folder telling the same story, with what tells each apart."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+
+class StoryVersions(ModalScreen[int | None]):
+    """Dismissed with the page index chosen (Enter), or None (Esc)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close", show=False),
+        Binding("j", "down", "Next version", show=False),
+        Binding("k", "up", "Previous version", show=False),
+    ]
+
+    def __init__(self, versions: list[tuple[int, str]], current: int) -> None:
+        """``versions``: (page index, its line: title, site, date, words) for every page of the story, in order."""
+        super().__init__()
+        self.versions = versions
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="story-body"):
+            options = []
+            for index, line in self.versions:
+                text = Text("› " if index == self.current else "  ", style="bold")
+                text.append(line)  # already inert: titles and sites from the library's summaries
+                options.append(Option(text, id=str(index)))
+            yield OptionList(*options, id="story-versions")
+
+    def on_mount(self) -> None:
+        body = self.query_one("#story-body")
+        body.border_title = f"This story: {len(self.versions):,} versions"
+        body.border_subtitle = "Enter reads one · Esc closes"
+        versions = self.query_one(OptionList)
+        versions.highlighted = next((k for k, (i, _) in enumerate(self.versions) if i == self.current), 0)
+        versions.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(int(event.option.id or -1))
+
+    def action_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
