@@ -356,7 +356,12 @@ def clean(
     if not workers and jobs > 1:
         typer.echo("newsread: warning: these cleaners cannot be rebuilt in worker processes; cleaning here", err=True)
     if workers and pool is None:
-        pool = make_pool(jobs, cache_folder, use_cache, limit=limit, start="fork", inherit=(spec, pipeline))
+        try:
+            pool = make_pool(jobs, cache_folder, use_cache, limit=limit, start="fork", inherit=(spec, pipeline))
+        except OSError as exc:  # no room for the workers' shared memory (a full disk, ulimit -f): clean here
+            why = shown(str(exc))
+            typer.echo(f"newsread: warning: worker processes could not start ({why}); cleaning here", err=True)
+            workers = False
     to_terminal = sys.stdout.isatty()
     results = clean_ordered(
         sources,
@@ -488,10 +493,10 @@ def render_output(fmt: str, cleaned: CleanedPage) -> tuple[str | None, str, Stor
 def cache_usable_for(cache_folder: Path, paths: list[Path]) -> bool:
     """The cache may not live in an input folder: newsread never writes into what it reads."""
     # Only a folder read is at risk: the cache beside (or above) a file read is never read as a page.
-    if folder_holding(cache_folder, [p for p in paths if p.is_dir()]) is not None:
-        typer.echo(
-            f"newsread: warning: cache {shown(str(cache_folder))} is inside an input folder; not using it", err=True
-        )
+    where = folder_holding(cache_folder, [p for p in paths if p.is_dir()])
+    if where is not None:
+        said = f"cache {shown(str(cache_folder))} is inside the input folder {shown(where)}; not using it"
+        typer.echo(f"newsread: warning: {said}", err=True)
         return False
     return True
 

@@ -35,11 +35,6 @@ class ExportResult:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (page id, why) not written: it would hit an input
 
 
-def output_name(page_id: str, fmt: str) -> str:
-    """The output file for a page id: its extension (and .gz) replaced by .txt or .md."""
-    return output_names(page_id, fmt)[0]
-
-
 def check_out_dir(out: Path, inputs: Sequence[Path]) -> None:
     """Raise ExportError if ``out`` is an input or inside one, or an existing file."""
     try:

@@ -181,7 +181,7 @@ async def test_the_readers_export_error_names_no_command_line_flag(folder: Path)
                 break
         errors = [n.message for n in app._notifications if n.title == "export failed"]
         assert errors and "--out" not in errors[0]
-        assert errors[0].startswith(f"the folder {folder / 'exported'} is inside the input folder")
+        assert errors[0].startswith(f"{folder / 'exported'} is inside the input folder")
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "text"])
