@@ -92,7 +92,9 @@ def page_rows(job: tuple[str, str, str]) -> dict[str, Any]:
     }
 
 
-def fit(pages: list[dict[str, Any]]) -> dict[str, Any]:
+def fit(
+    pages: list[dict[str, Any]], features: tuple[str, ...] = FEATURES, threshold: float = THRESHOLD
+) -> dict[str, Any]:
     """A gradient-boosted tree model of the pages' rows, as the JSON the cleaner reads."""
     import numpy as np
     from sklearn.ensemble import GradientBoostingClassifier
@@ -115,12 +117,12 @@ def fit(pages: list[dict[str, Any]]) -> dict[str, Any]:
             }
         )
     # The constant the trees are added to, from the public API: the raw score minus the trees' part.
-    probe = np.zeros((1, len(FEATURES)))
+    probe = np.zeros((1, len(features)))
     trees_part = sum(e.predict(probe)[0] for (e,) in model.estimators_) * RATE
     bias = float(model.decision_function(probe)[0] - trees_part)
     return {
-        "features": list(FEATURES),
-        "threshold": THRESHOLD,
+        "features": list(features),
+        "threshold": threshold,
         "bias": round(bias, 6),
         "rate": RATE,
         "trees": trees,

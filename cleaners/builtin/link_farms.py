@@ -151,7 +151,10 @@ class LinkFarms(SpanCleaner):
     name = "link_farms"
     description = "Removes runs of headlines for other stories (Related, Most read, Trending, You may also like …)."
     order = 400
-    options: ClassVar[Mapping[str, Any]] = {"min_headlines": 2, "min_unheaded": 5}
+    # min_unheaded: a run of that many headlines with no heading above is a farm too; 0 (the default): such runs
+    # are left to main_content (HTML) and boilerplate_lines (text), which weigh more than the run's form (on
+    # the dev sets the rule removed more lists of the article's own than farms).
+    options: ClassVar[Mapping[str, Any]] = {"min_headlines": 2, "min_unheaded": 0}
 
     def spans(self, page: Page, context: Context) -> list[Span]:
         # Lists, not generators: handing the spans over one by one cost more than making them.
@@ -163,7 +166,8 @@ class LinkFarms(SpanCleaner):
         flags = _Flags(blocks, page_lines(page))
         out = self._headed(blocks, used, flags)
         out += self._cards(blocks, used, flags)  # (after the headed farms: it skips their lines, ``used``)
-        out += self._unheaded(blocks, used, flags)
+        if self.settings["min_unheaded"]:
+            out += self._unheaded(blocks, used, flags)
         return out
 
     def _headed(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> list[Span]:

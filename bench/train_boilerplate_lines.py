@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Train the boilerplate_lines cleaner's line model, and report it cross-validated by site.
+
+usage: python bench/train_boilerplate_lines.py [--shared DIR] [--folds 5] [--no-write] [--jobs 2]
+
+Every line of every whole-page text dump of both dev sets (SHARED/bench/scrapinghub/text, SHARED/bench/wcxb/text)
+that the other cleaners leave gets the features the cleaner makes, and a label: whether most of its 4-word
+shingles are in the page's gold. Cross-validation by site as in train_main_content.py: the held-out group's
+pages are cleaned by the whole pipeline with a model that never saw their sites, and scored. The model written
+to cleaners/builtin/boilerplate_lines_model.json is then trained on every page. Needs scikit-learn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import zlib
+from multiprocessing import Pool
+from pathlib import Path
+from typing import Any
+
+from train_main_content import REPO, SETS, fit, gold_share, sites, stem
+
+from newsread.cleaners import Config, Pipeline, iter_sources, load_page
+from newsread.cleaners.builtin.boilerplate_lines import FEATURES, MODEL_FILE, line_features
+
+MODEL = REPO / "cleaners" / "builtin" / MODEL_FILE
+THRESHOLD = 0.3  # a line goes only when the model is fairly sure it is not article text
+_PIPELINE: Pipeline | None = None
+
+
+def page_rows(job: tuple[str, str, str]) -> dict[str, Any]:
+    """The rows of one page's lines that the other cleaners leave, and their labels."""
+    global _PIPELINE
+    if _PIPELINE is None:
+        _PIPELINE = Pipeline.default(Config(), disable=["boilerplate_lines"])
+    set_name, path, gold_path = job
+    page = load_page(next(iter_sources([path])))
+    cleaned = _PIPELINE.clean(page)
+    removed = [False] * len(page.blocks)
+    spans = sorted((a[0], a[1]) for a in cleaned.raw_removals())
+    k = 0
+    for block in page.blocks:  # a line is removed when one removal covers it whole
+        while k < len(spans) and spans[k][1] <= block.start:
+            k += 1
+        j = k
+        while j < len(spans) and spans[j][0] <= block.start:
+            if spans[j][1] >= block.end:
+                removed[block.index] = True
+                break
+            j += 1
+    rows = line_features(page, removed)
+    share = gold_share([b.text for b in page.blocks], Path(gold_path).read_text(encoding="utf-8"))
+    keep = [i for i in range(len(page.blocks)) if not removed[i]]
+    return {
+        "set": set_name,
+        "stem": stem(Path(path).name),
+        "variants": [[rows[i] for i in keep]],
+        "labels": [share[i] >= 0.5 for i in keep],
+        "weights": [math.log1p(len(page.blocks[i].text.split())) for i in keep],
+    }
+
+
+def _held_out(args: tuple[str, list[tuple[str, str, str]], str]) -> None:
+    model, jobs, out = args
+    pipeline = Pipeline.default(Config(options={"boilerplate_lines": {"model": model}}))
+    for set_name, path, _ in jobs:
+        cleaned = pipeline.clean(load_page(next(iter_sources([path]))))
+        (Path(out) / set_name).mkdir(parents=True, exist_ok=True)
+        (Path(out) / set_name / f"{stem(Path(path).name)}.txt").write_text(cleaned.body, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--no-write", action="store_true", help="report the cross-validation only")
+    a = ap.parse_args(argv)
+    bench = a.shared / "bench"
+    jobs = [
+        (s, str(f), str(bench / s / "gold" / f"{stem(f.name)}.txt"))
+        for s in SETS
+        for f in sorted((bench / s / "text").iterdir())
+    ]
+    with Pool(a.jobs) as pool:
+        pages = pool.map(page_rows, jobs, chunksize=8)
+    site_of = sites(bench)
+    fold_of = [zlib.crc32(site_of[(p["set"], p["stem"])].encode()) % a.folds for p in pages]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        tasks = []
+        for k in range(a.folds):
+            model = fit([p for p, f in zip(pages, fold_of, strict=True) if f != k], FEATURES, THRESHOLD)
+            path = work / f"fold{k}.json"
+            path.write_text(json.dumps(model), encoding="utf-8")
+            tasks.append((str(path), [j for j, f in zip(jobs, fold_of, strict=True) if f == k], str(work / "pred")))
+        with Pool(a.jobs) as pool:
+            pool.map(_held_out, tasks)
+        print(
+            f"boilerplate_lines, cross-validated by site ({a.folds} folds: no page scored by a model of its site)"
+        )
+        for s in SETS:
+            print(f"\n{s} text:")
+            sys.stdout.flush()
+            subprocess.call([sys.executable, str(bench / "score.py"), str(bench / s / "gold"), str(work / "pred" / s)])
+    if not a.no_write:
+        MODEL.write_text(json.dumps(fit(pages, FEATURES, THRESHOLD), separators=(",", ":")) + "\n", encoding="utf-8")
+        print(f"\nwrote {MODEL.relative_to(REPO)} ({MODEL.stat().st_size / 1024:.0f} KB), trained on every page")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

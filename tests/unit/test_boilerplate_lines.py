@@ -1,0 +1,48 @@
+"""boilerplate_lines: the line model of text pages, and what it must never remove."""
+
+from __future__ import annotations
+
+from newsread.cleaners import Config, Pipeline, text_page
+from newsread.cleaners.builtin.boilerplate_lines import FEATURES, line_features
+
+from .test_builtin_cleaners import PARAGRAPHS
+
+HEADLINES = [
+    "Storm warning issued for the north coast tonight",
+    "Local bakery wins national bread award again",
+    "Council approves new cycle lanes in the centre",
+    "Ferry timetable changes from Monday",
+    "School reopens after flood repairs",
+    "Fishermen protest over new quotas",
+    "Museum unveils restored lighthouse lens",
+]
+ALL = Pipeline.default(Config())
+ALONE = Pipeline.default(Config(), disable=[s.name for s in ALL.stages if s.name != "boilerplate_lines"])
+
+
+def removed_by_model(lines: list[str]) -> dict[str, str]:
+    cleaned = ALONE.clean(text_page("p.txt", "\n".join(lines)))
+    return {cleaned.page.text[a.start : a.end]: a.reason for a in cleaned.removals}
+
+
+def test_a_list_of_other_stories_after_the_article_goes_and_the_article_stays() -> None:
+    removed = removed_by_model([*PARAGRAPHS, *HEADLINES])
+    assert not set(PARAGRAPHS) & set(removed)
+    assert len(set(HEADLINES) & set(removed)) >= 5
+    assert all(r.startswith("reads as page chrome, not article text") for r in removed.values())
+
+
+def test_a_long_paragraph_is_never_removed_whatever_surrounds_it() -> None:
+    story = " ".join(PARAGRAPHS * 4) + " #harbour #council #news"  # one line, as some dumps have the article
+    removed = removed_by_model(["Home", "News", "Sport", "Weather", "Sign in", story, "Back to Top", *HEADLINES])
+    assert story not in removed
+
+
+def test_a_page_of_a_few_lines_is_left_alone() -> None:
+    assert removed_by_model(["Breakfast", "Eat within an hour of waking", "Lunch", "Share"]) == {}
+
+
+def test_every_line_gets_every_feature() -> None:
+    page = text_page("p.txt", "\n".join([*PARAGRAPHS, *HEADLINES]))
+    rows = line_features(page, [False] * len(page.blocks))
+    assert len(rows) == len(page.blocks) and all(len(r) == len(FEATURES) for r in rows)
