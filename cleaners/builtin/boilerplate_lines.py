@@ -55,9 +55,11 @@ FEATURES: tuple[str, ...] = (
 )
 
 
-def line_features(page: Page, removed: Sequence[bool], lines: PageLines | None = None) -> list[list[float]]:
-    """A row of numbers (see FEATURES) for each line of a text page; ``removed`` says which lines the cleaners
-    before this one removed whole."""
+def line_features(
+    page: Page, removed: Sequence[bool], lines: PageLines | None = None, only: Sequence[int] | None = None
+) -> list[list[float]]:
+    """A row of numbers (see FEATURES) for each line of a text page (or the lines ``only`` names, in order);
+    ``removed`` says which lines the cleaners before this one removed whole."""
     lines = lines or page_lines(page)
     blocks = page.blocks
     n = len(blocks)
@@ -84,13 +86,18 @@ def line_features(page: Page, removed: Sequence[bool], lines: PageLines | None =
     seen: dict[str, int] = {}
     for b in blocks:
         seen[b.text] = seen.get(b.text, 0) + 1
-    rows: list[list[float]] = []
+    running_before = [0] * n
     running = 0
-    for i, b in enumerate(blocks):
-        text = b.text
+    for i in range(n):
+        running_before[i] = running
+        running += kept_words[i]
+    rows: list[list[float]] = []
+    isupper, isalpha = str.isupper, str.isalpha
+    for i in range(n) if only is None else only:
+        text = blocks[i].text
         toks = lines.toks[i]
         lo, hi = max(0, i - 3), min(n, i + 4)
-        letters = sum(1 for c in text if c.isalpha()) or 1
+        letters = sum(map(isalpha, text)) or 1
         rows.append(
             [
                 math.log1p(wc[i]),
@@ -102,10 +109,10 @@ def line_features(page: Page, removed: Sequence[bool], lines: PageLines | None =
                 1.0 if lines.item[i] else 0.0,
                 1.0 if lines.digit[i] else 0.0,
                 sum(1 for t in toks if t in STOPWORDS) / len(toks) if toks else 0.0,
-                sum(1 for c in text if c.isupper()) / letters,
+                sum(map(isupper, text)) / letters,
                 float(sum(text.count(c) for c in "|›»•·")),
                 i / max(1, n - 1),
-                running / total,
+                running_before[i] / total,
                 1.0 if i == 0 or removed[i - 1] else 0.0,
                 1.0 if i + 1 >= n or removed[i + 1] else 0.0,
                 sum(removed[lo:hi]) / (hi - lo),
@@ -119,7 +126,6 @@ def line_features(page: Page, removed: Sequence[bool], lines: PageLines | None =
                 page_removed,
             ]
         )
-        running += kept_words[i]
     return rows
 
 
@@ -151,12 +157,11 @@ class BoilerplateLines(BaseCleaner):
             return ()
         model = self.model
         lines = page_lines(page)
+        prose, wc = lines.prose, lines.wc
+        candidates = [k for k in range(len(blocks)) if not removed[k] and not (prose[k] and wc[k] >= LONG_PARAGRAPH)]
         marks = []
-        for block, row in zip(blocks, line_features(page, removed, lines), strict=True):
-            k = block.index
-            if removed[k] or (lines.prose[k] and lines.wc[k] >= LONG_PARAGRAPH):
-                continue
+        for k, row in zip(candidates, line_features(page, removed, lines, candidates), strict=True):
             chance = model.probability(row)
             if chance < model.threshold:
-                marks.append(Mark.block(block, f"reads as page chrome, not article text ({1 - chance:.0%} sure)"))
+                marks.append(Mark.block(blocks[k], f"reads as page chrome, not article text ({1 - chance:.0%} sure)"))
         return marks
