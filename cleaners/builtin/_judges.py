@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..model import Block
+from ._lines import tokens
 
 if TYPE_CHECKING:
     import lxml.html
@@ -36,7 +37,7 @@ def kept_blocks(blocks: Sequence[Block], article: str) -> list[bool] | None:
     kept = [False] * len(blocks)
     cursor = 0
     for block in blocks:
-        split = _WORD.findall(block.text.lower())
+        split = tokens(block.text)  # (cached: each judge's article is matched to the same blocks)
         if not split:
             continue
         # A block with a word the article lacks cannot be in it: skip scanning all of that text.
