@@ -156,14 +156,24 @@ def _tag_row(tag_path: str) -> tuple[float, ...]:
     )
 
 
+# For a lower-cased ASCII class/id the same matches without IGNORECASE, which is several times slower.
+_NEGATIVE_LOWER = re.compile(NEGATIVE_CLASS.pattern)
+
+
+def _negative(words: str) -> bool:
+    if words.isascii():
+        return _NEGATIVE_LOWER.search(words.lower()) is not None
+    return NEGATIVE_CLASS.search(words) is not None
+
+
 @lru_cache(maxsize=4096)
 def _class_row(class_id: str) -> tuple[float, float, float, float]:
     """negative_class, positive_class, negative_parent, positive_parent."""
     own, _, parent_cls = class_id.partition(" | ")
     return (
-        1.0 if own and NEGATIVE_CLASS.search(own) else 0.0,
+        1.0 if own and _negative(own) else 0.0,
         1.0 if own and POSITIVE_CLASS.search(own) else 0.0,
-        1.0 if parent_cls and NEGATIVE_CLASS.search(parent_cls) else 0.0,
+        1.0 if parent_cls and _negative(parent_cls) else 0.0,
         1.0 if parent_cls and POSITIVE_CLASS.search(parent_cls) else 0.0,
     )
 

@@ -63,8 +63,8 @@ class MainContent(BaseCleaner):
         model = self.model
         rows = block_features(page.blocks, votes["readability"], votes["trafilatura"])
         marks = []
-        for block, row in zip(page.blocks, rows, strict=True):
-            if model.probability(row) < model.threshold:
+        for block, chance in zip(page.blocks, model.probabilities(rows), strict=True):
+            if chance < model.threshold:
                 marks.append(Mark.block(block, _reason(block.index, votes)))
         return marks
 
