@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ..model import Block
-from ._lines import STOPWORDS, ends_like_sentence, has_cjk, tokens, word_count
+from ._lines import STOPWORDS, PageLines, ends_like_sentence, has_cjk, tokens, word_count
 
 # Class and id words of the page's template (readability's and boilerpipe's lists, folded into two).
 NEGATIVE_CLASS = re.compile(
@@ -68,10 +68,14 @@ FEATURES: tuple[str, ...] = (
 
 
 def block_features(
-    blocks: Sequence[Block], readability: Sequence[bool] | None, trafilatura: Sequence[bool] | None
+    blocks: Sequence[Block],
+    readability: Sequence[bool] | None,
+    trafilatura: Sequence[bool] | None,
+    lines: PageLines | None = None,
 ) -> list[list[float]]:
     """A row of numbers (see FEATURES) for each block: ``readability`` and ``trafilatura`` say which blocks each
-    judge kept (None: that judge had no opinion on the page)."""
+    judge kept (None: that judge had no opinion on the page). ``lines``: the page's line features, when made
+    already (the same words, word counts and sentence ends the per-line rules give)."""
     n = len(blocks)
     rd = [1.0 if k else 0.0 for k in readability] if readability is not None else [0.5] * n
     tf = [1.0 if k else 0.0 for k in trafilatura] if trafilatura is not None else [0.5] * n
@@ -94,7 +98,13 @@ def block_features(
             g[0] += 1.0
             g[1] += r
             g[2] += t
-    words = [word_count(b.text) for b in blocks]
+    if lines is None:
+        words: Sequence[int] = [word_count(b.text) for b in blocks]
+        toks: Sequence[Sequence[str]] = [tokens(b.text) for b in blocks]
+        ends: Sequence[bool] = [ends_like_sentence(b.text) for b in blocks]
+    else:
+        words, toks, ends = lines.wc, lines.toks, lines.ends
+    stop = STOPWORDS.__contains__
     total = max(1, sum(words))
     rd_share = sum(w for w, k in zip(words, rd, strict=True) if k == 1.0) / total
     tf_share = sum(w for w, k in zip(words, tf, strict=True) if k == 1.0) / total
@@ -119,6 +129,8 @@ def block_features(
                 *_tag_row(b.tag_path),
                 i / max(1, last),
                 *_class_row(b.class_id),
+                1.0 if ends[i] else 0.0,
+                sum(map(stop, toks[i])) / len(toks[i]) if toks[i] else 0.0,
                 *_text_row(text),
                 rd[i - 1] if i else 0.0,
                 rd[i + 1] if i < last else 0.0,
@@ -179,12 +191,9 @@ def _class_row(class_id: str) -> tuple[float, float, float, float]:
 
 
 @lru_cache(maxsize=8192)
-def _text_row(text: str) -> tuple[float, float, float, float, float]:
-    """sentence_end, stopwords, cjk, digits, upper_start."""
-    toks = tokens(text)
+def _text_row(text: str) -> tuple[float, float, float]:
+    """cjk, digits, upper_start."""
     return (
-        1.0 if ends_like_sentence(text) else 0.0,
-        sum(1 for t in toks if t in STOPWORDS) / len(toks) if toks else 0.0,
         1.0 if has_cjk(text) else 0.0,
         sum(map(str.isdigit, text)) / len(text),
         1.0 if text[:1].isupper() else 0.0,

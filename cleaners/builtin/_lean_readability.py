@@ -199,14 +199,17 @@ class LeanDocument(Document):  # type: ignore[misc]
         return float(link_length) / max(_text_length(elem), 1)
 
     def remove_unlikely_candidates(self) -> None:
+        unlikely: dict[str, bool] = {}  # a page repeats its class and id words
         for elem in list(self.html.iterdescendants(lxml.etree.Element)):  # readability: findall(".//*")
             cls, ident = elem.get("class", ""), elem.get("id", "")
             if not cls and not ident:
                 continue  # readability's len(s) < 2
             s = f"{cls} {ident}"
+            verdict = unlikely.get(s)
+            if verdict is None:
+                verdict = unlikely[s] = _unlikely(s) and not _maybe(s)
             if (
-                _unlikely(s)
-                and (not _maybe(s))
+                verdict
                 and elem.tag not in ["html", "body"]
                 and not _in_pre_or_code(elem)
                 and not _holds_main_article_or_math(elem)
