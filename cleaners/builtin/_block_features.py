@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..model import Block
-from ._lines import STOPWORDS, ends_like_sentence, has_cjk, tokens, word_count
+from ._lines import STOPWORDS, PageLines, ends_like_sentence, has_cjk, tokens, word_count
 
 # Class and id words of the page's template (readability's and boilerpipe's lists, folded into two).
 NEGATIVE_CLASS = re.compile(
@@ -67,34 +68,52 @@ FEATURES: tuple[str, ...] = (
 
 
 def block_features(
-    blocks: Sequence[Block], readability: Sequence[bool] | None, trafilatura: Sequence[bool] | None
+    blocks: Sequence[Block],
+    readability: Sequence[bool] | None,
+    trafilatura: Sequence[bool] | None,
+    lines: PageLines | None = None,
 ) -> list[list[float]]:
     """A row of numbers (see FEATURES) for each block: ``readability`` and ``trafilatura`` say which blocks each
-    judge kept (None: that judge had no opinion on the page)."""
+    judge kept (None: that judge had no opinion on the page). ``lines``: the page's line features, when made
+    already (the same words, word counts and sentence ends the per-line rules give)."""
     n = len(blocks)
     rd = [1.0 if k else 0.0 for k in readability] if readability is not None else [0.5] * n
     tf = [1.0 if k else 0.0 for k in trafilatura] if trafilatura is not None else [0.5] * n
     rd_none = 1.0 if readability is None else 0.0
     tf_none = 1.0 if trafilatura is None else 0.0
-    rd_span = _span(rd)
-    tf_span = _span(tf)
-    parents = [b.tag_path.rpartition("/")[0] for b in blocks]
-    by_parent: dict[str, list[int]] = {}
-    for i, parent in enumerate(parents):
-        by_parent.setdefault(parent, []).append(i)
-    words = [word_count(b.text) for b in blocks]
+    rd_first, rd_last = _span(rd)
+    tf_first, tf_last = _span(tf)
+    # Per parent (a block's tag path but its own tag): how many blocks share it, and the judges' votes summed
+    # over them. Each block's siblings are then looked up, not summed again (a page of 1,000 list items).
+    # The votes are 0, 0.5 or 1: their sums are exact in any order.
+    groups: dict[str, list[float]] = {}
+    parents = []
+    for b, r, t in zip(blocks, rd, tf, strict=True):
+        parent = b.tag_path.rpartition("/")[0]
+        parents.append(parent)
+        g = groups.get(parent)
+        if g is None:
+            groups[parent] = [1.0, r, t]
+        else:
+            g[0] += 1.0
+            g[1] += r
+            g[2] += t
+    if lines is None:
+        words: Sequence[int] = [word_count(b.text) for b in blocks]
+        toks: Sequence[Sequence[str]] = [tokens(b.text) for b in blocks]
+        ends: Sequence[bool] = [ends_like_sentence(b.text) for b in blocks]
+    else:
+        words, toks, ends = lines.wc, lines.toks, lines.ends
+    stop = STOPWORDS.__contains__
     total = max(1, sum(words))
     rd_share = sum(w for w, k in zip(words, rd, strict=True) if k == 1.0) / total
     tf_share = sum(w for w, k in zip(words, tf, strict=True) if k == 1.0) / total
     seen: set[str] = set()
     rows: list[list[float]] = []
+    last = n - 1
     for i, b in enumerate(blocks):
         text = b.text
-        path = b.tag_path.split("/")
-        tag = path[-1]
-        own, _, parent_cls = b.class_id.partition(" | ")
-        toks = tokens(text)
-        siblings = by_parent[parents[i]]
+        count, rd_siblings, tf_siblings = groups[parents[i]]
         lo, hi = max(0, i - 3), min(n, i + 4)
         repeated = text in seen
         seen.add(text)
@@ -107,36 +126,78 @@ def block_features(
                 rd[i] * tf[i],
                 math.log1p(words[i]),
                 b.link_density,
-                *(1.0 if tag == t else 0.0 for t in TAGS),
-                *(1.0 if t in path else 0.0 for t in OUTER),
-                min(len(path), 40) / 40,
-                i / max(1, n - 1),
-                1.0 if own and NEGATIVE_CLASS.search(own) else 0.0,
-                1.0 if own and POSITIVE_CLASS.search(own) else 0.0,
-                1.0 if parent_cls and NEGATIVE_CLASS.search(parent_cls) else 0.0,
-                1.0 if parent_cls and POSITIVE_CLASS.search(parent_cls) else 0.0,
-                1.0 if ends_like_sentence(text) else 0.0,
-                sum(1 for t in toks if t in STOPWORDS) / len(toks) if toks else 0.0,
-                1.0 if has_cjk(text) else 0.0,
-                sum(c.isdigit() for c in text) / len(text),
-                1.0 if text[:1].isupper() else 0.0,
+                *_tag_row(b.tag_path),
+                i / max(1, last),
+                *_class_row(b.class_id),
+                1.0 if ends[i] else 0.0,
+                sum(map(stop, toks[i])) / len(toks[i]) if toks[i] else 0.0,
+                *_text_row(text),
                 rd[i - 1] if i else 0.0,
-                rd[i + 1] if i + 1 < n else 0.0,
+                rd[i + 1] if i < last else 0.0,
                 tf[i - 1] if i else 0.0,
-                tf[i + 1] if i + 1 < n else 0.0,
+                tf[i + 1] if i < last else 0.0,
                 sum(rd[lo:hi]) / (hi - lo),
                 sum(tf[lo:hi]) / (hi - lo),
-                1.0 if rd_span[0] <= i <= rd_span[1] else 0.0,
-                1.0 if tf_span[0] <= i <= tf_span[1] else 0.0,
-                sum(rd[j] for j in siblings) / len(siblings),
-                sum(tf[j] for j in siblings) / len(siblings),
-                math.log1p(len(siblings)),
+                1.0 if rd_first <= i <= rd_last else 0.0,
+                1.0 if tf_first <= i <= tf_last else 0.0,
+                rd_siblings / count,
+                tf_siblings / count,
+                math.log1p(count),
                 1.0 if repeated else 0.0,
                 rd_share,
                 tf_share,
             ]
         )
     return rows
+
+
+# The parts of a row that depend on one string alone (a tag path, a class/id, a text), computed once for each
+# string: a page's blocks share few tag paths and class/id strings, and the texts repeat from page to page
+# of a site (menus, footers).
+
+
+@lru_cache(maxsize=4096)
+def _tag_row(tag_path: str) -> tuple[float, ...]:
+    """tag_*, in_* and depth."""
+    path = tag_path.split("/")
+    tag = path[-1]
+    return (
+        *(1.0 if tag == t else 0.0 for t in TAGS),
+        *(1.0 if t in path else 0.0 for t in OUTER),
+        min(len(path), 40) / 40,
+    )
+
+
+# For a lower-cased ASCII class/id the same matches without IGNORECASE, which is several times slower.
+_NEGATIVE_LOWER = re.compile(NEGATIVE_CLASS.pattern)
+
+
+def _negative(words: str) -> bool:
+    if words.isascii():
+        return _NEGATIVE_LOWER.search(words.lower()) is not None
+    return NEGATIVE_CLASS.search(words) is not None
+
+
+@lru_cache(maxsize=4096)
+def _class_row(class_id: str) -> tuple[float, float, float, float]:
+    """negative_class, positive_class, negative_parent, positive_parent."""
+    own, _, parent_cls = class_id.partition(" | ")
+    return (
+        1.0 if own and _negative(own) else 0.0,
+        1.0 if own and POSITIVE_CLASS.search(own) else 0.0,
+        1.0 if parent_cls and _negative(parent_cls) else 0.0,
+        1.0 if parent_cls and POSITIVE_CLASS.search(parent_cls) else 0.0,
+    )
+
+
+@lru_cache(maxsize=8192)
+def _text_row(text: str) -> tuple[float, float, float]:
+    """cjk, digits, upper_start."""
+    return (
+        1.0 if has_cjk(text) else 0.0,
+        sum(map(str.isdigit, text)) / len(text),
+        1.0 if text[:1].isupper() else 0.0,
+    )
 
 
 def _span(kept: Sequence[float]) -> tuple[int, int]:

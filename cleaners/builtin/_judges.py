@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..model import Block
+from ._lines import tokens
 
 if TYPE_CHECKING:
     import lxml.html
@@ -25,8 +26,12 @@ class NoOpinion(Exception):
     """A judge could not judge the page: the message says why (shown as a note)."""
 
 
-def kept_blocks(blocks: Sequence[Block], article: str) -> list[bool] | None:
-    """For each block, whether ``article`` (an extractor's text) holds it; None for an article too short."""
+def kept_blocks(
+    blocks: Sequence[Block], article: str, words: Sequence[Sequence[str]] | None = None
+) -> list[bool] | None:
+    """For each block, whether ``article`` (an extractor's text) holds it; None for an article too short.
+
+    ``words``: each block's lower-cased words (``tokens`` of its text), when the page's line features have them."""
     main_words = _WORD.findall(article.lower())
     if len(main_words) < MIN_MAIN_WORDS:
         return None
@@ -36,7 +41,7 @@ def kept_blocks(blocks: Sequence[Block], article: str) -> list[bool] | None:
     kept = [False] * len(blocks)
     cursor = 0
     for block in blocks:
-        split = _WORD.findall(block.text.lower())
+        split = tokens(block.text) if words is None else words[block.index]
         if not split:
             continue
         # A block with a word the article lacks cannot be in it: skip scanning all of that text.
@@ -53,8 +58,10 @@ def kept_blocks(blocks: Sequence[Block], article: str) -> list[bool] | None:
                 continue
         # Extractors rewrite markup (drop inline widgets, merge lines): a block most of whose word triples
         # the article holds is still in it.
+        if len(split) < 5:  # fewer than 3 word triples
+            continue
         own = list(zip(split, split[1:], split[2:], strict=False))
-        if len(own) >= 3 and sum(1 for t in own if t in trigrams) >= 0.5 * len(own):
+        if sum(1 for t in own if t in trigrams) >= 0.5 * len(own):
             kept[block.index] = True
     return kept
 

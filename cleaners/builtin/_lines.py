@@ -41,6 +41,8 @@ STOPWORDS = frozenset(
 @lru_cache(maxsize=4096)
 def word_count(text: str) -> int:
     """Words, counting characters of space-less scripts (Chinese, Japanese, Korean, Thai) two to a word."""
+    if text.isascii():  # no such scripts, and lower-casing splits words the same: the words tokens() has
+        return len(tokens(text))
     words = len(WORD.findall(text))
     cjk = len(CJK.findall(text))
     return words + cjk // 2 if cjk else words

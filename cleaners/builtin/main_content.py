@@ -20,6 +20,7 @@ from ..base import BaseCleaner, Context
 from ..model import Mark, Page
 from ._block_features import FEATURES, block_features
 from ._judges import kept_blocks, readability_text, trafilatura_text
+from ._lines import page_lines
 from ._tree_model import TreeModel
 
 if TYPE_CHECKING:
@@ -61,11 +62,17 @@ class MainContent(BaseCleaner):
             context.note("no judge found a main content; the whole page was cleaned by the text cleaners")
             return ()
         model = self.model
-        rows = block_features(page.blocks, votes["readability"], votes["trafilatura"])
+        rows = block_features(page.blocks, votes["readability"], votes["trafilatura"], page_lines(page))
         marks = []
-        for block, row in zip(page.blocks, rows, strict=True):
-            if model.probability(row) < model.threshold:
-                marks.append(Mark.block(block, _reason(block.index, votes)))
+        reasons: dict[tuple[bool | None, ...], str] = {}  # the judges' votes on a block: few patterns a page
+        threshold = model.threshold
+        for block, chance in zip(page.blocks, model.probabilities(rows), strict=True):
+            if chance < threshold:
+                key = tuple(None if kept is None else kept[block.index] for kept in votes.values())
+                reason = reasons.get(key)
+                if reason is None:
+                    reason = reasons[key] = _reason(block.index, votes)
+                marks.append(Mark.block(block, reason))
         return marks
 
     def votes(self, page: Page, context: Context) -> dict[str, list[bool] | None]:
@@ -97,7 +104,8 @@ class MainContent(BaseCleaner):
 
 def _judge(page: Page, context: Context, name: str, extract: Any) -> list[bool] | None:
     try:
-        kept = kept_blocks(page.blocks, extract())
+        # The words of the page's lines, as the text cleaners after this one read them (made once for all).
+        kept = kept_blocks(page.blocks, extract(), page_lines(page).toks)
     except Exception as exc:  # extractors have crashed on CJK and Cyrillic pages: never lose the page for it
         context.note(f"{name} failed ({type(exc).__name__}: {str(exc)[:80]}); the other judges decided")
         return None
