@@ -4,10 +4,9 @@ newsletter and cookie prompts, copyright footers."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
-from ..base import Context, Span, SpanCleaner
-from ..model import Page
+from ..base import BaseCleaner, Context
+from ..model import Mark, Page
 from ._lines import find_in_lines, lowered, page_lines, word_count
 from ._phrases import factored, line_gate
 
@@ -332,12 +331,12 @@ def _chrome_reason_cased(text: str, n: int) -> str | None:
     return "copyright footer" if COPYRIGHT.search(text) else None
 
 
-class SiteChrome(SpanCleaner):
+class SiteChrome(BaseCleaner):
     name = "site_chrome"
     description = "Removes breadcrumbs, navigation, share/follow lines, reaction and comment widgets, prompts, footers."
     order = 500
 
-    def spans(self, page: Page, context: Context) -> Iterable[Span]:
+    def annotate(self, page: Page, context: Context) -> list[Mark]:
         lines = page_lines(page)
         low, wc = lines.low, lines.wc
         remaining = context.remaining()
@@ -380,7 +379,7 @@ class SiteChrome(SpanCleaner):
                     if len(memo) >= _SHORT_LIMIT:
                         memo.clear()
                     memo[text] = reason
-        return [(b.start, b.end, r, None, None) for b, r in zip(remaining, reasons, strict=True) if r]  # type: ignore[misc]
+        return [Mark.block(b, r) for b, r in zip(remaining, reasons, strict=True) if r]  # type: ignore[arg-type]
 
 
 _MISSING = object()
