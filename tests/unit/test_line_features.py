@@ -89,6 +89,17 @@ def test_chrome_verdicts_do_not_depend_on_lower_casing_changing_the_length() -> 
     assert chrome_reason("© 2024 İstanbul Times. All rights reserved.") == "copyright footer"
     assert chrome_reason("© 2024 Istanbul Times. All rights reserved.") == "copyright footer"
     assert chrome_reason("Share on Facebook") == chrome_reason("SHARE ON FACEBOOK") == "share/follow buttons"
+    # The hints that guard the patterns are looked for in the lower-cased line, where "İ" no longer reads as "i":
+    # they guard nothing for such a line, and it is judged as its plain twin is.
+    for line, reason in [
+        ("2019 Spacenews, Inc. All Rİghts Reserved", "copyright footer"),
+        ("- Cookİe Preferences", "cookie prompt"),
+        ("Requİred fields are marked *", "comment moderation notice"),
+        ("- Enter your emaİl*", "newsletter prompt"),
+        ("Share on Facebook İ", "share/follow buttons"),
+        ("Follow us on this page İ", None),  # share vocabulary, but no platform named
+    ]:
+        assert chrome_reason(line) == chrome_reason(line.replace("İ", "I")) == reason, line
 
 
 def test_shingle_hashes_are_the_hashes_of_the_shingles() -> None:
