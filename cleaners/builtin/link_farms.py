@@ -12,10 +12,7 @@ from ..model import Block, Mark, Page
 from ._lines import (
     SHARED_GATES,
     PageLines,
-    ends_like_sentence,
     gather,
-    is_headline_like,
-    is_list_item,
     lowered,
     page_lines,
     strip_list_mark,
@@ -76,8 +73,8 @@ class _Flags:
         self._meta: list[bool] | None = None
         index = [b.index for b in blocks]
         self.heading = gather(_headings(lines), index)
-        # The page's features say which lines may belong to a farm (``_is_farm_item``), which are headline items
-        # (``_is_headline_item``: 4 to 30 words) and plain ones (no sentence end either).
+        # The page's features say which lines may belong to a farm, which are headline items (4 to 30 words) and
+        # plain ones (no sentence end either): see ``_lines.line_features``.
         self.farm = gather(lines.farm, index)
         self.item = gather(lines.item, index)
         self.plain = gather(lines.plain, index)
@@ -120,31 +117,6 @@ def _remembered_meta(text: str, low: str, n: int) -> bool:
             _METAS.clear()
         _METAS[text] = known
     return known
-
-
-@lru_cache(maxsize=4096)
-def _is_farm_item(text: str) -> bool:
-    """A line that can belong to a headline list: a headline, a list item, or a short dated/credited line.
-    A sentence is not: the run stops at the first line that tells rather than names."""
-    n = word_count(text)
-    if n == 0 or n > 30:
-        return False
-    if is_list_item(text) or n <= 6:
-        return True
-    return not ends_like_sentence(text) or text.rstrip().endswith("?")
-
-
-@lru_cache(maxsize=4096)
-def _is_headline_item(text: str) -> bool:
-    body = strip_list_mark(text)
-    return 4 <= word_count(body) <= 30 and is_headline_like(body)
-
-
-@lru_cache(maxsize=4096)
-def _is_plain_headline(text: str) -> bool:
-    """For lists with no heading, stricter: no sentence ending at all (no '!', no '?', no '…')."""
-    body = strip_list_mark(text).rstrip()
-    return _is_headline_item(text) and not ends_like_sentence(body) and not body.endswith(("!", "~"))
 
 
 class LinkFarms(BaseCleaner):
