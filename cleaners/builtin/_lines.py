@@ -81,6 +81,7 @@ def has_cjk(text: str) -> bool:
     return bool(CJK.search(text))
 
 
+@lru_cache(maxsize=8192)
 def is_title_case(text: str) -> bool:
     """Most words capitalised, as headlines are written ("Why Movies Went From 15 Minutes To Two Hours").
 

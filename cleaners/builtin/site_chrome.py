@@ -4,7 +4,7 @@ newsletter and cookie prompts, copyright footers."""
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
@@ -213,8 +213,10 @@ HINT_GROUPS = (PROMPT_HINTS, PLATFORM_HINTS, COPYRIGHT_HINTS, AUTHOR_HINTS)
 _ANY_HINT_RE = _hint_re(PROMPT_HINTS + PLATFORM_HINTS + COPYRIGHT_HINTS + AUTHOR_HINTS)
 
 
-class _Patterns(NamedTuple):
-    """The patterns the rules of ``chrome_reason`` test, as they are matched against one form of the line."""
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    """The patterns the rules of ``chrome_reason`` test, as they are matched against one form of the line. (Slots:
+    a field is read in a few instructions, a named tuple's through a descriptor call.)"""
 
     breadcrumb: re.Pattern[str]
     any_label: re.Pattern[str]  # matches every line that one of the short labels below may match
