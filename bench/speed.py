@@ -51,8 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     # Where the time goes: each cleaner alone, on what the cleaners before it left; best of the runs too,
     # as one pass is noisy on a shared machine. The shared line-feature pass (built-in cleaners) is charged
     # to the first cleaner that asks for it (metadata).
-    from newsread.cleaners.base import gives_spans
-    from newsread.cleaners.pipeline import _stamp, _stamp_spans
+    from newsread.cleaners.pipeline import _stamp
 
     per: dict[str, float] = {s.name: float("inf") for s in pipeline.active}
     for _ in range(a.repeat):
@@ -64,12 +63,10 @@ def main(argv: list[str] | None = None) -> int:
                 if formats is not None and page.format not in formats:
                     continue
                 cleaner: Any = stage.cleaner
-                # As the pipeline asks: marks as tuples from the built-in cleaners (see SpanCleaner).
-                spans = gives_spans(cleaner)
                 t = time.perf_counter()
-                marks = list(cleaner.spans(page, context) if spans else cleaner.annotate(page, context))
+                marks = list(cleaner.annotate(page, context))
                 run[stage.name] += time.perf_counter() - t
-                context.add_removed((_stamp_spans if spans else _stamp)(marks, stage.name, len(page.text))[0])
+                context.note_removed(_stamp(marks, stage.name, len(page.text))[0])
         per = {name: min(per[name], seconds) for name, seconds in run.items()}
     for name, seconds in sorted(per.items(), key=lambda kv: -kv[1]):
         print(f"  {name:22} {seconds / len(pages) * 1000:6.3f} ms/page")

@@ -42,7 +42,7 @@ def page_rows(job: tuple[str, str, str]) -> dict[str, Any]:
     page = load_page(next(iter_sources([path])))
     cleaned = _PIPELINE.clean(page)
     removed = [False] * len(page.blocks)
-    spans = sorted((a[0], a[1]) for a in cleaned.raw_removals())
+    spans = sorted((a[0], a[1]) for a in cleaned.removals)
     k = 0
     for block in page.blocks:  # a line is removed when one removal covers it whole
         while k < len(spans) and spans[k][1] <= block.start:

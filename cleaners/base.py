@@ -15,10 +15,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress
-from operator import not_
+from operator import itemgetter, not_
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from .model import Annotation, Block, Mark, Page, RawAnnotation, new_annotation, new_mark
+from .model import Annotation, Block, Mark, Page
 
 
 class Context:
@@ -26,9 +26,7 @@ class Context:
 
     ``removed`` holds what the cleaners before it removed, so a cleaner can work
     on what remains (the text cleaners run on readability's main content, say).
-    ``removed_raw`` holds the same as tuples (see ``RawAnnotation``), which the
-    pipeline keeps: the Annotation objects of ``removed`` are made when it is read.
-    Read both, never change them.
+    Read it, never change it.
     """
 
     __slots__ = (
@@ -37,11 +35,10 @@ class Context:
         "_ends",
         "_remaining",
         "_remaining_of",
-        "_removed",
         "folder",
         "notes",
         "page",
-        "removed_raw",
+        "removed",
     )
 
     def __init__(
@@ -54,8 +51,7 @@ class Context:
         self.page = page
         self.folder: Mapping[str, Any] = {} if folder is None else folder  # what folder-level cleaners learned
         self.notes: list[str] = [] if notes is None else notes  # what cleaners want the reader to know about the page
-        self.removed_raw: list[RawAnnotation] = []
-        self._removed: list[Annotation] = []  # the objects of the first of ``removed_raw``, made so far
+        self.removed: list[Annotation] = []  # what the cleaners before this one removed, in pipeline order
         self._covered: list[bool] | None = None
         self._ends: list[int] | None = None  # each block's end, for finding the blocks a span covers
         self._remaining: list[Block] | None = None  # ``remaining()`` until a block is removed: most remove none
@@ -65,15 +61,7 @@ class Context:
             self.note_removed(removed)
 
     def __repr__(self) -> str:
-        return f"Context(page={self.page.id!r}, removed={len(self.removed_raw)}, notes={self.notes!r})"
-
-    @property
-    def removed(self) -> list[Annotation]:
-        """What the cleaners before this one removed, in pipeline order."""
-        made = self._removed
-        if len(made) < len(self.removed_raw):
-            made.extend([new_annotation(*r) for r in self.removed_raw[len(made) :]])
-        return made
+        return f"Context(page={self.page.id!r}, removed={len(self.removed)}, notes={self.notes!r})"
 
     def note(self, message: str) -> None:
         """Tell the reader something about how this page was cleaned (shown in the reader and the JSONL)."""
@@ -82,7 +70,7 @@ class Context:
 
     def removed_by(self, cleaner: str) -> bool:
         """True when the named cleaner removed anything on this page so far."""
-        return any(r[2] == cleaner for r in self.removed_raw)
+        return cleaner in map(_CLEANER, self.removed)
 
     def _block_flags(self) -> list[bool]:
         if self._covered is None or len(self._covered) != len(self.page.blocks):
@@ -92,13 +80,6 @@ class Context:
 
     def note_removed(self, annotations: Iterable[Annotation]) -> None:
         """Add to what was removed (what the pipeline does after each cleaner)."""
-        annotations = list(annotations)
-        if len(self._removed) == len(self.removed_raw):
-            self._removed.extend(annotations)  # these objects, rather than others made from the tuples
-        self.add_removed([(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in annotations])
-
-    def add_removed(self, raw: Iterable[RawAnnotation]) -> None:
-        """``note_removed`` of annotations given as tuples (see ``RawAnnotation``)."""
         flags = self._block_flags()
         blocks = self.page.blocks
         ends = self._ends
@@ -107,10 +88,10 @@ class Context:
             ends = self._ends = [b.end for b in blocks]
             at = self._at = {b.start: k for k, b in enumerate(blocks)}
         count = len(blocks)
-        raw = list(raw)
-        self.removed_raw.extend(raw)
-        for r in raw:
-            start, end = r[0], r[1]
+        annotations = list(annotations)
+        self.removed.extend(annotations)
+        # Each annotation's start and end, taken in C (unpacking a named tuple in a loop costs twice as much).
+        for start, end in zip(map(_START, annotations), map(_END, annotations), strict=True):
             k = at.get(start)
             if k is not None and ends[k] == end:  # exactly one block (blocks are disjoint)
                 if not flags[k]:
@@ -208,26 +189,6 @@ class BaseCleaner:
         raise NotImplementedError
 
 
-# A mark as a plain tuple: (start, end, reason, field, value), the fields of :class:`Mark` in order.
-Span = tuple[int, int, str, str | None, str | None]
-
-
-class SpanCleaner(BaseCleaner):
-    """A cleaner that gives its marks as plain tuples (see ``Span``) from ``spans(page, context)``.
-
-    The pipeline stamps those into annotations without making a :class:`Mark` for each: the built-in cleaners mark
-    most lines of a page, and making the objects was a large part of the engine's cost. ``annotate`` gives the same
-    marks as Marks, for every other caller (and the pipeline calls it instead of ``spans`` for a subclass that
-    overrides it). Spans are checked as marks are, but for the type of their offsets: give ints (a block's)."""
-
-    def spans(self, page: Page, context: Context) -> Iterable[Span]:
-        raise NotImplementedError
-
-    def annotate(self, page: Page, context: Context) -> list[Mark]:
-        return [new_mark(*s) for s in self.spans(page, context)]
-
-
-def gives_spans(cleaner: object) -> bool:
-    """Whether the pipeline asks ``cleaner`` for ``spans`` (tuples) rather than ``annotate`` (Marks): a
-    ``SpanCleaner`` that does not override ``annotate`` (else what ``annotate`` says is what it says)."""
-    return isinstance(cleaner, SpanCleaner) and type(cleaner).annotate is SpanCleaner.annotate
+_START = itemgetter(0)  # an annotation's start
+_END = itemgetter(1)
+_CLEANER = itemgetter(2)

@@ -50,7 +50,7 @@ from .loading import (
     read_bytes,
     record_page,
 )
-from .model import CleanedPage, Page
+from .model import Annotation, CleanedPage, Page
 from .pipeline import Pipeline, Stage, StageOutcome
 from .warc import is_warc, read_response
 
@@ -590,6 +590,9 @@ def clean_keyed(
     return cleaned, key, not memory.cut
 
 
+_new: Any = tuple.__new__  # a named tuple of given values (see model._new)
+
+
 class _CachedStages:
     """The result cache as the pipeline's memory of one page's stages (see :class:`StageMemory`)."""
 
@@ -606,7 +609,7 @@ class _CachedStages:
             self.missed = True
             return None
         name = stage.name
-        return [(s, e, name, r, f, v) for s, e, r, f, v in hit.marks], hit.error, hit.notes
+        return [_new(Annotation, (s, e, name, r, f, v)) for s, e, r, f, v in hit.marks], hit.error, hit.notes
 
     def keep(self, position: int, stage: Stage, outcome: StageOutcome) -> None:
         fp = self.fps[position]

@@ -12,9 +12,9 @@ import heapq
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter, itemgetter, le, lt
+from operator import itemgetter, le, lt
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 PageFormat = Literal["text", "html"]
 METADATA_FIELDS = ("title", "date", "site", "byline", "url")
@@ -44,13 +44,15 @@ class Block:
         return self.tag_path.rpartition("/")[2]
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(NamedTuple):
     """What a cleaner returns: remove ``start:end`` of the original, because ``reason``.
 
     A mark with ``field`` set says the span supplied a metadata field (title,
     date, site, byline) whose normalised value is ``value``: it leaves the body
     like any removal, and the page's metadata is read from it.
+
+    A named tuple: cleaners make one for most lines of a page, and a tuple is made in a third of the time a
+    frozen dataclass takes.
     """
 
     start: int
@@ -59,18 +61,15 @@ class Mark:
     field: str | None = None
     value: str | None = None
 
-    # Made by ``__new__`` (see _mark_new below): the frozen dataclass's ``__init__`` costs twice as much.
-
     @classmethod
     def block(cls, block: Block, reason: str, field: str | None = None, value: str | None = None) -> Mark:
-        if cls is Mark:
-            return new_mark(block.start, block.end, reason, field, value)
-        return cls(block.start, block.end, reason, field, value)
+        """A mark of the whole block."""
+        return _new(cls, (block.start, block.end, reason, field, value))  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True, slots=True)
-class Annotation:
-    """A span of the original removed by a named cleaner, with the reason a person reads."""
+class Annotation(NamedTuple):
+    """A span of the original removed by a named cleaner, with the reason a person reads: a :class:`Mark`
+    stamped with the cleaner's name by the pipeline (a named tuple too)."""
 
     start: int
     end: int
@@ -79,54 +78,10 @@ class Annotation:
     field: str | None = None
     value: str | None = None
 
-    # Made by ``__new__``, as Mark (see _annotation_new below).
 
-
-# Construction. Cleaners make a mark for most lines of a page and the pipeline an annotation for each mark, so
-# making them is among the engine's largest costs. A frozen dataclass's ``__init__`` must store each field through
-# ``object.__setattr__`` (or the slot's descriptor): a call per field. Instead an instance of a plain class with the
-# same slots is filled by ordinary stores (specialised by the interpreter) and then given the frozen class: the
-# same object, built in less than two thirds of the time. ``new_mark`` and ``new_annotation`` do that; calling the
-# class does it through ``__new__`` (a type call, which also packs the arguments into a tuple: the hot paths call
-# the functions). ``__init__`` is object's (nothing is left to do). Subclasses are built the slower way: their
-# layout may differ, and their own ``__init__``, if any, runs after.
-
-
-# The plain instance is made by calling its class without arguments: ``object.__new__(cls)`` goes through a wrapper
-# that packs and checks its arguments (~300 more instructions an object).
-class _MarkSlots:  # Mark's slots without the frozen __setattr__
-    __slots__ = Mark.__slots__
-
-
-class _AnnotationSlots:  # Annotation's slots without the frozen __setattr__
-    __slots__ = Annotation.__slots__
-
-
-def new_mark(start: int, end: int, reason: str, field: str | None = None, value: str | None = None) -> Mark:
-    """``Mark(start, end, reason, field, value)``, cheaper (see above)."""
-    self: Any = _MarkSlots()
-    self.start = start
-    self.end = end
-    self.reason = reason
-    self.field = field
-    self.value = value
-    self.__class__ = Mark
-    return self  # type: ignore[no-any-return]
-
-
-def new_annotation(
-    start: int, end: int, cleaner: str, reason: str, field: str | None = None, value: str | None = None
-) -> Annotation:
-    """``Annotation(start, end, cleaner, reason, field, value)``, cheaper (see above)."""
-    self: Any = _AnnotationSlots()
-    self.start = start
-    self.end = end
-    self.cleaner = cleaner
-    self.reason = reason
-    self.field = field
-    self.value = value
-    self.__class__ = Annotation
-    return self  # type: ignore[no-any-return]
+# ``tuple.__new__(cls, values)``: a named tuple of given values without the call of its ``__new__`` (the hot paths
+# make one for every line a cleaner marks).
+_new: Any = tuple.__new__
 
 
 class _BlockSlots:  # Block's slots without the frozen __setattr__
@@ -136,8 +91,9 @@ class _BlockSlots:  # Block's slots without the frozen __setattr__
 def new_block(
     index: int, start: int, end: int, text: str, tag_path: str = "", class_id: str = "", link_density: float = 0.0
 ) -> Block:
-    """``Block(index, start, end, text, ...)``, made as ``new_mark`` makes a Mark: half the instructions (loaders
-    make one for every line of every page)."""
+    """``Block(index, start, end, text, ...)`` in half the instructions (loaders make one for every line of every
+    page): an instance of a plain class with Block's slots is filled by ordinary stores, then given the frozen
+    class (a frozen dataclass's ``__init__`` stores each field through ``object.__setattr__``)."""
     self: Any = _BlockSlots()
     self.index = index
     self.start = start
@@ -148,88 +104,6 @@ def new_block(
     self.link_density = link_density
     self.__class__ = Block
     return self  # type: ignore[no-any-return]
-
-
-_new = object.__new__
-
-
-def _mark_new() -> Any:
-    s0, s1, s2, s3, s4 = (Mark.__dict__[k].__set__ for k in ("start", "end", "reason", "field", "value"))
-
-    def __new__(
-        cls: type[Mark], start: int, end: int, reason: str, field: str | None = None, value: str | None = None
-    ) -> Mark:
-        if cls is Mark:
-            return new_mark(start, end, reason, field, value)
-        self = _new(cls)
-        s0(self, start)
-        s1(self, end)
-        s2(self, reason)
-        s3(self, field)
-        s4(self, value)
-        return self
-
-    return __new__
-
-
-def _annotation_new() -> Any:
-    s0, s1, s2, s3, s4, s5 = (
-        Annotation.__dict__[k].__set__ for k in ("start", "end", "cleaner", "reason", "field", "value")
-    )
-
-    def __new__(
-        cls: type[Annotation],
-        start: int,
-        end: int,
-        cleaner: str,
-        reason: str,
-        field: str | None = None,
-        value: str | None = None,
-    ) -> Annotation:
-        if cls is Annotation:
-            return new_annotation(start, end, cleaner, reason, field, value)
-        self = _new(cls)
-        s0(self, start)
-        s1(self, end)
-        s2(self, cleaner)
-        s3(self, reason)
-        s4(self, field)
-        s5(self, value)
-        return self
-
-    return __new__
-
-
-def _newargs(self: Any) -> tuple[Any, ...]:
-    """For pickle and copy, which call ``__new__`` with these before restoring the fields."""
-    return tuple(getattr(self, k) for k in self.__dataclass_fields__)
-
-
-def _subclass_new(fields_init: Any) -> Any:
-    """``__new__`` of a subclass, which may take more fields: its own ``__init__`` sets them, or (a subclass
-    without one) the dataclass's ``__init__`` of the base."""
-    new = object.__new__
-    no_init = object.__init__
-
-    def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
-        self: Any = new(cls)
-        if cls.__init__ is no_init:  # type: ignore[misc]
-            fields_init(self, *args, **kwargs)
-        return self
-
-    def __init_subclass__(cls: Any, /, **kwargs: Any) -> None:
-        cls.__new__ = __new__
-
-    return classmethod(__init_subclass__)
-
-
-Mark.__new__ = _mark_new()  # type: ignore[method-assign]
-Annotation.__new__ = _annotation_new()  # type: ignore[method-assign]
-_cls: Any
-for _cls in (Mark, Annotation):
-    _cls.__init_subclass__ = _subclass_new(_cls.__init__)
-    del _cls.__init__  # object's: ``__new__`` has set every field (see above)
-    _cls.__getnewargs__ = _newargs
 
 
 @dataclass(slots=True)
@@ -270,52 +144,17 @@ class Segment:
     annotation: Annotation | None
 
 
-# An annotation as a plain tuple: (start, end, cleaner, reason, field, value), the fields of :class:`Annotation` in
-# order. The pipeline keeps a page's annotations so, and the objects are made when asked for (see CleanedPage).
-RawAnnotation = tuple[int, int, str, str, str | None, str | None]
-
-
 @dataclass(slots=True)
 class CleanedPage:
-    """A page with every cleaner's annotations, and what follows from them.
-
-    The pipeline gives the annotations as tuples (see ``RawAnnotation``): the :class:`Annotation` objects are made
-    when ``annotations`` (or ``removals``, ``segments``) is first read, and the clean text, the metadata and the
-    JSONL record are made from the tuples without them.
-    """
+    """A page with every cleaner's annotations, and what follows from them."""
 
     page: Page
-    annotations: tuple[Annotation, ...]  # (a property: see _annotations_property below)
+    annotations: tuple[Annotation, ...]  # every cleaner's, in pipeline order
     errors: tuple[CleanerError, ...] = ()
     cleaning_notes: tuple[str, ...] = ()
-    _effective: tuple[Annotation, ...] | None = field(default=None, repr=False)
-    _paragraphs: list[str] | None = field(default=None, repr=False)
-    _words: list[list[str]] | None = field(default=None, repr=False)
-    _raw: Sequence[RawAnnotation] | None = field(default=None, repr=False, compare=False)
-    _raw_removals: list[RawAnnotation] | None = field(default=None, init=False, repr=False, compare=False)
-
-    @classmethod
-    def from_raw(
-        cls,
-        page: Page,
-        raw: Sequence[RawAnnotation],
-        errors: tuple[CleanerError, ...] = (),
-        cleaning_notes: tuple[str, ...] = (),
-    ) -> CleanedPage:
-        """A cleaned page whose annotations are given as tuples (see ``RawAnnotation``), in pipeline order."""
-        return cls(page, None, errors, cleaning_notes, _raw=raw)  # type: ignore[arg-type]
-
-    def raw_annotations(self) -> Sequence[RawAnnotation]:
-        """``annotations`` as tuples (see ``RawAnnotation``)."""
-        if self._raw is None:
-            self._raw = [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in self.annotations]
-        return self._raw
-
-    def raw_removals(self) -> list[RawAnnotation]:
-        """``removals`` as tuples (see ``RawAnnotation``): what the clean text and the JSONL record are made from."""
-        if self._raw_removals is None:
-            self._raw_removals = effective_raw(self.raw_annotations())
-        return self._raw_removals
+    _removals: tuple[Annotation, ...] | None = field(default=None, repr=False, compare=False)
+    _paragraphs: list[str] | None = field(default=None, repr=False, compare=False)
+    _words: list[list[str]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -334,9 +173,9 @@ class CleanedPage:
     @property
     def removals(self) -> tuple[Annotation, ...]:
         """Non-overlapping removals in document order: where cleaners overlap, the earlier cleaner owns the text."""
-        if self._effective is None:
-            self._effective = effective_removals(self.annotations)
-        return self._effective
+        if self._removals is None:
+            self._removals = effective_removals(self.annotations)
+        return self._removals
 
     def segments(self, start: int = 0, end: int | None = None) -> Iterator[Segment]:
         """The original from ``start`` to ``end`` as alternating kept and removed runs."""
@@ -359,7 +198,7 @@ class CleanedPage:
     def paragraphs(self) -> list[str]:
         """The clean article: each block's kept text, whitespace normalised, empty ones dropped."""
         if self._paragraphs is None:
-            self._paragraphs = kept_paragraphs(self.page, self.raw_removals())
+            self._paragraphs = clean_paragraphs(self.page, self.removals)
         return self._paragraphs
 
     @property
@@ -370,7 +209,7 @@ class CleanedPage:
     def metadata(self) -> dict[str, str]:
         """Page metadata: what the loader knew, then the first value each metadata annotation supplied."""
         meta = dict(self.page.meta)
-        for _, _, _, _, name, value in self.raw_annotations():
+        for _, _, _, _, name, value in self.annotations:
             if name and value and name not in meta:
                 meta[name] = value
         return meta
@@ -383,7 +222,7 @@ class CleanedPage:
         """Words removed, per cleaner (effective removals only, so nothing is counted twice)."""
         counts: dict[str, int] = {}
         text = self.page.text
-        for start, end, cleaner, _, _, _ in self.raw_removals():
+        for start, end, cleaner, _, _, _ in self.removals:
             counts[cleaner] = counts.get(cleaner, 0) + count_words(text[start:end])
         return counts
 
@@ -402,30 +241,6 @@ class CleanedPage:
     @property
     def words_removed(self) -> int:
         return sum(self.removed_by().values())
-
-
-_annotations_slot: Any = CleanedPage.__dict__["annotations"]  # where the objects are kept once made
-
-
-def _get_annotations(self: CleanedPage) -> tuple[Annotation, ...]:
-    built: tuple[Annotation, ...] | None = _annotations_slot.__get__(self)
-    if built is None:  # given as tuples (``from_raw``): made now
-        built = tuple([new_annotation(*r) for r in self._raw or ()])
-        _annotations_slot.__set__(self, built)
-    return built
-
-
-def _set_annotations(self: CleanedPage, value: tuple[Annotation, ...] | None) -> None:
-    _annotations_slot.__set__(self, value)
-    self._raw = self._raw_removals = None  # (``from_raw`` gives the tuples after this)
-
-
-# ``annotations`` stays a field (the constructor, ``dataclasses.replace``, equality and pickling see it as before) read
-# and written through this property.
-_annotations_property = property(
-    _get_annotations, _set_annotations, doc="Every cleaner's annotations, in pipeline order."
-)
-setattr(CleanedPage, "annotations", _annotations_property)  # noqa: B010 (mypy refuses an assignment over the field)
 
 
 def count_words(text: str) -> int:
@@ -481,31 +296,16 @@ def normalise_space(text: str) -> str:
 
 def effective_removals(annotations: Sequence[Annotation]) -> tuple[Annotation, ...]:
     """Resolve overlaps: each character belongs to the first annotation (pipeline order) that covers it."""
-    ordered = sorted(annotations, key=_ANN_START)  # the usual case: no overlaps (see ``effective_raw``)
-    if _apart(list(map(_ANN_START, ordered)), list(map(_ANN_END, ordered))):
+    # The usual case first: no two spans overlap (the cleaners skip what is removed) and none is empty. Then each
+    # is its own run and they are the annotations sorted by start.
+    ordered = sorted(annotations, key=_START)
+    if _apart(list(map(_START, ordered)), list(map(_END, ordered))):
         return tuple(ordered)
     out = []
-    for k, start, end in _owners([(a.start, a.end) for a in annotations]):
-        ann = annotations[k]
-        if start == ann.start and end == ann.end:
-            out.append(ann)
-        else:
-            out.append(new_annotation(start, end, ann.cleaner, ann.reason, ann.field, ann.value))
+    for k, start, end in _owners(annotations):
+        a = annotations[k]
+        out.append(a if start == a.start and end == a.end else a._replace(start=start, end=end))
     return tuple(out)
-
-
-def effective_raw(raw: Sequence[RawAnnotation]) -> list[RawAnnotation]:
-    """``effective_removals`` of annotations given as tuples (see ``RawAnnotation``)."""
-    # The usual case first: no two spans overlap (the cleaners skip what is removed) and none is empty. Then each
-    # is its own run and they are the spans sorted by start.
-    ordered = sorted(raw, key=_START)
-    if _apart(list(map(_START, ordered)), list(map(_END, ordered))):
-        return ordered
-    out = []
-    for k, start, end in _owners(raw):
-        r = raw[k]
-        out.append(r if start == r[0] and end == r[1] else (start, end, r[2], r[3], r[4], r[5]))
-    return out
 
 
 def _apart(starts: list[int], ends: list[int]) -> bool:
@@ -515,8 +315,6 @@ def _apart(starts: list[int], ends: list[int]) -> bool:
 
 _START = itemgetter(0)
 _END = itemgetter(1)
-_ANN_START = attrgetter("start")
-_ANN_END = attrgetter("end")
 
 
 def _owners(spans: Sequence[tuple[Any, ...]]) -> list[tuple[int, int, int]]:
@@ -555,12 +353,8 @@ def _owners(spans: Sequence[tuple[Any, ...]]) -> list[tuple[int, int, int]]:
 
 
 def clean_paragraphs(page: Page, removals: Sequence[Annotation]) -> list[str]:
-    """Each block minus the removed spans; a block whose kept pieces are separated by a removal keeps one space."""
-    return kept_paragraphs(page, [(r.start, r.end) for r in removals])
-
-
-def kept_paragraphs(page: Page, removals: Sequence[tuple[Any, ...]]) -> list[str]:
-    """``clean_paragraphs`` of removals given as tuples (start, end, …), in document order and not overlapping."""
+    """Each block minus the removals (in document order, not overlapping: see ``effective_removals``); a block
+    whose kept pieces are separated by a removal keeps one space."""
     paragraphs: list[str] = []
     text = page.text
     i = 0

@@ -72,8 +72,9 @@ def to_record(cleaned: CleanedPage, cluster: str | None = None) -> dict[str, Any
         "byline": _field(meta.get("byline")),
         "url": _field(meta.get("url")),
         "body": without_controls(cleaned.body),
-        "removed": [  # (start, end, cleaner, reason, field, value): no Annotation object is needed
-            {"cleaner": a[2], "reason": a[3], "text": text[a[0] : a[1]]} for a in cleaned.raw_removals()
+        "removed": [
+            {"cleaner": cleaner, "reason": reason, "text": text[start:end]}
+            for start, end, cleaner, reason, _, _ in cleaned.removals
         ],
         "notes": cleaned.notes,
         "error": error,

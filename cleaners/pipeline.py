@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import Any, Protocol
 
-from .base import Cleaner, Context, Span, fits_in_chunks, gives_spans
+from .base import Cleaner, Context, fits_in_chunks
 from .config import Config, load_config
-from .model import CleanedPage, CleanerError, Mark, Page, RawAnnotation, new_mark
+from .model import Annotation, CleanedPage, CleanerError, Mark, Page
 from .registry import CleanerInfo, RegistryError, discover_entry_points, load_cleaner_file, ordered, unique_names
 
 try:  # the C function behind ``signal.signal`` (see _Deadline); it has no type stubs
@@ -191,7 +191,7 @@ class Pipeline:
         if page.error is not None:
             return CleanedPage(page, ())
         context = Context(page, folder=self._folder)
-        annotations: list[RawAnnotation] = []
+        annotations: list[Annotation] = []
         errors: list[CleanerError] = []
         with _Deadline(self.max_seconds) as deadline:
             try:
@@ -200,20 +200,20 @@ class Pipeline:
                 context.note(f"cleaning stopped at the {self.max_seconds:g} s limit")
                 if memory is not None:
                     memory.cut_short()
-        return CleanedPage.from_raw(page, annotations, tuple(errors), tuple(context.notes))
+        return CleanedPage(page, tuple(annotations), tuple(errors), tuple(context.notes))
 
     def _run(
         self,
         page: Page,
         context: Context,
-        annotations: list[RawAnnotation],
+        annotations: list[Annotation],
         errors: list[CleanerError],
         deadline: _Deadline,
         memory: StageMemory | None,
     ) -> None:
         steps = self._steps()
         printed = _captured  # a worker's stdout (see capture_stdout): what a cleaner prints is reported, not output
-        for position, (stage, cleaner, spans, name) in enumerate(steps):
+        for position, (stage, cleaner, name) in enumerate(steps):
             formats = getattr(cleaner, "formats", None)
             if formats is not None and page.format not in formats:
                 continue
@@ -227,17 +227,17 @@ class Pipeline:
                         errors.append(CleanerError(name, error))
                     if stamped:
                         annotations.extend(stamped)
-                        context.add_removed(stamped)
+                        context.note_removed(stamped)
                     continue
             if deadline.passed():
-                skipped = ", ".join(step[3] for step in steps[position:])
+                skipped = ", ".join(step[2] for step in steps[position:])
                 context.note(f"cleaning stopped at the {self.max_seconds:g} s limit; not run: {skipped}")
                 if memory is not None:
                     memory.cut_short()
                 break
             noted = len(context.notes)
             try:
-                marks = list(cleaner.spans(page, context) if spans else cleaner.annotate(page, context))
+                marks = list(cleaner.annotate(page, context))
             except CleaningTimeout:
                 errors.append(CleanerError(name, f"stopped at the {self.max_seconds:g} s limit for a page"))
                 if memory is not None:
@@ -261,23 +261,20 @@ class Pipeline:
                 if memory is not None:
                     memory.keep(position, stage, ([], None, tuple(context.notes[noted:])))
                 continue
-            if spans:
-                stamped, bad = _stamp_spans(marks, name, len(page.text))
-            else:
-                stamped, bad = _stamp(marks, name, len(page.text))
+            stamped, bad = _stamp(marks, name, len(page.text))
             if bad:
                 errors.append(CleanerError(name, bad))
             annotations.extend(stamped)
-            context.add_removed(stamped)
+            context.note_removed(stamped)
             if memory is not None:
                 memory.keep(position, stage, (stamped, bad, tuple(context.notes[noted:])))
 
     def _steps(self) -> list[_Step]:
-        """The active stages, each with its cleaner, whether it gives its marks as tuples (``gives_spans``) and its
-        name. Made once for the stages (a pipeline's stages are replaced, never changed: see ``toggled``)."""
+        """The active stages, each with its cleaner and its name. Made once for the stages (a pipeline's stages are
+        replaced, never changed: see ``toggled``)."""
         plan = self._plan
         if plan is None or plan[0] is not self.stages:
-            steps = [(s, s.cleaner, gives_spans(s.cleaner), s.name) for s in self.active]
+            steps = [(s, s.cleaner, s.name) for s in self.active]
             plan = self._plan = (self.stages, steps)
         return plan[1]
 
@@ -294,9 +291,8 @@ class FitFailed:
     message: str
 
 
-# What one stage made of a page: its annotations (as tuples: see RawAnnotation), its error (None: none), the notes
-# it added.
-StageOutcome = tuple[list[RawAnnotation], str | None, tuple[str, ...]]
+# What one stage made of a page: its annotations, its error (None: none), the notes it added.
+StageOutcome = tuple[list[Annotation], str | None, tuple[str, ...]]
 
 
 class StageMemory(Protocol):
@@ -380,67 +376,32 @@ def _raise_timeout(signum: int, frame: object) -> None:
     raise CleaningTimeout()
 
 
-_Step = tuple[Stage, Any, bool, str]  # see Pipeline._steps
+_Step = tuple[Stage, Any, str]  # see Pipeline._steps
 
 
-def _stamp_spans(spans: Sequence[Span], name: str, length: int) -> tuple[list[RawAnnotation], str | None]:
-    """``_stamp`` of the marks that ``spans`` stands for (see ``SpanCleaner``), without making them: spans on the
-    page and reasons as ``_stamp`` wants them pass, and the Marks are made and checked one by one only when one
-    does not. The offsets' types are not checked (a check of each span's cost as much as stamping it): a span
-    cleaner's offsets are its blocks'. A page's spans share a few reasons: each is checked once."""
+def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[Annotation], str | None]:
+    """Marks -> annotations with the cleaner's name; spans out of range or malformed are dropped and reported."""
+    # The common case first: every mark a plain Mark with int offsets, its span on the page and a reason. The types
+    # are checked in C, over all the marks at once, and a page's marks share a few reasons: each is checked once.
+    # Any mark left out sends the whole list through the checks below instead.
     try:
-        stamped = [
-            (start, end, name, reason, field, value)
-            for start, end, reason, field, value in spans
-            if 0 <= start < end <= length
-        ]
-        if len(stamped) == len(spans):
-            for reason in set(map(_REASON, spans)):
-                if type(reason) is not str or not 0 < len(reason) <= MAX_REASON:
-                    break
-            else:
+        if (
+            set(map(type, marks)) == _MARK
+            and {*map(type, map(_START, marks)), *map(type, map(_END, marks))} == _INT
+            and all(type(r) is str and 0 < len(r) <= MAX_REASON for r in set(map(_REASON, marks)))
+        ):
+            stamped = [
+                _new(Annotation, (start, end, name, reason, field, value))
+                for start, end, reason, field, value in marks
+                if 0 <= start < end <= length
+            ]
+            if len(stamped) == len(marks):
                 return stamped, None
-    except TypeError:  # offsets that are not numbers, a reason that is not a string
+    except TypeError:  # a reason that cannot be hashed
         pass
-    return _stamp([new_mark(*s) for s in spans], name, length)
-
-
-_REASON = itemgetter(2)
-
-
-def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[RawAnnotation], str | None]:
-    """Marks -> annotations (as tuples: see RawAnnotation) with the cleaner's name; spans out of range or malformed
-    are dropped and reported."""
-    # The common case first, by one comprehension that checks and stamps: every mark a plain Mark with a span
-    # on the page and a reason. Any mark left out sends the whole list through the checks below instead.
-    stamped = [
-        (start, end, name, reason, m.field, m.value)
-        for m in marks
-        if type(m) is Mark
-        and type(start := m.start) is int
-        and type(end := m.end) is int
-        and 0 <= start < end <= length
-        and type(reason := m.reason) is str
-        and 0 < len(reason) <= MAX_REASON
-    ]
-    if len(stamped) == len(marks):
-        return stamped, None
-    out: list[RawAnnotation] = []
-    add = out.append
+    out: list[Annotation] = []
     dropped = 0
     for m in marks:
-        if type(m) is Mark:
-            # The common case, tested with exact types first (isinstance below for subclasses and the rest).
-            start, end, reason = m.start, m.end, m.reason
-            if (
-                type(start) is int
-                and type(end) is int
-                and 0 <= start < end <= length
-                and type(reason) is str
-                and 0 < len(reason) <= MAX_REASON
-            ):
-                add((start, end, name, reason, m.field, m.value))
-                continue
         if (
             not isinstance(m, Mark)
             or not isinstance(m.start, int)
@@ -450,6 +411,14 @@ def _stamp(marks: Sequence[Any], name: str, length: int) -> tuple[list[RawAnnota
             dropped += 1
             continue
         reason = str(m.reason or "no reason given")[:MAX_REASON]
-        out.append((m.start, m.end, name, reason, m.field, m.value))
+        out.append(_new(Annotation, (m.start, m.end, name, reason, m.field, m.value)))
     problem = f"returned {dropped} span(s) outside the page or not a Mark; ignored" if dropped else None
     return out, problem
+
+
+_new: Any = tuple.__new__  # a named tuple of given values (see model._new)
+_MARK = {Mark}
+_INT = {int}
+_START = itemgetter(0)
+_END = itemgetter(1)
+_REASON = itemgetter(2)

@@ -16,7 +16,6 @@ from ._phrases import any_line_gate
 WORD = re.compile(r"\w+")
 # Scripts written without spaces: a run of them is one \w+ "word", so count their characters instead.
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]")
-SENTENCE_END = re.compile(r"[.!?。！？…:;][\"'”’»)\]]*\s*$|[\"”’»]\s*$")
 LIST_MARK = re.compile(r"^(?:[-*•·▪►»›–—]|\d{1,2}[.)])\s+")
 
 # The commonest function words of the languages news is scraped in. A line of prose has some; a headline
@@ -38,38 +37,39 @@ STOPWORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=4096)
+# What one line is, as the cleaners ask (each function reads the line's features: see ``line_features``).
 def word_count(text: str) -> int:
     """Words, counting characters of space-less scripts (Chinese, Japanese, Korean, Thai) two to a word."""
-    if text.isascii():  # no such scripts, and lower-casing splits words the same: the words tokens() has
-        return len(tokens(text))
-    words = len(WORD.findall(text))
-    cjk = len(CJK.findall(text))
-    return words + cjk // 2 if cjk else words
+    return line_features(text)[2]
 
 
-@lru_cache(maxsize=8192)
-def tokens(text: str) -> tuple[str, ...]:
-    """Lower-cased words. Cached: several cleaners ask about the same lines of a page."""
-    return tuple(WORD.findall(text.lower()))
+def tokens(text: str) -> list[str]:
+    """Lower-cased words (``\\w+``). Shared between callers: read them, never change them."""
+    return line_features(text)[1]
 
 
-@lru_cache(maxsize=8192)
-def stopword_ratio(text: str) -> float:
-    toks = tokens(text)
-    if not toks:
-        return 0.0
-    return sum(1 for t in toks if t in STOPWORDS) / len(toks)
-
-
-@lru_cache(maxsize=8192)
 def ends_like_sentence(text: str) -> bool:
-    return bool(SENTENCE_END.search(text))
+    """The line ends with a full stop, question or exclamation mark, ellipsis, colon or semicolon, maybe inside
+    closing quotes or brackets, or with a closing quote."""
+    return line_features(text)[3]
 
 
-@lru_cache(maxsize=8192)
 def is_list_item(text: str) -> bool:
-    return bool(LIST_MARK.match(text))
+    """The line starts with a bullet or a number of one or two digits (``1.``, ``2)``), then white space."""
+    return line_features(text)[4]
+
+
+def is_prose(text: str) -> bool:
+    """A sentence or more of running text: 10 words or more, with function words (an eighth of its words or
+    more), or 25 words that end like a sentence, or in a space-less script; not a title-case line of fewer than
+    30 words that does not end like a sentence."""
+    return line_features(text)[5]
+
+
+def is_headline_like(text: str) -> bool:
+    """A short line that names a story rather than telling it: 3 to 30 words (a list mark aside), no full stop
+    at the end."""
+    return line_features(text)[6]
 
 
 def strip_list_mark(text: str) -> str:
@@ -83,34 +83,27 @@ def has_cjk(text: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def is_title_case(text: str) -> bool:
-    """Most words capitalised, as headlines are written ("Why Movies Went From 15 Minutes To Two Hours")."""
-    words = [w for w in WORD.findall(text) if w[0].isalpha()]
-    if len(words) < 4:
+    """Most words capitalised, as headlines are written ("Why Movies Went From 15 Minutes To Two Hours").
+
+    For an ASCII line without the regex: each character made U (capital), l (small letter), d (digit or _) or a
+    space, a word starts after a space, so counting " U" and " l" counts the words that start with a capital and
+    with a letter."""
+    if not text.isascii():
+        words = [w for w in WORD.findall(text) if w[0].isalpha()]
+        if len(words) < 4:
+            return False
+        return sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words)
+    shape = b" " + text.encode().translate(_ASCII_CASE_BYTES)
+    capital, small = shape.count(b" U"), shape.count(b" l")
+    if capital + small < 4:
         return False
-    return sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words)
+    return capital >= 0.75 * (capital + small)
 
 
-@lru_cache(maxsize=8192)
-def is_prose(text: str, min_words: int = 10) -> bool:
-    """A sentence or more of running text: long enough, with function words (or in a space-less script)."""
-    n = word_count(text)
-    if n < min_words:
-        return False
-    if has_cjk(text):
-        return True
-    if n < 30 and is_title_case(text) and not ends_like_sentence(text):
-        return False
-    return stopword_ratio(text) >= 0.12 or (n >= 25 and ends_like_sentence(text))
-
-
-@lru_cache(maxsize=8192)
-def is_headline_like(text: str) -> bool:
-    """A short line that names a story rather than telling it: few words, no full stop at the end."""
-    body = strip_list_mark(text)
-    n = word_count(body)
-    if n < 3 or n > 30:
-        return False
-    return not (body.rstrip().endswith((".", "。", ";")) and not body.rstrip().endswith("..."))
+_ASCII_CASE_BYTES = bytes(
+    ord("U") if chr(c).isupper() else ord("l") if chr(c).islower() else ord("d") if chr(c).isalnum() or c == 95 else 32
+    for c in range(128)
+) + bytes(32 for _ in range(128, 256))
 
 
 # Letter ranges of the scripts news is written in; anything else counts as OTHER.
@@ -158,14 +151,6 @@ def normalise_for_match(text: str) -> str:
     return " ".join(tokens(text))
 
 
-def sentence_end(text: str) -> bool:
-    """``ends_like_sentence`` by string tests instead of a regex tried at every position (the hot path)."""
-    s = text.rstrip()
-    if s[-1:] in _CLOSING_QUOTES:
-        return True
-    return s.rstrip(_CLOSERS)[-1:] in _ENDERS if s else False
-
-
 _CLOSING_QUOTES = frozenset('"”’»')
 _CLOSERS = "\"'”’»)]"
 _ENDERS = frozenset(".!?。！？…:;")
@@ -175,12 +160,13 @@ _LIST_START = frozenset("-*•·▪►»›–—")
 
 
 class PageLines:
-    """Every block's line features, computed once per page in one pass and shared by the cleaners.
+    """Every block's line features (see ``line_features``), computed once per page in one pass and shared by the
+    cleaners.
 
-    Arrays are indexed by ``Block.index``. The per-text functions above give the same answers; these
-    exist because calling them line by line, cleaner after cleaner, cost most of the cleaning time.
-    The arrays and the token lists are shared (short lines' features are remembered across pages): read
-    them, never change them.
+    Arrays are indexed by ``Block.index``: a cleaner reads a page's lines so rather than through the per-text
+    functions above (the same answers), as calling them line by line, cleaner after cleaner, cost most of the
+    cleaning time. The arrays and the token lists are shared (short lines' features are remembered across
+    pages): read them, never change them.
     """
 
     __slots__ = (
@@ -283,7 +269,11 @@ _ASCII_DIGIT_MARKS = bytes(1 if chr(c).isdigit() and c < 128 else 0 for c in ran
 
 def _line_features(t: str) -> _LineFeatures:
     """(lower-cased, tokens, word count, ends like a sentence, list item, prose, headline-like, headline item,
-    plain headline item, link-farm line, short line holding a digit, lower-casing changed the length) of a line."""
+    plain headline item, link-farm line, short line holding a digit, lower-casing changed the length) of a line:
+    what the functions above (``word_count`` …) give, and what link farms and metadata read (see PageLines).
+
+    The one implementation of these rules. Spelled out for speed (bytes translated and split rather than regexes
+    where the answer is the same: ``tests/unit/test_line_features.py`` checks them against the regexes)."""
     spaced: str | None = None  # the line with its common punctuation made spaces, when that leaves it ASCII
     present = ""  # that punctuation, when it does not
     if t.isascii():
@@ -314,7 +304,7 @@ def _line_features(t: str) -> _LineFeatures:
     s = t.rstrip()
     # The tests of the line's end below read its last character (one slice) instead of calling ``endswith``.
     last = s[-1:]
-    # ``sentence_end``, inlined: closers are stripped only when the line ends with one.
+    # Ends like a sentence: an ender, maybe inside closers (stripped only when the line ends with one), or a quote.
     ends = last in _CLOSING_QUOTES or (s.rstrip(_CLOSERS)[-1:] if last in _CLOSER_SET else last) in _ENDERS
     # ``LIST_MARK``: a bullet and whitespace (spelled out: most list lines have one), or a number.
     first = t[:1]
@@ -331,46 +321,44 @@ def _line_features(t: str) -> _LineFeatures:
     if n >= 10:
         if cjk:
             prose = True
-        elif n < 30 and not ends and _title_case(t):
+        elif n < 30 and not ends and is_title_case(t):
             prose = False
         else:
             prose = (n >= 25 and ends) or (bool(toks) and sum(map(_STOP, toks)) / len(toks) >= 0.12)
     # Headline-like, and (for lists of links) a headline item of 4+ words and a plain one (no sentence end):
     # a list item is judged without its mark. Its words are the line's but for a number ("12."); a second
     # mark, or digits counted as Thai letters, take the plain rules.
+    # A line that can belong to a list of links: 1 to 30 words, and a list item, short, or no sentence (a question
+    # may be a headline).
+    farm = 0 < n <= 30 and (listed or n <= 6 or not ends or last == "?")
     words = n
     if body is not None:
         if cjk or ((body[:1] in _LIST_START or body[:1].isdecimal()) and LIST_MARK.match(body)):
-            headline = is_headline_like(t)
-            item = 4 <= word_count(body) <= 30 and is_headline_like(body) and n <= 30
+            # The item's own words and end, read from the features of the item without its mark (a shorter line).
+            inner = line_features(body)
             bare = body.rstrip()
-            return (
-                low,
-                toks,
-                n,
-                ends,
-                listed,
-                prose,
-                headline,
-                item,
-                item and not ends_like_sentence(bare) and not (bare.endswith(("!", "~"))),
-                _farm_line(n, listed, ends, s),
-                digit,
-                len(low) != len(t),
-            )
+            headline = 3 <= inner[2] <= 30 and not (bare[-1:] in _FULL_STOPS and not bare.endswith("..."))
+            item = 4 <= inner[2] <= 30 and inner[6] and n <= 30
+            plain = item and not inner[3] and not bare.endswith(("!", "~"))
+            return low, toks, n, ends, listed, prose, headline, item, plain, farm, digit, len(low) != len(t)
         if first.isdecimal():
             words -= 1
     headline = 3 <= words <= 30 and not (last in _FULL_STOPS and not s.endswith("..."))
     item = headline and words >= 4 and n <= 30
     plain = item and not ends and last != "~"  # (a line ending with "!" ends like a sentence)
-    farm = 0 < n <= 30 and (listed or n <= 6 or not ends or last == "?")  # ``_farm_line``, inlined
     return low, toks, n, ends, listed, prose, headline, item, plain, farm, digit, len(low) != len(t)
 
 
-def _farm_line(n: int, listed: bool, ends: bool, stripped: str) -> bool:
-    """A line that can belong to a list of links (link farms' ``_is_farm_item``): 1 to 30 words, and a list item,
-    short, or no sentence (a question may be a headline)."""
-    return 0 < n <= 30 and (listed or n <= 6 or not ends or stripped.endswith("?"))
+def line_features(text: str) -> _LineFeatures:
+    """The features of one line, as ``_line_features`` says (remembered, as ``PageLines`` remembers short lines)."""
+    if len(text) <= _SHORT:
+        found = _SHORT_LINES.get(text)
+        if found is not None:
+            return found
+    return _features(text)
+
+
+_features = lru_cache(maxsize=8192)(_line_features)
 
 
 def _punctuation_spaced(text: str) -> tuple[str | None, str]:
@@ -411,25 +399,6 @@ _ASCII_LOWER_WORD_BYTES = bytes(
 # have none once their common punctuation (’ “ — …, three bytes too) is made spaces: Latin, Cyrillic and the like
 # take two. Finding none of those bytes (a C loop) settles the line without ``CJK.search``, costly per character.
 _THREE_BYTE_LEADS = bytes(1 if 0xE0 <= c <= 0xEF else 0 for c in range(256))
-
-
-def _title_case(t: str) -> bool:
-    """``is_title_case`` without the regex for an ASCII line: each character made U (capital), l (small
-    letter), d (digit or _) or a space, a word starts after a space, so counting " U" and " l" counts the
-    words that start with a capital and with a letter."""
-    if not t.isascii():
-        return is_title_case(t)
-    shape = b" " + t.encode().translate(_ASCII_CASE_BYTES)
-    capital, small = shape.count(b" U"), shape.count(b" l")
-    if capital + small < 4:
-        return False
-    return capital >= 0.75 * (capital + small)
-
-
-_ASCII_CASE_BYTES = bytes(
-    ord("U") if chr(c).isupper() else ord("l") if chr(c).islower() else ord("d") if chr(c).isalnum() or c == 95 else 32
-    for c in range(128)
-) + bytes(32 for _ in range(128, 256))
 
 
 def find_in_lines(texts: list[str], groups: tuple[tuple[str, ...], ...]) -> list[set[int]]:

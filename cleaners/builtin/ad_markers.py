@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from ..base import BaseCleaner, Context
-from ..model import Mark, Page, new_mark
+from ..model import Mark, Page
 from ._lines import SHARED_GATES, lowered, page_lines
 from ._phrases import line_gate
 
@@ -41,7 +41,7 @@ class AdMarkers(BaseCleaner):
         if any(recased):
             found += [b for b in blocks if recased[b.index] and _AD_LINE.match(b.text) is not None]
             found.sort(key=_INDEX)
-        return [new_mark(b.start, b.end, "ad marker") for b in found if len(b.text) <= 80 and not context.is_removed(b)]
+        return [Mark.block(b, "ad marker") for b in found if len(b.text) <= 80 and not context.is_removed(b)]
 
 
 _AD_LOW = line_gate(lowered(_AD_LINE))  # for lower-cased lines (see ``line_gate``)

@@ -7,15 +7,12 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from ..base import Context, Span, SpanCleaner
-from ..model import Block, Page
+from ..base import BaseCleaner, Context
+from ..model import Block, Mark, Page
 from ._lines import (
     SHARED_GATES,
     PageLines,
-    ends_like_sentence,
     gather,
-    is_headline_like,
-    is_list_item,
     lowered,
     page_lines,
     strip_list_mark,
@@ -76,8 +73,8 @@ class _Flags:
         self._meta: list[bool] | None = None
         index = [b.index for b in blocks]
         self.heading = gather(_headings(lines), index)
-        # The page's features say which lines may belong to a farm (``_is_farm_item``), which are headline items
-        # (``_is_headline_item``: 4 to 30 words) and plain ones (no sentence end either).
+        # The page's features say which lines may belong to a farm, which are headline items (4 to 30 words) and
+        # plain ones (no sentence end either): see ``_lines.line_features``.
         self.farm = gather(lines.farm, index)
         self.item = gather(lines.item, index)
         self.plain = gather(lines.plain, index)
@@ -122,32 +119,7 @@ def _remembered_meta(text: str, low: str, n: int) -> bool:
     return known
 
 
-@lru_cache(maxsize=4096)
-def _is_farm_item(text: str) -> bool:
-    """A line that can belong to a headline list: a headline, a list item, or a short dated/credited line.
-    A sentence is not: the run stops at the first line that tells rather than names."""
-    n = word_count(text)
-    if n == 0 or n > 30:
-        return False
-    if is_list_item(text) or n <= 6:
-        return True
-    return not ends_like_sentence(text) or text.rstrip().endswith("?")
-
-
-@lru_cache(maxsize=4096)
-def _is_headline_item(text: str) -> bool:
-    body = strip_list_mark(text)
-    return 4 <= word_count(body) <= 30 and is_headline_like(body)
-
-
-@lru_cache(maxsize=4096)
-def _is_plain_headline(text: str) -> bool:
-    """For lists with no heading, stricter: no sentence ending at all (no '!', no '?', no '…')."""
-    body = strip_list_mark(text).rstrip()
-    return _is_headline_item(text) and not ends_like_sentence(body) and not body.endswith(("!", "~"))
-
-
-class LinkFarms(SpanCleaner):
+class LinkFarms(BaseCleaner):
     name = "link_farms"
     description = "Removes runs of headlines for other stories (Related, Most read, Trending, You may also like …)."
     order = 400
@@ -156,8 +128,8 @@ class LinkFarms(SpanCleaner):
     # the dev sets the rule removed more lists of the article's own than farms).
     options: ClassVar[Mapping[str, Any]] = {"min_headlines": 2, "min_unheaded": 0}
 
-    def spans(self, page: Page, context: Context) -> list[Span]:
-        # Lists, not generators: handing the spans over one by one cost more than making them.
+    def annotate(self, page: Page, context: Context) -> list[Mark]:
+        # Lists, not generators: handing the marks over one by one cost more than making them.
         blocks = context.remaining()
         if page.format == "html":
             # In HTML a headline list is made of links: a list of plain sentences or facts is the article's own.
@@ -170,8 +142,8 @@ class LinkFarms(SpanCleaner):
             out += self._unheaded(blocks, used, flags)
         return out
 
-    def _headed(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> list[Span]:
-        out: list[Span] = []
+    def _headed(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> list[Mark]:
+        out: list[Mark] = []
         heading, farm, item = flags.heading, flags.farm, flags.item
         i = 0  # where the next run may start: a heading inside a farm already marked starts none
         for h in [k for k, is_heading in enumerate(heading) if is_heading]:
@@ -190,15 +162,15 @@ class LinkFarms(SpanCleaner):
                 reason = f"link farm under '{label}': {headlines} headlines"
                 for b in blocks[i:j]:
                     used.add(b.index)
-                    out.append((b.start, b.end, reason, None, None))
+                    out.append(Mark.block(b, reason))
                 i = j
             else:
                 i += 1
         return out
 
-    def _cards(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> list[Span]:
+    def _cards(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> list[Mark]:
         """Runs of story cards: a headline, a short summary and a time, author or section line, again and again."""
-        out: list[Span] = []
+        out: list[Mark] = []
         if sum(flags.meta) < 2:
             return out  # cards carry times, dates or bylines: a page without two of them has no run of cards
         item, meta = flags.item, flags.meta
@@ -221,14 +193,14 @@ class LinkFarms(SpanCleaner):
                 reason = f"teasers for other stories: {len(units)} cards"
                 for b in blocks[units[0][0] : units[-1][1] + 1]:
                     used.add(b.index)
-                    out.append((b.start, b.end, reason, None, None))
+                    out.append(Mark.block(b, reason))
                 i = j
             else:
                 i += 1
         return out
 
-    def _unheaded(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> list[Span]:
-        out: list[Span] = []
+    def _unheaded(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> list[Mark]:
+        out: list[Mark] = []
         plain = flags.plain
         # Runs of plain headlines on consecutive lines (a line between them that does not fit has an index
         # between theirs, so it breaks the run too).
@@ -240,7 +212,7 @@ class LinkFarms(SpanCleaner):
                 continue
             if len(run) >= self.settings["min_unheaded"] and _looks_like_list_of_stories(run):
                 reason = f"link farm: {len(run)} headlines in a row"
-                out += [(r.start, r.end, reason, None, None) for r in run]
+                out += [Mark.block(r, reason) for r in run]
             run = [b] if b is not None else []
         return out
 

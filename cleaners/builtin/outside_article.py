@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any, ClassVar
 
-from ..base import Context, Span, SpanCleaner
+from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page
 from ._lines import (
     STOPWORDS,
@@ -63,7 +63,7 @@ BARRIER_REASONS = ("link farm under", "comment section", "comment moderation not
 def barriers(blocks: tuple[Block, ...], context: Context) -> list[int]:
     """Blocks where an earlier cleaner saw the article end: the first line of each such removal."""
     found: list[int] = []
-    removed = context.removed_raw  # (start, end, cleaner, reason, field, value)
+    removed = context.removed
     # A page's removals share a few reasons: each distinct reason is tested once.
     barrier = {r: r.startswith(BARRIER_REASONS) for r in {a[3] for a in removed}}
     starts = sorted({a[0] for a in removed if barrier[a[3]]})
@@ -107,7 +107,7 @@ def after_dateline(blocks: tuple[Block, ...], scores: list[float], start: int, e
 
 def comments_start(blocks: tuple[Block, ...], scores: list[float], context: Context) -> int | None:
     """Where the comment thread begins, if an article of some length comes before it: nothing after is body."""
-    starts = {a[0] for a in context.removed_raw if a[3] in ("comment section", "comment author line")}
+    starts = {a[0] for a in context.removed if a[3] in ("comment section", "comment author line")}
     if not starts:
         return None
     prose = 0.0
@@ -149,14 +149,14 @@ def best_stretch(scores: list[float]) -> tuple[int, int, float]:
     return best_start, best_end, best_total
 
 
-class OutsideArticle(SpanCleaner):
+class OutsideArticle(BaseCleaner):
     name = "outside_article"
     description = "Removes the page header above the article body and the footer below it (menus, lists, footers)."
     order = 900
     options: ClassVar[Mapping[str, Any]] = {"min_body_words": 40}
 
-    def spans(self, page: Page, context: Context) -> list[Span]:
-        # A list, not a generator: handing the spans over one by one cost more than making them.
+    def annotate(self, page: Page, context: Context) -> list[Mark]:
+        # A list, not a generator: handing the marks over one by one cost more than making them.
         blocks = page.blocks
         if len(blocks) < 3:
             return []
@@ -193,11 +193,11 @@ class OutsideArticle(SpanCleaner):
             return []  # no clear body: better keep everything than guess
         start = after_dateline(blocks, scores, start, end, context)
         header, footer = "page header, above the article body", "page footer, below the article body"
-        out: list[Span] = [(b.start, b.end, header, None, None) for b in blocks[:start] if not removed[b.index]]
-        out += [(b.start, b.end, footer, None, None) for b in blocks[end + 1 :] if not removed[b.index]]
+        out = [Mark.block(b, header) for b in blocks[:start] if not removed[b.index]]
+        out += [Mark.block(b, footer) for b in blocks[end + 1 :] if not removed[b.index]]
         body = [b for b in blocks[start : end + 1] if not removed[b.index]]
         above = next((b for b in reversed(blocks[:start]) if wc[b.index] > 0), None)
-        out += [(m.start, m.end, m.reason, m.field, m.value) for m in leading_teaser(body, above, lines)]
+        out += leading_teaser(body, above, lines)
         return out
 
 

@@ -4,10 +4,10 @@ newsletter and cookie prompts, copyright footers."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from dataclasses import dataclass
 
-from ..base import Context, Span, SpanCleaner
-from ..model import Page
+from ..base import BaseCleaner, Context
+from ..model import Mark, Page
 from ._lines import find_in_lines, lowered, page_lines, word_count
 from ._phrases import factored, line_gate
 
@@ -112,13 +112,13 @@ def _has_separator(text: str) -> bool:
     return ">" in text or "/" in text or "|" in text or "»" in text or "›" in text
 
 
-def _mostly_social(text: str, low: str) -> bool:
+def _mostly_social(text: str, line: str, social_words: re.Pattern[str]) -> bool:
     """A share/follow line: nearly all its words are platform names and share vocabulary (caller checked that
-    a platform or share word occurs)."""
+    a platform or share word occurs). ``line``: the line as ``social_words`` reads it (see ``_Patterns``)."""
     words = _LETTER_WORD.findall(text)
     if not words or len(words) > 14:
         return False
-    return len(_SOCIAL_WORDS.findall(low)) >= 0.75 * len(words)
+    return len(social_words.findall(line)) >= 0.75 * len(words)
 
 
 # Plain substrings that every line matching the expensive patterns must contain: a cheap first test.
@@ -213,6 +213,63 @@ HINT_GROUPS = (PROMPT_HINTS, PLATFORM_HINTS, COPYRIGHT_HINTS, AUTHOR_HINTS)
 _ANY_HINT_RE = _hint_re(PROMPT_HINTS + PLATFORM_HINTS + COPYRIGHT_HINTS + AUTHOR_HINTS)
 
 
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    """The patterns the rules of ``chrome_reason`` test, as they are matched against one form of the line. (Slots:
+    a field is read in a few instructions, a named tuple's through a descriptor call.)"""
+
+    breadcrumb: re.Pattern[str]
+    any_label: re.Pattern[str]  # matches every line that one of the short labels below may match
+    back_to_top: re.Pattern[str]
+    ui_label: re.Pattern[str]
+    comment_count: re.Pattern[str]
+    comments: re.Pattern[str]
+    footer_links: re.Pattern[str]
+    social_words: re.Pattern[str]
+    comment_heading: re.Pattern[str]
+    comment_author: re.Pattern[str]
+    moderation: re.Pattern[str]
+    newsletter: re.Pattern[str]
+    cookies: re.Pattern[str]
+    copyright: re.Pattern[str]
+
+
+# For the lower-cased line (the fast patterns: see ``lowered``) and, for the rare line whose lower-casing changes
+# its length (Turkish İ), the case-insensitive patterns for the line itself.
+_LOWER = _Patterns(
+    _BREADCRUMB,
+    _ANY_LABEL,
+    _BACK_TO_TOP,
+    _UI_LABEL,
+    _COMMENT_COUNT,
+    _COMMENTS,
+    _FOOTER_LINKS,
+    _SOCIAL_WORDS,
+    _COMMENT_HEADING,
+    _COMMENT_AUTHOR,
+    _MODERATION,
+    _NEWSLETTER,
+    _COOKIES,
+    _COPYRIGHT,
+)
+_CASED = _Patterns(
+    BREADCRUMB,
+    re.compile(""),  # (no gate: each label is tried)
+    BACK_TO_TOP,
+    UI_LABEL,
+    COMMENT_COUNT,
+    COMMENTS,
+    FOOTER_LINKS,
+    SOCIAL_WORDS,
+    COMMENT_HEADING,
+    COMMENT_AUTHOR,
+    MODERATION,
+    NEWSLETTER,
+    COOKIES,
+    COPYRIGHT,
+)
+
+
 def chrome_reason(
     text: str,
     low: str | None = None,
@@ -222,16 +279,23 @@ def chrome_reason(
 ) -> str | None:
     """Why a line is site chrome, or None. Cheap tests guard the expensive patterns: most lines are prose.
     ``low`` (the line lower-cased) and ``n`` (its word count) may be given when already known, ``hints``:
-    whether the line holds a prompt, platform, copyright or comment-author hint (see ``hint_groups``), and
-    ``separated``: whether it holds one of ``SEPARATORS``."""
+    whether the line holds a prompt, platform, copyright or comment-author hint (see ``HINT_GROUPS``), and
+    ``separated``: whether it holds one of ``SEPARATORS``. The hints are guards only: a pattern they guard
+    matches no line without its hint (but see below for a line that lower-casing makes longer)."""
     if n is None:
         n = word_count(text)
     if n > 60:
         return None
     if low is None or len(low) != len(text):
         low = text.lower()
-    if len(low) != len(text):  # lower-casing changed the length (Turkish İ): match the original instead
-        return _chrome_reason_cased(text, n)
+    if len(low) == len(text):
+        p, line = _LOWER, low
+    else:
+        # Lower-casing changed the length (Turkish İ): match the original, case-insensitively. The hints found in
+        # the lower-cased line guard nothing then ("RİGHTS" is "ri̇ghts" lower-cased, which a case-insensitive
+        # "rights" matches): every pattern is tried, but for share/follow lines, which need a platform named.
+        p, line = _CASED, text
+        hints = (True, _PLATFORM_RE.search(low) is not None, True, True)
     if hints is None:
         hinted = _ANY_HINT_RE.search(low) is not None  # most lines hold none of the hints: one scan says so
         hints = (
@@ -245,99 +309,57 @@ def chrome_reason(
         # Long lines are chrome only as prompts or bios: skip the short-line patterns.
         if text[:1].isupper() and AUTHOR_BIO.match(text):
             return "author bio"
-        if prompt and _MODERATION.search(low):
+        if prompt and p.moderation.search(line):
             return "comment moderation notice"
-        if prompt and _COOKIES.search(low):
+        if prompt and p.cookies.search(line):
             return "cookie prompt"
         return None
     if (_has_separator(text) if separated is None else separated) and (
-        _BREADCRUMB.match(low) or (n <= 14 and len(SEPARATED.findall(text)) >= 2 and "." not in text)
+        p.breadcrumb.match(line) or (n <= 14 and len(SEPARATED.findall(text)) >= 2 and "." not in text)
     ):
         return "breadcrumb"
     if n <= 10:
-        if _ANY_LABEL.match(low) or ("comments" in low and _COMMENTS.match(low)):  # any label (see _ANY_LABEL)
-            if n <= 5 and _BACK_TO_TOP.match(low):
+        if p.any_label.match(line) or ("comments" in low and p.comments.match(line)):  # any label (see _ANY_LABEL)
+            if n <= 5 and p.back_to_top.match(line):
                 return "back-to-top link"
-            if n <= 6 and _UI_LABEL.match(low):
+            if n <= 6 and p.ui_label.match(line):
                 return "navigation or widget label"
             if n <= 6 and REACTION.match(text):
                 return "reaction widget"
-            if n <= 6 and _COMMENT_COUNT.match(low):
+            if n <= 6 and p.comment_count.match(line):
                 return "comment count"
-            if _COMMENTS.match(low):
+            if p.comments.match(line):
                 return "comment section"
-            if n <= 6 and _FOOTER_LINKS.match(low):
+            if n <= 6 and p.footer_links.match(line):
                 return "footer link"
         elif n <= 6 and (text[-1:] in _REACTION_ENDS or text[:1] in _REACTION_STARTS) and REACTION.match(text):
             return "reaction widget"  # no label matches: of the short-line kinds only a reaction count is left
-    if n <= 14 and platform and _mostly_social(text, low):
+    if n <= 14 and platform and _mostly_social(text, line, p.social_words):
         return "share/follow buttons"
-    if text[:1].isdigit() and _COMMENT_HEADING.match(low):
+    if text[:1].isdigit() and p.comment_heading.match(line):
         return "comment section"
-    if n <= 14 and (author or low.rstrip().endswith(":")) and _COMMENT_AUTHOR.match(low):
+    if n <= 14 and (author or low.rstrip().endswith(":")) and p.comment_author.match(line):
         return "comment author line"
     if n >= 4 and text[:1].isupper() and AUTHOR_BIO.match(text):  # a bio has a name, is, a and a role: 4+ words
         return "author bio"
     if prompt:
-        if _MODERATION.search(low):
+        if p.moderation.search(line):
             return "comment moderation notice"
-        if _NEWSLETTER.search(low):
+        if p.newsletter.search(line):
             return "newsletter prompt"
-        if _COOKIES.search(low):
+        if p.cookies.search(line):
             return "cookie prompt"
-    if copyright_ and _COPYRIGHT.search(low):
+    if copyright_ and p.copyright.search(line):
         return "copyright footer"
     return None
 
 
-def _chrome_reason_cased(text: str, n: int) -> str | None:
-    """The same tests with the case-insensitive patterns, for the rare line whose lower-casing is longer."""
-    low = text.lower()
-    if n > 25:
-        if text[:1].isupper() and AUTHOR_BIO.match(text):
-            return "author bio"
-        if MODERATION.search(text):
-            return "comment moderation notice"
-        return "cookie prompt" if COOKIES.search(text) else None
-    if BREADCRUMB.match(text) or (n <= 14 and len(SEPARATED.findall(text)) >= 2 and "." not in text):
-        return "breadcrumb"
-    if n <= 10:
-        if n <= 5 and BACK_TO_TOP.match(text):
-            return "back-to-top link"
-        if n <= 6 and UI_LABEL.match(text):
-            return "navigation or widget label"
-        if n <= 6 and REACTION.match(text):
-            return "reaction widget"
-        if n <= 6 and COMMENT_COUNT.match(text):
-            return "comment count"
-        if COMMENTS.match(text):
-            return "comment section"
-        if n <= 6 and FOOTER_LINKS.match(text):
-            return "footer link"
-    if n <= 14 and _PLATFORM_RE.search(low):
-        words = _LETTER_WORD.findall(text)
-        if words and len(words) <= 14 and len(SOCIAL_WORDS.findall(text)) >= 0.75 * len(words):
-            return "share/follow buttons"
-    if text[:1].isdigit() and COMMENT_HEADING.match(text):
-        return "comment section"
-    if n <= 14 and COMMENT_AUTHOR.match(text):
-        return "comment author line"
-    if text[:1].isupper() and AUTHOR_BIO.match(text):
-        return "author bio"
-    for pattern, reason in ((MODERATION, "comment moderation notice"), (NEWSLETTER, "newsletter prompt")):
-        if pattern.search(text):
-            return reason
-    if COOKIES.search(text):
-        return "cookie prompt"
-    return "copyright footer" if COPYRIGHT.search(text) else None
-
-
-class SiteChrome(SpanCleaner):
+class SiteChrome(BaseCleaner):
     name = "site_chrome"
     description = "Removes breadcrumbs, navigation, share/follow lines, reaction and comment widgets, prompts, footers."
     order = 500
 
-    def spans(self, page: Page, context: Context) -> Iterable[Span]:
+    def annotate(self, page: Page, context: Context) -> list[Mark]:
         lines = page_lines(page)
         low, wc = lines.low, lines.wc
         remaining = context.remaining()
@@ -365,22 +387,10 @@ class SiteChrome(SpanCleaner):
             prompts, marks, split = find_in_lines([low[remaining[k].index] for k in longer], _LONGER_GROUPS)
             hints.update({k: (j in prompts, False, j in marks, False) for j, k in enumerate(longer)})
             separated.update(longer[j] for j in split)
-            memo = _SHORT_REASONS
             for k in todo:
-                block = remaining[k]
-                text, i = block.text, block.index
-                if text[:1] in BULLETS or text[-1:].isspace():
-                    # Bullets are not word characters: the word count stays; no hint starts with a bullet.
-                    bare = text.lstrip("-*• ").strip() or text
-                    reason = chrome_reason(bare, bare.lower(), wc[i], hints[k], k in separated)
-                else:
-                    reason = chrome_reason(text, low[i], wc[i], hints[k], k in separated)
-                reasons[k] = reason
-                if len(text) <= 60:  # remembered as ``_line_reason`` does
-                    if len(memo) >= _SHORT_LIMIT:
-                        memo.clear()
-                    memo[text] = reason
-        return [(b.start, b.end, r, None, None) for b, r in zip(remaining, reasons, strict=True) if r]  # type: ignore[misc]
+                i = remaining[k].index
+                reasons[k] = _line_reason(remaining[k].text, low[i], wc[i], hints[k], k in separated)
+        return [Mark.block(b, r) for b, r in zip(remaining, reasons, strict=True) if r]  # type: ignore[arg-type]
 
 
 _MISSING = object()
@@ -401,14 +411,16 @@ def line_chrome_reason(text: str, low: str, n: int, hints: tuple[bool, bool, boo
     return _line_reason(text, low, n, hints)
 
 
-def _line_reason(text: str, low: str, n: int, hints: tuple[bool, bool, bool, bool] | None) -> str | None:
+def _line_reason(
+    text: str, low: str, n: int, hints: tuple[bool, bool, bool, bool] | None, separated: bool | None = None
+) -> str | None:
     """``line_chrome_reason`` for a line not remembered yet; a short one is remembered now."""
     if text[:1] in BULLETS or text[-1:].isspace():
         # Bullets are not word characters: the word count stays; no hint starts with a bullet.
         bare = text.lstrip("-*• ").strip() or text
-        reason = chrome_reason(bare, bare.lower(), n, hints)
+        reason = chrome_reason(bare, bare.lower(), n, hints, separated)
     else:
-        reason = chrome_reason(text, low, n, hints)
+        reason = chrome_reason(text, low, n, hints, separated)
     if len(text) <= 60:
         if len(_SHORT_REASONS) >= _SHORT_LIMIT:
             _SHORT_REASONS.clear()

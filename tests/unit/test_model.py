@@ -11,7 +11,7 @@ import re
 import pytest
 
 from newsread.cleaners import Annotation, Block, CleanedPage, Context, Mark, text_page
-from newsread.cleaners.model import effective_raw, effective_removals, find_words, new_annotation, new_mark
+from newsread.cleaners.model import effective_removals, find_words
 
 TEXT = "Headline here\n\nFirst paragraph of the story.\n\u00a0\nSecond paragraph #tag #other\nAdvertisement\n"
 
@@ -73,31 +73,23 @@ def test_metadata_comes_from_annotations_that_supply_a_field() -> None:
     assert "Headline here" not in cleaned.body
 
 
-def test_marks_and_annotations_stay_frozen_values_however_they_are_made() -> None:
-    """They are built through a faster path than the dataclass's own; a cleaner or a cache must not notice."""
+def test_marks_and_annotations_are_immutable_values() -> None:
+    """Named tuples: a cleaner, the pipeline, a cache or a batch worker may compare, hash, copy and pickle them."""
     mark = Mark(3, 9, "ad marker")
-    assert mark == new_mark(3, 9, "ad marker") == Mark(start=3, end=9, reason="ad marker")
-    assert hash(mark) == hash(new_mark(3, 9, "ad marker")) and type(new_mark(3, 9, "x")) is Mark
+    assert mark == Mark(start=3, end=9, reason="ad marker") == Mark.block(Block(0, 3, 9, "ad ad"), "ad marker")
+    assert hash(mark) == hash(Mark(3, 9, "ad marker")) and type(Mark.block(Block(0, 3, 9, "x"), "x")) is Mark
     assert (mark.field, mark.value) == (None, None)
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         mark.start = 4  # type: ignore[misc]
     stamped = Annotation(3, 9, "ad_markers", "ad marker", "title", "T")
-    assert stamped == new_annotation(3, 9, "ad_markers", "ad marker", "title", "T")
     for value in (mark, stamped):
         assert pickle.loads(pickle.dumps(value)) == value  # batch workers and caches pickle them
         assert copy.copy(value) == value == copy.deepcopy(value)
-    assert dataclasses.replace(stamped, end=12) == Annotation(3, 12, "ad_markers", "ad marker", "title", "T")
+    assert stamped._replace(end=12) == Annotation(3, 12, "ad_markers", "ad marker", "title", "T")
 
-    # A plugin's own kinds of mark: with more fields, or none.
-    scored = ScoredMark(1, 2, "r", None, None, 0.5)
-    assert (scored.start, scored.reason, scored.score) == (1, "r", 0.5)
-    assert pickle.loads(pickle.dumps(scored)) == scored
+    # A plugin's own kind of mark (methods, no more fields) is made the same way.
     assert PlainMark(1, 2, "r") == PlainMark(1, 2, "r") and PlainMark(1, 2, "r").end == 2
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class ScoredMark(Mark):
-    score: float = 0.0
+    assert type(PlainMark.block(Block(0, 1, 2, "x"), "r")) is PlainMark
 
 
 class PlainMark(Mark):
@@ -140,9 +132,8 @@ def test_blocks_made_by_the_loaders_are_frozen_block_values() -> None:
         block.text = "changed"  # type: ignore[misc]
 
 
-def test_a_page_cleaned_into_tuples_is_the_page_cleaned_into_annotations() -> None:
-    """The pipeline gives a page's annotations as tuples and the objects are made when asked for: nothing may tell
-    the two apart (equality, the clean text, metadata, removals, replace, pickling)."""
+def test_a_cleaned_page_survives_pickling_copying_and_replacing() -> None:
+    """The reader's workers send cleaned pages back pickled: nothing a user sees may change on the way."""
     page = text_page("p", TEXT)
     anns = (
         ann(TEXT, "Headline here", "meta"),
@@ -150,27 +141,19 @@ def test_a_page_cleaned_into_tuples_is_the_page_cleaned_into_annotations() -> No
         ann(TEXT, " #tag #other"),
         Annotation(TEXT.index("Advertisement"), len(TEXT) - 1, "ads", "ad", "site", "S"),
     )
-    raw = [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in anns]
-    given, lazy = CleanedPage(page, anns), CleanedPage.from_raw(page, raw)
-    assert lazy.body == given.body and lazy.metadata == given.metadata == {"site": "S"}
-    assert lazy.removed_by() == given.removed_by() and list(lazy.raw_annotations()) == raw
-    assert lazy.raw_removals() == given.raw_removals()
-    assert [(a.start, a.end, a.cleaner) for a in lazy.removals] == [(a.start, a.end, a.cleaner) for a in given.removals]
-    assert lazy.annotations == anns and lazy == given
-    assert lazy.annotations is lazy.annotations  # made once
-    for copied in (pickle.loads(pickle.dumps(lazy)), copy.copy(lazy), dataclasses.replace(lazy, cleaning_notes=("n",))):
-        assert copied.annotations == anns and copied.body == given.body
-    lazy.annotations = anns[:1]  # a dataclass field still: setting it replaces the tuples too
-    assert lazy.raw_annotations() == [raw[0]]
+    given = CleanedPage(page, anns)
+    assert given.metadata == {"site": "S"} and given.removed_by() == {"meta": 2, "c": 2, "ads": 1}
+    for copied in (pickle.loads(pickle.dumps(given)), copy.copy(given), dataclasses.replace(given, cleaning_notes=())):
+        assert copied == given and copied.annotations == anns
+        assert (copied.body, copied.metadata, copied.removals) == (given.body, given.metadata, given.removals)
 
 
-def test_the_context_gives_what_was_removed_as_objects_and_as_tuples() -> None:
+def test_the_context_knows_what_was_removed_and_which_blocks_remain() -> None:
     page = text_page("p", TEXT)
     first = ann(TEXT, "Headline here", "meta")
     context = Context(page, removed=[first])
-    context.add_removed([(0, 4, "c", "r", None, None)])
+    context.note_removed([Annotation(0, 4, "c", "r")])
     assert context.removed == [first, Annotation(0, 4, "c", "r")] and context.removed[0] is first
-    assert context.removed_raw == [(first.start, first.end, "meta", "r", None, None), (0, 4, "c", "r", None, None)]
     assert context.removed_by("c") and not context.removed_by("x")
     assert [b.text for b in context.remaining()] == [b.text for b in page.blocks[1:]]
 
@@ -195,5 +178,3 @@ def test_removals_resolve_overlaps_character_by_character() -> None:
                 expected.append([i, i + 1, k])
         runs = [Annotation(s, e, anns[k].cleaner, anns[k].reason) for s, e, k in expected]
         assert list(effective_removals(anns)) == runs, anns
-        raw = [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in anns]
-        assert effective_raw(raw) == [(a.start, a.end, a.cleaner, a.reason, a.field, a.value) for a in runs], anns

@@ -18,7 +18,6 @@ from newsread.cleaners import (
     parse_config,
     text_page,
 )
-from newsread.cleaners.base import Span, SpanCleaner
 from newsread.cleaners.config import ConfigError
 
 from ..conftest import WordCleaner
@@ -110,48 +109,44 @@ def test_spans_outside_the_page_are_dropped_and_reported() -> None:
     assert cleaned.errors and "4 span(s)" in cleaned.errors[0].message
 
 
-class SpanSponsored(SpanCleaner):
-    """Marks as tuples (``spans``), as the built-in cleaners give them."""
+class Sloppy(BaseCleaner):
+    """Marks with every kind of flaw a plugin could give them, and one good mark."""
 
-    name = "span_sponsored"
+    name = "sloppy"
     description = "marks the sponsored line, and nonsense when asked to"
     options = {"nonsense": False}
 
-    def spans(self, page: Page, context: Context) -> Iterable[Span]:
-        at = page.text.index("Sponsored")
-        yield at, at + 9, "sponsored", "site", "S"
-        if self.settings["nonsense"]:
-            yield -5, 3, "negative", None, None
-            yield 0, 4, "", None, None
-            yield None, 3, "no offset", None, None  # type: ignore[misc]
-
-
-class SpanOverridden(SpanSponsored):
-    name = "span_overridden"
-
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
-        return [Mark(0, 4, "said by annotate")]
+        at = page.text.index("Sponsored")
+        marks = [Mark(at, at + 9, "sponsored", "site", "S")]
+        if self.settings["nonsense"]:
+            marks += [
+                Mark(-5, 3, "negative"),
+                Mark(0, 4, ""),  # kept, with a reason given for it
+                Mark(None, 3, "no offset"),  # type: ignore[arg-type]
+                Mark(1.0, 3, "a float offset"),  # type: ignore[arg-type]
+                (0, 4, "a plain tuple", None, None),  # type: ignore[list-item]
+                PlainMark(5, 9, "x" * 300),  # a plugin's own kind of mark: kept, the reason cut short
+            ]
+        return marks
 
 
-def test_spans_are_stamped_as_their_marks_would_be() -> None:
+class PlainMark(Mark):
+    pass
+
+
+def test_marks_are_stamped_with_the_cleaners_name() -> None:
     page = text_page("p", PAGE)
-    cleaner = SpanSponsored()
-    marks = list(cleaner.annotate(page, Context(page=page)))
-    assert marks == [Mark(PAGE.index("Sponsored"), PAGE.index("Sponsored") + 9, "sponsored", "site", "S")]
-    [a] = Pipeline.from_infos([info(SpanSponsored)]).clean(page).annotations
-    assert a == Annotation(marks[0].start, marks[0].end, "span_sponsored", "sponsored", "site", "S")
+    [a] = Pipeline.from_infos([info(Sloppy)]).clean(page).annotations
+    assert a == Annotation(PAGE.index("Sponsored"), PAGE.index("Sponsored") + 9, "sloppy", "sponsored", "site", "S")
+    assert type(a) is Annotation
 
 
-def test_bad_spans_are_dropped_and_reported_as_bad_marks_are() -> None:
-    config = parse_config({"cleaners": {"span_sponsored": {"nonsense": True}}})
-    cleaned = Pipeline.from_infos([info(SpanSponsored)], config).clean(text_page("p", PAGE))
-    assert [a.reason for a in cleaned.annotations] == ["sponsored", "no reason given"]
-    assert cleaned.errors and "2 span(s)" in cleaned.errors[0].message
-
-
-def test_a_span_cleaner_that_overrides_annotate_is_asked_through_it() -> None:
-    [a] = Pipeline.from_infos([info(SpanOverridden)]).clean(text_page("p", PAGE)).annotations
-    assert a.reason == "said by annotate"
+def test_bad_marks_are_dropped_and_reported_and_the_good_ones_kept() -> None:
+    config = parse_config({"cleaners": {"sloppy": {"nonsense": True}}})
+    cleaned = Pipeline.from_infos([info(Sloppy)], config).clean(text_page("p", PAGE))
+    assert [a.reason for a in cleaned.annotations] == ["sponsored", "no reason given", "x" * 200]
+    assert cleaned.errors and "4 span(s)" in cleaned.errors[0].message
 
 
 def test_annotations_carry_the_registered_name_and_reason() -> None:
