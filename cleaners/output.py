@@ -85,6 +85,20 @@ def to_record(cleaned: CleanedPage, cluster: str | None = None) -> dict[str, Any
     return record
 
 
+def record_members(cleaned: CleanedPage) -> str:
+    """The JSONL record of a page (:func:`to_record`) as JSON text without its story cluster, which is known only
+    once every page is cleaned: the members of the object, without the braces. :func:`record_line` finishes it."""
+    record = to_record(cleaned)
+    del record["cluster"]
+    return json_line(record)[1:-2]  # json_line gives "{" + members + "}\n"
+
+
+def record_line(members: str, cluster: str | None) -> str:
+    """One JSONL line from :func:`record_members` and the page's story cluster: the very line
+    ``json_line(to_record(cleaned, cluster))`` gives."""
+    return f'{{{members}, "cluster": {json_line(cluster)[:-1]}}}\n'
+
+
 def _field(value: str | None) -> str | None:
     return without_controls(value) if value else value
 
