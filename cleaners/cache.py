@@ -115,7 +115,7 @@ def state_digest(state: Any) -> str | None:
 def stage_fingerprints(pipeline: Pipeline) -> list[str | None]:
     """One fingerprint per active stage; None from the first folder-level cleaner that has not learned
     (or whose learning cannot be fingerprinted) on: not cacheable."""
-    from . import __version__
+    from .version import __version__
 
     out: list[str | None] = []
     prev = f"{SCHEMA}:{__version__}:{LOADER_VERSION}"
@@ -137,7 +137,7 @@ def stage_fingerprints(pipeline: Pipeline) -> list[str | None]:
 
 def pipeline_key(fingerprints: Sequence[str | None]) -> str | None:
     """Identifies what the whole pipeline makes of a page (None: it depends on the folder, not cacheable)."""
-    from . import __version__
+    from .version import __version__
 
     if any(fp is None for fp in fingerprints):
         return None
@@ -146,7 +146,7 @@ def pipeline_key(fingerprints: Sequence[str | None]) -> str | None:
 
 def folder_key(stamps: Iterable[FileStamp | None], stage: Stage) -> bytes:
     """What a folder-level cleaner learns from: its identity and every page's file, unchanged (by stamp)."""
-    from . import __version__
+    from .version import __version__
 
     h = hashlib.blake2b(digest_size=20)
     h.update(json.dumps([SCHEMA, __version__, LOADER_VERSION, _stage_identity(stage)], default=repr).encode())

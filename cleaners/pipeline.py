@@ -152,7 +152,7 @@ class Pipeline:
 
     def fingerprint(self) -> str:
         """Identifies what this pipeline would produce: for caches of cleaned pages."""
-        from . import __version__
+        from .version import __version__
 
         desc = [(s.name, s.info.origin, sorted((k, repr(v)) for k, v in s.options.items())) for s in self.active]
         blob = json.dumps([__version__, desc], sort_keys=True, default=repr).encode()

@@ -33,9 +33,10 @@ from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, folde
 from newsread.cleaners.output import printable, record_line, record_members
 from newsread.cleaners.session import Event, FolderLearned, FolderSession, Problem, list_pages
 
+from .commands import COMMANDS
 from .difftext import diff_lines
 from .export import JSONL_NAME
-from .launch import COMMANDS
+from .process import tune_frame_rate
 
 app = typer.Typer(
     name="newsread",
@@ -586,6 +587,7 @@ OPEN_OPTIONS = {"-c", "--config", "-e", "--enable", "-d", "--disable", "--state"
 def main(argv: list[str] | None = None) -> None:
     """Entry point: ``newsread PATH`` is short for ``newsread open PATH``."""
     args = list(sys.argv[1:] if argv is None else argv)
+    tune_frame_rate()
     if args and (args[0] in OPEN_OPTIONS or (args[0] not in COMMANDS and not args[0].startswith("-"))):
         args.insert(0, "open")
     app(args=args, prog_name="newsread")

@@ -23,7 +23,6 @@ one read instead of one lookup per page.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import threading
@@ -84,6 +83,7 @@ from newsread.cleaners.session import (
 )
 from newsread.cleaners.workers import Abandoned, Workers
 
+from .process import freeze_listing
 from .triage import BODY_LIMIT
 
 PENDING = -1
@@ -448,7 +448,7 @@ class Library:
                 self._recalled = self.generation  # _publish looked every page up (not before fitting: no key)
             # A big folder is hundreds of thousands of long-lived objects (sources, summaries): keep the
             # collector from walking them all again and again, which shows as pauses between keys.
-            gc.freeze()
+            freeze_listing()
             with self._lock:
                 self.discovered = True
                 self.phase = "cleaning"
