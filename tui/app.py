@@ -773,6 +773,8 @@ class NewsreadApp(App[None]):
 
     def _say_cleaning(self, index: int) -> None:
         self._cleaning_note = None
+        if not self.query(ReadingPane):
+            return  # the app is closing: its widgets are gone, the timer not yet
         if index == self.current and self.library.peek(index) is None:
             self.reader.show(None, message=f"Cleaning {self.library.summaries[index].id} …")
 
