@@ -12,7 +12,6 @@ annotations it produces::
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from .base import BaseCleaner, ChunkedFolderCleaner, Cleaner, Context, FolderCleaner
@@ -25,6 +24,7 @@ from .output import FORMATS, render, to_markdown, to_record, to_text
 from .pipeline import Pipeline, Stage
 from .registry import GROUP, CleanerInfo, discover_entry_points
 from .textpage import text_page
+from .version import __version__
 
 if TYPE_CHECKING:
     from .htmlpage import html_page
@@ -38,11 +38,6 @@ def __getattr__(name: str) -> Any:
         return html_page
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-
-try:
-    __version__ = version("newsread")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
 
 __all__ = [
     "FORMATS",

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from .cache import FileStamp, ResultCache, clean_keyed, clean_source, pipeline_key, stage_fingerprints
+from .cache import FileStamp, Loaded, ResultCache, clean_keyed, clean_source, pipeline_key, stage_fingerprints
 from .clusters import StorySignature, cluster_signatures, signature_from_json
 from .config import Config
 from .loading import DEFAULT_MAX_BYTES, Source, load_page
@@ -51,10 +51,13 @@ class PipelineSpec:
     max_bytes: int = DEFAULT_MAX_BYTES
 
     def build(self) -> Pipeline:
-        return Pipeline.default(self.config)
+        pipeline = Pipeline.default(self.config)
+        pipeline.max_bytes = self.max_bytes
+        return pipeline
 
     @classmethod
-    def of(cls, pipeline: Pipeline, *, max_bytes: int = DEFAULT_MAX_BYTES) -> PipelineSpec:
+    def of(cls, pipeline: Pipeline) -> PipelineSpec:
+        """The spec of ``pipeline``, with its limits (the page's size and time)."""
         files: list[Path] = []
         for stage in pipeline.stages:
             if stage.info.origin.startswith("file "):
@@ -68,7 +71,7 @@ class PipelineSpec:
             cleaner_files=files,
             max_clean_seconds=pipeline.max_seconds or 0.0,
         )
-        return cls(config, max_bytes)
+        return cls(config, pipeline.max_bytes)
 
 
 def rebuildable(pipeline: Pipeline, spec: PipelineSpec) -> bool:
@@ -77,7 +80,7 @@ def rebuildable(pipeline: Pipeline, spec: PipelineSpec) -> bool:
         rebuilt = spec.build()
     except Exception:
         return False
-    rebuilt._folder = dict(pipeline._folder)  # what folder-level cleaners learned goes along (see Job)
+    rebuilt.adopt(pipeline.folder_state)  # what folder-level cleaners learned goes along (see Job)
     return [s.name for s in rebuilt.active] == [s.name for s in pipeline.active] and stage_fingerprints(
         rebuilt
     ) == stage_fingerprints(pipeline)
@@ -155,13 +158,13 @@ def _pipeline_for(job: Job[Any]) -> tuple[Pipeline, list[str | None]]:
     found = pipes.get(job.token)
     if found is None:
         pipeline = _built(job.spec)
-        pipeline._folder = dict(job.folder)
+        pipeline.adopt(job.folder)
         cache: ResultCache | None = _worker["cache"]
         for name, key in job.folder_keys.items():
             state = cache.fit_state(key, name) if cache is not None else None
             if state is None:  # the caller then cleans in its own process
                 raise RuntimeError(f"what {name} learned from the folder is not in the result cache")
-            pipeline._folder[name] = state
+            pipeline.adopt({name: state})
         found = (pipeline, stage_fingerprints(pipeline))
         if len(pipes) >= 4:  # the reader toggles cleaners: keep the few latest pipelines only
             pipes.pop(next(iter(pipes)))
@@ -177,7 +180,7 @@ def _built(spec: PipelineSpec) -> Pipeline:
     if found is None or found[0] != spec:
         found = _worker["built"] = (spec, spec.build())
     base = found[1]
-    return Pipeline(base.stages, base.problems, max_seconds=base.max_seconds)
+    return Pipeline(base.stages, base.problems, max_seconds=base.max_seconds, max_bytes=base.max_bytes)
 
 
 def prepare(spec: PipelineSpec) -> None:
@@ -186,11 +189,18 @@ def prepare(spec: PipelineSpec) -> None:
 
 
 def clean_with(
-    job: Job[R], pipeline: Pipeline, fps: Sequence[str | None], cache: ResultCache | None, source: Source
+    job: Job[R],
+    pipeline: Pipeline,
+    fps: Sequence[str | None],
+    cache: ResultCache | None,
+    source: Source,
+    loaded: Loaded | None = None,
 ) -> R:
-    """Clean one page for ``job`` (in whatever process), remembering its result when the job says so."""
+    """Clean one page for ``job`` (in whatever process), remembering its result when the job says so.
+    ``loaded``: the page as read a moment ago (to learn the folder), not read again."""
     if job.memo is None or cache is None:
-        return job.transform(clean_source(source, pipeline, cache, fps, max_bytes=job.spec.max_bytes))
+        max_bytes = job.spec.max_bytes
+        return job.transform(clean_source(source, pipeline, cache, fps, max_bytes=max_bytes, loaded=loaded))
     stamp = FileStamp.of(source)  # before reading: a file changed meanwhile is then seen as changed
     cleaned, key, complete = clean_keyed(source, pipeline, cache, fps, max_bytes=job.spec.max_bytes)
     value = job.transform(cleaned)
@@ -209,10 +219,15 @@ def clean_with(
 def _clean_chunk(job: Job[R], items: Sequence[tuple[int, Source]]) -> tuple[list[tuple[int, R]], list[str]]:
     pipeline, fps = _pipeline_for(job)
     cache: ResultCache | None = _worker["cache"]
+    given_pages = _worker.get("pages") if job.memo is None else None
+    pages: dict[int, Loaded] = given_pages if given_pages is not None else {}
     out = []
     for position, (i, src) in enumerate(items):
         page_started(position)  # the caller stops this process if the page takes far too long (see Workers)
-        out.append((i, clean_with(job, pipeline, fps, cache, src)))
+        loaded = pages.pop(i, None)
+        if loaded is not None and loaded.page.id != src.id:  # (not this folder's pages)
+            loaded = None
+        out.append((i, clean_with(job, pipeline, fps, cache, src, loaded)))
     page_done()
     warnings: list[str] = []
     if cache is not None:
@@ -256,7 +271,7 @@ def fit_folder(
         return _fit_in_parts(spec, folder, pool, max(1, jobs))
     known = len(pipeline.problems)
     pipeline.fit(load_page(s, max_bytes=spec.max_bytes) for s in folder)
-    return pipeline._folder, pipeline.problems[known:]
+    return pipeline.folder_state, pipeline.problems[known:]
 
 
 FIT_IN_PARTS = 500  # pages: ``newsread clean --jobs N`` learns a folder this big in parts, with every worker
@@ -312,7 +327,7 @@ def _fit_merge(spec: PipelineSpec, token: str, paths: Sequence[str]) -> tuple[di
             chunks.append(pickle.load(fh))  # (written by this process's siblings for this very call)
     known = len(pipeline.problems)
     pipeline.fit_merge(chunks)
-    return pipeline._folder, pipeline.problems[known:]
+    return pipeline.folder_state, pipeline.problems[known:]
 
 
 def cached_clusters(
@@ -366,6 +381,7 @@ def make_pool(
     start: str = "spawn",
     inherit: tuple[PipelineSpec, Pipeline] | None = None,
     quiet: bool = False,
+    pages: dict[int, Loaded] | None = None,
 ) -> Workers:
     """``jobs`` worker processes; ``nice``: how much lower their CPU priority is than the caller's; ``limit``: a
     page's time limit (a worker stuck on a page well past it is stopped and replaced: see :class:`Workers`);
@@ -375,8 +391,14 @@ def make_pool(
     ``quiet``: the workers' standard error goes to the null device (for the reader, which draws on the terminal)."""
     if start == "fork":  # (read only by the workers forked now or as replacements: see _built)
         _worker["built"] = inherit
+        # ``pages``: the folder's pages by position, read to learn it: each worker takes the ones it cleans from
+        # its copy (positions are those of the one job this pool cleans; a page's id is checked all the same).
+        _worker["pages"] = pages
     args = (cache_dir, use_cache, nice, os.getpid())
-    return Workers(jobs, _init_worker, args, limit=limit, start=start, quiet=quiet)
+    try:
+        return Workers(jobs, _init_worker, args, limit=limit, start=start, quiet=quiet)
+    finally:
+        _worker["pages"] = None  # the workers forked have them: a replacement reads its pages again
 
 
 def can_fork() -> bool:
@@ -403,7 +425,7 @@ def cleaning_in_a_worker(
         return
     limit = spec.config.max_clean_seconds
     with make_pool(1, cache_dir, use_cache, limit=limit, start="fork", inherit=(spec, pipeline)) as pool:
-        job = Job.of(spec, whole_page, pipeline._folder)
+        job = Job.of(spec, whole_page, pipeline.folder_state)
 
         def clean(source: Source) -> CleanedPage:
             chunk = [(0, source)]
@@ -469,6 +491,7 @@ def clean_ordered(
     on_warning: Callable[[str], None] | None = None,
     pool: Workers | None = None,
     in_process: bool = False,
+    pages: dict[int, Loaded] | None = None,
 ) -> Iterator[R]:
     """``transform(cleaned)`` for every source, in the sources' order, cleaned by ``jobs`` worker processes.
 
@@ -478,7 +501,9 @@ def clean_ordered(
     only (a page error saying so), never the run. ``pipeline`` (built from ``spec``) supplies what folder-level
     cleaners learned, and is used here, in this process, when ``in_process`` or when its cleaners cannot be
     rebuilt in another process (cleaners made in code). ``pool``: ``jobs`` workers to use (say, those that
-    learned the folder, see :func:`fit_folder`; the caller shuts it down) instead of new ones.
+    learned the folder, see :func:`fit_folder`; the caller shuts it down) instead of new ones. ``pages``: pages
+    by position already read (to learn the folder), cleaned here without reading them again (a ``pool`` forked
+    with them, see :func:`make_pool`, has its own copy).
     """
     warn = on_warning or (lambda _msg: None)
     pipe = pipeline if pipeline is not None else spec.build()
@@ -487,9 +512,9 @@ def clean_ordered(
             warn("these cleaners cannot be rebuilt in worker processes; cleaning in one process")
         in_process = True
     if in_process:
-        yield from _clean_here(sources, spec, transform, pipe, cache_dir if use_cache else None, warn)
+        yield from _clean_here(sources, spec, transform, pipe, cache_dir if use_cache else None, warn, pages or {})
         return
-    job = Job.of(spec, transform, pipe._folder)
+    job = Job.of(spec, transform, pipe.folder_state)
     it = iter(sources)
     index = 0
     with (
@@ -527,12 +552,14 @@ def _clean_here(
     pipe: Pipeline,
     cache_dir: Path | None,
     warn: Callable[[str], None],
+    pages: dict[int, Loaded],
 ) -> Iterator[R]:
     cache = ResultCache(cache_dir) if cache_dir is not None else None
     fps = stage_fingerprints(pipe)
     try:
-        for src in sources:
-            yield transform(clean_source(src, pipe, cache, fps, max_bytes=spec.max_bytes))
+        for i, src in enumerate(sources):
+            loaded = pages.pop(i, None)
+            yield transform(clean_source(src, pipe, cache, fps, max_bytes=spec.max_bytes, loaded=loaded))
             if cache is not None and cache.warnings:
                 for w in cache.warnings:
                     warn(w)

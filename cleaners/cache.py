@@ -36,7 +36,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import platformdirs
 
@@ -115,7 +115,7 @@ def state_digest(state: Any) -> str | None:
 def stage_fingerprints(pipeline: Pipeline) -> list[str | None]:
     """One fingerprint per active stage; None from the first folder-level cleaner that has not learned
     (or whose learning cannot be fingerprinted) on: not cacheable."""
-    from . import __version__
+    from .version import __version__
 
     out: list[str | None] = []
     prev = f"{SCHEMA}:{__version__}:{LOADER_VERSION}"
@@ -137,7 +137,7 @@ def stage_fingerprints(pipeline: Pipeline) -> list[str | None]:
 
 def pipeline_key(fingerprints: Sequence[str | None]) -> str | None:
     """Identifies what the whole pipeline makes of a page (None: it depends on the folder, not cacheable)."""
-    from . import __version__
+    from .version import __version__
 
     if any(fp is None for fp in fingerprints):
         return None
@@ -146,7 +146,7 @@ def pipeline_key(fingerprints: Sequence[str | None]) -> str | None:
 
 def folder_key(stamps: Iterable[FileStamp | None], stage: Stage) -> bytes:
     """What a folder-level cleaner learns from: its identity and every page's file, unchanged (by stamp)."""
-    from . import __version__
+    from .version import __version__
 
     h = hashlib.blake2b(digest_size=20)
     h.update(json.dumps([SCHEMA, __version__, LOADER_VERSION, _stage_identity(stage)], default=repr).encode())
@@ -550,15 +550,36 @@ def clean_source(
     fingerprints: Sequence[str | None] | None = None,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    loaded: Loaded | None = None,
 ) -> CleanedPage:
     """Load and clean one page, reusing every stage result the cache holds for it.
 
     The result equals ``pipeline.clean(load_page(source, max_bytes=max_bytes))``:
     it is :meth:`Pipeline.clean` with the cache as its memory of each stage's
     result. ``fingerprints`` (from :func:`stage_fingerprints`) may be
-    passed to save recomputing them.
+    passed to save recomputing them. ``loaded``: the page as :func:`load_for_cleaning` read it a moment ago
+    (learning the folder read every page: cleaning need not read it again).
     """
-    return clean_keyed(source, pipeline, cache, fingerprints, max_bytes=max_bytes)[0]
+    return clean_keyed(source, pipeline, cache, fingerprints, max_bytes=max_bytes, loaded=loaded)[0]
+
+
+class Loaded(NamedTuple):
+    """A page read once for both learning the folder and cleaning it: the page and its content key (None when
+    the page could not be read or was read without a cache)."""
+
+    page: Page
+    key: bytes | None
+
+
+def load_for_cleaning(source: Source, max_bytes: int, keyed: bool) -> Loaded:
+    """The page of ``source`` as :func:`load_page` gives it, with its content key when ``keyed`` (a cache is used)."""
+    if keyed:
+        try:
+            page, key = load_keyed(source, max_bytes)
+        except Exception:  # let the loader say why, exactly as without a cache
+            return Loaded(load_page(source, max_bytes=max_bytes), None)
+        return Loaded(page, None if page.error is not None else key)
+    return Loaded(load_page(source, max_bytes=max_bytes), None)
 
 
 def clean_keyed(
@@ -568,15 +589,23 @@ def clean_keyed(
     fingerprints: Sequence[str | None] | None = None,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    loaded: Loaded | None = None,
 ) -> tuple[CleanedPage, bytes | None, bool]:
     """:func:`clean_source`, plus the page's content key (None: not loaded) and whether the result may be
     remembered (False when the time limit cut cleaning short: another run may get further)."""
     if cache is None or not cache.usable:
-        return pipeline.clean(load_page(source, max_bytes=max_bytes)), None, False
-    try:
-        page, key = load_keyed(source, max_bytes)
-    except Exception:  # let the loader say why, exactly as without a cache
-        return pipeline.clean(load_page(source, max_bytes=max_bytes)), None, False
+        page = loaded.page if loaded is not None else load_page(source, max_bytes=max_bytes)
+        return pipeline.clean(page), None, False
+    if loaded is not None and (loaded.key is not None or loaded.page.error is not None):
+        page, found = loaded.page, loaded.key
+        if found is None:
+            return pipeline.clean(page), None, False
+        key = found
+    else:
+        try:
+            page, key = load_keyed(source, max_bytes)
+        except Exception:  # let the loader say why, exactly as without a cache
+            return pipeline.clean(load_page(source, max_bytes=max_bytes)), None, False
     if page.error is not None:
         return pipeline.clean(page), None, False
     fps = list(fingerprints) if fingerprints is not None else stage_fingerprints(pipeline)

@@ -159,17 +159,22 @@ def _looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<?xml")) or ("<body" in head and "</" in head)
 
 
+def _mb(size: int) -> str:
+    """A page limit as the config gives it: 64 MB, 0.001 MB."""
+    return f"{round(size / (1024 * 1024), 3):g} MB"
+
+
 def read_bytes(path: str | os.PathLike[str], gz: bool, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     with open_regular(path) as fh:
         data = fh.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ValueError(f"file is larger than the {max_bytes // (1024 * 1024)} MB page limit")
+        raise ValueError(f"file is larger than the {_mb(max_bytes)} page limit (max_page_mb)")
     if gz or data[:2] == b"\x1f\x8b":
         # Decompress with a bound so a gzip bomb cannot eat the memory.
         d = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
         out = d.decompress(data, max_bytes + 1)
         if len(out) > max_bytes:
-            raise ValueError(f"decompressed page is larger than the {max_bytes // (1024 * 1024)} MB page limit")
+            raise ValueError(f"decompressed page is larger than the {_mb(max_bytes)} page limit (max_page_mb)")
         if not d.eof:
             raise ValueError("truncated gzip file")
         return out

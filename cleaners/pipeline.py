@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from .base import Cleaner, Context, fits_in_chunks
 from .config import Config, load_config
+from .loading import DEFAULT_MAX_BYTES
 from .model import Annotation, CleanedPage, CleanerError, Mark, Page
 from .registry import CleanerInfo, RegistryError, discover_entry_points, load_cleaner_file, ordered, unique_names
 
@@ -45,11 +46,19 @@ class Pipeline:
     """An ordered list of cleaners. ``clean(page)`` never raises because of a cleaner."""
 
     def __init__(
-        self, stages: Sequence[Stage], problems: Sequence[str] = (), *, max_seconds: float | None = None
+        self,
+        stages: Sequence[Stage],
+        problems: Sequence[str] = (),
+        *,
+        max_seconds: float | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.stages: tuple[Stage, ...] = tuple(stages)
         self.problems: list[str] = list(problems)
         self.max_seconds = max_seconds  # per page; None: no limit
+        # The config's page limit travels with the cleaners, so whatever loads pages for this pipeline (the
+        # command, the export, the reader, a worker process) applies the same one: see FolderSession.load.
+        self.max_bytes = max_bytes
         self._folder: dict[str, Any] = {}
         self._plan: tuple[tuple[Stage, ...], list[_Step]] | None = None  # see _steps
 
@@ -87,7 +96,7 @@ class Pipeline:
                 problems.append(f"cleaner {info.name!r} could not be set up: {exc}")
                 built, on = None, False
             stages.append(Stage(info, on, options, built))
-        return cls(stages, problems, max_seconds=config.max_clean_seconds)
+        return cls(stages, problems, max_seconds=config.max_clean_seconds, max_bytes=config.max_page_bytes)
 
     @classmethod
     def default(
@@ -117,9 +126,19 @@ class Pipeline:
             else s
             for s in self.stages
         ]
-        new = Pipeline(stages, self.problems, max_seconds=self.max_seconds)
+        new = Pipeline(stages, self.problems, max_seconds=self.max_seconds, max_bytes=self.max_bytes)
         new._folder = dict(self._folder)
         return new
+
+    # -- what the folder taught -----------------------------------------------------------------
+    @property
+    def folder_state(self) -> dict[str, Any]:
+        """What folder-level cleaners learned, by cleaner name (sent to worker processes, kept by the cache)."""
+        return self._folder
+
+    def adopt(self, state: Mapping[str, Any]) -> None:
+        """Take what folder-level cleaners learned elsewhere (in worker processes, from the result cache)."""
+        self._folder.update(state)
 
     # -- introspection --------------------------------------------------------------------------
     @property
@@ -133,7 +152,7 @@ class Pipeline:
 
     def fingerprint(self) -> str:
         """Identifies what this pipeline would produce: for caches of cleaned pages."""
-        from . import __version__
+        from .version import __version__
 
         desc = [(s.name, s.info.origin, sorted((k, repr(v)) for k, v in s.options.items())) for s in self.active]
         blob = json.dumps([__version__, desc], sort_keys=True, default=repr).encode()

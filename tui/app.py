@@ -11,7 +11,6 @@ never waits for it, and keys that need it say so until it is there.
 
 from __future__ import annotations
 
-import gc
 import os
 import subprocess
 import sys
@@ -37,10 +36,19 @@ from newsread.cleaners import FORMATS, CleanedPage, Pipeline, Source, default_co
 from newsread.cleaners.clusters import VersionComparison
 from newsread.cleaners.workers import Abandoned
 
+from . import messages
 from .export import ExportError, write_export
 from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
-from .launch import collections_held, resume_collections, terminal_problem
 from .library import NOT_LEARNED, SHOWN, Library
+from .process import (
+    HOLD_COLLECTIONS_AT_MOST,
+    collect_rarely,
+    collect_when_idle,
+    collections_held,
+    restore_thresholds,
+    resume_collections,
+    terminal_problem,
+)
 from .settings import (
     LIST_WIDTH_MAX,
     LIST_WIDTH_MIN,
@@ -72,17 +80,12 @@ from .widgets.reading_pane import Ahead, AheadOrder, View, build_ahead
 from .widgets.status_bar import triage_text
 from .widgets.titles import set_border_subtitle, set_border_title
 
-POLL_SECONDS = 0.15  # how often the list and progress pick up what the workers did
+HOUSEKEEPING_SECONDS = 0.15  # how often the triage writer's work is picked up (and idle garbage collected)
 ZOOM_BELOW = 110  # narrower than this, opening a page gives the reader the whole width
 STATE_WAIT = 15.0  # seconds the bulk cleaning waits for the triage state to be read (hashing) at most
 RECALL_WAIT = 5.0  # seconds triage waits for the cache's summaries to be shown, at most
 READ_AFTER = 0.5  # seconds a page stays on screen before it counts as read (j held down reads nothing)
 CLEANING_NOTE_AFTER = 0.1  # seconds a page being cleaned on demand may take before the reader says so
-# Python's full garbage collection walks every object the reader holds (~30 ms with a big folder open): left to
-# its own schedule it fell on one key in twelve, the slowest ones. It runs when the keyboard and mouse have been
-# still this long (seconds) instead; on its own only after GC_FULL_EVERY younger collections (Python: 10).
-GC_IDLE_SECONDS = 1.0
-GC_FULL_EVERY = 1000
 LIST_STEP = 4  # columns < and > widen or narrow the list by
 READER_MIN = 30  # columns the reading pane keeps beside the list, however wide the list is asked to be
 SORT_NAMES = {
@@ -92,7 +95,6 @@ SORT_NAMES = {
     "kept": "words kept (most first)",
     "removed": "words removed (most first)",
 }
-HOLD_COLLECTIONS_AT_MOST = 5.0  # seconds: collections held for the start resume by then, even if listing goes on
 
 # Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
 TRIAGE_BINDINGS: list[BindingType] = [
@@ -192,24 +194,22 @@ class NewsreadApp(App[None]):
         self._sorted_for = (-1, False, -1)  # what the list's order was made from (see _order_basis)
         self._folded = False  # the list shows one row per story
         self._opened_stories: set[int] = set()  # stories (by their first page) shown whole while folded
-        self.library = Library(paths, pipeline, use_cache=use_cache, jobs=jobs)
+        self._relay = messages.Relay()  # the folder session's events, as messages to this app
+        self.library = Library(paths, pipeline, use_cache=use_cache, jobs=jobs, listener=self._relay)
         self.library.on_cleaned = self._learn_record
         self.state_path = state
         self.read_after = read_after
         self.triage = TriageSession()
         self.filter_line = ""  # the filter as typed; "" shows every page
         self.current = -1  # index of the page in the reading pane
-        self._seen_version = -1
         self._zoomed = False
         self._auto_zoomed = False
         self._read_timer: Timer | None = None
         self._cleaning_note: Timer | None = None  # says "Cleaning …" if the page asked for is slow to come
         self._state_read = threading.Event()  # the state loader is done (or gave up)
         self.exported: list[Path] = []  # folders exports were written to, this run
-        self._versions_seen = -1  # clusters generation the reading pane's versions were looked up with
-        self._learned_seen = 0  # the library's ``learned`` when pages were last shown
         self._last_input = time.monotonic()  # the last key or mouse event (full garbage collections wait for quiet)
-        self._gc_threshold = gc.get_threshold()  # put back when the app ends (tests run many apps in one process)
+        self._gc_threshold = (0, 0, 0)  # the collector's thresholds before the reader (put back when it ends)
         self._started = time.monotonic()
         self._recleaning = ""  # the cleaner switch (or rescan) whose cleaning of the folder is under way ("" none)
         self._recleaning_hint = ""  # said after it once the folder is cleaned again
@@ -279,8 +279,12 @@ class NewsreadApp(App[None]):
         self.page_list.focus()
         for problem in self.library.pipeline.problems:
             self.notify(problem, title="cleaners", severity="warning", timeout=8)
-        gc.set_threshold(self._gc_threshold[0], self._gc_threshold[1], GC_FULL_EVERY)
-        self.set_interval(POLL_SECONDS, self.poll)
+        self._gc_threshold = collect_rarely()
+        warned = len(self.library.warnings)  # (told before the app ran; from now on as messages)
+        self._relay.start(self)
+        for warning in self.library.warnings[:warned]:
+            self.notify(warning, title="cache", severity="warning", timeout=8)
+        self.set_interval(HOUSEKEEPING_SECONDS, self._housekeeping)
         self.crawl()
         self.load_triage()
 
@@ -482,7 +486,7 @@ class NewsreadApp(App[None]):
                 break
         library.clean_all(cancelled=lambda: worker.is_cancelled)  # in worker processes; learned via on_cleaned
         if not worker.is_cancelled:
-            library.update_clusters()  # story clusters need every page; poll() then shows the versions
+            library.update_clusters()  # story clusters need every page; told (Stories), the versions are shown
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -491,11 +495,11 @@ class NewsreadApp(App[None]):
 
     def _collect_when_idle(self) -> None:
         """A full garbage collection, if one is due (Python's own measure), while no key is being pressed."""
-        if gc.get_count()[2] >= self._gc_threshold[2] and time.monotonic() - self._last_input >= GC_IDLE_SECONDS:
-            gc.collect()
+        collect_when_idle(self._gc_threshold, time.monotonic() - self._last_input)
 
     def on_unmount(self) -> None:
-        gc.set_threshold(*self._gc_threshold)
+        self._relay.stop()
+        restore_thresholds(self._gc_threshold)
         resume_collections()
         self.library.close()
         self.triage.stop_writing()
@@ -613,7 +617,7 @@ class NewsreadApp(App[None]):
 
     def _cleaned_ready(self, index: int, generation: int, cleaned: CleanedPage, same_page: bool) -> None:
         if NOT_LEARNED in cleaned.cleaning_notes and not self.library.learning:
-            return  # cleaned before the folder was learned, delivered after: poll() has asked for the final one
+            return  # cleaned before the folder was learned, delivered after: on_learned asked for the final one
         if index == self.current and generation == self.library.generation:
             self._stop_cleaning_note()
             self.reader.show(cleaned, same_page=same_page)
@@ -624,7 +628,6 @@ class NewsreadApp(App[None]):
     @work(thread=True, exclusive=True, group="versions")
     def load_versions(self, index: int, cleaned: CleanedPage) -> None:
         """The other versions of the page's story and what it adds or lacks (the engine compares them)."""
-        self._versions_seen = self.library.clusters_generation
         versions = self.library.story_versions(index, cleaned)
         if versions is None or get_current_worker().is_cancelled:
             return
@@ -644,24 +647,33 @@ class NewsreadApp(App[None]):
         if index == self.current and self.reader.cleaned is cleaned:
             self.reader.show_versions(titles, versions)
 
-    def poll(self) -> None:
+    # -- what the folder session tells (messages, see newsread.tui.messages) ------------------------------------
+    def on_pages_changed(self, message: messages.PagesChanged) -> None:
+        self._relay.taken()  # (first: a change from now on posts another message)
+        self.sync_library()
+
+    def on_learned(self, message: messages.Learned) -> None:
+        self.sync_library()
         library = self.library
-        if collections_held() and (
-            library.recalled.is_set() or time.monotonic() - self._started > HOLD_COLLECTIONS_AT_MOST
-        ):
-            resume_collections()  # the start is over: what the cache knows is shown (newsread.tui.launch)
-        self._collect_when_idle()
-        # Before the version check: a worker learns a page just after the library counted it.
-        self._flush_infos()
-        if self._folded and self._sorted_for != self._order_basis() and self.query(PageList):
-            self._show_order(keep=self.page_in_hand)  # the stories were found after the version was seen
-        if library.version == self._seen_version:
-            return
+        if self.current >= 0 and library.peek(self.current) is None:
+            self.open_page(self.current, again=True)  # shown before the folder was learned: clean it again
+
+    def on_stories(self, message: messages.Stories) -> None:
+        self.sync_library()  # (a folded list is folded by story)
+        cleaned = self.reader.cleaned
+        if cleaned is not None:
+            self.load_versions(self.current, cleaned)  # the folder's stories were just found
+
+    def on_work_problem(self, message: messages.WorkProblem) -> None:
+        self.notify(message.text, title="cache", severity="warning", timeout=8)
+
+    def sync_library(self) -> None:
+        """Show what the library has now: the list's rows, its order and title, the progress, the first page."""
+        library = self.library
         if not self.query(PageList):
-            return  # the app is closing: its widgets are gone, the timer not yet
-        self._seen_version = library.version
-        while library.warnings:
-            self.notify(library.warnings.pop(0), title="cache", severity="warning", timeout=8)
+            return  # the app is closing: its widgets are gone
+        if collections_held() and library.recalled.is_set():
+            resume_collections()  # the start is over: what the cache knows is shown (newsread.tui.process)
         self.page_list.sync()
         self._resort_if_due()
         self._index_triage()
@@ -678,13 +690,14 @@ class NewsreadApp(App[None]):
             done = f"{self._recleaning}{self._recleaning_done.format(pages=_count(pages, 'page'))}"
             self.status.say(f"{done}{self._recleaning_hint}", seconds=10, lasting=True)
             self._recleaning = ""
-        if library.learned != self._learned_seen:
-            self._learned_seen = library.learned
-            if self.current >= 0 and library.peek(self.current) is None:
-                self.open_page(self.current, again=True)  # shown before the folder was learned: clean it again
-        cleaned = self.reader.cleaned
-        if library.clusters_generation != self._versions_seen and cleaned is not None:
-            self.load_versions(self.current, cleaned)  # the folder's stories were just found
+
+    def _housekeeping(self) -> None:
+        """Now and then, whatever the session tells: garbage collection while no key is pressed, and what the
+        triage writer finished (pages it indexed join a text filter)."""
+        if collections_held() and time.monotonic() - self._started > HOLD_COLLECTIONS_AT_MOST:
+            resume_collections()
+        self._collect_when_idle()
+        self._flush_infos()
 
     def _list_title(self) -> None:
         library = self.library
@@ -760,6 +773,8 @@ class NewsreadApp(App[None]):
 
     def _say_cleaning(self, index: int) -> None:
         self._cleaning_note = None
+        if not self.query(ReadingPane):
+            return  # the app is closing: its widgets are gone, the timer not yet
         if index == self.current and self.library.peek(index) is None:
             self.reader.show(None, message=f"Cleaning {self.library.summaries[index].id} …")
 

@@ -22,32 +22,21 @@ from newsread.cleaners import (
     ConfigError,
     Pipeline,
     inert,
-    iter_sources,
     load_config,
-    load_page,
     render,
-    to_record,
 )
 from newsread.cleaners import __version__ as engine_version
-from newsread.cleaners.batch import (
-    FIT_IN_PARTS,
-    PipelineSpec,
-    can_fork,
-    clean_ordered,
-    cleaning_in_a_worker,
-    fit_folder,
-    make_pool,
-    rebuildable,
-)
 from newsread.cleaners.cache import default_cache_dir
-from newsread.cleaners.clusters import StoryIndex, StorySignature, signature_of
+from newsread.cleaners.clusters import StorySignature, signature_of
 from newsread.cleaners.config import check_limit
 from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, folder_holding, output_names
-from newsread.cleaners.output import json_line, printable
+from newsread.cleaners.output import printable, record_line, record_members
+from newsread.cleaners.session import Event, FolderLearned, FolderSession, Problem, list_pages
 
+from .commands import COMMANDS
 from .difftext import diff_lines
 from .export import JSONL_NAME
-from .launch import COMMANDS
+from .process import tune_frame_rate
 
 app = typer.Typer(
     name="newsread",
@@ -245,10 +234,11 @@ def export(
             err=True,
         )
         return
-    if pipeline.fitters:
-        pipeline.fit(load_page(s) for s, _ in tracked)  # learn from the whole folder, as `clean` and the reader do
+    session = FolderSession(paths, pipeline, use_cache=False, listener=say_problem)
+    session.sources = [s for s, _ in tracked]
+    session.learn()  # from the whole folder, as `clean` and the reader do
     try:
-        with cleaning_in_a_worker(pipeline, PipelineSpec.of(pipeline)) as clean, progress_bar(len(chosen)) as advance:
+        with session.cleaner() as clean, progress_bar(len(chosen)) as advance:
             result = write_export(
                 chosen, pipeline, out, fmt=fmt, inputs=paths, progress=advance,
                 input_files=lambda: [s.file for s, _ in tracked], clean=clean,
@@ -320,61 +310,15 @@ def clean(
     # Only the output goes to stdout: what cleaners print while set up or learning the folder here goes to stderr
     # (while cleaning, in the workers, it becomes a note on the page).
     with contextlib.redirect_stdout(sys.stderr):
-        pipeline, cfg = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
-    max_bytes = cfg.max_page_bytes
-    cache_folder = cache_dir if cache_dir is not None else default_cache_dir()
-    use_cache = not no_cache and cache_usable_for(cache_folder, paths)
-    sources = list(iter_sources(paths))
-    fitting = bool(pipeline.fitters)
-    spec = PipelineSpec.of(pipeline, max_bytes=max_bytes)
-    pool = None
-    # Cleaning runs in worker processes, even with --jobs 1: one that is stuck past the time limit, or that a
-    # cleaner ends, is replaced and costs that page only. They are forked where there is fork: ready at once,
-    # with this very pipeline (nothing to rebuild); else started afresh, when they can rebuild it.
-    limit = cfg.max_clean_seconds
-    with contextlib.redirect_stdout(sys.stderr):
-        if fitting:
-            known = len(pipeline.problems)
-            if jobs > 1 and len(sources) >= FIT_IN_PARTS and pipeline.fits_in_chunks() and rebuildable(pipeline, spec):
-                # A big folder is learned by every worker, a part each; the same workers then clean it.
-                pool = make_pool(jobs, cache_folder, use_cache, limit=limit, start="fork")
-                try:
-                    learned, problems = fit_folder(spec, sources, pool=pool, jobs=jobs)
-                except Exception as exc:  # a worker died: learn here instead
-                    why = shown(str(exc))
-                    typer.echo(f"newsread: warning: learning the folder in workers failed ({why})", err=True)
-                    pool.shutdown(cancel_futures=True)
-                    pool = None
-                else:
-                    pipeline._folder.update(learned)
-                    pipeline.problems.extend(problems)
-            if pool is None:
-                pipeline.fit(load_page(s, max_bytes=max_bytes) for s in sources)
-            for problem in pipeline.problems[known:]:
-                typer.echo(f"newsread: warning: {inert(problem)}", err=True)
-    workers = pool is not None or can_fork() or rebuildable(pipeline, spec)
-    if not workers and jobs > 1:
-        typer.echo("newsread: warning: these cleaners cannot be rebuilt in worker processes; cleaning here", err=True)
-    if workers and pool is None:
-        try:
-            pool = make_pool(jobs, cache_folder, use_cache, limit=limit, start="fork", inherit=(spec, pipeline))
-        except OSError as exc:  # no room for the workers' shared memory (a full disk, ulimit -f): clean here
-            why = shown(str(exc))
-            typer.echo(f"newsread: warning: worker processes could not start ({why}); cleaning here", err=True)
-            workers = False
-    to_terminal = sys.stdout.isatty()
-    results = clean_ordered(
-        sources,
-        spec,
-        functools.partial(render_output, fmt),
-        jobs=jobs,
-        pipeline=pipeline,
-        cache_dir=cache_folder,
-        use_cache=use_cache,
-        on_warning=lambda msg: typer.echo(f"newsread: warning: {shown(msg)}", err=True),
-        pool=pool,
-        in_process=not workers,
+        pipeline, _ = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
+    session = FolderSession(
+        paths, pipeline, jobs=jobs, use_cache=not no_cache, cache_dir=cache_dir, listener=say_problem
     )
+    sources = session.discover()
+    with contextlib.redirect_stdout(sys.stderr):
+        session.learn()
+    to_terminal = sys.stdout.isatty()
+    results = session.clean_ordered(functools.partial(render_output, fmt))
 
     from .progress import progress_bar
 
@@ -383,7 +327,7 @@ def clean(
     renamed: list[tuple[str, Written]] = []
     # JSONL records carry each page's story cluster, known only once every page is cleaned: records wait in
     # a temporary file (only each page's small story signature stays in memory) and are written at the end.
-    stories: StoryIndex[int] = StoryIndex()
+    signatures: list[tuple[int, StorySignature | None]] = []
     held = tempfile.TemporaryFile("w+", encoding="utf-8") if fmt == "jsonl" else None  # noqa: SIM115 - closed below
     held_ids: list[str] = []
     held_failed: OSError | None = None  # the temporary file could not be written (a full disk): stop, keep the rest
@@ -400,7 +344,7 @@ def clean(
                     except OSError as exc:
                         held_failed = exc
                         break
-                    stories.add(len(held_ids), signature)
+                    signatures.append((len(held_ids), signature))
                     held_ids.append(printable(source.id))
                 elif folder is not None:
                     if error is None:
@@ -422,13 +366,14 @@ def clean(
             if held_failed is not None:  # what was held is read back through a descriptor of its own
                 held = open(os.dup(held.fileno()), encoding="utf-8")  # noqa: SIM115 - closed below
             if folder is not None:
+                stories = session.stories(signatures)
                 with folder.create(JSONL_NAME) as (fh, done):
-                    copied = write_with_clusters(held, held_ids, stories.clusters(), fh)
+                    copied = write_with_clusters(held, held_ids, stories, fh)
                 written = 1
                 if done.renamed:
                     renamed.append(("", done))
             else:
-                copied = write_with_clusters(held, held_ids, stories.clusters(), sys.stdout)
+                copied = write_with_clusters(held, held_ids, session.stories(signatures), sys.stdout)
                 sys.stdout.flush()
     except OutputError as exc:  # (the JSONL file's own name: an input)
         raise fail(shown(str(exc)), 1) from exc
@@ -446,11 +391,8 @@ def clean(
             folder.close()
         if held is not None:
             held.close()
-        if pool is not None:
-            if sys.exc_info()[0] is not None:  # (Ctrl-C, a write error): a worker busy on a page is not waited for
-                pool.terminate()
-            else:
-                pool.shutdown(cancel_futures=True)
+        # (Ctrl-C, a write error): a worker busy on a page is not waited for
+        session.close(at_once=sys.exc_info()[0] is not None)
     say_renamed(renamed)
     if failures and out is not None:
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)
@@ -484,36 +426,34 @@ def say_renamed(renamed: list[tuple[str, Written]]) -> None:
 
 def render_output(fmt: str, cleaned: CleanedPage) -> tuple[str | None, str, StorySignature | None]:
     """One page's batch output (made in the worker process), its load error if any, and (for JSONL, whose
-    records carry the story cluster) its story signature."""
+    records carry the story cluster) its story signature. A JSONL record comes without its cluster (one line
+    of :func:`record_members`), finished by :func:`write_with_clusters`."""
     if fmt == "jsonl":
-        return cleaned.page.error, json_line(to_record(cleaned)), signature_of(cleaned)
+        return cleaned.page.error, record_members(cleaned) + "\n", signature_of(cleaned)
     return cleaned.page.error, render(cleaned, fmt), None
 
 
-def cache_usable_for(cache_folder: Path, paths: list[Path]) -> bool:
-    """The cache may not live in an input folder: newsread never writes into what it reads."""
-    # Only a folder read is at risk: the cache beside (or above) a file read is never read as a page.
-    where = folder_holding(cache_folder, [p for p in paths if p.is_dir()])
-    if where is not None:
-        said = f"cache {shown(str(cache_folder))} is inside the input folder {shown(where)}; not using it"
-        typer.echo(f"newsread: warning: {said}", err=True)
-        return False
-    return True
+def say_problem(event: Event) -> None:
+    """What the folder session says went wrong (the cache, the workers), as a warning on standard error."""
+    if isinstance(event, Problem):
+        typer.echo(f"newsread: warning: {shown(event.message)}", err=True)
+    elif isinstance(event, FolderLearned):
+        for problem in event.problems:
+            typer.echo(f"newsread: warning: {inert(problem)}", err=True)
 
 
 def write_with_clusters(held: IO[str], ids: list[str], clusters: dict[int, int], out: IO[str]) -> int:
-    """Copy the held JSONL records to ``out``, each with its story cluster (the id of the cluster's first page;
-    null for a page that could not be read). Only the records of ``ids`` are copied, and only whole ones (after a
-    failed write the file may end in part of a record). Returns how many were copied."""
+    """Copy the held JSONL records (one :func:`record_members` a line) to ``out``, each finished with its story
+    cluster (the id of the cluster's first page; null for a page that could not be read). Only the records of
+    ``ids`` are copied, and only whole ones (after a failed write the file may end in part of a record). Returns
+    how many were copied."""
     held.seek(0)
     copied = 0
     for k, line in zip(range(len(ids)), held, strict=False):
-        # to_record puts "cluster": null last, so the record is completed without parsing it again.
-        if not line.endswith("null}\n"):
+        if not line.endswith("\n"):  # cut short by the failed write
             break
         rep = clusters.get(k)
-        cluster = json_line(ids[rep] if rep is not None else None)[:-1]
-        out.write(f"{line[:-6]}{cluster}}}\n")
+        out.write(record_line(line[:-1], ids[rep] if rep is not None else None))
         copied += 1
     return copied
 
@@ -538,11 +478,11 @@ def diff(
     check_paths([file])
     if file.is_dir():
         raise fail(f"{file} is a folder: `newsread diff` shows one page")
-    pipeline, cfg = build_pipeline(config, enable, disable)
-    sources = list(iter_sources([file]))
+    pipeline, _ = build_pipeline(config, enable, disable)
+    sources = list_pages([file])
     if not sources:
         raise fail(f"{shown(str(file))}: no page in it", 1)
-    with cleaning_in_a_worker(pipeline, PipelineSpec.of(pipeline, max_bytes=cfg.max_page_bytes)) as clean:
+    with FolderSession([file], pipeline, use_cache=False).cleaner() as clean:
         cleaned = clean(sources[0])  # in a worker: a stuck cleaner is stopped at the limit, never hangs `diff`
     if cleaned.page.error:
         raise fail(f"{shown(str(file))}: {shown(cleaned.page.error)}", 1)
@@ -647,6 +587,7 @@ OPEN_OPTIONS = {"-c", "--config", "-e", "--enable", "-d", "--disable", "--state"
 def main(argv: list[str] | None = None) -> None:
     """Entry point: ``newsread PATH`` is short for ``newsread open PATH``."""
     args = list(sys.argv[1:] if argv is None else argv)
+    tune_frame_rate()
     if args and (args[0] in OPEN_OPTIONS or (args[0] not in COMMANDS and not args[0].startswith("-"))):
         args.insert(0, "open")
     app(args=args, prog_name="newsread")

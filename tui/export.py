@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsread.cleaners import FORMATS, CleanedPage, Pipeline, Source, load_page, render, to_record
+from newsread.cleaners import FORMATS, CleanedPage, Pipeline, Source, render, to_record
 from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, check_out_folder, output_names
 from newsread.cleaners.output import json_line, printable
+from newsread.cleaners.session import clean_here
 
 from .triage import Filter, PageState, TriageStore
 
@@ -118,7 +119,7 @@ def write_export(
             try:
                 with folder.create(JSONL_NAME) as (jsonl, written):
                     for source, state in chosen:
-                        cleaned = clean(source) if clean is not None else pipeline.clean(load_page(source))
+                        cleaned = clean(source) if clean is not None else clean_here(pipeline, source)
                         if cleaned.page.error is not None:
                             result.failed.append((source.id, cleaned.page.error))
                         else:
@@ -135,7 +136,7 @@ def write_export(
                 result.renamed.append(("", written))
             return result
         for source, state in chosen:
-            cleaned = clean(source) if clean is not None else pipeline.clean(load_page(source))
+            cleaned = clean(source) if clean is not None else clean_here(pipeline, source)
             if cleaned.page.error is not None:
                 result.failed.append((source.id, cleaned.page.error))
             else:

@@ -8,13 +8,12 @@ line (:mod:`newsread.tui.cli`), which reports it as it always has.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from pathlib import Path
 
-# The command line's commands: ``newsread clean`` is the command even beside a folder named "clean".
-COMMANDS = frozenset({"open", "clean", "diff", "cleaners", "export", "cache"})
+from .commands import COMMANDS
+from .process import hold_collections, resume_collections, tune_frame_rate
 
 
 def reader_paths(args: list[str]) -> list[str] | None:
@@ -26,34 +25,9 @@ def reader_paths(args: list[str]) -> list[str] | None:
     return args
 
 
-_held = False  # collections are off for the reader's start (see hold_collections)
-
-
-def hold_collections() -> None:
-    """No cyclic garbage collection while the reader starts. Its imports, its cleaners and the folder's listing
-    make hundreds of thousands of objects that live as long as the reader, and collections meanwhile only walk
-    them again (60-80 ms of a 10k-page folder's reopen, one of them a full collection). The reader resumes
-    collections once what the cache knows of the folder is shown (``resume_collections``)."""
-    global _held
-    if gc.isenabled():
-        gc.disable()
-        _held = True
-
-
-def resume_collections() -> None:
-    """Collections back on, if ``hold_collections`` turned them off."""
-    global _held
-    if _held:
-        _held = False
-        gc.enable()
-
-
-def collections_held() -> bool:
-    return _held
-
-
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    tune_frame_rate()
     paths = reader_paths(args)
     if paths is not None:
         hold_collections()
@@ -65,16 +39,6 @@ def main(argv: list[str] | None = None) -> None:
     from .cli import main as cli_main
 
     cli_main(args)
-
-
-def terminal_problem() -> str | None:
-    """Why the reader cannot be drawn here (its screen would go into a pipe or a file), or None."""
-    if not sys.stdout.isatty():
-        return (
-            "the reader draws on a terminal, and the output is not one (a pipe or a file); "
-            "to print the clean text use `newsread clean PATH`"
-        )
-    return None
 
 
 def open_reader(paths: list[str]) -> bool:

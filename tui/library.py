@@ -23,7 +23,6 @@ one read instead of one lookup per page.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import threading
@@ -36,7 +35,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
-from newsread.cleaners import CleanedPage, Pipeline, Source, inert, iter_sources, load_page
+from newsread.cleaners import CleanedPage, Pipeline, Source, inert, iter_sources
 from newsread.cleaners.batch import (
     BackgroundCleaner,
     Encoded,
@@ -55,7 +54,6 @@ from newsread.cleaners.batch import (
 from newsread.cleaners.cache import (
     FileStamp,
     ResultCache,
-    default_cache_dir,
     folder_key,
     pipeline_key,
     stage_fingerprints,
@@ -72,8 +70,20 @@ from newsread.cleaners.clusters import (
     signature_to_json,
 )
 from newsread.cleaners.model import normalise_space
+from newsread.cleaners.session import (
+    Event,
+    FolderLearned,
+    FolderSession,
+    Listener,
+    PagesFound,
+    Problem,
+    Progress,
+    StoriesFound,
+    clean_here,
+)
 from newsread.cleaners.workers import Abandoned, Workers
 
+from .process import freeze_listing
 from .triage import BODY_LIMIT
 
 PENDING = -1
@@ -222,8 +232,15 @@ class Library:
         jobs: int | None = None,
         use_cache: bool = True,
         cache_dir: Path | None = None,
+        listener: Listener | None = None,
     ) -> None:
         self.paths = list(paths)
+        self.warnings: list[str] = []  # what went wrong with the cache or the workers (also told as Problem)
+        # The folder session: its limits, its cache and its events (what the reader is told of the work).
+        self.session = FolderSession(
+            self.paths, pipeline, jobs=default_jobs() if jobs is None else max(0, jobs), use_cache=use_cache,
+            cache_dir=cache_dir, listener=self._relay(listener),
+        )  # fmt: skip
         self._pipeline = pipeline
         self.generation = 0
         self.version = 0  # bumped whenever something shown changed
@@ -231,7 +248,6 @@ class Library:
         self.phase = "finding pages"
         self.sources: list[Source] = []
         self.summaries: list[PageSummary] = []
-        self.warnings: list[str] = []  # what went wrong with the cache or the workers (the app shows them)
         self._keep = keep
         self._cache: OrderedDict[int, CleanedPage] = OrderedDict()
         # Pages cleaned without what the folder teaches, while it is being learned (seconds for a big folder):
@@ -244,11 +260,9 @@ class Library:
         self._fitted: set[str] = set()
         self._done = 0
         self._totals: dict[str, int] = {}
-        self.jobs = default_jobs() if jobs is None else max(0, jobs)
-        self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
-        self.use_cache = use_cache and not any(_within(self.cache_dir, Path(p)) for p in self.paths)
-        if use_cache and not self.use_cache:
-            self.warnings.append(f"cache {self.cache_dir} is inside the folder being read; not using it")
+        self.jobs = self.session.jobs
+        self.cache_dir = self.session.cache_dir
+        self.use_cache = self.session.use_cache
         if self.jobs:
             # Start multiprocessing's helper now: once Textual runs, sys.stderr has no file descriptor to give it.
             resource_tracker.ensure_running()
@@ -290,6 +304,24 @@ class Library:
         self._found: tuple[dict[int, int], dict[int, list[int]]] = ({}, {})
         self.clusters_generation = PENDING  # pipeline generation the clusters were found with
         self._story_known: set[int] = set()  # pages whose signature is in _stories (or that have none)
+
+    # -- events (any thread) ----------------------------------------------------------------------
+    def _relay(self, listener: Listener | None) -> Listener:
+        def relay(event: Event) -> None:
+            if isinstance(event, Problem):
+                self.warnings.append(event.message)
+            if listener is not None:
+                listener(event)
+
+        return relay
+
+    def _warn(self, message: str) -> None:
+        self.session.emit(Problem(message))
+
+    def _changed(self) -> None:
+        """Something shown changed (call with the lock held): told as :class:`Progress`."""
+        self.version += 1
+        self.session.emit(Progress(self._done, len(self.summaries)))
 
     # -- reading state (any thread) ---------------------------------------------------------------
     @property
@@ -333,7 +365,8 @@ class Library:
         with self._lock:
             if self._results is None:
                 self._results = ResultCache(self.cache_dir)
-                self.warnings.extend(self._results.warnings)
+                for warning in self._results.warnings:
+                    self._warn(warning)
                 self._results.warnings = []
             return self._results if self._results.usable else None
 
@@ -393,7 +426,7 @@ class Library:
                     for name, words in summary.removed_by.items():
                         self._totals[name] = self._totals.get(name, 0) + words
                 self.summaries[index] = summary
-            self.version += 1
+            self._changed()
             return True
 
     # -- work (worker threads) --------------------------------------------------------------------
@@ -415,12 +448,13 @@ class Library:
                 self._recalled = self.generation  # _publish looked every page up (not before fitting: no key)
             # A big folder is hundreds of thousands of long-lived objects (sources, summaries): keep the
             # collector from walking them all again and again, which shows as pauses between keys.
-            gc.freeze()
+            freeze_listing()
             with self._lock:
                 self.discovered = True
                 self.phase = "cleaning"
-                self.version += 1
+                self._changed()
             self._found_all.set()
+            self.session.emit(PagesFound(len(self.sources)))
 
     def find_new(self) -> list[Source]:
         """Pages under the folder that the list does not have yet (worker thread; after discovery)."""
@@ -445,7 +479,7 @@ class Library:
             make, pending = PageSummary._make, PENDING_SUMMARY
             self.summaries.extend(make((start + k, inert(s.id), *pending)) for k, s in enumerate(found))
             generation = self.generation
-            self.version += 1
+            self._changed()
         self._recall(start, start + len(found), generation)
 
     def _fitters(self, pipeline: Pipeline) -> set[str]:
@@ -467,19 +501,19 @@ class Library:
                 for name, key in keys.items():
                     state = cache.fit_state(key, name)
                     if state is not None:  # learned from these very files before: no page is read
-                        pipeline._folder[name] = state
+                        pipeline.adopt({name: state})
                         self._fitted.add(name)
             if not wanted <= self._fitted:
                 self.phase = "learning from the folder"
-                self.version += 1
+                self._changed()
                 self.recalled.set()  # nothing in the cache for this folder as it is now
                 self._reading_to_learn = True
                 self._fit(pipeline)
                 self._fitted |= wanted
                 if cache is not None:
                     for name, key in keys.items():
-                        if name in pipeline._folder:
-                            cache.remember_fit(key, name, pipeline._folder[name])
+                        if name in pipeline.folder_state:
+                            cache.remember_fit(key, name, pipeline.folder_state[name])
             if cache is not None:  # where workers find what was learned (when the cache could keep it)
                 self._fit_keys = {n: k for n, k in keys.items() if cache.has_fit(k, n)}
             with self._lock:
@@ -487,7 +521,8 @@ class Library:
                 self._unlearned.clear()  # cleaned without what was just learned: clean them again
                 self.phase = "cleaning"
                 self.learned += 1
-                self.version += 1
+                self._changed()
+            self.session.emit(FolderLearned(()))  # (the problems were told as they came)
 
     def _fit(self, pipeline: Pipeline) -> None:
         """Every folder-level cleaner learns from one reading of the folder: in worker processes when there
@@ -505,13 +540,14 @@ class Library:
                 if self._closed:
                     return
                 self._release_pool()  # a pool with a dead worker is broken: the next work starts a new one
-                self.warnings.append(f"learning from the folder in a worker failed ({type(exc).__name__}: {exc})")
+                self._warn(f"learning from the folder in a worker failed ({type(exc).__name__}: {exc})")
             else:
-                pipeline._folder.update(learned)
+                pipeline.adopt(learned)
                 pipeline.problems.extend(problems)
-                self.warnings.extend(problems)
+                for warning in problems:
+                    self._warn(warning)
                 return
-        pipeline.fit(load_page(s) for s in self.sources)
+        pipeline.fit(self.session.load(s) for s in self.sources)
 
     def _in_own_process(self, fn: Callable[..., R], *args: Any) -> R:
         """``fn(*args)`` in a fresh process that ends with it: reading a whole folder or all its story
@@ -572,6 +608,8 @@ class Library:
         self._remember_folder(generation)  # when every summary came from the cache page by page
         self._stamps = None  # taken for this recall only: files change
         self.recalled.set()
+        with self._lock:
+            self._changed()  # (told: collections held for the start may resume)
 
     # -- a whole folder at once ---------------------------------------------------------------------
     def _take_folder_state(self, generation: int) -> None:
@@ -615,8 +653,7 @@ class Library:
                 return True  # the stories are found again from the pages' signatures
             with self._lock:
                 if generation == self.generation:
-                    self._set_stories(members)
-                    self.clusters_generation = generation
+                    self._set_stories(members, generation)
         return True
 
     def _remember_folder(self, generation: int) -> None:
@@ -646,10 +683,10 @@ class Library:
             job = Job.of(
                 spec,
                 reader_record,
-                pipeline._folder,
+                pipeline.folder_state,
                 MEMO if self._memo_key(pipeline) else None,
                 remembered,
-                {n: k for n, k in self._fit_keys.items() if n in pipeline._folder},
+                {n: k for n, k in self._fit_keys.items() if n in pipeline.folder_state},
                 without_story,
             )
             if self._reader is not None:  # the page on screen first: the background workers start once it can be
@@ -669,11 +706,12 @@ class Library:
                     if self.on_cleaned is not None and "learned" in record:
                         self.on_cleaned(index, record["learned"])
             except Exception as exc:  # a worker died (out of memory, killed): finish here, in threads
-                self.warnings.append(f"background cleaning failed ({type(exc).__name__}: {exc}); continuing here")
+                self._warn(f"background cleaning failed ({type(exc).__name__}: {exc}); continuing here")
                 self.jobs = 0
             finally:
                 bg.close()
-                self.warnings.extend(bg.warnings)
+                for warning in bg.warnings:
+                    self._warn(warning)
             if self.jobs:
                 if self.complete and generation == self.generation:
                     self._release_pool()  # idle workers would hold their memory for the whole session
@@ -747,7 +785,7 @@ class Library:
         if self._in_worker(self._pipeline):  # the fitters learned nothing: no marks
             cleaned = self._clean_in_worker(index, self._pipeline, None, generation, unlearned=True, lane=lane)[1]
         else:
-            cleaned = self._pipeline.clean(load_page(self.sources[index]))
+            cleaned = clean_here(self._pipeline, self.sources[index])
         cleaned = replace(cleaned, cleaning_notes=(*cleaned.cleaning_notes, NOT_LEARNED))
         with self._lock:
             if learned == self.learned and generation == self.generation and self.learning:
@@ -794,7 +832,7 @@ class Library:
     ) -> tuple[dict[str, Any], CleanedPage]:
         """Page ``index`` cleaned by the reading worker; a page whose worker was stopped (past the time limit) or
         ended is a page that says so, and the reader goes on."""
-        folder = dict(pipeline._folder)
+        folder = dict(pipeline.folder_state)
         key = (generation, self.learned, unlearned, memo, tuple(sorted(folder)))
         job = self._reading_jobs.get(key)
         if job is None:  # (what the folder taught goes to the worker once per job)
@@ -806,7 +844,8 @@ class Library:
         urgent, abandonable = LANES[lane]
         future = submit_chunk(pool, job, chunk, urgent=urgent, abandonable=abandonable)
         results, warnings = settle(pool, job, chunk, future)
-        self.warnings.extend(warnings)
+        for warning in warnings:
+            self._warn(warning)
         return results[0][1]
 
     def prefetch(self, index: int, around: int = 2, cancelled: Callable[[], bool] = lambda: False) -> None:
@@ -841,7 +880,7 @@ class Library:
             self.from_cache = 0
             self._stories = StoryIndex()
             self._story_known = set()
-            self.version += 1
+            self._changed()
             if self._bg is not None:
                 self._bg.close()
                 self._bg = None
@@ -912,18 +951,20 @@ class Library:
         with self._lock:
             if generation != self.generation:
                 return False
-            self._set_stories(members)
-            self.clusters_generation = generation
+            self._set_stories(members, generation)
         cache = self._result_cache()
         if pkey is not None and cache is not None and state is not None and state[:2] == (generation, pkey):
             cache.remember_folder(self._root, pkey, FOLDER_STORIES, state[2], list(members.values()))
         return True
 
-    def _set_stories(self, members: dict[int, list[int]]) -> None:
-        """Show the stories ``members`` (first page -> the story's pages, 2+ of them)."""
+    def _set_stories(self, members: dict[int, list[int]], generation: int) -> None:
+        """Show the stories ``members`` (first page -> the story's pages, 2+ of them), found with the cleaners of
+        ``generation`` (call with the lock held)."""
         story_of = {index: first for first, group in members.items() for index in group}
         self._found = (story_of, members)  # replaced whole: see __init__
-        self.version += 1
+        self.clusters_generation = generation
+        self._changed()
+        self.session.emit(StoriesFound(story_of))
 
     def _cached_clusters(self, pkey: str) -> dict[int, int] | None:
         generation = self.generation
@@ -936,7 +977,7 @@ class Library:
             try:
                 found, missing = self._in_own_process(cached_clusters, *args) if self.jobs else cached_clusters(*args)
             except Exception as exc:  # a worker died: no stories this time, the reader goes on
-                self.warnings.append(f"finding the folder's stories failed ({type(exc).__name__}: {exc})")
+                self._warn(f"finding the folder's stories failed ({type(exc).__name__}: {exc})")
                 return None
             if not missing or extra:
                 return found
@@ -996,11 +1037,3 @@ class Library:
             oneoff.terminate()
         if results is not None:
             results.close()
-
-
-def _within(child: Path, parent: Path) -> bool:
-    try:
-        child.resolve().relative_to(parent.resolve())
-        return True
-    except (ValueError, OSError):
-        return False

@@ -152,7 +152,7 @@ async def settle(pilot: Pilot[None], timeout: float = 10.0) -> None:
             break
         if time.monotonic() > give_up:
             raise AssertionError("the reader did not finish cleaning the folder")
-    app.poll()
+    app.sync_library()
     await pilot.pause()
     await app.workers.wait_for_complete()  # the open page's other versions (found once stories are known)
     await pilot.pause()

@@ -326,7 +326,7 @@ async def test_large_folder_is_usable_before_it_is_all_cleaned(tmp_path: Path) -
             await pilot.pause(0.01)
             if app.reader.cleaned is not None:
                 break
-        app.poll()
+        app.sync_library()
         await pilot.pause()
         assert len(app.library) == 2000
         assert "Story number 0 about a bri" in text_of(app.page_list)
@@ -415,22 +415,23 @@ async def test_full_garbage_collections_wait_for_the_keyboard_to_be_still(
     import gc
 
     from newsread.tui import app as app_module
+    from newsread.tui import process
 
     before = gc.get_threshold()
     collected: list[int] = []
-    monkeypatch.setattr(app_module.gc, "collect", lambda generation=2: collected.append(generation) or 0)
-    monkeypatch.setattr(app_module.gc, "get_count", lambda: (0, 0, before[2]))  # a full collection is due
+    monkeypatch.setattr(process.gc, "collect", lambda generation=2: collected.append(generation) or 0)
+    monkeypatch.setattr(process.gc, "get_count", lambda: (0, 0, before[2]))  # a full collection is due
     app = make_app([folder])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         # Python's own schedule would run one every few keys (~30 ms over a big folder): not while reading.
-        assert gc.get_threshold()[2] == app_module.GC_FULL_EVERY
+        assert gc.get_threshold()[2] == process.GC_FULL_EVERY
         collected.clear()
         for _ in range(4):  # keys pressed in a row: the collection waits
             await pilot.press("j")
             await pilot.pause(0.1)
         assert collected == []
-        await pilot.pause(app_module.GC_IDLE_SECONDS + 2 * app_module.POLL_SECONDS)
+        await pilot.pause(process.GC_IDLE_SECONDS + 2 * app_module.HOUSEKEEPING_SECONDS)
         assert collected  # the keyboard has been still: done now
     assert gc.get_threshold() == before  # put back for the rest of the process
 
@@ -452,16 +453,16 @@ async def test_a_page_prepared_ahead_arriving_as_the_app_closes_is_dropped(folde
 async def test_collections_held_for_the_start_resume_once_the_folder_is_shown(folder: Path) -> None:
     import gc
 
-    from newsread.tui import launch
+    from newsread.tui import process
 
     app = make_app([folder])
-    launch.hold_collections()  # as `newsread PATH` starts
+    process.hold_collections()  # as `newsread PATH` starts
     try:
         assert not gc.isenabled()
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             assert app.library.recalled.is_set()
-            assert gc.isenabled() and not launch.collections_held()  # a long session collects as usual
+            assert gc.isenabled() and not process.collections_held()  # a long session collects as usual
     finally:
-        launch.resume_collections()
+        process.resume_collections()
     assert gc.isenabled()

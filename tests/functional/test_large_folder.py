@@ -52,7 +52,7 @@ async def test_a_large_folder_is_usable_before_it_is_cleaned_and_the_cache_makes
 
         await wait_for(final)
         assert app.reader.cleaned.id == library.sources[2].id and library.summaries[2].title
-        app.poll()
+        app.sync_library()
         assert "cleaning" in app.status.shown.plain and f"/{PAGES}" in app.status.shown.plain
         # ...by worker processes, not by the reader's own.
         await wait_for(lambda: library._pool is not None and library.done > 3)
@@ -61,7 +61,7 @@ async def test_a_large_folder_is_usable_before_it_is_cleaned_and_the_cache_makes
         for pid in workers:
             os.kill(pid, 0)  # alive
         await wait_for(lambda: library.complete, 120)
-        app.poll()
+        app.sync_library()
         assert f"{PAGES} pages" in app.status.shown.plain
     reopened = NewsreadApp([str(folder)], Pipeline.default())
     async with reopened.run_test(size=(120, 30)):

@@ -118,7 +118,7 @@ async def test_notices_about_a_page_clear_when_another_is_opened_and_recleaning_
         await pilot.press("j")  # opening pages meanwhile keeps it (or its outcome): it is about the folder
         assert "cleaning again" in status(app) or "cleaned again" in status(app)
         await settle(pilot)
-        app.poll()
+        app.sync_library()
         assert "cleaning again" not in status(app)
         assert "short_lines off: 5 pages cleaned again" in status(app)
 
@@ -344,7 +344,7 @@ async def test_a_cleaner_switch_lasts_the_run_unless_saved_from_the_panel(folder
         assert "nothing to save" in status(app) and not config.exists()
         app.toggle_cleaner("short_lines")
         await settle(pilot)
-        app.poll()
+        app.sync_library()
         assert "short_lines off: 5 pages cleaned again; C then W keeps it" in status(app)
         assert not config.exists()  # this run only, until asked
         app.cleaners_panel.focus_list()

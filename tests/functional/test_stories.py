@@ -22,7 +22,7 @@ async def wait_for_stories(app: NewsreadApp, pilot: object) -> None:
             break
     else:
         raise AssertionError("the reader never grouped the folder into stories")
-    app.poll()
+    app.sync_library()
     for _ in range(300):  # the versions of the open page are compared in a worker
         await pilot.pause(0.01)  # type: ignore[attr-defined]
         if app.reader.versions is not None:

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from newsread.cleaners import Pipeline, iter_sources
 from newsread.cleaners import batch as batch_module
+from newsread.cleaners import session as session_module
 from newsread.cleaners.batch import BackgroundCleaner, Job, PipelineSpec, make_pool
 from newsread.tui import cli as cli_module
 from newsread.tui.library import summary_record
@@ -62,8 +63,8 @@ def test_clean_jobs_2_learns_a_big_folder_with_both_workers_and_writes_what_jobs
     folder = tmp_path / "pages"
     build(60, folder, seed=9)
     (folder / "site0000" / "broken.txt").write_bytes(b"%PDF-1.7 \x00\x01 binary")
-    calls = spy_calls(monkeypatch, cli_module, "fit_folder")
-    monkeypatch.setattr(cli_module, "FIT_IN_PARTS", 10)  # as if the folder were big
+    calls = spy_calls(monkeypatch, session_module, "fit_folder")
+    monkeypatch.setattr(session_module, "FIT_IN_PARTS", 10)  # as if the folder were big
     monkeypatch.setattr(batch_module, "FIT_PART_PAGES", (4, 9))  # several parts a worker
     runner = CliRunner()
     args = ["clean", str(folder), "--no-cache"]

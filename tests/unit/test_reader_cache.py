@@ -31,6 +31,7 @@ from .test_folder_learning import site_folder
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from make_folder import build
 
+from newsread.cleaners import session as session_module
 from newsread.tui import library as library_module
 from newsread.tui.library import Library
 
@@ -192,7 +193,7 @@ def test_reopening_reads_no_page_even_to_learn_from_the_folder_and_keeps_its_sto
     def no_reading(*args: object, **kwargs: object) -> None:
         raise AssertionError("a page was read")
 
-    monkeypatch.setattr(library_module, "load_page", no_reading)
+    monkeypatch.setattr(session_module, "load_page", no_reading)  # (every page the reader loads, it loads here)
     monkeypatch.setattr(cache_module, "load_keyed", no_reading)
     again = Library([str(folder)], Pipeline.default(), cache_dir=tmp_path / "cache", jobs=0)  # a new run
     again.clean_all()

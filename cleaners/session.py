@@ -1,0 +1,330 @@
+"""One folder session: the pages under some paths, learned and cleaned by one pipeline, with its limits, the result
+cache and the worker processes chosen in one place. No Textual, no typer: ``newsread clean``, ``newsread export`` and
+the reader all drive a :class:`FolderSession` and subscribe to its events.
+
+The steps, in order, each usable alone (a distributed runner maps them over parts of a folder):
+
+=================  ==========================================================================================
+list               :func:`list_pages` — every page under the paths, in folder order
+learn (map)        :func:`learn_part` — what folder-level cleaners keep of consecutive pages
+learn (reduce)     :func:`learn_merge` — what they learn from those parts, in order (= learning from every page)
+clean              :func:`clean_pages` — pages cleaned with what was learned, one result per page
+stories            :func:`find_stories` — the story clusters of the pages' signatures
+=================  ==========================================================================================
+
+:class:`FolderSession` runs them on one machine: learning reads each page once and keeps it (up to a memory
+budget) for cleaning, which then reads no file again; cleaning runs in worker processes (a stuck or crashing
+cleaner costs one page, never the run) and reuses the result cache. The limits come from the pipeline
+(:attr:`Pipeline.max_bytes`, :attr:`Pipeline.max_seconds`, set from the config), so every front end applies the
+same ones: a page over the size limit is reported, not read, whoever reads it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+
+from .batch import (
+    FIT_IN_PARTS,
+    PipelineSpec,
+    can_fork,
+    clean_ordered,
+    cleaning_in_a_worker,
+    fit_folder,
+    make_pool,
+    rebuildable,
+)
+from .cache import Loaded, default_cache_dir, load_for_cleaning
+from .clusters import StoryIndex, StorySignature
+from .loading import Source, iter_sources, load_page
+from .model import CleanedPage, Page
+from .outfiles import folder_holding
+from .pipeline import Pipeline
+from .workers import Workers
+
+R = TypeVar("R")
+KEEP_READ_CHARS = 64_000_000  # characters of page text learning keeps for cleaning (beyond: read again)
+
+
+# -- events -------------------------------------------------------------------------------------------
+class PagesFound(NamedTuple):
+    """Every page under the paths is listed: ``pages`` of them."""
+
+    pages: int
+
+
+class FolderLearned(NamedTuple):
+    """Folder-level cleaners learned from every page; ``problems``: what went wrong doing so."""
+
+    problems: tuple[str, ...]
+
+
+class PageCleaned(NamedTuple):
+    """The page at ``position`` in :attr:`FolderSession.sources` is cleaned; ``value``: what the front end
+    asked for of it."""
+
+    position: int
+    value: Any
+
+
+class Progress(NamedTuple):
+    done: int
+    total: int
+
+
+class StoriesFound(NamedTuple):
+    """The folder's stories: each page's position -> its story's first page."""
+
+    clusters: Mapping[int, int]
+
+
+class Problem(NamedTuple):
+    """Something the person should know (the cache could not be used, workers failed); the work goes on."""
+
+    message: str
+
+
+Event = PagesFound | FolderLearned | PageCleaned | Progress | StoriesFound | Problem
+Listener = Callable[[Event], None]
+
+
+# -- the steps, each on its own ---------------------------------------------------------------------
+def list_pages(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
+    """Every page under ``paths``, in folder order."""
+    return list(iter_sources(list(paths)))
+
+
+def load(pipeline: Pipeline, source: Source) -> Page:
+    """The page of ``source`` as ``pipeline`` is to clean it: within its size limit."""
+    return load_page(source, max_bytes=pipeline.max_bytes)
+
+
+def clean_here(pipeline: Pipeline, source: Source) -> CleanedPage:
+    """One page loaded and cleaned in this process, within the pipeline's limits."""
+    return pipeline.clean(load(pipeline, source))
+
+
+def learn_part(spec: PipelineSpec, sources: Sequence[Source]) -> dict[str, Any]:
+    """The map step of learning a folder: what the folder-level cleaners of ``spec`` keep of these consecutive
+    pages (see :meth:`Pipeline.fit_chunk`)."""
+    pipeline = spec.build()
+    return pipeline.fit_chunk(load(pipeline, s) for s in sources)
+
+
+def learn_merge(spec: PipelineSpec, parts: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+    """The reduce step: what the folder-level cleaners learn from :func:`learn_part`'s results, in folder order
+    (what learning from every page would teach them), and any problems."""
+    pipeline = spec.build()
+    known = len(pipeline.problems)
+    pipeline.fit_merge(parts)
+    return pipeline.folder_state, pipeline.problems[known:]
+
+
+def clean_pages(
+    spec: PipelineSpec,
+    learned: Mapping[str, Any],
+    sources: Sequence[Source],
+    transform: Callable[[CleanedPage], R],
+) -> list[R]:
+    """``transform`` of each page cleaned by ``spec``'s pipeline with what the folder taught (``learned``)."""
+    pipeline = spec.build()
+    pipeline.adopt(learned)
+    return [transform(clean_here(pipeline, s)) for s in sources]
+
+
+def find_stories(signatures: Iterable[tuple[int, StorySignature | None]]) -> dict[int, int]:
+    """Each page's position -> its story's first page, from the pages' story signatures."""
+    index: StoryIndex[int] = StoryIndex()
+    for position, signature in signatures:
+        index.add(position, signature)
+    return index.clusters()
+
+
+def cache_problem(cache_dir: Path, paths: Sequence[str | os.PathLike[str]]) -> str | None:
+    """Why the result cache in ``cache_dir`` may not be used for ``paths`` (it is inside a folder being read:
+    newsread never writes into what it reads), or None."""
+    # Only a folder read is at risk: the cache beside (or above) a file read is never read as a page.
+    where = folder_holding(cache_dir, [p for p in paths if os.path.isdir(p)])
+    if where is None:
+        return None
+    return f"cache {cache_dir} is inside the input folder {where}; not using it"
+
+
+# -- the session ------------------------------------------------------------------------------------
+class FolderSession:
+    """The pages under ``paths`` and the ``pipeline`` that cleans them.
+
+    ``jobs``: worker processes (0: clean in this process). ``use_cache``/``cache_dir``: the result cache
+    (default: the user cache folder; never one inside a folder being read). ``listener``: told every
+    :data:`Event` from now on (also those of setting up); more with :meth:`subscribe`.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        pipeline: Pipeline,
+        *,
+        jobs: int = 1,
+        use_cache: bool = True,
+        cache_dir: Path | None = None,
+        listener: Listener | None = None,
+        keep_chars: int = KEEP_READ_CHARS,
+    ) -> None:
+        self.paths = [os.fspath(p) for p in paths]
+        self.pipeline = pipeline
+        self.jobs = max(0, jobs)
+        self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
+        self._listeners: list[Listener] = [listener] if listener is not None else []
+        self.use_cache = use_cache
+        if use_cache:
+            problem = cache_problem(self.cache_dir, self.paths)
+            if problem is not None:
+                self.use_cache = False
+                self.emit(Problem(problem))
+        self.sources: list[Source] = []
+        self._keep_chars = keep_chars
+        self._read: dict[int, Loaded] = {}  # pages learning read, by position, for cleaning
+        self._pool: Workers | None = None
+
+    # -- events -------------------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Tell ``listener`` every event from now on (from whatever thread does the work); returns how to stop."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def emit(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    # -- the limits, in one place --------------------------------------------------------------------
+    @property
+    def spec(self) -> PipelineSpec:
+        """How a worker process rebuilds the pipeline, limits included."""
+        return PipelineSpec.of(self.pipeline)
+
+    def load(self, source: Source) -> Page:
+        return load(self.pipeline, source)
+
+    # -- the steps ----------------------------------------------------------------------------------
+    def discover(self) -> list[Source]:
+        """List the pages (see :func:`list_pages`)."""
+        self.sources = list_pages(self.paths)
+        self.emit(PagesFound(len(self.sources)))
+        return self.sources
+
+    def learn(self) -> None:
+        """Let folder-level cleaners learn from every page once. A big folder with several jobs is read by every
+        worker, a part each (the same workers then clean it); otherwise here, keeping what was read for cleaning."""
+        pipeline = self.pipeline
+        if not pipeline.fitters:
+            return
+        known = len(pipeline.problems)
+        spec = self.spec
+        if (
+            self.jobs > 1
+            and len(self.sources) >= FIT_IN_PARTS
+            and pipeline.fits_in_chunks()
+            and rebuildable(pipeline, spec)
+        ):
+            pool = self._start_pool(inherit=False)
+            try:
+                learned, problems = fit_folder(spec, self.sources, pool=pool, jobs=self.jobs)
+            except Exception as exc:  # a worker died: learn here instead
+                self.emit(Problem(f"learning the folder in workers failed ({exc})"))
+                pool.shutdown(cancel_futures=True)
+                self._pool = None
+            else:
+                pipeline.adopt(learned)
+                pipeline.problems.extend(problems)
+        if self._pool is None:
+            pipeline.fit(self._read_to_learn())
+        self.emit(FolderLearned(tuple(pipeline.problems[known:])))
+
+    def _read_to_learn(self) -> Iterator[Page]:
+        """Every page, read once: kept (up to a budget of text) so that cleaning need not read it again."""
+        budget = self._keep_chars
+        keyed = self.use_cache
+        max_bytes = self.pipeline.max_bytes
+        for i, source in enumerate(self.sources):
+            loaded = load_for_cleaning(source, max_bytes, keyed)
+            if budget > 0:
+                self._read[i] = loaded
+                budget -= len(loaded.page.text)
+            yield loaded.page
+
+    def _start_pool(self, *, inherit: bool) -> Workers:
+        """The worker processes, forked from here where there is fork (with this very pipeline when ``inherit``,
+        and with the pages learning read)."""
+        limit = self.pipeline.max_seconds
+        given = (self.spec, self.pipeline) if inherit else None
+        pages, self._read = self._read, {}  # (the workers have their copies; this process lets them go)
+        self._pool = make_pool(
+            max(1, self.jobs), self.cache_dir, self.use_cache, limit=limit, start="fork", inherit=given, pages=pages
+        )
+        return self._pool
+
+    def clean_ordered(self, transform: Callable[[CleanedPage], R]) -> Iterator[R]:
+        """``transform(cleaned)`` of every page, in folder order. In worker processes, even for one job: a page
+        stuck past the time limit or whose cleaner ends its process is a page error, never the run's end. Here,
+        in this process, when workers cannot be had (then the pages learning read are not read again either)."""
+        spec, pipeline = self.spec, self.pipeline
+        workers = self.jobs > 0 and (self._pool is not None or can_fork() or rebuildable(pipeline, spec))
+        if not workers and self.jobs > 1:
+            self.emit(Problem("these cleaners cannot be rebuilt in worker processes; cleaning here"))
+        if workers and self._pool is None:
+            try:
+                self._start_pool(inherit=True)
+            except OSError as exc:  # no room for the workers' shared memory (a full disk, ulimit -f): clean here
+                self.emit(Problem(f"worker processes could not start ({exc}); cleaning here"))
+                workers = False
+        pages, self._read = self._read, {}
+        total = len(self.sources)
+        results = clean_ordered(
+            self.sources,
+            spec,
+            transform,
+            jobs=max(1, self.jobs),
+            pipeline=pipeline,
+            cache_dir=self.cache_dir,
+            use_cache=self.use_cache,
+            on_warning=lambda message: self.emit(Problem(message)),
+            pool=self._pool,
+            in_process=not workers,
+            pages=pages,
+        )
+        for position, value in enumerate(results):
+            yield value
+            if self._listeners:
+                self.emit(PageCleaned(position, value))
+                self.emit(Progress(position + 1, total))
+
+    @contextlib.contextmanager
+    def cleaner(self) -> Iterator[Callable[[Source], CleanedPage]]:
+        """A function that cleans one page in a worker process of its own (see :func:`cleaning_in_a_worker`)."""
+        with cleaning_in_a_worker(self.pipeline, self.spec) as clean:
+            yield clean
+
+    def stories(self, signatures: Iterable[tuple[int, StorySignature | None]]) -> dict[int, int]:
+        """The folder's stories (see :func:`find_stories`), told as :class:`StoriesFound`."""
+        found = find_stories(signatures)
+        self.emit(StoriesFound(found))
+        return found
+
+    def close(self, *, at_once: bool = False) -> None:
+        """Let the worker processes go; ``at_once``: without waiting for a page being cleaned (Ctrl-C)."""
+        pool, self._pool = self._pool, None
+        self._read = {}
+        if pool is not None:
+            if at_once:
+                pool.terminate()
+            else:
+                pool.shutdown(cancel_futures=True)
+
+    def __enter__(self) -> FolderSession:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(at_once=kind is not None)

@@ -1,0 +1,115 @@
+"""The folder session: its steps taken one by one give what the session gives, it reads each page once, and it
+tells what happens as events."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsread.cleaners import Config, Pipeline, loading
+from newsread.cleaners.clusters import signature_of
+from newsread.cleaners.output import json_line, record_line, record_members, to_record
+from newsread.cleaners.session import (
+    Event,
+    FolderLearned,
+    FolderSession,
+    PageCleaned,
+    PagesFound,
+    Problem,
+    Progress,
+    StoriesFound,
+    clean_pages,
+    find_stories,
+    learn_merge,
+    learn_part,
+    list_pages,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from make_folder import build
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("pages")
+    build(40, root, seed=3)
+    return root
+
+
+def record(cleaned: object) -> tuple[str, object]:
+    return to_record(cleaned)["body"], signature_of(cleaned)  # type: ignore[arg-type]
+
+
+def test_the_steps_one_by_one_give_what_the_session_gives(folder: Path) -> None:
+    events: list[Event] = []
+    session = FolderSession([folder], Pipeline.default(Config()), jobs=0, use_cache=False, listener=events.append)
+    sources = session.discover()
+    session.learn()
+    whole = list(session.clean_ordered(record))
+    stories = session.stories((i, sig) for i, (_, sig) in enumerate(whole))
+
+    assert list_pages([folder]) == sources
+    spec = session.spec
+    parts = [learn_part(spec, sources[:15]), learn_part(spec, sources[15:])]  # as a distributed runner maps them
+    learned, problems = learn_merge(spec, parts)
+    assert problems == [] and pickle.dumps(learned) == pickle.dumps(session.pipeline.folder_state)
+    by_parts = clean_pages(spec, learned, sources[:20], record) + clean_pages(spec, learned, sources[20:], record)
+    assert by_parts == whole
+    assert find_stories((i, sig) for i, (_, sig) in enumerate(by_parts)) == stories
+
+    kinds = [type(e) for e in events]
+    assert kinds[:2] == [PagesFound, FolderLearned] and kinds[-1] is StoriesFound
+    assert kinds[2:-1] == [PageCleaned, Progress] * len(sources)
+    assert events[-2] == Progress(len(sources), len(sources))
+
+
+def test_each_page_is_read_once_to_learn_and_clean(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[str] = []
+    real = loading.read_bytes
+
+    def counting(path: str, gz: bool, max_bytes: int = loading.DEFAULT_MAX_BYTES) -> bytes:
+        read.append(str(path))
+        return real(path, gz, max_bytes)
+
+    monkeypatch.setattr(loading, "read_bytes", counting)
+    session = FolderSession([folder], Pipeline.default(Config()), jobs=0, use_cache=False)
+    session.discover()
+    session.learn()
+    assert len(list(session.clean_ordered(record))) == len(session.sources)
+    assert sorted(read) == sorted(s.file for s in session.sources)  # each once
+
+
+def test_pages_past_the_memory_budget_are_read_again(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[str] = []
+    real = loading.read_bytes
+    monkeypatch.setattr(
+        loading, "read_bytes", lambda path, gz, max_bytes: read.append(path) or real(path, gz, max_bytes)
+    )
+    kept = FolderSession([folder], Pipeline.default(Config()), jobs=0, use_cache=False)
+    kept.discover()
+    kept.learn()
+    whole = list(kept.clean_ordered(record))
+    read.clear()
+    session = FolderSession([folder], Pipeline.default(Config()), jobs=0, use_cache=False, keep_chars=0)
+    session.discover()
+    session.learn()
+    assert list(session.clean_ordered(record)) == whole  # the same pages, however they were had
+    assert len(read) == 2 * len(session.sources)
+
+
+def test_a_cache_inside_the_folder_is_not_used_and_the_session_says_why(folder: Path) -> None:
+    events: list[Event] = []
+    session = FolderSession([folder], Pipeline.default(Config()), cache_dir=folder / "cache", listener=events.append)
+    assert not session.use_cache
+    assert events == [Problem(f"cache {folder / 'cache'} is inside the input folder {folder}; not using it")]
+
+
+def test_a_record_finished_with_its_cluster_is_the_whole_record(folder: Path) -> None:
+    pipeline = Pipeline.default(Config())
+    for source in list_pages([folder])[:5]:
+        cleaned = pipeline.clean(loading.load_page(source))
+        for cluster in (None, "site0000/a.txt", 'odd "id"\u2028'):
+            assert record_line(record_members(cleaned), cluster) == json_line(to_record(cleaned, cluster))
