@@ -61,7 +61,7 @@ def score(gold_dir: Path, pred_dir: Path, worst: int = 0) -> dict[str, object]:
 def line(name: str, result: dict[str, object]) -> str:
     agg = result.get("summary", result)
     assert isinstance(agg, dict)
-    keys = ("precision", "recall", "f1", "loss")
+    keys = ("precision", "recall", "f1")
     return f"| {name} | " + " | ".join(f"{float(agg[k]):.3f}" for k in keys if k in agg) + " |"
 
 
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         sets["html"] = (bench / "scrapinghub" / "html", gold_dir)
     else:
         del sets["seeds"]
-    print("| set, learner | P | R | F1 | loss |\n|---|---|---|---|---|")
+    print("| set, learner | P | R | F1 |\n|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         make(root / "set", gold_dir, args.sites, args.pages, args.seed)
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(gold)
             print(
                 f"| same-site, one folder per site (mean F1 of {len(f1s)}; lowest {min(f1s):.3f}), "
-                f"learner {'on' if learner else 'off'} | | | {sum(f1s) / len(f1s):.3f} | |"
+                f"learner {'on' if learner else 'off'} | | | {sum(f1s) / len(f1s):.3f} |"
             )
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
