@@ -1,9 +1,8 @@
-#!/usr/bin/env python3
 """Instructions per page of the cleaning pipeline, counted by valgrind (cachegrind): a figure that does not
 move with the machine's load, unlike pages/s.
 
-usage: python bench/instructions.py [FOLDER] [--passes 3]
-       python bench/instructions.py --reader FOLDER [--pages 400]
+usage: python -m bench instructions [FOLDER] [--passes 3]
+       python -m bench instructions --reader FOLDER [--pages 400]
 
 The pipeline cleans every page of FOLDER (default: the 181 whole-page text dumps) once, and again in a
 second process PASSES times; the difference of the two counts, divided by the pages cleaned in between, is
@@ -21,15 +20,13 @@ divided by PAGES.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from bench.corpus import bench_process, shared_dir
 
 
 def clean_passes(folder: Path, passes: int) -> int:
@@ -68,9 +65,11 @@ def counted(folder: Path, passes: int, reader: bool = False) -> int:
     """Instructions of one process cleaning FOLDER PASSES times (``reader``: the reader's work for PASSES pages)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "cachegrind.out"
-        env = dict(os.environ, PYTHONHASHSEED="0")
-        cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out}"]
-        cmd += [sys.executable, __file__, str(folder), "--inner", str(passes), *(["--reader"] if reader else [])]
+        inner, env = bench_process(
+            "instructions", str(folder), "--inner", str(passes), *(["--reader"] if reader else [])
+        )
+        env["PYTHONHASHSEED"] = "0"
+        cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out}", *inner]
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
     found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
     if found is None:
@@ -79,8 +78,8 @@ def counted(folder: Path, passes: int, reader: bool = False) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("folder", nargs="?", type=Path, default=REPO.parent / "shared/bench/scrapinghub/text")
+    ap = argparse.ArgumentParser(prog="python -m bench instructions", description=__doc__.split("\n\n")[0])
+    ap.add_argument("folder", nargs="?", type=Path, default=shared_dir() / "bench/scrapinghub/text")
     ap.add_argument("--passes", type=int, default=3, help="passes of the measured process (default 3)")
     ap.add_argument("--reader", action="store_true", help="the reader's work per page in a worker (see above)")
     ap.add_argument("--pages", type=int, default=400, help="with --reader: pages measured (default 400)")
@@ -108,7 +107,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{pages} pages; {one:,} instructions for 1 pass, {many:,} for {a.passes}")
     print(f"pipeline: {per_page / 1e6:.3f} M instructions per page")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,10 +1,9 @@
-#!/usr/bin/env python3
 """newsread's clean bodies next to readability-lxml and trafilatura, on every dev set, in one run.
 
-usage: python bench/quality.py [seeds|text|html] [--sets seeds,scrapinghub,wcxb] [--formats html,text]
-                               [--tools newsread,readability,trafilatura,trafilatura-nocomments]
-                               [--limit N] [--keep DIR] [--worst N] [--disable NAME]... [--repeat N]
-                               [--no-time] [--cpu N] [--shared DIR]
+usage: python -m bench quality [seeds|text|html] [--sets seeds,scrapinghub,wcxb] [--formats html,text]
+                                 [--tools newsread,readability,trafilatura,trafilatura-nocomments]
+                                 [--limit N] [--keep DIR] [--worst N] [--disable NAME]... [--repeat N]
+                                 [--no-time] [--cpu N] [--shared DIR]
 
 Sets (SHARED/bench, see its README): seeds (the five sample pages of the repo's seeds/, text),
 scrapinghub (181 pages) and wcxb (709 pages), each as html/ and as text/ (whole-page dumps); every
@@ -44,12 +43,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from bench.corpus import FORMATS, SETS, bench_dir, dev_set, shared_dir
 from newsread.cleaners import Config, Pipeline, Source, decode, iter_sources, load_page, page_from_bytes
 from newsread.cleaners.loading import page_format, read_bytes
 
-REPO = Path(__file__).resolve().parent.parent
-SETS = ("seeds", "scrapinghub", "wcxb")
-FORMATS = ("html", "text")
 TOOLS = ("newsread", "readability", "trafilatura", "trafilatura-nocomments")
 KEEP_ALL = "keep everything"
 LABELS = {
@@ -122,19 +119,10 @@ def pin(cpu: int | None) -> str:
     if not hasattr(os, "sched_setaffinity"):
         return "not pinned (no sched_setaffinity)"
     allowed = sorted(os.sched_getaffinity(0))
-    # Default: the last CPU, away from the first one that other pinned benchmarks (bench/speed.py) use.
+    # Default: the last CPU, away from the first one that other pinned benchmarks (bench speed) use.
     chosen = cpu if cpu is not None and cpu in allowed else allowed[-1]
     os.sched_setaffinity(0, {chosen})
     return f"pinned to CPU {chosen}"
-
-
-def dirs(bench: Path, set_name: str, fmt: str) -> tuple[Path, Path] | None:
-    """(pages, gold) of one set in one format; None when the set has no such pages or no gold."""
-    if set_name == "seeds":
-        src, gold = (REPO / "seeds", bench / "seeds" / "gold") if fmt == "text" else (None, None)
-    else:
-        src, gold = bench / set_name / fmt, bench / set_name / "gold"
-    return (src, gold) if src and gold and src.is_dir() and gold.is_dir() else None
 
 
 @dataclass
@@ -223,9 +211,9 @@ def measure(
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m bench quality", description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("legacy", nargs="?", choices=["seeds", "text", "html"], help="old form: one set and format")
-    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="the shared/ folder")
+    ap.add_argument("--shared", type=Path, default=shared_dir(), help="the shared/ folder")
     ap.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, of {','.join(SETS)}")
     ap.add_argument("--formats", default=",".join(FORMATS), help="html,text")
     ap.add_argument("--tools", default=",".join(TOOLS), help=f"of {','.join(TOOLS)} (baselines: HTML only)")
@@ -252,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = [t for t in wanted if t not in missing]
     timed = not a.no_time
     pinned = pin(a.cpu) if timed else "not pinned (--no-time)"
-    bench = a.shared / "bench"
+    bench = bench_dir(a.shared)
     score = load_scorer(bench / "score.py")
     pipeline = Pipeline.default(Config(), disable=a.disable)
 
@@ -262,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for set_name in sets:
             for fmt in formats:
-                found = dirs(bench, set_name, fmt)
+                found = dev_set(set_name, fmt, a.shared)
                 if found is None:
                     if (set_name, fmt) != ("seeds", "html"):
                         print(f"{set_name}/{fmt}: no pages or no gold under {bench}: skipped", file=sys.stderr)
@@ -363,7 +351,3 @@ def worst(run: Run, n: int) -> list[str]:
         theirs = " ".join(f"{f1(run.scores[t]['pages'][page_id]):.3f}" for t in others)
         lines.append(f"  {page_id}: P={v['precision']:.3f} R={v['recall']:.3f} F1={f1(v):.3f} | {theirs}")
     return lines
-
-
-if __name__ == "__main__":
-    sys.exit(main())

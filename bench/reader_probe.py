@@ -1,8 +1,8 @@
 """Open a folder in the reader (headless, driven by Textual's Pilot) and time what a person would notice.
 
-    python bench/reader_probe.py FOLDER [--keys 60] [--no-wait]    # prints one JSON object
+    python -m bench reader-probe FOLDER [--keys 60] [--no-wait]    # prints one JSON object
 
-Run by bench/scale.py in a fresh process per measurement, with NEWSREAD_CACHE_DIR
+Run by `python -m bench scale` in a fresh process per measurement, with NEWSREAD_CACHE_DIR
 set, so "cold" and "cached" mean an empty and a filled result cache. Figures:
 
 - ``first_screen_s``: from the interpreter starting (NEWSREAD_T0, set by the caller)
@@ -248,12 +248,12 @@ def p95(values: list[float], q: float = 0.95) -> float | None:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench reader-probe")
     ap.add_argument("folder")
     ap.add_argument("--keys", type=int, default=60)
     ap.add_argument("--no-wait", action="store_true", help="do not wait for every page to be cleaned")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     profile = os.environ.get("NEWSREAD_PROBE_PROFILE")  # a file: cProfile of the reader's main (UI) thread
     if profile:
         import cProfile
@@ -265,7 +265,4 @@ def main() -> None:
         result = asyncio.run(probe(args.folder, args.keys, not args.no_wait))
     json.dump(result, sys.stdout)
     print()
-
-
-if __name__ == "__main__":
-    main()
+    return 0

@@ -1,9 +1,9 @@
 """Measure newsread on large synthetic folders: the reader (first screen, all cleaned, keypress latency, memory)
 and `newsread clean` pages/s at --jobs 1 and 2.
 
-    python bench/scale.py [--sizes 1000 10000 100000] [--workdir /tmp/nr-scale] [--clean-up-to 10000]
+    python -m bench scale [--sizes 1000 10000 100000] [--workdir /tmp/nr-bench] [--clean-up-to 10000]
 
-Folders are built by bench/make_folder.py (varied pages, per-site templates) once
+Folders are generated (bench/corpus.py: varied pages, per-site templates) once
 and reused. Every measurement is a fresh process with its own cache folder:
 "cold" starts from an empty result cache, "cached" reopens the same folder with
 the cache the cold run filled. The reader is driven headless by
@@ -22,15 +22,12 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from make_folder import build  # noqa: E402
+from bench.corpus import WORKDIR, bench_process, synthetic
 
 
 def probe(folder: Path, cache: Path, *extra: str) -> dict[str, object]:
-    env = dict(os.environ, NEWSREAD_CACHE_DIR=str(cache), NEWSREAD_T0=repr(time.time()))
-    cmd = [sys.executable, str(HERE / "reader_probe.py"), str(folder), *extra]
+    cmd, env = bench_process("reader-probe", str(folder), *extra)
+    env.update(NEWSREAD_CACHE_DIR=str(cache), NEWSREAD_T0=repr(time.time()))
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True, timeout=3600)
     result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
@@ -50,18 +47,16 @@ def clean_run(folder: Path, jobs: int) -> dict[str, float]:
     return {"wall_s": wall, "cpu_s": cpu}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench scale", description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
-    ap.add_argument("--workdir", type=Path, default=Path("/tmp/nr-scale"))
+    ap.add_argument("--workdir", type=Path, default=WORKDIR)
     ap.add_argument("--clean-up-to", type=int, default=10000, help="run `newsread clean` on folders up to this size")
     ap.add_argument("--keys", type=int, default=40)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     results: dict[str, dict[str, object]] = {}
     for n in args.sizes:
-        folder = args.workdir / f"pages-{n}"
-        if not folder.exists():
-            build(n, folder)
+        folder = synthetic(n, args.workdir)
         row: dict[str, object] = {"load_before": os.getloadavg()[0]}
         cache = args.workdir / f"cache-{n}"
         shutil.rmtree(cache, ignore_errors=True)
@@ -77,6 +72,7 @@ def main() -> None:
         print(json.dumps({n: row}), file=sys.stderr, flush=True)
         (args.workdir / "scale.json").write_text(json.dumps(results, indent=1))
     print(table(results))
+    return 0
 
 
 def table(results: dict[str, dict[str, object]]) -> str:
@@ -111,7 +107,3 @@ def table(results: dict[str, dict[str, object]]) -> str:
             f"| {f(row.get('cache_mb'), '{:.0f}')} |"
         )
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,11 +1,10 @@
-#!/usr/bin/env python3
 """Train the boilerplate_lines cleaner's line model, and report it cross-validated by site.
 
-usage: python bench/train_boilerplate_lines.py [--shared DIR] [--folds 5] [--no-write] [--jobs 2]
+usage: python -m bench train-boilerplate-lines [--shared DIR] [--folds 5] [--no-write] [--jobs 2]
 
 Every line of every whole-page text dump of both dev sets (SHARED/bench/scrapinghub/text, SHARED/bench/wcxb/text)
 that the other cleaners leave gets the features the cleaner makes, and a label: whether most of its 4-word
-shingles are in the page's gold. Cross-validation by site as in train_main_content.py: the held-out group's
+shingles are in the page's gold. Cross-validation by site as in `bench train-main-content`: the held-out group's
 pages are cleaned by the whole pipeline with a model that never saw their sites, and scored. The model written
 to cleaners/builtin/boilerplate_lines_model.json is then trained on every page. Needs scikit-learn.
 """
@@ -23,8 +22,8 @@ from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
-from train_main_content import REPO, SETS, fit, gold_share, sites, stem
-
+from bench.corpus import REPO, bench_dir, shared_dir
+from bench.train_main_content import SETS, fit, gold_share, sites, stem
 from newsread.cleaners import Config, Pipeline, iter_sources, load_page
 from newsread.cleaners.builtin.boilerplate_lines import FEATURES, MODEL_FILE, line_features
 
@@ -75,13 +74,13 @@ def _held_out(args: tuple[str, list[tuple[str, str, str]], str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    ap = argparse.ArgumentParser(prog="python -m bench train-boilerplate-lines", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=shared_dir())
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-write", action="store_true", help="report the cross-validation only")
     a = ap.parse_args(argv)
-    bench = a.shared / "bench"
+    bench = bench_dir(a.shared)
     jobs = [
         (s, str(f), str(bench / s / "gold" / f"{stem(f.name)}.txt"))
         for s in SETS
@@ -101,9 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             tasks.append((str(path), [j for j, f in zip(jobs, fold_of, strict=True) if f == k], str(work / "pred")))
         with Pool(a.jobs) as pool:
             pool.map(_held_out, tasks)
-        print(
-            f"boilerplate_lines, cross-validated by site ({a.folds} folds: no page scored by a model of its site)"
-        )
+        print(f"boilerplate_lines, cross-validated by site ({a.folds} folds: no page scored by a model of its site)")
         for s in SETS:
             print(f"\n{s} text:")
             sys.stdout.flush()
@@ -112,7 +109,3 @@ def main(argv: list[str] | None = None) -> int:
         MODEL.write_text(json.dumps(fit(pages, FEATURES, THRESHOLD), separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"\nwrote {MODEL.relative_to(REPO)} ({MODEL.stat().st_size / 1024:.0f} KB), trained on every page")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

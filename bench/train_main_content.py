@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Train the main_content cleaner's block model, and report it cross-validated by site.
 
-usage: python bench/train_main_content.py [--shared DIR] [--folds 5] [--no-write] [--jobs 2]
+usage: python -m bench train-main-content [--shared DIR] [--folds 5] [--no-write] [--jobs 2]
 
 Every block of every HTML page of both dev sets (SHARED/bench/scrapinghub, SHARED/bench/wcxb) gets the features
 the cleaner makes (readability's and trafilatura's votes, the page's structure) and a label: whether most of
@@ -27,11 +26,11 @@ from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
+from bench.corpus import REPO, bench_dir, shared_dir
 from newsread.cleaners import Config, Context, Pipeline, iter_sources, load_page
 from newsread.cleaners.builtin._block_features import FEATURES, block_features
 from newsread.cleaners.builtin.main_content import MainContent
 
-REPO = Path(__file__).resolve().parent.parent
 MODEL = REPO / "cleaners" / "builtin" / "main_content_model.json"
 SETS = ("scrapinghub", "wcxb")
 TREES, DEPTH, RATE = 60, 3, 0.2
@@ -145,13 +144,13 @@ def _held_out(args: tuple[str, list[tuple[str, str, str]], str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    ap = argparse.ArgumentParser(prog="python -m bench train-main-content", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=shared_dir())
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-write", action="store_true", help="report the cross-validation only")
     a = ap.parse_args(argv)
-    bench = a.shared / "bench"
+    bench = bench_dir(a.shared)
     jobs = [
         (s, str(f), str(bench / s / "gold" / f"{stem(f.name)}.txt"))
         for s in SETS
@@ -185,7 +184,3 @@ def main(argv: list[str] | None = None) -> int:
         MODEL.write_text(json.dumps(fit(pages), separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"\nwrote {MODEL.relative_to(REPO)} ({MODEL.stat().st_size / 1024:.0f} KB), trained on every page")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

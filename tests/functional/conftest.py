@@ -166,3 +166,11 @@ def lines_of(widget: Widget) -> list[str]:
 
 def text_of(widget: Widget) -> str:
     return "\n".join(line.rstrip() for line in lines_of(widget))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test in this folder is a functional test (`-m "not functional"` runs the unit tests alone)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.functional)

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.corpus import build
 from tests import hostile
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from make_folder import build
 
 pytestmark = [pytest.mark.functional, pytest.mark.slow]
 

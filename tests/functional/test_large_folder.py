@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
+from bench.corpus import build
 from newsread.cleaners import Pipeline
 from newsread.tui.app import NewsreadApp
 from newsread.tui.library import NOT_LEARNED
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from make_folder import build
 
 pytestmark = pytest.mark.functional
 

@@ -1,10 +1,8 @@
-"""bench/quality.py: its table rows parse and score only the pages that ran."""
+"""`python -m bench quality`: its table rows parse and score only the pages that ran."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -23,12 +21,9 @@ ARTICLE = (
 
 
 def quality() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_quality", REPO / "bench" / "quality.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # (its dataclasses look their module up there)
-    spec.loader.exec_module(module)
-    return module
+    from bench import quality
+
+    return quality
 
 
 def fake_shared(root: Path) -> Path:

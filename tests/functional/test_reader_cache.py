@@ -8,7 +8,6 @@ import os
 import pickle
 import shutil
 import sqlite3
-import sys
 import threading
 from collections.abc import Iterable
 from concurrent.futures.process import BrokenProcessPool
@@ -17,23 +16,20 @@ from typing import Any
 
 import pytest
 
+from bench.corpus import build
 from newsread.cleaners import Page, Pipeline, iter_sources, load_page, to_record
 from newsread.cleaners import batch as batch_module
 from newsread.cleaners import cache as cache_module
+from newsread.cleaners import session as session_module
 from newsread.cleaners.batch import Job
 from newsread.cleaners.builtin import site_template
 from newsread.cleaners.cache import ResultCache, clean_source
+from newsread.tui import library as library_module
+from newsread.tui.library import Library
 
 from ..conftest import SEEDS, spy_calls
 from ..hostile import build as build_hostile
 from .test_folder_learning import site_folder
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from make_folder import build
-
-from newsread.cleaners import session as session_module
-from newsread.tui import library as library_module
-from newsread.tui.library import Library
 
 PAGES = 40
 

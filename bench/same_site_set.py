@@ -1,7 +1,7 @@
 """Generate a same-site test set: folders of text dumps whose pages share a site's template, with known gold.
 
 Article text is real: the gold bodies of the ScrapingHub benchmark
-(``/work/shared/bench/scrapinghub/gold``), one article per page. Each site gets
+(``SHARED/bench/scrapinghub/gold``), one article per page. Each site gets
 its own synthetic chrome, built from varied parts so no two sites look alike:
 a header (name, tagline, menu as one line or a list, account links), a
 breadcrumb and date line that change per page, promos *inside* the article that
@@ -17,21 +17,16 @@ Shared article text, which the learner must keep:
   up to half of the site's pages (a paragraph added, one dropped);
 * background paragraphs a site repeats inside different articles of a series.
 
-Usage::
-
-    python bench/make_same_site.py OUT_DIR [--sites 10] [--pages 10] [--seed 7] [--gold-dir DIR]
-
-writes ``OUT_DIR/pages/<site>_<n>.txt`` and ``OUT_DIR/gold/<site>_<n>.txt`` (the gold body: paragraphs separated
-by blank lines; the headline is not body). Deterministic for a seed.
+``python -m bench same-site --write OUT_DIR [--sites 10] [--pages 10] [--seed 7]`` only writes the set:
+``OUT_DIR/pages/<site>_<n>.txt`` and ``OUT_DIR/gold/<site>_<n>.txt`` (the gold body: paragraphs separated by
+blank lines; the headline is not body). Deterministic for a seed.
 """
 
 from __future__ import annotations
 
-import argparse
 import random
 from pathlib import Path
 
-GOLD = Path("/work/shared/bench/scrapinghub/gold")
 MAX_PARAGRAPHS = 14  # long articles are cut (in page and gold alike) to keep the set quick to clean
 
 FIRST = ["Daily", "Morning", "Valley", "Harbour", "Metro", "County", "Northern", "Coastal", "Capital", "Evening"]
@@ -173,7 +168,7 @@ class Site:
         return lines
 
 
-def make(out: Path, sites: int = 10, pages: int = 10, seed: int = 7, gold_dir: Path = GOLD) -> None:
+def make(out: Path, gold_dir: Path, sites: int = 10, pages: int = 10, seed: int = 7) -> None:
     rng = random.Random(seed)
     articles = load_articles(gold_dir)
     pool = list(articles)
@@ -209,18 +204,3 @@ def make(out: Path, sites: int = 10, pages: int = 10, seed: int = 7, gold_dir: P
             page_id = f"site{k:02d}_{n:02d}.txt"
             (out / "pages" / page_id).write_text("\n".join(lines) + "\n", encoding="utf-8")
             (out / "gold" / page_id).write_text("\n\n".join(body) + "\n", encoding="utf-8")
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("out", type=Path)
-    ap.add_argument("--sites", type=int, default=10)
-    ap.add_argument("--pages", type=int, default=10)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--gold-dir", type=Path, default=GOLD)
-    args = ap.parse_args()
-    make(args.out, args.sites, args.pages, args.seed, args.gold_dir)
-
-
-if __name__ == "__main__":
-    main()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from bench.corpus import build
 from newsread.cleaners import Pipeline, iter_sources
 from newsread.cleaners import batch as batch_module
 from newsread.cleaners import session as session_module
@@ -18,9 +19,6 @@ from newsread.tui import cli as cli_module
 from newsread.tui.library import summary_record
 
 from ..conftest import spy_calls
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from make_folder import build
 
 
 def clean(folder: Path, cache: Path, *args: str) -> str:

@@ -1,20 +1,75 @@
-"""Build a synthetic folder of N varied scraped text pages, deterministically from a seed.
+"""The corpora every benchmark reads: the shared dev sets beside the repository, and generated folders.
 
-    python bench/make_folder.py 10000 /tmp/nr-10k [--seed 1]
+Shared dev sets: ``../shared/bench`` next to the repository (or ``$NEWSREAD_SHARED/bench``), each set a
+folder with ``html/``, ``text/`` and ``gold/`` (see its README); ``seeds`` is the repository's own
+``seeds/`` with its gold in the shared folder.
 
-Pages vary by site (each site has its own header, navigation and footer
-template), language (word lists in English, German, French, Spanish), article
-length (a few lines to several KB), and which boilerplate they carry (ad
-markers, "related" link farms, share/social tails, newsletter promos, cookie
-notices, duplicated paragraphs). Files go into per-site subfolders. Write them
-outside the repository (e.g. /tmp).
+Generated folders: N varied scraped text pages, deterministically from a seed, built once into a work
+folder (default ``/tmp/nr-bench``) and reused::
+
+    python -m bench make-folder 10000 /tmp/nr-10k [--seed 1]
+
+Pages vary by site (each site has its own header, navigation and footer template), language (word lists in
+English, German, French, Spanish), article length (a few lines to several KB), and which boilerplate they
+carry (ad markers, "related" link farms, share/social tails, newsletter promos, cookie notices, duplicated
+paragraphs). Files go into per-site subfolders. Write them outside the repository.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import sys
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WORKDIR = Path(os.environ.get("NEWSREAD_BENCH_WORKDIR", "/tmp/nr-bench"))
+SETS = ("seeds", "scrapinghub", "wcxb")
+FORMATS = ("html", "text")
+
+
+def shared_dir() -> Path:
+    """The shared folder: ``$NEWSREAD_SHARED``, else ``shared/`` beside the repository."""
+    return Path(os.environ.get("NEWSREAD_SHARED") or REPO.parent / "shared")
+
+
+def bench_dir(shared: Path | None = None) -> Path:
+    """The shared dev sets (``SHARED/bench``); a clear error if they are not there."""
+    bench = (shared or shared_dir()) / "bench"
+    if not (bench / "score.py").exists():
+        raise SystemExit(f"no dev sets at {bench} (put shared/ beside the repository or set NEWSREAD_SHARED)")
+    return bench
+
+
+def dev_set(set_name: str, fmt: str, shared: Path | None = None) -> tuple[Path, Path] | None:
+    """(pages folder, gold folder) of one dev set in one format, or None if there is no such set."""
+    bench = bench_dir(shared)
+    if set_name == "seeds":
+        if fmt != "text":
+            return None
+        src, gold = REPO / "seeds", bench / "seeds" / "gold"
+    else:
+        src, gold = bench / set_name / fmt, bench / set_name / "gold"
+    return (src, gold) if src.is_dir() and gold.is_dir() else None
+
+
+def bench_process(*args: str, env: dict[str, str] | None = None) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that run ``python -m bench ARGS`` in a new process, from any folder."""
+    env = dict(os.environ if env is None else env)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    return [sys.executable, "-m", "bench", *args], env
+
+
+def synthetic(count: int, workdir: Path = WORKDIR, seed: int = 1) -> Path:
+    """A generated folder of ``count`` pages in ``workdir``, built on first use and reused."""
+    folder = workdir / (f"pages-{count}" if seed == 1 else f"pages-{count}-seed{seed}")
+    done = folder / ".complete"
+    if not done.exists():
+        build(count, folder, seed)
+        done.write_text("")
+    return folder
+
 
 WORDS = {
     "en": "the council harbour said on monday new plan would residents water city river police report school "
@@ -101,14 +156,11 @@ def build(count: int, out: Path, seed: int = 1) -> None:
         (folder / f"page{n:06d}.txt").write_text(make_page(rng, site, lang, n), encoding="utf-8")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench make-folder", description="Build a synthetic folder of N pages.")
     ap.add_argument("count", type=int)
     ap.add_argument("out", type=Path)
     ap.add_argument("--seed", type=int, default=1)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     build(args.count, args.out, args.seed)
-
-
-if __name__ == "__main__":
-    main()
+    return 0

@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.corpus import build
 from newsread.cleaners import BaseCleaner, CleanerInfo, Context, Mark, Page, Pipeline, iter_sources, load_page
 from newsread.cleaners.cache import ResultCache, clean_source
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from make_folder import build
 
 CALLS: list[str] = []
 

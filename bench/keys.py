@@ -1,6 +1,6 @@
 """What one key (j, next page) costs the reader: lines rendered, layouts, wall time.
 
-    NEWSREAD_CACHE_DIR=/tmp/keys-cache python bench/keys_probe.py FOLDER [--keys 40] [--busy-keys 40]
+    NEWSREAD_CACHE_DIR=/tmp/keys-cache python -m bench keys FOLDER [--keys 40] [--busy-keys 40]
 
 Prints one JSON object. Wall time depends on the machine's load; the counts do not, so
 they say whether a change made a key cheaper even on a busy shared machine:
@@ -12,7 +12,7 @@ they say whether a change made a key cheaper even on a busy shared machine:
   reflow after a scroll; ``full_frames``: frames that redrew the whole screen; ``frames``: frames sent;
 - ``after``: the same counts for the 20 ms pause after the frame (what the key set off later, and the
   background polls), so work moved out of the key's frame is still seen;
-- ``p50_ms`` / ``p95_ms``: wall time from the key to the frame (as bench/reader_probe.py measures it);
+- ``p50_ms`` / ``p95_ms``: wall time from the key to the frame (as `bench reader-probe` measures it);
 - ``thread_cpu_s``: CPU seconds each thread of the reader's process used over the phase (the UI thread
   is ``MainThread``; the others compete with it for the interpreter lock).
 
@@ -32,13 +32,10 @@ import statistics
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import newsread.tui  # noqa: F401  (before Textual: sets the reader's frame rate, as `newsread` does)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reader_probe import state_file, watch_pages
+from bench.reader_probe import state_file, watch_pages
 
 # Textual's own frames between a refresh and the code that asked for it (the caller shown is the first other one).
 PLUMBING = {
@@ -345,17 +342,16 @@ async def probe(folder: str, keys: int, busy_keys: int, profile: str | None = No
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m bench keys", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("folder")
     ap.add_argument("--keys", type=int, default=40, help="keys after every page is cleaned")
     ap.add_argument("--busy-keys", type=int, default=40, help="keys while cleaning runs (at most)")
     ap.add_argument("--profile", choices=("busy", "idle"), help="cProfile the keys of that phase (to stderr)")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     result = asyncio.run(probe(args.folder, args.keys, args.busy_keys, args.profile))
     json.dump(result, sys.stdout, indent=1)
     print()
-
-
-if __name__ == "__main__":
-    main()
+    return 0
