@@ -137,22 +137,18 @@ def _list_url(url: str, prefix: str) -> Iterator[Source]:
     import fsspec
 
     fs, root = fsspec.core.url_to_fs(url)
-    proto = url.split("://", 1)[0]
-
-    def full(path: str) -> str:
-        return f"{proto}://{path}"
-
     try:
         is_dir = fs.isdir(root)
     except OSError:
         is_dir = False
     if not is_dir:
         name = os.path.basename(root.rstrip("/"))
-        yield from _expand_url(Source(f"{prefix}{name}" if prefix else name, full(root)))
+        yield from _expand_url(Source(f"{prefix}{name}" if prefix else name, url))
         return
-    stack: list[tuple[Iterator[dict[str, Any]], str]] = [(iter(_ls(fs, root)), prefix)]
+    # Each page's URL is the one given and the names under it (as the user wrote it, not as the file system does)
+    stack: list[tuple[Iterator[dict[str, Any]], str, str]] = [(iter(_ls(fs, root)), prefix, url.rstrip("/") + "/")]
     while stack:
-        it, here = stack[-1]
+        it, here, there = stack[-1]
         entry = next(it, None)
         if entry is None:
             stack.pop()
@@ -160,11 +156,10 @@ def _list_url(url: str, prefix: str) -> Iterator[Source]:
         name = os.path.basename(str(entry["name"]).rstrip("/"))
         if name.startswith("."):
             continue
-        rel = f"{here}{name}"
         if entry.get("type") == "directory":
-            stack.append((iter(_ls(fs, entry["name"])), rel + "/"))
+            stack.append((iter(_ls(fs, entry["name"])), f"{here}{name}/", f"{there}{name}/"))
         else:
-            yield from _expand_url(Source(rel, full(str(entry["name"]))))
+            yield from _expand_url(Source(f"{here}{name}", f"{there}{name}"))
 
 
 def _ls(fs: Any, path: str) -> list[dict[str, Any]]:
@@ -535,16 +530,24 @@ def clean_on_dask(
 
     # clean: a task per partition; a partition whose worker is lost each time Dask tries it is cleaned a page a
     # task, and a page whose worker is lost each time is a page error (the rest of the partition is not lost)
+    # The listing and what was learned, on every worker: a worker lost (a page that ends it) loses neither.
+    client.replicate([listing, state] if probe.fitters and total else [listing])
     cleaning = {
         submit(clean_part, spec, token, state, listing, s, e, nred, pure=False, key=f"newsread-clean-{token}-{k}"): k
         for k, (s, e) in enumerate(parts)
     }
     done: dict[int, Any] = {}
+    failed: list[int] = []
     for fut in as_completed(list(cleaning)):
         k = cleaning[fut]
         if fut.status == "error":
-            fut = _page_by_page(client, spec, token, state, listing, parts[k], nred)
+            failed.append(k)  # (once the others are done: each try of a page that ends its worker costs a worker)
+            continue
         done[k] = fut
+        if progress is not None:
+            progress(parts[k][1] - parts[k][0])
+    for k in sorted(failed):
+        done[k] = _page_by_page(client, spec, token, state, listing, parts[k], nred)
         if progress is not None:
             progress(parts[k][1] - parts[k][0])
     cleaned = [done[k] for k in range(len(parts))]
@@ -595,14 +598,18 @@ def clean_on_dask(
 def _page_by_page(
     client: Any, spec: PipelineSpec, token: str, state: Any, listing: Any, span: tuple[int, int], nred: int
 ) -> Any:
-    from distributed import wait
-
-    singles = [client.submit(clean_part, spec, token, state, listing, i, i + 1, nred, pure=False) for i in range(*span)]
-    wait(singles)
-    for k, fut in enumerate(singles):
+    """A partition whose worker was lost each time Dask tried it, cleaned a page a task, one task at a time (a task
+    waiting on a worker that a page ends counts as failed too): a page that ends its worker each time is a page
+    error, the others are cleaned."""
+    singles = []
+    for i in range(*span):
+        fut = client.submit(clean_part, spec, token, state, listing, i, i + 1, nred, pure=False)
+        with contextlib.suppress(Exception):
+            fut.result()
         if fut.status == "error":
-            why = f"the worker cleaning it was lost ({type(fut.exception()).__name__}: {fut.exception()})"
-            singles[k] = client.submit(lost_part, listing, span[0] + k, span[0] + k + 1, why, nred, pure=False)
+            why = f"the worker cleaning it was lost each time it was tried ({type(fut.exception()).__name__})"
+            fut = client.submit(lost_part, listing, i, i + 1, why, nred, pure=False)
+        singles.append(fut)
     return client.submit(_joined, *singles, pure=False)
 
 
@@ -663,7 +670,7 @@ class _Target:
         for item in self.inputs:
             if is_url(item) and _local(item) is None:
                 theirs = _normal(item)
-                if mine == theirs or mine.startswith(theirs + "/") or theirs.startswith(mine + "/"):
+                if mine[0] == theirs[0] and _overlap(mine[1], theirs[1]):
                     raise RunError(f"{out} and the input {item} overlap: newsread never writes into what it reads")
 
     @contextlib.contextmanager
@@ -735,9 +742,14 @@ class _Target:
             fh.write("")
 
 
-def _normal(url: str) -> str:
+def _normal(url: str) -> tuple[str, str]:
     proto, rest = url.split("://", 1)
-    return f"{proto}://{rest.strip('/')}"
+    return proto, "/".join(p for p in rest.split("/") if p not in ("", "."))
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Whether one of two paths is the other or inside it."""
+    return a == b or not a or not b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
 def _manifest(fs: Any, root: str) -> set[str]:
