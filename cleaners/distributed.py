@@ -72,6 +72,13 @@ def require_dask() -> None:
         raise DaskMissing(INSTALL_HINT) from exc
 
 
+def _distributed() -> Any:
+    """The ``distributed`` module (untyped for mypy: it has no complete annotations)."""
+    import importlib
+
+    return importlib.import_module("distributed")
+
+
 # -- connecting -----------------------------------------------------------------------------------
 def parse_cluster(text: str) -> int | None:
     """``local`` -> None (Dask's default number of workers), ``local:N`` -> N. Raises ValueError otherwise."""
@@ -86,8 +93,8 @@ def connect(scheduler: str | None = None, cluster: str | None = None, *, process
     """A ``distributed.Client``: to the scheduler at ``scheduler``, or to a local cluster (``local[:N]``) started
     here and closed on leaving. Raises :class:`DaskMissing`, or ValueError for a bad ``cluster``."""
     require_dask()
-    from distributed import Client, LocalCluster
-
+    dist = _distributed()
+    Client, LocalCluster = dist.Client, dist.LocalCluster
     if scheduler:
         with Client(scheduler) as client:
             yield client
@@ -497,8 +504,8 @@ def clean_on_dask(
     each page that could not be read, ``progress(pages)`` as partitions are cleaned, ``on_total(pages)`` once
     they are listed. Raises :class:`RunError` when the output may not be written where asked.
     """
-    from distributed import as_completed, wait
-
+    dist = _distributed()
+    as_completed, wait = dist.as_completed, dist.wait
     result = RunResult()
     warn = on_warning or (lambda _m: None)
     target = _Target.of(out, inputs)  # checked before anything runs

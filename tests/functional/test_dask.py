@@ -30,7 +30,7 @@ from make_folder import build  # noqa: E402
 pytestmark = [pytest.mark.functional, pytest.mark.slow]
 
 SHARED = REPO.parent / "shared" / "bench"
-SAMPLE = 25  # pages of each dev set
+SAMPLE = 15  # pages of each dev set
 
 
 def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -44,7 +44,7 @@ def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) 
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Seeds, a sample of both dev sets (when ../shared is there), generated pages with story copies, hostile input."""
     root = tmp_path_factory.mktemp("dask") / "pages"
-    build(120, root / "generated", seed=5)
+    build(100, root / "generated", seed=5)
     (root / "hostile").mkdir()
     hostile.build(root / "hostile")
     (root / "seeds").mkdir()
