@@ -101,7 +101,7 @@ def connect(scheduler: str | None = None, cluster: str | None = None, *, process
         return
     workers = parse_cluster(cluster or "local")
     with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None) as local,
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=":0") as local,
         Client(local) as client,
     ):
         yield client
@@ -248,7 +248,7 @@ def _pipeline(spec: PipelineSpec, token: str, state: dict[str, Any] | None = Non
 
 def fit_part(spec: PipelineSpec, token: str, listing: Sequence[Source], start: int, end: int) -> dict[str, Any]:
     """The map step of learning the folder: what the folder-level cleaners keep of pages ``start:end``."""
-    pipeline = _pipeline(spec, token + "-fit")
+    pipeline = _pipeline(spec, token)  # (the one that cleans next: fit_chunk leaves it as it is)
     return pipeline.fit_chunk(load_source(s, spec.max_bytes) for s in listing[start:end])
 
 
@@ -495,6 +495,7 @@ def clean_on_dask(
     on_warning: Callable[[str], None] | None = None,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    pipeline: Pipeline | None = None,
 ) -> RunResult:
     """Clean ``inputs`` (local paths or fsspec URLs) on the cluster ``client`` is connected to, as JSONL.
 
@@ -502,7 +503,8 @@ def clean_on_dask(
     a folder (path or URL) of ``part-00000.jsonl`` … and ``_SUCCESS`` once every part is written. The records are
     those of ``newsread clean --jobs 1`` on the same input, in the same order. ``on_error(page id, error)`` for
     each page that could not be read, ``progress(pages)`` as partitions are cleaned, ``on_total(pages)`` once
-    they are listed. Raises :class:`RunError` when the output may not be written where asked.
+    they are listed. ``pipeline``: the one ``spec`` was made of, if at hand (else it is built here to see whether
+    it learns from the folder). Raises :class:`RunError` when the output may not be written where asked.
     """
     dist = _distributed()
     as_completed, wait = dist.as_completed, dist.wait
@@ -521,7 +523,7 @@ def clean_on_dask(
     nred = reducers or max(1, min(32, math.isqrt(len(parts))))
 
     # fit: map and reduce; what is learned stays on the cluster, fetched once by each worker that cleans
-    probe = spec.build()
+    probe = pipeline if pipeline is not None else spec.build()
     state: Any = {}
     if probe.fitters and total:
         if probe.fits_in_chunks():

@@ -96,6 +96,7 @@ def clean_on_cluster(
                 on_warning=lambda msg: typer.echo(f"newsread: warning: {inert(msg)}", err=True),
                 progress=on_progress,
                 on_total=on_total,
+                pipeline=pipeline,
             )
         except RunError as exc:
             raise fail(shown(str(exc))) from exc

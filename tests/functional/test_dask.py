@@ -213,3 +213,23 @@ def test_importing_the_engine_imports_no_dask() -> None:
     code = "import sys, newsread.cleaners, newsread.cleaners.distributed; print('dask' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_running_scheduler_is_used_by_its_address() -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as running:
+        with connect(scheduler=running.scheduler_address) as c:
+            out = io.StringIO()
+            result = clean_on_dask(c, [str(SEEDS)], spec(), stdout=out)
+        assert len(running.scheduler.workers) == 1  # (the run used it: still up, not a cluster of its own)
+    assert result.pages == len(out.getvalue().splitlines()) == len(list(SEEDS.iterdir()))
+
+
+def test_urls_given_on_the_command_line_keep_their_slashes() -> None:
+    from newsread.tui.distributed_cli import as_url
+
+    assert as_url(Path("s3://bucket/crawl/")) == "s3://bucket/crawl"
+    assert as_url(Path("memory://x/y.jsonl")) == "memory://x/y.jsonl"
+    assert as_url(Path("file:///tmp/x")) == "file:///tmp/x"
+    assert as_url(Path("seeds")) == "seeds"
