@@ -233,3 +233,19 @@ def test_urls_given_on_the_command_line_keep_their_slashes() -> None:
     assert as_url(Path("memory://x/y.jsonl")) == "memory://x/y.jsonl"
     assert as_url(Path("file:///tmp/x")) == "file:///tmp/x"
     assert as_url(Path("seeds")) == "seeds"
+
+
+def test_a_web_archive_at_a_url_is_its_records(tmp_path: Path, client: object) -> None:
+    from tests.unit.test_warc import RECORDS, archive
+
+    local = archive(tmp_path / "crawl.warc.gz", RECORDS, gz=True)
+    fsspec.filesystem("memory").pipe("/warcs/crawl.warc.gz", local.read_bytes())
+    there, here = io.StringIO(), io.StringIO()
+    clean_on_dask(client, ["memory://warcs"], spec(), stdout=there, partition_pages=3)
+    clean_on_dask(client, [str(tmp_path)], spec(), stdout=here, partition_pages=3)
+    remote = [json.loads(line) for line in there.getvalue().splitlines()]
+    assert len(remote) == len(RECORDS) and all(r["id"].startswith("crawl.warc.gz#") for r in remote)
+    assert remote[0]["path"] == "memory://warcs/crawl.warc.gz"
+    assert [{k: v for k, v in r.items() if k != "path"} for r in remote] == [
+        {k: v for k, v in json.loads(line).items() if k != "path"} for line in here.getvalue().splitlines()
+    ]
