@@ -537,10 +537,11 @@ def clean_on_dask(
             warn(problem)
         del learned
 
-    # clean: a task per partition; a partition whose worker is lost each time Dask tries it is cleaned a page a
-    # task, and a page whose worker is lost each time is a page error (the rest of the partition is not lost)
     # The listing and what was learned, on every worker: a worker lost (a page that ends it) loses neither.
     client.replicate([listing, state] if probe.fitters and total else [listing])
+
+    # clean: a task per partition; a partition whose worker is lost each time Dask tries it is cleaned a page a
+    # task, and a page whose worker is lost each time is a page error (the rest of the partition is not lost)
     cleaning = {
         submit(clean_part, spec, token, state, listing, s, e, nred, pure=False, key=f"newsread-clean-{token}-{k}"): k
         for k, (s, e) in enumerate(parts)
@@ -616,7 +617,13 @@ def _page_by_page(
         with contextlib.suppress(Exception):
             fut.result()
         if fut.status == "error":
-            why = f"the worker cleaning it was lost each time it was tried ({type(fut.exception()).__name__})"
+            exc = fut.exception()
+            name = type(exc).__name__
+            why = (
+                f"the worker cleaning it was lost each time it was tried ({name})"
+                if name == "KilledWorker"
+                else f"cleaning it failed on the cluster ({name}: {exc})"
+            )
             fut = client.submit(lost_part, listing, i, i + 1, why, nred, pure=False)
         singles.append(fut)
     return client.submit(_joined, *singles, pure=False)
