@@ -14,6 +14,7 @@ COMMANDS = {
     "keys": ("bench.keys", "what one key costs the reader: lines rendered, layouts, wall time"),
     "reader-probe": ("bench.reader_probe", "open a folder in the reader headless and time it (one run of scale)"),
     "triage": ("bench.triage", "triage filters and keys on 10,000 pages, in the store and in the app"),
+    "dask-scale": ("bench.dask_scale", "`newsread clean` on a local Dask cluster next to --jobs N, 1k and 10k pages"),
     "same-site": ("bench.same_site", "folder learning: F1 with site_template on and off on same-site folders"),
     "train-main-content": ("bench.train_main_content", "train main_content's block model; cross-validated F1"),
     "train-boilerplate-lines": ("bench.train_boilerplate_lines", "train boilerplate_lines' model; cross-validated"),

@@ -358,6 +358,14 @@ def _pairs_sharing(shingles: list[int], heads: list[int], max_df: int, pairs: li
                     pairs[b % PAIR_BUCKETS].append(row | b)
 
 
+def pairs_sharing(shingles: list[int], heads: list[int], max_df: int, pairs: list[array[int]]) -> None:
+    """The step of :func:`cluster_signatures` that finds page pairs sharing rare shingles of one range of hash
+    values, for a caller that splits the signatures by range itself (a reducer of a distributed run, see
+    ``distributed.py``): ``heads`` is (page, its number of shingles) for each page in page order, ``shingles``
+    their shingles in that order; ``pairs`` has :data:`PAIR_BUCKETS` arrays."""
+    _pairs_sharing(shingles, heads, max_df, pairs)
+
+
 INDEX_SHINGLES = 1_000_000  # clustering holds about this many shingles at a time (~150 MB: lists and sets) ...
 SHINGLES_PER_PAGE = 700  # ... counting this many a page (a news article: ~650 distinct 5-word shingles)
 PAIR_BUCKETS = 16  # page pairs are counted in this many parts

@@ -67,6 +67,12 @@ def _expand(source: Source) -> Iterator[Source]:
     yield source
 
 
+def archive_records(source: Source) -> Iterator[Source]:
+    """A web archive's HTML records, each a source of its own; any other file (or an archive without HTML
+    responses) stands for itself, as :func:`iter_sources` lists them."""
+    return _expand(source)
+
+
 def _sort_key(entry: os.DirEntry[str]) -> str:
     return entry.name
 

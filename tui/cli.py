@@ -295,8 +295,25 @@ def clean(
             help="Result cache folder. Default: $NEWSREAD_CACHE_DIR or the user cache dir.",
         ),
     ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="ADDRESS", help="Clean on this Dask scheduler (tcp://host:8786); JSONL."),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option("--cluster", metavar="local[:N]", help="Clean on a local Dask cluster of N workers; JSONL."),
+    ] = None,
+    partition_pages: Annotated[
+        int, typer.Option("--partition-pages", min=1, metavar="N", help="Pages per Dask partition (output part).")
+    ] = 2000,
 ) -> None:
     """Clean pages in batch: one article per page into --out, or JSON lines on stdout."""
+    if scheduler is not None or cluster is not None:
+        from .distributed_cli import clean_on_cluster  # (Dask is imported only here)
+
+        clean_on_cluster(paths, out, fmt, config, enable, disable, max_page_mb, max_seconds, scheduler, cluster,
+                         partition_pages)  # fmt: skip
+        return
     check_paths(paths)
     fmt = fmt or ("text" if out else "jsonl")
     if fmt not in FORMATS:

@@ -1,0 +1,108 @@
+"""``newsread clean --scheduler ADDRESS`` / ``--cluster local[:N]``: the command-line side of a Dask run.
+
+Kept apart from ``cli.py`` (one call from ``clean``): the engine part is ``newsread.cleaners.distributed``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+
+from newsread.cleaners import inert
+from newsread.cleaners.batch import PipelineSpec, rebuildable
+
+from .cli import build_pipeline, check_paths, fail, shown
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):/+(.*)", re.S)
+
+
+def as_url(path: Path | str) -> str:
+    """A command-line path as given: ``s3://bucket/x`` came through ``Path`` as ``s3:/bucket/x``; give it back its
+    slashes. A local path that exists stays as it is."""
+    text = str(path)
+    m = _SCHEME.fullmatch(text)
+    if m is None or Path(text).exists() or len(m.group(1)) < 2:  # (one letter: a Windows drive)
+        return text
+    scheme, rest = m.groups()
+    return f"file:///{rest}" if scheme in ("file", "local") else f"{scheme}://{rest}"
+
+
+def clean_on_cluster(
+    paths: list[Path],
+    out: Path | None,
+    fmt: str | None,
+    config: Path | None,
+    enable: list[str],
+    disable: list[str],
+    max_page_mb: float | None,
+    max_seconds: float | None,
+    scheduler: str | None,
+    cluster: str | None,
+    partition_pages: int,
+) -> None:
+    """``newsread clean`` on Dask: JSONL on stdout, into one ``.jsonl`` file, or a folder of parts (path or URL)."""
+    from newsread.cleaners.distributed import DaskMissing, RunError, clean_on_dask, connect, parse_cluster, require_dask
+
+    if scheduler is not None and cluster is not None:
+        raise fail("give --scheduler or --cluster, not both")
+    if fmt not in (None, "jsonl"):
+        raise fail(f"--format {fmt}: a Dask run writes JSONL only (leave out --format, or use --format jsonl)")
+    try:
+        require_dask()
+        if cluster is not None:
+            parse_cluster(cluster)
+    except (DaskMissing, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # (a local cluster says much at INFO level)
+    inputs = [as_url(p) for p in paths]
+    check_paths([Path(i) for i in inputs if "://" not in i])
+    with contextlib.redirect_stdout(sys.stderr):
+        pipeline, cfg = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
+    spec = PipelineSpec.of(pipeline, max_bytes=cfg.max_page_bytes)
+    if not rebuildable(pipeline, spec):
+        raise fail("these cleaners cannot be rebuilt on Dask workers (cleaners made in code): run without --scheduler")
+    from .progress import progress_bar
+
+    with contextlib.ExitStack() as stack:
+        advance: list[Callable[[], None]] = [lambda: None]
+
+        def on_total(total: int) -> None:
+            advance[0] = stack.enter_context(progress_bar(total))
+
+        def on_progress(pages: int) -> None:
+            for _ in range(pages):
+                advance[0]()
+
+        def on_error(page_id: str, error: str) -> None:
+            typer.echo(f"newsread: {shown(page_id)}: {shown(error)}", err=True)
+
+        try:
+            client = stack.enter_context(connect(scheduler, cluster))
+            if scheduler is not None:
+                typer.echo(f"newsread: Dask dashboard: {client.dashboard_link}", err=True)
+            result = clean_on_dask(
+                client,
+                inputs,
+                spec,
+                out=as_url(out) if out is not None else None,
+                partition_pages=partition_pages,
+                on_error=on_error,
+                on_warning=lambda msg: typer.echo(f"newsread: warning: {inert(msg)}", err=True),
+                progress=on_progress,
+                on_total=on_total,
+                pipeline=pipeline,
+            )
+        except RunError as exc:
+            raise fail(shown(str(exc))) from exc
+        except Exception as exc:  # a lost scheduler, a task that failed each time Dask ran it, a full disk
+            raise fail(f"the Dask run failed: {shown(type(exc).__name__)}: {shown(str(exc))}", 1) from exc
+    if result.failures and out is not None:
+        typer.echo(f"newsread: {result.failures} of {result.pages} page(s) could not be read", err=True)
+    if out is not None:
+        typer.echo(f"newsread: {result.pages} page(s) in {result.parts} partition(s) to {shown(str(out))}", err=True)
