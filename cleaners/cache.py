@@ -123,7 +123,7 @@ def stage_fingerprints(pipeline: Pipeline) -> list[str | None]:
     for stage in pipeline.active:
         learned = None
         if cacheable and is_fitter(stage):
-            state = pipeline._folder.get(stage.name)
+            state = pipeline.folder_state.get(stage.name)
             learned = state_digest(state) if state is not None else None
             cacheable = learned is not None
         if not cacheable:

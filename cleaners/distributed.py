@@ -241,8 +241,8 @@ def _pipeline(spec: PipelineSpec, token: str, state: dict[str, Any] | None = Non
         if len(pipes) >= 2:
             pipes.pop(next(iter(pipes)))
         found = pipes[token] = spec.build()
-    if state is not None and found._folder is not state:
-        found._folder = state
+    if state is not None:
+        found.adopt(state)
     return found
 
 
@@ -257,7 +257,7 @@ def fit_merge(spec: PipelineSpec, token: str, *chunks: dict[str, Any]) -> tuple[
     pipeline = spec.build()
     known = len(pipeline.problems)
     pipeline.fit_merge(chunks)
-    return pipeline._folder, pipeline.problems[known:]
+    return pipeline.folder_state, pipeline.problems[known:]
 
 
 def fit_whole(spec: PipelineSpec, listing: Sequence[Source]) -> tuple[dict[str, Any], list[str]]:
@@ -265,7 +265,7 @@ def fit_whole(spec: PipelineSpec, listing: Sequence[Source]) -> tuple[dict[str, 
     pipeline = spec.build()
     known = len(pipeline.problems)
     pipeline.fit(load_source(s, spec.max_bytes) for s in listing)
-    return pipeline._folder, pipeline.problems[known:]
+    return pipeline.folder_state, pipeline.problems[known:]
 
 
 @dataclass(slots=True)

@@ -63,8 +63,8 @@ def clean_on_cluster(
     inputs = [as_url(p) for p in paths]
     check_paths([Path(i) for i in inputs if "://" not in i])
     with contextlib.redirect_stdout(sys.stderr):
-        pipeline, cfg = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
-    spec = PipelineSpec.of(pipeline, max_bytes=cfg.max_page_bytes)
+        pipeline, _ = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
+    spec = PipelineSpec.of(pipeline)
     if not rebuildable(pipeline, spec):
         raise fail("these cleaners cannot be rebuilt on Dask workers (cleaners made in code): run without --scheduler")
     from .progress import progress_bar
