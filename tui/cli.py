@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import errno
 import functools
 import os
@@ -18,21 +17,17 @@ import typer
 from newsread.cleaners import (
     FORMATS,
     CleanedPage,
-    Config,
-    ConfigError,
-    Pipeline,
     inert,
-    load_config,
     render,
 )
 from newsread.cleaners import __version__ as engine_version
 from newsread.cleaners.cache import default_cache_dir
 from newsread.cleaners.clusters import StorySignature, signature_of
-from newsread.cleaners.config import check_limit
 from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, folder_holding, output_names
 from newsread.cleaners.output import printable, record_line, record_members
 from newsread.cleaners.session import Event, FolderLearned, FolderSession, Problem, list_pages
 
+from .cli_common import build_pipeline, check_paths, fail, one_line, shown
 from .commands import COMMANDS
 from .difftext import diff_lines
 from .export import JSONL_NAME
@@ -72,54 +67,6 @@ StateOpt = Annotated[
         "--state", metavar="FILE", help="Triage state file (SQLite). Default: triage.sqlite3 in the user state folder."
     ),
 ]
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"newsread: {message}", err=True)
-    return typer.Exit(code)
-
-
-def build_pipeline(
-    config: Path | None,
-    enable: list[str],
-    disable: list[str],
-    *,
-    max_page_mb: float | None = None,
-    max_seconds: float | None = None,
-) -> tuple[Pipeline, Config]:
-    try:
-        cfg = load_config(config)
-    except ConfigError as exc:
-        raise fail(str(exc)) from exc
-    try:
-        if max_page_mb is not None:
-            cfg.max_page_mb = check_limit("max_page_mb", max_page_mb, "--max-page-mb")
-        if max_seconds is not None:
-            cfg.max_clean_seconds = check_limit("max_clean_seconds", max_seconds, "--max-seconds")
-    except ConfigError as exc:
-        raise fail(str(exc)) from exc
-    pipeline = Pipeline.default(cfg, enable=enable, disable=disable)
-    for problem in pipeline.problems:
-        typer.echo(f"newsread: warning: {inert(problem)}", err=True)
-    return pipeline, cfg
-
-
-def shown(text: str) -> str:
-    """A file name or message as it may be printed: undecodable bytes replaced, controls made inert."""
-    return inert(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
-
-
-def one_line(text: str) -> str:
-    """``text`` as one inert field of a tab-separated line (a tab or newline in it would make more fields)."""
-    return shown(text.replace("\t", " ").replace("\n", " "))
-
-
-def check_paths(paths: list[Path]) -> None:
-    for p in paths:
-        if not p.exists() and not p.is_symlink():
-            near = difflib.get_close_matches(str(p), sorted(COMMANDS), n=1, cutoff=0.6) if p == paths[0] else []
-            hint = f" (did you mean `newsread {near[0]}`?)" if near else ""
-            raise fail(f"no such file or folder: {shown(str(p))}{hint}")
 
 
 def _version(value: bool) -> None:

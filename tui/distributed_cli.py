@@ -17,7 +17,7 @@ import typer
 from newsread.cleaners import inert
 from newsread.cleaners.batch import PipelineSpec, rebuildable
 
-from .cli import build_pipeline, check_paths, fail, shown
+from .cli_common import build_pipeline, check_paths, fail, shown
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):/+(.*)", re.S)
 

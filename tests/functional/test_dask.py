@@ -22,10 +22,8 @@ from ..conftest import REPO, SEEDS
 distributed = pytest.importorskip("distributed")
 fsspec = pytest.importorskip("fsspec")
 
+from bench.corpus import build  # noqa: E402
 from newsread.cleaners.distributed import RunError, clean_on_dask, connect  # noqa: E402
-
-sys.path.insert(0, str(REPO / "bench"))
-from make_folder import build  # noqa: E402
 
 pytestmark = [pytest.mark.functional, pytest.mark.slow]
 

@@ -38,7 +38,17 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "newsread.tui.settings",
         ),
     ),
-    ("command line", ("newsread.tui.cli", "newsread.tui.launch", "newsread.tui.commands", "newsread.tui.progress")),
+    (
+        "command line",
+        (
+            "newsread.tui.cli",
+            "newsread.tui.cli_common",
+            "newsread.tui.distributed_cli",
+            "newsread.tui.launch",
+            "newsread.tui.commands",
+            "newsread.tui.progress",
+        ),
+    ),
 ]
 
 

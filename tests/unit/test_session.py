@@ -4,11 +4,11 @@ tells what happens as events."""
 from __future__ import annotations
 
 import pickle
-import sys
 from pathlib import Path
 
 import pytest
 
+from bench.corpus import build
 from newsread.cleaners import Config, Pipeline, loading
 from newsread.cleaners.clusters import signature_of
 from newsread.cleaners.output import json_line, record_line, record_members, to_record
@@ -27,9 +27,6 @@ from newsread.cleaners.session import (
     learn_part,
     list_pages,
 )
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from make_folder import build
 
 
 @pytest.fixture(scope="module")
