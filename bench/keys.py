@@ -161,8 +161,8 @@ def time_library_calls() -> Counter[str]:
     """CPU seconds the reader's process spends in the library's heavier calls, by call and thread kind."""
     import threading
 
-    from newsread.tui import app as app_module
     from newsread.tui.library import Library
+    from newsread.tui.triage_session import TriageSession
 
     spent: Counter[str] = Counter()
     for name in ("prefetch", "clean", "story_versions", "_record"):
@@ -177,7 +177,7 @@ def time_library_calls() -> Counter[str]:
                 spent[f"{_name} ({where})"] += time.thread_time() - start
 
         setattr(Library, name, timed)
-    original_flush = app_module.TriageSession.flush_infos
+    original_flush = TriageSession.flush_infos
 
     def timed_flush(self: Any, *args: Any, **kwargs: Any) -> Any:
         start = time.thread_time()
@@ -189,7 +189,7 @@ def time_library_calls() -> Counter[str]:
             spent[f"triage.flush_infos ({where})"] += took
             spent["longest flush_infos"] = max(spent["longest flush_infos"], took)
 
-    app_module.TriageSession.flush_infos = timed_flush  # type: ignore[method-assign]
+    TriageSession.flush_infos = timed_flush  # type: ignore[method-assign]
     return spent
 
 

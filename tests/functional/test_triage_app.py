@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 
 from newsread.cleaners import BaseCleaner, CleanerInfo, Context, Mark, Page, Pipeline
 from newsread.tui import app as app_module
+from newsread.tui import background
 from newsread.tui.app import NewsreadApp
 from newsread.tui.triage_session import LoadedState, load_state
 
@@ -387,7 +388,7 @@ async def test_the_first_screen_does_not_wait_for_the_state(folder: Path, monkey
         release.wait(10)
         return load_state(path, paths, stop)
 
-    monkeypatch.setattr(app_module, "load_state", slow)
+    monkeypatch.setattr(background, "load_state", slow)
     app = make_app([folder])
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(300):
@@ -488,7 +489,7 @@ async def test_a_failure_inside_triage_leaves_the_reader_working(folder: Path, m
     def broken(path: Path | None, paths: list[str], stop: Callable[[], bool] | None = None) -> LoadedState:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(app_module, "load_state", broken)
+    monkeypatch.setattr(background, "load_state", broken)
     app = make_app([folder])
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(300):

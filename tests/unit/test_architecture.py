@@ -28,6 +28,11 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         (
             "newsread.tui",  # the package itself, and what the reader is made of
             "newsread.tui.app",
+            "newsread.tui.reader_base",
+            "newsread.tui.bindings",
+            "newsread.tui.list_order",
+            "newsread.tui.background",
+            "newsread.tui.triage_actions",
             "newsread.tui.library",
             "newsread.tui.messages",
             "newsread.tui.process",
