@@ -113,7 +113,6 @@ class PageList(ScrollView, can_focus=True):
         self.sort_key = "name"  # one of settings.SORTS: which optional column comes first (the app sorts the rows)
         self._base = BaseStyle(self)
         self._components = ComponentStyles(self, "page-list")
-        self._bars_sized = Size(-1, -1)  # the virtual size the scrollbar was last sized for
         # Rows drawn, by page: scrolling the list by a row (j at the bottom) draws one new row, not all of them.
         self._rows_drawn: dict[int, tuple[RowKey, Strip]] = {}
         # Told at once, within the key's own handler, where a key or click moved the cursor (else Highlighted is
@@ -209,15 +208,6 @@ class PageList(ScrollView, can_focus=True):
                 self.on_highlight(self.page_at(new))
             else:
                 self.post_message(self.Highlighted(self.page_at(new)))
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        # Textual hands a ScrollView a virtual size that never equals its own (the region's, not the
-        # rows'), so every layout of the screen -- one whenever the reader's scrollbar shows or hides --
-        # redrew this list's scrollbar in full. Nothing changed for the list: nothing to do.
-        if size == self._size and container_size == self.container_size and self.virtual_size == self._bars_sized:
-            return False
-        self._bars_sized = self.virtual_size
-        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         # ScrollView's, except that the scrollbar is redrawn only when its thumb moves: in a list of
