@@ -25,10 +25,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 
-from newsread.cleaners import Pipeline, default_config_path, inert, render
+from newsread.cleaners import Pipeline, default_config_path, render
 
 from .background import HOUSEKEEPING_SECONDS, BackgroundWork
 from .bindings import READER_BINDINGS, TRIAGE_BINDINGS, help_sections
+from .library import one_line
 from .list_order import LIST_STEP, ListOrder
 from .process import collect_rarely, restore_thresholds, resume_collections, terminal_problem
 from .settings import (
@@ -220,7 +221,7 @@ class NewsreadApp(BackgroundWork, TriageActions, ListOrder):
             with suppress(ValueError):  # another drive (Windows): the whole path
                 relative = os.path.relpath(file)
                 file = file if relative.startswith("..") else relative  # below the working folder: shorter
-        self.reader.set_source(place, inert(url or file))
+        self.reader.set_source(place, one_line(url or file))
 
     def action_browser(self) -> None:
         index = self.current

@@ -101,6 +101,16 @@ MAX_VERSIONS = 12  # other versions of a story compared in the reading pane (eac
 NO_REMOVALS: Mapping[str, int] = MappingProxyType({})
 
 
+def one_line(name: str) -> str:
+    """A file name or address as one inert line for the screen: undecodable bytes (surrogate escapes) become
+    U+FFFD, and every control, tab and newline included, a visible stand-in (␉ ␊ ␛ …)."""
+    try:
+        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a lone surrogate not from a file name's bytes
+        name = name.encode("utf-8", "replace").decode("utf-8")
+    return inert(name).replace("\t", "\u2409").replace("\n", "\u240a")
+
+
 class PageSummary(NamedTuple):
     """What the page list shows for one page. Text fields are already inert (safe to display).
 
@@ -477,7 +487,7 @@ class Library:
             start = len(self.sources)
             self.sources.extend(found)
             make, pending = PageSummary._make, PENDING_SUMMARY
-            self.summaries.extend(make((start + k, inert(s.id), *pending)) for k, s in enumerate(found))
+            self.summaries.extend(make((start + k, one_line(s.id), *pending)) for k, s in enumerate(found))
             generation = self.generation
             self._changed()
         self._recall(start, start + len(found), generation)

@@ -3,6 +3,7 @@ is written into the folder and no control sequence from a page or a file name re
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,3 +63,29 @@ async def test_every_hostile_page_opens_in_every_view_inert_and_nothing_is_writt
         # The file whose name holds an escape sequence is listed, its escape drawn as a visible symbol.
         assert any("␛" in s.id for s in app.library.summaries)
     assert hostile.listing(folder) == before
+
+
+async def test_file_names_with_tabs_newlines_controls_or_bad_bytes_keep_the_layout(tmp_path: Path) -> None:
+    """Issue 20 item 9: such a name is one inert line in the list and in the reading pane's header."""
+    from .conftest import lines_of, make_app
+
+    folder = tmp_path / "names"
+    folder.mkdir()
+    names = [b"tab\there.txt", b"new\nline.txt", b"esc\x1b[2Jclear.txt", b"bad\xff\xfebytes.txt", b"cr\rret.txt"]
+    for name in names:
+        Path(os.fsdecode(bytes(folder) + b"/" + name)).write_bytes(b"Some words here.\n")
+    app = make_app([folder], read_after=60)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        for _ in names:
+            header = app.reader.query_one("#source").render()
+            shown = str(header)
+            assert not any(ch in shown for ch in "\t\n\r\x1b") and shown.isprintable(), shown
+            await pilot.press("j")
+            await pilot.pause()
+        rows = [line for line in lines_of(app.page_list) if line.strip()]
+        assert len(rows) == len(names)  # one row per page: nothing spilled onto another line
+        for row in rows:
+            assert row.isprintable() and "\x1b" not in row, row
+        for name in ("tab␉here", "new␊line", "esc␛[2Jclear", "cr␍ret"):
+            assert any(name in row for row in rows), (name, rows)
