@@ -3,7 +3,7 @@
 Worker threads call :meth:`Library.discover`, :meth:`Library.clean_all` and
 :meth:`Library.clean`; the UI thread reads :attr:`Library.summaries` (each slot
 is replaced whole, never mutated, so a reader never sees half an update) and
-polls :attr:`version` to know when to redraw. Toggling a cleaner swaps the
+is told of changes by the folder session's events (:mod:`.messages`). Toggling a cleaner swaps the
 pipeline and bumps :attr:`generation`: summaries of older generations stay on
 screen until the page is cleaned again.
 
@@ -19,6 +19,10 @@ memory; the list needs just each page's summary. Once every page is known,
 the whole folder's summaries (and its stories) are also kept as one row of the
 cache, valid while every file is unchanged: an unchanged folder reopens from
 one read instead of one lookup per page.
+
+Why one module over 600 lines: it is one class, :class:`Library`, whose methods share three locks and the
+rule that summaries are replaced whole under them; split across modules, each part would have to know the
+others' locking. The record helpers above it are what the worker processes and the cache hand it.
 """
 
 from __future__ import annotations

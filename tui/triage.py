@@ -37,6 +37,10 @@ transaction as the change itself. The log is a stack: a new action drops what
 was undone. Undo and redo only see actions on the pages of the current session.
 Automatic "read when opened" (:meth:`TriageStore.opened`) is not logged, so undo
 after opening a page undoes the last real decision.
+
+Why one module over 600 lines: it is the state file's schema and every transaction on it; what it promises
+(one key = one committed transaction, undo across runs, the migrations) holds only if all its SQL is read
+together. The reader's side of triage is in :mod:`.triage_session` and :mod:`.triage_actions`.
 """
 
 from __future__ import annotations
