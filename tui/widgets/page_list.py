@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from math import ceil
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
-from ..library import Library, PageSummary
+from ..library import PageSummary
 from ..triage import PageState
 from .base_style import BaseStyle, ComponentStyles
 from .titles import set_border_subtitle
@@ -53,6 +53,19 @@ ROWS_KEPT = 1_000  # rows drawn that are kept for redrawing (a few screens' wort
 UNREAD = "•"
 MARKED = "◆"
 DECISION_GLYPHS = {"kept": "✓", "starred": "★", "discarded": "✗"}
+
+
+class ListedPages(Protocol):
+    """What the list reads of the folder (the reader's Library is one): page summaries and story sizes."""
+
+    @property
+    def summaries(self) -> Sequence[PageSummary]: ...
+    @property
+    def discovered(self) -> bool: ...
+    @property
+    def has_stories(self) -> bool: ...
+    def cluster_size(self, index: int) -> int: ...
+    def __len__(self) -> int: ...
 
 
 RowKey = tuple[PageSummary, PageState | None, bool, bool, bool, int, str, bool, int, Style]
@@ -102,7 +115,7 @@ class PageList(ScrollView, can_focus=True):
             super().__init__()
             self.index = index
 
-    def __init__(self, library: Library, *, id: str | None = None) -> None:
+    def __init__(self, library: ListedPages, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.library = library
         self._count = -1

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
 
-from ..library import Library
 from .page_list import DECISION_GLYPHS, MARKED, UNREAD
+
+
+class Progress(Protocol):
+    """What the status line reads of the folder (the reader's Library is one): how far its work has got."""
+
+    @property
+    def discovered(self) -> bool: ...
+    @property
+    def done(self) -> int: ...
+    @property
+    def complete(self) -> bool: ...
+    @property
+    def phase(self) -> str: ...
+    def errors(self) -> int: ...
+    def __len__(self) -> int: ...
+
 
 HINT = "? help  / search  C cleaners  q quit"
 BAR_WIDTH = 12
 
 
-def progress_text(library: Library) -> Text:
+def progress_text(library: Progress) -> Text:
     total = len(library)
     if not library.discovered:
         return Text(f"finding pages… {total}" if total else "finding pages…")
@@ -64,7 +81,7 @@ def _cut_at_word(text: Text, width: int) -> Text:
 
 
 class StatusBar(Static):
-    def __init__(self, library: Library, *, id: str | None = None) -> None:
+    def __init__(self, library: Progress, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.library = library
         self._note = ""
