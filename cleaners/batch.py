@@ -31,6 +31,7 @@ from typing import Any, Generic, TypeVar
 from .cache import FileStamp, Loaded, ResultCache, clean_keyed, clean_source, pipeline_key, stage_fingerprints
 from .clusters import StorySignature, cluster_signatures, signature_from_json
 from .config import Config
+from .learning import LearningStopped, fit_watched
 from .loading import DEFAULT_MAX_BYTES, Source, load_page
 from .model import CleanedPage, Page
 from .pipeline import Pipeline
@@ -71,6 +72,8 @@ class PipelineSpec:
             cleaner_files=files,
             max_clean_seconds=pipeline.max_seconds or 0.0,
         )
+        if pipeline.max_learn_seconds is not None:
+            config.max_learn_seconds = pipeline.max_learn_seconds
         return cls(config, pipeline.max_bytes)
 
 
@@ -180,7 +183,9 @@ def _built(spec: PipelineSpec) -> Pipeline:
     if found is None or found[0] != spec:
         found = _worker["built"] = (spec, spec.build())
     base = found[1]
-    return Pipeline(base.stages, base.problems, max_seconds=base.max_seconds, max_bytes=base.max_bytes)
+    built = Pipeline(base.stages, base.problems, max_seconds=base.max_seconds, max_bytes=base.max_bytes)
+    built.max_learn_seconds = base.max_learn_seconds
+    return built
 
 
 def prepare(spec: PipelineSpec) -> None:
@@ -268,9 +273,10 @@ def fit_folder(
     """
     pipeline = spec.build()
     if pool is not None and pipeline.fits_in_chunks() and len(folder) > 1:
-        return _fit_in_parts(spec, folder, pool, max(1, jobs))
+        return _fit_in_parts(spec, folder, pool, max(1, jobs), len(pipeline.fitters))
     known = len(pipeline.problems)
-    pipeline.fit(load_page(s, max_bytes=spec.max_bytes) for s in folder)
+    # Each cleaner in a process of its own, stopped at the learning limit (see fit_watched).
+    fit_watched(pipeline, (load_page(s, max_bytes=spec.max_bytes) for s in folder), pipeline.max_learn_seconds)
     return pipeline.folder_state, pipeline.problems[known:]
 
 
@@ -279,10 +285,13 @@ FIT_PART_PAGES = (64, 1000)  # fewest and most pages in a part of a folder read 
 
 
 def _fit_in_parts(
-    spec: PipelineSpec, folder: Sequence[Source], pool: Workers, jobs: int
+    spec: PipelineSpec, folder: Sequence[Source], pool: Workers, jobs: int, fitters: int = 1
 ) -> tuple[dict[str, Any], list[str]]:
     # Parts small enough that every worker gets several (one slow part does not leave the others idle), large
     # enough that sending a part and its result back costs little next to reading its pages.
+    # The parts are learned together: max_learn_seconds for each folder-level cleaner, from now (see fit_watched).
+    seconds = spec.config.max_learn_seconds * max(1, fitters)
+    deadline = time.monotonic() + seconds
     low, high = FIT_PART_PAGES
     size = max(low, min(high, -(-len(folder) // (jobs * 8))))
     token = os.urandom(8).hex()  # each worker builds the pipeline once for all its parts
@@ -293,12 +302,24 @@ def _fit_in_parts(
         parts = [pool.submit(_fit_part, spec, token, folder[i * size : (i + 1) * size], p) for i, p in enumerate(paths)]
         try:
             for part in parts:
-                part.result()
+                _within(part, deadline, pool, seconds)
         finally:
             for part in parts:
                 part.cancel()
-        merged: tuple[dict[str, Any], list[str]] = pool.submit(_fit_merge, spec, token, paths).result()
+        merged: tuple[dict[str, Any], list[str]] = _within(
+            pool.submit(_fit_merge, spec, token, paths), deadline, pool, seconds
+        )
         return merged
+
+
+def _within(future: Future[R], deadline: float, pool: Workers, seconds: float) -> R:
+    """``future``'s result by ``deadline``; else the workers of ``pool`` are stopped, and LearningStopped."""
+    try:
+        return future.result(timeout=max(0.0, deadline - time.monotonic()))
+    except TimeoutError:
+        pool.terminate()
+        why = f"learning from the folder in parts did not finish within {seconds:g} s: stopped"
+        raise LearningStopped(why) from None
 
 
 def _fit_pipeline(spec: PipelineSpec, token: str) -> Pipeline:

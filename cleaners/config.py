@@ -17,6 +17,7 @@ Example ``config.toml``::
     [limits]                                       # one pathological page must not hang a run
     max_page_mb = 64                               # larger pages are reported, not read
     max_clean_seconds = 20                         # cleaning a page stops (and says so) after this
+    max_learn_seconds = 600                        # a cleaner still learning from the folder is stopped
 """
 
 from __future__ import annotations
@@ -32,11 +33,16 @@ import platformdirs
 CONFIG_NAME = "config.toml"
 DEFAULT_MAX_PAGE_MB = 64.0
 DEFAULT_MAX_CLEAN_SECONDS = 20.0
+DEFAULT_MAX_LEARN_SECONDS = 600.0
 
 
 # [limits]: (smallest, largest, unit). A page over 1 GB is not a news page, and reading it would need that memory;
 # a page that takes a day to clean is stuck. inf and nan are not limits.
-LIMITS = {"max_page_mb": (0.001, 1024.0, "MB"), "max_clean_seconds": (0.001, 86400.0, "seconds")}
+LIMITS = {
+    "max_page_mb": (0.001, 1024.0, "MB"),
+    "max_clean_seconds": (0.001, 86400.0, "seconds"),
+    "max_learn_seconds": (0.001, 86400.0, "seconds"),
+}
 
 
 RULE_KEYS = frozenset({"pattern", "reason", "ignore_case", "whole_line"})
@@ -67,6 +73,7 @@ class Config:
     rules: list[dict[str, Any]] = field(default_factory=list)
     max_page_mb: float = DEFAULT_MAX_PAGE_MB
     max_clean_seconds: float = DEFAULT_MAX_CLEAN_SECONDS
+    max_learn_seconds: float = DEFAULT_MAX_LEARN_SECONDS  # per folder-level cleaner (see learning.fit_watched)
     source: Path | None = None
     warnings: list[str] = field(default_factory=list)  # accepted, but probably a mistake (an unknown rule key)
 
@@ -129,7 +136,7 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
         raise ConfigError(f"[limits] must be a table{where}")
     for key in limits:
         if key not in LIMITS:
-            raise ConfigError(f"unknown limit {key!r}{where} (max_page_mb, max_clean_seconds)")
+            raise ConfigError(f"unknown limit {key!r}{where} ({', '.join(LIMITS)})")
         setattr(cfg, key, check_limit(key, limits[key], f"[limits] {key}{where}"))
     return cfg
 

@@ -11,7 +11,8 @@
   their own: the first its usual name, the others one that keeps their own extension
   (``a.html.txt``), then ``~2``, ``~3`` … — the same names for the same folder every time;
 - every file is written to a temporary file beside it and renamed over the old one, so a full disk
-  or a killed run leaves the previous file whole, never a half-written one.
+  or a killed run leaves the previous file whole, never a half-written one; the temporary files a killed
+  run leaves (``.newsread-tmp-PID-N``, its process gone) are removed by the next run writing there.
 """
 
 from __future__ import annotations
@@ -28,6 +29,27 @@ from typing import IO
 NAME_MAX = 255  # bytes in a file name (Linux, macOS)
 MANIFEST = ".newsread-written"  # names (relative to the output folder) of the files newsread wrote there
 _TMP = ".newsread-tmp"
+
+
+def _temp_pid(name: str) -> int | None:
+    """The process that made the temporary file ``name`` (``.newsread-tmp-PID-N``), or None: not one."""
+    if not name.startswith(_TMP + "-"):
+        return None
+    parts = name[len(_TMP) + 1 :].split("-")
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    return int(parts[0])
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (then its temporary files may be in use: left alone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (another user's: it exists)
+        return True
+    return True
 
 
 def output_names(page_id: str, fmt: str) -> tuple[str, str]:
@@ -286,6 +308,7 @@ class OutputFolder:
                 self._claimed.discard(written.name)
                 raise OutputError(f"{target} would be inside an input: not written")
             self._made.add(folder)
+            self._sweep(folder)
         self._temps += 1
         tmp = os.path.join(folder, f"{_TMP}-{os.getpid()}-{self._temps}")  # (short: the page's name may be long)
         try:
@@ -297,6 +320,25 @@ class OutputFolder:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+    def _sweep(self, folder: str) -> None:
+        """Remove the temporary files a killed run left in ``folder`` (one of the output folder's, written into
+        now): only regular files named as :meth:`create` names them, by a process that is gone, and never an
+        input."""
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            pid = _temp_pid(entry.name)
+            if pid is None or pid == os.getpid() or _alive(pid):
+                continue
+            with contextlib.suppress(OSError):
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+                if self._inputs.holding(entry.path) is not None or self._is_input_file(entry.path):
+                    continue
+                os.unlink(entry.path)
 
     def write(self, wanted: str, text: str, alternative: str | None = None) -> Written:
         """Write ``text`` (UTF-8) as the output that wants the name ``wanted``; see :meth:`claim`."""

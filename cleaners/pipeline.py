@@ -52,6 +52,7 @@ class Pipeline:
         *,
         max_seconds: float | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        max_learn_seconds: float | None = None,
     ) -> None:
         self.stages: tuple[Stage, ...] = tuple(stages)
         self.problems: list[str] = list(problems)
@@ -59,6 +60,8 @@ class Pipeline:
         # The config's page limit travels with the cleaners, so whatever loads pages for this pipeline (the
         # command, the export, the reader, a worker process) applies the same one: see FolderSession.load.
         self.max_bytes = max_bytes
+        # How long each folder-level cleaner may learn from the folder (None: no limit; see learning.fit_watched).
+        self.max_learn_seconds = max_learn_seconds
         self._folder: dict[str, Any] = {}
         self._plan: tuple[tuple[Stage, ...], list[_Step]] | None = None  # see _steps
 
@@ -96,7 +99,13 @@ class Pipeline:
                 problems.append(f"cleaner {info.name!r} could not be set up: {exc}")
                 built, on = None, False
             stages.append(Stage(info, on, options, built))
-        return cls(stages, problems, max_seconds=config.max_clean_seconds, max_bytes=config.max_page_bytes)
+        return cls(
+            stages,
+            problems,
+            max_seconds=config.max_clean_seconds,
+            max_bytes=config.max_page_bytes,
+            max_learn_seconds=config.max_learn_seconds,
+        )
 
     @classmethod
     def default(
@@ -127,6 +136,7 @@ class Pipeline:
             for s in self.stages
         ]
         new = Pipeline(stages, self.problems, max_seconds=self.max_seconds, max_bytes=self.max_bytes)
+        new.max_learn_seconds = self.max_learn_seconds
         new._folder = dict(self._folder)
         return new
 

@@ -39,6 +39,7 @@ from .batch import (
 )
 from .cache import Loaded, default_cache_dir, load_for_cleaning
 from .clusters import StoryIndex, StorySignature
+from .learning import LearningStopped, can_watch, fit_watched, stopped_in_parts
 from .loading import Source, iter_sources, load_page
 from .model import CleanedPage, Page
 from .outfiles import folder_holding
@@ -232,6 +233,11 @@ class FolderSession:
             pool = self._start_pool(inherit=False)
             try:
                 learned, problems = fit_folder(spec, self.sources, pool=pool, jobs=self.jobs)
+            except LearningStopped as exc:  # (its workers were stopped): learning again would overrun again
+                self._pool = None
+                pipeline.problems.append(stopped_in_parts([s.name for s in pipeline.fitters], exc))
+                self.emit(FolderLearned(tuple(pipeline.problems[known:])))
+                return
             except Exception as exc:  # a worker died: learn here instead
                 self.emit(Problem(f"learning the folder in workers failed ({exc})"))
                 pool.shutdown(cancel_futures=True)
@@ -240,7 +246,7 @@ class FolderSession:
                 pipeline.adopt(learned)
                 pipeline.problems.extend(problems)
         if self._pool is None:
-            pipeline.fit(self._read_to_learn())
+            self._learn_here()
         self.emit(FolderLearned(tuple(pipeline.problems[known:])))
 
     def _read_to_learn(self) -> Iterator[Page]:
@@ -254,6 +260,29 @@ class FolderSession:
                 self._read[i] = loaded
                 budget -= len(loaded.page.text)
             yield loaded.page
+
+    def _learn_here(self) -> None:
+        """Learn from every page in a process of its own, each folder-level cleaner stopped at the learning limit
+        (see :func:`fit_watched`); the pages read here first (up to the budget) are kept for cleaning, and the
+        learning process takes them as they are."""
+        pipeline = self.pipeline
+        if not self.jobs or not can_watch(pipeline.max_learn_seconds):  # (no jobs: no process but this one)
+            pipeline.fit(self._read_to_learn())
+            return
+        read, sources, max_bytes = self._read, self.sources, pipeline.max_bytes
+        budget = self._keep_chars  # (the pages _read_to_learn would keep)
+        for i, source in enumerate(sources):
+            if budget <= 0:
+                break
+            loaded = read[i] = load_for_cleaning(source, max_bytes, self.use_cache)
+            budget -= len(loaded.page.text)
+
+        def pages() -> Iterator[Page]:
+            for i, source in enumerate(sources):
+                loaded = read.get(i)
+                yield loaded.page if loaded is not None else load_page(source, max_bytes=max_bytes)
+
+        fit_watched(pipeline, pages(), pipeline.max_learn_seconds)
 
     def _start_pool(self, *, inherit: bool) -> Workers:
         """The worker processes, forked from here where there is fork (with this very pipeline when ``inherit``,

@@ -73,6 +73,7 @@ from newsread.cleaners.clusters import (
     signature_of,
     signature_to_json,
 )
+from newsread.cleaners.learning import LearningStopped, fit_watched, stopped_in_parts
 from newsread.cleaners.model import normalise_space
 from newsread.cleaners.session import (
     Event,
@@ -553,6 +554,10 @@ class Library:
             except Exception as exc:  # a worker died: learn here instead (unless the reader is closing)
                 if self._closed:
                     return
+                if isinstance(exc, LearningStopped):  # (learning again would overrun again)
+                    self._release_pool()
+                    self._warn(stopped_in_parts([s.name for s in pipeline.fitters], exc))
+                    return
                 self._release_pool()  # a pool with a dead worker is broken: the next work starts a new one
                 self._warn(f"learning from the folder in a worker failed ({type(exc).__name__}: {exc})")
             else:
@@ -561,7 +566,11 @@ class Library:
                 for warning in problems:
                     self._warn(warning)
                 return
-        pipeline.fit(self.session.load(s) for s in self.sources)
+        known = len(pipeline.problems)  # each cleaner in a process of its own, stopped at the learning limit
+        limit = pipeline.max_learn_seconds if self.jobs else None  # (no jobs: no process but this one)
+        fit_watched(pipeline, (self.session.load(s) for s in self.sources), limit, quiet=True)
+        for warning in pipeline.problems[known:]:
+            self._warn(warning)
 
     def _in_own_process(self, fn: Callable[..., R], *args: Any) -> R:
         """``fn(*args)`` in a fresh process that ends with it: reading a whole folder or all its story

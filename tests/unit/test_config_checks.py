@@ -30,6 +30,9 @@ from newsread.cleaners import (
         ({"max_clean_seconds": float("inf")}, "max_clean_seconds must be a number of seconds"),
         ({"max_clean_seconds": 0}, "from 0.001"),
         ({"max_clean_seconds": "10"}, "not '10'"),
+        ({"max_learn_seconds": float("inf")}, "max_learn_seconds must be a number of seconds"),
+        ({"max_learn_seconds": -1}, "from 0.001"),
+        ({"max_learn_secs": 10}, "unknown limit 'max_learn_secs'"),
     ],
 )
 def test_limits_that_are_not_finite_or_out_of_range_are_refused_with_a_message(
@@ -40,8 +43,9 @@ def test_limits_that_are_not_finite_or_out_of_range_are_refused_with_a_message(
 
 
 def test_limits_in_range_are_taken() -> None:
-    cfg = parse_config({"limits": {"max_page_mb": 1024, "max_clean_seconds": 0.5}})
-    assert (cfg.max_page_mb, cfg.max_clean_seconds) == (1024.0, 0.5)
+    cfg = parse_config({"limits": {"max_page_mb": 1024, "max_clean_seconds": 0.5, "max_learn_seconds": 30}})
+    assert (cfg.max_page_mb, cfg.max_clean_seconds, cfg.max_learn_seconds) == (1024.0, 0.5, 30.0)
+    assert Pipeline.from_infos([], cfg).max_learn_seconds == 30.0
 
 
 class Word(BaseCleaner):

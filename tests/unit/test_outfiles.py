@@ -148,3 +148,49 @@ def test_a_page_with_a_name_as_long_as_a_file_name_may_be_gets_a_file(tmp_path: 
         written = page_outputs(folder, ids)
     assert len(set(written.values())) == 3 and all(len(name) <= 255 for name in written.values())
     assert {(tmp_path / "out" / n).read_text() for n in written.values()} == {f"clean text of {i}\n" for i in ids}
+
+
+def _gone_pid() -> int:
+    """The id of a process that has ended (its temporary files are stale)."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_temporary_files_a_killed_run_left_are_removed_by_the_next_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "sub").mkdir(parents=True)
+    dead = _gone_pid()
+    stale = [out / f".newsread-tmp-{dead}-1", out / "sub" / f".newsread-tmp-{dead}-7"]
+    for path in stale:
+        path.write_text("half a page")
+    live = out / f".newsread-tmp-{os.getppid()}-1"  # a run still going (this test's parent): left alone
+    live.write_text("being written")
+    others = [out / f".newsread-tmp-{dead}-x", out / "notes.txt", out / f"newsread-tmp-{dead}-1"]
+    for path in others:
+        path.write_text("not newsread's temporary file")
+    link = out / f".newsread-tmp-{dead}-2"
+    link.symlink_to(out / "notes.txt")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text("A page.")
+    (inputs / "sub").mkdir()
+    (inputs / "sub" / "b.txt").write_text("Another page.")
+    with OutputFolder(out, [inputs]) as folder:
+        page_outputs(folder, ["a.txt", "sub/b.txt"])
+    assert not any(p.exists() for p in stale)
+    assert live.exists() and link.is_symlink() and all(p.exists() for p in others)
+    assert (out / "a.txt").read_text() and (out / "sub" / "b.txt").read_text()
+
+
+def test_an_input_named_like_a_stale_temporary_file_is_never_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    page = out / f".newsread-tmp-{_gone_pid()}-1"  # an input file, in the output folder, named so
+    page.write_text("A page that happens to have this name.")
+    with OutputFolder(out, [page]) as folder:
+        folder.write("other.txt", "text")
+    assert page.read_text() == "A page that happens to have this name."
