@@ -12,6 +12,7 @@ to cleaners/builtin/boilerplate_lines_model.json is then trained on every page. 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import subprocess
@@ -24,41 +25,42 @@ from typing import Any
 
 from bench.corpus import REPO, bench_dir, shared_dir
 from bench.train_main_content import SETS, fit, gold_share, sites, stem
-from newsread.cleaners import Config, Pipeline, iter_sources, load_page
-from newsread.cleaners.builtin.boilerplate_lines import FEATURES, MODEL_FILE, line_features
+from newsread.cleaners import Config, Context, Mark, Page, Pipeline, iter_sources, load_page
+from newsread.cleaners.builtin.boilerplate_lines import FEATURES, MODEL_FILE, BoilerplateLines
 
 MODEL = REPO / "cleaners" / "builtin" / MODEL_FILE
-THRESHOLD = 0.3  # a line goes only when the model is fairly sure it is not article text
+THRESHOLD = 0.45  # a line goes only when the model is fairly sure it is not article text
 _PIPELINE: Pipeline | None = None
+_SEEN: list[tuple[list[int], list[list[float]]]] = []
+
+
+class _Recorder(BoilerplateLines):
+    """The cleaner's own candidates and features, as it makes them in the pipeline, kept instead of judged."""
+
+    def annotate(self, page: Page, context: Context) -> list[Mark]:
+        candidates, rows, _ = self.judged_lines(page, context)
+        _SEEN.append((candidates, rows))
+        return []
 
 
 def page_rows(job: tuple[str, str, str]) -> dict[str, Any]:
-    """The rows of one page's lines that the other cleaners leave, and their labels."""
+    """The rows of the lines the cleaner may remove on one page, and their labels."""
     global _PIPELINE
     if _PIPELINE is None:
-        _PIPELINE = Pipeline.default(Config(), disable=["boilerplate_lines"])
+        stages = Pipeline.default(Config()).stages
+        _PIPELINE = Pipeline(
+            [dataclasses.replace(s, cleaner=_Recorder()) if s.name == "boilerplate_lines" else s for s in stages]
+        )
     set_name, path, gold_path = job
     page = load_page(next(iter_sources([path])))
-    cleaned = _PIPELINE.clean(page)
-    removed = [False] * len(page.blocks)
-    spans = sorted((a[0], a[1]) for a in cleaned.removals)
-    k = 0
-    for block in page.blocks:  # a line is removed when one removal covers it whole
-        while k < len(spans) and spans[k][1] <= block.start:
-            k += 1
-        j = k
-        while j < len(spans) and spans[j][0] <= block.start:
-            if spans[j][1] >= block.end:
-                removed[block.index] = True
-                break
-            j += 1
-    rows = line_features(page, removed)
+    _SEEN.clear()
+    _PIPELINE.clean(page)
+    keep, rows = _SEEN[0] if _SEEN else ([], [])
     share = gold_share([b.text for b in page.blocks], Path(gold_path).read_text(encoding="utf-8"))
-    keep = [i for i in range(len(page.blocks)) if not removed[i]]
     return {
         "set": set_name,
         "stem": stem(Path(path).name),
-        "variants": [[rows[i] for i in keep]],
+        "variants": [rows],
         "labels": [share[i] >= 0.5 for i in keep],
         "weights": [math.log1p(len(page.blocks[i].text.split())) for i in keep],
     }
@@ -78,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, default=shared_dir())
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--threshold", type=float, default=THRESHOLD, help="remove a line below this chance of gold")
     ap.add_argument("--no-write", action="store_true", help="report the cross-validation only")
     a = ap.parse_args(argv)
     bench = bench_dir(a.shared)
@@ -94,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         tasks = []
         for k in range(a.folds):
-            model = fit([p for p, f in zip(pages, fold_of, strict=True) if f != k], FEATURES, THRESHOLD)
+            model = fit([p for p, f in zip(pages, fold_of, strict=True) if f != k], FEATURES, a.threshold)
             path = work / f"fold{k}.json"
             path.write_text(json.dumps(model), encoding="utf-8")
             tasks.append((str(path), [j for j, f in zip(jobs, fold_of, strict=True) if f == k], str(work / "pred")))
@@ -106,6 +109,6 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()
             subprocess.call([sys.executable, str(bench / "score.py"), str(bench / s / "gold"), str(work / "pred" / s)])
     if not a.no_write:
-        MODEL.write_text(json.dumps(fit(pages, FEATURES, THRESHOLD), separators=(",", ":")) + "\n", encoding="utf-8")
+        MODEL.write_text(json.dumps(fit(pages, FEATURES, a.threshold), separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"\nwrote {MODEL.relative_to(REPO)} ({MODEL.stat().st_size / 1024:.0f} KB), trained on every page")
     return 0

@@ -17,6 +17,7 @@ from ..base import BaseCleaner, Context
 from ..model import Mark, Page
 from ._lines import STOPWORDS, PageLines, page_lines
 from ._tree_model import TreeModel
+from .outside_article import body_stretch, leading_teaser
 
 MODEL_FILE = "boilerplate_lines_model.json"
 _FAR = 20  # lines: "far from the prose" beyond this
@@ -52,17 +53,28 @@ FEATURES: tuple[str, ...] = (
     "repeated",
     "relative_words",
     "page_removed",
+    "in_body",
+    "above_body",
+    "below_body",
+    "body_distance",
+    "body_share",
 )
 
 
 def line_features(
-    page: Page, removed: Sequence[bool], lines: PageLines | None = None, only: Sequence[int] | None = None
+    page: Page,
+    removed: Sequence[bool],
+    lines: PageLines | None = None,
+    only: Sequence[int] | None = None,
+    body: tuple[int, int] | None = None,
 ) -> list[list[float]]:
     """A row of numbers (see FEATURES) for each line of a text page (or the lines ``only`` names, in order);
-    ``removed`` says which lines the cleaners before this one removed whole."""
+    ``removed`` says which lines the cleaners before this one removed whole, ``body`` the first and last line
+    of the article body as outside_article's stretch finds it (None: no clear body)."""
     lines = lines or page_lines(page)
     blocks = page.blocks
     n = len(blocks)
+    first_body, last_body = body if body is not None else (n, -1)
     wc, prose = lines.wc, lines.prose
     kept_prose = [prose[i] and not removed[i] for i in range(n)]
     # Distance to the nearest kept prose line before and after each line.
@@ -91,6 +103,8 @@ def line_features(
     for i in range(n):
         running_before[i] = running
         running += kept_words[i]
+    body_words = sum(kept_words[first_body : last_body + 1])
+    body_share = body_words / total
     rows: list[list[float]] = []
     isupper, isalpha = str.isupper, str.isalpha
     for i in range(n) if only is None else only:
@@ -108,7 +122,7 @@ def line_features(
                 1.0 if lines.headline[i] else 0.0,
                 1.0 if lines.item[i] else 0.0,
                 1.0 if lines.digit[i] else 0.0,
-                sum(1 for t in toks if t in STOPWORDS) / len(toks) if toks else 0.0,
+                sum(map(STOPWORDS.__contains__, toks)) / len(toks) if toks else 0.0,
                 sum(map(isupper, text)) / letters,
                 float(sum(text.count(c) for c in "|›»•·")),
                 i / max(1, n - 1),
@@ -124,6 +138,11 @@ def line_features(
                 1.0 if seen[text] > 1 else 0.0,
                 wc[i] / longest,
                 page_removed,
+                1.0 if first_body <= i <= last_body else 0.0,
+                1.0 if i < first_body <= last_body else 0.0,
+                1.0 if first_body <= last_body < i else 0.0,
+                min(_FAR, max(first_body - i, i - last_body, 0)) / _FAR if body is not None else 1.0,
+                body_share,
             ]
         )
     return rows
@@ -131,7 +150,10 @@ def line_features(
 
 class BoilerplateLines(BaseCleaner):
     name = "boilerplate_lines"
-    description = "Removes lines of text pages that read as page chrome by their form, neighbours and place."
+    description = (
+        "Removes the lines of text pages that read as page chrome: the page header and footer around the article"
+        " body, and menus or lists among it (a line model, with the body stretch as one judge)."
+    )
     order = 990  # last: it weighs what every other cleaner removed around a line
     formats = frozenset({"text"})
     options: ClassVar[Mapping[str, Any]] = {"model": None}
@@ -148,20 +170,58 @@ class BoilerplateLines(BaseCleaner):
                 raise ValueError("boilerplate_lines: the model was trained on other features than this newsread makes")
         return self._model
 
-    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+    def judged_lines(self, page: Page, context: Context) -> tuple[list[int], list[list[float]], tuple[int, int] | None]:
+        """The lines the model may remove, their features, and the body stretch (the other judge)."""
         blocks = page.blocks
-        if not blocks:
-            return ()
         removed = context.removed_mask()
         if len(removed) - sum(removed) < MIN_LINES:
+            return [], [], None
+        lines = page_lines(page)
+        body = body_stretch(page, context, lines)
+        first, last = body if body is not None else (0, len(blocks) - 1)
+        prose, wc, ends = lines.prose, lines.wc, lines.ends
+        # Inside the body, two kinds of line are the article whatever the model guesses: a long paragraph, and a
+        # sentence that follows prose (a closing quote, a short reply): cutting one there cuts the story.
+        candidates = [
+            k
+            for k in range(len(blocks))
+            if not removed[k]
+            and not (
+                first <= k <= last and ((prose[k] and wc[k] >= LONG_PARAGRAPH) or (ends[k] and k and prose[k - 1]))
+            )
+        ]
+        return candidates, line_features(page, removed, lines, candidates, body), body
+
+    @staticmethod
+    def teaser(page: Page, context: Context, body: tuple[int, int] | None) -> Iterable[Mark]:
+        """A teaser for another story opening the body stretch (a rule judge: the model sees lines one by one)."""
+        if body is None:
+            return ()
+        removed, lines, blocks = context.removed_mask(), page_lines(page), page.blocks
+        kept = [blocks[k] for k in range(body[0], body[1] + 1) if not removed[k]]
+        above = next((blocks[k] for k in range(body[0] - 1, -1, -1) if lines.wc[k] > 0), None)
+        return leading_teaser(kept, above, lines)
+
+    def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+        if not page.blocks:
+            return ()
+        candidates, rows, body = self.judged_lines(page, context)
+        if not candidates:
             return ()
         model = self.model
-        lines = page_lines(page)
-        prose, wc = lines.prose, lines.wc
-        candidates = [k for k in range(len(blocks)) if not removed[k] and not (prose[k] and wc[k] >= LONG_PARAGRAPH)]
-        marks = []
-        for k, row in zip(candidates, line_features(page, removed, lines, candidates), strict=True):
-            chance = model.probability(row)
-            if chance < model.threshold:
-                marks.append(Mark.block(blocks[k], f"reads as page chrome, not article text ({1 - chance:.0%} sure)"))
+        blocks = page.blocks
+        first, last = body if body is not None else (len(blocks), -1)
+        marks = list(self.teaser(page, context, body))
+        teaser = {m.start for m in marks}
+        for k, chance in zip(candidates, model.probabilities(rows), strict=True):
+            if chance >= model.threshold or blocks[k].start in teaser:
+                continue
+            sure = f"{1 - chance:.0%} sure"
+            if k < first <= last:
+                reason = f"page header, above the article body (line model {sure}; body stretch agrees)"
+            elif first <= last < k:
+                reason = f"page footer, below the article body (line model {sure}; body stretch agrees)"
+            else:
+                reason = f"reads as page chrome, not article text (line model {sure})"
+            marks.append(Mark.block(blocks[k], reason))
         return marks

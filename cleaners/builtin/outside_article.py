@@ -1,6 +1,8 @@
-"""Removes what lies outside the article body of a whole-page dump: the page header above it, the footer below.
+"""Removes what lies outside the article body of an HTML page the judges of main_content could not settle: the
+page header above it, the footer below.
 
-The body is found as the stretch of lines with the most running text: each
+On text dumps the same body stretch (``body_stretch``) is one judge of boilerplate_lines' line model, which
+decides there. The body is found as the stretch of lines with the most running text: each
 line scores by how much prose it holds (positive) or how much it looks like
 menus, headline lists and widgets (negative), and the best-scoring contiguous
 stretch wins (the body-text-extraction idea of Finn et al., on lines). Lines an
@@ -153,6 +155,8 @@ class OutsideArticle(BaseCleaner):
     name = "outside_article"
     description = "Removes the page header above the article body and the footer below it (menus, lists, footers)."
     order = 900
+    # Text pages: the body stretch is one judge of boilerplate_lines' line model, which decides.
+    formats = frozenset({"html"})
     options: ClassVar[Mapping[str, Any]] = {"min_body_words": 40}
 
     def annotate(self, page: Page, context: Context) -> list[Mark]:
@@ -160,45 +164,58 @@ class OutsideArticle(BaseCleaner):
         blocks = page.blocks
         if len(blocks) < 3:
             return []
-        if page.format == "html" and context.removed_by("main_content"):
-            return []  # readability found the main content; this is the fallback for when it did not
+        if context.removed_by("main_content"):
+            return []  # the judges found the main content; this is the fallback for when they did not
         lines = page_lines(page)
-        removed = context.removed_mask()
-        wc, prose, listed, ends, headline = lines.wc, lines.prose, lines.listed, lines.ends, lines.headline
-        # ``_score`` of each line spelled out inline (a call per line cost more than the arithmetic).
-        scores = [
-            0.0
-            if gone
-            else float(min(n, 80))
-            if p
-            else n * 0.5
-            if n >= 20
-            else -6.0
-            if li
-            else 1.0
-            if n >= 4 and e
-            else -3.0
-            if h
-            else -2.0
-            for gone, n, p, li, e, h in zip(removed, wc, prose, listed, ends, headline, strict=False)
-        ]
-        discount_cards(blocks, scores, context, lines)
-        for i in barriers(blocks, context):
-            scores[i] = BARRIER
-        cut = comments_start(blocks, scores, context)
-        if cut is not None:
-            scores[cut:] = [min(s, 0.0) for s in scores[cut:]]
-        start, end, total = best_stretch(scores)
-        if end < start or total < self.settings["min_body_words"]:
+        body = body_stretch(page, context, lines, self.settings["min_body_words"])
+        if body is None:
             return []  # no clear body: better keep everything than guess
-        start = after_dateline(blocks, scores, start, end, context)
+        start, end = body
+        removed = context.removed_mask()
         header, footer = "page header, above the article body", "page footer, below the article body"
         out = [Mark.block(b, header) for b in blocks[:start] if not removed[b.index]]
         out += [Mark.block(b, footer) for b in blocks[end + 1 :] if not removed[b.index]]
-        body = [b for b in blocks[start : end + 1] if not removed[b.index]]
-        above = next((b for b in reversed(blocks[:start]) if wc[b.index] > 0), None)
-        out += leading_teaser(body, above, lines)
+        kept = [b for b in blocks[start : end + 1] if not removed[b.index]]
+        above = next((b for b in reversed(blocks[:start]) if lines.wc[b.index] > 0), None)
+        out += leading_teaser(kept, above, lines)
         return out
+
+
+def body_stretch(page: Page, context: Context, lines: PageLines, min_words: int = 40) -> tuple[int, int] | None:
+    """The article body as the first and last line of the stretch with the most running text, or None when no
+    stretch holds ``min_words`` worth of it. Lines earlier cleaners removed count as nothing."""
+    blocks = page.blocks
+    if len(blocks) < 3:
+        return None
+    removed = context.removed_mask()
+    wc, prose, listed, ends, headline = lines.wc, lines.prose, lines.listed, lines.ends, lines.headline
+    # ``_score`` of each line spelled out inline (a call per line cost more than the arithmetic).
+    scores = [
+        0.0
+        if gone
+        else float(min(n, 80))
+        if p
+        else n * 0.5
+        if n >= 20
+        else -6.0
+        if li
+        else 1.0
+        if n >= 4 and e
+        else -3.0
+        if h
+        else -2.0
+        for gone, n, p, li, e, h in zip(removed, wc, prose, listed, ends, headline, strict=False)
+    ]
+    discount_cards(blocks, scores, context, lines)
+    for i in barriers(blocks, context):
+        scores[i] = BARRIER
+    cut = comments_start(blocks, scores, context)
+    if cut is not None:
+        scores[cut:] = [min(s, 0.0) for s in scores[cut:]]
+    start, end, total = best_stretch(scores)
+    if end < start or total < min_words:
+        return None
+    return after_dateline(blocks, scores, start, end, context), end
 
 
 def content_words(text: str, toks: Sequence[str] | None = None) -> set[str]:

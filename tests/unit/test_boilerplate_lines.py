@@ -29,7 +29,9 @@ def test_a_list_of_other_stories_after_the_article_goes_and_the_article_stays() 
     removed = removed_by_model([*PARAGRAPHS, *HEADLINES])
     assert not set(PARAGRAPHS) & set(removed)
     assert len(set(HEADLINES) & set(removed)) >= 5
-    assert all(r.startswith("reads as page chrome, not article text") for r in removed.values())
+    # after the article: the page footer by the body stretch, or chrome by the line model alone
+    assert all(r.startswith(("page footer, below the article body", "reads as page chrome")) for r in removed.values())
+    assert all("line model" in r for r in removed.values())
 
 
 def test_a_long_paragraph_is_never_removed_whatever_surrounds_it() -> None:
@@ -46,3 +48,26 @@ def test_every_line_gets_every_feature() -> None:
     page = text_page("p.txt", "\n".join([*PARAGRAPHS, *HEADLINES]))
     rows = line_features(page, [False] * len(page.blocks))
     assert len(rows) == len(page.blocks) and all(len(r) == len(FEATURES) for r in rows)
+
+
+def test_a_short_reply_closing_the_article_is_kept_and_the_footer_goes() -> None:
+    # A closing quote and a one-line reply look like chrome to a line read alone; after prose they are the story.
+    closing = ['"We will see the first ships within three years," the mayor said.', '"I agree," the minister replied.']
+    removed = removed_by_model(["Home", "News", "Sport", *PARAGRAPHS, *closing, *HEADLINES])
+    assert not set(closing) & set(removed)
+    assert len(set(HEADLINES) & set(removed)) >= 5
+
+
+def test_a_teaser_for_another_story_above_the_article_goes_with_a_reason() -> None:
+    teaser = "Shares in the national railway rose sharply after a surprise profit forecast for the winter."
+    more = [
+        "Engineers will dredge the channel first, so that larger vessels can reach the berths at low tide.",
+        "The harbour board expects cargo traffic to double within ten years once the quay is finished.",
+        "Residents near the seafront asked for limits on lorry traffic through the old streets at night.",
+        "A fund for the fishing fleet will pay for new moorings while the work goes on around them.",
+    ]
+    page = ["Home", "News", "Markets rally", teaser, *PARAGRAPHS, *more, *HEADLINES]
+    cleaned = ALL.clean(text_page("p.txt", "\n".join(page)))
+    reasons = {cleaned.page.text[a.start : a.end]: a.reason for a in cleaned.removals}
+    assert reasons.get(teaser, "").startswith("teaser for another story")
+    assert all(p in cleaned.body for p in PARAGRAPHS + more)

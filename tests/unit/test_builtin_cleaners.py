@@ -149,4 +149,4 @@ def test_menu_above_the_article_is_page_header() -> None:
     menu = [f"- {w}" for w in ("News", "Sport", "Business", "Culture", "Weather", "Opinion", "Video")]
     cleaned = clean("\n".join([*menu, *PARAGRAPHS, "- Contact", "- Privacy", "- Jobs"]))
     assert cleaned.paragraphs == PARAGRAPHS
-    assert {c for c, _ in reasons(cleaned, "Sport")} <= {"outside_article", "site_chrome", "link_farms"}
+    assert {c for c, _ in reasons(cleaned, "Sport")} <= {"boilerplate_lines", "site_chrome", "link_farms"}
