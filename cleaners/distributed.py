@@ -29,7 +29,6 @@ import shutil
 import tempfile
 import threading
 from array import array
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .batch import PipelineSpec
-from .clusters import MAX_DF, MIN_SHARED, PAIR_BUCKETS, SKETCH_BAND, pairs_sharing, signature_of
+from .clusters import MAX_DF, MIN_SHARED, PAIR_BUCKETS, SKETCH_BAND, by_range, pairs_sharing, signature_of
 from .loading import DEFAULT_MAX_BYTES, Source, archive_records, iter_sources, load_page
 from .model import CleanedPage, Page
 from .outfiles import OutputError, OutputFolder, check_out_folder
@@ -336,13 +335,9 @@ def _partition(
         for b in range(0, len(sig.sketch), SKETCH_BAND):
             key = hash((b, *sig.sketch[b : b + SKETCH_BAND]))  # (as cluster_signatures keys a band)
             part.bands[key % reducers] += (key, i)
-        at = 0
-        for r, bound in enumerate(bounds):
-            stop = bisect_left(sig.shingles, bound, at)
-            if stop > at:
-                shingle_data[r].append(sig.shingles[at:stop].tobytes())
-                shingle_heads[r] += (i, stop - at)
-            at = stop
+        for r, packed, count in by_range(sig.shingles, bounds):
+            shingle_data[r].append(packed)
+            shingle_heads[r] += (i, count)
     part.shingles = [(b"".join(d), h) for d, h in zip(shingle_data, shingle_heads, strict=True)]
     return part
 

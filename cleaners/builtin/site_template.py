@@ -49,16 +49,28 @@ def normalise(text: str) -> str:
     Digits are what change in chrome (dates, counters); a long paragraph is article text, and one with other
     figures is another paragraph: its digits are kept, which saves most of the time on a large folder.
     """
-    folded = " ".join(text.casefold().split())
-    return _DIGITS.sub("0", folded) if len(folded) <= DIGITS_UP_TO else folded
+    return _normalised(text.lower() if text.isascii() else text.casefold())  # (ASCII: casefold is lower)
+
+
+def _normalised(folded: str) -> str:
+    """:func:`normalise` of a text whose case is folded already."""
+    spaced = " ".join(folded.split())
+    if len(spaced) > DIGITS_UP_TO or (
+        spaced.isascii() and len(spaced.encode().translate(None, _DIGIT_BYTES)) == len(spaced)
+    ):
+        return spaced  # (no digit: checked on the bytes of ASCII text, in C, before asking the regex)
+    return _DIGITS.sub("0", spaced)
+
+
+_DIGIT_BYTES = b"0123456789"
 
 
 def block_key(text: str) -> int:
     """A stable 64-bit key (the same in every process, unlike ``hash``: states may cross process boundaries)."""
+    folded = text.lower() if text.isascii() else text.casefold()  # (ASCII: casefold is lower)
     if len(text) > DIGITS_UP_TO:
         # A paragraph is most often spaced already (single spaces, none at the ends): then its normalised form is
         # just its case folded. Checked on its bytes, in C, rather than splitting it into words to join them.
-        folded = text.lower() if text.isascii() else text.casefold()  # (ASCII: casefold is lower)
         data = folded.encode("utf-8", "surrogatepass")
         if (
             len(data) - len(data.translate(None, _SPACE_BYTES)) == data.count(b" ")
@@ -67,7 +79,7 @@ def block_key(text: str) -> int:
             and not data.endswith(b" ")
         ):
             return zlib.crc32(data) << 32 | zlib.adler32(data)
-    data = normalise(text).encode("utf-8", "surrogatepass")
+    data = _normalised(folded).encode("utf-8", "surrogatepass")
     return zlib.crc32(data) << 32 | zlib.adler32(data)
 
 
