@@ -129,14 +129,22 @@ class ListOrder(ReaderBase):
         else:
             self.status.say("every page listed", lasting=True)
 
-    def action_story_versions(self) -> None:
+    def _story_in_hand(self) -> tuple[int, list[int]] | None:
+        """The page in hand and its story's versions, or None (said on the status line) when it has none."""
         page = self.page_in_hand
         if page < 0:
-            return
+            return None
         members = self.library.cluster_members(page)
         if len(members) < 2:
             self.status.say("this page has no other version in the folder")
+            return None
+        return page, members
+
+    def action_story_versions(self) -> None:
+        story = self._story_in_hand()
+        if story is None:
             return
+        page, members = story
         versions = [(i, self._version_line(i)) for i in members]
 
         def chosen(index: int | None) -> None:
@@ -153,13 +161,10 @@ class ListOrder(ReaderBase):
         self.push_screen(StoryVersions(versions, page), chosen)
 
     def action_open_story(self) -> None:
-        page = self.page_in_hand
-        if page < 0:
+        story = self._story_in_hand()
+        if story is None:
             return
-        members = self.library.cluster_members(page)
-        if len(members) < 2:
-            self.status.say("this page has no other version in the folder")
-            return
+        page, members = story
         if not self._folded:
             self._folded = True
         head = members[0]
