@@ -3,7 +3,9 @@ row clicked, notices that clear, the list's width and sort order, provenance, an
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +23,15 @@ pytestmark = pytest.mark.functional
 
 def segments(app: NewsreadApp, y: int) -> list[Segment]:
     return list(app.page_list.render_line(y))
+
+
+def bottom_border(app: NewsreadApp) -> str:
+    """The screen's line with the reading pane's bottom border, as drawn (from a screenshot): its subtitle."""
+    lines: dict[float, list[str]] = {}
+    for y, text in re.findall(r'<text[^>]*y="([\d.]+)"[^>]*>([^<]*)</text>', app.export_screenshot()):
+        lines.setdefault(float(y), []).append(html.unescape(text).replace("\xa0", " "))
+    drawn = ["".join(parts) for _, parts in sorted(lines.items())]
+    return next(line for line in reversed(drawn) if line.rstrip().endswith("╯"))
 
 
 def luminance(color: Color | None) -> float:
@@ -228,7 +239,8 @@ async def test_the_header_says_where_the_page_is_and_where_it_came_from(
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         # Below the working folder: relative; the page fits on the screen: "all".
-        assert app.reader.source_line.split() == ["page", "1", "of", "6", "·", "pages/a_bridge.txt", "all"]
+        assert app.reader.source_line.split() == ["page", "1", "of", "6", "·", "pages/a_bridge.txt"]
+        assert app.reader.position_line == "all"  # (the position is in the border, not the header)
         await pilot.press("G")
         await settle(pilot)
         assert app.reader.source_line.split()[:6] == ["page", "6", "of", "6", "·", "https://news.example/harbour"]
@@ -375,18 +387,31 @@ async def test_scrolling_animation_is_off_over_ssh_or_on_request(
         assert app.animation_level == (level or default)
 
 
-async def test_the_header_says_how_far_down_the_page_and_search_says_when_it_wraps(folder: Path) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_border_says_how_far_down_the_page_and_search_says_when_it_wraps(
+    folder: Path, size: tuple[int, int]
+) -> None:
     app = make_app([folder])
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await pilot.press("j", "j", "j")  # the long page
         await settle(pilot)
         view = app.reader.document_view
-        assert app.reader.source_line.endswith(f" {view.position}") and view.position != "all"
-        top = int(view.position.rstrip("%"))
-        await pilot.press("tab", "G")
+        # The reading pane's bottom border says it (as less does), drawn on screen; the header line does not.
+        first = app.reader.position_line
+        assert first.endswith("%") and first == view.position
+        assert f" {first} ─╯" in bottom_border(app) and not app.reader.source_line.endswith(first)
+        await pilot.press("tab", "space")
         await pilot.pause()
-        assert app.reader.source_line.endswith(" 100%") and top < 100
+        later = app.reader.position_line
+        assert later.endswith("%") and int(later[:-1]) > int(first[:-1])  # scrolling moves it
+        await pilot.press("G")
+        await pilot.pause()
+        assert app.reader.position_line == "100%" and " 100% ─╯" in bottom_border(app)
+        await pilot.press("3")  # the diff: its removals, then the position
+        await pilot.pause()
+        assert app.reader.position_line.endswith(view.position) and "removal" in app.reader.position_line
+        await pilot.press("1")
         await pilot.press("slash", *"needle", "enter")
         await pilot.pause()
         await pilot.press("n")
