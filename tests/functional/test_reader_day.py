@@ -14,6 +14,7 @@ import pytest
 from rich.color import Color
 from rich.segment import Segment
 
+from newsread.cleaners import Pipeline
 from newsread.tui.app import NewsreadApp
 
 from .conftest import lines_of, make_app, settle
@@ -463,12 +464,66 @@ async def test_a_rescan_adds_new_files_cleans_changed_ones_and_keeps_triage(fold
                 break
         await settle(pilot)
         assert len(app.library) == 6 and app.library.sources[5].id == "0_new.txt"  # after the others: none moved
-        assert "rescan: 1 new page; 6 pages up to date" in status(app)
+        assert "rescan: 1 new page, 1 changed; 6 pages up to date" in status(app)
         assert app.library.summaries[2].words_kept > before  # the changed page, cleaned again
         assert app.triage.states[0].decision == "kept"  # triage kept
         await pilot.press("G", "plus")  # the new page takes triage like the others
         assert app.triage.states[5].decision == "kept"
         assert app.library.summaries[5].label in lines_of(app.page_list)[5]
+    app.triage.close()
+
+
+def template_reasons(app: NewsreadApp, index: int) -> set[str]:
+    """Why the site template removed what it removed from page ``index`` (as the diff says it)."""
+    cleaned = app.library.clean(index)
+    return {a.reason for a in cleaned.removals if a.cleaner == "site_template"}
+
+
+async def test_a_rescan_drops_removed_files_and_the_site_template_learns_the_changed_folder(
+    tmp_path: Path,
+) -> None:
+    from .test_folder_learning import site_folder
+
+    folder = tmp_path / "site"
+    folder.mkdir()
+    pages, _ = site_folder(8)
+    for page in pages[:6]:
+        (folder / page.id).write_text(page.text, encoding="utf-8")
+    app = make_app([folder], Pipeline.default(), state=tmp_path / "triage.sqlite3")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert "site template: on 6 of 6 pages" in " ".join(template_reasons(app, 0))
+        await pilot.press("j", "j", "j", "j", "plus")  # p4 kept
+        await pilot.press("k", "x")  # p3 marked
+        words = app.library.summaries[5].words_kept
+        (folder / "p1.txt").unlink()  # gone
+        for page in pages[6:]:  # two more pages of the site
+            (folder / page.id).write_text(page.text, encoding="utf-8")
+        p5 = folder / "p5.txt"
+        first = p5.read_text(encoding="utf-8").splitlines()[5]  # the first paragraph of its article
+        p5.write_text(p5.read_text(encoding="utf-8").replace(first, first + " A late inspection found more."))
+        await pilot.press("R")
+        for _ in range(500):
+            await pilot.pause(0.02)
+            if "up to date" in status(app):
+                break
+        await settle(pilot)
+        ids = [s.id for s in app.library.sources]
+        assert ids == ["p0.txt", "p2.txt", "p3.txt", "p4.txt", "p5.txt", "p6.txt", "p7.txt"]  # none moved
+        assert "rescan: 2 new pages, 1 changed, 1 gone; 7 pages up to date" in status(app)
+        rows = lines_of(app.page_list)
+        assert all(app.library.summaries[i].label[:10] in rows[i] for i in range(7)), rows
+        assert app.page_list.count == 7 and "Pages 7" in str(app.page_list.border_title)
+        # Triage follows the pages, not their old places in the list.
+        assert app.triage.states[3].decision == "kept" and app.triage.marked == {2}
+        assert app.library.summaries[4].words_kept > words  # the changed page, cleaned again
+        # The template was learned again, from the folder as it is now.
+        assert "site template: on 7 of 7 pages" in " ".join(template_reasons(app, 0))
+        assert "site template: on 7 of 7 pages" in " ".join(template_reasons(app, 6))
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "rescan: nothing changed in the folder" in status(app)
     app.triage.close()
 
 
