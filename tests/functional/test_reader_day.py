@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from rich.color import Color
 from rich.segment import Segment
+from rich.text import Text
 
 from newsread.cleaners import Pipeline
 from newsread.tui.app import NewsreadApp
@@ -561,3 +562,18 @@ async def test_the_list_follows_the_terminal_when_it_is_resized(folder: Path) ->
         await pilot.pause()
         assert app.page_list.outer_size.width == 90 - 30  # the reader keeps 30 columns
         assert "as wide as it gets here" in status(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_views_in_the_reader_border_fit_whole(folder: Path, size: tuple[int, int]) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        layout = "inline" if size[0] < 120 else "side by side"  # (too narrow for two columns at 80)
+        for key, current in (("1", "1 clean"), ("3", f"3 diff: {layout}"), ("2", "2 original")):
+            await pilot.press(key)
+            await pilot.pause()
+            title = Text.from_markup(str(app.reader.border_title)).plain
+            assert current in title and len(title) <= app.reader.size.width - 4, title  # never cut with "…"
+            assert " 1 " in title and " 2 " in title and " 3 " in title  # every view's key shows
+            assert ("2 original" in title) == (size[0] >= 120 or key != "3")  # named whole where there is room

@@ -229,6 +229,7 @@ class ReadingPane(Vertical):
     def on_resize(self, event: Resize) -> None:
         if any(self._source_parts):
             self.call_after_refresh(lambda: self.set_source(*self._source_parts))  # the header's new width
+        self.call_after_refresh(self._update_titles)  # (the tabs fit the new width; the position)
         self.call_after_refresh(self.update_position)  # taller or narrower: another share of the page shows
         if self.view == "diff" and self.side_by_side and self._wide_enough() != self._shown_side_by_side:
             self._render_document(keep_scroll=True)
@@ -341,13 +342,23 @@ class ReadingPane(Vertical):
         return self._wanted is not None
 
     def _update_titles(self) -> None:
-        tabs = []
-        for key, view in zip("123", VIEWS, strict=True):
-            label: str = view
-            if view == "diff" and self.view == "diff":
-                label = "diff: side by side" if self._shown_side_by_side else "diff: inline"
-            tabs.append(f"[reverse] {key} {label} [/]" if view == self.view else f" {key} {label} ")
-        set_border_title(self, "".join(tabs))
+        """The top border: the three views by their keys, the one shown highlighted (with the diff's layout).
+        Where they do not all fit (80 columns), the others are named by their key alone."""
+        room = self.size.width - 6  # the corners, the border's dashes and a space
+        for whole in (True, False):
+            tabs = []
+            for key, view in zip("123", VIEWS, strict=True):
+                label: str = view
+                if view == "diff" and self.view == "diff":
+                    label = "diff: side by side" if self._shown_side_by_side else "diff: inline"
+                if view == self.view:
+                    tabs.append(f" {key} {label} ")
+                else:
+                    tabs.append(f" {key} {label} " if whole else f" {key} ")
+            if sum(len(t) for t in tabs) <= room or not whole:
+                break
+        shown = VIEWS.index(self.view)
+        set_border_title(self, "".join(f"[reverse]{t}[/]" if i == shown else t for i, t in enumerate(tabs)))
         self.update_position()  # another view or page: another length
 
     def update_position(self) -> None:
