@@ -298,9 +298,10 @@ class FolderSession:
 
     # -- the steps ----------------------------------------------------------------------------------
     def discover(self) -> list[Source]:
-        """List the pages (see :func:`list_pages`)."""
+        """List the pages (see :func:`list_pages`). (No file is looked at: a batch run never looks again; a front
+        end that will, notes its listing with :meth:`listed`.)"""
         started = time.time_ns()
-        self.listed(list_pages(self.paths), started)
+        self.sources, self.listed_ns = list_pages(self.paths), started
         self.emit(PagesFound(len(self.sources)))
         return self.sources
 
