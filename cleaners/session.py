@@ -55,6 +55,9 @@ KEEP_READ_CHARS = 64_000_000  # characters of page text learning keeps for clean
 # (FAT keeps two) stamp a time up to that much earlier: a time on a whole second gets the longer margin.
 LOOK_MARGIN_NS = 50_000_000
 COARSE_MARGIN_NS = 2_000_000_000
+# A stamp is kept to tell the next look (FolderChanges.recent) only for a file written at least this long before
+# the listing began: one written later may have been written after it was read, and is looked at again.
+CLOCK_LAG_NS = 20_000_000
 
 
 # -- events -------------------------------------------------------------------------------------------
@@ -189,6 +192,12 @@ def _near(stamp: tuple[int, int, int], when_ns: int) -> bool:
     return written >= when_ns - margin
 
 
+def _settled(stamp: tuple[int, int, int] | None, listed_ns: int) -> bool:
+    """Whether a file of ``stamp`` is to be remembered in :attr:`FolderChanges.recent` of a listing begun at
+    ``listed_ns``: written so shortly before it that its times cannot tell the next look, yet surely before it."""
+    return stamp is not None and _near(stamp, listed_ns) and max(stamp[1], stamp[2]) < listed_ns - CLOCK_LAG_NS
+
+
 def folder_changes(
     paths: Iterable[str | os.PathLike[str]],
     before: Sequence[Source],
@@ -216,7 +225,7 @@ def folder_changes(
         stamp = _written(source)
         if i < len(kept) and (stamp is None or (_near(stamp, since_ns) and recent.get(source.id) != stamp)):
             changed.append(i)
-        if stamp is not None and _near(stamp, started):
+        if stamp is not None and _settled(stamp, started):
             written_now[source.id] = stamp
     return FolderChanges(sources, positions, changed, len(before) - len(kept), written_now)
 
@@ -308,9 +317,10 @@ class FolderSession:
     def listed(self, sources: list[Source], started_ns: int) -> None:
         """``sources`` are the pages under the paths as a listing begun at ``started_ns`` found them (a front end
         may list them itself, showing them as they are found): what :meth:`look_again` compares with. Files written
-        just before are looked at (see :attr:`FolderChanges.recent`): one stat a page."""
+        just before are looked at (see :attr:`FolderChanges.recent`): one stat a page, so call it when idle (a file
+        written after the listing began is never taken as seen, however late this is called)."""
         self.sources, self.listed_ns = sources, started_ns
-        self._recent = {s.id: st for s in sources if (st := _written(s)) is not None and _near(st, started_ns)}
+        self._recent = {s.id: st for s in sources if _settled(st := _written(s), started_ns) and st is not None}
 
     def look_again(self, sources: Sequence[Source] | None = None) -> FolderChanges:
         """List the pages again: what was added, changed or removed since they were listed (see

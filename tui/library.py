@@ -274,6 +274,7 @@ class Library:
         self._fit_lock = threading.Lock()
         self._discover_lock = threading.Lock()
         self._fitted: set[str] = set()
+        self._listed: tuple[list[Source], int] | None = None  # the first listing, for the session (see clean_all)
         self._folder_epoch = 0  # bumped when the folder changed: learning begun before learned another folder
         self._done = 0
         self._totals: dict[str, int] = {}
@@ -478,13 +479,16 @@ class Library:
                 self._changed()
             self._found_all.set()
             self.session.emit(PagesFound(len(self.sources)))
-            self.session.listed(self.sources, started)
+            self._listed = (self.sources, started)  # told to the session once the folder is cleaned (idle)
 
     def look_again(self) -> FolderChanges | None:
         """The folder listed again by the folder session: pages added, changed and removed since it was last
         listed (worker thread; None before discovery). Nothing changes here until :meth:`rescan` takes it."""
         if not self.discovered:
             return None
+        listed, self._listed = self._listed, None
+        if listed is not None:  # (looked again before the folder was cleaned: the first listing first)
+            self.session.listed(*listed)
         return self.session.look_again(self.sources)
 
     def rescan(self, changes: FolderChanges) -> None:
@@ -728,6 +732,14 @@ class Library:
     def clean_all(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Clean every page not yet cleaned with the current pipeline: in worker processes when the
         pipeline can be rebuilt there, else here, page by page. Returns early when the pipeline changes."""
+        try:
+            self._clean_all(cancelled)
+        finally:
+            listed, self._listed = self._listed, None
+            if listed is not None and not self._closed:  # (a stat a page: not while the first screen is wanted)
+                self.session.listed(*listed)
+
+    def _clean_all(self, cancelled: Callable[[], bool]) -> None:
         generation, pipeline = self.generation, self._pipeline
         self.recall()
         with self._lock:

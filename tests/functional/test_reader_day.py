@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from rich.segment import Segment
 from rich.text import Text
 
 from newsread.cleaners import Pipeline
+from newsread.cleaners.session import CLOCK_LAG_NS
 from newsread.tui.app import NewsreadApp
 
 from .conftest import lines_of, make_app, settle
@@ -449,6 +451,7 @@ async def test_prompts_and_the_status_line_fit_80_columns_without_cutting_words(
 
 
 async def test_a_rescan_adds_new_files_cleans_changed_ones_and_keeps_triage(folder: Path, tmp_path: Path) -> None:
+    time.sleep(2 * CLOCK_LAG_NS / 1e9)  # (files written in the very moment of a listing are looked at again)
     app = make_app([folder], state=tmp_path / "triage.sqlite3")
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -490,6 +493,7 @@ async def test_a_rescan_drops_removed_files_and_the_site_template_learns_the_cha
     pages, _ = site_folder(8)
     for page in pages[:6]:
         (folder / page.id).write_text(page.text, encoding="utf-8")
+    time.sleep(2 * CLOCK_LAG_NS / 1e9)
     app = make_app([folder], Pipeline.default(), state=tmp_path / "triage.sqlite3")
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -503,6 +507,7 @@ async def test_a_rescan_drops_removed_files_and_the_site_template_learns_the_cha
         p5 = folder / "p5.txt"
         first = p5.read_text(encoding="utf-8").splitlines()[5]  # the first paragraph of its article
         p5.write_text(p5.read_text(encoding="utf-8").replace(first, first + " A late inspection found more."))
+        time.sleep(2 * CLOCK_LAG_NS / 1e9)  # (a file written in the very moment of a look is looked at twice)
         await pilot.press("R")
         for _ in range(500):
             await pilot.pause(0.02)
@@ -531,6 +536,7 @@ async def test_a_rescan_drops_removed_files_and_the_site_template_learns_the_cha
 async def test_a_watched_folder_takes_in_new_files_by_itself(folder: Path, tmp_path: Path) -> None:
     settings = tmp_path / "reader.toml"
     settings.write_text("watch = 5\n", encoding="utf-8")
+    time.sleep(2 * CLOCK_LAG_NS / 1e9)  # (files written in the very moment of a listing are looked at again)
     app = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
