@@ -40,7 +40,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # Help as wide as the terminal, up to a width still read at a glance (click's default stops at 80).
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
     cls=HelpGroup,
 )
 
