@@ -10,6 +10,7 @@ learn (map)        :func:`learn_part` — what folder-level cleaners keep of con
 learn (reduce)     :func:`learn_merge` — what they learn from those parts, in order (= learning from every page)
 clean              :func:`clean_pages` — pages cleaned with what was learned, one result per page
 stories            :func:`find_stories` — the story clusters of the pages' signatures
+look again         :func:`folder_changes` — the pages added, changed and removed since a listing
 =================  ==========================================================================================
 
 :class:`FolderSession` runs them on one machine: learning reads each page once and keeps it (up to a memory
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -48,6 +50,14 @@ from .workers import Workers
 
 R = TypeVar("R")
 KEEP_READ_CHARS = 64_000_000  # characters of page text learning keeps for cleaning (beyond: read again)
+# A file's times are stamped from a clock that may lag the one a listing is timed by (a jiffy on Linux): a file
+# written this long before a listing counts as changed at the next look too. File systems that keep whole seconds
+# (FAT keeps two) stamp a time up to that much earlier: a time on a whole second gets the longer margin.
+LOOK_MARGIN_NS = 50_000_000
+COARSE_MARGIN_NS = 2_000_000_000
+# A stamp is kept to tell the next look (FolderChanges.recent) only for a file written at least this long before
+# the listing began: one written later may have been written after it was read, and is looked at again.
+CLOCK_LAG_NS = 20_000_000
 
 
 # -- events -------------------------------------------------------------------------------------------
@@ -92,6 +102,35 @@ Event = PagesFound | FolderLearned | PageCleaned | Progress | StoriesFound | Pro
 Listener = Callable[[Event], None]
 
 
+class FolderChanges(NamedTuple):
+    """The pages under the paths listed again, against an earlier listing (see :func:`folder_changes`)."""
+
+    sources: list[Source]  # every page now: those listed before still there, in their order, then the new ones
+    before: list[int]  # each of ``sources``' position in the earlier listing (-1: new)
+    changed: list[int]  # positions in ``sources`` of pages listed before whose file changed since
+    removed: int  # pages listed before whose file is gone
+    # Files written just before this listing, by page id: (size, modification and change times). Their times may
+    # not tell the next listing whether they changed again; these do (see LOOK_MARGIN_NS).
+    recent: dict[str, tuple[int, int, int]]
+
+    @property
+    def added(self) -> int:
+        return sum(1 for b in self.before if b < 0)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def relearn(self, pipeline: Pipeline) -> bool:
+        """Whether ``pipeline``'s folder-level cleaners must learn the folder again: it is not the folder they
+        learned (a site template is learned from every page: a page added, changed or gone changes it)."""
+        return self.any and bool(pipeline.fitters)
+
+    def moved(self) -> dict[int, int]:
+        """Each page still there: its position before -> its position now."""
+        return {b: i for i, b in enumerate(self.before) if b >= 0}
+
+
 # -- the steps, each on its own ---------------------------------------------------------------------
 def list_pages(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
     """Every page under ``paths``, in folder order."""
@@ -134,6 +173,61 @@ def clean_pages(
     pipeline = spec.build()
     pipeline.adopt(learned)
     return [transform(clean_here(pipeline, s)) for s in sources]
+
+
+def _written(source: Source) -> tuple[int, int, int] | None:
+    """The size, modification and change times of the file of ``source`` (None: it cannot be looked at)."""
+    try:
+        st = os.stat(source.file)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def _near(stamp: tuple[int, int, int], when_ns: int) -> bool:
+    """Whether a file of ``stamp`` was written (or its times set) at ``when_ns`` or after, or so shortly before
+    that its times cannot tell (see LOOK_MARGIN_NS)."""
+    written = max(stamp[1], stamp[2])
+    margin = COARSE_MARGIN_NS if written % 1_000_000_000 == 0 else LOOK_MARGIN_NS
+    return written >= when_ns - margin
+
+
+def _settled(stamp: tuple[int, int, int] | None, listed_ns: int) -> bool:
+    """Whether a file of ``stamp`` is to be remembered in :attr:`FolderChanges.recent` of a listing begun at
+    ``listed_ns``: written so shortly before it that its times cannot tell the next look, yet surely before it."""
+    return stamp is not None and _near(stamp, listed_ns) and max(stamp[1], stamp[2]) < listed_ns - CLOCK_LAG_NS
+
+
+def folder_changes(
+    paths: Iterable[str | os.PathLike[str]],
+    before: Sequence[Source],
+    since_ns: int,
+    recent: Mapping[str, tuple[int, int, int]] | None = None,
+    now_ns: int | None = None,
+) -> FolderChanges:
+    """The pages under ``paths`` now against ``before`` (an earlier listing, made at ``since_ns``, a
+    :func:`time.time_ns`; ``recent``: what it said of the files written just before it): new pages, pages whose
+    file changed since (by its modification or change time, as make does: a file whose time was set into the past
+    still changed its change time) and pages gone. A file that cannot be looked at counts as changed (cleaning it
+    again says why it cannot be read). The pages listed before keep their order; new ones follow, in folder
+    order. ``now_ns``: when this listing started (default: now)."""
+    started = time.time_ns() if now_ns is None else now_ns
+    now = list_pages(paths)
+    ids = {s.id for s in now}
+    was = {s.id for s in before}
+    kept = [i for i, s in enumerate(before) if s.id in ids]
+    sources = [before[i] for i in kept] + [s for s in now if s.id not in was]
+    positions = kept + [-1] * (len(sources) - len(kept))
+    recent = recent or {}
+    changed: list[int] = []
+    written_now: dict[str, tuple[int, int, int]] = {}
+    for i, source in enumerate(sources):
+        stamp = _written(source)
+        if i < len(kept) and (stamp is None or (_near(stamp, since_ns) and recent.get(source.id) != stamp)):
+            changed.append(i)
+        if stamp is not None and _settled(stamp, started):
+            written_now[source.id] = stamp
+    return FolderChanges(sources, positions, changed, len(before) - len(kept), written_now)
 
 
 def find_stories(signatures: Iterable[tuple[int, StorySignature | None]]) -> dict[int, int]:
@@ -186,6 +280,8 @@ class FolderSession:
                 self.use_cache = False
                 self.emit(Problem(problem))
         self.sources: list[Source] = []
+        self.listed_ns = 0  # when the pages were last listed (time.time_ns): files written since changed
+        self._recent: dict[str, tuple[int, int, int]] = {}  # see FolderChanges.recent
         self._keep_chars = keep_chars
         self._read: dict[int, Loaded] = {}  # pages learning read, by position, for cleaning
         self._pool: Workers | None = None
@@ -211,10 +307,30 @@ class FolderSession:
 
     # -- the steps ----------------------------------------------------------------------------------
     def discover(self) -> list[Source]:
-        """List the pages (see :func:`list_pages`)."""
-        self.sources = list_pages(self.paths)
+        """List the pages (see :func:`list_pages`). (No file is looked at: a batch run never looks again; a front
+        end that will, notes its listing with :meth:`listed`.)"""
+        started = time.time_ns()
+        self.sources, self.listed_ns = list_pages(self.paths), started
         self.emit(PagesFound(len(self.sources)))
         return self.sources
+
+    def listed(self, sources: list[Source], started_ns: int) -> None:
+        """``sources`` are the pages under the paths as a listing begun at ``started_ns`` found them (a front end
+        may list them itself, showing them as they are found): what :meth:`look_again` compares with. Files written
+        just before are looked at (see :attr:`FolderChanges.recent`): one stat a page, so call it when idle (a file
+        written after the listing began is never taken as seen, however late this is called)."""
+        self.sources, self.listed_ns = sources, started_ns
+        self._recent = {s.id: st for s in sources if _settled(st := _written(s), started_ns) and st is not None}
+
+    def look_again(self, sources: Sequence[Source] | None = None) -> FolderChanges:
+        """List the pages again: what was added, changed or removed since they were listed (see
+        :func:`folder_changes`); ``sources``: the pages as listed then (default: :attr:`sources`). The new listing
+        becomes :attr:`sources`."""
+        started = time.time_ns()
+        before = self.sources if sources is None else sources
+        changes = folder_changes(self.paths, before, self.listed_ns, self._recent, started)
+        self.sources, self.listed_ns, self._recent = changes.sources, started, changes.recent
+        return changes
 
     def learn(self) -> None:
         """Let folder-level cleaners learn from every page once. A big folder with several jobs is read by every

@@ -15,8 +15,9 @@ from textual import events, work
 from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
-from newsread.cleaners import CleanedPage, Source
+from newsread.cleaners import CleanedPage
 from newsread.cleaners.clusters import VersionComparison
+from newsread.cleaners.session import FolderChanges
 from newsread.cleaners.workers import Abandoned
 
 from . import messages
@@ -115,11 +116,11 @@ class BackgroundWork(ReaderBase):
                 self.prefetch(index, self._next_in_list(), self.reader.ahead_order())
             self.load_versions(index, cleaned)
 
-    def _learn_record(self, index: int, learned: dict[str, str | None]) -> None:
-        """What a background worker learned about page ``index`` (title, site, date, body), for triage."""
+    def _learn_record(self, page_id: str, learned: dict[str, str | None]) -> None:
+        """What a background worker learned about page ``page_id`` (title, site, date, body), for triage."""
         self.triage.learn(
             PageInfo(
-                self.library.sources[index].id,
+                page_id,
                 title=learned.get("title"),
                 site=learned.get("site"),
                 date=learned.get("date"),
@@ -291,36 +292,73 @@ class BackgroundWork(ReaderBase):
         self.rescan_folder()
 
     def _watch_tick(self) -> None:
-        """The folder is watched (setting ``watch``): look for new files when the last look is done with."""
+        """The folder is watched (setting ``watch``): look at it again when the last look is done with."""
         library = self.library
         if library.complete and not self._recleaning and not any(w.group == "rescan" for w in self.workers):
             self.rescan_folder(quiet=True)
 
     @work(thread=True, exclusive=True, group="rescan")
     def rescan_folder(self, quiet: bool = False) -> None:
-        """Find the pages added since (and hash them for triage) away from the screen; ``quiet``: a watch's look,
-        which does nothing when there is nothing new."""
-        new = self.library.find_new()
-        if quiet and not new:
+        """The folder session lists the folder again (pages added, changed, removed) and new and changed pages
+        are hashed for triage, away from the screen; ``quiet``: a watch's look, which says nothing when nothing
+        changed."""
+        changes = self.library.look_again()
+        if changes is None or (quiet and not changes.any):
             return
         refs: list[PageRef] = []
-        if new and self.triage.ready:
-            known = self.triage.attached_ids
+        if changes.any and self.triage.ready:
+            changed = {changes.sources[i].id for i in changes.changed}
+            known = self.triage.attached_ids - changed
             refs = [ref for _, ref in track_paths(self.library.paths, skip=known)]
         with suppress(RuntimeError):  # the app closed meanwhile
-            self.call_from_thread(self._rescanned, new, refs)
+            self.call_from_thread(self._rescanned, changes, refs)
 
-    def _rescanned(self, new: list[Source], refs: list[PageRef]) -> None:
-        self.library.rescan(new)
-        if refs and self.triage.ready:
+    def _rescanned(self, changes: FolderChanges, refs: list[PageRef]) -> None:
+        if not changes.any:
+            self.status.say("rescan: nothing changed in the folder")
+            return
+        moved = changes.moved()
+        was = self.current
+        row = self.page_list.cursor
+        self.library.rescan(changes)  # the pages numbered anew: everything kept by number follows them
+        triage = self.triage
+        marked = {moved[i] for i in triage.marked if i in moved}
+        triage.marked.clear()
+        triage.marked.update(marked)  # (the list draws this very set)
+        self._opened_stories = {moved[i] for i in self._opened_stories if i in moved}
+        if triage.ready:
             try:
-                self.triage.add_pages(refs, [s.id for s in self.library.sources])
+                triage.add_pages(refs, [s.id for s in self.library.sources])
             except StateError as exc:
                 self._failed(exc)
-        self._recleaning = f"rescan: {counted(len(new), 'new page')}"
+        if self._filtered is not None:
+            flt = self._parse(self.filter_line)
+            try:
+                self._filtered = self.triage.query(flt) if flt is not None and triage.ready else None
+            except StateError as exc:
+                self._failed(exc)
+                self._filtered = None
+            if self._filtered is None:
+                self.filter_line = ""
+        self.current = moved.get(was, -1)
+        self._show_order(keep=self.current)
+        if self.current < 0 and self.page_list.count:  # the page read left the folder: the one in its row now
+            self.page_list.cursor = min(max(row, 0), self.page_list.count - 1)
+            self.open_page(self.page_list.current_page)
+        elif self.current < 0:
+            self.reader.show(None, message="No pages here any more.")
+        else:
+            self.open_page(self.current, again=True)
+        parts = [counted(changes.added, "new page")]
+        if changes.changed:
+            parts.append(f"{len(changes.changed):,} changed")
+        if changes.removed:
+            parts.append(f"{changes.removed:,} gone")
+        self._recleaning = f"rescan: {', '.join(parts)}"
         self._recleaning_hint = ""
         self._recleaning_done = "; {pages} up to date"
-        self.status.say(f"{self._recleaning}; changed pages are cleaned again", seconds=None, lasting=True)
+        learning = changes.relearn(self.library.pipeline)
+        doing = "learning the folder again" if learning else "cleaning new and changed pages"
+        self.status.say(f"{self._recleaning}; {doing}", seconds=None, lasting=True)
         self.crawl()
-        self.open_page(self.current, again=True)
         self._triage_changed()

@@ -67,7 +67,7 @@ READER_BINDINGS: list[BindingType] = [
     Binding("V", "story_versions", "Every version of this page's story, with site, date and words: Enter reads one"),
     Binding("z", "fold_stories", "Fold each story's versions into one row (≡N), or list every page again"),
     Binding("Z", "open_story", "Open or fold the story under the cursor (its versions in rows of their own)"),
-    Binding("R", "rescan", "Rescan the folder: new files join the list, changed ones are cleaned again"),
+    Binding("R", "rescan", "Rescan the folder: new files join, changed ones are cleaned again, removed ones leave"),
     Binding("O", "sort", "Sort the list: file name, date, site, words kept, words removed (remembered)"),
     Binding("escape", "back_to_list", "Back: clear the search, or return to the list"),
     Binding("colon", "command_palette", "Command palette: every action by name"),

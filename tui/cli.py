@@ -28,6 +28,7 @@ from newsread.cleaners.output import printable, record_line, record_members
 from newsread.cleaners.session import Event, FolderLearned, FolderSession, Problem, list_pages
 
 from .cli_common import build_pipeline, check_paths, fail, one_line, shown
+from .cli_help import HelpCommand, HelpGroup
 from .commands import COMMANDS
 from .difftext import diff_lines
 from .export import JSONL_NAME
@@ -39,7 +40,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # Help as wide as the terminal, up to a width still read at a glance (click's default stops at 80).
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
+    cls=HelpGroup,
 )
 
 PathsArg = Annotated[
@@ -84,7 +87,7 @@ def main_options(
     """Read folders of raw scraped news in the terminal. `newsread PATH` opens the reader."""
 
 
-@app.command("open")
+@app.command("open", cls=HelpCommand)
 def open_(
     paths: PathsArg,
     config: ConfigOpt = None,
@@ -120,7 +123,7 @@ def check_state_path(state: Path | None, paths: list[Path]) -> None:
         )
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def export(
     paths: PathsArg,
     out: Annotated[
@@ -204,7 +207,7 @@ def export(
         raise fail(f"{len(result.refused)} page(s) not written (said above why); nothing was written into an input", 1)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def clean(
     paths: PathsArg,
     out: Annotated[
@@ -422,7 +425,7 @@ def write_with_clusters(held: IO[str], ids: list[str], clusters: dict[int, int],
     return copied
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def diff(
     file: Annotated[Path, typer.Argument(help="The page to show.", show_default=False, metavar="FILE")],
     config: ConfigOpt = None,
@@ -490,7 +493,7 @@ def page_text(text: str) -> bool:
     return True
 
 
-@app.command("cleaners")
+@app.command("cleaners", cls=HelpCommand)
 def list_cleaners(
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006
@@ -523,11 +526,11 @@ def list_cleaners(
     console.print(table)
 
 
-cache_app = typer.Typer(help="The result cache: where it is, and clearing it.", no_args_is_help=True)
+cache_app = typer.Typer(help="The result cache: where it is, and clearing it.", no_args_is_help=True, cls=HelpGroup)
 app.add_typer(cache_app, name="cache")
 
 
-@cache_app.command("where")
+@cache_app.command("where", cls=HelpCommand)
 def cache_where() -> None:
     """Print the cache folder ($NEWSREAD_CACHE_DIR, or the user cache folder) and its size."""
     folder = default_cache_dir()
@@ -535,7 +538,7 @@ def cache_where() -> None:
     typer.echo(f"{folder}\t{size / 1e6:.1f} MB")
 
 
-@cache_app.command("clear")
+@cache_app.command("clear", cls=HelpCommand)
 def cache_clear() -> None:
     """Delete the result cache (every page is cleaned again next time; nothing else is lost)."""
     from newsread.cleaners.cache import clear_cache

@@ -77,6 +77,7 @@ from newsread.cleaners.learning import LearningStopped, fit_watched, stopped_in_
 from newsread.cleaners.model import normalise_space
 from newsread.cleaners.session import (
     Event,
+    FolderChanges,
     FolderLearned,
     FolderSession,
     Listener,
@@ -273,6 +274,8 @@ class Library:
         self._fit_lock = threading.Lock()
         self._discover_lock = threading.Lock()
         self._fitted: set[str] = set()
+        self._listed: tuple[list[Source], int] | None = None  # the first listing, for the session (see clean_all)
+        self._folder_epoch = 0  # bumped when the folder changed: learning begun before learned another folder
         self._done = 0
         self._totals: dict[str, int] = {}
         self.jobs = self.session.jobs
@@ -309,8 +312,9 @@ class Library:
         if self.jobs and all(s.info.origin.startswith(("built-in", "plugin", "file ")) for s in pipeline.stages):
             self.start_reading_worker()  # (cleaners from code cannot be rebuilt there: see _in_worker)
         self.learned = 0  # how many times folder-level cleaners finished learning (pages cleaned before: again)
-        # Told what cleaning learned about each page it cleaned (title, site, date, body start): for triage.
-        self.on_cleaned: Callable[[int, dict[str, Any]], None] | None = None
+        # Told what cleaning learned about each page it cleaned (its page id; title, site, date, body start): for
+        # triage. By id: a rescan may number the pages anew while a page is being cleaned.
+        self.on_cleaned: Callable[[str, dict[str, Any]], None] | None = None
         # Story clusters (see newsread.cleaners.clusters): a small signature per cleaned page, clustered once
         # every page is cleaned; until then (and while re-cleaning) the last clusters found stay.
         self._stories: StoryIndex[int] = StoryIndex()
@@ -397,15 +401,15 @@ class Library:
         return pipeline_key(self._fingerprints(pipeline))  # None until folder-level cleaners have learned
 
     def _file_stamps(
-        self, indices: Iterable[int], taken: Sequence[FileStamp | None] | None = None
+        self, sources: Sequence[Source], indices: Iterable[int], taken: Sequence[FileStamp | None] | None = None
     ) -> tuple[list[FileStamp], dict[bytes, int]]:
         """Where each page's file is now (pages whose file is gone are left out), and each file's page.
         ``taken``: stamps of every page taken a moment ago (by :meth:`recall`), used instead of new ones."""
         files: list[FileStamp] = []
         index_of: dict[bytes, int] = {}
-        fresh = taken is None or len(taken) != len(self.sources)
+        fresh = taken is None or len(taken) != len(sources)
         for i in indices:
-            stamp = FileStamp.of(self.sources[i]) if fresh else taken[i]  # type: ignore[index]
+            stamp = FileStamp.of(sources[i]) if fresh else taken[i]  # type: ignore[index]
             if stamp is not None:
                 files.append(stamp)
                 index_of[stamp.ident] = i
@@ -417,13 +421,17 @@ class Library:
         pkey = self._memo_key(self._pipeline)
         if cache is None or pkey is None:
             return
-        files, index_of = self._file_stamps(range(start, end), self._stamps)
+        with self._lock:  # (a rescan numbers the pages anew, in new lists, with a new generation)
+            if generation != self.generation:
+                return
+            sources, shown = self.sources, self.summaries
+        files, index_of = self._file_stamps(sources, range(start, end), self._stamps)
         found = cache.recall(files, pkey, MEMO)
         summaries: list[PageSummary] = []
         for ident, raw in found.items():
             i = index_of[ident]
             try:
-                summaries.append(from_record(i, self.summaries[i].id, json.loads(raw), generation))
+                summaries.append(from_record(i, shown[i].id, json.loads(raw), generation))
             except (ValueError, TypeError):  # a damaged or older row: clean the page again
                 continue
         if self._record(summaries, generation):
@@ -452,6 +460,7 @@ class Library:
                 return
             found: list[Source] = []
             last = time.monotonic()
+            started = time.time_ns()  # (files written after have changed: see look_again)
             for source in iter_sources(self.paths):
                 found.append(source)
                 if len(found) >= 4096 or time.monotonic() - last >= PUBLISH_EVERY:
@@ -470,20 +479,45 @@ class Library:
                 self._changed()
             self._found_all.set()
             self.session.emit(PagesFound(len(self.sources)))
+            self._listed = (self.sources, started)  # told to the session once the folder is cleaned (idle)
 
-    def find_new(self) -> list[Source]:
-        """Pages under the folder that the list does not have yet (worker thread; after discovery)."""
+    def look_again(self) -> FolderChanges | None:
+        """The folder listed again by the folder session: pages added, changed and removed since it was last
+        listed (worker thread; None before discovery). Nothing changes here until :meth:`rescan` takes it."""
         if not self.discovered:
-            return []
-        known = {s.id for s in self.sources}
-        return [s for s in iter_sources(self.paths) if s.id not in known]
+            return None
+        listed, self._listed = self._listed, None
+        if listed is not None:  # (looked again before the folder was cleaned: the first listing first)
+            self.session.listed(*listed)
+        return self.session.look_again(self.sources)
 
-    def rescan(self, new: list[Source]) -> None:
-        """Add ``new`` pages (from :meth:`find_new`) after the others, whatever their names (the pages' places
-        in the list do not move), and take every page again: unchanged files come back from the result cache,
-        changed ones are cleaned again (by :meth:`clean_all`). What the folder taught is kept as it was."""
-        self._publish(new)
-        self.set_pipeline(self._pipeline)
+    def rescan(self, changes: FolderChanges) -> None:
+        """Take the folder as :meth:`look_again` found it (UI thread): pages gone leave, new ones follow the others
+        (the pages' places in the list do not move), and every page is taken again: unchanged files come back
+        from the result cache, changed and new ones are cleaned again (by :meth:`clean_all`). When the folder
+        session says so, folder-level cleaners learn the changed folder first. Pages are numbered anew: see
+        :meth:`FolderChanges.moved`."""
+        if not changes.any:
+            return
+        with self._lock:
+            old, moved = self.summaries, changes.moved()
+            make, pending = PageSummary._make, PENDING_SUMMARY
+            self.sources = list(changes.sources)  # new lists: a worker holding the old ones reads them whole
+            self.summaries = [
+                old[b]._replace(index=i) if b >= 0 else make((i, one_line(s.id), *pending))
+                for i, (b, s) in enumerate(zip(changes.before, changes.sources, strict=True))
+            ]
+            members = self._found[1]
+            groups = [[moved[i] for i in group if i in moved] for group in members.values()]
+            kept = {g[0]: g for g in groups if len(g) > 1}  # (the stories are found again once all are cleaned)
+            self._found = ({i: first for first, g in kept.items() for i in g}, kept)
+            self._stamps = None
+            self._folder_state = None
+            if changes.relearn(self._pipeline):
+                self._folder_epoch += 1  # learning under way learned the folder as it was
+                self._fitted.clear()
+                self._fit_keys = {}
+            self._new_generation(self._pipeline)  # (with the new lists: a worker sees both or neither)
 
     def _publish(self, found: list[Source]) -> None:
         if not found:
@@ -503,7 +537,7 @@ class Library:
     def ensure_fitted(self) -> None:
         """Let folder-level cleaners learn from every page once, before any page is cleaned with them."""
         with self._fit_lock:
-            pipeline = self._pipeline
+            pipeline, epoch = self._pipeline, self._folder_epoch
             wanted = self._fitters(pipeline)
             if wanted <= self._fitted:
                 return
@@ -524,11 +558,13 @@ class Library:
                 self.recalled.set()  # nothing in the cache for this folder as it is now
                 self._reading_to_learn = True
                 self._fit(pipeline)
-                self._fitted |= wanted
-                if cache is not None:
-                    for name, key in keys.items():
-                        if name in pipeline.folder_state:
-                            cache.remember_fit(key, name, pipeline.folder_state[name])
+                if epoch == self._folder_epoch:  # (else the folder changed meanwhile: learned again when asked)
+                    self._fitted |= wanted
+                    if cache is not None:
+                        for name, key in keys.items():
+                            if name in pipeline.folder_state:
+                                cache.remember_fit(key, name, pipeline.folder_state[name])
+            self._fps = None  # what was learned is part of the fingerprints (a changed folder: the same names)
             if cache is not None:  # where workers find what was learned (when the cache could keep it)
                 self._fit_keys = {n: k for n, k in keys.items() if cache.has_fit(k, n)}
             with self._lock:
@@ -696,9 +732,21 @@ class Library:
     def clean_all(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Clean every page not yet cleaned with the current pipeline: in worker processes when the
         pipeline can be rebuilt there, else here, page by page. Returns early when the pipeline changes."""
+        try:
+            self._clean_all(cancelled)
+        finally:
+            listed, self._listed = self._listed, None
+            if listed is not None and not self._closed:  # (a stat a page: not while the first screen is wanted)
+                self.session.listed(*listed)
+
+    def _clean_all(self, cancelled: Callable[[], bool]) -> None:
         generation, pipeline = self.generation, self._pipeline
         self.recall()
-        pending = [i for i, s in enumerate(self.summaries) if s.generation != generation]
+        with self._lock:
+            if generation != self.generation:
+                return
+            sources, shown = self.sources, self.summaries  # (a rescan makes new lists: these stay whole)
+        pending = [i for i, s in enumerate(shown) if s.generation != generation]
         if not pending or self._closed:
             return
         spec = PipelineSpec.of(pipeline)
@@ -718,16 +766,16 @@ class Library:
             with self._lock:
                 if generation != self.generation or self._closed:
                     return
-                bg = self._bg = BackgroundCleaner(pool, job, self.sources, pending)
+                bg = self._bg = BackgroundCleaner(pool, job, sources, pending)
             try:
                 for index, record in bg:
                     if cancelled() or generation != self.generation:
                         break
-                    self._record([from_record(index, self.summaries[index].id, record, generation)], generation)
+                    self._record([from_record(index, shown[index].id, record, generation)], generation)
                     if "story" in record:  # (else the cache has it: see without_story)
                         self._add_story(index, record["story"], generation)
                     if self.on_cleaned is not None and "learned" in record:
-                        self.on_cleaned(index, record["learned"])
+                        self.on_cleaned(sources[index].id, record["learned"])
             except Exception as exc:  # a worker died (out of memory, killed): finish here, in threads
                 self._warn(f"background cleaning failed ({type(exc).__name__}: {exc}); continuing here")
                 self.jobs = 0
@@ -743,7 +791,7 @@ class Library:
         for index in pending:
             if cancelled() or generation != self.generation or self._closed:
                 return
-            if self.summaries[index].generation != generation:
+            if shown[index].generation != generation:
                 self.clean(index, keep=False)  # (clean tells on_cleaned)
         self._remember_folder(generation)
 
@@ -763,17 +811,19 @@ class Library:
         if not wait and self.learning and not self._small_folder():
             return self._clean_unlearned(index, lane)
         self.ensure_fitted()
-        generation, pipeline = self.generation, self._pipeline
+        generation, pipeline, sources, shown = self._numbering()
+        if not 0 <= index < len(sources):
+            raise Abandoned(f"page {index} left the folder", -1)  # (a rescan numbered the pages anew meanwhile)
         bg = self._bg
         if keep and bg is not None:
             bg.skip(index)  # being cleaned here; and the next pages are likely read next
-            for ahead in range(min(index + 4, len(self.sources)) - 1, index, -1):
-                if self.summaries[ahead].generation != generation:
+            for ahead in range(min(index + 4, len(sources)) - 1, index, -1):
+                if shown[ahead].generation != generation:
                     bg.prioritize(ahead)
-        source = self.sources[index]
+        source = sources[index]
         cache = self._result_cache()
         # Remember the summary unless the list has it already (then the cache has it too, or cannot).
-        memo = MEMO if self._memo_key(pipeline) and self.summaries[index].generation != generation else None
+        memo = MEMO if self._memo_key(pipeline) and shown[index].generation != generation else None
         captured: list[CleanedPage] = []
 
         def capture(cleaned: CleanedPage) -> dict[str, Any]:
@@ -781,34 +831,43 @@ class Library:
             return reader_record(cleaned)
 
         if self._in_worker(pipeline):
-            record, cleaned = self._clean_in_worker(index, pipeline, memo, generation, lane=lane)
+            record, cleaned = self._clean_in_worker(index, source, pipeline, memo, generation, lane=lane)
         else:
             job = Job(PipelineSpec.of(pipeline), capture, memo=memo, keep=remembered)
             record = clean_with(job, pipeline, self._fingerprints(pipeline), cache, source)
             cleaned = captured[0]
         if cache is not None and memo is not None:
             cache.flush()
-        summary = from_record(index, self.summaries[index].id, record, generation)
+        summary = from_record(index, shown[index].id, record, generation)
         self._add_story(index, record["story"], generation)
         if self.on_cleaned is not None:  # every way a page gets cleaned here (shown, prefetched, versions)
-            self.on_cleaned(index, record["learned"])
+            self.on_cleaned(source.id, record["learned"])
         with self._lock:
             if generation == self.generation and keep:
                 self._cache[index] = cleaned
                 while len(self._cache) > self._keep:
                     self._cache.popitem(last=False)
-        if self.summaries[index].generation != generation:  # else the list shows it already: no redraw
+        if shown[index].generation != generation:  # else the list shows it already: no redraw
             self._record([summary], generation)
         return cleaned
+
+    def _numbering(self) -> tuple[int, Pipeline, list[Source], list[PageSummary]]:
+        """The generation, pipeline, pages and summaries as one: page ``i`` of either list is the same page."""
+        with self._lock:
+            return self.generation, self._pipeline, self.sources, self.summaries
 
     def _clean_unlearned(self, index: int, lane: str = NOW) -> CleanedPage:
         """Page ``index`` cleaned without what the folder is teaching (it is being learned), saying so; kept
         until the folder is learned."""
-        learned, generation = self.learned, self.generation
-        if self._in_worker(self._pipeline):  # the fitters learned nothing: no marks
-            cleaned = self._clean_in_worker(index, self._pipeline, None, generation, unlearned=True, lane=lane)[1]
+        learned = self.learned
+        generation, pipeline, sources, _ = self._numbering()
+        if not 0 <= index < len(sources):
+            raise Abandoned(f"page {index} left the folder", -1)
+        if self._in_worker(pipeline):  # the fitters learned nothing: no marks
+            job = (index, sources[index], pipeline, None, generation)
+            cleaned = self._clean_in_worker(*job, unlearned=True, lane=lane)[1]
         else:
-            cleaned = clean_here(self._pipeline, self.sources[index])
+            cleaned = clean_here(pipeline, sources[index])
         cleaned = replace(cleaned, cleaning_notes=(*cleaned.cleaning_notes, NOT_LEARNED))
         with self._lock:
             if learned == self.learned and generation == self.generation and self.learning:
@@ -846,6 +905,7 @@ class Library:
     def _clean_in_worker(
         self,
         index: int,
+        source: Source,
         pipeline: Pipeline,
         memo: str | None,
         generation: int,
@@ -863,7 +923,7 @@ class Library:
             self._reading_jobs = {k: v for k, v in self._reading_jobs.items() if k[0] == generation}
             self._reading_jobs[key] = job
         pool = self._reading_worker()
-        chunk = [(index, self.sources[index])]
+        chunk = [(index, source)]
         urgent, abandonable = LANES[lane]
         future = submit_chunk(pool, job, chunk, urgent=urgent, abandonable=abandonable)
         results, warnings = settle(pool, job, chunk, future)
@@ -894,19 +954,23 @@ class Library:
     def set_pipeline(self, pipeline: Pipeline) -> None:
         """Clean with ``pipeline`` from now on: every page is pending again (its old summary still shown)."""
         with self._lock:
-            self._pipeline = pipeline
-            self.generation += 1
-            self._cache.clear()
-            self._unlearned.clear()
-            self._done = 0
-            self._totals = {}
-            self.from_cache = 0
-            self._stories = StoryIndex()
-            self._story_known = set()
-            self._changed()
-            if self._bg is not None:
-                self._bg.close()
-                self._bg = None
+            self._new_generation(pipeline)
+
+    def _new_generation(self, pipeline: Pipeline) -> None:
+        """(with the lock held) See :meth:`set_pipeline`."""
+        self._pipeline = pipeline
+        self.generation += 1
+        self._cache.clear()
+        self._unlearned.clear()
+        self._done = 0
+        self._totals = {}
+        self.from_cache = 0
+        self._stories = StoryIndex()
+        self._story_known = set()
+        self._changed()
+        if self._bg is not None:
+            self._bg.close()
+            self._bg = None
 
     def recall_all(self) -> None:
         """After the pipeline changed: every summary the cache holds for it (worker thread)."""
@@ -1030,6 +1094,7 @@ class Library:
     def story_versions(self, index: int, cleaned: CleanedPage) -> tuple[list[int], VersionComparison] | None:
         """The other versions of page ``index``'s story and how ``cleaned`` compares with them, paragraph by
         paragraph; None when the page has no other versions. Cleans the other versions (worker thread)."""
+        generation, _, _, shown = self._numbering()
         others = [i for i in self.cluster_members(index) if i != index][:MAX_VERSIONS]
         if not others or cleaned.page.error:
             return None
@@ -1039,7 +1104,9 @@ class Library:
                 version = self.clean(other, keep=False, lane=AHEAD)
             except Abandoned:  # (a page opened meanwhile took the reading worker)
                 return None
-            paragraphs[self.summaries[other].id] = version.paragraphs
+            if generation != self.generation:
+                return None  # the pages were numbered anew (a rescan) meanwhile
+            paragraphs[shown[other].id] = version.paragraphs
         return others, compare_versions(cleaned.paragraphs, paragraphs)
 
     def close(self) -> None:

@@ -207,9 +207,9 @@ class ListOrder(ReaderBase):
         if not library.discovered:
             title = "Pages"
         elif self.filter_line:
-            title = f"Pages {shown}/{total}"
+            title = f"Pages {shown:,}/{total:,}"
         else:
-            title = f"Pages {total}"
+            title = f"Pages {total:,}"
         if self.page_list.sort_key != "name":
             title += f" by {self.page_list.sort_key}"
         if self._folded:

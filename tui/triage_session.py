@@ -176,11 +176,15 @@ class TriageSession:
         return {ref.page_id for ref in self._refs}
 
     def add_pages(self, refs: Sequence[PageRef], ids: Sequence[str]) -> None:
-        """Pages found by a rescan (``refs``, hashed in a worker) join the session; ``ids``: every page id by page
-        index, as :meth:`index` takes them. Quick: the store matches identities in memory (UI thread)."""
+        """The folder as a rescan found it: ``refs`` of new and changed pages (hashed in a worker: a changed page
+        keeps its state, as an edited file does) and ``ids``, every page id by page index, as :meth:`index` takes
+        them (pages no longer there leave the session, their state kept in the store). Quick: the store matches
+        identities in memory (UI thread)."""
         store = self._store()
-        known = self.attached_ids
-        self._refs += [ref for ref in refs if ref.page_id not in known]
+        fresh = {ref.page_id: ref for ref in refs}
+        here = set(ids)
+        self._refs = [fresh.pop(ref.page_id, ref) for ref in self._refs if ref.page_id in here]
+        self._refs += [ref for ref in fresh.values() if ref.page_id in here]
         store.attach(self._refs)
         self._copies = copies_of(self._refs)
         self.index(ids)

@@ -335,7 +335,8 @@ async def test_large_folder_is_usable_before_it_is_all_cleaned(tmp_path: Path) -
         assert app.current == 1999
         assert "Story number 1999" in text_of(app.page_list)
         assert app.status.library.complete
-        assert "2000 pages" in app.status.shown.plain
+        # Big numbers as people write them, in the status line and the list's title alike.
+        assert "2,000 pages" in app.status.shown.plain and "Pages 2,000" in str(app.page_list.border_title)
 
 
 async def test_empty_folder_says_so(tmp_path: Path) -> None:

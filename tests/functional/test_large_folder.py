@@ -50,7 +50,7 @@ async def test_a_large_folder_is_usable_before_it_is_cleaned_and_the_cache_makes
         await wait_for(final)
         assert app.reader.cleaned.id == library.sources[2].id and library.summaries[2].title
         app.sync_library()
-        assert "cleaning" in app.status.shown.plain and f"/{PAGES}" in app.status.shown.plain
+        assert "cleaning" in app.status.shown.plain and f"/{PAGES:,}" in app.status.shown.plain
         # ...by worker processes, not by the reader's own.
         await wait_for(lambda: library._pool is not None and library.done > 3)
         workers = library._pool.pids()  # type: ignore[union-attr]
@@ -59,7 +59,7 @@ async def test_a_large_folder_is_usable_before_it_is_cleaned_and_the_cache_makes
             os.kill(pid, 0)  # alive
         await wait_for(lambda: library.complete, 120)
         app.sync_library()
-        assert f"{PAGES} pages" in app.status.shown.plain
+        assert f"{PAGES:,} pages" in app.status.shown.plain
     reopened = NewsreadApp([str(folder)], Pipeline.default())
     async with reopened.run_test(size=(120, 30)):
         await wait_for(lambda: reopened.library.complete, 10)

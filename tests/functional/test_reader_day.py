@@ -3,15 +3,21 @@ row clicked, notices that clear, the list's width and sort order, provenance, an
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from rich.color import Color
 from rich.segment import Segment
+from rich.text import Text
 
+from newsread.cleaners import Pipeline
+from newsread.cleaners.session import CLOCK_LAG_NS
 from newsread.tui.app import NewsreadApp
 
 from .conftest import lines_of, make_app, settle
@@ -21,6 +27,15 @@ pytestmark = pytest.mark.functional
 
 def segments(app: NewsreadApp, y: int) -> list[Segment]:
     return list(app.page_list.render_line(y))
+
+
+def bottom_border(app: NewsreadApp) -> str:
+    """The screen's line with the reading pane's bottom border, as drawn (from a screenshot): its subtitle."""
+    lines: dict[float, list[str]] = {}
+    for y, text in re.findall(r'<text[^>]*y="([\d.]+)"[^>]*>([^<]*)</text>', app.export_screenshot()):
+        lines.setdefault(float(y), []).append(html.unescape(text).replace("\xa0", " "))
+    drawn = ["".join(parts) for _, parts in sorted(lines.items())]
+    return next(line for line in reversed(drawn) if line.rstrip().endswith("╯"))
 
 
 def luminance(color: Color | None) -> float:
@@ -228,7 +243,8 @@ async def test_the_header_says_where_the_page_is_and_where_it_came_from(
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         # Below the working folder: relative; the page fits on the screen: "all".
-        assert app.reader.source_line.split() == ["page", "1", "of", "6", "·", "pages/a_bridge.txt", "all"]
+        assert app.reader.source_line.split() == ["page", "1", "of", "6", "·", "pages/a_bridge.txt"]
+        assert app.reader.position_line == "all"  # (the position is in the border, not the header)
         await pilot.press("G")
         await settle(pilot)
         assert app.reader.source_line.split()[:6] == ["page", "6", "of", "6", "·", "https://news.example/harbour"]
@@ -375,18 +391,31 @@ async def test_scrolling_animation_is_off_over_ssh_or_on_request(
         assert app.animation_level == (level or default)
 
 
-async def test_the_header_says_how_far_down_the_page_and_search_says_when_it_wraps(folder: Path) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_border_says_how_far_down_the_page_and_search_says_when_it_wraps(
+    folder: Path, size: tuple[int, int]
+) -> None:
     app = make_app([folder])
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await pilot.press("j", "j", "j")  # the long page
         await settle(pilot)
         view = app.reader.document_view
-        assert app.reader.source_line.endswith(f" {view.position}") and view.position != "all"
-        top = int(view.position.rstrip("%"))
-        await pilot.press("tab", "G")
+        # The reading pane's bottom border says it (as less does), drawn on screen; the header line does not.
+        first = app.reader.position_line
+        assert first.endswith("%") and first == view.position
+        assert f" {first} ─╯" in bottom_border(app) and not app.reader.source_line.endswith(first)
+        await pilot.press("tab", "space")
         await pilot.pause()
-        assert app.reader.source_line.endswith(" 100%") and top < 100
+        later = app.reader.position_line
+        assert later.endswith("%") and int(later[:-1]) > int(first[:-1])  # scrolling moves it
+        await pilot.press("G")
+        await pilot.pause()
+        assert app.reader.position_line == "100%" and " 100% ─╯" in bottom_border(app)
+        await pilot.press("3")  # the diff: its removals, then the position
+        await pilot.pause()
+        assert app.reader.position_line.endswith(view.position) and "removal" in app.reader.position_line
+        await pilot.press("1")
         await pilot.press("slash", *"needle", "enter")
         await pilot.pause()
         await pilot.press("n")
@@ -422,6 +451,7 @@ async def test_prompts_and_the_status_line_fit_80_columns_without_cutting_words(
 
 
 async def test_a_rescan_adds_new_files_cleans_changed_ones_and_keeps_triage(folder: Path, tmp_path: Path) -> None:
+    time.sleep(2 * CLOCK_LAG_NS / 1e9)  # (files written in the very moment of a listing are looked at again)
     app = make_app([folder], state=tmp_path / "triage.sqlite3")
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -438,7 +468,7 @@ async def test_a_rescan_adds_new_files_cleans_changed_ones_and_keeps_triage(fold
                 break
         await settle(pilot)
         assert len(app.library) == 6 and app.library.sources[5].id == "0_new.txt"  # after the others: none moved
-        assert "rescan: 1 new page; 6 pages up to date" in status(app)
+        assert "rescan: 1 new page, 1 changed; 6 pages up to date" in status(app)
         assert app.library.summaries[2].words_kept > before  # the changed page, cleaned again
         assert app.triage.states[0].decision == "kept"  # triage kept
         await pilot.press("G", "plus")  # the new page takes triage like the others
@@ -447,9 +477,66 @@ async def test_a_rescan_adds_new_files_cleans_changed_ones_and_keeps_triage(fold
     app.triage.close()
 
 
+def template_reasons(app: NewsreadApp, index: int) -> set[str]:
+    """Why the site template removed what it removed from page ``index`` (as the diff says it)."""
+    cleaned = app.library.clean(index)
+    return {a.reason for a in cleaned.removals if a.cleaner == "site_template"}
+
+
+async def test_a_rescan_drops_removed_files_and_the_site_template_learns_the_changed_folder(
+    tmp_path: Path,
+) -> None:
+    from .test_folder_learning import site_folder
+
+    folder = tmp_path / "site"
+    folder.mkdir()
+    pages, _ = site_folder(8)
+    for page in pages[:6]:
+        (folder / page.id).write_text(page.text, encoding="utf-8")
+    time.sleep(2 * CLOCK_LAG_NS / 1e9)
+    app = make_app([folder], Pipeline.default(), state=tmp_path / "triage.sqlite3")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert "site template: on 6 of 6 pages" in " ".join(template_reasons(app, 0))
+        await pilot.press("j", "j", "j", "j", "plus")  # p4 kept
+        await pilot.press("k", "x")  # p3 marked
+        words = app.library.summaries[5].words_kept
+        (folder / "p1.txt").unlink()  # gone
+        for page in pages[6:]:  # two more pages of the site
+            (folder / page.id).write_text(page.text, encoding="utf-8")
+        p5 = folder / "p5.txt"
+        first = p5.read_text(encoding="utf-8").splitlines()[5]  # the first paragraph of its article
+        p5.write_text(p5.read_text(encoding="utf-8").replace(first, first + " A late inspection found more."))
+        time.sleep(2 * CLOCK_LAG_NS / 1e9)  # (a file written in the very moment of a look is looked at twice)
+        await pilot.press("R")
+        for _ in range(500):
+            await pilot.pause(0.02)
+            if "up to date" in status(app):
+                break
+        await settle(pilot)
+        ids = [s.id for s in app.library.sources]
+        assert ids == ["p0.txt", "p2.txt", "p3.txt", "p4.txt", "p5.txt", "p6.txt", "p7.txt"]  # none moved
+        assert "rescan: 2 new pages, 1 changed, 1 gone; 7 pages up to date" in status(app)
+        rows = lines_of(app.page_list)
+        assert all(app.library.summaries[i].label[:10] in rows[i] for i in range(7)), rows
+        assert app.page_list.count == 7 and "Pages 7" in str(app.page_list.border_title)
+        # Triage follows the pages, not their old places in the list.
+        assert app.triage.states[3].decision == "kept" and app.triage.marked == {2}
+        assert app.library.summaries[4].words_kept > words  # the changed page, cleaned again
+        # The template was learned again, from the folder as it is now.
+        assert "site template: on 7 of 7 pages" in " ".join(template_reasons(app, 0))
+        assert "site template: on 7 of 7 pages" in " ".join(template_reasons(app, 6))
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "rescan: nothing changed in the folder" in status(app)
+    app.triage.close()
+
+
 async def test_a_watched_folder_takes_in_new_files_by_itself(folder: Path, tmp_path: Path) -> None:
     settings = tmp_path / "reader.toml"
     settings.write_text("watch = 5\n", encoding="utf-8")
+    time.sleep(2 * CLOCK_LAG_NS / 1e9)  # (files written in the very moment of a listing are looked at again)
     app = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -481,3 +568,18 @@ async def test_the_list_follows_the_terminal_when_it_is_resized(folder: Path) ->
         await pilot.pause()
         assert app.page_list.outer_size.width == 90 - 30  # the reader keeps 30 columns
         assert "as wide as it gets here" in status(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_views_in_the_reader_border_fit_whole(folder: Path, size: tuple[int, int]) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        layout = "inline" if size[0] < 120 else "side by side"  # (too narrow for two columns at 80)
+        for key, current in (("1", "1 clean"), ("3", f"3 diff: {layout}"), ("2", "2 original")):
+            await pilot.press(key)
+            await pilot.pause()
+            title = Text.from_markup(str(app.reader.border_title)).plain
+            assert current in title and len(title) <= app.reader.size.width - 4, title  # never cut with "…"
+            assert " 1 " in title and " 2 " in title and " 3 " in title  # every view's key shows
+            assert ("2 original" in title) == (size[0] >= 120 or key != "3")  # named whole where there is room

@@ -194,15 +194,18 @@ def test_triage_survives_sigkill_and_shows_in_the_next_run(tmp_path: Path) -> No
 
 def test_the_list_at_80x24_and_copying_in_tmux() -> None:
     """The list readable at 80x24 (title, words, story badges; a marked row stays marked under the cursor), the
-    header's place and file, and y's note that tmux drops OSC 52 unless set-clipboard is on."""
+    header's place and file, the position in the border, and y's note that tmux drops OSC 52 unless
+    set-clipboard is on."""
     if not NEWSREAD.exists():
         pytest.skip(f"{NEWSREAD} is not installed")
     for terminal in start(80, 24, {"TERM": "xterm-256color"}):
         screen = terminal.wait_for(lambda s: "Pages 5" in s and "5 pages" in s and "≡3" in s, "the seeds' stories")
         rows = [line for line in screen.splitlines() if ROW.match(line)]
         assert len(rows) == 5 and all(re.search(r"≡\d +\d+( −\d+)? *│", row) for row in rows), rows
-        # The header: the place, then the file (its path cut in the middle at this width), then the position.
-        assert re.search(r"page 1 of 5 · \S+…\S*d53\.txt +(\d+%|all) │", screen), screen
+        # The header: the place, then the file (its path cut in the middle if need be); the position is in the
+        # reading pane's bottom border.
+        assert re.search(r"page 1 of 5 · \S*d53\.txt +│", screen), screen
+        assert re.search(r"─ (\d+%|all) ─╯", screen), screen
         terminal.keys("x", "k")  # marked, and the cursor back on it
         terminal.wait_for(lambda s: "│›◆" in s, "the mark under the cursor")
         terminal.tmux("set-option", "-g", "set-clipboard", "external")  # tmux's default: programs' OSC 52 dropped

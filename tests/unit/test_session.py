@@ -3,7 +3,9 @@ tells what happens as events."""
 
 from __future__ import annotations
 
+import os
 import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from newsread.cleaners import Config, Pipeline, loading
 from newsread.cleaners.clusters import signature_of
 from newsread.cleaners.output import json_line, record_line, record_members, to_record
 from newsread.cleaners.session import (
+    CLOCK_LAG_NS,
     Event,
     FolderLearned,
     FolderSession,
@@ -110,3 +113,37 @@ def test_a_record_finished_with_its_cluster_is_the_whole_record(folder: Path) ->
         cleaned = pipeline.clean(loading.load_page(source))
         for cluster in (None, "site0000/a.txt", 'odd "id"\u2028'):
             assert record_line(record_members(cleaned), cluster) == json_line(to_record(cleaned, cluster))
+
+
+SETTLED = 2 * CLOCK_LAG_NS / 1e9
+
+
+def test_looking_again_finds_pages_added_changed_and_removed_and_keeps_their_order(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+        (folder / name).write_text(f"Page {name}\nIts body.\n", encoding="utf-8")
+    session = FolderSession([folder], Pipeline.default(), jobs=0, use_cache=False)
+    time.sleep(SETTLED)  # (a file written in the very moment of a listing is looked at again at the next look)
+    session.discover()
+    session.look_again()  # (files written the very moment they were listed may have changed: looked at again)
+    assert not session.look_again().any  # nothing written since: nothing changed
+    (folder / "b.txt").unlink()
+    (folder / "0_new.txt").write_text("A new page\nIts body.\n", encoding="utf-8")
+    (folder / "c.txt").write_text("Page c, edited\nIts body.\n", encoding="utf-8")
+    old = session.listed_ns - 10**11  # a hundred seconds before the last look
+    os.utime(folder / "d.txt", ns=(old, old))  # set into the past: its change time says it changed all the same
+    time.sleep(SETTLED)
+    changes = session.look_again()
+    assert [s.id for s in changes.sources] == ["a.txt", "c.txt", "d.txt", "0_new.txt"]  # none moved; new ones last
+    assert changes.before == [0, 2, 3, -1] and changes.moved() == {0: 0, 2: 1, 3: 2}
+    assert (changes.added, changes.removed) == (1, 1)
+    assert [changes.sources[i].id for i in changes.changed] == ["c.txt", "d.txt"]
+    assert changes.relearn(Pipeline.default())  # site templates learn from every page
+    assert not changes.relearn(Pipeline.default().toggled("site_template"))
+    # Written just before that look: not reported again unless written again.
+    again = session.look_again()
+    assert not again.any
+    (folder / "c.txt").write_text("Page c, edited twice over\nIts body.\n", encoding="utf-8")
+    time.sleep(SETTLED)
+    assert [again.sources[i].id for i in session.look_again().changed] == ["c.txt"]

@@ -144,17 +144,11 @@ class ReadingPane(Vertical):
         width = line.size.width or max(20, self.size.width - 4)
         room = width - len(place) - 3
         if len(where) > room:
-            where = _middle_cut(where, room)
-        position = self.document_view.position if self.cleaned is not None else ""
-        room -= len(position) + 1
-        if len(where) > room:
             where = _middle_cut(where, max(room, 0))
         text = Text(no_wrap=True)
         text.append(place, style="bold")
         if where:
             text.append(" · " + where if place else where)
-        if position:
-            text.append(" " * max(1, width - text.cell_len - len(position)) + position)
         if text != self._source:
             self._source = text
             line.update(text, layout=False)  # one line of fixed height
@@ -177,8 +171,7 @@ class ReadingPane(Vertical):
         self._render_document()
 
     def _scrolled(self) -> None:
-        if any(self._source_parts):
-            self.set_source(*self._source_parts)  # the position at its end
+        self.update_position()  # how far down the page, in the bottom border
 
     # -- what is shown ------------------------------------------------------------------------------
     def show(self, cleaned: CleanedPage | None, *, message: str | None = None, same_page: bool = False) -> None:
@@ -236,6 +229,8 @@ class ReadingPane(Vertical):
     def on_resize(self, event: Resize) -> None:
         if any(self._source_parts):
             self.call_after_refresh(lambda: self.set_source(*self._source_parts))  # the header's new width
+        self.call_after_refresh(self._update_titles)  # (the tabs fit the new width; the position)
+        self.call_after_refresh(self.update_position)  # taller or narrower: another share of the page shows
         if self.view == "diff" and self.side_by_side and self._wide_enough() != self._shown_side_by_side:
             self._render_document(keep_scroll=True)
 
@@ -347,18 +342,28 @@ class ReadingPane(Vertical):
         return self._wanted is not None
 
     def _update_titles(self) -> None:
-        tabs = []
-        for key, view in zip("123", VIEWS, strict=True):
-            label: str = view
-            if view == "diff" and self.view == "diff":
-                label = "diff: side by side" if self._shown_side_by_side else "diff: inline"
-            tabs.append(f"[reverse] {key} {label} [/]" if view == self.view else f" {key} {label} ")
-        set_border_title(self, "".join(tabs))
-        self.update_position()
-        self._scrolled()  # another view or page: another length
+        """The top border: the three views by their keys, the one shown highlighted (with the diff's layout).
+        Where they do not all fit (80 columns), the others are named by their key alone."""
+        room = self.size.width - 6  # the corners, the border's dashes and a space
+        for whole in (True, False):
+            tabs = []
+            for key, view in zip("123", VIEWS, strict=True):
+                label: str = view
+                if view == "diff" and self.view == "diff":
+                    label = "diff: side by side" if self._shown_side_by_side else "diff: inline"
+                if view == self.view:
+                    tabs.append(f" {key} {label} ")
+                else:
+                    tabs.append(f" {key} {label} " if whole else f" {key} ")
+            if sum(len(t) for t in tabs) <= room or not whole:
+                break
+        shown = VIEWS.index(self.view)
+        set_border_title(self, "".join(f"[reverse]{t}[/]" if i == shown else t for i, t in enumerate(tabs)))
+        self.update_position()  # another view or page: another length
 
     def update_position(self) -> None:
-        """The bottom border: which match or removal is current."""
+        """The bottom border: which match or removal is current, and how far down the page the screen is
+        (``42%`` as ``less`` says it; ``all`` when it fits)."""
         view = self.document_view
         parts: list[str] = []
         if view.search_text:
@@ -373,7 +378,14 @@ class ReadingPane(Vertical):
                 parts.append(f"removal {self.group_index + 1}/{len(groups)} {g.cleaner}")
             else:
                 parts.append(f"{len(groups)} removal{'s' if len(groups) != 1 else ''}")
+        if self.cleaned is not None:
+            parts.append(view.position)
         set_border_subtitle(self, escape(" · ".join(parts)))
+
+    @property
+    def position_line(self) -> str:
+        """The bottom border as shown (plain text)."""
+        return Text.from_markup(self.border_subtitle or "").plain
 
     # -- removals -----------------------------------------------------------------------------------
     @property

@@ -33,16 +33,16 @@ BAR_WIDTH = 12
 def progress_text(library: Progress) -> Text:
     total = len(library)
     if not library.discovered:
-        return Text(f"finding pages… {total}" if total else "finding pages…")
+        return Text(f"finding pages… {total:,}" if total else "finding pages…")
     if total == 0:
         return Text("no pages")
     done = library.done
-    pages = f"{total} page{'s' if total != 1 else ''}"
+    pages = f"{total:,} page{'s' if total != 1 else ''}"
     if library.complete:
         errors = library.errors()
-        return Text(pages + (f" · {errors} unreadable" if errors else ""))
+        return Text(pages + (f" · {errors:,} unreadable" if errors else ""))
     filled = round(BAR_WIDTH * done / total)
-    text = Text(f"{library.phase} {done}/{total} ")
+    text = Text(f"{library.phase} {done:,}/{total:,} ")
     text.append("█" * filled, style="bold")
     text.append("░" * (BAR_WIDTH - filled), style="dim")
     return text
@@ -54,14 +54,14 @@ def triage_text(counts: dict[str, int], *, marked: int = 0, shown: int | None = 
     if unsaved:
         text.append("triage not saved ", style="bold")
     if counts:
-        text.append(f"{UNREAD}{counts.get('unread', 0)} unread")
+        text.append(f"{UNREAD}{counts.get('unread', 0):,} unread")
         for status, glyph in DECISION_GLYPHS.items():
-            text.append(f" {glyph}{counts.get(status, 0)}")
-        text.append(f" ?{counts.get('undecided', 0)} undecided")
+            text.append(f" {glyph}{counts.get(status, 0):,}")
+        text.append(f" ?{counts.get('undecided', 0):,} undecided")
     if marked:
-        text.append(f"  {MARKED}{marked} marked", style="bold")
+        text.append(f"  {MARKED}{marked:,} marked", style="bold")
     if shown is not None:
-        text.append(f"  filter: {shown} shown", style="bold")
+        text.append(f"  filter: {shown:,} shown", style="bold")
     return text
 
 
