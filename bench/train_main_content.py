@@ -34,7 +34,7 @@ from newsread.cleaners.builtin.main_content import MainContent
 MODEL = REPO / "cleaners" / "builtin" / "main_content_model.json"
 SETS = ("scrapinghub", "wcxb")
 TREES, DEPTH, RATE = 60, 3, 0.2
-THRESHOLD = 0.45  # below one half: a lost paragraph costs a reader more than a kept line of boilerplate
+THRESHOLD = 0.40  # below one half: a lost paragraph costs a reader more than a kept line of boilerplate
 _WORD = re.compile(r"\w+")
 
 

@@ -64,7 +64,18 @@ FEATURES: tuple[str, ...] = (
     "repeated",
     "readability_share",
     "trafilatura_share",
+    # Neighbours of either judge's kept blocks: a paragraph, list item or heading between two kept blocks is
+    # most often the article's own (a judge that skipped it rewrote or lost its markup), a block far from
+    # any kept one is most often not.
+    "either",
+    "either_before",
+    "either_after",
+    "either_between",
+    "heading_before_kept",
+    "words_of_longest",
+    "words_of_kept_mean",
 )
+NEAR_CAP = 10  # blocks: further than this from a kept block is "far"
 
 
 def block_features(
@@ -108,6 +119,11 @@ def block_features(
     total = max(1, sum(words))
     rd_share = sum(w for w, k in zip(words, rd, strict=True) if k == 1.0) / total
     tf_share = sum(w for w, k in zip(words, tf, strict=True) if k == 1.0) / total
+    either = [max(r, t) for r, t in zip(rd, tf, strict=True)]
+    before, after = _distances(either)
+    longest = max(1, max(words, default=1))
+    kept_words = [w for w, k in zip(words, either, strict=True) if k == 1.0]
+    kept_mean = max(1.0, sum(kept_words) / len(kept_words)) if kept_words else 1.0
     seen: set[str] = set()
     rows: list[list[float]] = []
     last = n - 1
@@ -146,9 +162,38 @@ def block_features(
                 1.0 if repeated else 0.0,
                 rd_share,
                 tf_share,
+                either[i],
+                _LOG[before[i]],
+                _LOG[after[i]],
+                1.0 if before[i] <= 2 and after[i] <= 2 else 0.0,
+                1.0 if after[i] == 1 and b.tag_path.endswith(_HEADINGS) else 0.0,
+                words[i] / longest,
+                words[i] / kept_mean,
             ]
         )
     return rows
+
+
+_LOG = [math.log1p(d) for d in range(NEAR_CAP + 1)]
+_HEADINGS = ("/h1", "/h2", "/h3", "/h4", "/h5", "/h6")
+
+
+def _distances(kept: Sequence[float]) -> tuple[list[int], list[int]]:
+    """For each block, how many blocks back and ahead the nearest kept one is (at most NEAR_CAP)."""
+    n = len(kept)
+    before = [NEAR_CAP] * n
+    after = [NEAR_CAP] * n
+    last = -NEAR_CAP
+    for i in range(n):
+        before[i] = min(NEAR_CAP, i - last)
+        if kept[i] == 1.0:
+            last = i
+    nxt = n - 1 + NEAR_CAP
+    for i in range(n - 1, -1, -1):
+        after[i] = min(NEAR_CAP, nxt - i)
+        if kept[i] == 1.0:
+            nxt = i
+    return before, after
 
 
 # The parts of a row that depend on one string alone (a tag path, a class/id, a text), computed once for each

@@ -66,8 +66,9 @@ class MainContent(BaseCleaner):
         marks = []
         reasons: dict[tuple[bool | None, ...], str] = {}  # the judges' votes on a block: few patterns a page
         threshold = model.threshold
+        agreed = _agreed(votes)
         for block, chance in zip(page.blocks, model.probabilities(rows), strict=True):
-            if chance < threshold:
+            if chance < threshold and not (agreed is not None and agreed[block.index]):
                 key = tuple(None if kept is None else kept[block.index] for kept in votes.values())
                 reason = reasons.get(key)
                 if reason is None:
@@ -112,6 +113,23 @@ def _judge(page: Page, context: Context, name: str, extract: Any) -> list[bool] 
     if kept is None:
         context.note(f"{name} found no main content; the other judges decided")
     return kept
+
+
+def _agreed(votes: Mapping[str, Sequence[bool] | None]) -> list[bool] | None:
+    """The blocks that are the article's whatever the structure says (None: a judge is off or found nothing).
+
+    A block both judges keep, and a block one judge keeps between two both keep (a subheading or a list one
+    of them skipped): losing a paragraph costs a reader more than a kept line, and two extractors rarely agree
+    on chrome."""
+    rd, tf = votes["readability"], votes["trafilatura"]
+    if rd is None or tf is None:
+        return None
+    both = [r and t for r, t in zip(rd, tf, strict=True)]
+    last = len(both) - 1
+    return [
+        b or ((r or t) and 0 < i < last and both[i - 1] and both[i + 1])
+        for i, (b, r, t) in enumerate(zip(both, rd, tf, strict=True))
+    ]
 
 
 def _reason(index: int, votes: Mapping[str, Sequence[bool] | None]) -> str:

@@ -100,3 +100,15 @@ def test_the_shipped_model_is_small_and_matches_the_features() -> None:
     shipped = Path(__file__).resolve().parents[2] / "cleaners" / "builtin" / "main_content_model.json"
     assert shipped.stat().st_size <= 2 * 1024 * 1024
     assert TreeModel.load().features == FEATURES
+
+
+def test_what_both_judges_keep_stays_even_when_the_model_says_otherwise(tmp_path: Path) -> None:
+    doubter = {**tiny_model(), "bias": -20.0}  # a model that takes nothing for article text
+    path = tmp_path / "doubter.json"
+    path.write_text(json.dumps(doubter), encoding="utf-8")
+    paragraphs, by, _ = removals(Config(options={"main_content": {"model": str(path)}}))
+    assert paragraphs == ARTICLE
+    assert "Home" in by
+    # with one judge there is no agreement to lean on: the model decides alone
+    alone, _, _ = removals(Config(options={"main_content": {"model": str(path), "judges": ["readability"]}}))
+    assert not set(ARTICLE) & set(alone)
