@@ -26,7 +26,7 @@ from .process import HOLD_COLLECTIONS_AT_MOST, collect_when_idle, collections_he
 from .reader_base import ReaderBase, counted
 from .triage import BODY_LIMIT, PageInfo, PageRef, StateError, track_paths
 from .triage_session import LoadCancelled, LoadedState, load_state
-from .widgets import PageList, ReadingPane
+from .widgets import PageList, ReadingPane, StatusBar
 from .widgets.reading_pane import Ahead, AheadOrder, build_ahead
 
 HOUSEKEEPING_SECONDS = 0.15  # how often the triage writer's work is picked up (and idle garbage collected)
@@ -207,13 +207,21 @@ class BackgroundWork(ReaderBase):
         self._relay.taken()  # (first: a change from now on posts another message)
         self.sync_library()
 
+    def closing(self) -> bool:
+        """Whether the app is closing: its widgets go one by one, and a late message must not ask for them."""
+        return not self.query(PageList) or not self.query(StatusBar) or not self.query(ReadingPane)
+
     def on_learned(self, message: messages.Learned) -> None:
+        if self.closing():
+            return
         self.sync_library()
         library = self.library
         if self.current >= 0 and library.peek(self.current) is None:
             self.open_page(self.current, again=True)  # shown before the folder was learned: clean it again
 
     def on_stories(self, message: messages.Stories) -> None:
+        if self.closing():
+            return
         self.sync_library()  # (a folded list is folded by story)
         cleaned = self.reader.cleaned
         if cleaned is not None:
@@ -225,8 +233,8 @@ class BackgroundWork(ReaderBase):
     def sync_library(self) -> None:
         """Show what the library has now: the list's rows, its order and title, the progress, the first page."""
         library = self.library
-        if not self.query(PageList):
-            return  # the app is closing: its widgets are gone
+        if self.closing():
+            return
         if collections_held() and library.recalled.is_set():
             resume_collections()  # the start is over: what the cache knows is shown (newsread.tui.process)
         self.page_list.sync()
