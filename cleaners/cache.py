@@ -25,12 +25,14 @@ written under its own folder (the user cache directory by default).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
 import os
 import pickle
 import sqlite3
+import sys
 import threading
 import zlib
 from collections.abc import Iterable, Sequence
@@ -96,7 +98,22 @@ def _stage_identity(stage: Stage) -> list[object]:
             ident.append([st.st_mtime_ns, st.st_size])
         except OSError:
             ident.append(None)
+    else:  # so can an installed cleaner's code and shipped models (a source checkout, an editable install)
+        module = sys.modules.get(type(stage.cleaner).__module__)
+        ident.append(_folder_stamp(str(Path(module.__file__).parent)) if module and module.__file__ else None)
     return ident
+
+
+@functools.lru_cache(maxsize=32)
+def _folder_stamp(folder: str) -> str:
+    """The sizes and times of the code and data files in ``folder`` (a cleaner's module's), once a process."""
+    stamps = []
+    for path in sorted(Path(folder).iterdir()):
+        if path.suffix in (".py", ".json"):
+            with contextlib.suppress(OSError):
+                st = path.stat()
+                stamps.append((path.name, st.st_mtime_ns, st.st_size))
+    return hashlib.sha256(repr(stamps).encode()).hexdigest()[:16]
 
 
 def is_fitter(stage: Stage) -> bool:

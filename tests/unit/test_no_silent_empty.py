@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 
 import pytest
 
@@ -212,3 +213,33 @@ def test_results_cached_for_a_pages_bytes_by_an_older_loader_are_not_reused(monk
     before = set(cache.stage_fingerprints(PIPELINE)) - {None}  # (None: a folder-level cleaner not yet taught)
     monkeypatch.setattr(cache, "LOADER_VERSION", "an older one")
     assert before and not before & set(cache.stage_fingerprints(PIPELINE))  # the same bytes may load differently
+
+
+def test_results_cached_by_an_installed_cleaner_are_not_reused_once_its_code_or_model_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An upgrade from a source checkout keeps the version number; the cleaner's files are what changed.
+    from newsread.cleaners import cache
+    from newsread.cleaners.pipeline import Pipeline, Stage
+    from newsread.cleaners.registry import CleanerInfo
+
+    plugin = tmp_path / "shipped_plugin"
+    plugin.mkdir()
+    (plugin / "__init__.py").write_text(
+        "from newsread.cleaners import BaseCleaner\n"
+        "class Trained(BaseCleaner):\n"
+        "    name = 'trained'\n"
+        "    def annotate(self, page, context):\n"
+        "        return []\n",
+        encoding="utf-8",
+    )
+    (plugin / "model.json").write_text('{"threshold": 0.45}', encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from shipped_plugin import Trained  # type: ignore[import-not-found]
+
+    info = CleanerInfo("trained", "a trained cleaner", "plugin shipped 1.0", 500, True, Trained)
+    pipeline = Pipeline([Stage(info, True, {}, Trained())])
+    before = cache.stage_fingerprints(pipeline)
+    (plugin / "model.json").write_text('{"threshold": 0.4}', encoding="utf-8")
+    cache._folder_stamp.cache_clear()  # (the next run: a new process)
+    assert cache.stage_fingerprints(pipeline) != before
