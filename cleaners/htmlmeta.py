@@ -7,7 +7,8 @@ JSON-LD (NewsArticle and friends), <link rel=canonical>, <time datetime> and <ti
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import lxml.html
@@ -42,6 +43,56 @@ ARTICLE_TYPES = {
     "report",
     "analysisnewsarticle",
 }
+
+
+# What sites put between a headline and their own name in <title>: a spaced dash, bar, slash, guillemet or dot.
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-–—/»·]|::)\s+|\s*\|\s*")
+_WEB_ADDRESS = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+")
+
+
+def _key(text: str) -> str:
+    """Letters and digits only, case folded: "It's All Trip To Me" and "it’s all trip to me" compare equal."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _names_site(part: str, site: str) -> bool:
+    """Whether a part of a title is the site's name (its ``og:site_name`` or a longer or shorter form of it,
+    "EcoFlow ZA" for "EcoFlow") or its web address."""
+    key, site_key = _key(part), _key(site)
+    if _WEB_ADDRESS.fullmatch(part.strip()):
+        return True
+    if len(key) < 3 or len(site_key) < 3:
+        return False
+    return key == site_key or key.startswith(site_key) or site_key.startswith(key)
+
+
+def headline(title: str, site: str, headings: Iterable[str] = ()) -> str:
+    """The page's headline from its <title>: without the site's name that pages add before or after it.
+
+    A title that is a heading of the page plus a part after (or before) a separator is that heading; else a
+    first or last part that names the site (or is a web address) is dropped. A title with no separator, or
+    whose parts name nothing the page says of itself, is kept whole.
+    """
+    cuts = list(_TITLE_SEPARATOR.finditer(title))
+    if not cuts:
+        return title
+    if site and title.casefold().endswith(site.casefold()):  # a site name that holds a separator itself
+        for cut in cuts:
+            if _key(title[cut.end() :]) == _key(site) and _key(title[: cut.start()]):
+                return title[: cut.start()]
+    keys = {_key(h) for h in headings} - {""}
+    for cut in reversed(cuts):
+        if _key(title[: cut.start()]) in keys:
+            return title[: cut.start()]
+    for cut in cuts:
+        if _key(title[cut.end() :]) in keys:
+            return title[cut.end() :]
+    last, first = cuts[-1], cuts[0]
+    if _names_site(title[last.end() :], site) and _key(title[: last.start()]):
+        return title[: last.start()]
+    if _names_site(title[: first.start()], site) and _key(title[first.end() :]):
+        return title[first.end() :]
+    return title
 
 
 def _json_ld_items(root: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
@@ -117,4 +168,7 @@ def html_metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
         title = root.findtext(".//title")
         if title and title.strip():
             meta["title"] = normalise_space(title)
+    if "title" in meta:
+        headings = [normalise_space(h.text_content()) for _, h in zip(range(5), root.iter("h1"), strict=False)]
+        meta["title"] = headline(meta["title"], meta.get("site", ""), headings)
     return {k: v[:500] for k, v in meta.items() if v}

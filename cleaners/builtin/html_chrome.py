@@ -5,11 +5,11 @@ links (tag lists, "more on this" boxes) inside the main content. A standfirst (d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
-from ..model import Mark, Page, normalise_space
+from ..model import Block, Mark, Page, normalise_space
 from ._lines import normalise_for_match, word_count
 
 BYLINE_CLASS = re.compile(r"\b(?:byline|author|writer|contributor)s?\b", re.IGNORECASE)
@@ -27,14 +27,11 @@ class HtmlChrome(BaseCleaner):
     options: ClassVar[Mapping[str, Any]] = {"max_link_density": 0.8, "max_link_block_words": 25}
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
-        title = normalise_for_match(page.meta.get("title", ""))
-        title_done = False
-        for block in context.remaining():
+        blocks = context.remaining()
+        head = _headline(blocks, normalise_for_match(page.meta.get("title", "")))
+        for block in blocks:
             words = word_count(block.text)
-            norm = normalise_for_match(block.text)
-            # The headline: the element that repeats the page's title, or its first h1.
-            if not title_done and norm and (norm == title or block.tag == "h1"):
-                title_done = True
+            if block is head:
                 yield Mark.block(block, "headline", "title", normalise_space(block.text))
             elif block.tag == "figcaption" or CAPTION_CLASS.search(_own_or_parent_class(block.class_id)):
                 yield Mark.block(block, "photo caption or credit")
@@ -49,6 +46,15 @@ class HtmlChrome(BaseCleaner):
                 and words <= self.settings["max_link_block_words"]
             ):
                 yield Mark.block(block, f"link-dense block ({block.link_density:.0%} links)")
+
+
+def _headline(blocks: Sequence[Block], title: str) -> Block | None:
+    """The page's headline: the h1 that repeats the page's title; else the first element that repeats it or
+    is an h1 (a breadcrumb or a vote count may come before the headline's own h1)."""
+    firsts = [b for b in blocks if b.tag == "h1" or (title and normalise_for_match(b.text) == title)]
+    return next((b for b in firsts if b.tag == "h1" and normalise_for_match(b.text) == title), None) or next(
+        iter(firsts), None
+    )
 
 
 def _own_or_parent_class(class_id: str) -> str:

@@ -71,6 +71,48 @@ def test_metadata_comes_from_meta_tags_and_json_ld() -> None:
     assert meta["url"] == "https://example.org/harbour"
 
 
+@pytest.mark.parametrize(
+    ("title", "site", "h1", "headline"),
+    [
+        # the site's name after (or before) a separator, however the site spells it
+        ("Harbour expansion approved | Harbour Gazette", "Harbour Gazette", "", "Harbour expansion approved"),
+        ("Harbour Gazette – Harbour expansion approved", "harbour gazette", "", "Harbour expansion approved"),
+        ("Harbour expansion approved - Harbour Gazette UK", "Harbour Gazette", "", "Harbour expansion approved"),
+        ("Harbour expansion approved - harbourgazette.com", "", "", "Harbour expansion approved"),
+        # a site name that holds a separator itself
+        (
+            "Harbour expansion approved - Gazette | News from the coast",
+            "Gazette | News from the coast",
+            "",
+            "Harbour expansion approved",
+        ),
+        # the page's own heading says where the headline ends, even with no site name known
+        (
+            "Harbour expansion approved: what it means | Top 5 facts | Gazette",
+            "",
+            "Harbour expansion approved: what it means | Top 5 facts",
+            "Harbour expansion approved: what it means | Top 5 facts",
+        ),
+        # nothing the page says of itself: the title stays whole
+        (
+            "Harbour expansion approved - what it means for you",
+            "Harbour Gazette",
+            "",
+            "Harbour expansion approved - what it means for you",
+        ),
+        ("Opinion | Harbour expansion approved", "", "", "Opinion | Harbour expansion approved"),
+        ("Spider-Man returns", "Harbour Gazette", "", "Spider-Man returns"),
+    ],
+)
+def test_the_headline_leaves_out_the_site_name_the_title_adds(title: str, site: str, h1: str, headline: str) -> None:
+    site_meta = f'<meta property="og:site_name" content="{site}">' if site else ""
+    markup = (
+        f"<html><head><title>{title}</title>{site_meta}</head><body>"
+        f"{f'<h1>{h1}</h1>' if h1 else ''}<p>The council approved the harbour expansion on Tuesday.</p></body></html>"
+    )
+    assert html_page("p.html", markup).meta["title"] == headline
+
+
 def test_main_content_is_the_article_and_everything_else_is_labelled() -> None:
     cleaned = PIPELINE.clean(html_page("p.html", PAGE))
     assert cleaned.paragraphs == ARTICLE
@@ -268,3 +310,18 @@ def test_a_web_archive_opens_as_a_folder_of_its_html_pages(tmp_path: Path) -> No
     assert "Гавань expansion approved" in first.text  # the HTTP header's charset was used
     cleaned = PIPELINE.clean(second)
     assert cleaned.paragraphs == ARTICLE
+
+
+def test_the_headline_is_the_h1_that_repeats_the_title_not_a_breadcrumb_before_it() -> None:
+    markup = (
+        "<html><head><title>Harbour expansion approved | Harbour Gazette</title>"
+        '<meta property="og:site_name" content="Harbour Gazette"></head><body>'
+        "<p>Harbour expansion approved</p><h1>412</h1><h1>Harbour expansion approved</h1>"
+        "<p>The council approved the harbour expansion on Tuesday after a long debate about its cost.</p>"
+        "</body></html>"
+    )
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    headline = [m for m in cleaned.removals if m.reason == "headline"]
+    assert len(headline) == 1
+    assert cleaned.page.text[headline[0].start : headline[0].end] == "Harbour expansion approved"
+    assert cleaned.page.text.index("412") < headline[0].start  # the h1 of the title, not the first h1
