@@ -32,11 +32,21 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
 from .batch import PipelineSpec
-from .clusters import MAX_DF, MIN_SHARED, PAIR_BUCKETS, SKETCH_BAND, by_range, pairs_sharing, signature_of
+from .clusters import (
+    MAX_DF,
+    MIN_SHARED,
+    PAIR_BUCKETS,
+    SKETCH_BAND,
+    by_range,
+    pairs_sharing,
+    shares_story,
+    signature_of,
+)
 from .loading import DEFAULT_MAX_BYTES, Source, archive_records, iter_sources, load_page
 from .model import CleanedPage, Page
 from .outfiles import OutputError, OutputFolder, check_out_folder
@@ -275,7 +285,7 @@ class Partition:
     start: int
     lines: list[str]
     errors: list[tuple[str, str]]  # (page id, error) of pages that could not be read
-    signed: array[int] = field(default_factory=lambda: array("q"))  # the pages that have a signature
+    signed: array[int] = field(default_factory=lambda: array("q"))  # pages with a signature: page, its shingles, …
     bodies: list[list[int]] = field(default_factory=list)  # by reducer: body hash, page, body hash, page …
     bands: list[list[int]] = field(default_factory=list)  # by reducer: band key, page, …
     shingles: list[tuple[bytes, list[int]]] = field(default_factory=list)  # by range: shingles, [page, count, …]
@@ -329,7 +339,7 @@ def _partition(
         sig = signature_of(page)
         if sig is None:
             continue
-        part.signed.append(i)
+        part.signed += array("q", (i, len(sig.shingles)))
         if sig.body:
             part.bodies[sig.body % reducers] += (sig.body, i)
         for b in range(0, len(sig.sketch), SKETCH_BAND):
@@ -408,17 +418,30 @@ def reduce_shingles(copies: frozenset[int], *pieces: Piece) -> list[array[int]]:
 
 
 def reduce_pairs(*found: array[int]) -> array[int]:
-    """Pairs of one bucket that share enough rare shingles (over every range) to be one story."""
+    """Pairs of one bucket that share rare shingles (over every range) often enough to be one story if the pages
+    are short enough (see :func:`~newsread.cleaners.clusters.shares_story`): pair, times shared, pair, …"""
     counts: Counter[int] = Counter()
     for pairs in found:
         counts.update(pairs)
-    return array("q", sorted(pair for pair, n in counts.items() if n >= MIN_SHARED))
+    return array("q", chain.from_iterable(sorted((p, n) for p, n in counts.items() if n >= MIN_SHARED)))
 
 
-def components(size: int, signed: Sequence[array[int]], *links: array[int]) -> array[int]:
+def components(size: int, signed: Sequence[array[int]], shared: Sequence[array[int]], *links: array[int]) -> array[int]:
     """Each page's cluster representative: the first page of its cluster (linked pages, transitively); -1 for a
-    page without a signature (it could not be read)."""
+    page without a signature (it could not be read). ``signed``: page, its number of shingles, … for each page
+    with a signature; ``shared``: pair, times shared, … (:func:`reduce_pairs`); ``links``: pairs that are one
+    story whatever their size (copies, near-copies)."""
     parent = list(range(size))
+    sizes = array("q", bytes(8 * size))
+    for pages in signed:
+        for i, n in zip(pages[::2], pages[1::2], strict=True):
+            sizes[i] = n
+    story_links = array("q")
+    for counted in shared:
+        for pair, n in zip(counted[::2], counted[1::2], strict=True):
+            if shares_story(n, sizes[pair >> 32], sizes[pair & 0xFFFFFFFF]):
+                story_links.append(pair)
+    links = (*links, story_links)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -433,7 +456,7 @@ def components(size: int, signed: Sequence[array[int]], *links: array[int]) -> a
                 parent[max(ra, rb)] = min(ra, rb)
     reps = array("q", [-1]) * size
     for pages in signed:
-        for i in pages:
+        for i in pages[::2]:
             reps[i] = find(i)
     return reps
 
@@ -576,7 +599,7 @@ def clean_on_dask(
     ]
     signed = [submit(operator.attrgetter("signed"), part, pure=False) for part in cleaned]
     body_links = [submit(operator.itemgetter(0), b, pure=False) for b in bodies]
-    reps = submit(components, total, signed, *body_links, *bands, *pairs, pure=False)
+    reps = submit(components, total, signed, pairs, *body_links, *bands, pure=False)
     del pieces, bodies, copies, bands, shingles, pairs, signed, body_links
 
     # write

@@ -190,6 +190,34 @@ def test_unrelated_pages_stay_alone_and_identical_copies_join() -> None:
     assert clusters == {0: 0, 1: 1, 2: 2, 3: 3, 4: 2, 5: 5, 6: 5}
 
 
+def test_long_pages_that_share_one_stock_sentence_are_not_chained_into_one_story() -> None:
+    """Guides on one topic from many sites each share a disclosure or a stock sentence with the next: no story.
+    Two reports that quote the same statement are one."""
+    rng = random.Random(17)
+    stock = [  # page k shares sentence k with page k + 1
+        "We may earn a commission at no extra cost to you when readers purchase through affiliate links here.",
+        "This guide will walk you through everything you need to know about choosing wisely this season.",
+        "Prices and availability listed were accurate at publication but remain subject to change without notice.",
+        "Our editors independently research, test and recommend the best products before writing any review.",
+        "Sign up for the weekly newsletter to receive practical advice and exclusive offers straight to your inbox.",
+    ]
+    index: StoryIndex[int] = StoryIndex()
+    for k in range(6):  # a chain of six pages, if a single shared sentence linked two pages
+        body = [paragraph(rng) for _ in range(20)]
+        body[5:5] = stock[k : k + 1]
+        body[12:12] = stock[k - 1 : k] if k else []
+        index.add(k, story_signature(None, body))
+    quote = (
+        "The harbour authority said the expansion would double container traffic within five years and create "
+        "hundreds of permanent jobs along the northern waterfront districts."
+    )
+    index.add(6, story_signature(None, [paragraph(rng), quote, paragraph(rng)]))
+    index.add(7, story_signature(None, [paragraph(rng), paragraph(rng), quote]))
+    clusters = index.clusters()
+    assert [clusters[k] for k in range(6)] == list(range(6))
+    assert clusters[7] == clusters[6] == 6
+
+
 def test_stories_found_range_by_range_through_files_are_the_stories_found_at_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
