@@ -20,8 +20,10 @@ Dask, distributed and fsspec are imported only when a run starts (``pip install 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import math
+import multiprocessing
 import operator
 import os
 import re
@@ -37,11 +39,12 @@ from typing import IO, Any
 
 from .batch import PipelineSpec
 from .clusters import MAX_DF, MIN_SHARED, PAIR_BUCKETS, SKETCH_BAND, by_range, pairs_sharing, signature_of
+from .learning import LEARNS_THEM_NOTHING, stopped_in_parts
 from .loading import DEFAULT_MAX_BYTES, Source, archive_records, iter_sources, load_page
 from .model import CleanedPage, Page
 from .outfiles import OutputError, OutputFolder, check_out_folder
 from .output import json_line, printable, to_record
-from .pipeline import Pipeline
+from .pipeline import Pipeline, capture_stdout
 from .warc import is_warc
 
 INSTALL_HINT = "Dask is not installed: pip install 'newsread[dask]' (dask[distributed] and fsspec)"
@@ -231,6 +234,25 @@ def load_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
 
 
 # -- the pipeline on a worker ---------------------------------------------------------------------
+_own_output: list[int] = []  # the worker process whose standard output is its own (see _build)
+
+
+def _build(spec: PipelineSpec) -> Pipeline:
+    """``spec``'s pipeline, built in a worker. A worker in a process of its own (a local cluster's, started by a
+    nanny) shares the command's standard output: there, as in ``newsread clean``'s workers, what cleaners print
+    becomes a note on the page and file descriptor 1 goes to the null device; what loading a cleaner file
+    prints was said when the command built it."""
+    if multiprocessing.parent_process() is not None and _own_output != [os.getpid()]:
+        with contextlib.suppress(OSError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.close(null)
+        capture_stdout()
+        _own_output[:] = [os.getpid()]
+    with contextlib.redirect_stdout(io.StringIO()):
+        return spec.build()
+
+
 def _pipeline(spec: PipelineSpec, token: str, state: dict[str, Any] | None = None) -> Pipeline:
     """The run's pipeline in this worker thread, built once per run (``token``); with what the folder taught."""
     pipes: dict[str, Pipeline] = getattr(_here, "pipes", None) or {}
@@ -239,7 +261,7 @@ def _pipeline(spec: PipelineSpec, token: str, state: dict[str, Any] | None = Non
     if found is None:
         if len(pipes) >= 2:
             pipes.pop(next(iter(pipes)))
-        found = pipes[token] = spec.build()
+        found = pipes[token] = _build(spec)
     if state is not None:
         found.adopt(state)
     return found
@@ -253,7 +275,7 @@ def fit_part(spec: PipelineSpec, token: str, listing: Sequence[Source], start: i
 
 def fit_merge(spec: PipelineSpec, token: str, *chunks: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The reduce step: what the folder-level cleaners learn from the parts, in folder order, and any problems."""
-    pipeline = spec.build()
+    pipeline = _build(spec)
     known = len(pipeline.problems)
     pipeline.fit_merge(chunks)
     return pipeline.folder_state, pipeline.problems[known:]
@@ -261,7 +283,7 @@ def fit_merge(spec: PipelineSpec, token: str, *chunks: dict[str, Any]) -> tuple[
 
 def fit_whole(spec: PipelineSpec, listing: Sequence[Source]) -> tuple[dict[str, Any], list[str]]:
     """Learning the folder in one task, for folder-level cleaners that cannot learn it in parts."""
-    pipeline = spec.build()
+    pipeline = _build(spec)
     known = len(pipeline.problems)
     pipeline.fit(load_source(s, spec.max_bytes) for s in listing)
     return pipeline.folder_state, pipeline.problems[known:]
@@ -521,19 +543,12 @@ def clean_on_dask(
     probe = pipeline if pipeline is not None else spec.build()
     state: Any = {}
     if probe.fitters and total:
-        if probe.fits_in_chunks():
-            maps = [submit(fit_part, spec, token, listing, s, e, pure=False) for s, e in plan(total, FIT_PAGES)]
-            learned = submit(fit_merge, spec, token, *maps, pure=False)
-        else:
-            learned = submit(fit_whole, spec, listing, pure=False)
-        state = submit(operator.itemgetter(0), learned, pure=False)
-        result.problems = list(submit(operator.itemgetter(1), learned, pure=False).result())
+        state, result.problems = _learn(client, spec, token, listing, total, probe)
         for problem in result.problems:
             warn(problem)
-        del learned
 
     # The listing and what was learned, on every worker: a worker lost (a page that ends it) loses neither.
-    client.replicate([listing, state] if probe.fitters and total else [listing])
+    client.replicate([listing, state] if isinstance(state, dist.Future) else [listing])
 
     # clean: a task per partition; a partition whose worker is lost each time Dask tries it is cleaned a page a
     # task, and a page whose worker is lost each time is a page error (the rest of the partition is not lost)
@@ -598,6 +613,57 @@ def clean_on_dask(
                 fh.write(text.result())
                 text.release()
     return result
+
+
+def _learn(
+    client: Any, spec: PipelineSpec, token: str, listing: Any, total: int, probe: Pipeline
+) -> tuple[Any, list[str]]:
+    """The folder learned on the cluster, within the learning limit (``max_learn_seconds`` for each folder-level
+    cleaner, as when a local run learns in parts): what was learned (a future, left on the cluster) and the
+    problems. Past the limit the tasks are cancelled and the workers running them restarted (a ``fit`` stuck in C
+    code answers nothing else); when the tasks fail (a worker lost each time: a cleaner that ends its process)
+    the run goes on likewise, without what the folder would teach, and a problem says so."""
+    dist = _distributed()
+    submit = client.submit
+    names = [s.name for s in probe.fitters]
+    seconds = spec.config.max_learn_seconds * max(1, len(names))
+    if probe.fits_in_chunks():
+        spans = enumerate(plan(total, FIT_PAGES))
+        key = f"newsread-fit-{token}-{{}}"
+        maps = [submit(fit_part, spec, token, listing, s, e, pure=False, key=key.format(k)) for k, (s, e) in spans]
+        learned = submit(fit_merge, spec, token, *maps, pure=False, key=f"newsread-fit-{token}-merge")
+    else:
+        maps = []
+        learned = submit(fit_whole, spec, listing, pure=False, key=f"newsread-fit-{token}-whole")
+    tasks = [*maps, learned]
+    try:
+        dist.wait([learned], timeout=seconds)
+    except TimeoutError:
+        _stop(client, tasks)
+        why = f"learning from the folder on the cluster did not finish within {seconds:g} s: stopped"
+        return {}, [stopped_in_parts(names, why)]
+    if learned.status != "finished":
+        exc = learned.exception()
+        client.cancel(tasks)
+        how = "its worker was lost each time it was tried" if type(exc).__name__ == "KilledWorker" else str(exc)
+        which = ", ".join(map(repr, names))
+        why = f"learning from the folder on the cluster failed ({type(exc).__name__}: {how})"
+        return {}, [f"{why}; none of {which} learned anything, {LEARNS_THEM_NOTHING}"]
+    problems = list(submit(operator.itemgetter(1), learned, pure=False).result())
+    return submit(operator.itemgetter(0), learned, pure=False), problems
+
+
+def _stop(client: Any, tasks: Sequence[Any]) -> None:
+    """Cancel ``tasks``; restart the workers running one of them (cancelling does not stop a running task)."""
+    keys = {t.key for t in tasks}
+    try:
+        busy = [w for w, running in client.processing().items() if keys.intersection(running)]
+    except Exception:
+        busy = []
+    client.cancel(list(tasks), force=True)
+    if busy:  # (only workers with a nanny can be restarted: others finish their task in their own time)
+        with contextlib.suppress(Exception):
+            client.restart_workers(busy, timeout=30, raise_for_error=False)
 
 
 def _page_by_page(

@@ -64,6 +64,15 @@ EnableOpt = Annotated[
 DisableOpt = Annotated[
     list[str], typer.Option("--disable", "-d", metavar="NAME", help="Turn a cleaner off for this run (repeatable).")
 ]
+MaxLearnOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--max-learn-seconds",
+        min=0.001,
+        metavar="SECONDS",
+        help="Stop a cleaner still learning from the folder after this long (it learns nothing; said).",
+    ),
+]
 StateOpt = Annotated[
     Path | None,
     typer.Option(
@@ -147,6 +156,7 @@ def export(
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006
     disable: DisableOpt = [],  # noqa: B006
+    max_learn_seconds: MaxLearnOpt = None,
 ) -> None:
     """Write the clean articles of triaged pages (default: kept and starred) with their triage status."""
     from .export import ExportError, check_out_dir, select_for_export, write_export
@@ -165,7 +175,7 @@ def export(
         check_out_dir(out, paths)
     except ExportError as exc:
         raise fail(str(exc)) from exc
-    pipeline, _ = build_pipeline(config, enable, disable)
+    pipeline, _ = build_pipeline(config, enable, disable, max_learn_seconds=max_learn_seconds)
     from .progress import progress_bar
 
     try:
@@ -235,6 +245,7 @@ def clean(
             "--max-seconds", min=0.001, metavar="SECONDS", help="Stop cleaning a page after this long (and say so)."
         ),
     ] = None,
+    max_learn_seconds: MaxLearnOpt = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Clean with this many processes.")] = 1,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
     cache_dir: Annotated[
@@ -261,8 +272,8 @@ def clean(
     if scheduler is not None or cluster is not None:
         from .distributed_cli import clean_on_cluster  # (Dask is imported only here)
 
-        clean_on_cluster(paths, out, fmt, config, enable, disable, max_page_mb, max_seconds, scheduler, cluster,
-                         partition_pages)  # fmt: skip
+        limits = (max_page_mb, max_seconds, max_learn_seconds)
+        clean_on_cluster(paths, out, fmt, config, enable, disable, *limits, scheduler, cluster, partition_pages)
         return
     check_paths(paths)
     fmt = fmt or ("text" if out else "jsonl")
@@ -277,7 +288,14 @@ def clean(
     # Only the output goes to stdout: what cleaners print while set up or learning the folder here goes to stderr
     # (while cleaning, in the workers, it becomes a note on the page).
     with contextlib.redirect_stdout(sys.stderr):
-        pipeline, _ = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
+        pipeline, _ = build_pipeline(
+            config,
+            enable,
+            disable,
+            max_page_mb=max_page_mb,
+            max_seconds=max_seconds,
+            max_learn_seconds=max_learn_seconds,
+        )
     session = FolderSession(
         paths, pipeline, jobs=jobs, use_cache=not no_cache, cache_dir=cache_dir, listener=say_problem
     )

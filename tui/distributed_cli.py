@@ -42,6 +42,7 @@ def clean_on_cluster(
     disable: list[str],
     max_page_mb: float | None,
     max_seconds: float | None,
+    max_learn_seconds: float | None,
     scheduler: str | None,
     cluster: str | None,
     partition_pages: int,
@@ -62,10 +63,18 @@ def clean_on_cluster(
     logging.getLogger("distributed").setLevel(logging.WARNING)  # (a local cluster says much at INFO level)
     inputs = [as_url(p) for p in paths]
     check_paths([Path(i) for i in inputs if "://" not in i])
-    with contextlib.redirect_stdout(sys.stderr):
-        pipeline, _ = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
-    spec = PipelineSpec.of(pipeline)
-    if not rebuildable(pipeline, spec):
+    with contextlib.redirect_stdout(sys.stderr):  # (what cleaners print while built: never into the output)
+        pipeline, _ = build_pipeline(
+            config,
+            enable,
+            disable,
+            max_page_mb=max_page_mb,
+            max_seconds=max_seconds,
+            max_learn_seconds=max_learn_seconds,
+        )
+        spec = PipelineSpec.of(pipeline)
+        same = rebuildable(pipeline, spec)
+    if not same:
         raise fail("these cleaners cannot be rebuilt on Dask workers (cleaners made in code): run without --scheduler")
     from .progress import progress_bar
 

@@ -5,6 +5,7 @@ learn, and the run (``newsread clean``, ``newsread export``, the reader) goes on
 from __future__ import annotations
 
 import multiprocessing
+import re
 import threading
 import time
 from pathlib import Path
@@ -41,6 +42,20 @@ def test_a_stuck_learner_is_stopped_and_the_run_ends(tmp_path: Path, jobs: str) 
     assert len(found) == 6 and all(r["error"] is None and r["body"] for r in found.values())
     # The cleaner after the stuck one still learned from every page.
     assert all("counter learned 6 pages" in r["notes"] for r in found.values())  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("command", ["clean", "export"])
+def test_the_learning_limit_is_given_on_the_command_line(tmp_path: Path, command: str) -> None:
+    folder = make_folder(tmp_path)
+    if command == "clean":
+        args: tuple[str, ...] = ("clean", str(folder), "--no-cache")
+    else:
+        args = ("export", str(folder), "--out", str(tmp_path / "out"), "--status", "unread")
+    start = time.monotonic()
+    result = run(tmp_path, ("stuck_learner",), *args, "--max-learn-seconds", "1.5")  # (none in the config)
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - start < 60  # (the config's limit: the default 600 s)
+    assert "'stuck_learner' did not finish learning from the folder within 1.5 s" in result.stderr
 
 
 def test_a_learner_that_ends_its_process_costs_only_what_it_learns(tmp_path: Path) -> None:
@@ -182,3 +197,20 @@ def test_the_reader_learns_past_a_stuck_learner_everywhere(
         assert "counter learned 6 pages" in library.clean(0).notes
     finally:
         library.close()
+
+
+@pytest.mark.parametrize("enabled", [("stuck_learner", "counter"), ("exiting_learner",)])
+def test_on_dask_a_learner_stuck_or_ending_its_process_is_stopped_and_the_run_ends(
+    tmp_path: Path, enabled: tuple[str, ...]
+) -> None:
+    pytest.importorskip("distributed")
+    folder = make_folder(tmp_path)
+    result, took = timed(tmp_path, enabled, "clean", str(folder), "--cluster", "local:2")
+    assert result.returncode == 0, result.stderr
+    assert took < 150  # the fit task was waited for without end
+    (said,) = [line for line in result.stderr.splitlines() if "learning from the folder on the cluster" in line]
+    assert re.search(r"did not finish within \d+ s|failed \(KilledWorker", said)  # (2 s for each learner)
+    assert all(repr(name) in said for name in enabled) and "learned anything" in said
+    assert "Traceback" not in result.stderr
+    found = records(result.stdout)  # only JSONL: not what the plugin file printed as the workers loaded it
+    assert len(found) == 6 and all(r["error"] is None and r["body"] for r in found.values())
