@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .batch import PipelineSpec
+from .cache import ResultCache, clean_source, stage_fingerprints
 from .clusters import MAX_DF, MIN_SHARED, PAIR_BUCKETS, SKETCH_BAND, by_range, pairs_sharing, signature_of
 from .learning import LEARNS_THEM_NOTHING, stopped_in_parts
 from .loading import DEFAULT_MAX_BYTES, Source, archive_records, iter_sources, load_page
@@ -301,6 +302,8 @@ class Partition:
     bodies: list[list[int]] = field(default_factory=list)  # by reducer: body hash, page, body hash, page …
     bands: list[list[int]] = field(default_factory=list)  # by reducer: band key, page, …
     shingles: list[tuple[bytes, list[int]]] = field(default_factory=list)  # by range: shingles, [page, count, …]
+    cached: int = 0  # pages whose every stage came from the result cache
+    warnings: list[str] = field(default_factory=list)  # what went wrong with the result cache
 
 
 def shingle_bounds(reducers: int) -> list[int]:
@@ -316,12 +319,48 @@ def clean_part(
     start: int,
     end: int,
     reducers: int,
+    cache_dir: str | None = None,
 ) -> Partition:
     """Clean pages ``start:end`` of the listing: each page's JSONL record (as ``newsread clean`` writes it, but
-    for its cluster) and its story signature, split by shuffle key for ``reducers`` reducers."""
+    for its cluster) and its story signature, split by shuffle key for ``reducers`` reducers. ``cache_dir``: the
+    result cache folder, as this worker sees it (see :func:`clean_on_dask`): each stage's result for a page is
+    taken from it when it holds one, and kept there, as a local run does (the same records)."""
     pipeline = _pipeline(spec, token, state)
-    return _partition([(i, pipeline.clean(load_source(listing[i], spec.max_bytes))) for i in range(start, end)],
-                      listing, start, reducers)  # fmt: skip
+    cache = _cache(cache_dir)
+    if cache is None:
+        cleaned = [(i, pipeline.clean(load_source(listing[i], spec.max_bytes))) for i in range(start, end)]
+        return _partition(cleaned, listing, start, reducers)
+    fps, hits = stage_fingerprints(pipeline), cache.hits
+    cleaned = [(i, _clean_cached(listing[i], pipeline, cache, fps, spec.max_bytes)) for i in range(start, end)]
+    cache.flush()
+    part = _partition(cleaned, listing, start, reducers)
+    part.cached, part.warnings, cache.warnings = cache.hits - hits, cache.warnings, []
+    return part
+
+
+_caches: dict[str, ResultCache] = {}  # this worker process's result cache, by folder
+
+
+def _cache(folder: str | None) -> ResultCache | None:
+    if folder is None:
+        return None
+    cache = _caches.get(folder)
+    if cache is None:
+        cache = _caches[folder] = ResultCache(Path(folder))
+    return cache if cache.usable else None
+
+
+def _clean_cached(
+    source: Source, pipeline: Pipeline, cache: ResultCache, fps: list[str | None], max_bytes: int
+) -> CleanedPage:
+    """:func:`~newsread.cleaners.cache.clean_source` of a local page or one at a URL (read from a local copy)."""
+    if not is_url(source.file):
+        return clean_source(source, pipeline, cache, fps, max_bytes=max_bytes)
+    try:
+        with _fetched(source, whole=source.record is not None or is_warc(source.file), max_bytes=max_bytes) as local:
+            return clean_source(local, pipeline, cache, fps, max_bytes=max_bytes)
+    except (OSError, ValueError):  # (fetching it failed: the loader says why, as without a cache)
+        return pipeline.clean(load_source(source, max_bytes))
 
 
 def lost_part(listing: Sequence[Source], start: int, end: int, why: str, reducers: int) -> Partition:
@@ -491,6 +530,7 @@ class RunResult:
     failures: int = 0  # pages that could not be read
     parts: int = 0
     problems: list[str] = field(default_factory=list)  # what folder-level cleaners could not learn
+    cached: int = 0  # pages whose every stage came from the result cache
 
 
 def plan(pages: int, partition_pages: int) -> list[tuple[int, int]]:
@@ -513,6 +553,7 @@ def clean_on_dask(
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     pipeline: Pipeline | None = None,
+    cache_dir: str | None = None,
 ) -> RunResult:
     """Clean ``inputs`` (local paths or fsspec URLs) on the cluster ``client`` is connected to, as JSONL.
 
@@ -521,7 +562,10 @@ def clean_on_dask(
     those of ``newsread clean --jobs 1`` on the same input, in the same order. ``on_error(page id, error)`` for
     each page that could not be read, ``progress(pages)`` as partitions are cleaned, ``on_total(pages)`` once
     they are listed. ``pipeline``: the one ``spec`` was made of, if at hand (else it is built here to see whether
-    it learns from the folder). Raises :class:`RunError` when the output may not be written where asked.
+    it learns from the folder). ``cache_dir``: the result cache folder, a path every worker can open (the same
+    for a local cluster, a shared one for a remote one): the workers use it as a local run does (a page cleaned
+    before with the same cleaners is not cleaned again), and so do later local runs. Raises :class:`RunError`
+    when the output may not be written where asked.
     """
     dist = _distributed()
     as_completed, wait = dist.as_completed, dist.wait
@@ -552,8 +596,9 @@ def clean_on_dask(
 
     # clean: a task per partition; a partition whose worker is lost each time Dask tries it is cleaned a page a
     # task, and a page whose worker is lost each time is a page error (the rest of the partition is not lost)
+    key = f"newsread-clean-{token}"
     cleaning = {
-        submit(clean_part, spec, token, state, listing, s, e, nred, pure=False, key=f"newsread-clean-{token}-{k}"): k
+        submit(clean_part, spec, token, state, listing, s, e, nred, cache_dir, pure=False, key=f"{key}-{k}"): k
         for k, (s, e) in enumerate(parts)
     }
     done: dict[int, Any] = {}
@@ -567,12 +612,16 @@ def clean_on_dask(
         if progress is not None:
             progress(parts[k][1] - parts[k][0])
     for k in sorted(failed):
-        done[k] = _page_by_page(client, spec, token, state, listing, parts[k], nred)
+        done[k] = _page_by_page(client, spec, token, state, listing, parts[k], nred, cache_dir)
         if progress is not None:
             progress(parts[k][1] - parts[k][0])
     cleaned = [done[k] for k in range(len(parts))]
     del cleaning, done
-    for errors in client.gather([submit(operator.attrgetter("errors"), part, pure=False) for part in cleaned]):
+    said = operator.attrgetter("errors", "cached", "warnings")
+    for errors, cached, warnings in client.gather([submit(said, part, pure=False) for part in cleaned]):
+        result.cached += cached
+        for warning in dict.fromkeys(warnings):
+            warn(warning)
         for page_id, error in errors:
             result.failures += 1
             if on_error is not None:
@@ -667,14 +716,21 @@ def _stop(client: Any, tasks: Sequence[Any]) -> None:
 
 
 def _page_by_page(
-    client: Any, spec: PipelineSpec, token: str, state: Any, listing: Any, span: tuple[int, int], nred: int
+    client: Any,
+    spec: PipelineSpec,
+    token: str,
+    state: Any,
+    listing: Any,
+    span: tuple[int, int],
+    nred: int,
+    cache_dir: str | None,
 ) -> Any:
     """A partition whose worker was lost each time Dask tried it, cleaned a page a task, one task at a time (a task
     waiting on a worker that a page ends counts as failed too): a page that ends its worker each time is a page
     error, the others are cleaned."""
     singles = []
     for i in range(*span):
-        fut = client.submit(clean_part, spec, token, state, listing, i, i + 1, nred, pure=False)
+        fut = client.submit(clean_part, spec, token, state, listing, i, i + 1, nred, cache_dir, pure=False)
         with contextlib.suppress(Exception):
             fut.result()
         if fut.status == "error":
@@ -698,6 +754,8 @@ def _joined(*parts: Partition) -> Partition:
     for part in parts:
         out.lines += part.lines
         out.errors += part.errors
+        out.cached += part.cached
+        out.warnings += part.warnings
         out.signed += part.signed
         for r in range(len(first.bodies)):
             out.bodies[r] += part.bodies[r]

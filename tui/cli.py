@@ -273,7 +273,8 @@ def clean(
         from .distributed_cli import clean_on_cluster  # (Dask is imported only here)
 
         limits = (max_page_mb, max_seconds, max_learn_seconds)
-        clean_on_cluster(paths, out, fmt, config, enable, disable, *limits, scheduler, cluster, partition_pages)
+        cache = (cache_dir, not no_cache)
+        clean_on_cluster(paths, out, fmt, config, enable, disable, *limits, scheduler, cluster, partition_pages, *cache)
         return
     check_paths(paths)
     fmt = fmt or ("text" if out else "jsonl")
