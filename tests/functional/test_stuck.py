@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -174,3 +175,28 @@ def test_a_neighbour_stuck_while_cleaned_ahead_does_not_hold_up_the_page_opened(
         assert library.summaries[2].error is None
     finally:
         library.close()
+
+
+LEFT_OPEN = """
+import sys, time
+from newsread.cleaners.workers import Workers
+
+if __name__ == "__main__":
+    pool = Workers(2, int, (), limit=5.0)
+    assert pool.submit(int, "3").result(timeout=60) == 3
+    pool.submit(time.sleep, 3)
+    pool.submit(time.sleep, 3)
+    time.sleep(float(sys.argv[1]))
+    print("exiting with the pool open")
+"""
+
+
+def test_a_process_that_exits_with_workers_busy_ends_without_a_traceback(tmp_path: Path) -> None:
+    # multiprocessing's exit handler stopped the workers under their pool's watch, which started replacements
+    # that the ending interpreter left half-started: "EOFError: Ran out of input" on stderr, once a worker.
+    script = tmp_path / "left_open.py"
+    script.write_text(LEFT_OPEN)
+    for wait in ("0.3", "0.6"):
+        done = subprocess.run([sys.executable, str(script), wait], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "exiting with the pool open" in done.stdout
+        assert "Traceback" not in done.stderr and "EOFError" not in done.stderr, done.stderr
