@@ -23,6 +23,7 @@ import gc
 import io
 import multiprocessing
 import os
+import pickle
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -62,7 +63,17 @@ def start_method(recipe: Recipe | None = None, start: str | None = None) -> str 
     if multiprocessing.current_process().daemon:  # (a worker process may start none)
         return None
     forks = "fork" in multiprocessing.get_all_start_methods() and start != "spawn"
-    return "fork" if forks else "spawn" if recipe is not None else None
+    return "fork" if forks else "spawn" if recipe is not None and _picklable(recipe) else None
+
+
+def _picklable(recipe: Recipe) -> bool:
+    """Whether ``recipe`` can be sent to a spawned child (else starting one fails half-way: the child, reading an
+    empty pipe, prints "EOFError: Ran out of input")."""
+    try:
+        pickle.dumps(recipe)
+    except Exception:
+        return False
+    return True
 
 
 def can_watch(seconds: float | None, recipe: Recipe | None = None, start: str | None = None) -> bool:

@@ -214,3 +214,15 @@ def test_on_dask_a_learner_stuck_or_ending_its_process_is_stopped_and_the_run_en
     assert "Traceback" not in result.stderr
     found = records(result.stdout)  # only JSONL: not what the plugin file printed as the workers loaded it
     assert len(found) == 6 and all(r["error"] is None and r["body"] for r in found.values())
+
+
+def test_a_recipe_that_cannot_be_sent_to_a_child_learns_here(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    folder = make_folder(tmp_path)
+    config = write_config(tmp_path, ("counter",), learn=1)
+    from newsread.cleaners.config import load_config
+
+    pipeline = Pipeline.default(load_config(config))
+    recipe = Recipe(lambda: Pipeline.default(load_config(config)), list(iter_sources([folder])))  # (a lambda)
+    fit_watched(pipeline, recipe.pages(), 1, recipe=recipe, start="spawn")
+    assert pipeline.folder_state["counter"] == {"pages": 6} and not pipeline.problems
+    assert "Error" not in capfd.readouterr().err  # no child started half-way ("EOFError: Ran out of input")
