@@ -4,6 +4,7 @@ the reader keeps answering while such a page is cleaned."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -200,3 +201,21 @@ def test_a_process_that_exits_with_workers_busy_ends_without_a_traceback(tmp_pat
         done = subprocess.run([sys.executable, str(script), wait], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0 and "exiting with the pool open" in done.stdout
         assert "Traceback" not in done.stderr and "EOFError" not in done.stderr, done.stderr
+
+
+def test_ctrl_c_during_a_run_with_workers_ends_it_without_a_traceback(tmp_path: Path) -> None:
+    from bench.corpus import build
+
+    folder, out = tmp_path / "pages", tmp_path / "out"
+    build(3000, folder, seed=2)
+    env = dict(os.environ, NEWSREAD_CACHE_DIR=str(tmp_path / "cache"))
+    args = ("clean", str(folder), "--jobs", "2", "--no-cache", "--out", str(out))
+    cmd = [sys.executable, "-m", "newsread.tui.cli", *args]
+    run = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    give_up = time.monotonic() + 60
+    while time.monotonic() < give_up and sum(1 for _ in out.rglob("*.txt")) < 20:  # workers busy, pages written
+        time.sleep(0.1)
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130, err  # (stopped, not finished)
+    assert "Traceback" not in err and "EOFError" not in err, err
