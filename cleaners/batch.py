@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import io
 import json
 import multiprocessing
 import os
@@ -31,7 +32,7 @@ from typing import Any, Generic, TypeVar
 from .cache import FileStamp, Loaded, ResultCache, clean_keyed, clean_source, pipeline_key, stage_fingerprints
 from .clusters import StorySignature, cluster_signatures, signature_from_json
 from .config import Config
-from .learning import LearningStopped, fit_watched
+from .learning import LearningStopped, Recipe, fit_watched
 from .loading import DEFAULT_MAX_BYTES, Source, load_page
 from .model import CleanedPage, Page
 from .pipeline import Pipeline
@@ -181,7 +182,8 @@ def _built(spec: PipelineSpec) -> Pipeline:
     while it learns the folder; built afresh otherwise. Each job gets a pipeline object of its own."""
     found: tuple[PipelineSpec, Pipeline] | None = _worker.get("built")
     if found is None or found[0] != spec:
-        found = _worker["built"] = (spec, spec.build())
+        with contextlib.redirect_stdout(io.StringIO()):  # (what loading a cleaner file prints: said by the caller)
+            found = _worker["built"] = (spec, spec.build())
     base = found[1]
     built = Pipeline(base.stages, base.problems, max_seconds=base.max_seconds, max_bytes=base.max_bytes)
     built.max_learn_seconds = base.max_learn_seconds
@@ -276,7 +278,8 @@ def fit_folder(
         return _fit_in_parts(spec, folder, pool, max(1, jobs), len(pipeline.fitters))
     known = len(pipeline.problems)
     # Each cleaner in a process of its own, stopped at the learning limit (see fit_watched).
-    fit_watched(pipeline, (load_page(s, max_bytes=spec.max_bytes) for s in folder), pipeline.max_learn_seconds)
+    recipe = Recipe(spec.build, folder, spec.max_bytes)
+    fit_watched(pipeline, recipe.pages(), pipeline.max_learn_seconds, recipe=recipe)
     return pipeline.folder_state, pipeline.problems[known:]
 
 

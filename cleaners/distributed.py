@@ -20,8 +20,10 @@ Dask, distributed and fsspec are imported only when a run starts (``pip install 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import math
+import multiprocessing
 import operator
 import os
 import re
@@ -37,6 +39,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .batch import PipelineSpec
+from .cache import ResultCache, clean_source, stage_fingerprints
 from .clusters import (
     MAX_DF,
     MIN_SHARED,
@@ -47,11 +50,12 @@ from .clusters import (
     shares_story,
     signature_of,
 )
+from .learning import LEARNS_THEM_NOTHING, stopped_in_parts
 from .loading import DEFAULT_MAX_BYTES, Source, archive_records, iter_sources, load_page
 from .model import CleanedPage, Page
 from .outfiles import OutputError, OutputFolder, check_out_folder
 from .output import json_line, printable, to_record
-from .pipeline import Pipeline
+from .pipeline import Pipeline, capture_stdout
 from .warc import is_warc
 
 INSTALL_HINT = "Dask is not installed: pip install 'newsread[dask]' (dask[distributed] and fsspec)"
@@ -241,6 +245,25 @@ def load_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
 
 
 # -- the pipeline on a worker ---------------------------------------------------------------------
+_own_output: list[int] = []  # the worker process whose standard output is its own (see _build)
+
+
+def _build(spec: PipelineSpec) -> Pipeline:
+    """``spec``'s pipeline, built in a worker. A worker in a process of its own (a local cluster's, started by a
+    nanny) shares the command's standard output: there, as in ``newsread clean``'s workers, what cleaners print
+    becomes a note on the page and file descriptor 1 goes to the null device; what loading a cleaner file
+    prints was said when the command built it."""
+    if multiprocessing.parent_process() is not None and _own_output != [os.getpid()]:
+        with contextlib.suppress(OSError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.close(null)
+        capture_stdout()
+        _own_output[:] = [os.getpid()]
+    with contextlib.redirect_stdout(io.StringIO()):
+        return spec.build()
+
+
 def _pipeline(spec: PipelineSpec, token: str, state: dict[str, Any] | None = None) -> Pipeline:
     """The run's pipeline in this worker thread, built once per run (``token``); with what the folder taught."""
     pipes: dict[str, Pipeline] = getattr(_here, "pipes", None) or {}
@@ -249,7 +272,7 @@ def _pipeline(spec: PipelineSpec, token: str, state: dict[str, Any] | None = Non
     if found is None:
         if len(pipes) >= 2:
             pipes.pop(next(iter(pipes)))
-        found = pipes[token] = spec.build()
+        found = pipes[token] = _build(spec)
     if state is not None:
         found.adopt(state)
     return found
@@ -263,7 +286,7 @@ def fit_part(spec: PipelineSpec, token: str, listing: Sequence[Source], start: i
 
 def fit_merge(spec: PipelineSpec, token: str, *chunks: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The reduce step: what the folder-level cleaners learn from the parts, in folder order, and any problems."""
-    pipeline = spec.build()
+    pipeline = _build(spec)
     known = len(pipeline.problems)
     pipeline.fit_merge(chunks)
     return pipeline.folder_state, pipeline.problems[known:]
@@ -271,7 +294,7 @@ def fit_merge(spec: PipelineSpec, token: str, *chunks: dict[str, Any]) -> tuple[
 
 def fit_whole(spec: PipelineSpec, listing: Sequence[Source]) -> tuple[dict[str, Any], list[str]]:
     """Learning the folder in one task, for folder-level cleaners that cannot learn it in parts."""
-    pipeline = spec.build()
+    pipeline = _build(spec)
     known = len(pipeline.problems)
     pipeline.fit(load_source(s, spec.max_bytes) for s in listing)
     return pipeline.folder_state, pipeline.problems[known:]
@@ -289,6 +312,8 @@ class Partition:
     bodies: list[list[int]] = field(default_factory=list)  # by reducer: body hash, page, body hash, page …
     bands: list[list[int]] = field(default_factory=list)  # by reducer: band key, page, …
     shingles: list[tuple[bytes, list[int]]] = field(default_factory=list)  # by range: shingles, [page, count, …]
+    cached: int = 0  # pages whose every stage came from the result cache
+    warnings: list[str] = field(default_factory=list)  # what went wrong with the result cache
 
 
 def shingle_bounds(reducers: int) -> list[int]:
@@ -304,12 +329,48 @@ def clean_part(
     start: int,
     end: int,
     reducers: int,
+    cache_dir: str | None = None,
 ) -> Partition:
     """Clean pages ``start:end`` of the listing: each page's JSONL record (as ``newsread clean`` writes it, but
-    for its cluster) and its story signature, split by shuffle key for ``reducers`` reducers."""
+    for its cluster) and its story signature, split by shuffle key for ``reducers`` reducers. ``cache_dir``: the
+    result cache folder, as this worker sees it (see :func:`clean_on_dask`): each stage's result for a page is
+    taken from it when it holds one, and kept there, as a local run does (the same records)."""
     pipeline = _pipeline(spec, token, state)
-    return _partition([(i, pipeline.clean(load_source(listing[i], spec.max_bytes))) for i in range(start, end)],
-                      listing, start, reducers)  # fmt: skip
+    cache = _cache(cache_dir)
+    if cache is None:
+        cleaned = [(i, pipeline.clean(load_source(listing[i], spec.max_bytes))) for i in range(start, end)]
+        return _partition(cleaned, listing, start, reducers)
+    fps, hits = stage_fingerprints(pipeline), cache.hits
+    cleaned = [(i, _clean_cached(listing[i], pipeline, cache, fps, spec.max_bytes)) for i in range(start, end)]
+    cache.flush()
+    part = _partition(cleaned, listing, start, reducers)
+    part.cached, part.warnings, cache.warnings = cache.hits - hits, cache.warnings, []
+    return part
+
+
+_caches: dict[str, ResultCache] = {}  # this worker process's result cache, by folder
+
+
+def _cache(folder: str | None) -> ResultCache | None:
+    if folder is None:
+        return None
+    cache = _caches.get(folder)
+    if cache is None:
+        cache = _caches[folder] = ResultCache(Path(folder))
+    return cache if cache.usable else None
+
+
+def _clean_cached(
+    source: Source, pipeline: Pipeline, cache: ResultCache, fps: list[str | None], max_bytes: int
+) -> CleanedPage:
+    """:func:`~newsread.cleaners.cache.clean_source` of a local page or one at a URL (read from a local copy)."""
+    if not is_url(source.file):
+        return clean_source(source, pipeline, cache, fps, max_bytes=max_bytes)
+    try:
+        with _fetched(source, whole=source.record is not None or is_warc(source.file), max_bytes=max_bytes) as local:
+            return clean_source(local, pipeline, cache, fps, max_bytes=max_bytes)
+    except (OSError, ValueError):  # (fetching it failed: the loader says why, as without a cache)
+        return pipeline.clean(load_source(source, max_bytes))
 
 
 def lost_part(listing: Sequence[Source], start: int, end: int, why: str, reducers: int) -> Partition:
@@ -492,6 +553,7 @@ class RunResult:
     failures: int = 0  # pages that could not be read
     parts: int = 0
     problems: list[str] = field(default_factory=list)  # what folder-level cleaners could not learn
+    cached: int = 0  # pages whose every stage came from the result cache
 
 
 def plan(pages: int, partition_pages: int) -> list[tuple[int, int]]:
@@ -514,6 +576,7 @@ def clean_on_dask(
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     pipeline: Pipeline | None = None,
+    cache_dir: str | None = None,
 ) -> RunResult:
     """Clean ``inputs`` (local paths or fsspec URLs) on the cluster ``client`` is connected to, as JSONL.
 
@@ -522,7 +585,10 @@ def clean_on_dask(
     those of ``newsread clean --jobs 1`` on the same input, in the same order. ``on_error(page id, error)`` for
     each page that could not be read, ``progress(pages)`` as partitions are cleaned, ``on_total(pages)`` once
     they are listed. ``pipeline``: the one ``spec`` was made of, if at hand (else it is built here to see whether
-    it learns from the folder). Raises :class:`RunError` when the output may not be written where asked.
+    it learns from the folder). ``cache_dir``: the result cache folder, a path every worker can open (the same
+    for a local cluster, a shared one for a remote one): the workers use it as a local run does (a page cleaned
+    before with the same cleaners is not cleaned again), and so do later local runs. Raises :class:`RunError`
+    when the output may not be written where asked.
     """
     dist = _distributed()
     as_completed, wait = dist.as_completed, dist.wait
@@ -544,24 +610,18 @@ def clean_on_dask(
     probe = pipeline if pipeline is not None else spec.build()
     state: Any = {}
     if probe.fitters and total:
-        if probe.fits_in_chunks():
-            maps = [submit(fit_part, spec, token, listing, s, e, pure=False) for s, e in plan(total, FIT_PAGES)]
-            learned = submit(fit_merge, spec, token, *maps, pure=False)
-        else:
-            learned = submit(fit_whole, spec, listing, pure=False)
-        state = submit(operator.itemgetter(0), learned, pure=False)
-        result.problems = list(submit(operator.itemgetter(1), learned, pure=False).result())
+        state, result.problems = _learn(client, spec, token, listing, total, probe)
         for problem in result.problems:
             warn(problem)
-        del learned
 
     # The listing and what was learned, on every worker: a worker lost (a page that ends it) loses neither.
-    client.replicate([listing, state] if probe.fitters and total else [listing])
+    client.replicate([listing, state] if isinstance(state, dist.Future) else [listing])
 
     # clean: a task per partition; a partition whose worker is lost each time Dask tries it is cleaned a page a
     # task, and a page whose worker is lost each time is a page error (the rest of the partition is not lost)
+    key = f"newsread-clean-{token}"
     cleaning = {
-        submit(clean_part, spec, token, state, listing, s, e, nred, pure=False, key=f"newsread-clean-{token}-{k}"): k
+        submit(clean_part, spec, token, state, listing, s, e, nred, cache_dir, pure=False, key=f"{key}-{k}"): k
         for k, (s, e) in enumerate(parts)
     }
     done: dict[int, Any] = {}
@@ -575,12 +635,16 @@ def clean_on_dask(
         if progress is not None:
             progress(parts[k][1] - parts[k][0])
     for k in sorted(failed):
-        done[k] = _page_by_page(client, spec, token, state, listing, parts[k], nred)
+        done[k] = _page_by_page(client, spec, token, state, listing, parts[k], nred, cache_dir)
         if progress is not None:
             progress(parts[k][1] - parts[k][0])
     cleaned = [done[k] for k in range(len(parts))]
     del cleaning, done
-    for errors in client.gather([submit(operator.attrgetter("errors"), part, pure=False) for part in cleaned]):
+    said = operator.attrgetter("errors", "cached", "warnings")
+    for errors, cached, warnings in client.gather([submit(said, part, pure=False) for part in cleaned]):
+        result.cached += cached
+        for warning in dict.fromkeys(warnings):
+            warn(warning)
         for page_id, error in errors:
             result.failures += 1
             if on_error is not None:
@@ -623,15 +687,73 @@ def clean_on_dask(
     return result
 
 
+def _learn(
+    client: Any, spec: PipelineSpec, token: str, listing: Any, total: int, probe: Pipeline
+) -> tuple[Any, list[str]]:
+    """The folder learned on the cluster, within the learning limit (``max_learn_seconds`` for each folder-level
+    cleaner, as when a local run learns in parts): what was learned (a future, left on the cluster) and the
+    problems. Past the limit the tasks are cancelled and the workers running them restarted (a ``fit`` stuck in C
+    code answers nothing else); when the tasks fail (a worker lost each time: a cleaner that ends its process)
+    the run goes on likewise, without what the folder would teach, and a problem says so."""
+    dist = _distributed()
+    submit = client.submit
+    names = [s.name for s in probe.fitters]
+    seconds = spec.config.max_learn_seconds * max(1, len(names))
+    if probe.fits_in_chunks():
+        spans = enumerate(plan(total, FIT_PAGES))
+        key = f"newsread-fit-{token}-{{}}"
+        maps = [submit(fit_part, spec, token, listing, s, e, pure=False, key=key.format(k)) for k, (s, e) in spans]
+        learned = submit(fit_merge, spec, token, *maps, pure=False, key=f"newsread-fit-{token}-merge")
+    else:
+        maps = []
+        learned = submit(fit_whole, spec, listing, pure=False, key=f"newsread-fit-{token}-whole")
+    tasks = [*maps, learned]
+    try:
+        dist.wait([learned], timeout=seconds)
+    except TimeoutError:
+        _stop(client, tasks)
+        why = f"learning from the folder on the cluster did not finish within {seconds:g} s: stopped"
+        return {}, [stopped_in_parts(names, why)]
+    if learned.status != "finished":
+        exc = learned.exception()
+        client.cancel(tasks)
+        how = "its worker was lost each time it was tried" if type(exc).__name__ == "KilledWorker" else str(exc)
+        which = ", ".join(map(repr, names))
+        why = f"learning from the folder on the cluster failed ({type(exc).__name__}: {how})"
+        return {}, [f"{why}; none of {which} learned anything, {LEARNS_THEM_NOTHING}"]
+    problems = list(submit(operator.itemgetter(1), learned, pure=False).result())
+    return submit(operator.itemgetter(0), learned, pure=False), problems
+
+
+def _stop(client: Any, tasks: Sequence[Any]) -> None:
+    """Cancel ``tasks``; restart the workers running one of them (cancelling does not stop a running task)."""
+    keys = {t.key for t in tasks}
+    try:
+        busy = [w for w, running in client.processing().items() if keys.intersection(running)]
+    except Exception:
+        busy = []
+    client.cancel(list(tasks), force=True)
+    if busy:  # (only workers with a nanny can be restarted: others finish their task in their own time)
+        with contextlib.suppress(Exception):
+            client.restart_workers(busy, timeout=30, raise_for_error=False)
+
+
 def _page_by_page(
-    client: Any, spec: PipelineSpec, token: str, state: Any, listing: Any, span: tuple[int, int], nred: int
+    client: Any,
+    spec: PipelineSpec,
+    token: str,
+    state: Any,
+    listing: Any,
+    span: tuple[int, int],
+    nred: int,
+    cache_dir: str | None,
 ) -> Any:
     """A partition whose worker was lost each time Dask tried it, cleaned a page a task, one task at a time (a task
     waiting on a worker that a page ends counts as failed too): a page that ends its worker each time is a page
     error, the others are cleaned."""
     singles = []
     for i in range(*span):
-        fut = client.submit(clean_part, spec, token, state, listing, i, i + 1, nred, pure=False)
+        fut = client.submit(clean_part, spec, token, state, listing, i, i + 1, nred, cache_dir, pure=False)
         with contextlib.suppress(Exception):
             fut.result()
         if fut.status == "error":
@@ -655,6 +777,8 @@ def _joined(*parts: Partition) -> Partition:
     for part in parts:
         out.lines += part.lines
         out.errors += part.errors
+        out.cached += part.cached
+        out.warnings += part.warnings
         out.signed += part.signed
         for r in range(len(first.bodies)):
             out.bodies[r] += part.bodies[r]

@@ -41,7 +41,7 @@ from .batch import (
 )
 from .cache import Loaded, default_cache_dir, load_for_cleaning
 from .clusters import StoryIndex, StorySignature
-from .learning import LearningStopped, can_watch, fit_watched, stopped_in_parts
+from .learning import LearningStopped, Recipe, can_watch, fit_watched, stopped_in_parts
 from .loading import Source, iter_sources, load_page
 from .model import CleanedPage, Page
 from .outfiles import folder_holding
@@ -382,7 +382,9 @@ class FolderSession:
         (see :func:`fit_watched`); the pages read here first (up to the budget) are kept for cleaning, and the
         learning process takes them as they are."""
         pipeline = self.pipeline
-        if not self.jobs or not can_watch(pipeline.max_learn_seconds):  # (no jobs: no process but this one)
+        # A child started afresh (no fork) builds the pipeline from its spec and reads the pages itself.
+        recipe = Recipe(self.spec.build, self.sources, pipeline.max_bytes)
+        if not self.jobs or not can_watch(pipeline.max_learn_seconds, recipe):  # (no jobs: no process but this one)
             pipeline.fit(self._read_to_learn())
             return
         read, sources, max_bytes = self._read, self.sources, pipeline.max_bytes
@@ -398,7 +400,7 @@ class FolderSession:
                 loaded = read.get(i)
                 yield loaded.page if loaded is not None else load_page(source, max_bytes=max_bytes)
 
-        fit_watched(pipeline, pages(), pipeline.max_learn_seconds)
+        fit_watched(pipeline, pages(), pipeline.max_learn_seconds, recipe=recipe)
 
     def _start_pool(self, *, inherit: bool) -> Workers:
         """The worker processes, forked from here where there is fork (with this very pipeline when ``inherit``,

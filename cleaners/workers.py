@@ -15,6 +15,7 @@ the caller writes output. Workers ignore Ctrl-C: the caller stops them.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import multiprocessing
@@ -23,6 +24,7 @@ import signal
 import sys
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -124,6 +126,24 @@ def _serve(conn: Connection, progress: Any, init: Callable[..., None], init_args
 
 
 # -- caller side ----------------------------------------------------------------------------------
+_open: weakref.WeakSet[Workers] = weakref.WeakSet()  # pools not shut down (see _stop_at_exit)
+_exit_hook = threading.Lock()
+_hooked: list[bool] = []
+
+
+def _stop_at_exit() -> None:
+    """The interpreter is ending with pools still open (a caller that never shut them down, a test): stop their
+    workers now. Else multiprocessing's own exit handler, which runs after this one, stops them under their pool's
+    watching thread, which starts replacements that the ending interpreter leaves half-started ("EOFError: Ran
+    out of input" from each on standard error)."""
+    pools = list(_open)
+    for pool in pools:
+        pool.terminate()
+    deadline = time.monotonic() + 3.0
+    for pool in pools:
+        pool._thread.join(max(0.0, deadline - time.monotonic()))
+
+
 @dataclass(eq=False)
 class _Task:
     fn: Callable[..., Any]
@@ -186,6 +206,11 @@ class Workers:
         self.replaced = 0  # workers stopped or lost and replaced
         self._thread = threading.Thread(target=self._supervise, name="newsread-workers", daemon=True)
         self._thread.start()
+        with _exit_hook:
+            _open.add(self)
+            if not _hooked:  # (once, with the first pool: importing this module registers nothing)
+                atexit.register(_stop_at_exit)
+                _hooked.append(True)
 
     def _start(self) -> _Slot:
         if self._ctx.get_start_method() == "fork":

@@ -177,6 +177,8 @@ class BackgroundWork(ReaderBase):
             self._schedule_read(self.current)
 
     def _cleaned_ready(self, index: int, generation: int, cleaned: CleanedPage, same_page: bool) -> None:
+        if self.closing():  # (a page cleaned as the app closes: its reading pane may be gone)
+            return
         if NOT_LEARNED in cleaned.cleaning_notes and not self.library.learning:
             return  # cleaned before the folder was learned, delivered after: on_learned asked for the final one
         if index == self.current and generation == self.library.generation:

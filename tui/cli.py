@@ -64,6 +64,15 @@ EnableOpt = Annotated[
 DisableOpt = Annotated[
     list[str], typer.Option("--disable", "-d", metavar="NAME", help="Turn a cleaner off for this run (repeatable).")
 ]
+MaxLearnOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--max-learn-seconds",
+        min=0.001,
+        metavar="SECONDS",
+        help="Stop a cleaner still learning from the folder after this long (it learns nothing; said).",
+    ),
+]
 StateOpt = Annotated[
     Path | None,
     typer.Option(
@@ -147,6 +156,7 @@ def export(
     config: ConfigOpt = None,
     enable: EnableOpt = [],  # noqa: B006
     disable: DisableOpt = [],  # noqa: B006
+    max_learn_seconds: MaxLearnOpt = None,
 ) -> None:
     """Write the clean articles of triaged pages (default: kept and starred) with their triage status."""
     from .export import ExportError, check_out_dir, select_for_export, write_export
@@ -165,7 +175,7 @@ def export(
         check_out_dir(out, paths)
     except ExportError as exc:
         raise fail(str(exc)) from exc
-    pipeline, _ = build_pipeline(config, enable, disable)
+    pipeline, _ = build_pipeline(config, enable, disable, max_learn_seconds=max_learn_seconds)
     from .progress import progress_bar
 
     try:
@@ -235,6 +245,7 @@ def clean(
             "--max-seconds", min=0.001, metavar="SECONDS", help="Stop cleaning a page after this long (and say so)."
         ),
     ] = None,
+    max_learn_seconds: MaxLearnOpt = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Clean with this many processes.")] = 1,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
     cache_dir: Annotated[
@@ -261,8 +272,9 @@ def clean(
     if scheduler is not None or cluster is not None:
         from .distributed_cli import clean_on_cluster  # (Dask is imported only here)
 
-        clean_on_cluster(paths, out, fmt, config, enable, disable, max_page_mb, max_seconds, scheduler, cluster,
-                         partition_pages)  # fmt: skip
+        limits = (max_page_mb, max_seconds, max_learn_seconds)
+        cache = (cache_dir, not no_cache)
+        clean_on_cluster(paths, out, fmt, config, enable, disable, *limits, scheduler, cluster, partition_pages, *cache)
         return
     check_paths(paths)
     fmt = fmt or ("text" if out else "jsonl")
@@ -277,89 +289,97 @@ def clean(
     # Only the output goes to stdout: what cleaners print while set up or learning the folder here goes to stderr
     # (while cleaning, in the workers, it becomes a note on the page).
     with contextlib.redirect_stdout(sys.stderr):
-        pipeline, _ = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
+        pipeline, _ = build_pipeline(
+            config,
+            enable,
+            disable,
+            max_page_mb=max_page_mb,
+            max_seconds=max_seconds,
+            max_learn_seconds=max_learn_seconds,
+        )
     session = FolderSession(
         paths, pipeline, jobs=jobs, use_cache=not no_cache, cache_dir=cache_dir, listener=say_problem
     )
     sources = session.discover()
+    stdout = sys.stdout  # the output's: what cleaners print while learning or workers start goes to stderr
+    to_terminal = stdout.isatty()
     with contextlib.redirect_stdout(sys.stderr):
         session.learn()
-    to_terminal = sys.stdout.isatty()
-    results = session.clean_ordered(functools.partial(render_output, fmt))
+        results = session.clean_ordered(functools.partial(render_output, fmt))
 
-    from .progress import progress_bar
+        from .progress import progress_bar
 
-    failures = 0
-    refused: list[str] = []
-    renamed: list[tuple[str, Written]] = []
-    # JSONL records carry each page's story cluster, known only once every page is cleaned: records wait in
-    # a temporary file (only each page's small story signature stays in memory) and are written at the end.
-    signatures: list[tuple[int, StorySignature | None]] = []
-    held = tempfile.TemporaryFile("w+", encoding="utf-8") if fmt == "jsonl" else None  # noqa: SIM115 - closed below
-    held_ids: list[str] = []
-    held_failed: OSError | None = None  # the temporary file could not be written (a full disk): stop, keep the rest
-    written = copied = 0
-    try:
-        with progress_bar(len(sources)) as advance:
-            for source, (error, output, signature) in zip(sources, results, strict=True):
-                if error:
-                    failures += 1
-                    typer.echo(f"newsread: {shown(source.id)}: {shown(error)}", err=True)
-                if held is not None:
-                    try:
-                        held.write(output)
-                    except OSError as exc:
-                        held_failed = exc
-                        break
-                    signatures.append((len(held_ids), signature))
-                    held_ids.append(printable(source.id))
-                elif folder is not None:
-                    if error is None:
-                        wanted, alternative = output_names(source.id, fmt)
+        failures = 0
+        refused: list[str] = []
+        renamed: list[tuple[str, Written]] = []
+        # JSONL records carry each page's story cluster, known only once every page is cleaned: records wait in
+        # a temporary file (only each page's small story signature stays in memory) and are written at the end.
+        signatures: list[tuple[int, StorySignature | None]] = []
+        held = tempfile.TemporaryFile("w+", encoding="utf-8") if fmt == "jsonl" else None  # noqa: SIM115 - closed below
+        held_ids: list[str] = []
+        held_failed: OSError | None = None  # the temporary file could not be written (a full disk): stop, keep the rest
+        written = copied = 0
+        try:
+            with progress_bar(len(sources)) as advance:
+                for source, (error, output, signature) in zip(sources, results, strict=True):
+                    if error:
+                        failures += 1
+                        typer.echo(f"newsread: {shown(source.id)}: {shown(error)}", err=True)
+                    if held is not None:
                         try:
-                            done = folder.write(wanted, output, alternative)
-                        except OutputError as exc:
-                            refused.append(source.id)
-                            typer.echo(f"newsread: {shown(source.id)}: {shown(str(exc))}", err=True)
-                        else:
-                            written += 1
-                            if done.renamed:
-                                renamed.append((source.id, done))
+                            held.write(output)
+                        except OSError as exc:
+                            held_failed = exc
+                            break
+                        signatures.append((len(held_ids), signature))
+                        held_ids.append(printable(source.id))
+                    elif folder is not None:
+                        if error is None:
+                            wanted, alternative = output_names(source.id, fmt)
+                            try:
+                                done = folder.write(wanted, output, alternative)
+                            except OutputError as exc:
+                                refused.append(source.id)
+                                typer.echo(f"newsread: {shown(source.id)}: {shown(str(exc))}", err=True)
+                            else:
+                                written += 1
+                                if done.renamed:
+                                    renamed.append((source.id, done))
+                    else:
+                        text = f"===== {inert(source.id)}\n{output}\n"  # (the id: its controls made inert)
+                        stdout.write(shown(text) if to_terminal else text)
+                    advance()
+            if held is not None:
+                if held_failed is not None:  # what was held is read back through a descriptor of its own
+                    held = open(os.dup(held.fileno()), encoding="utf-8")  # noqa: SIM115 - closed below
+                if folder is not None:
+                    stories = session.stories(signatures)
+                    with folder.create(JSONL_NAME) as (fh, done):
+                        copied = write_with_clusters(held, held_ids, stories, fh)
+                    written = 1
+                    if done.renamed:
+                        renamed.append(("", done))
                 else:
-                    text = f"===== {inert(source.id)}\n{output}\n"  # (the id: its controls made inert)
-                    sys.stdout.write(shown(text) if to_terminal else text)
-                advance()
-        if held is not None:
-            if held_failed is not None:  # what was held is read back through a descriptor of its own
-                held = open(os.dup(held.fileno()), encoding="utf-8")  # noqa: SIM115 - closed below
-            if folder is not None:
-                stories = session.stories(signatures)
-                with folder.create(JSONL_NAME) as (fh, done):
-                    copied = write_with_clusters(held, held_ids, stories, fh)
-                written = 1
-                if done.renamed:
-                    renamed.append(("", done))
+                    copied = write_with_clusters(held, held_ids, session.stories(signatures), stdout)
+                    stdout.flush()
+        except OutputError as exc:  # (the JSONL file's own name: an input)
+            raise fail(shown(str(exc)), 1) from exc
+        except OSError as exc:  # a full disk, a file size limit, a closed pipe
+            where = "standard output" if folder is None else shown(str(out))
+            if folder is None:
+                kept = "the output is incomplete"
+            elif fmt == "jsonl":
+                kept = "newsread.jsonl there is unchanged"
             else:
-                copied = write_with_clusters(held, held_ids, session.stories(signatures), sys.stdout)
-                sys.stdout.flush()
-    except OutputError as exc:  # (the JSONL file's own name: an input)
-        raise fail(shown(str(exc)), 1) from exc
-    except OSError as exc:  # a full disk, a file size limit, a closed pipe
-        where = "standard output" if folder is None else shown(str(out))
-        if folder is None:
-            kept = "the output is incomplete"
-        elif fmt == "jsonl":
-            kept = "newsread.jsonl there is unchanged"
-        else:
-            kept = f"the {written} file(s) written before it are kept"
-        raise fail(f"writing to {where} failed: {shown(write_problem(exc))}; {kept}", 1) from exc
-    finally:
-        if folder is not None:
-            folder.close()
-        if held is not None:
-            held.close()
-        # (Ctrl-C, a write error): a worker busy on a page is not waited for
-        session.close(at_once=sys.exc_info()[0] is not None)
+                kept = f"the {written} file(s) written before it are kept"
+            raise fail(f"writing to {where} failed: {shown(write_problem(exc))}; {kept}", 1) from exc
+        finally:
+            if folder is not None:
+                folder.close()
+            if held is not None:
+                held.close()
+            # (Ctrl-C, a write error): a worker busy on a page is not waited for
+            session.close(at_once=sys.exc_info()[0] is not None)
     say_renamed(renamed)
     if failures and out is not None:
         typer.echo(f"newsread: {failures} of {len(sources)} page(s) could not be read", err=True)

@@ -26,6 +26,7 @@ def build_pipeline(
     *,
     max_page_mb: float | None = None,
     max_seconds: float | None = None,
+    max_learn_seconds: float | None = None,
 ) -> tuple[Pipeline, Config]:
     try:
         cfg = load_config(config)
@@ -36,6 +37,8 @@ def build_pipeline(
             cfg.max_page_mb = check_limit("max_page_mb", max_page_mb, "--max-page-mb")
         if max_seconds is not None:
             cfg.max_clean_seconds = check_limit("max_clean_seconds", max_seconds, "--max-seconds")
+        if max_learn_seconds is not None:
+            cfg.max_learn_seconds = check_limit("max_learn_seconds", max_learn_seconds, "--max-learn-seconds")
     except ConfigError as exc:
         raise fail(str(exc)) from exc
     pipeline = Pipeline.default(cfg, enable=enable, disable=disable)

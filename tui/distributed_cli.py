@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -16,6 +17,8 @@ import typer
 
 from newsread.cleaners import inert
 from newsread.cleaners.batch import PipelineSpec, rebuildable
+from newsread.cleaners.cache import default_cache_dir
+from newsread.cleaners.session import cache_problem
 
 from .cli_common import build_pipeline, check_paths, fail, shown
 
@@ -42,11 +45,16 @@ def clean_on_cluster(
     disable: list[str],
     max_page_mb: float | None,
     max_seconds: float | None,
+    max_learn_seconds: float | None,
     scheduler: str | None,
     cluster: str | None,
     partition_pages: int,
+    cache_dir: Path | None,
+    use_cache: bool,
 ) -> None:
-    """``newsread clean`` on Dask: JSONL on stdout, into one ``.jsonl`` file, or a folder of parts (path or URL)."""
+    """``newsread clean`` on Dask: JSONL on stdout, into one ``.jsonl`` file, or a folder of parts (path or URL).
+    The result cache (``cache_dir``, else the default folder, as a local run's) is used by a local cluster's
+    workers; by a remote cluster's only when ``--cache-dir`` names it (a folder every worker can open)."""
     from newsread.cleaners.distributed import DaskMissing, RunError, clean_on_dask, connect, parse_cluster, require_dask
 
     if scheduler is not None and cluster is not None:
@@ -62,11 +70,21 @@ def clean_on_cluster(
     logging.getLogger("distributed").setLevel(logging.WARNING)  # (a local cluster says much at INFO level)
     inputs = [as_url(p) for p in paths]
     check_paths([Path(i) for i in inputs if "://" not in i])
-    with contextlib.redirect_stdout(sys.stderr):
-        pipeline, _ = build_pipeline(config, enable, disable, max_page_mb=max_page_mb, max_seconds=max_seconds)
-    spec = PipelineSpec.of(pipeline)
-    if not rebuildable(pipeline, spec):
+    with contextlib.redirect_stdout(sys.stderr):  # (what cleaners print while built: never into the output)
+        pipeline, _ = build_pipeline(
+            config,
+            enable,
+            disable,
+            max_page_mb=max_page_mb,
+            max_seconds=max_seconds,
+            max_learn_seconds=max_learn_seconds,
+        )
+        spec = PipelineSpec.of(pipeline)
+        same = rebuildable(pipeline, spec)
+    if not same:
         raise fail("these cleaners cannot be rebuilt on Dask workers (cleaners made in code): run without --scheduler")
+    # (a remote cluster's workers may not see this machine's cache folder: only one named is taken as shared)
+    cache = _cache_for(cache_dir, use_cache and (scheduler is None or cache_dir is not None), inputs)
     from .progress import progress_bar
 
     with contextlib.ExitStack() as stack:
@@ -97,6 +115,7 @@ def clean_on_cluster(
                 progress=on_progress,
                 on_total=on_total,
                 pipeline=pipeline,
+                cache_dir=cache,
             )
         except RunError as exc:
             raise fail(shown(str(exc))) from exc
@@ -106,3 +125,16 @@ def clean_on_cluster(
         typer.echo(f"newsread: {result.failures} of {result.pages} page(s) could not be read", err=True)
     if out is not None:
         typer.echo(f"newsread: {result.pages} page(s) in {result.parts} partition(s) to {shown(str(out))}", err=True)
+
+
+def _cache_for(cache_dir: Path | None, wanted: bool, inputs: list[str]) -> str | None:
+    """The result cache folder the workers use (absolute: they may run elsewhere), or None: none (not ``wanted``,
+    or inside an input folder: a warning says so)."""
+    if not wanted:
+        return None
+    folder = Path(os.path.abspath((cache_dir or default_cache_dir()).expanduser()))
+    problem = cache_problem(folder, [i for i in inputs if "://" not in i])
+    if problem is not None:
+        typer.echo(f"newsread: warning: {shown(problem)}", err=True)
+        return None
+    return str(folder)

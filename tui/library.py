@@ -73,7 +73,7 @@ from newsread.cleaners.clusters import (
     signature_of,
     signature_to_json,
 )
-from newsread.cleaners.learning import LearningStopped, fit_watched, stopped_in_parts
+from newsread.cleaners.learning import LearningStopped, Recipe, fit_watched, stopped_in_parts
 from newsread.cleaners.model import normalise_space
 from newsread.cleaners.session import (
     Event,
@@ -579,14 +579,14 @@ class Library:
         """Every folder-level cleaner learns from one reading of the folder: in worker processes when there
         are workers (reading a big folder takes seconds of CPU and memory the reader should not spend). When
         the cleaners learn from parts of the folder, every worker reads parts of it (the workers that clean
-        it next: they are started meanwhile); otherwise one process of its own reads it all."""
+        it next: they are started meanwhile); otherwise each cleaner in a process of its own reads it all,
+        stopped at the learning limit (see :func:`fit_watched`: forked, or where there is no fork, spawned with a
+        recipe to build the pipeline and read the pages)."""
         spec = PipelineSpec.of(pipeline)
-        if self.jobs and len(self.sources) >= FIT_IN_WORKER and rebuildable(pipeline, spec):
+        big = self.jobs and len(self.sources) >= FIT_IN_WORKER
+        if big and pipeline.fits_in_chunks() and rebuildable(pipeline, spec):
             try:
-                if pipeline.fits_in_chunks():
-                    learned, problems = fit_folder(spec, self.sources, pool=self._worker_pool(), jobs=self.jobs)
-                else:
-                    learned, problems = self._in_own_process(fit_folder, spec, self.sources)
+                learned, problems = fit_folder(spec, self.sources, pool=self._worker_pool(), jobs=self.jobs)
             except Exception as exc:  # a worker died: learn here instead (unless the reader is closing)
                 if self._closed:
                     return
@@ -602,9 +602,10 @@ class Library:
                 for warning in problems:
                     self._warn(warning)
                 return
-        known = len(pipeline.problems)  # each cleaner in a process of its own, stopped at the learning limit
+        known = len(pipeline.problems)
         limit = pipeline.max_learn_seconds if self.jobs else None  # (no jobs: no process but this one)
-        fit_watched(pipeline, (self.session.load(s) for s in self.sources), limit, quiet=True)
+        recipe = Recipe(spec.build, self.sources, pipeline.max_bytes)
+        fit_watched(pipeline, (self.session.load(s) for s in self.sources), limit, quiet=True, recipe=recipe)
         for warning in pipeline.problems[known:]:
             self._warn(warning)
 

@@ -100,18 +100,39 @@ def test_two_workers_write_what_one_local_process_writes(corpus: Path, local_out
     assert "hostile/fifo.txt" in errors
 
 
+def test_workers_share_the_result_cache_of_a_local_run(
+    corpus: Path, local_output: str, client: object, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    env = dict(os.environ, NEWSREAD_CACHE_DIR=str(cache))
+    assert run(str(corpus), "--jobs", "1", env=env).stdout == local_output  # a local run fills the cache
+    runs = []
+    for _ in range(2):
+        out = io.StringIO()
+        runs.append(clean_on_dask(client, [str(corpus)], spec(), stdout=out, partition_pages=23, cache_dir=str(cache)))
+        assert out.getvalue() == local_output
+    readable = sum(json.loads(line)["error"] is None for line in local_output.splitlines())
+    assert all(r.cached >= readable * 0.9 for r in runs)  # served from the cache, not cleaned again
+    fresh = io.StringIO()
+    empty = str(tmp_path / "empty")
+    first = clean_on_dask(client, [str(corpus)], spec(), stdout=fresh, partition_pages=23, cache_dir=empty)
+    assert fresh.getvalue() == local_output and first.cached < readable * 0.1  # (a page twice in the corpus: 1)
+
+
 def test_the_command_on_a_local_cluster_of_processes_writes_parts(
     corpus: Path, local_output: str, tmp_path: Path
 ) -> None:
     env = dict(os.environ, NEWSREAD_CACHE_DIR=str(tmp_path / "cache"))
-    out = tmp_path / "out"
-    done = run(str(corpus), "--cluster", "local:2", "--partition-pages", "90", "--out", str(out), env=env)
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
-    parts = sorted(out.glob("part-*.jsonl"))
-    assert len(parts) == -(-len(local_output.splitlines()) // 90)
-    assert "".join(p.read_text(encoding="utf-8") for p in parts) == local_output
-    assert (out / "_SUCCESS").exists()
+    for again in ("", "-again"):  # the second run from the result cache the first one filled
+        out = tmp_path / f"out{again}"
+        done = run(str(corpus), "--cluster", "local:2", "--partition-pages", "90", "--out", str(out), env=env)
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        parts = sorted(out.glob("part-*.jsonl"))
+        assert len(parts) == -(-len(local_output.splitlines()) // 90)
+        assert "".join(p.read_text(encoding="utf-8") for p in parts) == local_output
+        assert (out / "_SUCCESS").exists()
+    assert (tmp_path / "cache").is_dir()
 
 
 def test_pages_at_urls_are_read_through_fsspec(client: object) -> None:

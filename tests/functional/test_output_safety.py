@@ -131,10 +131,17 @@ def test_export_refuses_a_default_state_folder_inside_the_folder_being_read(tmp_
 
 def test_bad_limits_on_the_command_line_are_messages(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(PAGE)
-    for option, value in (("--max-seconds", "inf"), ("--max-page-mb", "1e8")):
+    for option, value in (("--max-seconds", "inf"), ("--max-page-mb", "1e8"), ("--max-learn-seconds", "inf")):
         result = run("clean", str(tmp_path), option, value)
         assert result.returncode == 2 and f"{option} must be a number" in result.stderr
         assert "Traceback" not in result.stderr and result.stdout == ""
+    out = tmp_path.parent / f"{tmp_path.name}-out"
+    for value in ("inf", "nan", "-1", "1e9"):
+        for command in (("clean", str(tmp_path)), ("export", str(tmp_path), "--out", str(out))):
+            result = run(*command, "--max-learn-seconds", value)
+            assert result.returncode == 2 and "--max-learn-seconds" in result.stderr, result.stderr
+            assert "Traceback" not in result.stderr and result.stdout == ""
+    assert not out.exists()
 
 
 def test_plugin_names_descriptions_and_missing_paths_are_printed_inert(tmp_path: Path) -> None:

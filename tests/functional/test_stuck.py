@@ -3,8 +3,8 @@ the reader keeps answering while such a page is cleaned."""
 
 from __future__ import annotations
 
-import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -18,113 +18,13 @@ from newsread.cleaners.batch import BackgroundCleaner, Job, PipelineSpec, make_p
 from newsread.cleaners.workers import WorkerLost, Workers
 from newsread.tui.library import SHOWN, Library, summary_record
 
+from .stuck_plugins import ALL, PLUGINS, make_folder, records, run
+
 pytestmark = [pytest.mark.functional, pytest.mark.slow]
-
-PLUGINS = """
-import os, signal, sys
-from newsread.cleaners import BaseCleaner, Mark
-
-print("a plugin file that prints when it is loaded")
-
-
-class StuckInC(BaseCleaner):
-    name = "stuck_in_c"
-    description = "a loop in C code, out of reach of any signal handler, on page 3"
-
-    def annotate(self, page, context):
-        if page.id == "p3.txt":
-            sum(range(10**13))
-        return []
-
-
-class Deaf(BaseCleaner):
-    name = "deaf"
-    description = "ignores SIGALRM, then loops, on page 3"
-
-    def annotate(self, page, context):
-        if page.id == "p3.txt":
-            signal.signal(signal.SIGALRM, signal.SIG_IGN)
-            while True:
-                pass
-        return []
-
-
-class Chatty(BaseCleaner):
-    name = "chatty"
-    description = "prints on every page, and writes to file descriptor 1"
-
-    def annotate(self, page, context):
-        print("{\\"injected\\": true}")
-        os.write(1, b"raw bytes on fd 1\\n")
-        return []
-
-
-class Learner(BaseCleaner):
-    name = "learner"
-    description = "prints while it learns from the folder"
-
-    def fit(self, pages):
-        print("learning from", len(list(pages)), "pages")
-        return {}
-
-    def annotate(self, page, context):
-        return []
-
-
-class Quitter(BaseCleaner):
-    name = "quitter"
-    description = "sys.exit(3) on page 2"
-
-    def annotate(self, page, context):
-        if page.id == "p2.txt":
-            sys.exit(3)
-        return []
-
-
-class Exiter(BaseCleaner):
-    name = "exiter"
-    description = "os._exit(0) on page 4"
-
-    def annotate(self, page, context):
-        if page.id == "p4.txt":
-            os._exit(0)
-        return []
-"""
-ALL = ("stuck_in_c", "deaf", "chatty", "learner", "quitter", "exiter")
-
-
-def make_folder(tmp_path: Path, pages: int = 6) -> Path:
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    for i in range(1, pages + 1):
-        (folder / f"p{i}.txt").write_text(
-            f"Harbour story number {i}\nThe council voted on Tuesday to expand the harbour, page {i} says.\n"
-            "Supporters said the project would bring jobs and trade to the region.\n"
-        )
-    return folder
 
 
 def run_clean(tmp_path: Path, folder: Path, enabled: tuple[str, ...], *args: str) -> subprocess.CompletedProcess[str]:
     return run(tmp_path, enabled, "clean", str(folder), *args)
-
-
-def run(tmp_path: Path, enabled: tuple[str, ...], *args: str, limit: float = 0) -> subprocess.CompletedProcess[str]:
-    plugin = tmp_path / "plugins.py"
-    plugin.write_text(PLUGINS)
-    config = tmp_path / "config.toml"
-    lines = [f"cleaner_files = [{json.dumps(str(plugin))}]"]
-    for name in ALL:
-        lines.append(f"[cleaners.{name}]\nenabled = {'true' if name in enabled else 'false'}")
-    if limit:
-        lines.append(f"[limits]\nmax_clean_seconds = {limit}")
-    config.write_text("\n".join(lines) + "\n")
-    cmd = [sys.executable, "-m", "newsread.tui.cli", *args, "--config", str(config)]
-    env = dict(os.environ, NEWSREAD_CACHE_DIR=str(tmp_path / "cache"))
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
-
-
-def records(stdout: str) -> dict[str, dict[str, object]]:
-    return {r["id"]: r for r in map(json.loads, stdout.splitlines())}  # every line is JSON, or this fails
 
 
 @pytest.mark.parametrize("cleaner", ["stuck_in_c", "deaf"])
@@ -148,7 +48,7 @@ def test_a_stuck_cleaner_costs_its_page_not_the_run(tmp_path: Path, cleaner: str
 def test_diff_of_a_page_whose_cleaner_is_stuck_or_ends_the_process_says_so(tmp_path: Path) -> None:
     folder = make_folder(tmp_path)
     start = time.monotonic()
-    stuck = run(tmp_path, ("stuck_in_c",), "diff", str(folder / "p3.txt"), limit=1)
+    stuck = run(tmp_path, ("stuck_in_c",), "diff", str(folder / "p3.txt"), clean=1)
     assert time.monotonic() - start < 30
     assert stuck.returncode == 1 and "1 s limit" in stuck.stderr and "Traceback" not in stuck.stderr
     ended = run(tmp_path, ("exiter",), "diff", str(folder / "p4.txt"))
@@ -276,3 +176,46 @@ def test_a_neighbour_stuck_while_cleaned_ahead_does_not_hold_up_the_page_opened(
         assert library.summaries[2].error is None
     finally:
         library.close()
+
+
+LEFT_OPEN = """
+import sys, time
+from newsread.cleaners.workers import Workers
+
+if __name__ == "__main__":
+    pool = Workers(2, int, (), limit=5.0)
+    assert pool.submit(int, "3").result(timeout=60) == 3
+    pool.submit(time.sleep, 3)
+    pool.submit(time.sleep, 3)
+    time.sleep(float(sys.argv[1]))
+    print("exiting with the pool open")
+"""
+
+
+def test_a_process_that_exits_with_workers_busy_ends_without_a_traceback(tmp_path: Path) -> None:
+    # multiprocessing's exit handler stopped the workers under their pool's watch, which started replacements
+    # that the ending interpreter left half-started: "EOFError: Ran out of input" on stderr, once a worker.
+    script = tmp_path / "left_open.py"
+    script.write_text(LEFT_OPEN)
+    for wait in ("0.3", "0.6"):
+        done = subprocess.run([sys.executable, str(script), wait], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "exiting with the pool open" in done.stdout
+        assert "Traceback" not in done.stderr and "EOFError" not in done.stderr, done.stderr
+
+
+def test_ctrl_c_during_a_run_with_workers_ends_it_without_a_traceback(tmp_path: Path) -> None:
+    from bench.corpus import build
+
+    folder, out = tmp_path / "pages", tmp_path / "out"
+    build(3000, folder, seed=2)
+    env = dict(os.environ, NEWSREAD_CACHE_DIR=str(tmp_path / "cache"))
+    args = ("clean", str(folder), "--jobs", "2", "--no-cache", "--out", str(out))
+    cmd = [sys.executable, "-m", "newsread.tui.cli", *args]
+    run = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    give_up = time.monotonic() + 60
+    while time.monotonic() < give_up and sum(1 for _ in out.rglob("*.txt")) < 20:  # workers busy, pages written
+        time.sleep(0.1)
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130, err  # (stopped, not finished)
+    assert "Traceback" not in err and "EOFError" not in err, err
