@@ -84,10 +84,12 @@ def block_features(
     readability: Sequence[bool] | None,
     trafilatura: Sequence[bool] | None,
     lines: PageLines | None = None,
+    wanted: Sequence[bool] | None = None,
 ) -> list[list[float]]:
     """A row of numbers (see FEATURES) for each block: ``readability`` and ``trafilatura`` say which blocks each
     judge kept (None: that judge had no opinion on the page). ``lines``: the page's line features, when made
-    already (the same words, word counts and sentence ends the per-line rules give)."""
+    already (the same words, word counts and sentence ends the per-line rules give). ``wanted``: the blocks
+    whose rows are asked for, in order (None: all); a row does not depend on which others are made."""
     n = len(blocks)
     rd = [1.0 if k else 0.0 for k in readability] if readability is not None else [0.5] * n
     tf = [1.0 if k else 0.0 for k in trafilatura] if trafilatura is not None else [0.5] * n
@@ -139,6 +141,8 @@ def block_features(
         lo, hi = max(0, i - 3), min(n, i + 4)
         repeated = text in seen
         seen.add(text)
+        if wanted is not None and not wanted[i]:
+            continue
         r, t, tok, b_before, b_after = rd[i], tf[i], toks[i], before[i], after[i]
         rows.append(
             [
