@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page, normalise_space
-from ._lines import normalise_for_match, word_count
+from ._lines import normalise_for_match, page_lines
 
 BYLINE_CLASS = re.compile(r"\b(?:byline|author|writer|contributor)s?\b", re.IGNORECASE)
 CAPTION_CLASS = re.compile(r"caption|credit|photo-?info|image-?source", re.IGNORECASE)
@@ -29,11 +29,11 @@ class HtmlChrome(BaseCleaner):
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         title = normalise_for_match(page.meta.get("title", ""))
         title_done = False
+        lines = page_lines(page)  # each block's words and word count, made once for the page
         for block in context.remaining():
-            words = word_count(block.text)
-            norm = normalise_for_match(block.text)
-            # The headline: the element that repeats the page's title, or its first h1.
-            if not title_done and norm and (norm == title or block.tag == "h1"):
+            words, toks = lines.wc[block.index], lines.toks[block.index]
+            # The headline: the element that repeats the page's title (its words), or its first h1.
+            if not title_done and toks and (" ".join(toks) == title or block.tag == "h1"):
                 title_done = True
                 yield Mark.block(block, "headline", "title", normalise_space(block.text))
             elif block.tag == "figcaption" or CAPTION_CLASS.search(_own_or_parent_class(block.class_id)):
