@@ -3,6 +3,7 @@ move with the machine's load, unlike pages/s.
 
 usage: python -m bench instructions [FOLDER] [--passes 3]
        python -m bench instructions --reader FOLDER [--pages 400]
+       python -m bench instructions --html [--every 20]
 
 The pipeline cleans every page of FOLDER (default: the 181 whole-page text dumps) once, and again in a
 second process PASSES times; the difference of the two counts, divided by the pages cleaned in between, is
@@ -15,6 +16,13 @@ runs of the same code give the same count (set iteration order follows string ha
 the folder-level cleaners learned, the page's summary and story signature, the result cache): one process
 does that for 5 pages, another for PAGES more, both after learning from the whole folder; the difference
 divided by PAGES.
+
+``--html``: newsread's cleaning of HTML pages next to trafilatura's on the same pages, the issue's measure of
+speed (newsread's time as a multiple of trafilatura's) in instructions: every EVERY-th page of the scrapinghub
+and wcxb HTML sets, read into memory first; one process does nothing more, one cleans each page as `newsread
+clean` does (the page made from its bytes, then the default pipeline), one runs ``trafilatura.extract`` with
+its defaults on each page's decoded markup (as ``bench quality`` times it). Each process first runs both tools
+on 3 pages (imports, first-call caches); the differences from the first are the tools' instructions.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.corpus import bench_process, shared_dir
@@ -61,12 +70,44 @@ def reader_pages(folder: Path, pages: int) -> None:
         _worker["cache"].close()
 
 
-def counted(folder: Path, passes: int, reader: bool = False) -> int:
-    """Instructions of one process cleaning FOLDER PASSES times (``reader``: the reader's work for PASSES pages)."""
+HTML_TOOLS = ("nothing", "newsread", "trafilatura")
+
+
+def html_pages(every: int, tool: str) -> None:
+    """Read every EVERY-th page of the HTML dev sets, warm both tools up, then run TOOL on each (see ``--html``)."""
+    import trafilatura
+
+    from newsread.cleaners import Config, Pipeline, decode, iter_sources, page_from_bytes
+    from newsread.cleaners.loading import page_format, read_bytes
+
+    bench = shared_dir() / "bench"
+    pages = []
+    for source in list(iter_sources([bench / "scrapinghub/html", bench / "wcxb/html"]))[::every]:
+        data = read_bytes(source.file, page_format(source.name)[1])
+        pages.append((source, data, decode(data, html=True).text))
+    pipeline = Pipeline.default(Config())
+    for source, data, markup in pages[:3]:
+        pipeline.clean(page_from_bytes(source.id, data, fmt="html", path=source.path))
+        trafilatura.extract(markup)
+    for source, data, markup in pages:
+        if tool == "newsread":
+            pipeline.clean(page_from_bytes(source.id, data, fmt="html", path=source.path))
+        elif tool == "trafilatura":
+            trafilatura.extract(markup)
+
+
+def counted(folder: Path, passes: int, reader: bool = False, html: str | None = None) -> int:
+    """Instructions of one process cleaning FOLDER PASSES times (``reader``: the reader's work for PASSES pages;
+    ``html``: the HTML dev sets' every PASSES-th page, by that tool)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "cachegrind.out"
         inner, env = bench_process(
-            "instructions", str(folder), "--inner", str(passes), *(["--reader"] if reader else [])
+            "instructions",
+            str(folder),
+            "--inner",
+            str(passes),
+            *(["--reader"] if reader else []),
+            *(["--html-inner", html] if html else []),
         )
         env["PYTHONHASHSEED"] = "0"
         cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out}", *inner]
@@ -83,16 +124,35 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--passes", type=int, default=3, help="passes of the measured process (default 3)")
     ap.add_argument("--reader", action="store_true", help="the reader's work per page in a worker (see above)")
     ap.add_argument("--pages", type=int, default=400, help="with --reader: pages measured (default 400)")
+    ap.add_argument("--html", action="store_true", help="newsread's HTML cleaning next to trafilatura (see above)")
+    ap.add_argument("--every", type=int, default=20, help="with --html: every N-th page (default 20: 45 pages)")
     ap.add_argument("--inner", type=int, help=argparse.SUPPRESS)  # the process valgrind runs
+    ap.add_argument("--html-inner", choices=HTML_TOOLS, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.inner is not None:
-        if a.reader:
+        if a.html_inner:
+            html_pages(a.inner, a.html_inner)
+        elif a.reader:
             reader_pages(a.folder, a.inner)
         else:
             clean_passes(a.folder, a.inner)
         return 0
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
+    if a.html:
+        from newsread.cleaners import iter_sources
+
+        with ThreadPoolExecutor(len(HTML_TOOLS)) as pool:  # the three valgrind processes at once
+            got = pool.map(lambda tool: counted(a.folder, a.every, html=tool), HTML_TOOLS)
+            counts = dict(zip(HTML_TOOLS, got, strict=True))
+        folders = [shared_dir() / "bench" / s / "html" for s in ("scrapinghub", "wcxb")]
+        pages = len(list(iter_sources(folders))[:: a.every])
+        mine, theirs = (counts[tool] - counts["nothing"] for tool in ("newsread", "trafilatura"))
+        print(f"{pages} HTML pages (every {a.every}th of scrapinghub and wcxb), instructions per page:")
+        print(f"  newsread clean        {mine / pages / 1e6:8.1f} M")
+        print(f"  trafilatura.extract   {theirs / pages / 1e6:8.1f} M")
+        print(f"newsread / trafilatura: {mine / theirs:.2f}x")
+        return 0
     if a.reader:
         few, many = counted(a.folder, 0, reader=True), counted(a.folder, a.pages, reader=True)
         print(f"{a.folder}: {(many - few) / a.pages / 1e6:.3f} M instructions per page (the reader's worker path)")

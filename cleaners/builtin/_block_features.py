@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 from ..model import Block
 from ._lines import STOPWORDS, PageLines, ends_like_sentence, has_cjk, tokens, word_count
@@ -83,10 +84,12 @@ def block_features(
     readability: Sequence[bool] | None,
     trafilatura: Sequence[bool] | None,
     lines: PageLines | None = None,
+    wanted: Sequence[bool] | None = None,
 ) -> list[list[float]]:
     """A row of numbers (see FEATURES) for each block: ``readability`` and ``trafilatura`` say which blocks each
     judge kept (None: that judge had no opinion on the page). ``lines``: the page's line features, when made
-    already (the same words, word counts and sentence ends the per-line rules give)."""
+    already (the same words, word counts and sentence ends the per-line rules give). ``wanted``: the blocks
+    whose rows are asked for, in order (None: all); a row does not depend on which others are made."""
     n = len(blocks)
     rd = [1.0 if k else 0.0 for k in readability] if readability is not None else [0.5] * n
     tf = [1.0 if k else 0.0 for k in trafilatura] if trafilatura is not None else [0.5] * n
@@ -124,6 +127,11 @@ def block_features(
     longest = max(1, max(words, default=1))
     kept_words = [w for w, k in zip(words, either, strict=True) if k == 1.0]
     kept_mean = max(1.0, sum(kept_words) / len(kept_words)) if kept_words else 1.0
+    # The judges' votes on each block's neighbours, and their sums over windows of 3 blocks back and ahead (from
+    # running sums: the votes are 0, 0.5 or 1, so the sums are exact in any order).
+    rd_prev, rd_next = [0.0, *rd[:-1]], [*rd[1:], 0.0]
+    tf_prev, tf_next = [0.0, *tf[:-1]], [*tf[1:], 0.0]
+    rd_sums, tf_sums = list(accumulate(rd, initial=0.0)), list(accumulate(tf, initial=0.0))
     seen: set[str] = set()
     rows: list[list[float]] = []
     last = n - 1
@@ -133,27 +141,30 @@ def block_features(
         lo, hi = max(0, i - 3), min(n, i + 4)
         repeated = text in seen
         seen.add(text)
+        if wanted is not None and not wanted[i]:
+            continue
+        r, t, tok, b_before, b_after = rd[i], tf[i], toks[i], before[i], after[i]
         rows.append(
             [
-                rd[i],
-                tf[i],
+                r,
+                t,
                 rd_none,
                 tf_none,
-                rd[i] * tf[i],
+                r * t,
                 math.log1p(words[i]),
                 b.link_density,
                 *_tag_row(b.tag_path),
                 i / max(1, last),
                 *_class_row(b.class_id),
                 1.0 if ends[i] else 0.0,
-                sum(map(stop, toks[i])) / len(toks[i]) if toks[i] else 0.0,
+                sum(map(stop, tok)) / len(tok) if tok else 0.0,
                 *_text_row(text),
-                rd[i - 1] if i else 0.0,
-                rd[i + 1] if i < last else 0.0,
-                tf[i - 1] if i else 0.0,
-                tf[i + 1] if i < last else 0.0,
-                sum(rd[lo:hi]) / (hi - lo),
-                sum(tf[lo:hi]) / (hi - lo),
+                rd_prev[i],
+                rd_next[i],
+                tf_prev[i],
+                tf_next[i],
+                (rd_sums[hi] - rd_sums[lo]) / (hi - lo),
+                (tf_sums[hi] - tf_sums[lo]) / (hi - lo),
                 1.0 if rd_first <= i <= rd_last else 0.0,
                 1.0 if tf_first <= i <= tf_last else 0.0,
                 rd_siblings / count,
@@ -163,10 +174,10 @@ def block_features(
                 rd_share,
                 tf_share,
                 either[i],
-                _LOG[before[i]],
-                _LOG[after[i]],
-                1.0 if before[i] <= 2 and after[i] <= 2 else 0.0,
-                1.0 if after[i] == 1 and b.tag_path.endswith(_HEADINGS) else 0.0,
+                _LOG[b_before],
+                _LOG[b_after],
+                1.0 if b_before <= 2 and b_after <= 2 else 0.0,
+                1.0 if b_after == 1 and b.tag_path.endswith(_HEADINGS) else 0.0,
                 words[i] / longest,
                 words[i] / kept_mean,
             ]
@@ -215,6 +226,7 @@ def _tag_row(tag_path: str) -> tuple[float, ...]:
 
 # For a lower-cased ASCII class/id the same matches without IGNORECASE, which is several times slower.
 _NEGATIVE_LOWER = re.compile(NEGATIVE_CLASS.pattern)
+_POSITIVE_LOWER = re.compile(POSITIVE_CLASS.pattern)
 
 
 def _negative(words: str) -> bool:
@@ -223,15 +235,21 @@ def _negative(words: str) -> bool:
     return NEGATIVE_CLASS.search(words) is not None
 
 
+def _positive(words: str) -> bool:
+    if words.isascii():
+        return _POSITIVE_LOWER.search(words.lower()) is not None
+    return POSITIVE_CLASS.search(words) is not None
+
+
 @lru_cache(maxsize=4096)
 def _class_row(class_id: str) -> tuple[float, float, float, float]:
     """negative_class, positive_class, negative_parent, positive_parent."""
     own, _, parent_cls = class_id.partition(" | ")
     return (
         1.0 if own and _negative(own) else 0.0,
-        1.0 if own and POSITIVE_CLASS.search(own) else 0.0,
+        1.0 if own and _positive(own) else 0.0,
         1.0 if parent_cls and _negative(parent_cls) else 0.0,
-        1.0 if parent_cls and POSITIVE_CLASS.search(parent_cls) else 0.0,
+        1.0 if parent_cls and _positive(parent_cls) else 0.0,
     )
 
 
@@ -240,9 +258,17 @@ def _text_row(text: str) -> tuple[float, float, float]:
     """cjk, digits, upper_start."""
     return (
         1.0 if has_cjk(text) else 0.0,
-        sum(map(str.isdigit, text)) / len(text),
+        _digits(text) / len(text),
         1.0 if text[:1].isupper() else 0.0,
     )
+
+
+def _digits(text: str) -> int:
+    """How many characters of ``text`` are digits (``str.isdigit``: of any script, ² too); of ASCII text, counted
+    in C."""
+    if text.isascii():
+        return sum(map(text.count, "0123456789"))
+    return sum(map(str.isdigit, text))
 
 
 def _span(kept: Sequence[float]) -> tuple[int, int]:

@@ -6,6 +6,7 @@ readability-lxml 0.9 spends much of its time on things newsread does not need:
 - clearing javascript: links and on* attributes over the whole page: readability never reads them, so
   they are cleared on its summary only, which leaves the summary's HTML (whose length it tests) the same;
 - debug messages formatted (describe(), text_content()) whether or not debug logging is on;
+- an element's text read and measured again for each test of it (sanitize reads it once);
 - serialising every div's children (and inline elements) to look for block tags, quadratic in the
   nesting depth: the same test is answered by marking, once, every element with such a tag at or below
   it (in serialised markup a "<" is escaped everywhere but in tag and attribute names);
@@ -29,7 +30,7 @@ import lxml.etree
 import lxml.html
 from lxml_html_clean import Cleaner
 from readability import Document
-from readability.readability import REGEXES
+from readability.readability import REGEXES, is_video_url
 
 CHECKED_VERSION = "0.9"
 
@@ -59,6 +60,7 @@ _UNLIKELY = REGEXES["unlikelyCandidatesRe"]
 _MAYBE = REGEXES["okMaybeItsACandidateRe"]
 _NEGATIVE = REGEXES["negativeRe"]
 _POSITIVE = REGEXES["positiveRe"]
+_CALL_TO_ACTION = REGEXES["callToActionRe"]
 
 
 def _ascii_search(pattern: re.Pattern[str]) -> Callable[[str], bool]:
@@ -118,6 +120,11 @@ def _text_length(elem: Any) -> int:
 def _in_pre_or_code(elem: Any) -> bool:
     """readability's elem.xpath("ancestor-or-self::pre | ancestor-or-self::code"), without compiling it."""
     return elem.tag in ("pre", "code") or next(elem.iterancestors("pre", "code"), None) is not None
+
+
+def _in_main(elem: Any) -> bool:
+    """readability's elem.xpath("ancestor::main | ancestor::article"), without compiling it."""
+    return next(elem.iterancestors("main", "article"), None) is not None
 
 
 def _holds_main_article_or_math(elem: Any) -> bool:
@@ -192,11 +199,12 @@ class LeanDocument(Document):  # type: ignore[misc]
                     weight += 25
         return weight
 
-    def get_link_density(self, elem: Any) -> float:
+    def get_link_density(self, elem: Any, length: int | None = None) -> float:
+        """readability's; ``length``: the element's text length when known (readability measures it again)."""
         link_length = 0
         for i in elem.findall(".//a"):
             link_length += _text_length(i)
-        return float(link_length) / max(_text_length(elem), 1)
+        return float(link_length) / max(_text_length(elem) if length is None else length, 1)
 
     def remove_unlikely_candidates(self) -> None:
         unlikely: dict[str, bool] = {}  # a page repeats its class and id words
@@ -286,6 +294,84 @@ class LeanDocument(Document):  # type: ignore[misc]
             candidate = candidates[elem]
             candidate["content_score"] *= 1 - self.get_link_density(elem)
         return candidates
+
+    def sanitize(self, node: Any, candidates: dict[Any, dict[str, Any]], keep_all_images: bool = False) -> str:
+        """readability's, with each element's text read once and no debug message formatted."""
+        min_len = self.min_text_length
+        for header in self.tags(node, "h1", "h2", "h3", "h4", "h5", "h6"):
+            if self.class_weight(header) < 0 or self.get_link_density(header) > 0.33:
+                header.drop_tree()
+
+        for elem in self.tags(node, "p"):
+            if _CALL_TO_ACTION.search(elem.text_content()) and self.get_link_density(elem) > 0.2:
+                elem.drop_tree()
+
+        for elem in self.tags(node, "form", "textarea"):
+            elem.drop_tree()
+
+        for elem in self.tags(node, "iframe"):
+            if "src" in elem.attrib and is_video_url(elem.attrib["src"]):
+                elem.attrib.pop("srcdoc", None)
+                elem.text = "VIDEO"
+            else:
+                elem.drop_tree()
+
+        allowed = self.get_preserved_elements(node)
+        # Conditionally clean <table>s, <ul>s, and <div>s
+        for el in self.reverse_tags(node, "table", "ul", "div", "aside", "header", "footer", "section"):
+            if el in allowed:
+                continue
+            weight = self.class_weight(el)
+            content_score = candidates[el]["content_score"] if el in candidates else 0
+            tag = el.tag
+            if weight + content_score < 0:
+                el.drop_tree()
+                continue
+            text = el.text_content()
+            if text.count(",") >= 10:
+                continue
+            counts = {kind: len(el.findall(f".//{kind}")) for kind in ("p", "img", "li", "embed", "input")}
+            counts["li"] -= 100
+            counts["input"] -= len(el.findall('.//input[@type="hidden"]'))
+            content_length = clean_length(text)
+            link_density = self.get_link_density(el, content_length)
+            if keep_all_images and el.tag == "div" and counts["img"] >= 1:
+                continue
+            if (
+                (counts["p"] and counts["img"] > 1 + counts["p"] * 1.3)
+                or (counts["li"] > counts["p"] and tag not in ("ol", "ul"))
+                or counts["input"] > (counts["p"] / 3)
+                or (content_length < min_len and (counts["img"] == 0 or counts["img"] > 2))
+                or (weight < 25 and link_density > (0.25 if tag in ("ul", "section") and _in_main(el) else 0.2))
+                or (weight >= 25 and link_density > 0.5)
+                or (counts["embed"] == 1 and content_length < 75)
+                or counts["embed"] > 1
+                or (not content_length and not self._long_siblings(el, allowed))
+            ):
+                el.drop_tree()
+
+        self.html = node
+        return self.get_clean_html()
+
+    def _long_siblings(self, el: Any, allowed: dict[Any, bool]) -> bool:
+        """Whether an element without text is kept for its neighbours: the nearest sibling with text on each side
+        hold over 1,000 characters together (what is below it is then kept too)."""
+        siblings = []
+        for sib in el.itersiblings():
+            length = _text_length(sib)
+            if length:
+                siblings.append(length)
+                break
+        for sib in el.itersiblings(preceding=True):
+            length = _text_length(sib)
+            if length:
+                siblings.append(length)
+                break
+        if not (siblings and sum(siblings) > 1000):
+            return False
+        for desnode in self.tags(el, "table", "ul", "div", "section"):
+            allowed[desnode] = True
+        return True
 
 
 def _checked() -> bool:

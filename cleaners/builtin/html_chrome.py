@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, normalise_space
-from ._lines import normalise_for_match, word_count
+from ._lines import PageLines, normalise_for_match, page_lines
 
 BYLINE_CLASS = re.compile(r"\b(?:byline|author|writer|contributor)s?\b", re.IGNORECASE)
 CAPTION_CLASS = re.compile(r"caption|credit|photo-?info|image-?source", re.IGNORECASE)
@@ -28,9 +28,10 @@ class HtmlChrome(BaseCleaner):
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         blocks = context.remaining()
-        head = _headline(blocks, normalise_for_match(page.meta.get("title", "")))
+        lines = page_lines(page)  # each block's words and word count, made once for the page
+        head = _headline(blocks, normalise_for_match(page.meta.get("title", "")), lines)
         for block in blocks:
-            words = word_count(block.text)
+            words = lines.wc[block.index]
             if block is head:
                 yield Mark.block(block, "headline", "title", normalise_space(block.text))
             elif block.tag == "figcaption" or CAPTION_CLASS.search(_own_or_parent_class(block.class_id)):
@@ -48,11 +49,15 @@ class HtmlChrome(BaseCleaner):
                 yield Mark.block(block, f"link-dense block ({block.link_density:.0%} links)")
 
 
-def _headline(blocks: Sequence[Block], title: str) -> Block | None:
-    """The page's headline: the h1 that repeats the page's title; else the first element that repeats it or
-    is an h1 (a breadcrumb or a vote count may come before the headline's own h1)."""
-    firsts = [b for b in blocks if b.tag == "h1" or (title and normalise_for_match(b.text) == title)]
-    return next((b for b in firsts if b.tag == "h1" and normalise_for_match(b.text) == title), None) or next(
+def _headline(blocks: Sequence[Block], title: str, lines: PageLines) -> Block | None:
+    """The page's headline: the h1 that repeats the page's title (its words); else the first element that repeats
+    it or is an h1 (a breadcrumb or a vote count may come before the headline's own h1)."""
+    firsts = [
+        b
+        for b in blocks
+        if lines.toks[b.index] and (b.tag == "h1" or (title and " ".join(lines.toks[b.index]) == title))
+    ]
+    return next((b for b in firsts if b.tag == "h1" and " ".join(lines.toks[b.index]) == title), None) or next(
         iter(firsts), None
     )
 

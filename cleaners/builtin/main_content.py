@@ -62,13 +62,16 @@ class MainContent(BaseCleaner):
             context.note("no judge found a main content; the whole page was cleaned by the text cleaners")
             return ()
         model = self.model
-        rows = block_features(page.blocks, votes["readability"], votes["trafilatura"], page_lines(page))
+        # The blocks the model decides: those the judges' agreement does not keep already.
+        agreed = _agreed(votes)
+        undecided = None if agreed is None else [not a for a in agreed]
+        blocks = page.blocks if undecided is None else [b for b, u in zip(page.blocks, undecided, strict=True) if u]
+        rows = block_features(page.blocks, votes["readability"], votes["trafilatura"], page_lines(page), undecided)
         marks = []
         reasons: dict[tuple[bool | None, ...], str] = {}  # the judges' votes on a block: few patterns a page
         threshold = model.threshold
-        agreed = _agreed(votes)
-        for block, chance in zip(page.blocks, model.probabilities(rows), strict=True):
-            if chance < threshold and not (agreed is not None and agreed[block.index]):
+        for block, chance in zip(blocks, model.probabilities(rows), strict=True):
+            if chance < threshold:
                 key = tuple(None if kept is None else kept[block.index] for kept in votes.values())
                 reason = reasons.get(key)
                 if reason is None:

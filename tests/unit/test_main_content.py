@@ -112,3 +112,14 @@ def test_what_both_judges_keep_stays_even_when_the_model_says_otherwise(tmp_path
     # with one judge there is no agreement to lean on: the model decides alone
     alone, _, _ = removals(Config(options={"main_content": {"model": str(path), "judges": ["readability"]}}))
     assert not set(ARTICLE) & set(alone)
+
+
+def test_a_block_s_features_do_not_depend_on_which_other_rows_are_made() -> None:
+    from newsread.cleaners.builtin._block_features import block_features
+
+    blocks = html_page("p.html", PAGE).blocks
+    rd = [i % 3 != 0 for i in range(len(blocks))]
+    tf = [i % 2 == 0 for i in range(len(blocks))]
+    everything = block_features(blocks, rd, tf)
+    wanted = [i % 4 == 1 for i in range(len(blocks))]
+    assert block_features(blocks, rd, tf, wanted=wanted) == [r for r, w in zip(everything, wanted, strict=True) if w]
