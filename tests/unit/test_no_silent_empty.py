@@ -265,7 +265,10 @@ def test_parts_react_streamed_in_are_read_where_a_browser_shows_them() -> None:
 
 
 def test_a_streamed_part_whose_place_is_missing_is_read_where_it_is() -> None:
-    markup = f'<html><body><h1>Harbour vote</h1><p>Tail.</p><div hidden id="S:3"><article>{PARAS}</article></div></body></html>'
+    markup = (
+        "<html><body><h1>Harbour vote</h1><p>Tail.</p>"
+        f'<div hidden id="S:3"><article>{PARAS}</article></div></body></html>'
+    )
     assert [b.text for b in html_page("p.html", markup).blocks] == ["Harbour vote", "Tail.", *ARTICLE]
 
 
