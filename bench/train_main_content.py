@@ -1,6 +1,6 @@
 """Train the main_content cleaner's block model, and report it cross-validated by site.
 
-usage: python -m bench train-main-content [--shared DIR] [--folds 5] [--no-write] [--jobs 2]
+usage: python -m bench train-main-content [--shared DIR] [--folds 5] [--no-write] [--jobs 2] [--labels share]
 
 Every block of every HTML page of both dev sets (SHARED/bench/scrapinghub, SHARED/bench/wcxb) gets the features
 the cleaner makes (readability's and trafilatura's votes, the page's structure) and a label: whether most of
@@ -72,6 +72,56 @@ def gold_share(texts: list[str], gold: str) -> list[float]:
     return out
 
 
+def labels_share(texts: list[str], gold: str) -> list[bool]:
+    """The labels of the shipped model before context: most of a block's shingles in the gold."""
+    return [s >= 0.5 for s in gold_share(texts, gold)]
+
+
+CONTEXT_BELOW = 12  # words: a block this short is the article's only if it also sits where the gold has it
+
+
+def labels(texts: list[str], gold: str) -> list[bool]:
+    """Whether each block is the article's: most of its 4-word shingles are in the gold and, for a short block
+    (a menu item, a heading, a table-of-contents line), the gold also has it next to its neighbours.
+
+    A menu label whose words occur somewhere in the gold ("Home", "Financing"), or a table of contents that
+    repeats the article's headings, is not the article: the gold has the heading after the paragraph before
+    it, not after another menu item. The neighbours are the nearest block before already found the
+    article's, and the nearest blocks after whose own shingles are in the gold; a block joins either if a
+    4-word shingle across the two is in the gold."""
+    words = _WORD.findall(gold.lower())
+    shingles = set(zip(words, words[1:], words[2:], words[3:], strict=False))
+    own = [_WORD.findall(t.lower()) for t in texts]
+    share = gold_share(texts, gold)
+    candidate = [s >= 0.5 for s in share]
+
+    def joined(before: list[str], after: list[str]) -> bool:
+        seq = before + after
+        cut = len(before)
+        return any(tuple(seq[i : i + 4]) in shingles for i in range(max(0, cut - 3), min(cut, len(seq) - 3)))
+
+    # The gold-like words right after each block: the first 3 words of the candidates that follow it.
+    heads: list[list[str]] = [[] for _ in texts]
+    head: list[str] = []
+    for i in range(len(texts) - 1, -1, -1):
+        heads[i] = head
+        if candidate[i]:
+            head = (own[i] + head)[:3]
+    out = [False] * len(texts)
+    tail: list[str] = []  # the last 3 words of the blocks found the article's so far
+    for i, ws in enumerate(own):
+        if not candidate[i] or not ws:
+            continue
+        out[i] = len(ws) >= CONTEXT_BELOW or joined(tail, ws[:3]) or joined(ws[-3:], heads[i])
+        if out[i]:
+            tail = (tail + ws)[-3:]
+    return out
+
+
+LABELS = {"share": labels_share, "context": labels}
+_LABELLING = ["share"]  # which labels page_rows gives (set before the workers fork)
+
+
 def page_rows(job: tuple[str, str, str]) -> dict[str, Any]:
     """The training rows of one page: its blocks' features under each set of judges, and their labels."""
     set_name, path, gold_path = job
@@ -86,7 +136,7 @@ def page_rows(job: tuple[str, str, str]) -> dict[str, Any]:
         "set": set_name,
         "stem": stem(Path(path).name),
         "variants": variants,
-        "labels": [s >= 0.5 for s in gold_share(texts, Path(gold_path).read_text(encoding="utf-8"))],
+        "labels": LABELS[_LABELLING[0]](texts, Path(gold_path).read_text(encoding="utf-8")),
         "weights": [math.log1p(len(t.split())) for t in texts],
     }
 
@@ -139,6 +189,15 @@ def held_out_bodies(model_path: Path, jobs: list[tuple[str, str, str]], out: Pat
         (out / set_name / f"{stem(Path(path).name)}.txt").write_text(cleaned.body, encoding="utf-8")
 
 
+_PAGES: list[dict[str, Any]] = []  # the training rows, for the fitting workers (set before they fork)
+
+
+def _fit_without(args: tuple[list[int], int]) -> dict[str, Any]:
+    """The model of every page but fold ``k``'s (-1: of every page)."""
+    fold_of, k = args
+    return fit([p for p, f in zip(_PAGES, fold_of, strict=True) if f != k])
+
+
 def _held_out(args: tuple[str, list[tuple[str, str, str]], str]) -> None:
     held_out_bodies(Path(args[0]), args[1], Path(args[2]))
 
@@ -149,7 +208,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-write", action="store_true", help="report the cross-validation only")
+    ap.add_argument(
+        "--labels",
+        choices=sorted(LABELS),
+        default="share",
+        help="share: a block is the article's if most of its shingles are in the gold (the shipped model's); "
+        "context: a short block also needs the gold to have it beside its neighbours (menus, tables of contents)",
+    )
     a = ap.parse_args(argv)
+    _LABELLING[0] = a.labels
     bench = bench_dir(a.shared)
     jobs = [
         (s, str(f), str(bench / s / "gold" / f"{stem(f.name)}.txt"))
@@ -163,13 +230,17 @@ def main(argv: list[str] | None = None) -> int:
     import zlib
 
     fold_of = [zlib.crc32(site_of[(p["set"], p["stem"])].encode()) % a.folds for p in pages]
+    # The fold models and the model of every page, fitted --jobs at a time (the workers inherit the rows).
+    _PAGES[:] = pages
+    wanted = list(range(a.folds)) + ([] if a.no_write else [-1])
+    with Pool(a.jobs) as pool:
+        models = dict(zip(wanted, pool.map(_fit_without, [(fold_of, k) for k in wanted], chunksize=1), strict=True))
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         tasks = []
         for k in range(a.folds):
-            model = fit([p for p, f in zip(pages, fold_of, strict=True) if f != k])
             path = work / f"fold{k}.json"
-            path.write_text(json.dumps(model), encoding="utf-8")
+            path.write_text(json.dumps(models[k]), encoding="utf-8")
             tasks.append((str(path), [j for j, f in zip(jobs, fold_of, strict=True) if f == k], str(work / "pred")))
         with Pool(a.jobs) as pool:
             pool.map(_held_out, tasks)
@@ -181,6 +252,6 @@ def main(argv: list[str] | None = None) -> int:
 
             subprocess.call([sys.executable, str(bench / "score.py"), str(bench / s / "gold"), str(work / "pred" / s)])
     if not a.no_write:
-        MODEL.write_text(json.dumps(fit(pages), separators=(",", ":")) + "\n", encoding="utf-8")
+        MODEL.write_text(json.dumps(models[-1], separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"\nwrote {MODEL.relative_to(REPO)} ({MODEL.stat().st_size / 1024:.0f} KB), trained on every page")
     return 0

@@ -165,6 +165,7 @@ def _pieces(root: lxml.html.HtmlElement, reveal: bool = False) -> list[tuple[str
 
 # An XML declaration: lxml refuses a str that carries one with an encoding (the text is decoded already).
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+_STREAMED = 'id="S:'  # in the markup of a page React streamed parts of (see _place_streamed)
 # libxml2 stops at this depth of nesting, even with huge_tree, and drops the rest of the page.
 LIBXML2_MAX_DEPTH = 2048
 FLATTEN_BELOW = 1000  # elements deeper than this are flattened when a page hits that limit
@@ -193,11 +194,53 @@ def _parse(markup: str) -> tuple[lxml.html.HtmlElement | None, list[str]]:
         )
         if any("depth" in entry.message for entry in parser.error_log.filter_from_fatals()):
             notes.append("the HTML parser still stopped at its depth limit: the end of the page may be missing")
+    if _STREAMED in markup:
+        _place_streamed(root)
     return root, notes
 
 
 def parse_html(markup: str) -> lxml.html.HtmlElement | None:
     return _parse(markup)[0]
+
+
+def _place_streamed(root: lxml.html.HtmlElement) -> None:
+    """Shows the parts of a page React streamed in after its first paint where a browser shows them.
+
+    React's streamed server rendering (Next.js and other frameworks) sends what was not ready at first as
+    ``<div hidden id="S:n">`` after the page's end, and a script moves it into its place, a ``<template
+    id="P:n">`` (or the boundary ``<template id="B:n">``), before a reader sees anything: the article of such
+    a page is often all in these parts, and the saved page has no script left to move them. Each part goes
+    where its template is; a part whose place is not found is shown where it is."""
+    segments = [el for el in root.iter("div") if el.get("hidden") is not None and (el.get("id") or "")[:2] == "S:"]
+    if not segments:
+        return
+    templates = {el.get("id"): el for el in root.iter("template") if (el.get("id") or "")[:2] in ("P:", "B:")}
+    for seg in segments:
+        del seg.attrib["hidden"]
+        n = seg.get("id", "")[2:]
+        place = templates.pop(f"P:{n}", None)
+        if place is None:
+            place = templates.pop(f"B:{n}", None)
+        if place is None or place.getparent() is None or any(a is seg for a in place.iterancestors()):
+            continue
+        _detach(seg)
+        place.addprevious(seg)
+        _detach(place)
+
+
+def _detach(el: lxml.html.HtmlElement) -> None:
+    """Takes ``el`` out of its tree, the text after it staying where it was."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+        el.tail = None
+    parent.remove(el)
 
 
 _VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())

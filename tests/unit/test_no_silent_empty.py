@@ -243,3 +243,39 @@ def test_results_cached_by_an_installed_cleaner_are_not_reused_once_its_code_or_
     (plugin / "model.json").write_text('{"threshold": 0.4}', encoding="utf-8")
     cache._folder_stamp.cache_clear()  # (the next run: a new process)
     assert cache.stage_fingerprints(pipeline) != before
+
+
+# -- parts React streamed into the page ---------------------------------------------------------------------------
+
+
+def test_parts_react_streamed_in_are_read_where_a_browser_shows_them() -> None:
+    # What React's streamed server rendering saves: the page's shell with a placeholder, and after its footer the
+    # parts that were ready later, hidden until a script (gone from the saved page) moves them into place.
+    markup = (
+        "<html><body><header><nav><a href=/>Home</a></nav></header><main><h1>Harbour vote</h1>"
+        '<template id="B:0"></template></main><footer><p>© The Paper</p></footer>'
+        f'<div hidden id="S:0"><article>{PARAS}<template id="P:1"></template></article></div>'
+        '<div hidden id="S:1"><p>The work starts in May.</p></div></body></html>'
+    )
+    page = html_page("p.html", markup)
+    texts = [b.text for b in page.blocks]
+    assert texts == ["Home", "Harbour vote", *ARTICLE, "The work starts in May.", "© The Paper"]
+    assert page.notes == []
+    assert all(p in PIPELINE.clean(page).body for p in ARTICLE)
+
+
+def test_a_streamed_part_whose_place_is_missing_is_read_where_it_is() -> None:
+    markup = (
+        "<html><body><h1>Harbour vote</h1><p>Tail.</p>"
+        f'<div hidden id="S:3"><article>{PARAS}</article></div></body></html>'
+    )
+    assert [b.text for b in html_page("p.html", markup).blocks] == ["Harbour vote", "Tail.", *ARTICLE]
+
+
+def test_other_hidden_elements_stay_hidden_next_to_streamed_parts() -> None:
+    markup = (
+        f'<html><body><div hidden id="S:0"><article>{PARAS}</article></div><div hidden id="menu">Secret</div>'
+        '<div hidden id="X:0">Other</div></body></html>'
+    )
+    text = html_page("p.html", markup).text
+    assert "Secret" not in text and "Other" not in text and ARTICLE[0] in text
