@@ -10,7 +10,9 @@ is clearly not article text: losing a paragraph costs a reader more than keeping
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import accumulate
 from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
@@ -58,7 +60,24 @@ FEATURES: tuple[str, ...] = (
     "below_body",
     "body_distance",
     "body_share",
+    # The line's neighbourhood among the lines still kept (the removed ones skipped):
+    "title_run",  # log of the run of short title-like lines it belongs to (3-12 words, no sentence): a link list
+    "short_run",  # the same for short lines of any length from one word (a menu)
+    "near_prose",  # share of prose lines among the 5 kept lines each side
+    "near_ends",  # share of lines that end like a sentence there
+    "near_titles",  # share of title-like lines there
+    "near_digits",  # share of short lines holding a digit there (a table's cells, not a menu)
+    "in_longest",  # inside the page's longest run of prose (gaps of up to 2 other lines)
+    "longest_distance",  # kept lines to that run, capped at 20, over 20
+    "before_longest",
+    "after_longest",
+    "colon_before",  # the nearest prose line above ends with a colon: it announces a list or a table
+    "after_headline",  # below the headline the metadata cleaner found
+    "headline_distance",  # kept lines to the headline, capped at 20, over 20
+    "no_headline",
 )
+_NEAR = 5  # kept lines each side that make a line's neighbourhood
+_GAP = 2  # other lines a run of prose may hold between two prose lines
 
 
 def line_features(
@@ -67,10 +86,12 @@ def line_features(
     lines: PageLines | None = None,
     only: Sequence[int] | None = None,
     body: tuple[int, int] | None = None,
+    headline: int | None = None,
 ) -> list[list[float]]:
     """A row of numbers (see FEATURES) for each line of a text page (or the lines ``only`` names, in order);
     ``removed`` says which lines the cleaners before this one removed whole, ``body`` the first and last line
-    of the article body as outside_article's stretch finds it (None: no clear body)."""
+    of the article body as outside_article's stretch finds it (None: no clear body), ``headline`` the line of
+    the headline (None: none found)."""
     lines = lines or page_lines(page)
     blocks = page.blocks
     n = len(blocks)
@@ -105,6 +126,7 @@ def line_features(
         running += kept_words[i]
     body_words = sum(kept_words[first_body : last_body + 1])
     body_share = body_words / total
+    near = _neighbourhood(lines, removed, headline)
     rows: list[list[float]] = []
     isupper, isalpha = str.isupper, str.isalpha
     for i in range(n) if only is None else only:
@@ -143,9 +165,93 @@ def line_features(
                 1.0 if first_body <= last_body < i else 0.0,
                 min(_FAR, max(first_body - i, i - last_body, 0)) / _FAR if body is not None else 1.0,
                 body_share,
+                *near[i],
             ]
         )
     return rows
+
+
+def _runs(flags: Sequence[bool]) -> list[int]:
+    """For each position, the length of the run of true flags it belongs to (0 where false)."""
+    out = [0] * len(flags)
+    j, m = 0, len(flags)
+    while j < m:
+        if not flags[j]:
+            j += 1
+            continue
+        k = j
+        while k < m and flags[k]:
+            k += 1
+        out[j:k] = [k - j] * (k - j)
+        j = k
+    return out
+
+
+def _neighbourhood(lines: PageLines, removed: Sequence[bool], headline: int | None) -> list[list[float]]:
+    """The neighbourhood features of each kept line (see FEATURES from ``title_run``), by line index (removed
+    lines get an empty list)."""
+    wc, prose, ends, digit, low = lines.wc, lines.prose, lines.ends, lines.digit, lines.low
+    seq = [i for i, gone in enumerate(removed) if not gone]
+    m = len(seq)
+    kept_prose = [prose[i] for i in seq]
+    kept_ends = [ends[i] for i in seq]
+    short = [not p and not e and 1 <= wc[i] <= 12 for p, e, i in zip(kept_prose, kept_ends, seq, strict=True)]
+    title = [s and wc[i] >= 3 for s, i in zip(short, seq, strict=True)]
+    title_run, short_run = _runs(title), _runs(short)
+    # Running counts over the kept lines, for the neighbourhood's shares.
+    sums = [list(accumulate(flags, initial=0)) for flags in (kept_prose, kept_ends, title, [digit[i] for i in seq])]
+    # The longest run of prose by words, other lines up to _GAP at a time allowed inside it.
+    best, lo, hi = 0, 0, -1
+    j = 0
+    while j < m:
+        if not kept_prose[j]:
+            j += 1
+            continue
+        k, words, last, gap = j, 0, j, 0
+        while k < m and gap <= _GAP:
+            if kept_prose[k]:
+                words, last, gap = words + wc[seq[k]], k, 0
+            else:
+                gap += 1
+            k += 1
+        if words > best:
+            best, lo, hi = words, j, last
+        j = last + 1
+    head = None if headline is None else bisect_right(seq, headline - 1)
+    out: list[list[float]] = [[] for _ in removed]
+    log1p, far = math.log1p, float(_FAR)
+    colon = 0.0
+    for j, i in enumerate(seq):
+        a, z = j - _NEAR if j > _NEAR else 0, j + _NEAR + 1 if j + _NEAR + 1 < m else m
+        others = float(z - a - 1) or 1.0
+        distance = lo - j if j < lo else (j - hi if j > hi else 0)
+        out[i] = [
+            log1p(title_run[j]),
+            log1p(short_run[j]),
+            *[(acc[z] - acc[a] - acc[j + 1] + acc[j]) / others for acc in sums],
+            1.0 if distance == 0 else 0.0,
+            (distance if distance < _FAR else far) / far,
+            1.0 if j < lo else 0.0,
+            1.0 if j > hi else 0.0,
+            colon,
+            *(
+                (0.0, 0.0, 1.0)
+                if head is None or headline is None
+                else (1.0 if i > headline else 0.0, min(far, abs(j - head)) / far, 0.0)
+            ),
+        ]
+        if kept_prose[j]:
+            colon = 1.0 if low[i].rstrip().endswith(":") else 0.0
+    return out
+
+
+def headline_line(page: Page, context: Context) -> int | None:
+    """The line the metadata cleaner took for the page's headline, if it found one."""
+    for a in context.removed:
+        if a.cleaner == "metadata" and a.field == "title":
+            k = bisect_right([b.end for b in page.blocks], a.start)
+            return k if k < len(page.blocks) else None
+    return None
 
 
 class BoilerplateLines(BaseCleaner):
@@ -190,7 +296,8 @@ class BoilerplateLines(BaseCleaner):
                 first <= k <= last and ((prose[k] and wc[k] >= LONG_PARAGRAPH) or (ends[k] and k and prose[k - 1]))
             )
         ]
-        return candidates, line_features(page, removed, lines, candidates, body), body
+        rows = line_features(page, removed, lines, candidates, body, headline_line(page, context))
+        return candidates, rows, body
 
     @staticmethod
     def teaser(page: Page, context: Context, body: tuple[int, int] | None) -> Iterable[Mark]:

@@ -71,3 +71,32 @@ def test_a_teaser_for_another_story_above_the_article_goes_with_a_reason() -> No
     reasons = {cleaned.page.text[a.start : a.end]: a.reason for a in cleaned.removals}
     assert reasons.get(teaser, "").startswith("teaser for another story")
     assert all(p in cleaned.body for p in PARAGRAPHS + more)
+
+
+
+MORE = [
+    "Engineers will dredge the channel first, so that larger vessels can reach the berths at low tide.",
+    "The harbour board expects cargo traffic to double within ten years once the quay is finished.",
+    "Residents near the seafront asked for limits on lorry traffic through the old streets at night.",
+    "A fund for the fishing fleet will pay for new moorings while the work goes on around them.",
+]
+TITLE = "Harbour expansion approved after a decade of debate"
+
+
+def test_a_list_of_other_stories_inside_the_article_goes_and_the_story_around_it_stays() -> None:
+    # "Read also" between two halves of the story: the short title-like lines go, the paragraphs after them stay.
+    page = ["Home", "News", "Sport", TITLE, *PARAGRAPHS, "Read also", *HEADLINES[:4], *MORE, "Back to top"]
+    cleaned = ALL.clean(text_page("p.txt", "\n".join(page)))
+    assert all(p in cleaned.body for p in PARAGRAPHS + MORE)
+    assert not any(h in cleaned.body for h in HEADLINES[:4])
+
+
+def test_a_table_the_article_announces_is_kept() -> None:
+    # A table flattened to one cell a line: short lines, but digits and a paragraph that announces them.
+    table = ["Port", "Ships", "Cargo", "Northport", "112", "3.4 million", "Southport", "87", "2.1 million"]
+    intro = "Traffic at the two ports last year is shown in the table below:"
+    page = ["Home", "News", "Sport", TITLE, *PARAGRAPHS, intro, *table, *MORE, *HEADLINES]
+    cleaned = ALL.clean(text_page("p.txt", "\n".join(page)))
+    assert all(p in cleaned.body for p in [*PARAGRAPHS, intro, *MORE])
+    assert all(cell in cleaned.paragraphs for cell in table)
+    assert sum(h not in cleaned.body for h in HEADLINES) >= 5
