@@ -2,6 +2,7 @@
 move with the machine's load, unlike pages/s.
 
 usage: python -m bench instructions [FOLDER] [--passes 3]
+       python -m bench instructions --command [FOLDER ...]
        python -m bench instructions --reader FOLDER [--pages 400]
        python -m bench instructions --html [--every 20]
 
@@ -11,6 +12,12 @@ the cost of a page with start-up, imports and loading taken off. Later passes st
 verdicts the first one remembered, as a long `newsread clean` run does. PYTHONHASHSEED is fixed so that two
 runs of the same code give the same count (set iteration order follows string hashes). Needs valgrind
 (`apt-get install valgrind`).
+
+``--command``: `newsread clean --no-cache` of FOLDERS (default: both dev sets' text dumps) end to end, in one
+process (the folder session cleaning in it, jobs=0: cachegrind counts a forked child from its parent's count
+on, so learning and cleaning processes cannot be added up), next to the pipeline alone on the same pages
+(loading them and cleaning them once, minus loading them): the command's instructions as a multiple of the
+pipeline's, start-up, reading, learning, signatures, records and clustering included.
 
 ``--reader``: the reader's work per page in a background worker instead (read the file, clean it with what
 the folder-level cleaners learned, the page's summary and story signature, the result cache): one process
@@ -28,12 +35,16 @@ on 3 pages (imports, first-call caches); the differences from the first are the 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from bench.corpus import bench_process, shared_dir
 
@@ -48,6 +59,17 @@ def clean_passes(folder: Path, passes: int) -> int:
         for page in pages:
             pipeline.clean(page)
     return len(pages)
+
+
+def pipeline_passes(folders: list[str], passes: int) -> None:
+    """Load FOLDERS and clean their pages PASSES times (0: only load them), as `bench speed`'s pipeline alone."""
+    from newsread.cleaners import Config, Pipeline, load_pages
+
+    pages = [p for p in load_pages([Path(f) for f in folders]) if p.error is None]
+    pipeline = Pipeline.default(Config())
+    for _ in range(passes):
+        for page in pages:
+            pipeline.clean(page)
 
 
 def reader_pages(folder: Path, pages: int) -> None:
@@ -96,19 +118,31 @@ def html_pages(every: int, tool: str) -> None:
             trafilatura.extract(markup)
 
 
-def counted(folder: Path, passes: int, reader: bool = False, html: str | None = None) -> int:
-    """Instructions of one process cleaning FOLDER PASSES times (``reader``: the reader's work for PASSES pages;
-    ``html``: the HTML dev sets' every PASSES-th page, by that tool)."""
+def command_in_one_process(folders: list[str]) -> None:
+    """``newsread clean --no-cache FOLDERS`` with the folder session cleaning in this process (run under valgrind)."""
+    from newsread.cleaners import session
+    from newsread.tui.cli import main
+
+    init = session.FolderSession.__init__
+
+    def here(self: session.FolderSession, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **{**kwargs, "jobs": 0})
+
+    session.FolderSession.__init__ = here  # type: ignore[method-assign]
+    sys.argv = ["newsread", "clean", "--no-cache", *folders]
+    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+        try:
+            main()
+        except SystemExit as exc:
+            if exc.code:
+                raise
+
+
+def counted_args(*args: str) -> int:
+    """Instructions of one ``python -m bench instructions ARGS`` process."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "cachegrind.out"
-        inner, env = bench_process(
-            "instructions",
-            str(folder),
-            "--inner",
-            str(passes),
-            *(["--reader"] if reader else []),
-            *(["--html-inner", html] if html else []),
-        )
+        inner, env = bench_process("instructions", *args)
         env["PYTHONHASHSEED"] = "0"
         cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out}", *inner]
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
@@ -118,17 +152,47 @@ def counted(folder: Path, passes: int, reader: bool = False, html: str | None = 
     return int(found.group(1).replace(",", ""))
 
 
+def counted(folder: Path, passes: int, reader: bool = False, html: str | None = None) -> int:
+    """Instructions of one process cleaning FOLDER PASSES times (``reader``: the reader's work for PASSES pages;
+    ``html``: the HTML dev sets' every PASSES-th page, by that tool)."""
+    return counted_args(
+        str(folder),
+        "--inner",
+        str(passes),
+        *(["--reader"] if reader else []),
+        *(["--html-inner", html] if html else []),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench instructions", description=__doc__.split("\n\n")[0])
-    ap.add_argument("folder", nargs="?", type=Path, default=shared_dir() / "bench/scrapinghub/text")
+    ap.add_argument("folder", nargs="*", type=Path, help="default: the ScrapingHub text dumps (--command: both sets)")
     ap.add_argument("--passes", type=int, default=3, help="passes of the measured process (default 3)")
     ap.add_argument("--reader", action="store_true", help="the reader's work per page in a worker (see above)")
     ap.add_argument("--pages", type=int, default=400, help="with --reader: pages measured (default 400)")
+    ap.add_argument("--command", action="store_true", help="newsread clean end to end against the pipeline alone")
     ap.add_argument("--html", action="store_true", help="newsread's HTML cleaning next to trafilatura (see above)")
     ap.add_argument("--every", type=int, default=20, help="with --html: every N-th page (default 20: 45 pages)")
     ap.add_argument("--inner", type=int, help=argparse.SUPPRESS)  # the process valgrind runs
+    ap.add_argument("--inner-command", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--inner-pipeline", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--html-inner", choices=HTML_TOOLS, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.inner_command:
+        command_in_one_process([str(f) for f in a.folder])
+        return 0
+    if a.inner_pipeline is not None:
+        pipeline_passes([str(f) for f in a.folder], a.inner_pipeline)
+        return 0
+    if a.command:
+        folders = [str(f) for f in a.folder] or [str(shared_dir() / f"bench/{s}/text") for s in ("scrapinghub", "wcxb")]
+        loading = counted_args("--inner-pipeline", "0", *folders)
+        pipeline = counted_args("--inner-pipeline", "1", *folders) - loading
+        command = counted_args("--inner-command", *folders)
+        print(f"pipeline alone: {pipeline:,} instructions; newsread clean end to end (one process): {command:,}")
+        print(f"newsread clean / pipeline alone: {command / pipeline:.3f}x")
+        return 0
+    a.folder = a.folder[0] if a.folder else shared_dir() / "bench/scrapinghub/text"
     if a.inner is not None:
         if a.html_inner:
             html_pages(a.inner, a.html_inner)

@@ -139,7 +139,11 @@ class Cleaner(Protocol):
 @runtime_checkable
 class FolderCleaner(Cleaner, Protocol):
     def fit(self, pages: Iterable[Page]) -> Any:
-        """Learn from every page of the folder; the result is given to ``annotate`` as ``context.folder[name]``."""
+        """Learn from every page of the folder; the result is given to ``annotate`` as ``context.folder[name]``.
+
+        What both ``fit`` and ``annotate`` work out of a page may be worked out once, by an optional
+        ``prepare(page)`` that keeps it in ``page.facts`` under a key of its own (see ``Pipeline.prepare``); both
+        must still work it out for a page that has none."""
         ...
 
 

@@ -431,9 +431,10 @@ def can_fork() -> bool:
 
 
 def whole_page(cleaned: CleanedPage) -> CleanedPage:
-    """A job's ``transform`` that hands the cleaned page itself back (without the loader's parse of it)."""
-    if cleaned.page.tree is not None:
-        cleaned = dataclasses.replace(cleaned, page=dataclasses.replace(cleaned.page, tree=None))
+    """A job's ``transform`` that hands the cleaned page itself back (without the loader's parse of it, nor what
+    cleaners worked out of it for themselves)."""
+    if cleaned.page.tree is not None or cleaned.page.facts:
+        cleaned = dataclasses.replace(cleaned, page=dataclasses.replace(cleaned.page, tree=None, facts={}))
     return cleaned
 
 

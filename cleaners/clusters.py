@@ -23,7 +23,6 @@ or lacks compared with the others.
 from __future__ import annotations
 
 import base64
-import operator
 import struct
 import zlib
 from array import array
@@ -32,7 +31,7 @@ from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, repeat
+from itertools import chain, compress
 from tempfile import SpooledTemporaryFile
 from typing import Any, Generic, TypeVar
 
@@ -110,17 +109,27 @@ def _shingles(title: str | None, paragraph_words: Sequence[list[str]]) -> tuple[
             if size >= MIN_PARAGRAPH_WORDS:
                 tokens += folded[at : at + size]
             at += size
-    # Each word once as a stable number; a shingle is the hash of a tuple of ints, which (unlike a str hash)
-    # is the same in every process. Built with map/zip/compress: this runs for every page cleaned.
+    # Each word once as a stable number (the crc32 of its bytes); a shingle is the hash of a tuple of ints, which
+    # (unlike a str hash) is the same in every process. Built with map/zip: this runs for every page cleaned.
     distinct = set(tokens)
     number = dict(zip(distinct, [zlib.crc32(t.encode("utf-8", "surrogatepass")) for t in distinct], strict=True))
     ids = list(map(number.__getitem__, tokens))
     n = SHINGLE
     # A shingle made of short words only ("and it is in the") is grammar, not content: it needs 2+ long words.
-    long_words = list(accumulate([len(t) > 3 for t in tokens], initial=0))
-    content = map(operator.ge, map(operator.sub, long_words[n:], long_words), repeat(2))
+    # Each word's flag (long: 1) is a byte of one big integer; adding it shifted by 1..n-1 bytes sums every
+    # window's flags at once (a byte each: no carries), in C.
+    try:
+        flags = int.from_bytes(bytes(map(len, tokens)).translate(_LONG), "little")
+    except ValueError:  # (a word over 255 characters)
+        flags = int.from_bytes(bytes(min(len(t), 4) for t in tokens).translate(_LONG), "little")
+    sums = sum(flags >> 8 * k for k in range(1, n)) + flags
+    content = sums.to_bytes(len(tokens), "little").translate(_TWO_OR_MORE)
     windows = zip(*(ids[k:] for k in range(n)), strict=False)  # each window: n consecutive words
     return set(map(hash, compress(windows, content))), body  # (only content windows are hashed)
+
+
+_LONG = bytes(4) + bytes([1]) * 252  # a word's length -> 1 if it is long (over 3 characters)
+_TWO_OR_MORE = bytes(2) + bytes([1]) * 254  # a window's long words -> 1 if two or more
 
 
 def _finished(shingles: Collection[int], body: int) -> StorySignature:

@@ -123,6 +123,9 @@ class Page:
     # The loader's parse of ``source``, left for readability so an HTML page is parsed once. It is handed
     # over (readability rewrites the tree it is given): a second cleaning of the page parses again.
     tree: object | None = field(default=None, repr=False, compare=False)
+    # What folder-level cleaners worked out of this page for both learning and cleaning (their ``prepare``), by
+    # their own keys: a page read once for both is worked on once (see Pipeline.prepare).
+    facts: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def failed(cls, page_id: str, path: Path | None, error: str) -> Page:

@@ -41,8 +41,7 @@ def without_controls(text: str) -> str:
 def json_line(record: Any) -> str:
     """``record`` as one line of JSON (UTF-8 kept readable) with every character that could drive a terminal
     or split the line escaped as ``\\uXXXX``: the same data for a JSON reader, inert on screen."""
-    line = json.dumps(record, ensure_ascii=False)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
+    return _JSON_UNSAFE.sub(_escaped, _dumps(record)) + "\n"
 
 
 def path_bytes(path: str) -> str | None:
@@ -57,14 +56,26 @@ def path_bytes(path: str) -> str | None:
 
 def to_record(cleaned: CleanedPage, cluster: str | None = None) -> dict[str, Any]:
     """The JSONL object for one page (see the README for the fields); ``cluster`` is its story cluster, if computed."""
+    head, tail = _record_parts(cleaned)
+    text = cleaned.page.text
+    removed = [
+        {"cleaner": cleaner, "reason": reason, "text": text[start:end]}
+        for start, end, cleaner, reason, _, _ in cleaned.removals
+    ]
+    record = {**head, "removed": removed, **tail}
+    record["cluster"] = cluster  # last: the batch run fills it in once every page is cleaned
+    return record
+
+
+def _record_parts(cleaned: CleanedPage) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The members of :func:`to_record`'s object before ``removed`` and after it (without ``cluster``)."""
     page = cleaned.page
     meta = cleaned.metadata
-    text = page.text
     error = page.error
     if error is None and cleaned.errors:
         error = "; ".join(f"cleaner {e.cleaner} failed: {e.message}" for e in cleaned.errors)
     path = str(page.path) if page.path is not None else None
-    record = {
+    head = {
         "id": printable(page.id),
         "path": printable(path) if path is not None else None,
         "format": page.format,
@@ -75,26 +86,41 @@ def to_record(cleaned: CleanedPage, cluster: str | None = None) -> dict[str, Any
         "byline": _field(meta.get("byline")),
         "url": _field(meta.get("url")),
         "body": without_controls(cleaned.body),
-        "removed": [
-            {"cleaner": cleaner, "reason": reason, "text": text[start:end]}
-            for start, end, cleaner, reason, _, _ in cleaned.removals
-        ],
-        "notes": cleaned.notes,
-        "error": error,
     }
+    tail = {"notes": cleaned.notes, "error": error}
     raw = path_bytes(path) if path is not None else None
     if raw is not None:  # only for a name that is not UTF-8 (``path`` shows it with a replacement mark)
-        record["path_bytes"] = raw
-    record["cluster"] = cluster  # last: the batch run fills it in once every page is cleaned
-    return record
+        tail["path_bytes"] = raw
+    return head, tail
 
 
 def record_members(cleaned: CleanedPage) -> str:
     """The JSONL record of a page (:func:`to_record`) as JSON text without its story cluster, which is known only
     once every page is cleaned: the members of the object, without the braces. :func:`record_line` finishes it."""
-    record = to_record(cleaned)
-    del record["cluster"]
-    return json_line(record)[1:-2]  # json_line gives "{" + members + "}\n"
+    head, tail = _record_parts(cleaned)
+    line = f"{_dumps(head)[:-1]}, {_REMOVED}{_removed_json(cleaned)}, {_dumps(tail)[1:]}"
+    return _JSON_UNSAFE.sub(_escaped, line)[1:-1]  # (as json_line escapes it)
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False)
+_quote = json.encoder.encode_basestring  # a str as a JSON string, as json.dumps(..., ensure_ascii=False) writes it
+_REMOVED = '"removed": '
+
+
+def _removed_json(cleaned: CleanedPage) -> str:
+    """The JSON text of :func:`to_record`'s ``removed`` list, written directly: json.dumps of ~130 small objects a
+    page spent most of its time on their keys and separators (the same text: the strings are quoted by the
+    function json.dumps quotes them with)."""
+    text, q = cleaned.page.text, _quote  # (reasons and cleaner names are str: the pipeline makes them so)
+    items = [
+        f'{{"cleaner": {q(cleaner)}, "reason": {q(reason)}, "text": {q(text[start:end])}}}'
+        for start, end, cleaner, reason, _, _ in cleaned.removals
+    ]
+    return f"[{', '.join(items)}]"
+
+
+def _escaped(m: re.Match[str]) -> str:
+    return f"\\u{ord(m.group()):04x}"
 
 
 def record_line(members: str, cluster: str | None) -> str:

@@ -182,6 +182,21 @@ class Pipeline:
             except Exception as exc:
                 self.problems.append(f"cleaner {stage.name!r} failed to learn from the folder: {exc}")
 
+    def prepare(self, page: Page) -> None:
+        """Let folder-level cleaners work out once what both learning and cleaning need of ``page`` (a cleaner's
+        optional ``prepare(page)``, which keeps it in ``page.facts``). Called where a page is read to be kept for
+        both (see FolderSession.learn), outside the learning limit: it must be quick. A cleaner whose ``prepare``
+        fails works it out again where it needs it."""
+        for stage in self.fitters:
+            prepare = getattr(stage.cleaner, "prepare", None)
+            if callable(prepare):
+                before = set(page.facts)
+                try:
+                    prepare(page)
+                except Exception:  # (what it kept so far is not taken for the whole)
+                    for key in set(page.facts) - before:
+                        del page.facts[key]
+
     def fits_in_chunks(self) -> bool:
         """Whether every active folder-level cleaner can learn from the folder read in parts (``fit_chunk`` and
         ``fit_merge``; then :meth:`fit_chunk` and :meth:`fit_merge` may stand for :meth:`fit`)."""

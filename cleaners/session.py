@@ -370,17 +370,20 @@ class FolderSession:
         budget = self._keep_chars
         keyed = self.use_cache
         max_bytes = self.pipeline.max_bytes
+        prepare = self.pipeline.prepare
         for i, source in enumerate(self.sources):
             loaded = load_for_cleaning(source, max_bytes, keyed)
             if budget > 0:
                 self._read[i] = loaded
                 budget -= len(loaded.page.text)
+                prepare(loaded.page)  # (what learning and cleaning both need of it, worked out once)
             yield loaded.page
 
     def _learn_here(self) -> None:
         """Learn from every page in a process of its own, each folder-level cleaner stopped at the learning limit
         (see :func:`fit_watched`); the pages read here first (up to the budget) are kept for cleaning, and the
-        learning process takes them as they are."""
+        learning process takes them as they are, with what folder-level cleaners worked out of them for both
+        (:meth:`Pipeline.prepare`)."""
         pipeline = self.pipeline
         # A child started afresh (no fork) builds the pipeline from its spec and reads the pages itself.
         recipe = Recipe(self.spec.build, self.sources, pipeline.max_bytes)
@@ -394,6 +397,9 @@ class FolderSession:
                 break
             loaded = read[i] = load_for_cleaning(source, max_bytes, self.use_cache)
             budget -= len(loaded.page.text)
+            # What learning (in its process) and cleaning (in the workers, forked later) both need of the page is
+            # worked out here, once: both processes have it from this one.
+            pipeline.prepare(loaded.page)
 
         def pages() -> Iterator[Page]:
             for i, source in enumerate(sources):

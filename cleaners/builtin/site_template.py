@@ -122,6 +122,19 @@ def _page_keys(blocks: Sequence[Block]) -> list[int]:
     return keys
 
 
+# A page's block keys, as ``prepare`` keeps them with the page (``Page.facts``): learning and cleaning both need
+# them, and a page the folder session reads once for both has them worked out once.
+KEYS_FACT = "site_template.block_keys"
+
+
+def _keys_of(page: Page) -> Sequence[int]:
+    """The keys of the page's blocks (``block_key`` of each, in order): those ``prepare`` kept, or made now."""
+    kept: Sequence[int] | None = page.facts.get(KEYS_FACT)
+    if kept is not None and len(kept) == len(page.blocks):
+        return kept
+    return _page_keys(page.blocks)
+
+
 def _is_sentence_counted(block: Block, words: int) -> bool:
     """``is_sentence(block.text)`` given the line-feature word count of the block (``\\w+`` words, CJK text
     counted more): fewer than 8 is never a sentence, 16 or more of a line without CJK text always."""
@@ -286,7 +299,7 @@ def read_chunk(pages: Iterable[Page]) -> TemplateChunk:
         if page.error is not None or not blocks:
             continue
         texts = [b.text for b in blocks]
-        keys = _page_keys(blocks)  # (short lines' keys remembered: 5 % fewer instructions on generated sites)
+        keys = _keys_of(page)  # (short lines' keys remembered: 5 % fewer instructions on generated sites)
         ids.append(page.id)
         site = site_of(page)
         sites.append(site)
@@ -436,6 +449,11 @@ class SiteTemplate(BaseCleaner):
         "min_share_inside": 0.6,  # ... and more still inside the page's own article (a promo between paragraphs)
     }
 
+    def prepare(self, page: Page) -> None:
+        """Keep the page's block keys with it: fitting and cleaning it both take them from there."""
+        if page.error is None and page.blocks:
+            page.facts[KEYS_FACT] = array("Q", _page_keys(page.blocks))  # (8 bytes a block)
+
     def fit(self, pages: Iterable[Page]) -> TemplateState:
         return fit_template(pages)
 
@@ -456,7 +474,7 @@ class SiteTemplate(BaseCleaner):
         blocks = page.blocks
         total = group.pages
         get = group.counts.get
-        counts = [get(k, 1) for k in _page_keys(blocks)]
+        counts = [get(k, 1) for k in _keys_of(page)]
         # The shared line features count words already (CJK runs counted more, never less): their count
         # settles most lines without a regex.
         prose = list(map(_is_sentence_counted, blocks, page_lines(page).wc))

@@ -73,7 +73,6 @@ def test_a_teaser_for_another_story_above_the_article_goes_with_a_reason() -> No
     assert all(p in cleaned.body for p in PARAGRAPHS + more)
 
 
-
 MORE = [
     "Engineers will dredge the channel first, so that larger vessels can reach the berths at low tide.",
     "The harbour board expects cargo traffic to double within ten years once the quay is finished.",

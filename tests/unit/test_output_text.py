@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 from newsread.cleaners import Config, Pipeline, load_pages, text_page, to_markdown, to_record, to_text
-from newsread.cleaners.output import json_line
+from newsread.cleaners.output import json_line, record_line, record_members
 
 HOSTILE_LINE = (
     "The council voted \x1b]52;c;cm0gLXJmIH4K\x07to expand the harbour \x1b[2Jafter a long debate\x9b31m today.\x00"
@@ -62,3 +62,18 @@ def test_jsonl_path_of_a_name_that_is_not_utf8_reopens_the_file(tmp_path: Path) 
     assert reopened.read_text().startswith("A page whose name is Latin-1.")
     assert "path_bytes" not in records["plain.txt"]  # only where it is needed
     assert list(odd)[-1] == "cluster"
+
+
+def test_a_held_jsonl_record_finished_with_its_cluster_is_the_record_of_the_page(tmp_path: Path) -> None:
+    # newsread clean writes each record's members as JSON text itself, its removed spans included: quotes,
+    # backslashes, controls, bidi marks and a name that is not UTF-8 come out as json_line writes them.
+    name = os.fsdecode(b'caf\xe9 "q" \\ \xff.txt')
+    hostile = 'Menu "Home" \\ News\x7f \u202e\nShare on Facebook\n' + HOSTILE_LINE + "\nSupporters said it would.\n"
+    (tmp_path / name).write_text(hostile, encoding="utf-8")
+    (tmp_path / "plain.txt").write_text("Home\nShare on Facebook\nThe council voted to expand the harbour.\n")
+    pipeline = Pipeline.default(Config())
+    for page in load_pages([tmp_path]):
+        cleaned = pipeline.clean(page)
+        assert cleaned.removals  # (there are removed spans to write)
+        for cluster in (None, "plain.txt", 'a"b\u2028'):
+            assert record_line(record_members(cleaned), cluster) == json_line(to_record(cleaned, cluster))

@@ -82,6 +82,31 @@ def test_each_page_is_read_once_to_learn_and_clean(folder: Path, monkeypatch: py
     assert sorted(read) == sorted(s.file for s in session.sources)  # each once
 
 
+def test_a_page_kept_for_cleaning_has_its_site_template_keys_made_once(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsread.cleaners.builtin import site_template
+    from newsread.cleaners.builtin.site_template import DIGITS_UP_TO
+
+    keyed: list[str] = []
+    real = site_template.block_key
+    monkeypatch.setattr(site_template, "block_key", lambda text: keyed.append(text) or real(text))
+    monkeypatch.setattr(site_template, "_SHORT_KEYS", {})  # (short lines' keys are remembered across pages too)
+    results = {}
+    for keep in (0, 10**9):  # no page kept (each page keyed to learn, and again to clean), then every page
+        keyed.clear()
+        site_template._SHORT_KEYS.clear()
+        session = FolderSession([folder], Pipeline.default(Config()), jobs=0, use_cache=False, keep_chars=keep)
+        session.discover()
+        session.learn()
+        results[keep] = (list(session.clean_ordered(record)), list(keyed))
+    (again, keyed_again), (once, keyed_once) = results[0], results[10**9]
+    assert once == again  # the same output
+    paragraphs = [b.text for s in session.sources for b in session.load(s).blocks if len(b.text) > DIGITS_UP_TO]
+    assert sorted(t for t in keyed_once if len(t) > DIGITS_UP_TO) == sorted(paragraphs)  # each keyed once
+    assert len([t for t in keyed_again if len(t) > DIGITS_UP_TO]) > len(paragraphs)
+
+
 def test_pages_past_the_memory_budget_are_read_again(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     read: list[str] = []
     real = loading.read_bytes

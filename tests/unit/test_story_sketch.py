@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 
 from newsread.cleaners import clusters
 
@@ -40,3 +41,22 @@ def test_signatures_cluster_alike_in_one_range_and_in_several() -> None:
     one = clusters.cluster_signatures(signatures)
     several = clusters.cluster_signatures(signatures, expected=10**5)  # (a big folder: many ranges)
     assert one == several == {0: 0, 1: 0, 2: 2}
+
+
+def content_shingles(words: list[str]) -> set[int]:
+    """The definition: every window of SHINGLE words with two or more long ones (over 3 characters), each word
+    numbered by the crc32 of its UTF-8 bytes, hashed as a tuple."""
+    ids = [zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words]
+    n = clusters.SHINGLE
+    return {
+        hash(tuple(ids[k : k + n])) for k in range(len(words) - n + 1) if sum(len(w) > 3 for w in words[k : k + n]) >= 2
+    }
+
+
+def test_a_pages_shingles_are_its_content_windows_however_long_its_words() -> None:
+    rng = random.Random(11)
+    vocabulary = ["a", "of", "the", "and", "news", "mayor", "straße", "日本語", "x" * 300, "y" * 255, "z" * 256]
+    for _ in range(300):
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(clusters.MIN_PARAGRAPH_WORDS, 60))]
+        shingles, _ = clusters._shingles(None, [words])
+        assert shingles == content_shingles([w.casefold() for w in words])
