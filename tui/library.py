@@ -986,6 +986,13 @@ class Library:
         self.set_pipeline(new)
         return any(s.name == name and s.enabled for s in new.stages)
 
+    def toggle_part(self, name: str, part: str) -> bool:
+        """Switch part ``part`` of cleaner ``name`` (say, one of main_content's judges) on or off; returns whether
+        it is now on."""
+        new = self._pipeline.with_part(name, part)
+        self.set_pipeline(new)
+        return new.parts(name)[part][0]
+
     # -- story clusters -----------------------------------------------------------------------------
     def _stories_from_cache(self) -> str | None:
         """The pipeline key under which the result cache holds every page's story signature, if it does: then

@@ -112,3 +112,32 @@ def test_what_both_judges_keep_stays_even_when_the_model_says_otherwise(tmp_path
     # with one judge there is no agreement to lean on: the model decides alone
     alone, _, _ = removals(Config(options={"main_content": {"model": str(path), "judges": ["readability"]}}))
     assert not set(ARTICLE) & set(alone)
+
+
+def test_each_judge_and_the_model_are_parts_switched_one_by_one_through_options() -> None:
+    from newsread.cleaners.cache import stage_fingerprints
+
+    pipeline = Pipeline.default(Config())
+    assert {p: on for p, (on, _) in pipeline.parts("main_content").items()} == {
+        "readability": True,
+        "trafilatura": True,
+        "model": True,
+    }
+    assert pipeline.parts("site_template") == {}
+    off = pipeline.with_part("main_content", "trafilatura")
+    assert not off.parts("main_content")["trafilatura"][0] and pipeline.parts("main_content")["trafilatura"][0]
+    stage = next(s for s in off.stages if s.name == "main_content")
+    assert stage.options == {"judges": ["readability"]}  # (what workers rebuild it from, and in its cache key)
+    assert stage_fingerprints(off) != stage_fingerprints(pipeline)
+    back = off.with_part("main_content", "trafilatura", True)
+    assert stage_fingerprints(back) == stage_fingerprints(pipeline)  # the default again: the same cache key
+    with pytest.raises(ValueError, match="no part named"):
+        pipeline.with_part("main_content", "nobody")
+
+
+def test_without_the_model_a_block_goes_when_no_judge_that_is_on_keeps_it() -> None:
+    paragraphs, by, _ = removals(Config(options={"main_content": {"use_model": False}}))
+    assert paragraphs == ARTICLE and by["Home"] == "outside the main content (readability and trafilatura agree)"
+    assert set(by.values()) == {"outside the main content (readability and trafilatura agree)"}
+    _, alone, _ = removals(Config(options={"main_content": {"use_model": False, "judges": ["readability"]}}))
+    assert set(alone.values()) == {"outside the main content (readability)"}
