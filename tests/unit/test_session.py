@@ -132,6 +132,7 @@ def test_looking_again_finds_pages_added_changed_and_removed_and_keeps_their_ord
     (folder / "b.txt").unlink()
     (folder / "0_new.txt").write_text("A new page\nIts body.\n", encoding="utf-8")
     (folder / "c.txt").write_text("Page c, edited\nIts body.\n", encoding="utf-8")
+    (folder / "d.txt").write_text("Page d, an older copy\nIts body.\n", encoding="utf-8")  # (as cp -p, rsync -t)
     old = session.listed_ns - 10**11  # a hundred seconds before the last look
     os.utime(folder / "d.txt", ns=(old, old))  # set into the past: its change time says it changed all the same
     time.sleep(SETTLED)
