@@ -146,7 +146,16 @@ def stage_fingerprints(pipeline: Pipeline) -> list[str | None]:
         if not cacheable:
             out.append(None)
             continue
-        blob = json.dumps([prev, _stage_identity(stage), learned], default=repr).encode()
+        # What other cleaners learned that this one reads (say, the site's template lines), when learned.
+        read = [
+            [name, state_digest(pipeline.folder_state[name])]
+            for name in getattr(stage.cleaner, "reads_folder", ())
+            if name in pipeline.folder_state
+        ]
+        ident: list[object] = [prev, _stage_identity(stage), learned]
+        if read:
+            ident.append(read)  # (only then: the keys of cleaners that read nothing stay as they were)
+        blob = json.dumps(ident, default=repr).encode()
         prev = hashlib.sha256(blob).hexdigest()[:24]
         out.append(prev)
     return out

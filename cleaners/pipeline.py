@@ -140,6 +140,40 @@ class Pipeline:
         new._folder = dict(self._folder)
         return new
 
+    def parts(self, name: str) -> dict[str, tuple[bool, str]]:
+        """The parts of cleaner ``name`` a person may switch off one by one (say, main_content's judges): each
+        part's name -> (whether it is on, what it is). Empty for a cleaner without such parts."""
+        stage = next((s for s in self.stages if s.name == name), None)
+        cleaner = stage.cleaner if stage is not None else None
+        described = getattr(cleaner, "parts", None)
+        parts_on = getattr(cleaner, "parts_on", None)
+        if not described or not callable(parts_on):
+            return {}
+        on = parts_on()
+        return {part: (bool(on.get(part, False)), str(what)) for part, what in described.items()}
+
+    def with_part(self, name: str, part: str, on: bool | None = None) -> Pipeline:
+        """A copy with part ``part`` of cleaner ``name`` switched (or set to ``on``), through the cleaner's options
+        (so the result cache and worker processes tell the two apart); what was fitted is kept."""
+        stages = list(self.stages)
+        for i, stage in enumerate(stages):
+            if stage.name != name or stage.cleaner is None:
+                continue
+            now = self.parts(name)
+            if part not in now:
+                raise ValueError(f"cleaner {name!r} has no part named {part!r}")
+            wanted = not now[part][0] if on is None else on
+            changed: dict[str, Any] = stage.cleaner.part_options(part, wanted)  # type: ignore[attr-defined]
+            defaults = getattr(stage.cleaner, "options", {})
+            options = {k: v for k, v in stage.options.items() if k not in changed}
+            # An option back at its default is left out: the cache key is the one of the cleaner as first built.
+            options.update({k: v for k, v in changed.items() if k not in defaults or defaults[k] != v})
+            stages[i] = replace(stage, options=options, cleaner=stage.info.build(options))
+        new = Pipeline(stages, self.problems, max_seconds=self.max_seconds, max_bytes=self.max_bytes)
+        new.max_learn_seconds = self.max_learn_seconds
+        new._folder = dict(self._folder)
+        return new
+
     # -- what the folder taught -----------------------------------------------------------------
     @property
     def folder_state(self) -> dict[str, Any]:

@@ -23,6 +23,7 @@ same ones: a page over the size limit is reported, not read, whoever reads it.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -55,8 +56,9 @@ KEEP_READ_CHARS = 64_000_000  # characters of page text learning keeps for clean
 # (FAT keeps two) stamp a time up to that much earlier: a time on a whole second gets the longer margin.
 LOOK_MARGIN_NS = 50_000_000
 COARSE_MARGIN_NS = 2_000_000_000
-# A stamp is kept to tell the next look (FolderChanges.recent) only for a file written at least this long before
-# the listing began: one written later may have been written after it was read, and is looked at again.
+# The first listing (FolderSession.listed, told late, once the pages are cleaned) keeps a stamp for the next look
+# only for a file written at least this long before it began: one written later may have been written after its
+# page was cleaned, and is looked at again. A look (look_again) keeps the content key of such files instead.
 CLOCK_LAG_NS = 20_000_000
 
 
@@ -102,6 +104,16 @@ Event = PagesFound | FolderLearned | PageCleaned | Progress | StoriesFound | Pro
 Listener = Callable[[Event], None]
 
 
+class Seen(NamedTuple):
+    """A file as a listing saw it: its size, modification and change times, and the key of its content then
+    (None: not read; its times, taken well after it was written, tell)."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    content: bytes | None = None
+
+
 class FolderChanges(NamedTuple):
     """The pages under the paths listed again, against an earlier listing (see :func:`folder_changes`)."""
 
@@ -109,9 +121,9 @@ class FolderChanges(NamedTuple):
     before: list[int]  # each of ``sources``' position in the earlier listing (-1: new)
     changed: list[int]  # positions in ``sources`` of pages listed before whose file changed since
     removed: int  # pages listed before whose file is gone
-    # Files written just before this listing, by page id: (size, modification and change times). Their times may
-    # not tell the next listing whether they changed again; these do (see LOOK_MARGIN_NS).
-    recent: dict[str, tuple[int, int, int]]
+    # Files written just before this listing (or while it went on), by page id: what the next listing compares
+    # them with, as their times cannot tell it whether they changed again (see LOOK_MARGIN_NS).
+    recent: dict[str, Seen]
 
     @property
     def added(self) -> int:
@@ -184,7 +196,19 @@ def _written(source: Source) -> tuple[int, int, int] | None:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
-def _near(stamp: tuple[int, int, int], when_ns: int) -> bool:
+def _content_key(path: str) -> bytes | None:
+    """A key of the bytes of the file at ``path`` (None: it cannot be read)."""
+    h = hashlib.blake2b(digest_size=20)
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.digest()
+
+
+def _near(stamp: tuple[int, ...], when_ns: int) -> bool:
     """Whether a file of ``stamp`` was written (or its times set) at ``when_ns`` or after, or so shortly before
     that its times cannot tell (see LOOK_MARGIN_NS)."""
     written = max(stamp[1], stamp[2])
@@ -193,8 +217,9 @@ def _near(stamp: tuple[int, int, int], when_ns: int) -> bool:
 
 
 def _settled(stamp: tuple[int, int, int] | None, listed_ns: int) -> bool:
-    """Whether a file of ``stamp`` is to be remembered in :attr:`FolderChanges.recent` of a listing begun at
-    ``listed_ns``: written so shortly before it that its times cannot tell the next look, yet surely before it."""
+    """Whether a file of ``stamp`` is to be remembered by its times alone (see :meth:`FolderSession.listed`) for
+    a listing begun at ``listed_ns``: written so shortly before it that its times cannot tell the next look, yet
+    surely before it."""
     return stamp is not None and _near(stamp, listed_ns) and max(stamp[1], stamp[2]) < listed_ns - CLOCK_LAG_NS
 
 
@@ -202,7 +227,7 @@ def folder_changes(
     paths: Iterable[str | os.PathLike[str]],
     before: Sequence[Source],
     since_ns: int,
-    recent: Mapping[str, tuple[int, int, int]] | None = None,
+    recent: Mapping[str, Seen] | None = None,
     now_ns: int | None = None,
 ) -> FolderChanges:
     """The pages under ``paths`` now against ``before`` (an earlier listing, made at ``since_ns``, a
@@ -210,7 +235,13 @@ def folder_changes(
     file changed since (by its modification or change time, as make does: a file whose time was set into the past
     still changed its change time) and pages gone. A file that cannot be looked at counts as changed (cleaning it
     again says why it cannot be read). The pages listed before keep their order; new ones follow, in folder
-    order. ``now_ns``: when this listing started (default: now)."""
+    order. ``now_ns``: when this listing started (default: now).
+
+    A file's times cannot tell whether it was written again just after it was looked at (within a tick of the
+    file system's clock, or while being written): a file written that close to a listing is compared by its
+    content with what that listing read of it (as git does with a "racy" file). So a file is changed exactly when
+    its content changed since the last look, whenever it was written; only the files written within a moment of
+    a look are read for it."""
     started = time.time_ns() if now_ns is None else now_ns
     now = list_pages(paths)
     ids = {s.id for s in now}
@@ -220,14 +251,33 @@ def folder_changes(
     positions = kept + [-1] * (len(sources) - len(kept))
     recent = recent or {}
     changed: list[int] = []
-    written_now: dict[str, tuple[int, int, int]] = {}
+    seen_now: dict[str, Seen] = {}
+    keys: dict[str, bytes | None] = {}  # by file (the records of one archive file are read once)
+
+    def content(source: Source) -> bytes | None:
+        if source.file not in keys:
+            keys[source.file] = _content_key(source.file)
+        return keys[source.file]
+
     for i, source in enumerate(sources):
         stamp = _written(source)
-        if i < len(kept) and (stamp is None or (_near(stamp, since_ns) and recent.get(source.id) != stamp)):
-            changed.append(i)
-        if stamp is not None and _settled(stamp, started):
-            written_now[source.id] = stamp
-    return FolderChanges(sources, positions, changed, len(before) - len(kept), written_now)
+        if i < len(kept):
+            if stamp is None:
+                changed.append(i)
+            elif _near(stamp, since_ns):
+                seen = recent.get(source.id)
+                if seen is None:
+                    changed.append(i)
+                elif seen.content is None:  # (its times, taken well after it was written, tell)
+                    if (seen.size, seen.mtime_ns, seen.ctime_ns) != stamp:
+                        changed.append(i)
+                elif (key := content(source)) is None or key != seen.content:
+                    changed.append(i)
+        if stamp is not None and _near(stamp, started):
+            key = content(source)
+            if key is not None:
+                seen_now[source.id] = Seen(*stamp, key)
+    return FolderChanges(sources, positions, changed, len(before) - len(kept), seen_now)
 
 
 def find_stories(signatures: Iterable[tuple[int, StorySignature | None]]) -> dict[int, int]:
@@ -281,7 +331,7 @@ class FolderSession:
                 self.emit(Problem(problem))
         self.sources: list[Source] = []
         self.listed_ns = 0  # when the pages were last listed (time.time_ns): files written since changed
-        self._recent: dict[str, tuple[int, int, int]] = {}  # see FolderChanges.recent
+        self._recent: dict[str, Seen] = {}  # see FolderChanges.recent
         self._keep_chars = keep_chars
         self._read: dict[int, Loaded] = {}  # pages learning read, by position, for cleaning
         self._pool: Workers | None = None
@@ -317,10 +367,11 @@ class FolderSession:
     def listed(self, sources: list[Source], started_ns: int) -> None:
         """``sources`` are the pages under the paths as a listing begun at ``started_ns`` found them (a front end
         may list them itself, showing them as they are found): what :meth:`look_again` compares with. Files written
-        just before are looked at (see :attr:`FolderChanges.recent`): one stat a page, so call it when idle (a file
-        written after the listing began is never taken as seen, however late this is called)."""
+        just before are looked at (see :attr:`FolderChanges.recent`): one stat a page, so call it when idle. A file
+        written after the listing began (or within CLOCK_LAG_NS before) is never taken as seen, however late this is
+        called: its page may have been cleaned before it was written, so the next look reports it changed."""
         self.sources, self.listed_ns = sources, started_ns
-        self._recent = {s.id: st for s in sources if _settled(st := _written(s), started_ns) and st is not None}
+        self._recent = {s.id: Seen(*st) for s in sources if _settled(st := _written(s), started_ns) and st is not None}
 
     def look_again(self, sources: Sequence[Source] | None = None) -> FolderChanges:
         """List the pages again: what was added, changed or removed since they were listed (see

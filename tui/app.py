@@ -335,7 +335,10 @@ class NewsreadApp(BackgroundWork, TriageActions, ListOrder):
         self._close_cleaners()
 
     def on_cleaners_panel_toggled(self, event: CleanersPanel.Toggled) -> None:
-        self.toggle_cleaner(event.name)
+        if event.part is None:
+            self.toggle_cleaner(event.name)
+        else:
+            self.toggle_part(event.name, event.part)
 
     def action_save_cleaners(self) -> None:
         switched = self._switched
@@ -362,6 +365,18 @@ class NewsreadApp(BackgroundWork, TriageActions, ListOrder):
         self._recleaning_hint = "; C then W keeps it"
         self._recleaning_done = ": {pages} cleaned again"
         # Said until the folder is cleaned again (poll then says so), whatever page is opened meanwhile.
+        self.status.say(f"{self._recleaning}: cleaning again", seconds=None, lasting=True)
+        self.crawl()
+        self.open_page(self.current, again=True)
+
+    def toggle_part(self, name: str, part: str) -> None:
+        """Switch part ``part`` of cleaner ``name`` (one of its judges) for this run: the folder is cleaned again
+        and the diff shows what the cleaner decides without it (or with it)."""
+        library = self.library
+        on = library.toggle_part(name, part)
+        self._recleaning = f"{name}: {part} {'on' if on else 'off'}"
+        self._recleaning_hint = " (this run)"
+        self._recleaning_done = ": {pages} cleaned again"
         self.status.say(f"{self._recleaning}: cleaning again", seconds=None, lasting=True)
         self.crawl()
         self.open_page(self.current, again=True)

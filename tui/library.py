@@ -434,14 +434,16 @@ class Library:
                 summaries.append(from_record(i, shown[i].id, json.loads(raw), generation))
             except (ValueError, TypeError):  # a damaged or older row: clean the page again
                 continue
-        if self._record(summaries, generation):
-            self.from_cache += len(summaries)
+        self._record(summaries, generation, cached=True)
 
-    def _record(self, summaries: Sequence[PageSummary], generation: int) -> bool:
-        """Show ``summaries`` if they are still current; True when they were."""
+    def _record(self, summaries: Sequence[PageSummary], generation: int, *, cached: bool = False) -> bool:
+        """Show ``summaries`` if they are still current; True when they were. ``cached``: they came from the
+        result cache (counted in :attr:`from_cache` with them: whoever sees the folder complete sees it counted)."""
         with self._lock:
             if generation != self.generation:
                 return False
+            if cached:
+                self.from_cache += len(summaries)
             for summary in summaries:
                 index = summary.index
                 if self.summaries[index].generation != generation:
@@ -701,9 +703,8 @@ class Library:
             summaries = [make((i, ids[i], generation, *row)) for i, row in enumerate(rows)]
         except TypeError:  # kept by another version: page by page
             return False
-        if not self._record(summaries, generation):
+        if not self._record(summaries, generation, cached=True):
             return True
-        self.from_cache += len(summaries)
         self._folder_kept = generation
         groups = cache.recall_folder(self._root, pkey, FOLDER_STORIES, stamps)
         if groups is not None:
@@ -986,6 +987,13 @@ class Library:
         new = self._pipeline.toggled(name)
         self.set_pipeline(new)
         return any(s.name == name and s.enabled for s in new.stages)
+
+    def toggle_part(self, name: str, part: str) -> bool:
+        """Switch part ``part`` of cleaner ``name`` (say, one of main_content's judges) on or off; returns whether
+        it is now on."""
+        new = self._pipeline.with_part(name, part)
+        self.set_pipeline(new)
+        return new.parts(name)[part][0]
 
     # -- story clusters -----------------------------------------------------------------------------
     def _stories_from_cache(self) -> str | None:

@@ -37,7 +37,15 @@ class MainContent(BaseCleaner):
     )
     order = 20
     formats = frozenset({"html"})
-    options: ClassVar[Mapping[str, Any]] = {"judges": list(JUDGES), "model": None}
+    options: ClassVar[Mapping[str, Any]] = {"judges": list(JUDGES), "model": None, "use_model": True}
+    # What a person may switch off one by one (the reader's cleaners panel): each judge, and the learned model
+    # (without it, a block goes when no judge that is on keeps it).
+    parts: ClassVar[Mapping[str, str]] = {
+        "readability": "readability-lxml's choice of the main content",
+        "trafilatura": "trafilatura's choice of the main content",
+        "model": "the learned model: weighs the judges' votes with the page's structure (off: a block goes when "
+        "no judge keeps it)",
+    }
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -45,6 +53,20 @@ class MainContent(BaseCleaner):
         if unknown:
             raise ValueError(f"main_content: unknown judge(s) {', '.join(unknown)} (known: {', '.join(JUDGES)})")
         self._model: TreeModel | None = None
+
+    def parts_on(self) -> dict[str, bool]:
+        """Which of :attr:`parts` are on."""
+        judges = self.settings["judges"]
+        return {**{j: j in judges for j in JUDGES}, "model": bool(self.settings["use_model"])}
+
+    def part_options(self, part: str, on: bool) -> dict[str, Any]:
+        """The options that switch ``part`` (one of :attr:`parts`) on or off, the others as they are."""
+        if part == "model":
+            return {"use_model": on}
+        if part not in JUDGES:
+            raise ValueError(f"main_content: no part named {part!r}")
+        judges = self.settings["judges"]
+        return {"judges": [j for j in JUDGES if (on if j == part else j in judges)]}
 
     @property
     def model(self) -> TreeModel:
@@ -61,6 +83,8 @@ class MainContent(BaseCleaner):
         if votes["readability"] is None and votes["trafilatura"] is None:
             context.note("no judge found a main content; the whole page was cleaned by the text cleaners")
             return ()
+        if not self.settings["use_model"]:
+            return self._by_judges_alone(page, votes)
         model = self.model
         # The blocks the model decides: those the judges' agreement does not keep already.
         agreed = _agreed(votes)
@@ -77,6 +101,20 @@ class MainContent(BaseCleaner):
                 if reason is None:
                     reason = reasons[key] = _reason(block.index, votes)
                 marks.append(Mark.block(block, reason))
+        return marks
+
+    def _by_judges_alone(self, page: Page, votes: Mapping[str, Sequence[bool] | None]) -> list[Mark]:
+        """Without the model: a block goes when no judge that is on keeps it."""
+        marks = []
+        reasons: dict[tuple[bool | None, ...], str] = {}
+        for block in page.blocks:
+            key = tuple(None if kept is None else kept[block.index] for kept in votes.values())
+            if any(key):
+                continue
+            reason = reasons.get(key)
+            if reason is None:
+                reason = reasons[key] = _reason(block.index, votes)
+            marks.append(Mark.block(block, reason))
         return marks
 
     def votes(self, page: Page, context: Context) -> dict[str, list[bool] | None]:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from itertools import accumulate
+from typing import ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Block, Mark, Page, normalise_space
 from ._lines import PageLines, lowered, page_lines, word_count
 from ._phrases import factored
 from .site_chrome import BULLETS, chrome_reason, line_chrome_reason
+from .site_template import SiteTemplate, recurring_lines
+
+TEMPLATE = SiteTemplate.name
 
 MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -72,16 +76,84 @@ def _chrome(block: Block, lines: PageLines) -> str | None:
     return line_chrome_reason(text, lines.low[block.index], lines.wc[block.index])
 
 
+_COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|\bcopr\.")  # (searched in lower-cased lines)
+_WORDS = re.compile(r"\w+")
+# A picture's credit or caption label: "Photograph: …", "Image credit: …", "© …".
+_CREDIT = re.compile(
+    r"©|\b(?:image|photo|picture|photograph|illustration)s?\s*(?:credit|copyright|courtesy|source)?\s*:|"
+    r"\b(?:image|photo)\s+copyright\b|\bcredit\s*:",
+    re.IGNORECASE,
+)
+
+
+def _brand_lines(header: list[Block], blocks: list[Block], lines: PageLines) -> set[int]:
+    """The header lines that only name the site: a short line (at most eight words) whose words the page's
+    copyright line holds in a row (``© 2024 The Morning Post. All rights reserved.``): the site's name or
+    brand, as most sites put it atop every page. Empty on a page without a copyright line (most text dumps)."""
+    short = [b for b in header if 1 <= lines.wc[b.index] <= 8 and len(b.text) >= 4]
+    if not short:
+        return set()
+    low = lines.low
+    notices = {
+        b.index: " ".join(_WORDS.findall(low[b.index]))
+        for b in blocks
+        if ("©" in (t := low[b.index]) or "(c)" in t or "copyright" in t or "copr." in t) and _COPYRIGHT.search(t)
+    }
+    if not notices:
+        return set()
+    found = set()
+    for b in short:
+        if b.index not in notices:
+            words = " ".join(_WORDS.findall(low[b.index]))
+            if words and any(f" {words} " in f" {n} " for n in notices.values()):
+                found.add(b.index)
+    return found
+
+
+def _is_byline(block: Block, lines: PageLines) -> bool:
+    i = block.index
+    return lines.wc[i] <= 14 and lines.low[i].startswith(_BYLINE_WORDS) and BYLINE.match(block.text) is not None
+
+
+def _is_date_or_byline(block: Block, lines: PageLines) -> bool:
+    i = block.index
+    return bool(lines.wc[i] <= 14 and lines.digit[i] and date_value(block.text, lines.wc[i])) or _is_byline(
+        block, lines
+    )
+
+
+def _nearest_body(candidates: list[Block], header: list[Block], lines: PageLines) -> Block | None:
+    """The last of ``candidates`` (not a dateline) below which the header holds only datelines, bylines and
+    chrome, or None."""
+    chosen = {b.index for b in candidates}
+    for b in reversed(header):
+        below = _is_date_or_byline(b, lines)
+        if b.index in chosen and not below:
+            return b
+        if not below and _chrome(b, lines) is None:
+            return None
+    return None
+
+
 class MetadataLines(BaseCleaner):
     name = "metadata"
     description = "Takes title, date, site and byline from their lines at the top and marks those lines as metadata."
     order = 100
     formats = frozenset({"text"})
+    # What a folder-level cleaner learned that this one reads too (a site's template lines are no headline):
+    # part of this cleaner's cache key (see cache.stage_fingerprints).
+    reads_folder: ClassVar[tuple[str, ...]] = (TEMPLATE,)
 
     def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
         lines = page_lines(page)
-        header = self._header(context.remaining(), lines)
-        title_block = self._title(header, lines)
+        remaining = context.remaining()
+        header = self._header(remaining, lines)
+        not_titles = _brand_lines(header, remaining, lines)
+        template = context.folder.get(TEMPLATE)
+        if template is not None and header:  # the site's template, learned from the folder: no headline either
+            recurring = recurring_lines(template, page, header)
+            not_titles |= {b.index for b, r in zip(header, recurring, strict=True) if r}
+        title_block = self._title(header, lines, frozenset(not_titles))
         marks: list[Mark] = []
         if title_block is not None:
             title = title_block.text
@@ -126,15 +198,20 @@ class MetadataLines(BaseCleaner):
         return header
 
     @staticmethod
-    def _title(header: list[Block], lines: PageLines) -> Block | None:
-        """The headline: a headline-like line, preferring one that the page also repeats inside an earlier line."""
+    def _title(header: list[Block], lines: PageLines, brands: frozenset[int] = frozenset()) -> Block | None:
+        """The headline: a headline-like line, preferring one that the page also repeats inside an earlier line.
+        ``brands``: lines that name the site (see :func:`_brand_lines`): never the headline, and not counted
+        among the page's first lines."""
         candidates = [
             b
             for b in header
             if not lines.listed[b.index]
             and lines.headline[b.index]
             and 3 <= lines.wc[b.index] <= 30
+            and b.index not in brands  # the site's name atop the page is no headline
             and _chrome(b, lines) is None  # a breadcrumb or a share bar is no headline
+            and not _is_byline(b, lines)  # nor a byline
+            and _CREDIT.search(b.text) is None  # nor a picture's credit
         ]
         if candidates:
             # A line can be inside an earlier one only if it is inside the earlier lines joined: one fast
@@ -147,8 +224,14 @@ class MetadataLines(BaseCleaner):
                     o.index < b.index and b.text in o.text and o.text != b.text for o in header
                 ):
                     return b
+        if brands and candidates:
+            # Under the site's own lines (its name, menus, notices) more of them may come before the headline:
+            # the headline is the title-like line nearest the body, below it only its date and byline.
+            nearest = _nearest_body(candidates, header, lines)
+            if nearest is not None:
+                return nearest
         # Otherwise a headline among the page's first lines, or the one right above the body.
-        if candidates and candidates[0].index <= 2:
+        if candidates and candidates[0].index - sum(1 for i in brands if i < candidates[0].index) <= 2:
             return candidates[0]
         if candidates and candidates[-1].index == header[-1].index:
             return candidates[-1]

@@ -510,6 +510,33 @@ class SiteTemplate(BaseCleaner):
         return marks
 
 
+def recurring_lines(state: object, page: Page, lines: Sequence[Block]) -> list[bool]:
+    """For each of ``lines`` (blocks of ``page``): whether it recurs on enough of its site's pages, as the folder
+    taught ``state`` (this cleaner's), to be the site's template by the default thresholds: a site's name, a menu,
+    a notice. What a cleaner that runs before this one (which runs last) may ask of a line. A line of a story
+    the page shares with others (its versions, syndicated copies) recurs as often as the story: not template."""
+    out = [False] * len(lines)
+    if not isinstance(state, TemplateState):
+        return out
+    group = state.group_for(page)
+    min_pages, min_share = SiteTemplate.options["min_pages"], SiteTemplate.options["min_share"]
+    if group is None or group.pages < min_pages or not lines:
+        return out
+    get, total = group.counts.get, group.pages
+    for k, key in enumerate(_page_keys(lines)):
+        c = get(key, 1)
+        out[k] = c >= min_pages and c / total >= min_share
+    if any(out):
+        blocks = page.blocks
+        counts = [get(k, 1) for k in _page_keys(blocks)]
+        story = _shared_story(blocks, counts, list(map(_is_sentence_counted, blocks, page_lines(page).wc)))
+        if story is not None:
+            for k, block in enumerate(lines):
+                if out[k] and counts[block.index] <= story[0] * SHARED_STORY_SLACK:
+                    out[k] = False
+    return out
+
+
 def _shared_story(blocks: Sequence[Block], counts: Sequence[int], prose: Sequence[bool]) -> tuple[int, int, int] | None:
     """(pages, first, last) of the story this page shares with other pages, if most of its prose is shared.
 

@@ -467,3 +467,58 @@ async def test_collections_held_for_the_start_resume_once_the_folder_is_shown(fo
     finally:
         process.resume_collections()
     assert gc.isenabled()
+
+
+async def test_switching_a_judge_off_in_the_cleaners_panel_shows_what_it_changed(tmp_path: Path) -> None:
+    from newsread.cleaners import Pipeline
+    from newsread.cleaners.cache import pipeline_key, stage_fingerprints
+
+    from ..unit.test_html import PAGE
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "story.html").write_text(PAGE, encoding="utf-8")
+    app = make_app([folder], Pipeline.default())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await pilot.pause()
+        panel = app.query_one(CleanersPanel)
+
+        def rows() -> list[str]:
+            return [str(panel.options.get_option_at_index(i).prompt) for i in range(panel.options.option_count)]
+
+        at = next(i for i, row in enumerate(rows()) if row.split()[1] == "main_content")
+        # Each judge of main_content on a line of its own under it, on.
+        assert [r.split()[-1] for r in rows()[at + 1 : at + 4]] == ["readability", "trafilatura", "model"]
+        assert all("[x]" in r for r in rows()[at + 1 : at + 4])
+        reasons = {a.reason for a in app.reader.cleaned.removals if a.cleaner == "main_content"}
+        assert reasons == {"outside the main content (readability and trafilatura agree)"}
+        key = pipeline_key(stage_fingerprints(app.library.pipeline))
+
+        await pilot.press(*["j"] * (at + 2), "space")  # trafilatura off
+        await settle(pilot)
+        await pilot.pause()
+        assert "[ ] trafilatura" in rows()[at + 2] and "[x] main_content" in rows()[at]
+        assert "main_content: trafilatura off" in app.status.shown.plain
+        assert pipeline_key(stage_fingerprints(app.library.pipeline)) != key  # cleaned again, not from the cache
+        without = [a.reason for a in app.reader.cleaned.removals if a.cleaner == "main_content"]
+        assert not any("trafilatura" in r for r in without)
+        # The diff says who decided: readability alone, and the page's structure against it.
+        await pilot.press("d")
+        diff = all_rows(app)
+        assert "‹main_content: outside the main content (readability)›" in diff
+        assert "though readability kept it" in diff
+
+        assert panel.display and panel.options.has_focus  # (d showed the diff; the panel kept the keys)
+        await pilot.press("j", "space")  # the learned model off too: what readability keeps stays
+        await settle(pilot)
+        await pilot.pause()
+        assert "[ ] model" in rows()[at + 3]
+        alone = [a.reason for a in app.reader.cleaned.removals if a.cleaner == "main_content"]
+        assert set(alone) == {"outside the main content (readability)"} and len(alone) < len(without)
+        await pilot.press("k", "space", "j", "space")  # both on again: as it was
+        await settle(pilot)
+        assert pipeline_key(stage_fingerprints(app.library.pipeline)) == key
+        again = {a.reason for a in app.reader.cleaned.removals if a.cleaner == "main_content"}
+        assert again == reasons

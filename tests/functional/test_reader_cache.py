@@ -73,6 +73,25 @@ def test_reopening_an_unchanged_folder_cleans_nothing(folder: Path, pipeline: Pi
     assert sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*")) == before  # nothing written into the folder
 
 
+def test_whoever_sees_a_reopened_folder_complete_sees_its_pages_counted_from_the_cache(
+    folder: Path, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    first = opened(folder, pipeline, tmp_path / "cache")
+    first.clean_all()
+    first.close()
+    seen: list[tuple[int, int]] = []
+
+    def listen(event: object) -> None:  # told from the thread that recalls, as the reader is
+        if isinstance(event, session_module.Progress) and event.total and event.done == event.total:
+            seen.append((again.done, again.from_cache))
+
+    again = Library([str(folder)], pipeline, cache_dir=tmp_path / "cache", jobs=0, listener=listen)
+    again.discover()
+    # (Once counted after the pages were shown: a reader polling `complete` on another thread could read 0.)
+    assert again.complete and seen and seen[0] == (PAGES, PAGES)
+    again.close()
+
+
 def test_a_changed_page_is_cleaned_again(folder: Path, pipeline: Pipeline, tmp_path: Path) -> None:
     first = opened(folder, pipeline, tmp_path / "cache")
     first.clean_all()

@@ -123,3 +123,32 @@ def test_a_block_s_features_do_not_depend_on_which_other_rows_are_made() -> None
     everything = block_features(blocks, rd, tf)
     wanted = [i % 4 == 1 for i in range(len(blocks))]
     assert block_features(blocks, rd, tf, wanted=wanted) == [r for r, w in zip(everything, wanted, strict=True) if w]
+
+
+def test_each_judge_and_the_model_are_parts_switched_one_by_one_through_options() -> None:
+    from newsread.cleaners.cache import stage_fingerprints
+
+    pipeline = Pipeline.default(Config())
+    assert {p: on for p, (on, _) in pipeline.parts("main_content").items()} == {
+        "readability": True,
+        "trafilatura": True,
+        "model": True,
+    }
+    assert pipeline.parts("site_template") == {}
+    off = pipeline.with_part("main_content", "trafilatura")
+    assert not off.parts("main_content")["trafilatura"][0] and pipeline.parts("main_content")["trafilatura"][0]
+    stage = next(s for s in off.stages if s.name == "main_content")
+    assert stage.options == {"judges": ["readability"]}  # (what workers rebuild it from, and in its cache key)
+    assert stage_fingerprints(off) != stage_fingerprints(pipeline)
+    back = off.with_part("main_content", "trafilatura", True)
+    assert stage_fingerprints(back) == stage_fingerprints(pipeline)  # the default again: the same cache key
+    with pytest.raises(ValueError, match="no part named"):
+        pipeline.with_part("main_content", "nobody")
+
+
+def test_without_the_model_a_block_goes_when_no_judge_that_is_on_keeps_it() -> None:
+    paragraphs, by, _ = removals(Config(options={"main_content": {"use_model": False}}))
+    assert paragraphs == ARTICLE and by["Home"] == "outside the main content (readability and trafilatura agree)"
+    assert set(by.values()) == {"outside the main content (readability and trafilatura agree)"}
+    _, alone, _ = removals(Config(options={"main_content": {"use_model": False, "judges": ["readability"]}}))
+    assert set(alone.values()) == {"outside the main content (readability)"}

@@ -26,6 +26,7 @@ from newsread.cleaners.session import (
     StoriesFound,
     clean_pages,
     find_stories,
+    folder_changes,
     learn_merge,
     learn_part,
     list_pages,
@@ -156,6 +157,7 @@ def test_looking_again_finds_pages_added_changed_and_removed_and_keeps_their_ord
     (folder / "b.txt").unlink()
     (folder / "0_new.txt").write_text("A new page\nIts body.\n", encoding="utf-8")
     (folder / "c.txt").write_text("Page c, edited\nIts body.\n", encoding="utf-8")
+    (folder / "d.txt").write_text("Page d, an older copy\nIts body.\n", encoding="utf-8")  # (as cp -p, rsync -t)
     old = session.listed_ns - 10**11  # a hundred seconds before the last look
     os.utime(folder / "d.txt", ns=(old, old))  # set into the past: its change time says it changed all the same
     time.sleep(SETTLED)
@@ -172,3 +174,36 @@ def test_looking_again_finds_pages_added_changed_and_removed_and_keeps_their_ord
     (folder / "c.txt").write_text("Page c, edited twice over\nIts body.\n", encoding="utf-8")
     time.sleep(SETTLED)
     assert [again.sources[i].id for i in session.look_again().changed] == ["c.txt"]
+
+
+def test_a_file_written_in_the_moment_of_a_look_is_changed_exactly_when_its_content_changed(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(f"Page {name}\nIts body.\n", encoding="utf-8")
+    time.sleep(SETTLED)
+    session = FolderSession([folder], Pipeline.default(), jobs=0, use_cache=False)
+    started = time.time_ns()
+    session.listed(list_pages([folder]), started)
+    assert not session.look_again().any
+    page = folder / "a.txt"
+    for text in ("Page a, edited\nIts body.\n", "Page a, EDITED\nIts body.\n"):  # (the same size, twice)
+        page.write_text(text, encoding="utf-8")
+        changes = session.look_again()
+        assert [s.id for s in changes.sources] == ["a.txt", "b.txt"]
+        assert [changes.sources[i].id for i in changes.changed] == ["a.txt"]
+        # Looked at again within a moment of that look (its times cannot tell): nothing changed, nothing said.
+        assert not session.look_again().any
+        assert not session.look_again().any
+    page.write_text("Page a, EDITED\nIts body.\n", encoding="utf-8")  # written again, the same words
+    assert not session.look_again().any
+    # Written while a look went on (after it began): changed at that look, and again only if written again.
+    before, since = session.sources, session.listed_ns
+    began = time.time_ns()
+    page.write_text("Page a, edited during a look\nIts body.\n", encoding="utf-8")
+    during = folder_changes([folder], before, since, session._recent, began)
+    assert [during.sources[i].id for i in during.changed] == ["a.txt"]
+    assert not folder_changes([folder], during.sources, began, during.recent).any
+    page.write_text("Page a, edited after that look\nIts body.\n", encoding="utf-8")
+    after = folder_changes([folder], during.sources, began, during.recent)
+    assert [after.sources[i].id for i in after.changed] == ["a.txt"]

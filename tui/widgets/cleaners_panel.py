@@ -1,4 +1,5 @@
-"""The cleaners panel: every cleaner, on or off, and how many words it removed from this page and the folder."""
+"""The cleaners panel: every cleaner, on or off, and how many words it removed from this page and the folder;
+under a cleaner decided by several judges (main_content), each judge on its own line, switched on or off alike."""
 
 from __future__ import annotations
 
@@ -34,17 +35,20 @@ class CleanersPanel(Vertical):
     ]
 
     class Toggled(Message):
-        def __init__(self, name: str) -> None:
+        """Cleaner ``name`` (or its part ``part``, say one of its judges) is to be switched."""
+
+        def __init__(self, name: str, part: str | None = None) -> None:
             super().__init__()
             self.name = name
+            self.part = part
 
     class Closed(Message):
         pass
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._names: list[str] = []
-        self._descriptions: dict[str, str] = {}
+        self._rows: list[tuple[str, str | None]] = []  # each row's cleaner and part (None: the cleaner itself)
+        self._descriptions: dict[tuple[str, str | None], str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="cleaners-header")
@@ -77,9 +81,10 @@ class CleanersPanel(Vertical):
             header.append(f"  (folder: {done}/{total} pages so far)", style="dim")
         self.query_one("#cleaners-header", Static).update(header)
         options = self.options
-        names = [s.name for s in pipeline.stages]
+        keys: list[tuple[str, str | None]] = []
         rows = []
         for stage in pipeline.stages:
+            keys.append((stage.name, None))
             mark = "[x]" if stage.enabled else "[ ]"
             if stage.cleaner is None:
                 mark = "[!]"
@@ -91,11 +96,22 @@ class CleanersPanel(Vertical):
             row.append(on_page.rjust(7))
             row.append(str(folder.get(stage.name, 0)).rjust(9))
             rows.append(row)
-            self._descriptions[stage.name] = inert(
+            self._descriptions[(stage.name, None)] = inert(
                 f"{stage.name} ({stage.info.origin}): {stage.info.description or 'no description'}"
             )
-        if names != self._names:
-            self._names = names
+            parts = pipeline.parts(stage.name)
+            for k, (part, (on, what)) in enumerate(parts.items()):
+                keys.append((stage.name, part))
+                branch = "└" if k == len(parts) - 1 else "├"
+                label = Text(f"  {branch} {'[x]' if on else '[ ]'} ", style="" if on and stage.enabled else "dim")
+                label.append(inert(part))
+                rows.append(label)
+                self._descriptions[(stage.name, part)] = inert(
+                    f"{stage.name}, judge {part}: {what}"
+                    + ("" if stage.enabled else f" (switch {stage.name} on first)")
+                )
+        if keys != self._rows:
+            self._rows = keys
             highlighted = options.highlighted or 0
             options.set_options(Option(row, id=f"cleaner-{i}") for i, row in enumerate(rows))
             options.highlighted = min(highlighted, len(rows) - 1) if rows else None
@@ -107,8 +123,8 @@ class CleanersPanel(Vertical):
     def _describe(self) -> None:
         index = self.options.highlighted
         text = ""
-        if index is not None and 0 <= index < len(self._names):
-            text = self._descriptions.get(self._names[index], "")
+        if index is not None and 0 <= index < len(self._rows):
+            text = self._descriptions.get(self._rows[index], "")
         self.query_one("#cleaner-description", Static).update(Text(text, style="italic"))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -117,8 +133,8 @@ class CleanersPanel(Vertical):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if 0 <= event.option_index < len(self._names):
-            self.post_message(self.Toggled(self._names[event.option_index]))
+        if 0 <= event.option_index < len(self._rows):
+            self.post_message(self.Toggled(*self._rows[event.option_index]))
 
     def action_close(self) -> None:
         self.post_message(self.Closed())
