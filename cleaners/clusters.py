@@ -2,7 +2,7 @@
 
 Two pages are versions of one story when they share several rare word
 sequences (5-word shingles of headline and body: quotes and sentences taken
-from the same report) that are a part of the shorter page, not one stock
+from the same report) that are a part of both pages, not one stock
 sentence lost in two long guides, when they are near-copies (min-hash sketches agree on
 a band), or have the same body. Shingles are found through an
 inverted index, never by comparing every pair of pages, and clusters are the
@@ -39,7 +39,7 @@ from .model import CleanedPage, find_words, normalise_space
 
 SHINGLE = 5
 MIN_SHARED = 4  # shared rare shingles that make two pages one story ...
-MIN_SHARED_PART = 0.02  # ... and at least this part of the smaller page's shingles (see ``shares_story``)
+MIN_SHARED_PART = 0.012  # ... and this part of the two pages' shingles (their geometric mean: ``shares_story``)
 MAX_DF = 20  # a shingle on more pages than this is a stock phrase or a series' background: it links nothing
 MIN_PARAGRAPH_WORDS = 12  # shorter paragraphs (teaser headlines, captions) are no evidence of a story
 SKETCH_BINS = 12  # near-copies: the smallest shingle hash in each of this many bins of the hash space ...
@@ -78,8 +78,9 @@ def shares_story(shared: int, size_a: int, size_b: int, min_shared: int = MIN_SH
     """Whether two pages with ``size_a`` and ``size_b`` distinct shingles that share ``shared`` rare ones are
     versions of one story. A fixed count alone chains unrelated long pages together through one sentence each
     pair has in common (an affiliate disclosure, "everything you need to know about"): on a folder of 709
-    pages of 709 sites, 156 of them became one "story"."""
-    return shared >= min_shared and shared >= MIN_SHARED_PART * min(size_a, size_b)
+    pages of 709 sites, 156 of them became one "story". What two pages share by chance grows with both their
+    sizes, so the count is weighed against their geometric mean."""
+    return shared >= min_shared and shared * shared >= MIN_SHARED_PART * MIN_SHARED_PART * size_a * size_b
 
 
 def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignature:

@@ -203,7 +203,7 @@ def test_long_pages_that_share_one_stock_sentence_are_not_chained_into_one_story
     ]
     index: StoryIndex[int] = StoryIndex()
     for k in range(6):  # a chain of six pages, if a single shared sentence linked two pages
-        body = [paragraph(rng) for _ in range(20)]
+        body = [paragraph(rng) for _ in range(60)]
         body[5:5] = stock[k : k + 1]
         body[12:12] = stock[k - 1 : k] if k else []
         index.add(k, story_signature(None, body))
