@@ -523,12 +523,16 @@ def recurring_lines(state: object, page: Page, lines: Sequence[Block]) -> list[b
     if group is None or group.pages < min_pages or not lines:
         return out
     get, total = group.counts.get, group.pages
-    for k, key in enumerate(_page_keys(lines)):
+    kept: Sequence[int] | None = page.facts.get(KEYS_FACT)  # (made once for learning and cleaning, if so)
+    if kept is None or len(kept) != len(page.blocks):
+        kept = None
+    line_keys = [kept[b.index] for b in lines] if kept is not None else _page_keys(lines)
+    for k, key in enumerate(line_keys):
         c = get(key, 1)
         out[k] = c >= min_pages and c / total >= min_share
     if any(out):
         blocks = page.blocks
-        counts = [get(k, 1) for k in _page_keys(blocks)]
+        counts = [get(k, 1) for k in (kept if kept is not None else _page_keys(blocks))]
         story = _shared_story(blocks, counts, list(map(_is_sentence_counted, blocks, page_lines(page).wc)))
         if story is not None:
             for k, block in enumerate(lines):
