@@ -135,6 +135,10 @@ class Pipeline:
             else s
             for s in self.stages
         ]
+        return self._with_stages(stages)
+
+    def _with_stages(self, stages: list[Stage]) -> Pipeline:
+        """A copy with ``stages`` instead of this pipeline's, the same limits and what was fitted kept."""
         new = Pipeline(stages, self.problems, max_seconds=self.max_seconds, max_bytes=self.max_bytes)
         new.max_learn_seconds = self.max_learn_seconds
         new._folder = dict(self._folder)
@@ -169,10 +173,7 @@ class Pipeline:
             # An option back at its default is left out: the cache key is the one of the cleaner as first built.
             options.update({k: v for k, v in changed.items() if k not in defaults or defaults[k] != v})
             stages[i] = replace(stage, options=options, cleaner=stage.info.build(options))
-        new = Pipeline(stages, self.problems, max_seconds=self.max_seconds, max_bytes=self.max_bytes)
-        new.max_learn_seconds = self.max_learn_seconds
-        new._folder = dict(self._folder)
-        return new
+        return self._with_stages(stages)
 
     # -- what the folder taught -----------------------------------------------------------------
     @property

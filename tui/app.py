@@ -361,23 +361,21 @@ class NewsreadApp(BackgroundWork, TriageActions, ListOrder):
     def toggle_cleaner(self, name: str) -> None:
         on = self.library.toggle(name)
         self._switched[name] = on
-        self._recleaning = f"{name} {'on' if on else 'off'}"
-        self._recleaning_hint = "; C then W keeps it"
-        self._recleaning_done = ": {pages} cleaned again"
-        # Said until the folder is cleaned again (poll then says so), whatever page is opened meanwhile.
-        self.status.say(f"{self._recleaning}: cleaning again", seconds=None, lasting=True)
-        self.crawl()
-        self.open_page(self.current, again=True)
+        self._reclean(f"{name} {'on' if on else 'off'}", "; C then W keeps it")
 
     def toggle_part(self, name: str, part: str) -> None:
         """Switch part ``part`` of cleaner ``name`` (one of its judges) for this run: the folder is cleaned again
         and the diff shows what the cleaner decides without it (or with it)."""
-        library = self.library
-        on = library.toggle_part(name, part)
-        self._recleaning = f"{name}: {part} {'on' if on else 'off'}"
-        self._recleaning_hint = " (this run)"
+        on = self.library.toggle_part(name, part)
+        self._reclean(f"{name}: {part} {'on' if on else 'off'}", " (this run)")
+
+    def _reclean(self, what: str, hint: str) -> None:
+        """The folder is being cleaned again after ``what`` was switched: said until it is done (poll then says
+        so), whatever page is opened meanwhile; the page on screen is shown again."""
+        self._recleaning = what
+        self._recleaning_hint = hint
         self._recleaning_done = ": {pages} cleaned again"
-        self.status.say(f"{self._recleaning}: cleaning again", seconds=None, lasting=True)
+        self.status.say(f"{what}: cleaning again", seconds=None, lasting=True)
         self.crawl()
         self.open_page(self.current, again=True)
 

@@ -127,12 +127,16 @@ def _page_keys(blocks: Sequence[Block]) -> list[int]:
 KEYS_FACT = "site_template.block_keys"
 
 
+def _kept_keys(page: Page) -> Sequence[int] | None:
+    """The keys of the page's blocks that ``prepare`` kept with it, or None."""
+    kept: Sequence[int] | None = page.facts.get(KEYS_FACT)
+    return kept if kept is not None and len(kept) == len(page.blocks) else None
+
+
 def _keys_of(page: Page) -> Sequence[int]:
     """The keys of the page's blocks (``block_key`` of each, in order): those ``prepare`` kept, or made now."""
-    kept: Sequence[int] | None = page.facts.get(KEYS_FACT)
-    if kept is not None and len(kept) == len(page.blocks):
-        return kept
-    return _page_keys(page.blocks)
+    kept = _kept_keys(page)
+    return kept if kept is not None else _page_keys(page.blocks)
 
 
 def _is_sentence_counted(block: Block, words: int) -> bool:
@@ -523,11 +527,8 @@ def recurring_lines(state: object, page: Page, lines: Sequence[Block]) -> list[b
     if group is None or group.pages < min_pages or not lines:
         return out
     get, total = group.counts.get, group.pages
-    kept: Sequence[int] | None = page.facts.get(KEYS_FACT)  # (made once for learning and cleaning, if so)
-    if kept is None or len(kept) != len(page.blocks):
-        kept = None
-    line_keys = [kept[b.index] for b in lines] if kept is not None else _page_keys(lines)
-    for k, key in enumerate(line_keys):
+    kept = _kept_keys(page)  # (without them, only the lines asked about are keyed unless one recurs)
+    for k, key in enumerate([kept[b.index] for b in lines] if kept is not None else _page_keys(lines)):
         c = get(key, 1)
         out[k] = c >= min_pages and c / total >= min_share
     if any(out):
