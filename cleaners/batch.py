@@ -8,6 +8,10 @@ the pipeline, whose cleaners may come from plain files that cannot be pickled. `
 workers where it can (it has no other threads then): they start at once with its very pipeline. What
 folder-level cleaners learned is sent along, once per worker. Each worker opens the shared result cache, so
 whatever a worker cleans is never cleaned again.
+
+Why one module over 600 lines: the functions run in a worker (found by name when a job is pickled) and the
+parent's drivers that submit them share one protocol (:class:`Job`, :class:`PipelineSpec`, page errors for a
+lost worker); kept together, a change to that protocol is made on both sides at once.
 """
 
 from __future__ import annotations

@@ -20,6 +20,10 @@ The page text is not stored: it is re-read from the file (the key proves it is
 the same bytes), which is cheaper than storing it twice and keeps the cache small.
 A damaged cache is discarded with a warning and rebuilt; the cache is only ever
 written under its own folder (the user cache directory by default).
+
+Why one module over 600 lines: the keys (page, stage, folder) and the cached cleaning that reads and writes
+them must change together — a key that stops covering what a stage depends on serves stale results — so
+they live next to the one class, :class:`ResultCache`, that stores them.
 """
 
 from __future__ import annotations
