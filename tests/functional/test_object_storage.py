@@ -161,20 +161,39 @@ def parts_text(fs: Any, folder: str) -> tuple[list[str], str]:
 
 
 # -- the runs -------------------------------------------------------------------------------------
-def test_s3_in_and_parts_out_equal_the_local_run(
-    s3: Any, s3_input: str, cloud_env: dict[str, str], local_records: list[dict[str, Any]]
-) -> None:
+@pytest.fixture(scope="module")
+def s3_parts(s3: Any, s3_endpoint: str, s3_input: str, cloud_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The command writing parts to a bucket that keeps every version of its objects (a deleted one too)."""
     s3.mkdir("clean")
-    done = run(cloud_env, s3_input, "--cluster", "local:2", "--partition-pages", "7", "--out", "s3://clean/out/")
+    s3.call_s3("put_bucket_versioning", Bucket="clean", VersioningConfiguration={"Status": "Enabled"})
+    return run(cloud_env, s3_input, "--cluster", "local:2", "--partition-pages", "7", "--out", "s3://clean/out/")
+
+
+def test_s3_in_and_parts_out_equal_the_local_run(
+    s3: Any, s3_input: str, s3_parts: subprocess.CompletedProcess[str], local_records: list[dict[str, Any]]
+) -> None:
+    done = s3_parts
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     names, text = parts_text(s3, "clean/out")
     parts = -(-len(local_records) // 7)
-    assert names == [*(f"part-{k:05d}.jsonl" for k in range(parts)), "_SUCCESS"]
+    assert names == ["_SUCCESS", *(f"part-{k:05d}.jsonl" for k in range(parts))]
     assert records(text) == local_records
     first = json.loads(text.splitlines()[0])
     assert first["path"] == f"{s3_input}{local_records[0]['id']}"
-    assert "s3://clean/out" in done.stderr  # (the summary names the URL as given, slashes and all)
+    assert "to s3://clean/out" in done.stderr  # (the summary names the URL as given, both slashes)
+
+
+def test_parts_are_written_to_the_bucket_once_not_moved_there(
+    s3: Any, s3_parts: subprocess.CompletedProcess[str]
+) -> None:
+    assert s3_parts.returncode == 0, s3_parts.stderr
+    versions = s3.call_s3("list_object_versions", Bucket="clean", Prefix="out/")
+    written = [v["Key"] for v in versions.get("Versions", [])]
+    deleted = [m["Key"] for m in versions.get("DeleteMarkers", [])]
+    assert deleted == []  # (a part written elsewhere first, then moved: a copy and a delete)
+    assert all(not k.startswith("out/_temporary") for k in written)
+    assert sum(k.startswith("out/part-") for k in written) == len(s3.glob("clean/out/part-*"))
 
 
 def test_s3_in_and_one_file_out_equal_the_local_run(
@@ -195,8 +214,85 @@ def test_gcs_in_and_out_equal_the_local_run(
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     names, text = parts_text(gcs, "gclean/out")
-    assert names == [*(f"part-{k:05d}.jsonl" for k in range(-(-len(local_records) // 9))), "_SUCCESS"]
+    assert names == ["_SUCCESS", *(f"part-{k:05d}.jsonl" for k in range(-(-len(local_records) // 9)))]
     assert records(text) == local_records
     one = run(cloud_env, gcs_input, "--cluster", "local:2", "--out", "gs://gclean/all.jsonl")
     assert one.returncode == 0, one.stderr
     assert records(gcs.cat("gclean/all.jsonl").decode("utf-8")) == local_records
+
+
+# -- what goes wrong, said in one line before anything runs ---------------------------------------
+def said_once(done: subprocess.CompletedProcess[str], *words: str) -> str:
+    """The one line a failed command says (exit 2, nothing on standard output, no traceback)."""
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("newsread: ")]
+    assert len(lines) == 1, done.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+def test_a_missing_input_url_is_an_error_not_a_page(s3_input: str, cloud_env: dict[str, str]) -> None:
+    missing = s3_input.replace("/in/", "/not-there/")
+    said_once(run(cloud_env, missing, "--cluster", "local:1"), "no such file or folder", missing)
+
+
+def test_missing_credentials_are_said_in_one_line(s3_input: str, cloud_env: dict[str, str], s3: Any) -> None:
+    env = {k: v for k, v in cloud_env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    said_once(run(env, s3_input, "--cluster", "local:1"), s3_input, "no credentials")
+    s3.mkdir("nocreds")
+    said_once(run(env, str(SEEDS), "--cluster", "local:1", "--out", "s3://nocreds/out/"), "s3://nocreds", "credentials")
+    assert s3.ls("nocreds", detail=False) == []
+
+
+def test_an_output_in_a_missing_bucket_makes_no_bucket(s3: Any, s3_input: str, cloud_env: dict[str, str]) -> None:
+    before = sorted(s3.ls("", detail=False, refresh=True))
+    for out in ("s3://typo-bucket/out/", "s3://typo-bucket/all.jsonl"):
+        said_once(
+            run(cloud_env, s3_input, "--cluster", "local:1", "--out", out), "s3://typo-bucket", "creates no bucket"
+        )
+    assert sorted(s3.ls("", detail=False, refresh=True)) == before
+
+
+FITTER = """
+from pathlib import Path
+from newsread.cleaners import BaseCleaner
+
+
+class Fitter(BaseCleaner):
+    name = "fitter"
+    description = "learns from the folder: says so in a file"
+
+    def fit(self, pages):
+        Path({marker!r}).write_text("learned")
+        return None
+
+    def annotate(self, page, context):
+        return []
+"""
+
+
+def test_an_output_folder_not_ours_stops_the_run_before_learning(
+    s3: Any, s3_input: str, cloud_env: dict[str, str], tmp_path: Path
+) -> None:
+    marker = tmp_path / "learned"
+    plugin = tmp_path / "fitter.py"
+    plugin.write_text(FITTER.format(marker=str(marker)))
+    config = tmp_path / "config.toml"
+    config.write_text(f"cleaner_files = [{json.dumps(str(plugin))}]\n")
+    s3.mkdir("theirs")
+    s3.pipe("theirs/out/notes.txt", b"mine")
+    done = run(cloud_env, s3_input, "-c", str(config), "--cluster", "local:1", "--out", "s3://theirs/out")
+    said_once(done, "s3://theirs/out", "did not write")
+    assert not marker.exists()  # (refused before the folder was learned, not after the pages were cleaned)
+    assert s3.ls("theirs/out", detail=False, refresh=True) == ["theirs/out/notes.txt"]
+    assert s3.cat("theirs/out/notes.txt") == b"mine"
+
+
+def test_a_url_with_one_slash_is_said_to_be_malformed(cloud_env: dict[str, str]) -> None:
+    said_once(run(cloud_env, "s3:/crawl/in", "--cluster", "local:1"), "s3://crawl/in")
+    said_once(run(cloud_env, str(SEEDS), "--cluster", "local:1", "--out", "s3:/clean/x"), "s3://clean/x")
+    said_once(run(cloud_env, "s3://", "--cluster", "local:1"), "bucket")
+    said_once(run(cloud_env, "s3://crawl/in/"), "--cluster")  # (a local run reads no URL: it says how to)
