@@ -153,6 +153,34 @@ def list_inputs(paths: Sequence[str]) -> list[Source]:
     return out
 
 
+def input_problem(paths: Sequence[str]) -> str | None:
+    """Why an input URL cannot be read here (it does not exist, no credentials for it …), in one line, or None.
+    Runs on a worker (where the pages are read): what it says is returned, not raised (a task that fails is
+    logged with its traceback by the worker)."""
+    import fsspec
+
+    for url in paths:
+        if _local(url) is not None:
+            continue  # (checked where the command runs)
+        try:
+            fs, root = fsspec.core.url_to_fs(url)
+            fs.info(root)
+        except FileNotFoundError:
+            return f"no such file or folder: {url}"
+        except Exception as exc:
+            return f"{url} cannot be read: {_why(exc)}"
+    return None
+
+
+def _why(exc: BaseException) -> str:
+    """An exception from a file system, in one line; missing credentials said as such."""
+    name = type(exc).__name__
+    text = " ".join(str(exc).split()) or name
+    if "credential" in f"{name} {text}".lower():
+        return f"no credentials for it were found ({name}: {text}); give them as its file system expects"
+    return f"{name}: {text}"
+
+
 def _list_url(url: str, prefix: str) -> Iterator[Source]:
     import fsspec
 
@@ -534,10 +562,16 @@ def finished_lines(part: Partition, reps: array[int], listing: Sequence[Source])
 
 
 def write_part(url: str, name: str, token: str, part: Partition, reps: array[int], listing: Sequence[Source]) -> int:
-    """Write one output part: to a temporary name in ``_temporary/``, then moved to ``name``. Returns its records."""
+    """Write one output part: in a local folder to a temporary name in ``_temporary/``, then renamed to ``name``;
+    at a URL (an object store) straight to ``name``, where an object appears whole or not at all (a move there
+    is a copy and a delete: each part would travel twice). Returns its records."""
     import fsspec
 
     fs, root = fsspec.core.url_to_fs(url)
+    if _local(url) is None:
+        with fs.open(f"{root.rstrip('/')}/{name}", "w", encoding="utf-8", newline="") as fh:
+            fh.write(finished_lines(part, reps, listing))
+        return len(part.lines)
     tmp = f"{root.rstrip('/')}/{TEMPORARY}/{name}.{token}"
     fs.makedirs(f"{root.rstrip('/')}/{TEMPORARY}", exist_ok=True)
     with fs.open(tmp, "w", encoding="utf-8", newline="") as fh:
@@ -597,6 +631,10 @@ def clean_on_dask(
     target = _Target.of(out, inputs)  # checked before anything runs
     token = os.urandom(8).hex()
     submit = client.submit
+    if any(_local(i) is None for i in inputs):
+        problem = submit(input_problem, list(inputs), key=f"newsread-inputs-{token}").result()
+        if problem is not None:
+            raise RunError(problem)
     listing = submit(list_inputs, list(inputs), key=f"newsread-list-{token}")
     total: int = submit(len, listing, key=f"newsread-count-{token}").result()
     result.pages = total
@@ -830,6 +868,30 @@ class _Target:
                 theirs = _normal(item)
                 if mine[0] == theirs[0] and _overlap(mine[1], theirs[1]):
                     raise RunError(f"{out} and the input {item} overlap: newsread never writes into what it reads")
+        try:
+            self._check_url(out)
+        except RunError:
+            raise
+        except Exception as exc:  # (no credentials, no such endpoint, access denied …: said in one line)
+            raise RunError(f"{out} cannot be written: {_why(exc)}") from exc
+
+    def _check_url(self, out: str) -> None:
+        """An output at a URL: its bucket exists (newsread creates none: a typo would make one), and a part
+        folder there holds only a former run's parts."""
+        import fsspec
+
+        fs, root = fsspec.core.url_to_fs(out)
+        bucket = "" if root.startswith("/") else root.strip("/").split("/", 1)[0]
+        if bucket:
+            try:
+                fs.info(bucket)
+            except FileNotFoundError:
+                proto = out.split("://", 1)[0]
+                raise RunError(
+                    f"{proto}://{bucket} does not exist: newsread creates no bucket (create it, or check the name)"
+                ) from None
+        if self.folder is not None:
+            _only_parts(fs, root.rstrip("/"), self.folder, None)
 
     @contextlib.contextmanager
     def stream(self, stdout: IO[str] | None) -> Iterator[IO[str]]:
@@ -864,18 +926,7 @@ class _Target:
         fs, root = fsspec.core.url_to_fs(self.folder)
         root = root.rstrip("/")
         ours = _manifest(fs, root) if _local(self.folder) is not None else None
-        if fs.exists(root):
-            if not fs.isdir(root):
-                raise RunError(f"{self.folder} is a file, not a folder: give a folder for the parts")
-            for entry in fs.ls(root, detail=False):
-                name = os.path.basename(str(entry).rstrip("/"))
-                if name in (TEMPORARY, MANIFEST):
-                    continue
-                if (_PART.fullmatch(name) or name == SUCCESS) and (ours is None or name in ours):
-                    continue
-                raise RunError(
-                    f"{self.folder} holds {name!r}, which newsread did not write: give an empty or new folder"
-                )
+        if _only_parts(fs, root, self.folder, ours):
             with contextlib.suppress(FileNotFoundError):
                 fs.rm(f"{root}/{SUCCESS}")
         fs.makedirs(root, exist_ok=True)
@@ -898,6 +949,29 @@ class _Target:
             fs.rm(f"{root}/{TEMPORARY}", recursive=True)
         with fs.open(f"{root}/{SUCCESS}", "w") as fh:
             fh.write("")
+
+
+def _only_parts(fs: Any, root: str, folder: str, ours: set[str] | None) -> bool:
+    """Whether the part folder ``root`` exists; raises :class:`RunError` if it is a file or holds anything but
+    parts and ``_SUCCESS`` (of a local folder: those its manifest ``ours`` names)."""
+    if not fs.exists(root):
+        return False
+    if not fs.isdir(root):
+        raise RunError(f"{folder} is a file, not a folder: give a folder for the parts")
+    for entry in fs.ls(root, detail=False):
+        name = os.path.basename(str(entry).rstrip("/"))
+        if name in (TEMPORARY, MANIFEST):
+            continue
+        if (_PART.fullmatch(name) or name == SUCCESS) and (ours is None or name in ours):
+            continue
+        raise RunError(f"{folder} holds {name!r}, which newsread did not write: give an empty or new folder")
+    return True
+
+
+def check_output(out: str | None, inputs: Sequence[str]) -> None:
+    """Raise :class:`RunError` if a run of ``inputs`` may not write to ``out`` (see :func:`clean_on_dask`): the
+    command checks this before it starts a cluster; a run checks it again before anything runs."""
+    _Target.of(out, inputs)
 
 
 def _normal(url: str) -> tuple[str, str]:

@@ -54,6 +54,16 @@ PathsArg = Annotated[
         metavar="PATH",
     ),
 ]
+# `clean`'s inputs may be URLs (on Dask): text, since a Path folds the two slashes of s3://bucket into one
+SourcesArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="Folders or files of pages (.txt, .html, .gz …). Symlinks are followed, also to files and folders"
+        " outside the folder (loops are entered once). With --cluster/--scheduler also URLs (s3://bucket/crawl/).",
+        show_default=False,
+        metavar="PATH",
+    ),
+]
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", "-c", metavar="FILE", help="Config file (TOML). Default: the user config file."),
@@ -219,9 +229,9 @@ def export(
 
 @app.command(cls=HelpCommand)
 def clean(
-    paths: PathsArg,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", metavar="DIR", help="Write one file per page into this folder.")
+    given: SourcesArg,
+    out_given: Annotated[
+        str | None, typer.Option("--out", "-o", metavar="DIR", help="Write one file per page into this folder.")
     ] = None,
     fmt: Annotated[
         str | None,
@@ -274,8 +284,15 @@ def clean(
 
         limits = (max_page_mb, max_seconds, max_learn_seconds)
         cache = (cache_dir, not no_cache)
-        clean_on_cluster(paths, out, fmt, config, enable, disable, *limits, scheduler, cluster, partition_pages, *cache)
+        clean_on_cluster(
+            given, out_given, fmt, config, enable, disable, *limits, scheduler, cluster, partition_pages, *cache
+        )
         return
+    for text in (*given, out_given or ""):
+        if "://" in text and not os.path.lexists(text):
+            raise fail(f"{shown(text)}: a URL is read and written on Dask: add --cluster local (or --scheduler)")
+    paths = [Path(p) for p in given]
+    out = Path(out_given) if out_given is not None else None
     check_paths(paths)
     fmt = fmt or ("text" if out else "jsonl")
     if fmt not in FORMATS:

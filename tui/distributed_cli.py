@@ -22,23 +22,33 @@ from newsread.cleaners.session import cache_problem
 
 from .cli_common import build_pipeline, check_paths, fail, shown
 
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):/+(.*)", re.S)
+_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+)://(.*)", re.S)
+_ONE_SLASH = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):/(?!/)(.*)", re.S)
 
 
-def as_url(path: Path | str) -> str:
-    """A command-line path as given: ``s3://bucket/x`` came through ``Path`` as ``s3:/bucket/x``; give it back its
-    slashes. A local path that exists stays as it is."""
+def as_url(path: str) -> str:
+    """A command-line path or URL, as given (``clean`` takes its arguments as text: a ``Path`` would fold
+    ``s3://b/x`` into ``s3:/b/x``). Raises ValueError for what is neither a local path that exists nor a
+    well-formed URL: ``s3:/bucket/x`` (one slash), or ``s3://`` naming no bucket."""
     text = str(path)
-    m = _SCHEME.fullmatch(text)
-    if m is None or Path(text).exists() or len(m.group(1)) < 2:  # (one letter: a Windows drive)
+    if os.path.lexists(text):
         return text
-    scheme, rest = m.groups()
-    return f"file:///{rest}" if scheme in ("file", "local") else f"{scheme}://{rest}"
+    m = _URL.fullmatch(text)
+    if m is not None:
+        scheme, rest = m.groups()
+        if scheme.lower() not in ("file", "local") and not rest.strip("/"):
+            raise ValueError(f"{text}: a URL names a bucket or host after {scheme}:// (say {scheme}://BUCKET/…)")
+        return text
+    m = _ONE_SLASH.fullmatch(text)
+    if m is not None and len(m.group(1)) > 1:  # (one letter: a Windows drive)
+        scheme, rest = m.groups()
+        raise ValueError(f"{text}: no such file or folder, nor a URL (a URL has two slashes: {scheme}://{rest})")
+    return text
 
 
 def clean_on_cluster(
-    paths: list[Path],
-    out: Path | None,
+    paths: list[str],
+    out: str | None,
     fmt: str | None,
     config: Path | None,
     enable: list[str],
@@ -55,7 +65,15 @@ def clean_on_cluster(
     """``newsread clean`` on Dask: JSONL on stdout, into one ``.jsonl`` file, or a folder of parts (path or URL).
     The result cache (``cache_dir``, else the default folder, as a local run's) is used by a local cluster's
     workers; by a remote cluster's only when ``--cache-dir`` names it (a folder every worker can open)."""
-    from newsread.cleaners.distributed import DaskMissing, RunError, clean_on_dask, connect, parse_cluster, require_dask
+    from newsread.cleaners.distributed import (
+        DaskMissing,
+        RunError,
+        check_output,
+        clean_on_dask,
+        connect,
+        parse_cluster,
+        require_dask,
+    )
 
     if scheduler is not None and cluster is not None:
         raise fail("give --scheduler or --cluster, not both")
@@ -68,8 +86,16 @@ def clean_on_cluster(
     except (DaskMissing, ValueError) as exc:
         raise fail(str(exc)) from exc
     logging.getLogger("distributed").setLevel(logging.WARNING)  # (a local cluster says much at INFO level)
-    inputs = [as_url(p) for p in paths]
+    try:
+        inputs = [as_url(p) for p in paths]
+        target = as_url(out) if out is not None else None
+    except ValueError as exc:
+        raise fail(shown(str(exc))) from exc
     check_paths([Path(i) for i in inputs if "://" not in i])
+    try:  # (before a cluster starts: a missing bucket, missing credentials, an output over an input …)
+        check_output(target, inputs)
+    except RunError as exc:
+        raise fail(shown(str(exc))) from exc
     with contextlib.redirect_stdout(sys.stderr):  # (what cleaners print while built: never into the output)
         pipeline, _ = build_pipeline(
             config,
@@ -108,7 +134,7 @@ def clean_on_cluster(
                 client,
                 inputs,
                 spec,
-                out=as_url(out) if out is not None else None,
+                out=target,
                 partition_pages=partition_pages,
                 on_error=on_error,
                 on_warning=lambda msg: typer.echo(f"newsread: warning: {inert(msg)}", err=True),
@@ -124,7 +150,7 @@ def clean_on_cluster(
     if result.failures and out is not None:
         typer.echo(f"newsread: {result.failures} of {result.pages} page(s) could not be read", err=True)
     if out is not None:
-        typer.echo(f"newsread: {result.pages} page(s) in {result.parts} partition(s) to {shown(str(out))}", err=True)
+        typer.echo(f"newsread: {result.pages} page(s) in {result.parts} partition(s) to {shown(out)}", err=True)
 
 
 def _cache_for(cache_dir: Path | None, wanted: bool, inputs: list[str]) -> str | None:

@@ -248,10 +248,14 @@ def test_a_running_scheduler_is_used_by_its_address() -> None:
 def test_urls_given_on_the_command_line_keep_their_slashes() -> None:
     from newsread.tui.distributed_cli import as_url
 
-    assert as_url(Path("s3://bucket/crawl/")) == "s3://bucket/crawl"
-    assert as_url(Path("memory://x/y.jsonl")) == "memory://x/y.jsonl"
-    assert as_url(Path("file:///tmp/x")) == "file:///tmp/x"
-    assert as_url(Path("seeds")) == "seeds"
+    assert as_url("s3://bucket/crawl/") == "s3://bucket/crawl/"
+    assert as_url("memory://x/y.jsonl") == "memory://x/y.jsonl"
+    assert as_url("file:///tmp/x") == "file:///tmp/x"
+    assert as_url("seeds") == "seeds"
+    assert as_url("C:/pages") == "C:/pages"  # (a Windows drive, not a scheme)
+    for malformed in ("s3:/bucket/crawl", "gs:/b", "s3://", "s3:///"):
+        with pytest.raises(ValueError, match=r"bucket|two slashes"):
+            as_url(malformed)
 
 
 def test_a_web_archive_at_a_url_is_its_records(tmp_path: Path, client: object) -> None:
