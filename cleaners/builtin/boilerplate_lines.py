@@ -21,6 +21,7 @@ from ..model import Mark, Page
 from ._lines import STOPWORDS, PageLines, page_lines
 from ._tree_model import TreeModel
 from .outside_article import body_stretch, leading_teaser
+from .site_chrome import AUTHOR_BIO
 
 MODEL_FILE = "boilerplate_lines_model.json"
 _FAR = 20  # lines: "far from the prose" beyond this
@@ -83,9 +84,21 @@ FEATURES: tuple[str, ...] = (
     "cut_between",  # log of the lines the other cleaners removed between the line and the longest run of prose
     "comments_above",  # log of the comments' author lines and headings the other cleaners cut above the line
     "listed_run",  # log of the run of list items the line belongs to
+    # What the line says, whatever its length (site_chrome's own rules stop at 60 words and need a whole form):
+    "prompt_words",  # words of a site's prompts and small print: subscribe, newsletter, inbox, rights, trademark…
+    "bio",  # opens like an author's bio: a name, then "is a …" writer, reporter, editor…
 )
 _NEAR = 5  # kept lines each side that make a line's neighbourhood
 _GLUED = re.compile(r"[a-z]{3}[A-Z]")
+# The words of newsletter, subscription, cookie, affiliate and legal small print (a few languages).
+_PROMPT = re.compile(
+    r"\b(?:unsubscribe|newsletters?|inbox|subscri(?:be|bed|bing|ption|ptions|bers?)|sign(?:ing)?\s+up|"
+    r"trademarks?|rights\s+reserved|privacy\s+policy|terms\s+(?:of|and)\s+(?:use|service|conditions)|cookies|"
+    r"affiliate|commission|sponsored|copyright|click\s+here|follow\s+(?:us|him|her|me)|disclaimer|"
+    r"permission|reproduced|redistributed|spam|e-?mail\s+address|download\s+(?:the|our)\s+app|"
+    r"assinante|assine|inscreva|abonnieren|abonnez|suscr[ií]bete|iscriviti|registrieren)\b",
+    re.IGNORECASE,
+)
 _GAP = 2  # other lines a run of prose may hold between two prose lines
 
 
@@ -178,6 +191,8 @@ def line_features(
                 *near[i][:-5],
                 min(3, len(_GLUED.findall(text))) / 3,
                 *near[i][-5:],
+                min(3, len(_PROMPT.findall(text))) / 3,
+                1.0 if AUTHOR_BIO.match(text) else 0.0,
             ]
         )
     return rows

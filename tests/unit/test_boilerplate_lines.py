@@ -124,3 +124,18 @@ def test_a_line_knows_its_run_of_prose_and_what_was_cut_between_it_and_the_artic
     assert f["comments_above"][reply] > f["comments_above"][n - 3] > 0 == f["comments_above"][first]
     assert f["cut_between"][n + 1] > 0 and f["cut_between"][first] == 0
     assert f["run_share"][first] == 1 and f["run_words"][first] > 0
+
+
+def test_small_print_and_a_long_bio_are_seen_for_what_they_say() -> None:
+    # site_chrome reads lines of up to 60 words and only in their whole form; the line model weighs the words.
+    bio = (
+        "Jane Doe is a senior business reporter for the Harbour Post, covering shipping, ports and trade. "
+        + "Before that she wrote about the fishing fleet for ten years. " * 5
+    )
+    small = "No spam, we promise. You can unsubscribe at any time and we will never share your email address."
+    page = text_page("p.txt", "\n".join([TITLE, *PARAGRAPHS, bio, small]))
+    rows = line_features(page, [False] * len(page.blocks))
+    f = {name: [row[k] for row in rows] for k, name in enumerate(FEATURES)}
+    n = len(page.blocks)
+    assert f["bio"][n - 2] == 1 and f["bio"][1] == 0
+    assert f["prompt_words"][n - 1] > 0.5 and f["prompt_words"][1] == 0
