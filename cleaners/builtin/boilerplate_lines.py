@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
-from ._lines import STOPWORDS, PageLines, page_lines
+from ._lines import STOPWORDS, PageLines, find_in_lines, page_lines
 from ._tree_model import TreeModel
 from .outside_article import body_stretch, leading_teaser
 from .site_chrome import AUTHOR_BIO
@@ -99,6 +99,13 @@ _PROMPT = re.compile(
     r"assinante|assine|inscreva|abonnieren|abonnez|suscr[ií]bete|iscriviti|registrieren)\b",
     re.IGNORECASE,
 )
+# A word or phrase each match of _PROMPT holds: lines holding none (most) are not matched at all (see find_in_lines).
+_PROMPT_WORDS = (
+    *("subscri", "newsletter", "inbox", "sign up", "signing up", "trademark", "rights reserved", "privacy policy"),
+    *("terms of", "terms and", "cookies", "affiliate", "commission", "sponsored", "copyright", "click here"),
+    *("follow ", "disclaimer", "permission", "reproduced", "redistributed", "spam", "mail address", "download "),
+    *("assinante", "assine", "inscreva", "abonnieren", "abonnez", "suscr", "iscriviti", "registrieren"),
+)
 _GAP = 2  # other lines a run of prose may hold between two prose lines
 
 
@@ -152,7 +159,9 @@ def line_features(
     near = _neighbourhood(lines, removed, headline, comment)
     rows: list[list[float]] = []
     isupper, isalpha = str.isupper, str.isalpha
-    for i in range(n) if only is None else only:
+    order = range(n) if only is None else only
+    (prompted,) = find_in_lines([lines.low[i] for i in order], (_PROMPT_WORDS,))
+    for row, i in enumerate(order):
         text = blocks[i].text
         toks = lines.toks[i]
         lo, hi = max(0, i - 3), min(n, i + 4)
@@ -191,7 +200,7 @@ def line_features(
                 *near[i][:-5],
                 min(3, len(_GLUED.findall(text))) / 3,
                 *near[i][-5:],
-                min(3, len(_PROMPT.findall(text))) / 3,
+                min(3, len(_PROMPT.findall(text))) / 3 if row in prompted else 0.0,
                 1.0 if AUTHOR_BIO.match(text) else 0.0,
             ]
         )
