@@ -10,6 +10,7 @@ is clearly not article text: losing a paragraph costs a reader more than keeping
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import accumulate
@@ -17,9 +18,10 @@ from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
-from ._lines import STOPWORDS, PageLines, page_lines
+from ._lines import STOPWORDS, PageLines, find_in_lines, page_lines
 from ._tree_model import TreeModel
 from .outside_article import body_stretch, leading_teaser
+from .site_chrome import AUTHOR_BIO
 
 MODEL_FILE = "boilerplate_lines_model.json"
 _FAR = 20  # lines: "far from the prose" beyond this
@@ -75,8 +77,35 @@ FEATURES: tuple[str, ...] = (
     "after_headline",  # below the headline the metadata cleaner found
     "headline_distance",  # kept lines to the headline, capped at 20, over 20
     "no_headline",
+    # Where the line stands against the article's runs of prose and what the other cleaners found:
+    "glued",  # words joined without a space, lower case to upper ("…StudentA 24-year-old"): a headline and its teaser
+    "run_words",  # log of the words of the run of prose the line is in (0: none): the article is the long runs
+    "run_share",  # that run's words over the longest run's
+    "cut_between",  # log of the lines the other cleaners removed between the line and the longest run of prose
+    "comments_above",  # log of the comments' author lines and headings the other cleaners cut above the line
+    "listed_run",  # log of the run of list items the line belongs to
+    # What the line says, whatever its length (site_chrome's own rules stop at 60 words and need a whole form):
+    "prompt_words",  # words of a site's prompts and small print: subscribe, newsletter, inbox, rights, trademark…
+    "bio",  # opens like an author's bio: a name, then "is a …" writer, reporter, editor…
 )
 _NEAR = 5  # kept lines each side that make a line's neighbourhood
+_GLUED = re.compile(r"[a-z]{3}[A-Z]")
+# The words of newsletter, subscription, cookie, affiliate and legal small print (a few languages).
+_PROMPT = re.compile(
+    r"\b(?:unsubscribe|newsletters?|inbox|subscri(?:be|bed|bing|ption|ptions|bers?)|sign(?:ing)?\s+up|"
+    r"trademarks?|rights\s+reserved|privacy\s+policy|terms\s+(?:of|and)\s+(?:use|service|conditions)|cookies|"
+    r"affiliate|commission|sponsored|copyright|click\s+here|follow\s+(?:us|him|her|me)|disclaimer|"
+    r"permission|reproduced|redistributed|spam|e-?mail\s+address|download\s+(?:the|our)\s+app|"
+    r"assinante|assine|inscreva|abonnieren|abonnez|suscr[ií]bete|iscriviti|registrieren)\b",
+    re.IGNORECASE,
+)
+# A word or phrase each match of _PROMPT holds: lines holding none (most) are not matched at all (see find_in_lines).
+_PROMPT_WORDS = (
+    *("subscri", "newsletter", "inbox", "sign up", "signing up", "trademark", "rights reserved", "privacy policy"),
+    *("terms of", "terms and", "cookies", "affiliate", "commission", "sponsored", "copyright", "click here"),
+    *("follow ", "disclaimer", "permission", "reproduced", "redistributed", "spam", "mail address", "download "),
+    *("assinante", "assine", "inscreva", "abonnieren", "abonnez", "suscr", "iscriviti", "registrieren"),
+)
 _GAP = 2  # other lines a run of prose may hold between two prose lines
 
 
@@ -87,11 +116,12 @@ def line_features(
     only: Sequence[int] | None = None,
     body: tuple[int, int] | None = None,
     headline: int | None = None,
+    comment: Sequence[bool] | None = None,
 ) -> list[list[float]]:
     """A row of numbers (see FEATURES) for each line of a text page (or the lines ``only`` names, in order);
     ``removed`` says which lines the cleaners before this one removed whole, ``body`` the first and last line
     of the article body as outside_article's stretch finds it (None: no clear body), ``headline`` the line of
-    the headline (None: none found)."""
+    the headline (None: none found), ``comment`` which removed lines were a comment's author line or heading."""
     lines = lines or page_lines(page)
     blocks = page.blocks
     n = len(blocks)
@@ -126,10 +156,12 @@ def line_features(
         running += kept_words[i]
     body_words = sum(kept_words[first_body : last_body + 1])
     body_share = body_words / total
-    near = _neighbourhood(lines, removed, headline)
+    near = _neighbourhood(lines, removed, headline, comment)
     rows: list[list[float]] = []
     isupper, isalpha = str.isupper, str.isalpha
-    for i in range(n) if only is None else only:
+    order = range(n) if only is None else only
+    (prompted,) = find_in_lines([lines.low[i] for i in order], (_PROMPT_WORDS,))
+    for row, i in enumerate(order):
         text = blocks[i].text
         toks = lines.toks[i]
         lo, hi = max(0, i - 3), min(n, i + 4)
@@ -165,7 +197,11 @@ def line_features(
                 1.0 if first_body <= last_body < i else 0.0,
                 min(_FAR, max(first_body - i, i - last_body, 0)) / _FAR if body is not None else 1.0,
                 body_share,
-                *near[i],
+                *near[i][:-5],
+                min(3, len(_GLUED.findall(text))) / 3,
+                *near[i][-5:],
+                min(3, len(_PROMPT.findall(text))) / 3 if row in prompted else 0.0,
+                1.0 if AUTHOR_BIO.match(text) else 0.0,
             ]
         )
     return rows
@@ -187,7 +223,9 @@ def _runs(flags: Sequence[bool]) -> list[int]:
     return out
 
 
-def _neighbourhood(lines: PageLines, removed: Sequence[bool], headline: int | None) -> list[list[float]]:
+def _neighbourhood(
+    lines: PageLines, removed: Sequence[bool], headline: int | None, comment: Sequence[bool] | None = None
+) -> list[list[float]]:
     """The neighbourhood features of each kept line (see FEATURES from ``title_run``), by line index (removed
     lines get an empty list)."""
     wc, prose, ends, digit, low = lines.wc, lines.prose, lines.ends, lines.digit, lines.low
@@ -200,8 +238,10 @@ def _neighbourhood(lines: PageLines, removed: Sequence[bool], headline: int | No
     title_run, short_run = _runs(title), _runs(short)
     # Running counts over the kept lines, for the neighbourhood's shares.
     sums = [list(accumulate(flags, initial=0)) for flags in (kept_prose, kept_ends, title, [digit[i] for i in seq])]
-    # The longest run of prose by words, other lines up to _GAP at a time allowed inside it.
+    said = list(accumulate(comment if comment is not None else [False] * len(removed), initial=0))
+    # The runs of prose by words, other lines up to _GAP at a time allowed inside them, and the longest.
     best, lo, hi = 0, 0, -1
+    run_words = [0] * m
     j = 0
     while j < m:
         if not kept_prose[j]:
@@ -214,9 +254,12 @@ def _neighbourhood(lines: PageLines, removed: Sequence[bool], headline: int | No
             else:
                 gap += 1
             k += 1
+        run_words[j : last + 1] = [words] * (last + 1 - j)
         if words > best:
             best, lo, hi = words, j, last
         j = last + 1
+    listed_run = _runs([lines.listed[i] for i in seq])
+    cut = list(accumulate(removed, initial=0))
     head = None if headline is None else bisect_right(seq, headline - 1)
     out: list[list[float]] = [[] for _ in removed]
     log1p, far = math.log1p, float(_FAR)
@@ -225,6 +268,12 @@ def _neighbourhood(lines: PageLines, removed: Sequence[bool], headline: int | No
         a, z = j - _NEAR if j > _NEAR else 0, j + _NEAR + 1 if j + _NEAR + 1 < m else m
         others = float(z - a - 1) or 1.0
         distance = lo - j if j < lo else (j - hi if j > hi else 0)
+        if hi < 0 or lo <= j <= hi:
+            between = 0
+        elif j > hi:
+            between = cut[i] - cut[seq[hi] + 1]
+        else:
+            between = cut[seq[lo]] - cut[i + 1]
         out[i] = [
             log1p(title_run[j]),
             log1p(short_run[j]),
@@ -239,6 +288,11 @@ def _neighbourhood(lines: PageLines, removed: Sequence[bool], headline: int | No
                 if head is None or headline is None
                 else (1.0 if i > headline else 0.0, min(far, abs(j - head)) / far, 0.0)
             ),
+            log1p(run_words[j]),
+            run_words[j] / best if best else 0.0,
+            log1p(between),
+            log1p(said[i]),
+            log1p(listed_run[j]),
         ]
         if kept_prose[j]:
             colon = 1.0 if low[i].rstrip().endswith(":") else 0.0
@@ -252,6 +306,21 @@ def headline_line(page: Page, context: Context) -> int | None:
             k = bisect_right([b.end for b in page.blocks], a.start)
             return k if k < len(page.blocks) else None
     return None
+
+
+def comment_lines(page: Page, context: Context) -> list[bool]:
+    """Which lines site_chrome removed as a comment's author line or a comment section's heading."""
+    out = [False] * len(page.blocks)
+    ends = [b.end for b in page.blocks]
+    for a in context.removed:
+        if a.cleaner == "site_chrome" and a.reason in _COMMENT_REASONS:
+            k = bisect_right(ends, a.start)
+            if k < len(out):
+                out[k] = True
+    return out
+
+
+_COMMENT_REASONS = frozenset({"comment author line", "comment section", "comment count"})
 
 
 class BoilerplateLines(BaseCleaner):
@@ -296,7 +365,9 @@ class BoilerplateLines(BaseCleaner):
                 first <= k <= last and ((prose[k] and wc[k] >= LONG_PARAGRAPH) or (ends[k] and k and prose[k - 1]))
             )
         ]
-        rows = line_features(page, removed, lines, candidates, body, headline_line(page, context))
+        rows = line_features(
+            page, removed, lines, candidates, body, headline_line(page, context), comment_lines(page, context)
+        )
         return candidates, rows, body
 
     @staticmethod

@@ -99,3 +99,43 @@ def test_a_table_the_article_announces_is_kept() -> None:
     assert all(p in cleaned.body for p in [*PARAGRAPHS, intro, *MORE])
     assert all(cell in cleaned.paragraphs for cell in table)
     assert sum(h not in cleaned.body for h in HEADLINES) >= 5
+
+
+def test_a_line_knows_its_run_of_prose_and_what_was_cut_between_it_and_the_article() -> None:
+    # The comments below an article are prose too: what tells them apart is that the other cleaners cut
+    # comments' author lines above them.
+    comments = [
+        "Jane Smith on March 3, 2024 at 4:12 pm said:",
+        "I walk along the harbour every day and I think the new quay will ruin the view for all who live here.",
+        "Tom on March 3, 2024 at 6:40 pm said:",
+        "Great news for the town, it is about time something was done about the port and the jobs it brings.",
+    ]
+    glued = "Ferry Timetable Changes From MondayThe ferry company said on Friday that the boats would sail later."
+    tail = ["Advertisement", HEADLINES[0]]
+    page = text_page("p.txt", "\n".join([glued, TITLE, *PARAGRAPHS, *MORE, *comments, *tail]))
+    n = len(page.blocks) - len(tail)
+    author = [b.text.endswith("said:") for b in page.blocks]
+    cut = [a or b.text == "Advertisement" for a, b in zip(author, page.blocks, strict=True)]
+    kept = [i for i in range(len(cut)) if not cut[i]]
+    rows = dict(zip(kept, line_features(page, cut, only=kept, comment=author), strict=True))
+    f = {name: {i: row[k] for i, row in rows.items()} for k, name in enumerate(FEATURES)}
+    first, reply = 2, n - 1  # an article paragraph, the last comment
+    assert f["glued"][0] > 0 and f["glued"][first] == 0
+    assert f["comments_above"][reply] > f["comments_above"][n - 3] > 0 == f["comments_above"][first]
+    assert f["cut_between"][n + 1] > 0 and f["cut_between"][first] == 0
+    assert f["run_share"][first] == 1 and f["run_words"][first] > 0
+
+
+def test_small_print_and_a_long_bio_are_seen_for_what_they_say() -> None:
+    # site_chrome reads lines of up to 60 words and only in their whole form; the line model weighs the words.
+    bio = (
+        "Jane Doe is a senior business reporter for the Harbour Post, covering shipping, ports and trade. "
+        + "Before that she wrote about the fishing fleet for ten years. " * 5
+    )
+    small = "No spam, we promise. You can unsubscribe at any time and we will never share your email address."
+    page = text_page("p.txt", "\n".join([TITLE, *PARAGRAPHS, bio, small]))
+    rows = line_features(page, [False] * len(page.blocks))
+    f = {name: [row[k] for row in rows] for k, name in enumerate(FEATURES)}
+    n = len(page.blocks)
+    assert f["bio"][n - 2] == 1 and f["bio"][1] == 0
+    assert f["prompt_words"][n - 1] > 0.5 and f["prompt_words"][1] == 0
