@@ -108,7 +108,9 @@ def _marks(found: list[tuple[Block, Block, bool]], position: dict[int, int], lin
     """A run of adjacent copies of consecutive paragraphs is one article captured twice: say so once for the run.
 
     Outside such runs only a repeated paragraph of prose goes: recipes, tables and schedules repeat short
-    lines on purpose, and those repeats are content.
+    lines on purpose, and those repeats are content. A near-duplicate goes only when it says nothing the first
+    lacks (the same paragraph cut short, or with a word dropped): one with a word of its own is a variant, as a
+    comparison's or an events page's paragraphs written from one template with another name or number in each.
     """
     i = 0
     while i < len(found):
@@ -131,6 +133,8 @@ def _marks(found: list[tuple[Block, Block, bool]], position: dict[int, int], lin
             for copy, original, is_exact in run:
                 if not (prose[copy.index] and ends[copy.index] and wc[copy.index] >= 12):
                     continue
+                if not is_exact and not set(lines.toks[original.index]).issuperset(lines.toks[copy.index]):
+                    continue  # it says something the first does not: a variant (a templated paragraph), not a copy
                 kind = "duplicate" if is_exact else "near-duplicate"
                 yield Mark.block(copy, f"{kind} of ¶{original.index + 1}")
         i = j

@@ -1,6 +1,9 @@
 """Removes what HTML structure says is not article text: the headline and byline elements, captions and
 credits, boxes labelled calls to action, related links or disclosures, and short blocks that are nearly all
-links (tag lists, "more on this" boxes) inside the main content. A standfirst (dek) is the story's own."""
+links (tag lists, "more on this" boxes) inside the main content. A standfirst (dek) is the story's own, and so
+is a heading that is a link but opens a paragraph of prose (a listicle's "1. Product name", a section heading
+linked to its source): its section follows it, where a card's linked headline is followed by a date, a teaser
+link or nothing."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ BYLINE_CLASS = re.compile(r"\b(?:byline|author|writer|contributor)s?\b", re.IGNO
 CAPTION_CLASS = re.compile(r"caption|credit|photo-?info|image-?source", re.IGNORECASE)
 # Boxes the page itself labels as calls to action, links to related stories or sponsorship disclosures.
 PROMO_CLASS = re.compile(r"(?:^|[\s_-])(?:cta|related|disclosure)(?:$|[\s_-])", re.IGNORECASE)
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 CREDIT_TEXT = re.compile(r"^\(?(?:photo|image|picture|foto|bild|credit|source)s?\s*(?:credit)?\s*[:/©]", re.IGNORECASE)
 
 
@@ -30,7 +34,8 @@ class HtmlChrome(BaseCleaner):
         blocks = context.remaining()
         lines = page_lines(page)  # each block's words and word count, made once for the page
         head = _headline(blocks, normalise_for_match(page.meta.get("title", "")), lines)
-        for block in blocks:
+        max_links = self.settings["max_link_density"]
+        for k, block in enumerate(blocks):
             words = lines.wc[block.index]
             if block is head:
                 yield Mark.block(block, "headline", "title", normalise_space(block.text))
@@ -43,8 +48,9 @@ class HtmlChrome(BaseCleaner):
             elif words <= 12 and BYLINE_CLASS.search(block.class_id):
                 yield Mark.block(block, "byline", "byline", normalise_space(block.text))
             elif (
-                block.link_density >= self.settings["max_link_density"]
+                block.link_density >= max_links
                 and words <= self.settings["max_link_block_words"]
+                and not (block.tag in HEADINGS and _prose_follows(blocks, k, lines, max_links))
             ):
                 yield Mark.block(block, f"link-dense block ({block.link_density:.0%} links)")
 
@@ -67,3 +73,12 @@ def _own_or_parent_class(class_id: str) -> str:
     <p> inside the element that says it is a caption)."""
     own, _, parent = class_id.partition(" | ")
     return own or parent
+
+
+def _prose_follows(blocks: Sequence[Block], k: int, lines: PageLines, max_links: float) -> bool:
+    """Whether the first block with words after ``blocks[k]`` is a paragraph of prose, not itself mostly links:
+    the linked heading opens a section of the article."""
+    for block in blocks[k + 1 :]:
+        if lines.wc[block.index]:
+            return lines.prose[block.index] and block.link_density < max_links
+    return False

@@ -136,13 +136,16 @@ class LinkFarms(BaseCleaner):
             blocks = [b for b in blocks if b.link_density >= 0.5 or _is_heading(b.text)]
         used: set[int] = set()
         flags = _Flags(blocks, page_lines(page))
-        out = self._headed(blocks, used, flags)
+        # Where the page's headline was (metadata or html_chrome removed it): the article starts there, and a
+        # list under a heading above it ends there (the lines after the headline are the article's first).
+        headline = min((a.start for a in context.removed if a.field == "title"), default=None)
+        out = self._headed(blocks, used, flags, headline)
         out += self._cards(blocks, used, flags)  # (after the headed farms: it skips their lines, ``used``)
         if self.settings["min_unheaded"]:
             out += self._unheaded(blocks, used, flags)
         return out
 
-    def _headed(self, blocks: Sequence[Block], used: set[int], flags: _Flags) -> list[Mark]:
+    def _headed(self, blocks: Sequence[Block], used: set[int], flags: _Flags, headline: int | None) -> list[Mark]:
         out: list[Mark] = []
         heading, farm, item = flags.heading, flags.farm, flags.item
         i = 0  # where the next run may start: a heading inside a farm already marked starts none
@@ -153,7 +156,9 @@ class LinkFarms(BaseCleaner):
             head = blocks[i]
             j = i + 1
             headlines = 0
-            while j < len(blocks) and farm[j] and not heading[j]:
+            # (a run under a heading above the headline stops at it)
+            stop = headline if headline is not None and head.start < headline else None
+            while j < len(blocks) and farm[j] and not heading[j] and (stop is None or blocks[j].start < stop):
                 if item[j]:
                     headlines += 1
                 j += 1

@@ -41,6 +41,29 @@ def test_headed_link_farm_is_removed_with_its_heading_named() -> None:
     assert all(p in cleaned.body for p in PARAGRAPHS)
 
 
+def test_a_link_farm_above_the_headline_ends_at_the_headline() -> None:
+    # A "World News" list in the page header, then the headline and dateline (metadata removes them), then the
+    # article, whose first lines have no sentence end: the list must not run on into the article.
+    lead = "- Harbour expansion approved after a decade of debate in the council"
+    page = "\n".join(
+        [
+            "World News",
+            "- Storm warning issued for the north coast tonight",
+            "- Local bakery wins national bread award again",
+            "Home > News > Harbour expansion approved",
+            "Harbour expansion approved",
+            "Harbour Gazette March 12, 2024",
+            lead,
+            "- Supporters say the first ships could dock within three years",
+            *PARAGRAPHS,
+        ]
+    )
+    cleaned = clean(page)
+    assert "bakery" not in cleaned.body
+    assert lead.removeprefix("- ") in cleaned.body
+    assert all(p in cleaned.body for p in PARAGRAPHS)
+
+
 def test_link_farm_heading_in_other_languages() -> None:
     page = "\n".join(
         [*PARAGRAPHS, "Lesen Sie auch", "Neue Brücke über den Rhein eröffnet", "Bahnstreik legt Verkehr im Süden lahm"]

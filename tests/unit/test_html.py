@@ -249,6 +249,21 @@ def test_a_subheading_readability_dropped_between_article_paragraphs_stays() -> 
     assert cleaned.paragraphs == [*ARTICLE[:2], "What happens next", *ARTICLE[2:]]
 
 
+def test_a_linked_section_heading_stays_but_a_linked_card_headline_goes() -> None:
+    # A listicle's section heading is often a link (to the product, the place, the source); a card for another
+    # story is a linked headline too, but what follows it is a date or another card, not the section's prose.
+    paras = [f"<p>{p}</p>" for p in ARTICLE]
+    section = "The Harbour Quay Ferry"
+    card = "Storm warning issued for the north coast tonight"
+    markup = (
+        f"<html><body><article>{''.join(paras[:2])}<h2><a href=/ferry>{section}</a></h2>{''.join(paras[2:])}"
+        f"<h3><a href=/storm>{card}</a></h3><p>12/03/2024</p></article></body></html>"
+    )
+    cleaned = PIPELINE.clean(html_page("p.html", markup))
+    assert section in cleaned.paragraphs
+    assert card not in cleaned.body
+
+
 @given(st.text(alphabet=st.sampled_from([" ", " ", "\t", "\n", "\r", "\xa0", "\u3000", "a", ","]), max_size=600))
 @example("x" + " \xa0" * 130 + "y")
 @example("a\t  \t\xa0 \tb \n c")
