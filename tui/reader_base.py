@@ -86,6 +86,7 @@ class ReaderBase(App[None]):
         self._recleaning_hint = ""  # said after it once the folder is cleaned again
         self._recleaning_done = ""  # how that is said ({pages}: how many)
         self._start_theme = ""  # the theme the reader started with (a change from it is the user's)
+        self._place_restored = False  # the page last read in these folders was looked for (once)
 
     # -- the widgets ------------------------------------------------------------------------------
     @property
