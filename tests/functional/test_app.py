@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from pathlib import Path
@@ -199,6 +200,39 @@ async def test_switching_a_cleaner_off_from_why_recleans_the_page(folder: Path) 
         clean = all_rows(app)
         assert "Advertisement" in clean and "Share this" in clean
         assert "Another story" not in clean  # the other cleaners still run
+
+
+def dialog_text(app: NewsreadApp) -> str:
+    """What the "why was this removed?" dialog on screen says, as drawn (from a screenshot)."""
+    drawn = re.findall(r"<text[^>]*>([^<]*)</text>", app.export_screenshot())
+    return html.unescape("".join(drawn)).replace("\xa0", " ")
+
+
+async def test_brackets_in_why_walk_the_removals_without_closing_it(folder: Path) -> None:
+    """Walking a page's removals asking why took Esc, ], w for each one: ] and [ in the dialog did nothing."""
+    app = make_app([folder])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        groups = app.reader.groups
+        await pilot.press("right_square_bracket", "w")
+        await pilot.pause()
+        assert isinstance(app.screen, RemovalDetails)
+        assert "removal 1 of 6" in dialog_text(app) and "headline" in dialog_text(app)
+        assert "[ ]: previous/next" in dialog_text(app)
+        await pilot.press("right_square_bracket", "right_square_bracket")  # on to the "Advertisement" line
+        await pilot.pause()
+        assert isinstance(app.screen, RemovalDetails)  # still open, and telling of the third removal
+        shown = dialog_text(app)
+        assert "removal 3 of 6" in shown and "short line (1 word)" in shown and "Advertisement" in shown
+        assert app.reader.current_group == groups[2]  # the diff behind followed
+        assert "removal 3/6 short_lines" in app.reader.position_line
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert "removal 2 of 6" in dialog_text(app) and "dateline" in dialog_text(app)
+        await pilot.press("right_square_bracket", "t")  # t switches off the cleaner of the removal now shown
+        await settle(pilot)
+        stages = {s.name: s.enabled for s in app.library.pipeline.stages}
+        assert stages["short_lines"] is False and stages["dateline"] is True
 
 
 async def test_cleaners_panel_lists_counts_and_toggles_live(folder: Path) -> None:
