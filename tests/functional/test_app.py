@@ -235,6 +235,28 @@ async def test_brackets_in_why_walk_the_removals_without_closing_it(folder: Path
         assert stages["short_lines"] is False and stages["dateline"] is True
 
 
+async def test_a_run_of_lines_removed_for_one_kind_of_reason_is_one_step(tmp_path: Path) -> None:
+    """On text dumps each header line had its own reason (``line model 94% sure`` …, 95% …): ] stopped on every
+    line, 203 stops on one page. Lines removed in a row by one cleaner for one kind of reason are one step now."""
+    root = tmp_path / "pages"
+    root.mkdir()
+    (root / "a.txt").write_text(
+        "A headline about the harbour bridge today\nAdvertisement\nShare this\nFollow us\n"
+        "The body of the article is long enough to stay where it is.\nAnother line of the article body stays.\n"
+    )
+    app = make_app([root])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert [g.cleaner for g in app.reader.groups] == ["headline", "short_lines"]
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert "removal 2/2 short_lines" in app.reader.position_line
+        await pilot.press("w")
+        await pilot.pause()
+        shown = dialog_text(app)
+        assert re.search(r"Because\s+short line\s", shown) and re.search(r"In detail\s+\(1 word\)", shown)
+        assert "(2 words)" in shown and "lines 2–4 of the original · 3 spans, 5 words" in shown
+
+
 async def test_cleaners_panel_lists_counts_and_toggles_live(folder: Path) -> None:
     app = make_app([folder])
     async with app.run_test(size=(80, 24)) as pilot:

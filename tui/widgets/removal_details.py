@@ -20,6 +20,7 @@ from newsread.cleaners.model import count_words
 from ..documents import RemovalGroup
 
 Stepper = Callable[[int], tuple[RemovalGroup, str, bool, str] | None]
+DETAILS_SHOWN = 3  # a group's different reasons shown (the diff labels every removal)
 MAX_SHOWN = 4000  # characters of removed text shown; the diff has the rest
 
 
@@ -67,6 +68,14 @@ class RemovalDetails(ModalScreen[bool]):
         table.add_column("value", ratio=1)
         table.add_row("Removed by", Text(inert(self.group.cleaner)))
         table.add_row("Because", Text(inert(self.group.reason)))
+        kind = self.group.reason
+        details = list(dict.fromkeys(r.reason.removeprefix(kind).strip() or r.reason for r in removals))
+        if len(details) > 1:  # one kind of reason, its details line by line (the diff labels each)
+            shown = "\n".join(inert(d) for d in details[:DETAILS_SHOWN])
+            more = len(details) - DETAILS_SHOWN
+            table.add_row(
+                "In detail", Text(shown + (f"\n… {more} more, each labelled in the diff" if more > 0 else ""))
+            )
         table.add_row("The cleaner", Text(inert(self.description or "(no description)"), style="italic"))
         parts = f"{len(removals)} spans, " if len(removals) > 1 else ""
         counted = f"{words} word{'s' if words != 1 else ''}"
