@@ -360,12 +360,17 @@ class NewsreadApp(BackgroundWork, TriageActions, ListOrder):
             self.notify(str(exc), title="cleaners not saved", severity="error", timeout=20, markup=False)
             return
         names = ", ".join(f"{name} {'on' if on else 'off'}" for name, on in sorted(switched.items()))
+        self._switched_from.update(switched)
         self._switched = {}
         self.status.say(f"saved {names} in {self.config_file.name}", seconds=10, lasting=True)
         self.notify(f"saved {names} in {self.config_file}", title="cleaners", markup=False)
 
     def toggle_cleaner(self, name: str) -> None:
         on = self.library.toggle(name)
+        if self._switched_from.setdefault(name, not on) == on:  # back as the config has it: nothing to keep
+            self._switched.pop(name, None)
+            self._reclean(f"{name} {'on' if on else 'off'}", " (as configured)")
+            return
         self._switched[name] = on
         self._reclean(f"{name} {'on' if on else 'off'}", "; C then W keeps it")
 

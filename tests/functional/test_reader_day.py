@@ -380,6 +380,11 @@ async def test_a_cleaner_switch_lasts_the_run_unless_saved_from_the_panel(folder
         app.sync_library()
         assert "short_lines off: 5 pages cleaned again; C then W keeps it" in status(app)
         assert not config.exists()  # this run only, until asked
+        app.toggle_cleaner("dateline")
+        app.toggle_cleaner("dateline")  # and back: as configured, nothing to keep (W would have saved it on)
+        await settle(pilot)
+        app.sync_library()
+        assert "dateline on: 5 pages cleaned again (as configured)" in status(app)
         app.cleaners_panel.focus_list()
         await pilot.press("W")
         assert "saved short_lines off in config.toml" in status(app)
