@@ -185,7 +185,7 @@ class BackgroundWork(ReaderBase):
         """Reopening a folder starts at the page last read in it (unless a key moved the cursor meanwhile);
         returns whether it did."""
         pages = self.page_list
-        if pages.cursor != 0 or self.current != pages.current_page:
+        if pages.cursor != 0 or self.current not in (-1, pages.current_page):  # (-1: no page shown yet)
             return False
         try:
             index = self.triage.place(place_key(self.library.paths))
