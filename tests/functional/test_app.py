@@ -257,6 +257,23 @@ async def test_a_run_of_lines_removed_for_one_kind_of_reason_is_one_step(tmp_pat
         assert "(2 words)" in shown and "lines 2–4 of the original · 3 spans, 5 words" in shown
 
 
+async def test_q_closes_the_cleaners_panel_as_it_closes_the_other_panels(folder: Path) -> None:
+    """q closed the help, the why dialog and the versions, but in the cleaners panel it quit the reader."""
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for opened in ("question_mark", "w", "C"):
+            await pilot.press(opened)
+            await pilot.pause()
+            await pilot.press("q")
+            await pilot.pause()
+            assert app.is_running and app.screen is app.screen_stack[0]
+            assert not app.cleaners_panel.display and app.page_list.has_focus
+        await pilot.press("q")  # from the list, q quits
+        await pilot.pause()
+        assert not app.is_running
+
+
 async def test_cleaners_panel_lists_counts_and_toggles_live(folder: Path) -> None:
     app = make_app([folder])
     async with app.run_test(size=(80, 24)) as pilot:

@@ -30,7 +30,7 @@ class CleanersPanel(Vertical):
     """Shown under the reader; Enter or space switches the highlighted cleaner and the page is cleaned again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close the cleaners panel", show=False),
+        Binding("escape,q", "close", "Close the cleaners panel (as q closes every other panel)", show=False),
         Binding("W", "app.save_cleaners", "Save the cleaners switched this run to the config file", show=False),
     ]
 
