@@ -257,8 +257,9 @@ async def test_a_run_of_lines_removed_for_one_kind_of_reason_is_one_step(tmp_pat
         assert "(2 words)" in shown and "lines 2–4 of the original · 3 spans, 5 words" in shown
 
 
-async def test_q_closes_the_cleaners_panel_as_it_closes_the_other_panels(folder: Path) -> None:
-    """q closed the help, the why dialog and the versions, but in the cleaners panel it quit the reader."""
+async def test_the_cleaners_panel_closes_on_q_and_knows_g_and_G_as_the_list_does(folder: Path) -> None:
+    """q closed the help, the why dialog and the versions, but in the cleaners panel it quit the reader; g and G
+    did nothing there."""
     app = make_app([folder])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -269,6 +270,13 @@ async def test_q_closes_the_cleaners_panel_as_it_closes_the_other_panels(folder:
             await pilot.pause()
             assert app.is_running and app.screen is app.screen_stack[0]
             assert not app.cleaners_panel.display and app.page_list.has_focus
+        await pilot.press("C", "G")  # g and G go to the first / last cleaner there, as in the list
+        await pilot.pause()
+        options = app.cleaners_panel.options
+        assert options.highlighted == options.option_count - 1
+        await pilot.press("g")
+        assert options.highlighted == 0
+        await pilot.press("escape")
         await pilot.press("q")  # from the list, q quits
         await pilot.pause()
         assert not app.is_running

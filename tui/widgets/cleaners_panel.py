@@ -22,6 +22,8 @@ class CleanerOptions(OptionList):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Next cleaner", show=False),
         Binding("k", "cursor_up", "Previous cleaner", show=False),
+        Binding("g", "first", "First cleaner", show=False),
+        Binding("G", "last", "Last cleaner", show=False),
         Binding("enter,space,x", "select", "Turn the cleaner on or off (the page is cleaned again)", show=False),
     ]
 
