@@ -300,7 +300,7 @@ class NewsreadApp(BackgroundWork, TriageActions, ListOrder):
             reader.set_view("diff")
         group = reader.removal_on_screen()
         if group is None:
-            self.status.say("no removal on screen: ] goes to the next one")
+            self.status.say("no removal on screen: ] goes to the next one" if reader.groups else "nothing was removed")
             return
         screen = RemovalDetails(reader.cleaned, *self._why_facts(group), step=self._step_why)
 

@@ -257,6 +257,20 @@ async def test_a_run_of_lines_removed_for_one_kind_of_reason_is_one_step(tmp_pat
         assert "(2 words)" in shown and "lines 2–4 of the original · 3 spans, 5 words" in shown
 
 
+async def test_why_on_a_page_with_no_removal_does_not_send_the_reader_looking(tmp_path: Path) -> None:
+    """w on a page nothing was removed from said "] goes to the next one", and ] then said there was none."""
+    root = tmp_path / "pages"
+    root.mkdir()
+    (root / "a.txt").write_text("one two three\n")
+    app = make_app([root])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.reader.groups == []
+        await pilot.press("w")
+        await pilot.pause()
+        assert "nothing was removed" in app.status.shown.plain and "]" not in app.status.shown.plain
+
+
 async def test_the_cleaners_panel_closes_on_q_and_knows_g_and_G_as_the_list_does(folder: Path) -> None:
     """q closed the help, the why dialog and the versions, but in the cleaners panel it quit the reader; g and G
     did nothing there."""
