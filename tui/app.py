@@ -29,6 +29,7 @@ from newsread.cleaners import Pipeline, default_config_path, render
 
 from .background import HOUSEKEEPING_SECONDS, BackgroundWork
 from .bindings import READER_BINDINGS, TRIAGE_BINDINGS, help_sections
+from .documents import RemovalGroup
 from .library import one_line
 from .list_order import LIST_STEP, ListOrder
 from .process import collect_rarely, restore_thresholds, resume_collections, terminal_problem
@@ -299,23 +300,28 @@ class NewsreadApp(BackgroundWork, TriageActions, ListOrder):
             reader.set_view("diff")
         group = reader.removal_on_screen()
         if group is None:
-            self.status.say("no removal on screen: ] goes to the next one")
+            self.status.say("no removal on screen: ] goes to the next one" if reader.groups else "nothing was removed")
             return
-        stage = next((s for s in self.library.pipeline.stages if s.name == group.cleaner), None)
-        position = f"removal {reader.group_index + 1} of {len(reader.groups)}"
-        screen = RemovalDetails(
-            reader.cleaned,
-            group,
-            stage.info.description if stage else "",
-            stage.enabled if stage else True,
-            position,
-        )
+        screen = RemovalDetails(reader.cleaned, *self._why_facts(group), step=self._step_why)
 
         def done(toggle: bool | None) -> None:
             if toggle:
-                self.toggle_cleaner(group.cleaner)
+                self.toggle_cleaner(screen.group.cleaner)  # (] and [ in the dialog may have moved on)
 
         self.push_screen(screen, done)
+
+    def _why_facts(self, group: RemovalGroup) -> tuple[RemovalGroup, str, bool, str]:
+        """What the "why" dialog says of ``group`` besides the page: the cleaner's description, whether it is on,
+        and which removal of the page it is."""
+        reader = self.reader
+        stage = next((s for s in self.library.pipeline.stages if s.name == group.cleaner), None)
+        position = f"removal {reader.group_index + 1} of {len(reader.groups)}"
+        return group, stage.info.description if stage else "", stage.enabled if stage else True, position
+
+    def _step_why(self, step: int) -> tuple[RemovalGroup, str, bool, str] | None:
+        """] or [ in the "why" dialog: the diff moves to the next or previous removal, the dialog tells of it."""
+        group = self.reader.step_removal(step)
+        return self._why_facts(group) if group is not None else None
 
     def action_cleaners(self) -> None:
         panel = self.cleaners_panel
@@ -354,12 +360,17 @@ class NewsreadApp(BackgroundWork, TriageActions, ListOrder):
             self.notify(str(exc), title="cleaners not saved", severity="error", timeout=20, markup=False)
             return
         names = ", ".join(f"{name} {'on' if on else 'off'}" for name, on in sorted(switched.items()))
+        self._switched_from.update(switched)
         self._switched = {}
         self.status.say(f"saved {names} in {self.config_file.name}", seconds=10, lasting=True)
         self.notify(f"saved {names} in {self.config_file}", title="cleaners", markup=False)
 
     def toggle_cleaner(self, name: str) -> None:
         on = self.library.toggle(name)
+        if self._switched_from.setdefault(name, not on) == on:  # back as the config has it: nothing to keep
+            self._switched.pop(name, None)
+            self._reclean(f"{name} {'on' if on else 'off'}", " (as configured)")
+            return
         self._switched[name] = on
         self._reclean(f"{name} {'on' if on else 'off'}", "; C then W keeps it")
 

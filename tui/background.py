@@ -8,6 +8,7 @@ never waits for it.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from contextlib import suppress
 
@@ -25,7 +26,7 @@ from .library import NOT_LEARNED, SHOWN
 from .process import HOLD_COLLECTIONS_AT_MOST, collect_when_idle, collections_held, resume_collections
 from .reader_base import ReaderBase, counted
 from .triage import BODY_LIMIT, PageInfo, PageRef, StateError, track_paths
-from .triage_session import LoadCancelled, LoadedState, load_state
+from .triage_session import LoadCancelled, LoadedState, load_state, place_key
 from .widgets import PageList, ReadingPane, StatusBar
 from .widgets.reading_pane import Ahead, AheadOrder, build_ahead
 
@@ -173,8 +174,27 @@ class BackgroundWork(ReaderBase):
             self.notify(str(exc), title="triage state", severity="error", timeout=30, markup=False)
             return
         self._triage_changed()
+        if not self._place_restored:
+            self._place_restored = True
+            if self._restore_place():
+                return  # (the page opened there is read in its turn)
         if self.current >= 0:
             self._schedule_read(self.current)
+
+    def _restore_place(self) -> bool:
+        """Reopening a folder starts at the page last read in it (unless a key moved the cursor meanwhile);
+        returns whether it did."""
+        pages = self.page_list
+        if pages.cursor != 0 or self.current not in (-1, pages.current_page):  # (-1: no page shown yet)
+            return False
+        try:
+            index = self.triage.place(place_key(self.library.paths))
+        except sqlite3.Error:
+            return False
+        if index is None or index == self.current or not pages.move_to_page(index):
+            return False
+        self.status.say(f"where you left off: page {pages.cursor + 1:,} (g: the first)", lasting=True)
+        return True
 
     def _cleaned_ready(self, index: int, generation: int, cleaned: CleanedPage, same_page: bool) -> None:
         if self.closing():  # (a page cleaned as the app closes: its reading pane may be gone)

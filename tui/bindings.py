@@ -14,6 +14,7 @@ from .widgets import CleanersPanel, DocumentView, PageList, ReadingPane, SearchB
 from .widgets.cleaners_panel import CleanerOptions
 from .widgets.help_screen import described
 from .widgets.prompt_bar import PromptBar
+from .widgets.removal_details import RemovalDetails
 
 # Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
 TRIAGE_BINDINGS: list[BindingType] = [
@@ -96,6 +97,7 @@ def help_sections(bindings: Sequence[BindingType]) -> list[tuple[str, list[tuple
         ("The page list", described(PageList.BINDINGS)),
         ("The reader", [*described(DocumentView.BINDINGS), *described(ReadingPane.BINDINGS)]),
         ("The cleaners panel (C)", described(cleaner_options) + described(CleanersPanel.BINDINGS)),
+        ("Why was this removed? (w)", described(RemovalDetails.BINDINGS)),
         ("Searching (/)", [("Enter", "Keep the matches and go back to reading"), *described(SearchBar.BINDINGS)]),
         ("Moving around", [("Tab, Shift+Tab", "Move between the list, the reader and the panel")]),
     ]

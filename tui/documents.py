@@ -11,6 +11,7 @@ No Textual here: the widgets draw these rows, tests read them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rich.style import StyleType
@@ -206,7 +207,19 @@ def block_removals(cleaned: CleanedPage) -> list[list[int]]:
     ]
 
 
+_DETAIL = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def reason_kind(reason: str) -> str:
+    """A removal's reason without its closing detail in brackets: ``page header, above the article body (line model
+    94% sure; …)`` and the same with 90% are one kind of removal, and ``]`` steps over a run of them at once."""
+    return _DETAIL.sub("", reason) or reason
+
+
 def removal_groups(cleaned: CleanedPage, per_block: list[list[int]]) -> list[RemovalGroup]:
+    """The removals on consecutive rows by one cleaner for one kind of reason (see :func:`reason_kind`), each
+    group a step of next/previous removal; a group whose removals' reasons differ in their details has the
+    kind of reason they share as its own."""
     first: dict[int, int] = {}
     last: dict[int, int] = {}
     for row, ids in enumerate(per_block):
@@ -219,8 +232,10 @@ def removal_groups(cleaned: CleanedPage, per_block: list[list[int]]) -> list[Rem
         ann = removals[k]
         if groups:
             g = groups[-1]
-            if (g.cleaner, g.reason) == (ann.cleaner, ann.reason) and first[k] <= g.last_row + 1:
-                groups[-1] = RemovalGroup((*g.removals, k), g.first_row, max(g.last_row, last[k]), g.cleaner, g.reason)
+            kind = reason_kind(g.reason)
+            if (g.cleaner, kind) == (ann.cleaner, reason_kind(ann.reason)) and first[k] <= g.last_row + 1:
+                reason = g.reason if g.reason == ann.reason else kind
+                groups[-1] = RemovalGroup((*g.removals, k), g.first_row, max(g.last_row, last[k]), g.cleaner, reason)
                 continue
         groups.append(RemovalGroup((k,), first[k], last[k], ann.cleaner, ann.reason))
     return groups

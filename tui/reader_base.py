@@ -60,6 +60,7 @@ class ReaderBase(App[None]):
         self.settings_path = settings
         self.config_file = config_file
         self._switched: dict[str, bool] = {}  # cleaners switched this run, and whether they are on now
+        self._switched_from: dict[str, bool] = {}  # whether they were on as configured (or last saved)
         self.settings, self._settings_problems = load_settings(settings)
         self._filtered: list[int] | None = None  # the filter's pages in folder order (None: no filter)
         self._sorted_for = (-1, False, -1)  # what the list's order was made from (see _order_basis)
@@ -86,6 +87,7 @@ class ReaderBase(App[None]):
         self._recleaning_hint = ""  # said after it once the folder is cleaned again
         self._recleaning_done = ""  # how that is said ({pages}: how many)
         self._start_theme = ""  # the theme the reader started with (a change from it is the user's)
+        self._place_restored = False  # the page last read in these folders was looked for (once)
 
     # -- the widgets ------------------------------------------------------------------------------
     @property

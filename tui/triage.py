@@ -575,6 +575,34 @@ class TriageStore:
         undecided = set(self.query(Filter(statuses=frozenset({"undecided"}))))
         return _next_in(order, current, undecided)
 
+    # -- where the reader was --------------------------------------------------------------------------------------
+
+    def place(self, key: str) -> str | None:
+        """The page (its id in this session) last read with the folders ``key`` open, or None.
+
+        The table is created by the first :meth:`set_place`: a state file of an older newsread has none (and an
+        older newsread ignores it)."""
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'places'").fetchone() is None:
+            return None
+        found = self.conn.execute("SELECT row FROM places WHERE folders = ?", (_db(key),)).fetchone()
+        return self._ids.get(found[0]) if found is not None else None
+
+    def set_place(self, key: str, page_id: str) -> None:
+        """Remember ``page_id`` as the page last read with the folders ``key`` open (a page keeps its place when its
+        file is renamed, as its triage does)."""
+        row = self._rows.get(page_id)
+        if row is None:
+            return
+        with self._transaction():
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS places(folders TEXT PRIMARY KEY, row INTEGER NOT NULL, at REAL NOT NULL)"
+            )
+            self.conn.execute(
+                "INSERT INTO places(folders, row, at) VALUES (?, ?, ?)"
+                " ON CONFLICT(folders) DO UPDATE SET row = excluded.row, at = excluded.at",
+                (_db(key), row, time.time()),
+            )
+
     # -- actions -------------------------------------------------------------------------------------------------
 
     def opened(self, page_id: str) -> None:

@@ -20,6 +20,7 @@ from .export import ExportError, write_export
 from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
 from .reader_base import ReaderBase, counted
 from .triage import Decision, Filter, StateError
+from .triage_session import place_key
 from .widgets.prompt_bar import PromptBar
 
 
@@ -62,6 +63,8 @@ class TriageActions(ReaderBase):
         except StateError as exc:
             self._failed(exc)
             return
+        with suppress(StateError):  # where the reader is: a convenience, never worth a notice of its own
+            self.triage.remember_place(place_key(self.library.paths), index)
         if changed:
             self._triage_changed()
 

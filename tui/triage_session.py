@@ -10,6 +10,7 @@ start_writing`), so the UI thread never waits for the index. Page indices are th
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -108,6 +109,11 @@ def copies_of(refs: Sequence[PageRef]) -> dict[str, tuple[str, ...]]:
     return {pid: tuple(ids) for ids in by_hash.values() if len(ids) > 1 for pid in ids}
 
 
+def place_key(paths: Sequence[str]) -> str:
+    """What the place a reader was at is kept under: the folders (and files) opened, as absolute paths."""
+    return json.dumps([os.path.abspath(p) for p in paths])
+
+
 class TriageSession:
     """Triage for the pages of one library; use it from the UI thread (except :meth:`learn`)."""
 
@@ -137,6 +143,7 @@ class TriageSession:
         self._stop_writing = threading.Event()
         self._written = 0  # pages the writing thread wrote that the UI has not been told of (take_written)
         self.write_error: str | None = None  # why the writing thread stopped, once (the UI shows it)
+        self._place = -1  # the page last remembered as the place the reader is at
 
     @property
     def ready(self) -> bool:
@@ -365,6 +372,22 @@ class TriageSession:
         if changed and self.store is not None:
             self.counts = self.store.counts()
         return changed
+
+    def place(self, key: str) -> int | None:
+        """The page index last read with the folders ``key`` open (see :func:`place_key`), if it is here."""
+        if not self.ready:
+            return None
+        assert self.store is not None
+        page_id = self.store.place(key)
+        return self.index_of.get(page_id) if page_id is not None else None
+
+    def remember_place(self, key: str, index: int) -> None:
+        """Page ``index`` is where the reader is now: opening the same folders again starts there."""
+        if not self.ready or index == self._place or not 0 <= index < len(self.ids):
+            return
+        assert self.store is not None
+        self.store.set_place(key, self.ids[index])
+        self._place = index
 
     def _after(self, result: ActionResult) -> ActionResult:
         assert self.store is not None

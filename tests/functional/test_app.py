@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from pathlib import Path
@@ -199,6 +200,100 @@ async def test_switching_a_cleaner_off_from_why_recleans_the_page(folder: Path) 
         clean = all_rows(app)
         assert "Advertisement" in clean and "Share this" in clean
         assert "Another story" not in clean  # the other cleaners still run
+
+
+def dialog_text(app: NewsreadApp) -> str:
+    """What the "why was this removed?" dialog on screen says, as drawn (from a screenshot)."""
+    drawn = re.findall(r"<text[^>]*>([^<]*)</text>", app.export_screenshot())
+    return html.unescape("".join(drawn)).replace("\xa0", " ")
+
+
+async def test_brackets_in_why_walk_the_removals_without_closing_it(folder: Path) -> None:
+    """Walking a page's removals asking why took Esc, ], w for each one: ] and [ in the dialog did nothing."""
+    app = make_app([folder])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        groups = app.reader.groups
+        await pilot.press("right_square_bracket", "w")
+        await pilot.pause()
+        assert isinstance(app.screen, RemovalDetails)
+        assert "removal 1 of 6" in dialog_text(app) and "headline" in dialog_text(app)
+        assert "[ ]: previous/next" in dialog_text(app)
+        await pilot.press("right_square_bracket", "right_square_bracket")  # on to the "Advertisement" line
+        await pilot.pause()
+        assert isinstance(app.screen, RemovalDetails)  # still open, and telling of the third removal
+        shown = dialog_text(app)
+        assert "removal 3 of 6" in shown and "short line (1 word)" in shown and "Advertisement" in shown
+        assert app.reader.current_group == groups[2]  # the diff behind followed
+        assert "removal 3/6 short_lines" in app.reader.position_line
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert "removal 2 of 6" in dialog_text(app) and "dateline" in dialog_text(app)
+        await pilot.press("right_square_bracket", "t")  # t switches off the cleaner of the removal now shown
+        await settle(pilot)
+        stages = {s.name: s.enabled for s in app.library.pipeline.stages}
+        assert stages["short_lines"] is False and stages["dateline"] is True
+
+
+async def test_a_run_of_lines_removed_for_one_kind_of_reason_is_one_step(tmp_path: Path) -> None:
+    """On text dumps each header line had its own reason (``line model 94% sure`` …, 95% …): ] stopped on every
+    line, 203 stops on one page. Lines removed in a row by one cleaner for one kind of reason are one step now."""
+    root = tmp_path / "pages"
+    root.mkdir()
+    (root / "a.txt").write_text(
+        "A headline about the harbour bridge today\nAdvertisement\nShare this\nFollow us\n"
+        "The body of the article is long enough to stay where it is.\nAnother line of the article body stays.\n"
+    )
+    app = make_app([root])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert [g.cleaner for g in app.reader.groups] == ["headline", "short_lines"]
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert "removal 2/2 short_lines" in app.reader.position_line
+        await pilot.press("w")
+        await pilot.pause()
+        shown = dialog_text(app)
+        assert re.search(r"Because\s+short line\s", shown) and re.search(r"In detail\s+\(1 word\)", shown)
+        assert "(2 words)" in shown and "lines 2–4 of the original · 3 spans, 5 words" in shown
+
+
+async def test_why_on_a_page_with_no_removal_does_not_send_the_reader_looking(tmp_path: Path) -> None:
+    """w on a page nothing was removed from said "] goes to the next one", and ] then said there was none."""
+    root = tmp_path / "pages"
+    root.mkdir()
+    (root / "a.txt").write_text("one two three\n")
+    app = make_app([root])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.reader.groups == []
+        await pilot.press("w")
+        await pilot.pause()
+        assert "nothing was removed" in app.status.shown.plain and "]" not in app.status.shown.plain
+
+
+async def test_the_cleaners_panel_closes_on_q_and_knows_g_and_G_as_the_list_does(folder: Path) -> None:
+    """q closed the help, the why dialog and the versions, but in the cleaners panel it quit the reader; g and G
+    did nothing there."""
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for opened in ("question_mark", "w", "C"):
+            await pilot.press(opened)
+            await pilot.pause()
+            await pilot.press("q")
+            await pilot.pause()
+            assert app.is_running and app.screen is app.screen_stack[0]
+            assert not app.cleaners_panel.display and app.page_list.has_focus
+        await pilot.press("C", "G")  # g and G go to the first / last cleaner there, as in the list
+        await pilot.pause()
+        options = app.cleaners_panel.options
+        assert options.highlighted == options.option_count - 1
+        await pilot.press("g")
+        assert options.highlighted == 0
+        await pilot.press("escape")
+        await pilot.press("q")  # from the list, q quits
+        await pilot.pause()
+        assert not app.is_running
 
 
 async def test_cleaners_panel_lists_counts_and_toggles_live(folder: Path) -> None:

@@ -267,6 +267,23 @@ async def test_the_header_says_where_the_page_is_and_where_it_came_from(
         assert app.reader.source_line.startswith("page 1 of 3 shown · ")
 
 
+async def test_a_long_address_in_the_header_keeps_its_site_whole(folder: Path) -> None:
+    """At 80 columns the header cut a URL a quarter of the way in: ``https://tast…ise.io/blog/…``, the site lost."""
+    slug = "the-harbour-bridge-reopens-after-two-years-of-repairs-and-drivers-cross-it-before-dawn"
+    url = f"https://www.harbourtimes.example/local/2024/05/{slug}"
+    (folder / "f_web.html").write_text(CANONICAL.replace("https://news.example/harbour", url), encoding="utf-8")
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("G", "enter")  # the web page, read full width
+        await settle(pilot)
+        line = app.reader.source_line
+        assert line.startswith("page 6 of 6 · harbourtimes.example/…") and line.endswith("-cross-it-before-dawn")
+        assert len(line) <= app.reader.query_one("#source").size.width
+        await pilot.press("y")
+        assert app.clipboard == url  # the address copied is whole
+
+
 async def test_settings_made_in_one_run_are_there_in_the_next(folder: Path, tmp_path: Path) -> None:
     settings = tmp_path / "config" / "reader.toml"
     first = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
@@ -363,6 +380,11 @@ async def test_a_cleaner_switch_lasts_the_run_unless_saved_from_the_panel(folder
         app.sync_library()
         assert "short_lines off: 5 pages cleaned again; C then W keeps it" in status(app)
         assert not config.exists()  # this run only, until asked
+        app.toggle_cleaner("dateline")
+        app.toggle_cleaner("dateline")  # and back: as configured, nothing to keep (W would have saved it on)
+        await settle(pilot)
+        app.sync_library()
+        assert "dateline on: 5 pages cleaned again (as configured)" in status(app)
         app.cleaners_panel.focus_list()
         await pilot.press("W")
         assert "saved short_lines off in config.toml" in status(app)

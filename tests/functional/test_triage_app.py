@@ -327,6 +327,35 @@ async def test_next_keys_and_marks_follow_the_filter(news: Path) -> None:
         assert list(app.page_list.order) == [0, 2]  # acting does not reshuffle the list under the reader
 
 
+async def test_reopening_a_folder_starts_where_the_reader_left_it(folder: Path, tmp_path: Path) -> None:
+    """A daily reader of a big folder reopened it at page 1 every time and had to find their place again."""
+    state = tmp_path / "state" / "triage.sqlite3"
+    first = make_app([folder], state=state)
+    async with first.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j")  # read up to the fourth page, then quit
+        await pilot.pause()
+        assert first.current == 3
+    first.triage.close()
+
+    second = make_app([folder], state=state)
+    async with second.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert second.page_list.cursor == 3 and second.current == 3
+        assert "Long page about rivers" in "\n".join(lines_of(second.reader.document_view))
+        assert second.reader.source_line.startswith("page 4 of 5")
+        assert "where you left off: page 4" in status(second)
+        await pilot.press("g")  # the first page is a key away, and the place follows what is read
+        await pilot.pause()
+    second.triage.close()
+
+    third = make_app([folder], state=state)
+    async with third.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert third.current == 0 and "where you left off" not in status(third)
+    third.triage.close()
+
+
 async def test_triage_persists_across_runs_with_the_same_state(folder: Path, tmp_path: Path) -> None:
     state = tmp_path / "state" / "triage.sqlite3"
     first = make_app([folder], state=state)

@@ -22,6 +22,8 @@ class CleanerOptions(OptionList):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Next cleaner", show=False),
         Binding("k", "cursor_up", "Previous cleaner", show=False),
+        Binding("g", "first", "First cleaner", show=False),
+        Binding("G", "last", "Last cleaner", show=False),
         Binding("enter,space,x", "select", "Turn the cleaner on or off (the page is cleaned again)", show=False),
     ]
 
@@ -30,7 +32,7 @@ class CleanersPanel(Vertical):
     """Shown under the reader; Enter or space switches the highlighted cleaner and the page is cleaned again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close the cleaners panel", show=False),
+        Binding("escape,q", "close", "Close the cleaners panel (as q closes every other panel)", show=False),
         Binding("W", "app.save_cleaners", "Save the cleaners switched this run to the config file", show=False),
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import ClassVar, Literal
@@ -47,11 +48,28 @@ BACKGROUND_BLOCKS = 5_000
 BuildKey = tuple[int, View, bool]  # (id of the cleaned page, view, side by side)
 
 
+_SCHEME = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)
+
+
 def _middle_cut(value: str, width: int) -> str:
-    """``value`` in at most ``width`` cells, its middle replaced by an ellipsis (characters, as addresses are)."""
+    """``value`` in at most ``width`` cells, its middle replaced by an ellipsis (characters, as addresses are).
+
+    A web address too long for the line loses its ``https://www.`` first, then its middle, but keeps its whole
+    host name when that takes at most half the room: ``news.example.com/…/the-page-slug``, not ``https://ne…``
+    (a site cut in two could not be told apart from another)."""
+    if len(value) <= width:
+        return value
     if width <= 1:
         return "…"[:width]
     head = (width - 1) // 4  # the end names the page (its file, the URL's slug); the start, the site
+    scheme = _SCHEME.match(value)
+    if scheme:
+        value = value[scheme.end() :]
+        if len(value) <= width:
+            return value
+        host = value.split("/", 1)[0]
+        if len(host) + 1 <= width // 2:
+            head = len(host) + 1
     return value[:head] + "…" + value[len(value) - (width - 1 - head) :]
 
 

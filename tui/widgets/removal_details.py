@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.table import Table
@@ -18,6 +19,8 @@ from newsread.cleaners.model import count_words
 
 from ..documents import RemovalGroup
 
+Stepper = Callable[[int], tuple[RemovalGroup, str, bool, str] | None]
+DETAILS_SHOWN = 3  # a group's different reasons shown (the diff labels every removal)
 MAX_SHOWN = 4000  # characters of removed text shown; the diff has the rest
 
 
@@ -26,20 +29,31 @@ class RemovalDetails(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,w,enter", "close", "Close", show=False),
-        Binding("t", "toggle_cleaner", "Switch this cleaner off or on", show=False),
+        Binding("t", "toggle_cleaner", "Switch this cleaner off or on (the page is cleaned again)", show=False),
         Binding("j,down", "scroll_body(1)", "Scroll down", show=False),
         Binding("k,up", "scroll_body(-1)", "Scroll up", show=False),
+        Binding("right_square_bracket", "step(1)", "The next removal, and why", show=False),
+        Binding("left_square_bracket", "step(-1)", "The previous removal, and why", show=False),
     ]
 
     def __init__(
-        self, cleaned: CleanedPage, group: RemovalGroup, description: str, enabled: bool, position: str
+        self,
+        cleaned: CleanedPage,
+        group: RemovalGroup,
+        description: str,
+        enabled: bool,
+        position: str,
+        step: Stepper | None = None,
     ) -> None:
+        """``step(1)`` / ``step(-1)`` moves the diff to the next / previous removal and returns it as
+        (group, description, enabled, position), or None when there is none that way."""
         super().__init__()
         self.cleaned = cleaned
         self.group = group
         self.description = description
         self.enabled = enabled
         self.position = position
+        self._step = step
 
     def details(self) -> Table:
         page = self.cleaned.page
@@ -54,6 +68,14 @@ class RemovalDetails(ModalScreen[bool]):
         table.add_column("value", ratio=1)
         table.add_row("Removed by", Text(inert(self.group.cleaner)))
         table.add_row("Because", Text(inert(self.group.reason)))
+        kind = self.group.reason
+        details = list(dict.fromkeys(r.reason.removeprefix(kind).strip() or r.reason for r in removals))
+        if len(details) > 1:  # one kind of reason, its details line by line (the diff labels each)
+            shown = "\n".join(inert(d) for d in details[:DETAILS_SHOWN])
+            more = len(details) - DETAILS_SHOWN
+            table.add_row(
+                "In detail", Text(shown + (f"\n… {more} more, each labelled in the diff" if more > 0 else ""))
+            )
         table.add_row("The cleaner", Text(inert(self.description or "(no description)"), style="italic"))
         parts = f"{len(removals)} spans, " if len(removals) > 1 else ""
         counted = f"{words} word{'s' if words != 1 else ''}"
@@ -78,13 +100,32 @@ class RemovalDetails(ModalScreen[bool]):
         out.expand_tabs(4)
         return out
 
-    def compose(self) -> ComposeResult:
+    def _subtitle(self) -> str:
         state = "off" if self.enabled else "on"
+        steps = "[ ]: previous/next · " if self._step is not None else ""
+        return escape(f"{steps}t: switch {inert(self.group.cleaner)} {state} · Esc: close")
+
+    def compose(self) -> ComposeResult:
         with VerticalScroll(id="removal-body") as body:
             body.border_title = "Why was this removed?"
-            body.border_subtitle = escape(f"t: switch {inert(self.group.cleaner)} {state} · Esc: close")
+            body.border_subtitle = self._subtitle()
             yield Static(self.details(), id="removal-facts")
             yield Static(self.removed_text(), id="removal-text")
+
+    def action_step(self, step: int) -> None:
+        """Walk the removals without closing: the diff behind follows."""
+        if self._step is None:
+            return
+        found = self._step(step)
+        if found is None or found[0] == self.group:
+            self.app.bell()
+            return
+        self.group, self.description, self.enabled, self.position = found
+        body = self.query_one("#removal-body", VerticalScroll)
+        body.border_subtitle = self._subtitle()
+        self.query_one("#removal-facts", Static).update(self.details())
+        self.query_one("#removal-text", Static).update(self.removed_text())
+        body.scroll_home(animate=False)
 
     def on_mount(self) -> None:
         self.query_one("#removal-body").focus()
