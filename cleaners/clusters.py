@@ -164,16 +164,23 @@ def _sketch(shingles: Collection[int], packed: bytes | None = None) -> tuple[int
         return ()
     bound = -(2**63) + (2**64 * SKETCH_CANDIDATES) // n
     if packed is not None and _LITTLE_ENDIAN:
-        top = _TOP_BYTE_AT_MOST[min(bound >> 56, 127) + 128]
-        candidates: Iterable[int] = compress(shingles, packed[7::8].translate(top))
+        candidates: Iterable[int] = compress(shingles, packed[7::8].translate(_top_byte_at_most(bound >> 56)))
     else:
         candidates = filter(bound.__gt__, shingles)
     return _first_per_bin(sorted(candidates)) or _first_per_bin(sorted(shingles))
 
 
 _LITTLE_ENDIAN = sys.byteorder == "little"  # (a packed value's top byte is then its last)
-# For each top byte t (-128..127, at t + 128): a packed value's last byte -> 1 if it is at most t as a signed byte.
-_TOP_BYTE_AT_MOST = [bytes(int((b if b < 128 else b - 256) <= t) for b in range(256)) for t in range(-128, 128)]
+
+
+def _top_byte_at_most(top: int) -> bytes:
+    """A table for ``bytes.translate``: a byte -> 1 if it is at most ``top`` read as a signed byte (-128..127),
+    else 0. Bytes 0..127 are 0..127, bytes 128..255 are -128..-1."""
+    if top >= 127:
+        return bytes([1]) * 256
+    if top >= 0:
+        return bytes([1]) * (top + 1) + bytes(127 - top) + bytes([1]) * 128
+    return bytes(128) + bytes([1]) * (top + 129) + bytes(-1 - top)
 
 
 def _first_per_bin(ordered: Sequence[int]) -> tuple[int, ...]:
