@@ -111,12 +111,18 @@ def _shingles(title: str | None, paragraph_words: Sequence[list[str]]) -> tuple[
             if size >= MIN_PARAGRAPH_WORDS:
                 tokens += folded[at : at + size]
             at += size
-    # Each word once as a stable number (the crc32 of its bytes); a shingle is the hash of a tuple of ints, which
-    # (unlike a str hash) is the same in every process. Built with map/zip: this runs for every page cleaned. The
-    # distinct words are encoded in one pass, joined, and split again as bytes (no word holds the separator).
-    distinct = list(set(tokens))
-    encoded = "\x1f".join(distinct).encode("utf-8", "surrogatepass").split(b"\x1f") if distinct else []
-    number = dict(zip(distinct, map(zlib.crc32, encoded), strict=True))
+    # Each word as a stable number (the crc32 of its bytes); a shingle is the hash of a tuple of ints, which (unlike
+    # a str hash) is the same in every process. Built with map/zip: this runs for every page cleaned. Words are
+    # numbered once per process (most of a page's words were on earlier pages); the new ones are encoded in one
+    # pass, joined, and split again as bytes (no word holds the separator).
+    number = _NUMBERS
+    new = list(set(tokens).difference(number))
+    if new:
+        if len(number) + len(new) > MAX_NUMBERED:
+            number.clear()
+            new = list(set(tokens))
+        encoded = "\x1f".join(new).encode("utf-8", "surrogatepass").split(b"\x1f")
+        number.update(zip(new, map(zlib.crc32, encoded), strict=True))
     ids = list(map(number.__getitem__, tokens))
     n = SHINGLE
     # A shingle made of short words only ("and it is in the") is grammar, not content: it needs 2+ long words.
@@ -132,6 +138,8 @@ def _shingles(title: str | None, paragraph_words: Sequence[list[str]]) -> tuple[
     return set(map(hash, compress(windows, content))), body  # (only content windows are hashed)
 
 
+MAX_NUMBERED = 200_000  # words whose numbers a process keeps (~25 MB at most); then it starts again
+_NUMBERS: dict[str, int] = {}  # word -> its number (see _shingles)
 _LONG = bytes(4) + bytes([1]) * 252  # a word's length -> 1 if it is long (over 3 characters)
 _TWO_OR_MORE = bytes(2) + bytes([1]) * 254  # a window's long words -> 1 if two or more
 
