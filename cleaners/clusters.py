@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import struct
+import sys
 import zlib
 from array import array
 from bisect import bisect_left
@@ -110,10 +111,18 @@ def _shingles(title: str | None, paragraph_words: Sequence[list[str]]) -> tuple[
             if size >= MIN_PARAGRAPH_WORDS:
                 tokens += folded[at : at + size]
             at += size
-    # Each word once as a stable number (the crc32 of its bytes); a shingle is the hash of a tuple of ints, which
-    # (unlike a str hash) is the same in every process. Built with map/zip: this runs for every page cleaned.
-    distinct = set(tokens)
-    number = dict(zip(distinct, [zlib.crc32(t.encode("utf-8", "surrogatepass")) for t in distinct], strict=True))
+    # Each word as a stable number (the crc32 of its bytes); a shingle is the hash of a tuple of ints, which (unlike
+    # a str hash) is the same in every process. Built with map/zip: this runs for every page cleaned. Words are
+    # numbered once per process (most of a page's words were on earlier pages); the new ones are encoded in one
+    # pass, joined, and split again as bytes (no word holds the separator).
+    number = _NUMBERS
+    new = list(set(tokens).difference(number))
+    if new:
+        if len(number) + len(new) > MAX_NUMBERED:
+            number.clear()
+            new = list(set(tokens))
+        encoded = "\x1f".join(new).encode("utf-8", "surrogatepass").split(b"\x1f")
+        number.update(zip(new, map(zlib.crc32, encoded), strict=True))
     ids = list(map(number.__getitem__, tokens))
     n = SHINGLE
     # A shingle made of short words only ("and it is in the") is grammar, not content: it needs 2+ long words.
@@ -129,32 +138,57 @@ def _shingles(title: str | None, paragraph_words: Sequence[list[str]]) -> tuple[
     return set(map(hash, compress(windows, content))), body  # (only content windows are hashed)
 
 
+MAX_NUMBERED = 200_000  # words whose numbers a process keeps (~25 MB at most); then it starts again
+_NUMBERS: dict[str, int] = {}  # word -> its number (see _shingles)
 _LONG = bytes(4) + bytes([1]) * 252  # a word's length -> 1 if it is long (over 3 characters)
 _TWO_OR_MORE = bytes(2) + bytes([1]) * 254  # a window's long words -> 1 if two or more
 
 
 def _finished(shingles: Collection[int], body: int) -> StorySignature:
+    raw = _packed(shingles)
     packed = array("q")
-    packed.frombytes(_packed(shingles))  # (array("q", shingles) costs ~0.5 M instructions a page: see _packed)
-    return StorySignature(packed, body, _sketch(shingles))
+    packed.frombytes(raw)  # (array("q", shingles) costs ~0.5 M instructions a page: see _packed)
+    return StorySignature(packed, body, _sketch(shingles, raw))
 
 
 SKETCH_CANDIDATES = 96  # the sketch is looked for among about this many of a page's smallest shingles first
 
 
-def _sketch(shingles: Collection[int]) -> tuple[int, ...]:
+def _sketch(shingles: Collection[int], packed: bytes | None = None) -> tuple[int, ...]:
     """The smallest shingle of each bin: pages sharing most shingles agree on most bins, and a paragraph added
     or dropped changes only the bins it wins. Robust where a shingle is too common to link. () when a bin has
     none (a short page).
 
     Only a page's smallest shingles can be the smallest of a bin: those under a bound that about
     :data:`SKETCH_CANDIDATES` of them fall under (hashes spread evenly) are sorted, not all of them (sorting a
-    page's ~1,600 shingles cost ~7 % of cleaning it). Should a bin have none of those, all are sorted."""
+    page's ~1,600 shingles cost ~7 % of cleaning it). Should a bin have none of those, all are sorted.
+
+    ``packed``: the shingles as :func:`_packed` gives them, in the order ``shingles`` iterates. The candidates are
+    then those whose top byte is at most the bound's, picked by that byte (a translate and ``compress``, in C):
+    every shingle under the bound and a few more, still all the smallest ones, so the smallest of each bin is the
+    same."""
     n = len(shingles)
     if n < SKETCH_BINS:
         return ()
     bound = -(2**63) + (2**64 * SKETCH_CANDIDATES) // n
-    return _first_per_bin(sorted(filter(bound.__gt__, shingles))) or _first_per_bin(sorted(shingles))
+    if packed is not None and _LITTLE_ENDIAN:
+        candidates: Iterable[int] = compress(shingles, packed[7::8].translate(_top_byte_at_most(bound >> 56)))
+    else:
+        candidates = filter(bound.__gt__, shingles)
+    return _first_per_bin(sorted(candidates)) or _first_per_bin(sorted(shingles))
+
+
+_LITTLE_ENDIAN = sys.byteorder == "little"  # (a packed value's top byte is then its last)
+
+
+def _top_byte_at_most(top: int) -> bytes:
+    """A table for ``bytes.translate``: a byte -> 1 if it is at most ``top`` read as a signed byte (-128..127),
+    else 0. Bytes 0..127 are 0..127, bytes 128..255 are -128..-1."""
+    if top >= 127:
+        return bytes([1]) * 256
+    if top >= 0:
+        return bytes([1]) * (top + 1) + bytes(127 - top) + bytes([1]) * 128
+    return bytes(128) + bytes([1]) * (top + 129) + bytes(-1 - top)
 
 
 def _first_per_bin(ordered: Sequence[int]) -> tuple[int, ...]:
@@ -243,7 +277,7 @@ def signature_from_json(value: Any) -> StorySignature | None:
         data = base64.b64decode(raw, validate=True)
         shingles = array("q")
         shingles.frombytes(data)  # ValueError unless whole 8-byte values
-        return StorySignature(shingles, int(body), _sketch(shingles))
+        return StorySignature(shingles, int(body), _sketch(shingles, data))
     except (TypeError, ValueError) as exc:
         raise ValueError(f"not a story signature: {exc}") from exc
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+JSONL_NAME = "newsread.jsonl"  # the one file JSONL output goes to in an output folder (clean --out, export)
 NAME_MAX = 255  # bytes in a file name (Linux, macOS)
 MANIFEST = ".newsread-written"  # names (relative to the output folder) of the files newsread wrote there
 _TMP = ".newsread-tmp"

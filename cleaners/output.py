@@ -67,8 +67,9 @@ def to_record(cleaned: CleanedPage, cluster: str | None = None) -> dict[str, Any
     return record
 
 
-def _record_parts(cleaned: CleanedPage) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The members of :func:`to_record`'s object before ``removed`` and after it (without ``cluster``)."""
+def _record_parts(cleaned: CleanedPage, body: bool = True) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The members of :func:`to_record`'s object before ``removed`` and after it (without ``cluster``; ``body``
+    False: without ``body``, the last member before ``removed``)."""
     page = cleaned.page
     meta = cleaned.metadata
     error = page.error
@@ -85,8 +86,9 @@ def _record_parts(cleaned: CleanedPage) -> tuple[dict[str, Any], dict[str, Any]]
         "site": _field(meta.get("site")),
         "byline": _field(meta.get("byline")),
         "url": _field(meta.get("url")),
-        "body": without_controls(cleaned.body),
     }
+    if body:
+        head["body"] = without_controls(cleaned.body)
     tail = {"notes": cleaned.notes, "error": error}
     raw = path_bytes(path) if path is not None else None
     if raw is not None:  # only for a name that is not UTF-8 (``path`` shows it with a replacement mark)
@@ -97,25 +99,38 @@ def _record_parts(cleaned: CleanedPage) -> tuple[dict[str, Any], dict[str, Any]]
 def record_members(cleaned: CleanedPage) -> str:
     """The JSONL record of a page (:func:`to_record`) as JSON text without its story cluster, which is known only
     once every page is cleaned: the members of the object, without the braces. :func:`record_line` finishes it."""
-    head, tail = _record_parts(cleaned)
-    line = f"{_dumps(head)[:-1]}, {_REMOVED}{_removed_json(cleaned)}, {_dumps(tail)[1:]}"
-    return _JSON_UNSAFE.sub(_escaped, line)[1:-1]  # (as json_line escapes it)
+    # The line is escaped as json_line escapes it, a part at a time (each match is one character, so the parts
+    # escaped alone give the line escaped whole), and only the parts that may hold a character to escape: the
+    # body when a paragraph is not printable, a removed span's text when it is not ASCII or holds DEL.
+    head, tail = _record_parts(cleaned, body=False)
+    paragraphs = cleaned.paragraphs
+    if all(map(str.isprintable, paragraphs)):
+        # No control, format character or separator but the space in any paragraph: nothing for without_controls
+        # to take out of the body, nothing in it to escape (the newlines between paragraphs JSON escapes itself).
+        body = _quote("\n\n".join(paragraphs))
+    else:
+        body = _JSON_UNSAFE.sub(_escaped, _quote(without_controls(cleaned.body)))
+    first, last = _JSON_UNSAFE.sub(_escaped, _dumps(head)), _JSON_UNSAFE.sub(_escaped, _dumps(tail))
+    return f"{first[1:-1]}, {_BODY}{body}, {_REMOVED}{_removed_json(cleaned, escaped=True)}, {last[1:-1]}"
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False)
 _quote = json.encoder.encode_basestring  # a str as a JSON string, as json.dumps(..., ensure_ascii=False) writes it
+_BODY = '"body": '
 _REMOVED = '"removed": '
 
 
-def _removed_json(cleaned: CleanedPage) -> str:
+def _removed_json(cleaned: CleanedPage, escaped: bool = False) -> str:
     """The JSON text of :func:`to_record`'s ``removed`` list, written directly: json.dumps of ~130 small objects a
     page spent most of its time on their keys and separators (the same text: the strings are quoted by the
-    function json.dumps quotes them with)."""
+    function json.dumps quotes them with). ``escaped``: escaped as :func:`json_line` escapes it."""
     text, q = cleaned.page.text, _quote  # (reasons and cleaner names are str: the pipeline makes them so)
     items = [
         f'{{"cleaner": {q(cleaner)}, "reason": {q(reason)}, "text": {q(text[start:end])}}}'
         for start, end, cleaner, reason, _, _ in cleaned.removals
     ]
+    if escaped:  # (an ASCII item without DEL has nothing to escape: isascii is one flag, DEL a memchr)
+        items = [i if i.isascii() and "\x7f" not in i else _JSON_UNSAFE.sub(_escaped, i) for i in items]
     return f"[{', '.join(items)}]"
 
 

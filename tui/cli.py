@@ -23,15 +23,13 @@ from newsread.cleaners import (
 from newsread.cleaners import __version__ as engine_version
 from newsread.cleaners.cache import default_cache_dir
 from newsread.cleaners.clusters import StorySignature, signature_of
-from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, folder_holding, output_names
+from newsread.cleaners.outfiles import JSONL_NAME, OutputError, OutputFolder, Written, folder_holding, output_names
 from newsread.cleaners.output import printable, record_line, record_members
 from newsread.cleaners.session import Event, FolderLearned, FolderSession, Problem, list_pages
 
 from .cli_common import build_pipeline, check_paths, fail, one_line, shown
 from .cli_help import HelpCommand, HelpGroup
 from .commands import COMMANDS
-from .difftext import diff_lines
-from .export import JSONL_NAME
 from .process import tune_frame_rate
 
 app = typer.Typer(
@@ -491,6 +489,8 @@ def diff(
     if cleaned.page.error:
         raise fail(f"{shown(str(file))}: {shown(cleaned.page.error)}", 1)
     from rich.console import Console
+
+    from .difftext import diff_lines  # (rich is imported only for the diff)
 
     console = Console(
         force_terminal=color if color is not None else None,

@@ -12,13 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsread.cleaners import FORMATS, CleanedPage, Pipeline, Source, render, to_record
-from newsread.cleaners.outfiles import OutputError, OutputFolder, Written, check_out_folder, output_names
+from newsread.cleaners.outfiles import (
+    JSONL_NAME,
+    OutputError,
+    OutputFolder,
+    Written,
+    check_out_folder,
+    output_names,
+)
 from newsread.cleaners.output import json_line, printable
 from newsread.cleaners.session import clean_here
 
 from .triage import Filter, PageState, TriageStore
-
-JSONL_NAME = "newsread.jsonl"
 
 
 class ExportError(Exception):

@@ -30,15 +30,15 @@ class TreeModel:
             _check(tree, len(self.features))
         terms = " + ".join(_expression(tree, 0) for tree in trees) or "0.0"
         raw = f"{float(data['bias'])!r} + {float(data['rate'])!r} * ({terms})"
-        # The source is made from numbers and indices checked above, never from text of the file.
-        self._raw: Callable[[Row], float] = eval(compile(f"lambda x: {raw}", "<tree model>", "eval"))
-        # The same sum for each row of a page in one call: a call per row costs as much as its trees.
+        # The source is made from numbers and indices checked above, never from text of the file. The sum for each
+        # row of a page in one call (a call per row costs as much as its trees), compiled once: one row is a page
+        # of one row.
         self._raws: Callable[[Sequence[Row]], list[float]] = eval(
             compile(f"lambda rows: [{raw} for x in rows]", "<tree model>", "eval")
         )
 
     def probability(self, row: Row) -> float:
-        return _sigmoid(self._raw(row))
+        return _sigmoid(self._raws((row,))[0])
 
     def probabilities(self, rows: Sequence[Row]) -> list[float]:
         """``probability`` of each row."""

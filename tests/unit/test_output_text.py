@@ -77,3 +77,27 @@ def test_a_held_jsonl_record_finished_with_its_cluster_is_the_record_of_the_page
         assert cleaned.removals  # (there are removed spans to write)
         for cluster in (None, "plain.txt", 'a"b\u2028'):
             assert record_line(record_members(cleaned), cluster) == json_line(to_record(cleaned, cluster))
+
+
+def test_a_held_record_of_printable_ascii_or_of_controls_and_other_scripts_is_the_record_of_the_page() -> None:
+    # record_members skips the escaping scan where nothing can need it (a printable body, an ASCII span without
+    # DEL): pages of plain ASCII, of other scripts, and of controls, bidi marks and DEL in the body or in a removed
+    # span all come out as json_line writes them, and read back as the record.
+    lines = [
+        "The council voted to expand the harbour after a long debate on Tuesday evening.",
+        "Le conseil a voté l’agrandissement du port — après un long débat, «enfin».",
+        "Совет проголосовал за расширение гавани после долгих дебатов во вторник 😀.",
+        f"{HOSTILE_LINE} and \u202ereversed\u202c text \u2066isolated\u2069 \u200fmarked \u061c and DEL\x7f here.",
+    ]
+    removed = ["Share on Facebook", "Advertisement\x7f", "Home > News \u2028 World", "Menu \u202e Sport"]
+    pipeline = Pipeline.default(Config())
+    for n in range(len(lines) + 1):
+        body = "\n".join(lines[:n] + lines[:n])  # (a paragraph twice: the second copy is removed)
+        for chrome in ([], removed[:1], removed):
+            page = text_page(f"p{n}.txt", "\n".join([*chrome, body, *chrome]) + "\n")
+            cleaned = pipeline.clean(page)
+            for cluster in (None, "p0.txt"):
+                line = record_line(record_members(cleaned), cluster)
+                assert line == json_line(to_record(cleaned, cluster))
+                assert json.loads(line) == to_record(cleaned, cluster)
+                assert not any(ch in line for ch in [*UNSAFE, "\x7f"])
