@@ -11,6 +11,19 @@ from newsread.cleaners import BaseCleaner, Context, Mark, Page
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
+BENCH = REPO.parent / "shared" / "bench"
+
+
+def copy_sample_pages(root: Path, sample: int) -> None:
+    """Copy the seeds and the first ``sample`` pages of each dev set (when ../shared is there) into ``root``."""
+    (root / "seeds").mkdir(parents=True, exist_ok=True)
+    for page in sorted(SEEDS.iterdir()):
+        (root / "seeds" / page.name).write_bytes(page.read_bytes())
+    for name, folder in (("sh-text", "scrapinghub/text"), ("sh-html", "scrapinghub/html"), ("wcxb", "wcxb/html")):
+        if (BENCH / folder).is_dir():
+            (root / name).mkdir()
+            for page in sorted((BENCH / folder).iterdir())[:sample]:
+                (root / name / page.name).write_bytes(page.read_bytes())
 
 
 class WordCleaner(BaseCleaner):

@@ -17,7 +17,7 @@ from newsread.cleaners import Pipeline, load_config
 from newsread.cleaners.batch import PipelineSpec
 from tests import hostile
 
-from ..conftest import REPO, SEEDS
+from ..conftest import SEEDS, copy_sample_pages
 
 distributed = pytest.importorskip("distributed")
 fsspec = pytest.importorskip("fsspec")
@@ -27,7 +27,6 @@ from newsread.cleaners.distributed import RunError, clean_on_dask, connect  # no
 
 pytestmark = [pytest.mark.functional, pytest.mark.slow]
 
-SHARED = REPO.parent / "shared" / "bench"
 SAMPLE = 15  # pages of each dev set
 
 
@@ -45,14 +44,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build(100, root / "generated", seed=5)
     (root / "hostile").mkdir()
     hostile.build(root / "hostile")
-    (root / "seeds").mkdir()
-    for page in sorted(SEEDS.iterdir()):
-        (root / "seeds" / page.name).write_bytes(page.read_bytes())
-    for name, folder in (("sh-text", "scrapinghub/text"), ("sh-html", "scrapinghub/html"), ("wcxb", "wcxb/html")):
-        if (SHARED / folder).is_dir():
-            (root / name).mkdir()
-            for page in sorted((SHARED / folder).iterdir())[:SAMPLE]:
-                (root / name / page.name).write_bytes(page.read_bytes())
+    copy_sample_pages(root, SAMPLE)
     # a story told twice (a syndicated copy and the same body again): the clustering has links to find
     story = (root / "generated").rglob("*.txt").__next__().read_bytes()
     (root / "copies").mkdir()

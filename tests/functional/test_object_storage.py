@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from ..conftest import REPO, SEEDS
+from ..conftest import SEEDS, copy_sample_pages
 
 pytest.importorskip("distributed")
 pytest.importorskip("s3fs")
@@ -29,7 +29,6 @@ gcs_server = pytest.importorskip("gcp_storage_emulator.server")
 
 pytestmark = [pytest.mark.functional, pytest.mark.slow]
 
-SHARED = REPO.parent / "shared" / "bench"
 SAMPLE = 6  # pages of each dev set
 LOOPBACK = "127.0.0.1"
 
@@ -102,14 +101,7 @@ def gcs(gcs_endpoint: str) -> Any:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds and a few pages of each dev set (when ../shared is there), in folders."""
     root = tmp_path_factory.mktemp("objstore") / "pages"
-    (root / "seeds").mkdir(parents=True)
-    for page in sorted(SEEDS.iterdir()):
-        (root / "seeds" / page.name).write_bytes(page.read_bytes())
-    for name, folder in (("sh-text", "scrapinghub/text"), ("sh-html", "scrapinghub/html"), ("wcxb", "wcxb/html")):
-        if (SHARED / folder).is_dir():
-            (root / name).mkdir()
-            for page in sorted((SHARED / folder).iterdir())[:SAMPLE]:
-                (root / name / page.name).write_bytes(page.read_bytes())
+    copy_sample_pages(root, SAMPLE)
     return root
 
 
