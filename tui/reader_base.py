@@ -64,8 +64,9 @@ class ReaderBase(App[None]):
         self.settings, self._settings_problems = load_settings(settings)
         self._filtered: list[int] | None = None  # the filter's pages in folder order (None: no filter)
         self._sorted_for = (-1, False, -1)  # what the list's order was made from (see _order_basis)
-        self._folded = False  # the list shows one row per story
-        self._opened_stories: set[int] = set()  # stories (by their first page) shown whole while folded
+        self._folded = False  # the list shows one row per story (z)
+        # Stories (by their first page) shown the other way (Z): opened while folded, folded while not.
+        self._toggled_stories: set[int] = set()
         self._relay = messages.Relay()  # the folder session's events, as messages to this app
         self.library = Library(paths, pipeline, use_cache=use_cache, jobs=jobs, listener=self._relay)
         self.library.on_cleaned = self._learn_record
@@ -130,6 +131,7 @@ class ReaderBase(App[None]):
         self.status.set_triage(
             triage_text(triage.counts, marked=len(triage.marked), shown=shown, unsaved=triage.unsaved)
         )
+        self._refresh_story_screen()
 
     @property
     def page_in_hand(self) -> int:
@@ -162,6 +164,7 @@ class ReaderBase(App[None]):
         def _resort_if_due(self) -> None: ...
         def _list_title(self) -> None: ...
         def _version_line(self, index: int) -> str: ...
+        def _refresh_story_screen(self) -> None: ...
 
         # .background (workers: what they return is Textual's Worker)
         crawl: Callable[..., object]

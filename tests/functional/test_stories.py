@@ -151,3 +151,41 @@ async def test_the_story_screen_lists_every_version_and_enter_reads_one(seeds: P
         await pilot.press("V", "j", "enter")  # page 1, folded away: its story opens to show it
         await pilot.pause()
         assert app.current == 1 and app.page_list.current_page == 1 and list(app.page_list.order) == [0, 1, 2, 3]
+
+
+async def test_z_with_every_page_listed_folds_only_the_story_under_the_cursor(seeds: Path) -> None:
+    app = make_app([seeds], Pipeline.default())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        await pilot.press("j", "j", "j", "Z")  # on page 3 (a story of 3 and 4): that story folds, no other
+        assert list(app.page_list.order) == [0, 1, 2, 3] and app.page_list.current_page == 3
+        assert "story folded: 2 versions in one row" in app.status.shown.plain
+        assert "1 story folded" in str(app.page_list.border_title)
+        await pilot.press("g", "Z")  # then the first story, on its own: both folded now
+        assert list(app.page_list.order) == [0, 3]
+        await pilot.press("Z")  # opened again: its three pages where they were
+        assert list(app.page_list.order) == [0, 1, 2, 3]
+        await pilot.press("z")  # every story folded; z again lists every page, whatever Z did
+        assert list(app.page_list.order) == [0, 3]
+        await pilot.press("z")
+        assert list(app.page_list.order) == [0, 1, 2, 3, 4]
+
+
+async def test_the_story_screen_shows_each_versions_triage_and_marks(seeds: Path) -> None:
+    from newsread.tui.widgets import StoryVersions
+
+    app = make_app([seeds], Pipeline.default(), read_after=60)  # nothing read by being shown
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        await pilot.press("j", "plus", "j", "x")  # page 1 kept, page 2 marked; page 0 left unread
+        await pilot.press("g", "V")
+        await pilot.pause()
+        assert isinstance(app.screen, StoryVersions)
+        lines = {i: line.plain for i, line in app.screen.versions}
+        assert "✓" in lines[1][:3]
+        assert "◆" in lines[2][:3] and "✓" not in lines[2][:3]
+        assert "•" in lines[0][:3] and "◆" not in lines[0][:3]
+        drawn = "\n".join(str(app.screen.query_one("#story-versions").get_option_at_index(k).prompt) for k in range(3))
+        assert "✓" in drawn and "◆" in drawn

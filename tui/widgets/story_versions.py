@@ -22,20 +22,33 @@ class StoryVersions(ModalScreen[int | None]):
         Binding("k", "up", "Previous version", show=False),
     ]
 
-    def __init__(self, versions: list[tuple[int, str]], current: int) -> None:
-        """``versions``: (page index, its line: title, site, date, words) for every page of the story, in order."""
+    def __init__(self, versions: list[tuple[int, Text]], current: int) -> None:
+        """``versions``: (page index, its line: triage glyphs as the list shows them, title, site, date, words)
+        for every page of the story, in order."""
         super().__init__()
         self.versions = versions
         self.current = current
 
+    def _options(self) -> list[Option]:
+        options = []
+        for index, line in self.versions:
+            text = Text("› " if index == self.current else "  ", style="bold")
+            text.append_text(line)  # already inert: titles and sites from the library's summaries
+            options.append(Option(text, id=str(index)))
+        return options
+
     def compose(self) -> ComposeResult:
         with Vertical(id="story-body"):
-            options = []
-            for index, line in self.versions:
-                text = Text("› " if index == self.current else "  ", style="bold")
-                text.append(line)  # already inert: titles and sites from the library's summaries
-                options.append(Option(text, id=str(index)))
-            yield OptionList(*options, id="story-versions")
+            yield OptionList(*self._options(), id="story-versions")
+
+    def update_versions(self, versions: list[tuple[int, Text]]) -> None:
+        """The same versions with their triage as it is now (a triage key pressed while this screen shows)."""
+        self.versions = versions
+        listing = self.query_one(OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        listing.add_options(self._options())
+        listing.highlighted = highlighted
 
     def on_mount(self) -> None:
         body = self.query_one("#story-body")
