@@ -617,3 +617,45 @@ async def test_switching_a_judge_off_in_the_cleaners_panel_shows_what_it_changed
         assert pipeline_key(stage_fingerprints(app.library.pipeline)) == key
         again = {a.reason for a in app.reader.cleaned.removals if a.cleaner == "main_content"}
         assert again == reasons
+
+
+async def test_the_diff_stays_on_its_removal_when_a_cleaner_or_the_layout_is_switched(tmp_path: Path) -> None:
+    root = tmp_path / "pages"
+    root.mkdir()
+    lines = ["A long page about the harbour and the many bridges across it"]
+    for i in range(80):
+        lines.append(f"Paragraph {i} tells of bridge number {i} and the boats that pass under it.")
+        if i % 6 == 0:
+            lines.append(f"- Another story number {i} about ferries")
+        if i % 4 == 1:
+            lines.append("Share")
+    (root / "long.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app([root])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", *["right_square_bracket"] * 20)
+        reader = app.reader
+        while reader.current_group is not None and reader.current_group.cleaner != "list_items":
+            await pilot.press("right_square_bracket")
+        looked_at = reader.current_group
+        assert looked_at is not None and reader.group_index > 10
+        text = app.reader.cleaned.page.text[app.reader.cleaned.removals[looked_at.removals[0]].start :][:30]
+
+        def on_screen() -> str:
+            return text_of(reader.document_view)
+
+        assert text[:20] in on_screen()
+        app.toggle_cleaner("short_lines")  # as the cleaners panel does: the page is cleaned again
+        await settle(pilot)
+        group = reader.current_group
+        assert group is not None and group.cleaner == "list_items"
+        assert reader.cleaned.page.text[reader.cleaned.removals[group.removals[0]].start :][:30] == text
+        assert f"removal {reader.group_index + 1}/{len(reader.groups)} list_items" in reader.position_line
+        assert text[:20] in on_screen()
+        await pilot.press("s")  # the other layout: still on it, and on screen
+        await pilot.pause()
+        assert reader.current_group == group and text[:20] in on_screen()
+        app.toggle_cleaner("list_items")  # its own cleaner off: the removal is gone, the place stays
+        await settle(pilot)
+        assert reader.current_group is None
+        assert text[:20] in on_screen()
