@@ -225,7 +225,8 @@ class TriageActions(ReaderBase):
         try:
             return parse_filter(line)
         except (FilterSyntaxError, ValueError) as exc:
-            self.status.say(str(exc))
+            # Lasting: typing the filter moves the list, and the page opened then must not take the message away.
+            self.status.say(str(exc), lasting=True)
             return None
 
     def set_filter(self, line: str) -> bool:
@@ -350,6 +351,8 @@ class TriageActions(ReaderBase):
         if event.purpose == "filter" and self.filter_line:
             self.set_filter("")
             self.status.say("filter cleared: every page shown", lasting=True)
+        elif event.purpose == "filter":
+            self.status.say("")  # what the filter said as it was typed (a term not understood) is over
 
     def _close_prompt(self) -> None:
         self.prompt.display = False

@@ -528,3 +528,20 @@ async def test_a_failure_inside_triage_leaves_the_reader_working(folder: Path, m
         assert any("triage is off" in n and "simulated bug" in n for n in notices(app))
         await pilot.press("j", "plus")
         assert app.current == 1 and "triage is off" in status(app)
+
+
+async def test_a_long_message_is_read_whole_at_80_columns(news: Path) -> None:
+    app = make_app([news], site_pipeline())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await type_in(pilot, "status:bogus")
+        await pilot.pause()
+        said = " ".join(status(app).split())
+        # The whole message, down to its last choice, on the screen: the bar takes a second line for it.
+        assert "status 'bogus': use one of unread, read, undecided, kept, starred, discarded" in said
+        assert app.status.size.height == 2 and app.status.region.bottom == app.screen.region.bottom
+        assert "? help" in status(app).splitlines()[-1]
+        await pilot.press("escape")  # the filter closed: what it said goes
+        await pilot.pause()
+        assert app.status.size.height == 1  # back to one line once the note is gone
