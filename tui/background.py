@@ -355,6 +355,7 @@ class BackgroundWork(ReaderBase):
         marked = {moved[i] for i in triage.marked if i in moved}
         triage.marked.clear()
         triage.marked.update(marked)  # (the list draws this very set)
+        triage.last_marked = {moved[i] for i in triage.last_marked if i in moved}
         self._toggled_stories = {moved[i] for i in self._toggled_stories if i in moved}
         if triage.ready:
             try:

@@ -18,15 +18,16 @@ from .widgets.removal_details import RemovalDetails
 
 # Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
 TRIAGE_BINDINGS: list[BindingType] = [
-    Binding("plus,a", "decide('kept')", "Keep the page (or the marked pages); again: back to undecided"),
-    Binding("asterisk,S", "decide('starred')", "Star the page (or the marked pages); again: back to undecided"),
-    Binding("minus,D", "decide('discarded')", "Discard the page (or the marked pages); again: back to undecided"),
+    Binding("plus,a", "decide('kept')", "Keep the page or the marked pages (marks cleared); again: undecided"),
+    Binding("asterisk,S", "decide('starred')", "Star the page or the marked pages (marks cleared); again: undecided"),
+    Binding("minus,D", "decide('discarded')", "Discard the page or the marked pages (marks cleared); again: undecided"),
     Binding("equals_sign", "decide('none')", "Clear the decision: back to undecided"),
     Binding("r", "toggle_read", "Mark read or unread (pages count as read after half a second on screen)"),
     Binding("t", "tag", "Tags: type tag to add, -tag to remove, several separated by commas"),
     Binding("x", "toggle_mark", "Mark or unmark the page and go to the next (actions then apply to the marks)"),
     Binding("A", "mark_shown", "Mark every page shown (or unmark them all)"),
     Binding("X", "clear_marks", "Clear the marks"),
+    Binding("M", "mark_again", "Mark again the pages the last triage key acted on (it cleared their marks)"),
     Binding(
         "v", "mark_story", "Mark every version of this page's story (≡ in the list): triage keys then apply to all"
     ),
@@ -82,7 +83,10 @@ def help_sections(bindings: Sequence[BindingType]) -> list[tuple[str, list[tuple
     cleaner_options = [b for b in CleanerOptions.BINDINGS if isinstance(b, Binding)]
     return [
         ("Anywhere", described(b for b in bindings if id(b) not in triage)),
-        ("Triage (saved as you go; on the marked pages if any, else the page read)", described(TRIAGE_BINDINGS)),
+        (
+            "Triage (saved as you go; on the marked pages if any, which it then unmarks, else the page read)",
+            described(TRIAGE_BINDINGS),
+        ),
         (
             "Filter (F), tags (t), export (E)",
             [

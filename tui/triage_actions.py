@@ -41,6 +41,12 @@ class TriageActions(ReaderBase):
         self._triage_changed()
         self.status.say(description)
 
+    def _report_on_marks(self, description: str) -> None:
+        """Say what a triage key did; if it acted on the marked pages, they are cleared (M brings them back)."""
+        if self.triage.use_up_marks():
+            description += "; marks cleared (M marks them again)"
+        self._report(description)
+
     def _failed(self, exc: StateError) -> None:
         self.notify(str(exc), title="triage", severity="error", timeout=15, markup=False)
         self._triage_changed()
@@ -111,6 +117,14 @@ class TriageActions(ReaderBase):
         self.mark_pages(story)
         self._report(f"{len(story)} versions of this story marked: triage keys now apply to the marks (X clears)")
 
+    def action_mark_again(self) -> None:
+        n = self.triage.mark_again()
+        self._report(
+            f"{counted(len(self.triage.marked), 'page')} marked again: triage keys apply to them (X clears)"
+            if n
+            else "no marks to bring back: M marks again the pages the last triage key acted on"
+        )
+
     def action_clear_marks(self) -> None:
         n = len(self.triage.marked)
         self.triage.marked.clear()
@@ -124,7 +138,7 @@ class TriageActions(ReaderBase):
         except StateError as exc:
             self._failed(exc)
             return
-        self._report(result.description)
+        self._report_on_marks(result.description)
 
     def action_toggle_read(self) -> None:
         if not self._triage_ready():
@@ -137,7 +151,7 @@ class TriageActions(ReaderBase):
         except StateError as exc:
             self._failed(exc)
             return
-        self._report(result.description)
+        self._report_on_marks(result.description)
 
     def action_undo(self) -> None:
         if self._triage_ready():
@@ -205,7 +219,7 @@ class TriageActions(ReaderBase):
         except StateError as exc:
             self._failed(exc)
             return
-        self._report("; ".join(r.description for r in results))
+        self._report_on_marks("; ".join(r.description for r in results))
 
     def action_filter(self) -> None:
         if not self._triage_ready():

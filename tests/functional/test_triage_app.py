@@ -126,12 +126,22 @@ async def test_marks_make_actions_apply_to_the_selection(folder: Path) -> None:
         assert row(app, 2)[1] == "◆" and "◆2 marked" in status(app)
         await pilot.press("plus")
         assert [state_of(app, i)[1] for i in range(5)] == ["kept", "none", "kept", "none", "none"]
-        assert "kept 2 pages" in status(app)
+        # The marks were used up, as a file manager's selection is, and the user is told how to get them back.
+        assert "kept 2 pages; marks cleared (M marks them again)" in status(app)
+        assert app.marked == set() and "◆" not in row(app, 2)[:2]
 
-        await pilot.press("X")
-        assert app.marked == set() and "marked" not in status(app)
         await pilot.press("asterisk")  # no marks: the page being read (page 3, where x left the cursor)
         assert app.current == 3 and state_of(app, 3)[1] == "starred"
+        assert [state_of(app, i)[1] for i in (0, 2)] == ["kept", "kept"]  # not toggled back by a second key
+        await pilot.press("M")  # the pages + acted on, marked again: the next key acts on them too
+        assert app.marked == {0, 2} and "2 pages marked again" in status(app)
+        await pilot.press("t")
+        await type_in(pilot, "economy")
+        await pilot.press("enter")
+        assert [state_of(app, i)[2] for i in (0, 2, 3)] == [("economy",), ("economy",), ()]
+        assert app.marked == set()
+        await pilot.press("X")
+        assert app.marked == set() and "no marks to clear" in status(app)
 
         await pilot.press("A")  # every page shown
         assert app.marked == {0, 1, 2, 3, 4}
