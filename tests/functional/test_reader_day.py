@@ -409,7 +409,8 @@ async def test_scrolling_animation_is_off_over_ssh_or_on_request(
     settings.write_text(f'animations = "{setting}"\n', encoding="utf-8")
     app = NewsreadApp([str(folder)], make_app([]).library.pipeline, None, read_after=0, settings=settings)
     default = app.animation_level
-    async with app.run_test(size=(100, 30)):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)  # mounted, and more (under load the test's body could start before on_mount ended)
         assert app.animation_level == (level or default)
 
 

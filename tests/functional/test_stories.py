@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -15,18 +16,18 @@ from .conftest import lines_of, make_app, settle
 pytestmark = pytest.mark.functional
 
 
-async def wait_for_stories(app: NewsreadApp, pilot: object) -> None:
-    for _ in range(500):
+async def wait_for_stories(app: NewsreadApp, pilot: object, timeout: float = 120.0) -> None:
+    """Until the folder is grouped into stories and the open page's versions are compared (both by workers): on
+    a loaded machine that takes many times as long as alone; ``timeout`` only bounds a reader that never does."""
+    give_up = time.monotonic() + timeout
+    while app.library.clusters_generation != app.library.generation:
+        if time.monotonic() > give_up:
+            raise AssertionError("the reader never grouped the folder into stories")
         await pilot.pause(0.01)  # type: ignore[attr-defined]
-        if app.library.clusters_generation == app.library.generation:
-            break
-    else:
-        raise AssertionError("the reader never grouped the folder into stories")
     app.sync_library()
-    for _ in range(300):  # the versions of the open page are compared in a worker
-        await pilot.pause(0.01)  # type: ignore[attr-defined]
-        if app.reader.versions is not None:
-            break
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()  # the versions of the open page are compared in a worker
+    await pilot.pause()  # type: ignore[attr-defined]
 
 
 def rows(app: NewsreadApp) -> list[str]:
