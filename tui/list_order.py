@@ -148,7 +148,7 @@ class ListOrder(ReaderBase):
             return None
         members = self.library.cluster_members(page)
         if len(members) < 2:
-            self.status.say("this page has no other version in the folder")
+            self.status.say(self.no_other_version())
             return None
         return page, members
 

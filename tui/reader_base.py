@@ -143,6 +143,16 @@ class ReaderBase(App[None]):
         index = self.page_list.current_page
         return index if index >= 0 else self.current
 
+    def no_other_version(self) -> str:
+        """What to say of a page with no other version: stories are found once the folder is cleaned, so until
+        then that is not known yet."""
+        library = self.library
+        if library.complete and library.clusters_generation == library.generation:
+            return "this page has no other version in the folder"
+        if not library.complete:
+            return f"stories are found once the folder is cleaned ({library.done:,}/{len(library):,}): try again then"
+        return "the folder's stories are being found: try again in a moment"
+
     def _focus_main(self) -> None:
         if self.page_list.display and not self._zoomed:
             if not self.reader.document_view.has_focus:

@@ -112,7 +112,7 @@ class TriageActions(ReaderBase):
             return
         story = self.library.cluster_members(self.page_in_hand)
         if len(story) < 2:
-            self._report("this page has no other version in the folder")
+            self._report(self.no_other_version())
             return
         self.mark_pages(story)
         self._report(f"{len(story)} versions of this story marked: triage keys now apply to the marks (X clears)")

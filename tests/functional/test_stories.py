@@ -190,3 +190,21 @@ async def test_the_story_screen_shows_each_versions_triage_and_marks(seeds: Path
         assert "•" in lines[0][:3] and "◆" not in lines[0][:3]
         drawn = "\n".join(str(app.screen.query_one("#story-versions").get_option_at_index(k).prompt) for k in range(3))
         assert "✓" in drawn and "◆" in drawn
+
+
+async def test_story_keys_say_when_stories_are_not_known_yet(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """V, Z and v on a page before the folder is cleaned said "no other version", which was not known yet."""
+    from newsread.tui.library import Library
+
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with monkeypatch.context() as still_cleaning:
+            still_cleaning.setattr(Library, "complete", property(lambda self: False))
+            for key in ("V", "Z", "v"):
+                await pilot.press(key)
+                said = " ".join(app.status.shown.plain.split())
+                assert "stories are found once the folder is cleaned (5/5)" in said, key
+                assert "no other version" not in said
+        await pilot.press("V")
+        assert "this page has no other version in the folder" in " ".join(app.status.shown.plain.split())
