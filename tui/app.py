@@ -433,7 +433,12 @@ class NewsreadApp(BackgroundWork, TriageActions, ListOrder):
             self.status.say("search wrapped to the top" if step > 0 else "search wrapped to the bottom")
 
     def action_step_page(self, step: int) -> None:
-        self.page_list.move_to(self.page_list.cursor + step)
+        pages = self.page_list
+        if not 0 <= pages.cursor + step < pages.count:  # (from the reader, the list may be hidden: say so)
+            shown = " shown" if self.filter_line else ""
+            self.status.say(f"this is the {'last' if step > 0 else 'first'} page{shown}" if pages.count else "")
+            return
+        pages.move_to(pages.cursor + step)
 
     def action_reader_page(self, step: int) -> None:
         view = self.reader.document_view

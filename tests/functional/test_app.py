@@ -659,3 +659,16 @@ async def test_the_diff_stays_on_its_removal_when_a_cleaner_or_the_layout_is_swi
         await settle(pilot)
         assert reader.current_group is None
         assert text[:20] in on_screen()
+
+
+async def test_next_and_previous_page_say_so_at_the_ends_of_the_list(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "K")  # reading full width: the list, and its top, out of sight
+        assert app.current == 0 and "this is the first page" in app.status.shown.plain
+        await pilot.press("escape", "G", "enter", "J")  # the last page, read, then J
+        await settle(pilot)
+        assert app.current == 4 and "this is the last page" in app.status.shown.plain
+        await pilot.press("K")
+        assert app.current == 3 and "this is the" not in app.status.shown.plain
