@@ -672,3 +672,21 @@ async def test_next_and_previous_page_say_so_at_the_ends_of_the_list(folder: Pat
         assert app.current == 4 and "this is the last page" in app.status.shown.plain
         await pilot.press("K")
         assert app.current == 3 and "this is the" not in app.status.shown.plain
+
+
+async def test_the_diffs_bottom_border_keeps_the_place_in_the_page_at_80_columns(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "right_square_bracket", "right_square_bracket")
+        reader = app.reader
+        group = reader.current_group
+        assert group is not None
+        assert f"removal 2/{len(reader.groups)} {group.cleaner}" in reader.position_line  # room for it all
+        await pilot.press("slash", "t", "h", "e", "enter")  # a search: more to say than the border holds
+        await pilot.pause()
+        line = reader.position_line
+        room = reader.size.width - 6
+        assert len(line) <= room, line
+        assert "match " in line and f"removal 2/{len(reader.groups)}" in line
+        assert line.endswith(reader.document_view.position)  # how far down the page: never the part cut

@@ -425,15 +425,22 @@ class ReadingPane(Vertical):
             else:
                 parts.append("no match")
         groups = self._groups
+        cleaner = ""
         if self.view == "diff" and self.cleaned is not None:
             if 0 <= self.group_index < len(groups):
-                g = groups[self.group_index]
-                parts.append(f"removal {self.group_index + 1}/{len(groups)} {g.cleaner}")
+                cleaner = f" {groups[self.group_index].cleaner}"
+                parts.append(f"removal {self.group_index + 1}/{len(groups)}\0")
             else:
                 parts.append(f"{len(groups)} removal{'s' if len(groups) != 1 else ''}")
         if self.cleaned is not None:
             parts.append(view.position)
-        set_border_subtitle(self, escape(" · ".join(parts)))
+        line = " · ".join(parts)
+        room = self.size.width - 6  # the corners, the border's dashes and a space
+        # Too narrow for all of it (80 columns, a search on): the cleaner's name goes (w names it), so that
+        # where the page is (42%) stays.
+        whole = line.replace("\0", cleaner)
+        line = whole if len(whole) <= room or room <= 0 else line.replace("\0", "")
+        set_border_subtitle(self, escape(line))
 
     @property
     def position_line(self) -> str:
