@@ -89,6 +89,7 @@ from newsread.cleaners.session import (
 )
 from newsread.cleaners.workers import Abandoned, Workers
 
+from .dates import day_of
 from .process import freeze_listing
 from .triage import BODY_LIMIT
 
@@ -157,7 +158,7 @@ def summary_record(cleaned: CleanedPage) -> dict[str, Any]:
     return {
         "title": shown("title"),
         "site": shown("site"),
-        "date": shown("date"),
+        "date": day_of(date) if (date := shown("date")) else None,  # one form, to show and sort (tui.dates)
         "words_kept": cleaned.words_kept,
         "words_removed": sum(removed_by.values()),
         "removed_by": removed_by,
@@ -223,9 +224,9 @@ def summarise(index: int, page_id: str, cleaned: CleanedPage, generation: int) -
     return from_record(index, page_id, summary_record(cleaned), generation)
 
 
-MEMO = "reader-summary-1"  # the kinds of value the reader keeps in the result cache: a page's summary ...
+MEMO = "reader-summary-2"  # the kinds of value the reader keeps in the result cache: a page's summary ...
 STORY = "reader-story-2"  # ... and its story signature
-FOLDER = "reader-folder-1"  # every page's summary of a whole folder (a list per page, in folder order) ...
+FOLDER = "reader-folder-2"  # every page's summary of a whole folder (a list per page, in folder order) ...
 FOLDER_STORIES = "reader-stories-1"  # ... and its stories of 2+ pages (lists of page positions)
 NOT_LEARNED = "not yet cleaned of the site's template: the folder is still being learned"
 FIT_IN_WORKER = 500  # pages: a folder this big learns in a worker process (a smaller one is learned at once)

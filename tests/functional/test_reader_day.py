@@ -606,3 +606,31 @@ async def test_the_views_in_the_reader_border_fit_whole(folder: Path, size: tupl
             assert current in title and len(title) <= app.reader.size.width - 4, title  # never cut with "…"
             assert " 1 " in title and " 2 " in title and " 3 " in title  # every view's key shows
             assert ("2 original" in title) == (size[0] >= 120 or key != "3")  # named whole where there is room
+
+
+async def test_dates_written_in_words_show_and_sort_as_dates(tmp_path: Path) -> None:
+    """The date column showed "Wednesday" and "sexta-feir", and the date sort put them above every year."""
+    from newsread.cleaners import Pipeline
+
+    body = (
+        "The council said on Monday that the new harbour plan would cost more than the budget allowed.\n"
+        "Residents who spoke at the hearing asked for the bridge to be kept open while the works go on.\n"
+    )
+    pages = {
+        "a.txt": ("Harbour plan will cost more than the council thought", "Wednesday November 20, 2019"),
+        "b.txt": ("Ferry service returns to the old harbour this summer", "Publicado 5 de maio de 2021"),
+        "c.txt": ("Bridge works will close the harbour road for a month", "2020-03-01"),
+        "d.txt": ("Harbour museum opens a new hall for old boats", ""),
+    }
+    root = tmp_path / "pages"
+    root.mkdir()
+    for name, (title, date) in pages.items():
+        (root / name).write_text(f"{title}\n{date}\n{body}" if date else f"{title}\n{body}", encoding="utf-8")
+    app = make_app([root], Pipeline.default())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert [s.date for s in app.library.summaries] == ["2019-11-20", "2021-05-05", "2020-03-01", None]
+        await pilot.press("O")  # by date, newest first; the undated page last
+        assert "sorted by date" in status(app)
+        assert list(app.page_list.order) == [1, 2, 0, 3]
+        assert "2021-05-05" in lines_of(app.page_list)[0]
