@@ -175,7 +175,7 @@ def reader_record(cleaned: CleanedPage) -> dict[str, Any]:
     record["learned"] = {
         "title": meta.get("title"),
         "site": meta.get("site"),
-        "date": meta.get("date"),
+        "date": record["date"],  # as the list shows it: the filter's date: terms are YYYY-MM-DD
         "body": cleaned.body[:BODY_LIMIT],
     }
     record["story"] = signature_json_of(cleaned)

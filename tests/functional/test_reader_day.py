@@ -634,3 +634,6 @@ async def test_dates_written_in_words_show_and_sort_as_dates(tmp_path: Path) -> 
         assert "sorted by date" in status(app)
         assert list(app.page_list.order) == [1, 2, 0, 3]
         assert "2021-05-05" in lines_of(app.page_list)[0]
+        await pilot.press("F", *"date:2019-11", "enter")  # the filter reads the same dates
+        await pilot.pause()
+        assert list(app.page_list.order) == [0]
