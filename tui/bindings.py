@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from textual.binding import Binding, BindingType
 
-from .widgets import CleanersPanel, DocumentView, PageList, ReadingPane, SearchBar
+from .widgets import CleanersPanel, DocumentView, PageList, ReadingPane, SearchBar, StoryVersions
 from .widgets.cleaners_panel import CleanerOptions
 from .widgets.help_screen import described
 from .widgets.prompt_bar import PromptBar
@@ -102,6 +102,7 @@ def help_sections(bindings: Sequence[BindingType]) -> list[tuple[str, list[tuple
         ("The reader", [*described(DocumentView.BINDINGS), *described(ReadingPane.BINDINGS)]),
         ("The cleaners panel (C)", described(cleaner_options) + described(CleanersPanel.BINDINGS)),
         ("Why was this removed? (w)", described(RemovalDetails.BINDINGS)),
+        ("The story's versions (V)", [("Enter", "Read the highlighted version"), *described(StoryVersions.BINDINGS)]),
         ("Searching (/)", [("Enter", "Keep the matches and go back to reading"), *described(SearchBar.BINDINGS)]),
         ("Moving around", [("Tab, Shift+Tab", "Move between the list, the reader and the panel")]),
     ]

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from contextlib import suppress
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from textual import work
 
@@ -21,6 +21,7 @@ from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
 from .reader_base import ReaderBase, counted
 from .triage import Decision, Filter, StateError
 from .triage_session import place_key
+from .widgets import StoryVersions
 from .widgets.prompt_bar import PromptBar
 
 
@@ -124,6 +125,21 @@ class TriageActions(ReaderBase):
             if n
             else "no marks to bring back: M marks again the pages the last triage key acted on"
         )
+
+    def on_story_versions_triage(self, event: StoryVersions.Triage) -> None:
+        """A triage key in the story screen (V): on the version highlighted there, not on the marks."""
+        if event.what == "mark":
+            self.triage.marked ^= {event.index}
+            self._triage_changed()
+            return
+        if not self._triage_ready():
+            return
+        try:
+            result = self.triage.decide([event.index], cast(Decision, event.what))
+        except StateError as exc:
+            self._failed(exc)
+            return
+        self._report(result.description)
 
     def action_clear_marks(self) -> None:
         n = len(self.triage.marked)

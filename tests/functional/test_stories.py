@@ -208,3 +208,23 @@ async def test_story_keys_say_when_stories_are_not_known_yet(folder: Path, monke
                 assert "no other version" not in said
         await pilot.press("V")
         assert "this page has no other version in the folder" in " ".join(app.status.shown.plain.split())
+
+
+async def test_triage_keys_in_the_story_screen_act_on_the_highlighted_version(seeds: Path) -> None:
+    """In V, + did nothing at all (the screen took the key); it now keeps the version highlighted there."""
+    from newsread.tui.widgets import StoryVersions
+
+    app = make_app([seeds], Pipeline.default(), read_after=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        await pilot.press("V", "j", "plus")  # the second version (page 1), not the page in hand (page 0)
+        await pilot.pause()
+        assert isinstance(app.screen, StoryVersions)
+        assert app.triage.states[1].decision == "kept" and app.triage.states[0].decision == "none"
+        assert "✓" in dict(app.screen.versions)[1].plain[:3]  # the screen shows it at once
+        await pilot.press("j", "x")
+        await pilot.pause()
+        assert app.marked == {2} and "◆" in dict(app.screen.versions)[2].plain[:3]
+        await pilot.press("escape")
+        assert app.triage.states[1].decision == "kept"
