@@ -280,7 +280,11 @@ class TriageActions(ReaderBase):
     def action_export(self) -> None:
         if not self._triage_ready():
             return
-        what, _ = self._export_choice()
+        what, indices = self._export_choice()
+        if not indices:  # said before a folder is typed for nothing
+            why = "the filter shows no page" if self._filtered is not None else "no page is kept or starred"
+            self.status.say(f"nothing to export: {why} (x marks pages, F filters them)")
+            return
         self.prompt.ask(
             "export",
             "export to ",

@@ -456,6 +456,7 @@ async def test_prompts_and_the_status_line_fit_80_columns_without_cutting_words(
     app = make_app([folder])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await pilot.press("plus")  # a kept page: something for E to export, so it asks where
         for key in ("t", "F", "E"):
             await pilot.press(key)
             await pilot.pause()

@@ -555,3 +555,14 @@ async def test_a_long_message_is_read_whole_at_80_columns(news: Path) -> None:
         await pilot.press("escape")  # the filter closed: what it said goes
         await pilot.pause()
         assert app.status.size.height == 1  # back to one line once the note is gone
+
+
+async def test_export_with_nothing_to_export_says_so_before_asking_for_a_folder(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        assert not app.prompt.display  # no folder to type for nothing
+        assert "nothing to export: no page is kept or starred" in " ".join(status(app).split())
+        await pilot.press("plus", "E")  # one kept page: now there is something to export
+        assert app.prompt.display and "the 1 kept and starred page" in app.prompt.input.placeholder
