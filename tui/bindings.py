@@ -23,7 +23,7 @@ TRIAGE_BINDINGS: list[BindingType] = [
     Binding("minus,D", "decide('discarded')", "Discard the page or the marked pages (marks cleared); again: undecided"),
     Binding("equals_sign", "decide('none')", "Clear the decision: back to undecided"),
     Binding("r", "toggle_read", "Mark read or unread (pages count as read after half a second on screen)"),
-    Binding("t", "tag", "Tags: type tag to add, -tag to remove, several separated by commas"),
+    Binding("t", "tag", "Tags: type tag to add, -tag to remove, several separated by commas", priority=True),
     Binding("x", "toggle_mark", "Mark or unmark the page and go to the next (actions then apply to the marks)"),
     Binding("A", "mark_shown", "Mark every page shown (or unmark them all)"),
     Binding("X", "clear_marks", "Clear the marks"),
@@ -35,9 +35,23 @@ TRIAGE_BINDINGS: list[BindingType] = [
     Binding("U,ctrl+r", "redo", "Redo what was undone"),
     Binding("full_stop", "next_where('unread')", "Next unread page"),
     Binding("comma", "next_where('undecided')", "Next undecided page (neither kept, starred nor discarded)"),
-    Binding("F,l", "filter", "Filter the list: status:kept tag:x site:bbc date:2024-05 words (Esc clears)"),
-    Binding("E", "export", "Export clean articles to a folder: marked pages, else those shown, else kept and starred"),
+    Binding(
+        "F,l", "filter", "Filter the list: status:kept tag:x site:bbc date:2024-05 words (Esc clears)", priority=True
+    ),
+    Binding(
+        "E",
+        "export",
+        "Export clean articles to a folder: marked pages, else those shown, else kept and starred",
+        priority=True,
+    ),
 ]
+
+# Keys that open a line to type in. Textual hands each key to the widget focused when the key arrives, so the
+# letters of "/Putin" typed fast (or arriving in one read over ssh) went to the list and ran as keys there (u
+# undid, t asked for tags) before the search took the focus. These are priority bindings: the app runs them as
+# the key arrives and the prompt takes the focus at once, so the keys after them land in it. Where a line is
+# being typed, or another screen is up, they are not theirs (NewsreadApp.check_action).
+PROMPT_ACTIONS = frozenset({"search", "filter", "tag", "export"})
 
 # The reader's keys: the app's BINDINGS.
 READER_BINDINGS: list[BindingType] = [
@@ -51,7 +65,7 @@ READER_BINDINGS: list[BindingType] = [
     Binding("left_square_bracket", "removal(-1)", "Previous removal"),
     Binding("w", "why", "Why was this removed? (the current or first visible removal)"),
     Binding("C", "cleaners", "Cleaners panel: switch cleaners on or off, see what each removed"),
-    Binding("slash", "search", "Search in the page"),
+    Binding("slash", "search", "Search in the page", priority=True),
     Binding("n", "match(1)", "Next match"),
     Binding("p,N", "match(-1)", "Previous match"),
     Binding("J", "step_page(1)", "Next page"),

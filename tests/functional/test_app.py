@@ -690,3 +690,37 @@ async def test_the_diffs_bottom_border_keeps_the_place_in_the_page_at_80_columns
         assert len(line) <= room, line
         assert "match " in line and f"removal 2/{len(reader.groups)}" in line
         assert line.endswith(reader.document_view.position)  # how far down the page: never the part cut
+
+
+async def test_keys_typed_right_after_a_prompt_key_go_into_the_prompt(folder: Path) -> None:
+    """Over ssh "/bridge" can arrive in one read: the letters went to the list and ran as keys there (b paged,
+    r marked read, d opened the diff) because the search took the focus only after them."""
+    from textual import events
+
+    def type_ahead(keys: str) -> None:
+        names = {"/": "slash", ":": "colon", " ": "space"}
+        for char in keys:  # all queued before the first is handled, as from one read of the terminal
+            app.post_message(events.Key(names.get(char, char), char))
+
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        type_ahead("/bridge")
+        await pilot.pause()
+        search = app.query_one(SearchBar)
+        assert search.display and search.input.value == "bridge"
+        assert app.reader.view == "clean" and not app.prompt.display  # no d (diff) nor t (tags) ran
+        type_ahead("/x")  # and in the search, "/" is a character like any other
+        await pilot.pause()
+        assert search.input.value == "bridge/x"
+        await pilot.press("escape")
+        type_ahead("Fis:kept")
+        await pilot.pause()
+        assert app.prompt.display and app.prompt.input.value == "is:kept"
+        await pilot.press("escape")
+        await pilot.press("3", "right_square_bracket", "w")  # in the "why" dialog, t is its own key again
+        await pilot.pause()
+        assert isinstance(app.screen, RemovalDetails)
+        type_ahead("t")
+        await pilot.pause()
+        assert not app.prompt.display and not isinstance(app.screen, RemovalDetails)  # it switched the cleaner
