@@ -110,7 +110,8 @@ def _brand_lines(header: list[Block], blocks: list[Block], lines: PageLines) -> 
     return found
 
 
-BODY_LINES = 40  # the article's first lines whose words tell a headline from the chrome above it
+BODY_LINES = 40  # the article's first lines whose words tell a headline from the chrome above it ...
+BODY_PROSE = 12  # ... the prose among them, at most this many lines
 
 
 def _stems(line: str) -> list[str]:
@@ -120,9 +121,11 @@ def _stems(line: str) -> list[str]:
 
 
 def _body_words(body: list[Block], lines: PageLines) -> frozenset[str]:
-    """The words (:func:`_stems`) of the prose lines of ``body``: what a headline's words are found among."""
+    """The words (:func:`_stems`) of the first BODY_PROSE prose lines of ``body``: what a headline's words are
+    found among."""
     low, prose = lines.low, lines.prose
-    return frozenset(w for b in body if prose[b.index] for w in _stems(low[b.index]))
+    first = [low[b.index] for b in body if prose[b.index]][:BODY_PROSE]
+    return frozenset(_stems(" ".join(first)))
 
 
 def _is_byline(block: Block, lines: PageLines) -> bool:
