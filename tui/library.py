@@ -228,6 +228,7 @@ MEMO = "reader-summary-2"  # the kinds of value the reader keeps in the result c
 STORY = "reader-story-2"  # ... and its story signature
 FOLDER = "reader-folder-2"  # every page's summary of a whole folder (a list per page, in folder order) ...
 FOLDER_STORIES = "reader-stories-1"  # ... and its stories of 2+ pages (lists of page positions)
+LEARNING = "learning from the folder"  # the phase (Library.phase) while the folder is learned
 NOT_LEARNED = "not yet cleaned of the site's template: the folder is still being learned"
 FIT_IN_WORKER = 500  # pages: a folder this big learns in a worker process (a smaller one is learned at once)
 PUBLISH_EVERY = 0.05  # seconds: discovery shows what it found at least this often
@@ -556,7 +557,7 @@ class Library:
                         pipeline.adopt({name: state})
                         self._fitted.add(name)
             if not wanted <= self._fitted:
-                self.phase = "learning from the folder"
+                self.phase = LEARNING
                 self._changed()
                 self.recalled.set()  # nothing in the cache for this folder as it is now
                 self._reading_to_learn = True

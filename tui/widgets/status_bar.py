@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
 
+from ..library import LEARNING
 from .page_list import DECISION_GLYPHS, MARKED, UNREAD
 
 
@@ -39,6 +40,9 @@ def progress_text(library: Progress) -> Text:
         return Text("no pages")
     done = library.done
     pages = f"{total:,} page{'s' if total != 1 else ''}"
+    if library.phase == LEARNING and not done:
+        # No page is cleaned while the folder is learned (seconds on a big one): "0/10,000 ░░░" looked stuck.
+        return Text(f"{LEARNING} ({pages}) …")
     if library.complete:
         errors = library.errors()
         return Text(pages + (f" · {errors:,} unreadable" if errors else ""))
