@@ -656,9 +656,10 @@ def clean_on_dask(
         for problem in result.problems:
             warn(problem)
 
-    # The listing and what was learned, on every worker: a worker lost (a page that ends it) loses neither.
-    client.replicate([listing, state] if isinstance(state, dist.Future) else [listing])
-
+    # The listing and what was learned reach each worker as any task's input does: fetched by its first cleaning
+    # task there, kept while tasks need them (so a worker lost loses neither once any other has cleaned; else Dask
+    # computes them again). Not ``client.replicate``: with 4 workers it took from 8 s to minutes (see
+    # docs/distributed.md) for what fetching takes a second or two.
     # clean: a task per partition; a partition whose worker is lost each time Dask tries it is cleaned a page a
     # task, and a page whose worker is lost each time is a page error (the rest of the partition is not lost)
     key = f"newsread-clean-{token}"
