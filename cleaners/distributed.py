@@ -36,7 +36,7 @@ import tempfile
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -370,12 +370,12 @@ def clean_part(
     pipeline = _pipeline(spec, token, state)
     cache = _cache(cache_dir)
     if cache is None:
-        cleaned = [(i, pipeline.clean(load_source(listing[i], spec.max_bytes))) for i in range(start, end)]
+        cleaned = ((i, pipeline.clean(load_source(listing[i], spec.max_bytes))) for i in range(start, end))
         return _partition(cleaned, listing, start, reducers)
     fps, hits = stage_fingerprints(pipeline), cache.hits
-    cleaned = [(i, _clean_cached(listing[i], pipeline, cache, fps, spec.max_bytes)) for i in range(start, end)]
-    cache.flush()
+    cleaned = ((i, _clean_cached(listing[i], pipeline, cache, fps, spec.max_bytes)) for i in range(start, end))
     part = _partition(cleaned, listing, start, reducers)
+    cache.flush()
     part.cached, part.warnings, cache.warnings = cache.hits - hits, cache.warnings, []
     return part
 
@@ -415,8 +415,10 @@ def lost_part(listing: Sequence[Source], start: int, end: int, why: str, reducer
 
 
 def _partition(
-    cleaned: list[tuple[int, CleanedPage]], listing: Sequence[Source], start: int, reducers: int
+    cleaned: Iterable[tuple[int, CleanedPage]], listing: Sequence[Source], start: int, reducers: int
 ) -> Partition:
+    """The partition of ``cleaned`` pages, each taken as it comes and let go once its record and signature are
+    kept: a partition's cleaned pages are never all held at once (see docs/distributed.md, "3.")."""
     part = Partition(start, [], [], array("q"), [[] for _ in range(reducers)], [[] for _ in range(reducers)])
     bounds = shingle_bounds(reducers)
     shingle_data: list[list[bytes]] = [[] for _ in range(reducers)]
