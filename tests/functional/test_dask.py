@@ -92,6 +92,20 @@ def test_two_workers_write_what_one_local_process_writes(corpus: Path, local_out
     assert "hostile/fifo.txt" in errors
 
 
+def test_dask_weighs_a_cleaned_partition_by_what_it_holds(corpus: Path) -> None:
+    """Dask places a task where its inputs are, and accounts a worker's memory, by their ``sizeof``: a partition
+    counted as its ~100-byte object would be moved whole to run a small task elsewhere."""
+    from dask.sizeof import sizeof
+
+    from newsread.cleaners.distributed import clean_part, list_inputs
+
+    listing = list_inputs([str(corpus / "generated")])
+    part = clean_part(spec(), "sizeof", {}, listing, 0, 40, 2)
+    held = sum(map(len, part.lines)) + sum(len(data) for data, _ in part.shingles)
+    assert held > 40 * 1000  # (the records and story signatures of 40 pages)
+    assert sizeof(part) >= held
+
+
 def test_workers_share_the_result_cache_of_a_local_run(
     corpus: Path, local_output: str, client: object, tmp_path: Path
 ) -> None:
