@@ -24,6 +24,7 @@ one step's output would be made far from the step that reads it.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import json
 import math
@@ -71,6 +72,7 @@ TEMPORARY = "_temporary"
 MANIFEST = ".newsread-written"
 PARTITION_PAGES = 2000  # pages a partition (and so an output part) holds, by default
 FIT_PAGES = 1000  # pages a fit task reads
+KEEP_NANNIES = "30 days"  # a local cluster's lost-worker-timeout: never, within a run (see connect)
 
 
 class DaskMissing(RuntimeError):
@@ -92,8 +94,6 @@ def require_dask() -> None:
 
 def _distributed() -> Any:
     """The ``distributed`` module (untyped for mypy: it has no complete annotations)."""
-    import importlib
-
     return importlib.import_module("distributed")
 
 
@@ -118,7 +118,13 @@ def connect(scheduler: str | None = None, cluster: str | None = None, *, process
             yield client
         return
     workers = parse_cluster(cluster or "local")
+    config = importlib.import_module("dask.config")
+    # A local cluster closes a worker's nanny for good when no worker of its name is back some seconds after it
+    # was lost (``lost-worker-timeout``, 15 s): a page that ends each worker as it comes back (a restarted worker
+    # is given the next try at once) would leave the run without workers, waiting for ever. Its nannies restart
+    # their worker however often it ends; the run decides what a page that ends them each time becomes.
     with (
+        config.set({"distributed.deploy.lost-worker-timeout": KEEP_NANNIES}),
         LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=":0") as local,
         Client(local) as client,
     ):

@@ -220,6 +220,19 @@ def test_a_page_that_kills_its_worker_is_a_page_error_and_the_rest_is_cleaned(tm
     assert all(r["error"] is None and r["body"] for k, r in enumerate(records) if k != 3)
 
 
+def test_a_local_cluster_keeps_its_workers_however_often_a_task_ends_them() -> None:
+    """Dask's local cluster closes a worker's nanny for good when no worker of its name is back soon enough after
+    it was lost (``lost-worker-timeout``): a page that ends each worker as it comes back left the run without
+    workers, waiting for ever. Here the timeout is shorter than any restart, so each loss would close a nanny."""
+    import dask
+
+    with dask.config.set({"distributed.deploy.lost-worker-timeout": "0.1s"}), connect(cluster="local:1") as client:
+        ends = client.submit(os._exit, 3, pure=False)  # ends its worker each time it is tried
+        distributed.wait([ends], timeout=240)
+        assert type(ends.exception()).__name__ == "KilledWorker"
+        assert client.submit(sum, [1, 2], pure=False).result(timeout=120) == 3
+
+
 def test_without_dask_the_command_says_how_to_install_it(tmp_path: Path) -> None:
     code = (
         "import sys\n"
