@@ -2,7 +2,8 @@
 
 The page's "original" text is every visible block's text, one per line, so the
 diff shows all a reader of the raw page saw. Scripts, styles and hidden
-elements are not part of it.
+elements are not part of it, except collapsed panels a reader opens with a click
+(accordions, FAQ answers, tabs): see ``_reveal_collapsed``.
 """
 
 from __future__ import annotations
@@ -196,6 +197,8 @@ def _parse(markup: str) -> tuple[lxml.html.HtmlElement | None, list[str]]:
             notes.append("the HTML parser still stopped at its depth limit: the end of the page may be missing")
     if _STREAMED in markup:
         _place_streamed(root)
+    if _MAYBE_COLLAPSED.search(markup):
+        _reveal_collapsed(root)
     return root, notes
 
 
@@ -226,6 +229,102 @@ def _place_streamed(root: lxml.html.HtmlElement) -> None:
         _detach(seg)
         place.addprevious(seg)
         _detach(place)
+
+
+# Markup that may hold a collapsed panel (see _reveal_collapsed): a page without any of these words has none.
+_MAYBE_COLLAPSED = re.compile(r"aria-expanded|aria-controls|data-(?:bs-)?target|tabpanel|accordion|collaps|faq", re.I)
+# Elements that carry one of the ways a page hides an element (the same as _pieces skips), found in C.
+_HIDDEN_XPATH = lxml.etree.XPath(
+    "//*[@hidden or @aria-hidden='true' or contains(@style, 'none') or contains(@style, 'hidden')"
+    " or contains(@class, 'hid') or contains(@class, 'd-none')]"
+)
+_PANEL_WORDS = re.compile(r"accordion|collaps|faq", re.I)  # in a panel's (or its parent's) class, id or data-*
+_CHROME_TAGS = frozenset(("nav", "header", "footer", "aside", "dialog"))
+_CHROME_ROLES = frozenset(("navigation", "banner", "contentinfo", "dialog", "alertdialog", "menu", "search"))
+_MIN_PANEL_WORDS = 8
+
+
+def _hides(el: lxml.html.HtmlElement) -> bool:
+    """Whether ``el`` itself carries a way of hiding it that ``_pieces`` obeys."""
+    classes = el.get("class")
+    return (
+        el.get("hidden") is not None
+        or el.get("aria-hidden") == "true"
+        or bool(classes and not HIDDEN_CLASSES.isdisjoint(classes.split()))
+        or _hidden_style(el.get("style"))
+    )
+
+
+def _unhide(el: lxml.html.HtmlElement) -> None:
+    for attr in ("hidden", "aria-hidden"):
+        el.attrib.pop(attr, None)
+    classes = el.get("class")
+    if classes and not HIDDEN_CLASSES.isdisjoint(classes.split()):
+        el.set("class", " ".join(c for c in classes.split() if c not in HIDDEN_CLASSES))
+    style = el.get("style")
+    if style and _hidden_style(style):
+        kept = [d for d in style.split(";") if d.replace(" ", "").lower() not in ("display:none", "visibility:hidden")]
+        el.set("style", ";".join(kept))
+
+
+def _words_about(el: lxml.html.HtmlElement) -> str:
+    """The class, id and data-* values of ``el``: what a page calls the element."""
+    return " ".join(v for k, v in el.attrib.items() if k in ("class", "id") or k.startswith("data-"))
+
+
+def _reveal_collapsed(root: lxml.html.HtmlElement) -> None:
+    """Shows the collapsed panels a reader opens with a click: accordion sections, FAQ answers, tab panels.
+
+    A guide's steps, a review's "what to consider" and a page's FAQ are often folded into panels that the saved
+    page hides (``hidden``, ``display:none``, a hiding class) until their button is pressed: they are the article's
+    text, and were lost with the hidden menus and pop-ups. A hidden element is such a panel when the page says so
+    by structure: a button with ``aria-expanded`` controls it (``aria-controls``, Bootstrap's ``data-target``) or
+    sits right before it; it is a ``region`` or ``tabpanel`` labelled by its header; or its or its parent's
+    class, id or data attributes name an accordion, a collapsible or an FAQ. Dialogs, menus and what is inside
+    the page's navigation, header, footer or sidebar stay hidden, and so do panels of a few words or mostly
+    links (a folded menu). The panel is then an ordinary part of the page: the judges of the main content and
+    the cleaners decide about it as about any other block."""
+    hidden = _HIDDEN_XPATH(root)
+    if not hidden:
+        return
+    controlled: set[str] = set()
+    for el in root.xpath("//*[@aria-controls or @data-target or @data-bs-target]"):
+        for attr in ("aria-controls", "data-target", "data-bs-target"):
+            for ref in (el.get(attr) or "").split():
+                controlled.add(ref.lstrip("#"))
+    for el in hidden:
+        if not isinstance(el.tag, str) or not _hides(el) or not _collapsed_panel(el, controlled):
+            continue
+        _unhide(el)
+
+
+def _collapsed_panel(el: lxml.html.HtmlElement, controlled: set[str]) -> bool:
+    role = el.get("role")
+    if el.tag in _CHROME_TAGS or role in _CHROME_ROLES or el.get("aria-modal") or "modal" in (el.get("class") or ""):
+        return False
+    parent = el.getparent()
+    previous = el.getprevious()
+    toggled = previous is not None and (
+        previous.get("aria-expanded") is not None or bool(previous.xpath(".//*[@aria-expanded]"))
+    )
+    if not (
+        (el.get("id") or "\0") in controlled
+        or (role in ("region", "tabpanel") and el.get("aria-labelledby"))
+        or toggled
+        or _PANEL_WORDS.search(_words_about(el))
+        or (parent is not None and _PANEL_WORDS.search(_words_about(parent)))
+    ):
+        return False
+    for up in el.iterancestors():
+        tag = up.tag
+        if tag in _CHROME_TAGS or up.get("role") in _CHROME_ROLES or (isinstance(tag, str) and tag in INVISIBLE_TAGS):
+            return False
+    text = normalise_space(el.text_content())
+    words = len(text.split())
+    if words < _MIN_PANEL_WORDS:
+        return False
+    link_chars = sum(len(normalise_space(a.text_content())) for a in el.iter("a"))
+    return link_chars <= 0.5 * len(text)
 
 
 def _detach(el: lxml.html.HtmlElement) -> None:
