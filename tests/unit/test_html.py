@@ -222,6 +222,23 @@ def test_answers_folded_into_collapsed_panels_are_the_articles_text(panel: str) 
     assert "News of the harbour" not in page.text and "Sign up" not in page.text
 
 
+def test_a_page_of_collapsed_steps_cleaned_again_keeps_them() -> None:
+    # The second cleaning parses the source again for the judges: they must see the panels the loader showed.
+    steps = "".join(
+        f'<div class="step"><h3><button aria-expanded="false">Step {i}</button></h3><div hidden><p>{p}</p></div></div>'
+        for i, p in enumerate(ARTICLE[1:] + FAQ, 1)
+    )
+    markup = (
+        '<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>'
+        f"<main><h1>Harbour vote</h1><p>{ARTICLE[0]}</p>{steps}</main>"
+        "<footer><p>© 2024 Harbour Gazette. All rights reserved.</p></footer></body></html>"
+    )
+    page = html_page("p.html", markup)
+    first, second = PIPELINE.clean(page), PIPELINE.clean(page)
+    assert all(p in first.body for p in ARTICLE + FAQ)
+    assert second.paragraphs == first.paragraphs and second.removals == first.removals
+
+
 def test_a_hidden_panel_of_links_or_a_few_words_stays_hidden() -> None:
     markup = (
         f"<html><body><article>{''.join(f'<p>{p}</p>' for p in ARTICLE)}"
