@@ -680,8 +680,8 @@ def clean_on_dask(
 
     # The listing and what was learned reach each worker as any task's input does: fetched by its first cleaning
     # task there, kept while tasks need them (so a worker lost loses neither once any other has cleaned; else Dask
-    # computes them again). Not ``client.replicate``: with 4 workers it took from 8 s to minutes (see
-    # docs/distributed.md) for what fetching takes a second or two.
+    # computes them again). Not ``client.replicate``: with 4 workers it stalled (docs/distributed.md, "At 100k").
+
     # clean: a task per partition; a partition whose worker is lost each time Dask tries it is cleaned a page a
     # task, and a page whose worker is lost each time is a page error (the rest of the partition is not lost)
     key = f"newsread-clean-{token}"
