@@ -1,4 +1,9 @@
-"""The ``newsread`` command: ``newsread PATH`` opens the reader; ``clean``, ``diff`` and ``cleaners`` work in batch."""
+"""The ``newsread`` command: ``newsread PATH`` opens the reader; ``clean``, ``diff`` and ``cleaners`` work in batch.
+
+Why one module over 600 lines: typer reads the commands' options from the functions' signatures, so every command
+and its option declarations are listed here, where ``--help`` takes them from (the work itself is in the engine's
+folder session, :mod:`newsread.cleaners.session`).
+"""
 
 from __future__ import annotations
 
