@@ -18,6 +18,7 @@ COMMANDS = {
     "same-site": ("bench.same_site", "folder learning: F1 with site_template on and off on same-site folders"),
     "train-main-content": ("bench.train_main_content", "train main_content's block model; cross-validated F1"),
     "train-boilerplate-lines": ("bench.train_boilerplate_lines", "train boilerplate_lines' model; cross-validated"),
+    "outputs": ("bench.outputs", "`newsread clean` JSONL of seeds and dev sets: save, or compare byte for byte"),
     "jobs-equal": ("bench.jobs_equal", "--jobs 2 = --jobs 1 byte for byte on 5,000 pages and the hostile corpus"),
     "make-folder": ("bench.corpus", "write a generated folder of N text pages"),
 }

@@ -18,6 +18,9 @@ result cache) without holding them all: shingles wait in temporary files by
 range of hash value and one range is indexed at a time.
 :func:`compare_versions` tells, paragraph by paragraph, what one version adds
 or lacks compared with the others.
+
+Why one module over 600 lines: a signature's layout (packed shingles, sketch, body hash) and every reader of it
+(the index, the range spill files, the JSON form the cache keeps) must change together.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""The ``newsread`` command: ``newsread PATH`` opens the reader; ``clean``, ``diff`` and ``cleaners`` work in batch."""
+"""The ``newsread`` command: ``newsread PATH`` opens the reader; ``clean``, ``diff`` and ``cleaners`` work in batch.
+
+Why one module over 600 lines: typer reads the commands' options from the functions' signatures, so every command
+and its option declarations are listed here, where ``--help`` takes them from (the work itself is in the engine's
+folder session, :mod:`newsread.cleaners.session`).
+"""
 
 from __future__ import annotations
 
@@ -30,7 +35,7 @@ from newsread.cleaners.session import Event, FolderLearned, FolderSession, Probl
 from .cli_common import build_pipeline, check_paths, fail, one_line, shown
 from .cli_help import HelpCommand, HelpGroup
 from .commands import COMMANDS
-from .process import tune_frame_rate
+from .process import collect_young_less_often, tune_frame_rate
 
 app = typer.Typer(
     name="newsread",
@@ -592,6 +597,8 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: ``newsread PATH`` is short for ``newsread open PATH``."""
     args = list(sys.argv[1:] if argv is None else argv)
     tune_frame_rate()
+    if args[:1] == ["clean"]:
+        collect_young_less_often()
     if args and (args[0] in OPEN_OPTIONS or (args[0] not in COMMANDS and not args[0].startswith("-"))):
         args.insert(0, "open")
     app(args=args, prog_name="newsread")
