@@ -24,6 +24,7 @@ one step's output would be made far from the step that reads it.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import json
 import math
@@ -32,11 +33,12 @@ import operator
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -70,6 +72,7 @@ TEMPORARY = "_temporary"
 MANIFEST = ".newsread-written"
 PARTITION_PAGES = 2000  # pages a partition (and so an output part) holds, by default
 FIT_PAGES = 1000  # pages a fit task reads
+KEEP_NANNIES = "30 days"  # a local cluster's lost-worker-timeout: never, within a run (see connect)
 
 
 class DaskMissing(RuntimeError):
@@ -91,8 +94,6 @@ def require_dask() -> None:
 
 def _distributed() -> Any:
     """The ``distributed`` module (untyped for mypy: it has no complete annotations)."""
-    import importlib
-
     return importlib.import_module("distributed")
 
 
@@ -117,7 +118,13 @@ def connect(scheduler: str | None = None, cluster: str | None = None, *, process
             yield client
         return
     workers = parse_cluster(cluster or "local")
+    config = importlib.import_module("dask.config")
+    # A local cluster closes a worker's nanny for good when no worker of its name is back some seconds after it
+    # was lost (``lost-worker-timeout``, 15 s): a page that ends each worker as it comes back (a restarted worker
+    # is given the next try at once) would leave the run without workers, waiting for ever. Its nannies restart
+    # their worker however often it ends; the run decides what a page that ends them each time becomes.
     with (
+        config.set({"distributed.deploy.lost-worker-timeout": KEEP_NANNIES}),
         LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=":0") as local,
         Client(local) as client,
     ):
@@ -347,6 +354,19 @@ class Partition:
     cached: int = 0  # pages whose every stage came from the result cache
     warnings: list[str] = field(default_factory=list)  # what went wrong with the result cache
 
+    def __sizeof__(self) -> int:
+        """Roughly the bytes it holds: what Dask weighs (``sizeof``) to run a task where its inputs are rather
+        than move them, and to account a worker's memory. Without it Dask counts the object alone (~100 bytes)
+        and may move a whole partition to run a small task elsewhere."""
+        ints = sum(map(len, chain(self.bodies, self.bands))) + sum(len(heads) for _, heads in self.shingles)
+        return (
+            object.__sizeof__(self)
+            + sum(map(sys.getsizeof, self.lines))
+            + sys.getsizeof(self.signed)
+            + sum(len(data) for data, _ in self.shingles)
+            + 36 * ints  # (a list's pointer and a Python int each)
+        )
+
 
 def shingle_bounds(reducers: int) -> list[int]:
     """Each shingle range's upper end (excluded): the signed 64-bit hash space split evenly."""
@@ -370,12 +390,12 @@ def clean_part(
     pipeline = _pipeline(spec, token, state)
     cache = _cache(cache_dir)
     if cache is None:
-        cleaned = [(i, pipeline.clean(load_source(listing[i], spec.max_bytes))) for i in range(start, end)]
+        cleaned = ((i, pipeline.clean(load_source(listing[i], spec.max_bytes))) for i in range(start, end))
         return _partition(cleaned, listing, start, reducers)
     fps, hits = stage_fingerprints(pipeline), cache.hits
-    cleaned = [(i, _clean_cached(listing[i], pipeline, cache, fps, spec.max_bytes)) for i in range(start, end)]
-    cache.flush()
+    cleaned = ((i, _clean_cached(listing[i], pipeline, cache, fps, spec.max_bytes)) for i in range(start, end))
     part = _partition(cleaned, listing, start, reducers)
+    cache.flush()
     part.cached, part.warnings, cache.warnings = cache.hits - hits, cache.warnings, []
     return part
 
@@ -415,8 +435,10 @@ def lost_part(listing: Sequence[Source], start: int, end: int, why: str, reducer
 
 
 def _partition(
-    cleaned: list[tuple[int, CleanedPage]], listing: Sequence[Source], start: int, reducers: int
+    cleaned: Iterable[tuple[int, CleanedPage]], listing: Sequence[Source], start: int, reducers: int
 ) -> Partition:
+    """The partition of ``cleaned`` pages, each taken as it comes and let go once its record and signature are
+    kept: a partition's cleaned pages are never all held at once (see docs/distributed.md, "3.")."""
     part = Partition(start, [], [], array("q"), [[] for _ in range(reducers)], [[] for _ in range(reducers)])
     bounds = shingle_bounds(reducers)
     shingle_data: list[list[bytes]] = [[] for _ in range(reducers)]
@@ -656,8 +678,9 @@ def clean_on_dask(
         for problem in result.problems:
             warn(problem)
 
-    # The listing and what was learned, on every worker: a worker lost (a page that ends it) loses neither.
-    client.replicate([listing, state] if isinstance(state, dist.Future) else [listing])
+    # The listing and what was learned reach each worker as any task's input does: fetched by its first cleaning
+    # task there, kept while tasks need them (so a worker lost loses neither once any other has cleaned; else Dask
+    # computes them again). Not ``client.replicate``: with 4 workers it stalled (docs/distributed.md, "At 100k").
 
     # clean: a task per partition; a partition whose worker is lost each time Dask tries it is cleaned a page a
     # task, and a page whose worker is lost each time is a page error (the rest of the partition is not lost)

@@ -2,13 +2,15 @@
 
 The page's "original" text is every visible block's text, one per line, so the
 diff shows all a reader of the raw page saw. Scripts, styles and hidden
-elements are not part of it.
+elements are not part of it, except collapsed panels a reader opens with a click
+(accordions, FAQ answers, tabs): see ``_collapsed_panel``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+import itertools
 import re
 from pathlib import Path
 
@@ -70,11 +72,14 @@ def _hidden_style(style: str | None) -> bool:
 _MAYBE_HIDDEN_CLASS = re.compile("hid|d-none|sr-only|screen|invisible")
 
 
-def _pieces(root: lxml.html.HtmlElement, reveal: bool = False) -> list[tuple[str, str, str, float]]:
+def _pieces(
+    root: lxml.html.HtmlElement, reveal: bool = False, panels: bool = False
+) -> list[tuple[str, str, str, float]]:
     """(text, tag path, class/id, link density) of each visible block, in document order.
 
     ``reveal``: hidden elements, <noscript> and <template> count as visible too (the fallback of a page
-    whose visible text is empty).
+    whose visible text is empty). ``panels``: collapsed panels (``_collapsed_panel``) are shown, in the tree
+    too, so the judges of the main content see them.
     """
     invisible = REVEALED_INVISIBLE_TAGS if reveal else INVISIBLE_TAGS
     pieces: list[tuple[str, str, str, float]] = []
@@ -114,23 +119,16 @@ def _pieces(root: lxml.html.HtmlElement, reveal: bool = False) -> list[tuple[str
         tag = el.tag
         tag = tag.lower() if isinstance(tag, str) else ""
         classes = el.get("class")
-        if (
-            not tag
-            or tag in invisible
-            or (
-                not reveal
-                and (
-                    el.get("hidden") is not None
-                    or el.get("aria-hidden") == "true"
-                    or (
-                        classes
-                        and _MAYBE_HIDDEN_CLASS.search(classes)
-                        and not HIDDEN_CLASSES.isdisjoint(classes.split())
-                    )
-                    or _hidden_style(el.get("style"))
-                )
-            )
-        ):
+        hidden = not (not tag or tag in invisible or reveal) and (
+            el.get("hidden") is not None
+            or el.get("aria-hidden") == "true"
+            or (classes and _MAYBE_HIDDEN_CLASS.search(classes) and not HIDDEN_CLASSES.isdisjoint(classes.split()))
+            or _hidden_style(el.get("style"))
+        )
+        if hidden and panels and _collapsed_panel(el):
+            _unhide(el)  # in the tree too: the judges of the main content read it
+            hidden = False
+        if not tag or tag in invisible or hidden:
             walker.skip_subtree()
             open_.append(None)
             continue
@@ -200,7 +198,11 @@ def _parse(markup: str) -> tuple[lxml.html.HtmlElement | None, list[str]]:
 
 
 def parse_html(markup: str) -> lxml.html.HtmlElement | None:
-    return _parse(markup)[0]
+    """The page's tree, as the loader's first parse leaves it (with its collapsed panels shown)."""
+    root = _parse(markup)[0]
+    if root is not None:
+        _reveal_collapsed(root)
+    return root
 
 
 def _place_streamed(root: lxml.html.HtmlElement) -> None:
@@ -226,6 +228,99 @@ def _place_streamed(root: lxml.html.HtmlElement) -> None:
         _detach(seg)
         place.addprevious(seg)
         _detach(place)
+
+
+_PANEL_WORDS = re.compile(r"accordion|collaps|faq", re.I)  # in a panel's (or its parent's) class or id
+_CHROME_TAGS = frozenset(("nav", "header", "footer", "aside", "dialog"))
+_CHROME_ROLES = frozenset(("navigation", "banner", "contentinfo", "dialog", "alertdialog", "menu", "search"))
+_MIN_PANEL_WORDS = 8
+
+
+def _hides(el: lxml.html.HtmlElement) -> bool:
+    """Whether ``el`` itself carries a way of hiding it that ``_pieces`` obeys."""
+    classes = el.get("class")
+    return (
+        el.get("hidden") is not None
+        or el.get("aria-hidden") == "true"
+        or bool(classes and _MAYBE_HIDDEN_CLASS.search(classes) and not HIDDEN_CLASSES.isdisjoint(classes.split()))
+        or _hidden_style(el.get("style"))
+    )
+
+
+def _unhide(el: lxml.html.HtmlElement) -> None:
+    for attr in ("hidden", "aria-hidden"):
+        el.attrib.pop(attr, None)
+    classes = el.get("class")
+    if classes and not HIDDEN_CLASSES.isdisjoint(classes.split()):
+        el.set("class", " ".join(c for c in classes.split() if c not in HIDDEN_CLASSES))
+    style = el.get("style")
+    if style and _hidden_style(style):
+        kept = [d for d in style.split(";") if d.replace(" ", "").lower() not in ("display:none", "visibility:hidden")]
+        el.set("style", ";".join(kept))
+
+
+def _reveal_collapsed(root: lxml.html.HtmlElement) -> None:
+    """Shows the collapsed panels of a tree parsed again (``parse_html``): what ``_pieces`` shows of the page's
+    first parse (see ``_collapsed_panel``), so a judge reading the page again sees the same page."""
+    for el in _HIDDEN_XPATH(root):
+        if isinstance(el.tag, str) and _hides(el) and _collapsed_panel(el):
+            _unhide(el)
+
+
+# Elements that may carry one of the ways a page hides an element (``_hides`` says which do), found in C.
+_HIDDEN_XPATH = lxml.etree.XPath(
+    "descendant::*[@hidden or @aria-hidden='true' or contains(@style, 'none') or contains(@style, 'hidden')"
+    " or contains(@class, 'hid') or contains(@class, 'd-none') or contains(@class, 'sr-only')"
+    " or contains(@class, 'screen') or contains(@class, 'invisible')]"
+)
+
+
+def _panel_parent(parent: lxml.html.HtmlElement | None) -> bool:
+    return parent is not None and bool(
+        _PANEL_WORDS.search(parent.get("class") or "") or _PANEL_WORDS.search(parent.get("id") or "")
+    )
+
+
+def _toggle(previous: lxml.html.HtmlElement | None) -> bool:
+    """Whether ``previous`` is, or holds near its start, a button with ``aria-expanded``."""
+    return previous is not None and any(
+        e.get("aria-expanded") is not None for e in itertools.islice(previous.iter(), 12)
+    )
+
+
+def _collapsed_panel(el: lxml.html.HtmlElement) -> bool:
+    """Whether the hidden element ``el`` is a collapsed panel a reader opens with a click: an accordion section,
+    an FAQ answer, a tab panel.
+
+    A guide's steps, a review's "what to consider" and a page's FAQ are often folded into panels that the saved
+    page hides (``hidden``, ``display:none``, a hiding class) until their button is pressed: they are the
+    article's text, and were lost with the hidden menus and pop-ups. The page says which hidden elements are
+    such panels by structure: a button with ``aria-expanded`` right before it (or inside the header before it);
+    a ``region`` or ``tabpanel`` labelled by its header; its or its parent's class or id naming an accordion,
+    a collapsible or an FAQ. Dialogs, menus and what is inside the page's navigation, header, footer or sidebar
+    stay hidden, and so do panels of a few words or mostly links (a folded menu). A panel shown is an ordinary
+    part of the page: the judges of the main content and the cleaners decide about it as about any block."""
+    role = el.get("role")
+    classes = el.get("class") or ""
+    if el.tag in _CHROME_TAGS or role in _CHROME_ROLES or "modal" in classes or el.get("aria-modal"):
+        return False
+    if not (
+        (role in ("region", "tabpanel") and el.get("aria-labelledby"))
+        or _PANEL_WORDS.search(classes)
+        or _PANEL_WORDS.search(el.get("id") or "")
+        or _panel_parent(el.getparent())
+        or _toggle(el.getprevious())
+    ):
+        return False
+    for up in el.iterancestors():
+        tag = up.tag
+        if tag in _CHROME_TAGS or up.get("role") in _CHROME_ROLES or (isinstance(tag, str) and tag in INVISIBLE_TAGS):
+            return False
+    text = normalise_space(el.text_content())
+    if len(text.split()) < _MIN_PANEL_WORDS:
+        return False
+    link_chars = sum(len(normalise_space(a.text_content())) for a in el.iter("a"))
+    return link_chars <= 0.5 * len(text)
 
 
 def _detach(el: lxml.html.HtmlElement) -> None:
@@ -384,7 +479,7 @@ def html_page(page_id: str, markup: str, *, encoding: str | None = None, path: P
     if frameset:
         notes.append(frameset)
         _unwrap_raw_markup(root)  # the parser keeps <noframes> markup as text ("<p>…"): read it as markup
-    pieces = _pieces(root)
+    pieces = _pieces(root, panels=True)
     source: str | None = markup
     tree: lxml.html.HtmlElement | None = root
     visible = sum(len(t) for t, *_ in pieces)

@@ -19,8 +19,8 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
 # Changes when the same bytes may load into a different page (text, blocks, notes): results the cache keeps
 # for a page's bytes are then not reused. 2: fallback text of (nearly) empty HTML pages, XHTML, NULs, UTF-16.
-# 3: the parts React streamed into a page are read where a browser shows them.
-LOADER_VERSION = "3"
+# 3: the parts React streamed into a page are read where a browser shows them. 4: collapsed panels are read.
+LOADER_VERSION = "4"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # a page larger than this (after decompression) is reported, not read
 
 

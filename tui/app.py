@@ -24,11 +24,12 @@ from textual.app import ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widgets import Input
 
 from newsread.cleaners import Pipeline, default_config_path, render
 
 from .background import HOUSEKEEPING_SECONDS, BackgroundWork
-from .bindings import READER_BINDINGS, TRIAGE_BINDINGS, help_sections
+from .bindings import PROMPT_ACTIONS, READER_BINDINGS, TRIAGE_BINDINGS, help_sections
 from .documents import RemovalGroup
 from .library import one_line
 from .list_order import LIST_STEP, ListOrder
@@ -76,6 +77,13 @@ class NewsreadApp(BackgroundWork, TriageActions, ListOrder):
     CSS_PATH = "app.tcss"
     TITLE = "newsread"
     BINDINGS: ClassVar[list[BindingType]] = READER_BINDINGS
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The keys that open a prompt (:data:`.bindings.PROMPT_ACTIONS`, priority bindings) are the reader's
+        only: not while a line is typed (a "/" in a folder's name) or another screen is up (t in "why")."""
+        if action not in PROMPT_ACTIONS:
+            return True
+        return isinstance(self.screen, ReaderScreen) and not isinstance(self.focused, Input)
 
     # -- layout -------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -433,7 +441,12 @@ class NewsreadApp(BackgroundWork, TriageActions, ListOrder):
             self.status.say("search wrapped to the top" if step > 0 else "search wrapped to the bottom")
 
     def action_step_page(self, step: int) -> None:
-        self.page_list.move_to(self.page_list.cursor + step)
+        pages = self.page_list
+        if not 0 <= pages.cursor + step < pages.count:  # (from the reader, the list may be hidden: say so)
+            shown = " shown" if self.filter_line else ""
+            self.status.say(f"this is the {'last' if step > 0 else 'first'} page{shown}" if pages.count else "")
+            return
+        pages.move_to(pages.cursor + step)
 
     def action_reader_page(self, step: int) -> None:
         view = self.reader.document_view

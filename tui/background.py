@@ -355,7 +355,8 @@ class BackgroundWork(ReaderBase):
         marked = {moved[i] for i in triage.marked if i in moved}
         triage.marked.clear()
         triage.marked.update(marked)  # (the list draws this very set)
-        self._opened_stories = {moved[i] for i in self._opened_stories if i in moved}
+        triage.last_marked = {moved[i] for i in triage.last_marked if i in moved}
+        self._toggled_stories = {moved[i] for i in self._toggled_stories if i in moved}
         if triage.ready:
             try:
                 triage.add_pages(refs, [s.id for s in self.library.sources])

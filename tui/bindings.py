@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from textual.binding import Binding, BindingType
 
-from .widgets import CleanersPanel, DocumentView, PageList, ReadingPane, SearchBar
+from .widgets import CleanersPanel, DocumentView, PageList, ReadingPane, SearchBar, StoryVersions
 from .widgets.cleaners_panel import CleanerOptions
 from .widgets.help_screen import described
 from .widgets.prompt_bar import PromptBar
@@ -18,15 +18,16 @@ from .widgets.removal_details import RemovalDetails
 
 # Triage keys: symbols and capitals, clear of the reading keys (mutt/newsboat habits where there are some).
 TRIAGE_BINDINGS: list[BindingType] = [
-    Binding("plus,a", "decide('kept')", "Keep the page (or the marked pages); again: back to undecided"),
-    Binding("asterisk,S", "decide('starred')", "Star the page (or the marked pages); again: back to undecided"),
-    Binding("minus,D", "decide('discarded')", "Discard the page (or the marked pages); again: back to undecided"),
+    Binding("plus,a", "decide('kept')", "Keep the page or the marked pages (marks cleared); again: undecided"),
+    Binding("asterisk,S", "decide('starred')", "Star the page or the marked pages (marks cleared); again: undecided"),
+    Binding("minus,D", "decide('discarded')", "Discard the page or the marked pages (marks cleared); again: undecided"),
     Binding("equals_sign", "decide('none')", "Clear the decision: back to undecided"),
     Binding("r", "toggle_read", "Mark read or unread (pages count as read after half a second on screen)"),
-    Binding("t", "tag", "Tags: type tag to add, -tag to remove, several separated by commas"),
+    Binding("t", "tag", "Tags: type tag to add, -tag to remove, several separated by commas", priority=True),
     Binding("x", "toggle_mark", "Mark or unmark the page and go to the next (actions then apply to the marks)"),
     Binding("A", "mark_shown", "Mark every page shown (or unmark them all)"),
     Binding("X", "clear_marks", "Clear the marks"),
+    Binding("M", "mark_again", "Mark again the pages the last triage key acted on (it cleared their marks)"),
     Binding(
         "v", "mark_story", "Mark every version of this page's story (≡ in the list): triage keys then apply to all"
     ),
@@ -34,9 +35,23 @@ TRIAGE_BINDINGS: list[BindingType] = [
     Binding("U,ctrl+r", "redo", "Redo what was undone"),
     Binding("full_stop", "next_where('unread')", "Next unread page"),
     Binding("comma", "next_where('undecided')", "Next undecided page (neither kept, starred nor discarded)"),
-    Binding("F,l", "filter", "Filter the list: status:kept tag:x site:bbc date:2024-05 words (Esc clears)"),
-    Binding("E", "export", "Export clean articles to a folder: marked pages, else those shown, else kept and starred"),
+    Binding(
+        "F,l", "filter", "Filter the list: status:kept tag:x site:bbc date:2024-05 words (Esc clears)", priority=True
+    ),
+    Binding(
+        "E",
+        "export",
+        "Export clean articles to a folder: marked pages, else those shown, else kept and starred",
+        priority=True,
+    ),
 ]
+
+# Keys that open a line to type in. Textual hands each key to the widget focused when the key arrives, so the
+# letters of "/Putin" typed fast (or arriving in one read over ssh) went to the list and ran as keys there (u
+# undid, t asked for tags) before the search took the focus. These are priority bindings: the app runs them as
+# the key arrives and the prompt takes the focus at once, so the keys after them land in it. Where a line is
+# being typed, or another screen is up, they are not theirs (NewsreadApp.check_action).
+PROMPT_ACTIONS = frozenset({"search", "filter", "tag", "export"})
 
 # The reader's keys: the app's BINDINGS.
 READER_BINDINGS: list[BindingType] = [
@@ -50,7 +65,7 @@ READER_BINDINGS: list[BindingType] = [
     Binding("left_square_bracket", "removal(-1)", "Previous removal"),
     Binding("w", "why", "Why was this removed? (the current or first visible removal)"),
     Binding("C", "cleaners", "Cleaners panel: switch cleaners on or off, see what each removed"),
-    Binding("slash", "search", "Search in the page"),
+    Binding("slash", "search", "Search in the page", priority=True),
     Binding("n", "match(1)", "Next match"),
     Binding("p,N", "match(-1)", "Previous match"),
     Binding("J", "step_page(1)", "Next page"),
@@ -82,7 +97,10 @@ def help_sections(bindings: Sequence[BindingType]) -> list[tuple[str, list[tuple
     cleaner_options = [b for b in CleanerOptions.BINDINGS if isinstance(b, Binding)]
     return [
         ("Anywhere", described(b for b in bindings if id(b) not in triage)),
-        ("Triage (saved as you go; on the marked pages if any, else the page read)", described(TRIAGE_BINDINGS)),
+        (
+            "Triage (saved as you go; on the marked pages if any, which it then unmarks, else the page read)",
+            described(TRIAGE_BINDINGS),
+        ),
         (
             "Filter (F), tags (t), export (E)",
             [
@@ -98,6 +116,7 @@ def help_sections(bindings: Sequence[BindingType]) -> list[tuple[str, list[tuple
         ("The reader", [*described(DocumentView.BINDINGS), *described(ReadingPane.BINDINGS)]),
         ("The cleaners panel (C)", described(cleaner_options) + described(CleanersPanel.BINDINGS)),
         ("Why was this removed? (w)", described(RemovalDetails.BINDINGS)),
+        ("The story's versions (V)", [("Enter", "Read the highlighted version"), *described(StoryVersions.BINDINGS)]),
         ("Searching (/)", [("Enter", "Keep the matches and go back to reading"), *described(SearchBar.BINDINGS)]),
         ("Moving around", [("Tab, Shift+Tab", "Move between the list, the reader and the panel")]),
     ]

@@ -89,6 +89,7 @@ from newsread.cleaners.session import (
 )
 from newsread.cleaners.workers import Abandoned, Workers
 
+from .dates import day_of
 from .process import freeze_listing
 from .triage import BODY_LIMIT
 
@@ -157,7 +158,7 @@ def summary_record(cleaned: CleanedPage) -> dict[str, Any]:
     return {
         "title": shown("title"),
         "site": shown("site"),
-        "date": shown("date"),
+        "date": day_of(date) if (date := shown("date")) else None,  # one form, to show and sort (tui.dates)
         "words_kept": cleaned.words_kept,
         "words_removed": sum(removed_by.values()),
         "removed_by": removed_by,
@@ -174,7 +175,7 @@ def reader_record(cleaned: CleanedPage) -> dict[str, Any]:
     record["learned"] = {
         "title": meta.get("title"),
         "site": meta.get("site"),
-        "date": meta.get("date"),
+        "date": record["date"],  # as the list shows it: the filter's date: terms are YYYY-MM-DD
         "body": cleaned.body[:BODY_LIMIT],
     }
     record["story"] = signature_json_of(cleaned)
@@ -223,10 +224,11 @@ def summarise(index: int, page_id: str, cleaned: CleanedPage, generation: int) -
     return from_record(index, page_id, summary_record(cleaned), generation)
 
 
-MEMO = "reader-summary-1"  # the kinds of value the reader keeps in the result cache: a page's summary ...
+MEMO = "reader-summary-2"  # the kinds of value the reader keeps in the result cache: a page's summary ...
 STORY = "reader-story-2"  # ... and its story signature
-FOLDER = "reader-folder-1"  # every page's summary of a whole folder (a list per page, in folder order) ...
+FOLDER = "reader-folder-2"  # every page's summary of a whole folder (a list per page, in folder order) ...
 FOLDER_STORIES = "reader-stories-1"  # ... and its stories of 2+ pages (lists of page positions)
+LEARNING = "learning from the folder"  # the phase (Library.phase) while the folder is learned
 NOT_LEARNED = "not yet cleaned of the site's template: the folder is still being learned"
 FIT_IN_WORKER = 500  # pages: a folder this big learns in a worker process (a smaller one is learned at once)
 PUBLISH_EVERY = 0.05  # seconds: discovery shows what it found at least this often
@@ -555,7 +557,7 @@ class Library:
                         pipeline.adopt({name: state})
                         self._fitted.add(name)
             if not wanted <= self._fitted:
-                self.phase = "learning from the folder"
+                self.phase = LEARNING
                 self._changed()
                 self.recalled.set()  # nothing in the cache for this folder as it is now
                 self._reading_to_learn = True

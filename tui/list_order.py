@@ -6,6 +6,9 @@ filter's pages, the sort order and the folding, and keeps the cursor on the page
 
 from __future__ import annotations
 
+from rich.text import Text
+
+from .dates import is_day
 from .reader_base import ReaderBase, counted
 from .settings import LIST_WIDTH_MAX, LIST_WIDTH_MIN, SORTS
 from .widgets import StoryVersions
@@ -66,9 +69,13 @@ class ListOrder(ReaderBase):
         library = self.library
         self._sorted_for = self._order_basis()
         ordered = self._sorted(pages)
-        if not self._folded:
+        if not self._folded and not self._toggled_stories:
             return ordered
         return self._fold(list(range(len(library))) if ordered is None else ordered)
+
+    def _story_folded(self, head: int) -> bool:
+        """Whether the story whose first page is ``head`` shows as one row: z folds every story, Z toggles one."""
+        return self._folded != (head in self._toggled_stories)
 
     def _sorted(self, pages: list[int] | None) -> list[int] | None:
         key = self.page_list.sort_key
@@ -77,11 +84,10 @@ class ListOrder(ReaderBase):
         summaries = self.library.summaries
         chosen = range(len(summaries)) if pages is None else pages
         # Pages not cleaned yet (or without the field) go last, in folder order; a sort is stable.
-        if key == "date":
-            dated = sorted(
-                (i for i in chosen if summaries[i].date), key=lambda i: summaries[i].date or "", reverse=True
-            )
-            return dated + [i for i in chosen if not summaries[i].date]
+        if key == "date":  # dates read as YYYY-MM-DD first (newest first), then those written otherwise
+            days = [i for i in chosen if is_day(summaries[i].date or "")]
+            days.sort(key=lambda i: summaries[i].date or "", reverse=True)
+            return days + [i for i in chosen if not is_day(summaries[i].date or "")]
         if key == "site":
             with_site = sorted(
                 (i for i in chosen if summaries[i].site), key=lambda i: (summaries[i].site or "").casefold()
@@ -92,7 +98,8 @@ class ListOrder(ReaderBase):
         return cleaned + [i for i in chosen if not summaries[i].cleaned]
 
     def _fold(self, ordered: list[int]) -> list[int]:
-        """One row per story (its first page in ``ordered``), followed by its other versions if it is opened."""
+        """One row per folded story (its first page in ``ordered``); with stories folded (z), an opened one's
+        other versions follow its row; with every page listed, an opened story's pages stay where they are."""
         library = self.library
         place = {page: k for k, page in enumerate(ordered)}
         out: list[int] = []
@@ -103,11 +110,15 @@ class ListOrder(ReaderBase):
                 out.append(page)
                 continue
             head = members[0]
+            folded = self._story_folded(head)
+            if not folded and not self._folded:
+                out.append(page)
+                continue
             if head in seen:
                 continue
             seen.add(head)
             out.append(page)
-            if head in self._opened_stories:
+            if not folded:
                 shown = sorted((m for m in members if m in place and m != page), key=place.__getitem__)
                 out.extend(shown)
         return out
@@ -115,11 +126,12 @@ class ListOrder(ReaderBase):
     def _order_basis(self) -> tuple[int, bool, int]:
         """What the list's order was made from: pages found, cleaning done, the stories found."""
         library = self.library
-        return len(library), library.complete, library.clusters_generation if self._folded else -1
+        stories = self._folded or bool(self._toggled_stories)
+        return len(library), library.complete, library.clusters_generation if stories else -1
 
     def action_fold_stories(self) -> None:
         self._folded = not self._folded
-        self._opened_stories.clear()
+        self._toggled_stories.clear()
         self._show_order(keep=self.page_in_hand)
         self._list_title()
         if self._folded:
@@ -136,7 +148,7 @@ class ListOrder(ReaderBase):
             return None
         members = self.library.cluster_members(page)
         if len(members) < 2:
-            self.status.say("this page has no other version in the folder")
+            self.status.say(self.no_other_version())
             return None
         return page, members
 
@@ -145,14 +157,14 @@ class ListOrder(ReaderBase):
         if story is None:
             return
         page, members = story
-        versions = [(i, self._version_line(i)) for i in members]
+        versions = self._version_rows(members)
 
         def chosen(index: int | None) -> None:
             if index is None or index == self.current:
                 return
             if not self.page_list.move_to_page(index):
-                if self._folded:  # folded away: open its story, then go to it
-                    self._opened_stories.add(members[0])
+                if self._story_folded(members[0]):  # folded away: open its story, then go to it
+                    self._toggled_stories ^= {members[0]}
                     self._show_order(keep=self.current)
                 if not self.page_list.move_to_page(index):
                     self.open_page(index)  # not in the filtered list: read it all the same
@@ -165,14 +177,11 @@ class ListOrder(ReaderBase):
         if story is None:
             return
         page, members = story
-        if not self._folded:
-            self._folded = True
         head = members[0]
-        if head in self._opened_stories:
-            self._opened_stories.discard(head)
-            said = f"story folded: {counted(len(members), 'version')} in one row"
+        self._toggled_stories ^= {head}  # this story only: the others stay as they are
+        if self._story_folded(head):
+            said = f"story folded: {counted(len(members), 'version')} in one row (Z opens it)"
         else:
-            self._opened_stories.add(head)
             said = f"story opened: {counted(len(members), 'version')}"
         self._show_order(keep=page)
         self._list_title()
@@ -181,7 +190,7 @@ class ListOrder(ReaderBase):
     def _show_order(self, keep: int) -> None:
         """Show the filter's pages (or every page) in the sort order; the cursor stays on page ``keep``."""
         rows = self._ordered(self._filtered)
-        if self._folded and rows is not None and keep not in rows and keep >= 0:
+        if rows is not None and keep not in rows and keep >= 0:
             head = self.library.cluster_members(keep)[0]  # folded away: the cursor goes to its story's row
             keep = next((r for r in rows if self.library.cluster_members(r)[0] == head), keep)
         self.page_list.show_rows(rows, keep=keep)
@@ -191,8 +200,24 @@ class ListOrder(ReaderBase):
     def _resort_if_due(self) -> None:
         """A sorted list is sorted again when pages are found and when cleaning ends (values arrive as pages are
         cleaned: sorting on each would move rows under the reader)."""
-        if (self.page_list.sort_key != "name" or self._folded) and self._sorted_for != self._order_basis():
+        stories = self._folded or self._toggled_stories
+        if (self.page_list.sort_key != "name" or stories) and self._sorted_for != self._order_basis():
             self._show_order(keep=self.page_in_hand)
+
+    def _version_rows(self, members: list[int]) -> list[tuple[int, Text]]:
+        """The story screen's (V) lines: each version with its triage glyphs as the list shows them."""
+        rows = []
+        for i in members:
+            line = self.page_list.glyphs(self.triage.states.get(i), i in self.triage.marked)
+            line.append(" " + self._version_line(i))
+            rows.append((i, line))
+        return rows
+
+    def _refresh_story_screen(self) -> None:
+        """Triage changed while the story screen (V) shows: its glyphs follow."""
+        screen = self.screen
+        if isinstance(screen, StoryVersions):
+            screen.update_versions(self._version_rows([i for i, _ in screen.versions]))
 
     def _version_line(self, index: int) -> str:
         """One version of a story as the versions section lists it: title, then what tells it apart."""
@@ -214,5 +239,7 @@ class ListOrder(ReaderBase):
             title += f" by {self.page_list.sort_key}"
         if self._folded:
             title += " · stories folded"
+        elif self._toggled_stories:
+            title += f" · {counted(len(self._toggled_stories), 'story', 'stories')} folded"
         set_border_title(self.page_list, title)  # every poll: assigned unchanged, it would redraw the whole list
         set_border_subtitle(self.page_list, self.page_list.columns_label())

@@ -64,8 +64,9 @@ class ReaderBase(App[None]):
         self.settings, self._settings_problems = load_settings(settings)
         self._filtered: list[int] | None = None  # the filter's pages in folder order (None: no filter)
         self._sorted_for = (-1, False, -1)  # what the list's order was made from (see _order_basis)
-        self._folded = False  # the list shows one row per story
-        self._opened_stories: set[int] = set()  # stories (by their first page) shown whole while folded
+        self._folded = False  # the list shows one row per story (z)
+        # Stories (by their first page) shown the other way (Z): opened while folded, folded while not.
+        self._toggled_stories: set[int] = set()
         self._relay = messages.Relay()  # the folder session's events, as messages to this app
         self.library = Library(paths, pipeline, use_cache=use_cache, jobs=jobs, listener=self._relay)
         self.library.on_cleaned = self._learn_record
@@ -130,6 +131,7 @@ class ReaderBase(App[None]):
         self.status.set_triage(
             triage_text(triage.counts, marked=len(triage.marked), shown=shown, unsaved=triage.unsaved)
         )
+        self._refresh_story_screen()
 
     @property
     def page_in_hand(self) -> int:
@@ -140,6 +142,16 @@ class ReaderBase(App[None]):
         """
         index = self.page_list.current_page
         return index if index >= 0 else self.current
+
+    def no_other_version(self) -> str:
+        """What to say of a page with no other version: stories are found once the folder is cleaned, so until
+        then that is not known yet."""
+        library = self.library
+        if library.complete and library.clusters_generation == library.generation:
+            return "this page has no other version in the folder"
+        if not library.complete:
+            return f"stories are found once the folder is cleaned ({library.done:,}/{len(library):,}): try again then"
+        return "the folder's stories are being found: try again in a moment"
 
     def _focus_main(self) -> None:
         if self.page_list.display and not self._zoomed:
@@ -162,6 +174,7 @@ class ReaderBase(App[None]):
         def _resort_if_due(self) -> None: ...
         def _list_title(self) -> None: ...
         def _version_line(self, index: int) -> str: ...
+        def _refresh_story_screen(self) -> None: ...
 
         # .background (workers: what they return is Textual's Worker)
         crawl: Callable[..., object]

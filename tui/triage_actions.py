@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from contextlib import suppress
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from textual import work
 
@@ -21,6 +21,7 @@ from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
 from .reader_base import ReaderBase, counted
 from .triage import Decision, Filter, StateError
 from .triage_session import place_key
+from .widgets import StoryVersions
 from .widgets.prompt_bar import PromptBar
 
 
@@ -40,6 +41,12 @@ class TriageActions(ReaderBase):
     def _report(self, description: str) -> None:
         self._triage_changed()
         self.status.say(description)
+
+    def _report_on_marks(self, description: str) -> None:
+        """Say what a triage key did; if it acted on the marked pages, they are cleared (M brings them back)."""
+        if self.triage.use_up_marks():
+            description += "; marks cleared (M marks them again)"
+        self._report(description)
 
     def _failed(self, exc: StateError) -> None:
         self.notify(str(exc), title="triage", severity="error", timeout=15, markup=False)
@@ -106,10 +113,33 @@ class TriageActions(ReaderBase):
             return
         story = self.library.cluster_members(self.page_in_hand)
         if len(story) < 2:
-            self._report("this page has no other version in the folder")
+            self._report(self.no_other_version())
             return
         self.mark_pages(story)
         self._report(f"{len(story)} versions of this story marked: triage keys now apply to the marks (X clears)")
+
+    def action_mark_again(self) -> None:
+        n = self.triage.mark_again()
+        self._report(
+            f"{counted(len(self.triage.marked), 'page')} marked again: triage keys apply to them (X clears)"
+            if n
+            else "no marks to bring back: M marks again the pages the last triage key acted on"
+        )
+
+    def on_story_versions_triage(self, event: StoryVersions.Triage) -> None:
+        """A triage key in the story screen (V): on the version highlighted there, not on the marks."""
+        if event.what == "mark":
+            self.triage.marked ^= {event.index}
+            self._triage_changed()
+            return
+        if not self._triage_ready():
+            return
+        try:
+            result = self.triage.decide([event.index], cast(Decision, event.what))
+        except StateError as exc:
+            self._failed(exc)
+            return
+        self._report(result.description)
 
     def action_clear_marks(self) -> None:
         n = len(self.triage.marked)
@@ -124,7 +154,7 @@ class TriageActions(ReaderBase):
         except StateError as exc:
             self._failed(exc)
             return
-        self._report(result.description)
+        self._report_on_marks(result.description)
 
     def action_toggle_read(self) -> None:
         if not self._triage_ready():
@@ -137,7 +167,7 @@ class TriageActions(ReaderBase):
         except StateError as exc:
             self._failed(exc)
             return
-        self._report(result.description)
+        self._report_on_marks(result.description)
 
     def action_undo(self) -> None:
         if self._triage_ready():
@@ -205,7 +235,7 @@ class TriageActions(ReaderBase):
         except StateError as exc:
             self._failed(exc)
             return
-        self._report("; ".join(r.description for r in results))
+        self._report_on_marks("; ".join(r.description for r in results))
 
     def action_filter(self) -> None:
         if not self._triage_ready():
@@ -225,7 +255,8 @@ class TriageActions(ReaderBase):
         try:
             return parse_filter(line)
         except (FilterSyntaxError, ValueError) as exc:
-            self.status.say(str(exc))
+            # Lasting: typing the filter moves the list, and the page opened then must not take the message away.
+            self.status.say(str(exc), lasting=True)
             return None
 
     def set_filter(self, line: str) -> bool:
@@ -249,7 +280,11 @@ class TriageActions(ReaderBase):
     def action_export(self) -> None:
         if not self._triage_ready():
             return
-        what, _ = self._export_choice()
+        what, indices = self._export_choice()
+        if not indices:  # said before a folder is typed for nothing
+            why = "the filter shows no page" if self._filtered is not None else "no page is kept or starred"
+            self.status.say(f"nothing to export: {why} (x marks pages, F filters them)")
+            return
         self.prompt.ask(
             "export",
             "export to ",
@@ -350,6 +385,8 @@ class TriageActions(ReaderBase):
         if event.purpose == "filter" and self.filter_line:
             self.set_filter("")
             self.status.say("filter cleared: every page shown", lasting=True)
+        elif event.purpose == "filter":
+            self.status.say("")  # what the filter said as it was typed (a term not understood) is over
 
     def _close_prompt(self) -> None:
         self.prompt.display = False

@@ -126,6 +126,7 @@ class TriageSession:
         self.states: dict[int, PageState] = {}  # what the list draws; pages the store does not know are absent
         self.counts: dict[str, int] = {}
         self.marked: set[int] = set()
+        self.last_marked: set[int] = set()  # the marks the last triage key used up (M marks them again)
         self.indexed = False
         self.failed: str | None = None  # why triage is off for this run, if it is
         self._loaded_states: dict[str, PageState] | None = None  # read by load_state, for the first index
@@ -304,6 +305,20 @@ class TriageSession:
         if self.marked:
             return sorted(self.marked)
         return [current] if current >= 0 else []
+
+    def use_up_marks(self) -> bool:
+        """A triage key acted on the marked pages: the marks are cleared (kept for :meth:`mark_again`), as a
+        file manager clears a selection it acted on. False if there were none (the key acted on one page)."""
+        if not self.marked:
+            return False
+        self.last_marked = set(self.marked)
+        self.marked.clear()
+        return True
+
+    def mark_again(self) -> int:
+        """Mark again the pages the last triage key acted on; how many (0: none to bring back)."""
+        self.marked.update(self.last_marked)
+        return len(self.last_marked)
 
     def with_copies(self, indices: Iterable[int]) -> list[int]:
         """``indices`` and every byte-identical copy of them (identical files are the same page), in order."""

@@ -77,13 +77,27 @@ def readability_text(tree: lxml.html.HtmlElement, reparse: Callable[[], Any]) ->
     return str(lxml.html.fromstring(summary).text_content()) if summary.strip() else ""
 
 
-def trafilatura_text(tree: lxml.html.HtmlElement) -> str:
+# trafilatura's fast article holding less than this share of the words of the page's prose blocks (of
+# PROSE_WORDS words or more): its full mode is asked too (bench/README, html16c).
+FULL_MODE_BELOW = 0.5
+PROSE_WORDS = 30
+
+
+def trafilatura_text(tree: lxml.html.HtmlElement, prose_words: int = 0) -> str:
     """trafilatura's main content of the page, comments left out (it works on a copy of the tree).
 
     ``fast``: trafilatura's own fallback asks readability and jusText again; readability is a judge of its own
-    here already."""
+    here already. When the fast article holds less than half the words of the page's prose blocks
+    (``prose_words``), the fast mode missed most of the article (a listicle's items, a review's sections in
+    boxes of their own) and the full mode, whose fallback finds them, is asked as well: the longer article is
+    the judge's."""
     try:
         import trafilatura
     except ImportError as exc:
         raise NoOpinion("trafilatura is not installed") from exc
-    return trafilatura.extract(tree, include_comments=False, include_tables=True, fast=True) or ""
+    text = trafilatura.extract(tree, include_comments=False, include_tables=True, fast=True) or ""
+    if prose_words and len(_WORD.findall(text)) < FULL_MODE_BELOW * prose_words:
+        full = trafilatura.extract(tree, include_comments=False, include_tables=True) or ""
+        if len(full) > len(text):
+            return full
+    return text

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
 from ._block_features import FEATURES, block_features
-from ._judges import kept_blocks, readability_text, trafilatura_text
+from ._judges import PROSE_WORDS, kept_blocks, readability_text, trafilatura_text
 from ._lines import page_lines
 from ._tree_model import TreeModel
 
@@ -138,7 +138,8 @@ class MainContent(BaseCleaner):
             return votes
         judges = self.settings["judges"]
         if "trafilatura" in judges:
-            votes["trafilatura"] = _judge(page, context, "trafilatura", lambda: trafilatura_text(tree))
+            prose = sum(n for n in page_lines(page).wc if n >= PROSE_WORDS)
+            votes["trafilatura"] = _judge(page, context, "trafilatura", lambda: trafilatura_text(tree, prose))
         if "readability" in judges:
             votes["readability"] = _judge(page, context, "readability", lambda: readability_text(tree, reparse))
         return votes

@@ -110,6 +110,24 @@ def _brand_lines(header: list[Block], blocks: list[Block], lines: PageLines) -> 
     return found
 
 
+BODY_LINES = 40  # the article's first lines whose words tell a headline from the chrome above it ...
+BODY_PROSE = 12  # ... the prose among them, at most this many lines
+
+
+def _stems(line: str) -> list[str]:
+    """A lower-cased line's words of four letters or more, cut to five (``republicans`` and ``republican``
+    are one word here): what tells a headline's words in the article's."""
+    return [w[:5] for w in _WORDS.findall(line) if len(w) >= 4]
+
+
+def _body_words(body: list[Block], lines: PageLines) -> frozenset[str]:
+    """The words (:func:`_stems`) of the first BODY_PROSE prose lines of ``body``: what a headline's words are
+    found among."""
+    low, prose = lines.low, lines.prose
+    first = [low[b.index] for b in body if prose[b.index]][:BODY_PROSE]
+    return frozenset(_stems(" ".join(first)))
+
+
 def _is_byline(block: Block, lines: PageLines) -> bool:
     i = block.index
     return lines.wc[i] <= 14 and lines.low[i].startswith(_BYLINE_WORDS) and BYLINE.match(block.text) is not None
@@ -153,7 +171,8 @@ class MetadataLines(BaseCleaner):
         if template is not None and header:  # the site's template, learned from the folder: no headline either
             recurring = recurring_lines(template, page, header)
             not_titles |= {b.index for b, r in zip(header, recurring, strict=True) if r}
-        title_block = self._title(header, lines, frozenset(not_titles))
+        body = remaining[len(header) : len(header) + BODY_LINES]
+        title_block = self._title(header, lines, frozenset(not_titles), _body_words(body, lines))
         marks: list[Mark] = []
         if title_block is not None:
             title = title_block.text
@@ -198,8 +217,11 @@ class MetadataLines(BaseCleaner):
         return header
 
     @staticmethod
-    def _title(header: list[Block], lines: PageLines, brands: frozenset[int] = frozenset()) -> Block | None:
-        """The headline: a headline-like line, preferring one that the page also repeats inside an earlier line.
+    def _title(
+        header: list[Block], lines: PageLines, brands: frozenset[int] = frozenset(), body: frozenset[str] = frozenset()
+    ) -> Block | None:
+        """The headline: a headline-like line, preferring one that the page also repeats inside an earlier line,
+        then the first one that speaks of what the article does (``body``: the words of its first lines).
         ``brands``: lines that name the site (see :func:`_brand_lines`): never the headline, and not counted
         among the page's first lines."""
         candidates = [
@@ -223,6 +245,14 @@ class MetadataLines(BaseCleaner):
                 if b.text in before and any(
                     o.index < b.index and b.text in o.text and o.text != b.text for o in header
                 ):
+                    return b
+            # Above the headline a whole-page dump holds the site's chrome ("Skip to content", a menu, a
+            # brand line), title-like but about nothing the article says: the headline is the first line most
+            # of whose words the article's first lines use.
+            for b in candidates:
+                words = _stems(lines.low[b.index])
+                found = sum(w in body for w in words)
+                if found >= 2 and found * 2 >= len(words):
                     return b
         if brands and candidates:
             # Under the site's own lines (its name, menus, notices) more of them may come before the headline:

@@ -138,9 +138,10 @@ def make_app(
     return NewsreadApp([str(p) for p in paths], pipeline or fixed_pipeline(), state, read_after=read_after)
 
 
-async def settle(pilot: Pilot[None], timeout: float = 10.0) -> None:
+async def settle(pilot: Pilot[None], timeout: float = 120.0) -> None:
     """Wait until every page is cleaned, the folder's stories are found and the page under the cursor is on
-    screen with its other versions."""
+    screen with its other versions. ``timeout`` only bounds a reader that never gets there: on a loaded machine
+    (CI, tests in parallel) the folder takes many times as long as alone, and the wait ends as soon as it is."""
     app = pilot.app
     assert isinstance(app, NewsreadApp)
     give_up = time.monotonic() + timeout

@@ -617,3 +617,110 @@ async def test_switching_a_judge_off_in_the_cleaners_panel_shows_what_it_changed
         assert pipeline_key(stage_fingerprints(app.library.pipeline)) == key
         again = {a.reason for a in app.reader.cleaned.removals if a.cleaner == "main_content"}
         assert again == reasons
+
+
+async def test_the_diff_stays_on_its_removal_when_a_cleaner_or_the_layout_is_switched(tmp_path: Path) -> None:
+    root = tmp_path / "pages"
+    root.mkdir()
+    lines = ["A long page about the harbour and the many bridges across it"]
+    for i in range(80):
+        lines.append(f"Paragraph {i} tells of bridge number {i} and the boats that pass under it.")
+        if i % 6 == 0:
+            lines.append(f"- Another story number {i} about ferries")
+        if i % 4 == 1:
+            lines.append("Share")
+    (root / "long.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app([root])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", *["right_square_bracket"] * 20)
+        reader = app.reader
+        while reader.current_group is not None and reader.current_group.cleaner != "list_items":
+            await pilot.press("right_square_bracket")
+        looked_at = reader.current_group
+        assert looked_at is not None and reader.group_index > 10
+        text = app.reader.cleaned.page.text[app.reader.cleaned.removals[looked_at.removals[0]].start :][:30]
+
+        def on_screen() -> str:
+            return text_of(reader.document_view)
+
+        assert text[:20] in on_screen()
+        app.toggle_cleaner("short_lines")  # as the cleaners panel does: the page is cleaned again
+        await settle(pilot)
+        group = reader.current_group
+        assert group is not None and group.cleaner == "list_items"
+        assert reader.cleaned.page.text[reader.cleaned.removals[group.removals[0]].start :][:30] == text
+        assert f"removal {reader.group_index + 1}/{len(reader.groups)} list_items" in reader.position_line
+        assert text[:20] in on_screen()
+        await pilot.press("s")  # the other layout: still on it, and on screen
+        await pilot.pause()
+        assert reader.current_group == group and text[:20] in on_screen()
+        app.toggle_cleaner("list_items")  # its own cleaner off: the removal is gone, the place stays
+        await settle(pilot)
+        assert reader.current_group is None
+        assert text[:20] in on_screen()
+
+
+async def test_next_and_previous_page_say_so_at_the_ends_of_the_list(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "K")  # reading full width: the list, and its top, out of sight
+        assert app.current == 0 and "this is the first page" in app.status.shown.plain
+        await pilot.press("escape", "G", "enter", "J")  # the last page, read, then J
+        await settle(pilot)
+        assert app.current == 4 and "this is the last page" in app.status.shown.plain
+        await pilot.press("K")
+        assert app.current == 3 and "this is the" not in app.status.shown.plain
+
+
+async def test_the_diffs_bottom_border_keeps_the_place_in_the_page_at_80_columns(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "right_square_bracket", "right_square_bracket")
+        reader = app.reader
+        group = reader.current_group
+        assert group is not None
+        assert f"removal 2/{len(reader.groups)} {group.cleaner}" in reader.position_line  # room for it all
+        await pilot.press("slash", "t", "h", "e", "enter")  # a search: more to say than the border holds
+        await pilot.pause()
+        line = reader.position_line
+        room = reader.size.width - 6
+        assert len(line) <= room, line
+        assert "match " in line and f"removal 2/{len(reader.groups)}" in line
+        assert line.endswith(reader.document_view.position)  # how far down the page: never the part cut
+
+
+async def test_keys_typed_right_after_a_prompt_key_go_into_the_prompt(folder: Path) -> None:
+    """Over ssh "/bridge" can arrive in one read: the letters went to the list and ran as keys there (b paged,
+    r marked read, d opened the diff) because the search took the focus only after them."""
+    from textual import events
+
+    def type_ahead(keys: str) -> None:
+        names = {"/": "slash", ":": "colon", " ": "space"}
+        for char in keys:  # all queued before the first is handled, as from one read of the terminal
+            app.post_message(events.Key(names.get(char, char), char))
+
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        type_ahead("/bridge")
+        await pilot.pause()
+        search = app.query_one(SearchBar)
+        assert search.display and search.input.value == "bridge"
+        assert app.reader.view == "clean" and not app.prompt.display  # no d (diff) nor t (tags) ran
+        type_ahead("/x")  # and in the search, "/" is a character like any other
+        await pilot.pause()
+        assert search.input.value == "bridge/x"
+        await pilot.press("escape")
+        type_ahead("Fis:kept")
+        await pilot.pause()
+        assert app.prompt.display and app.prompt.input.value == "is:kept"
+        await pilot.press("escape")
+        await pilot.press("3", "right_square_bracket", "w")  # in the "why" dialog, t is its own key again
+        await pilot.pause()
+        assert isinstance(app.screen, RemovalDetails)
+        type_ahead("t")
+        await pilot.pause()
+        assert not app.prompt.display and not isinstance(app.screen, RemovalDetails)  # it switched the cleaner

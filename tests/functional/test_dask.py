@@ -92,6 +92,20 @@ def test_two_workers_write_what_one_local_process_writes(corpus: Path, local_out
     assert "hostile/fifo.txt" in errors
 
 
+def test_dask_weighs_a_cleaned_partition_by_what_it_holds(corpus: Path) -> None:
+    """Dask places a task where its inputs are, and accounts a worker's memory, by their ``sizeof``: a partition
+    counted as its ~100-byte object would be moved whole to run a small task elsewhere."""
+    from dask.sizeof import sizeof
+
+    from newsread.cleaners.distributed import clean_part, list_inputs
+
+    listing = list_inputs([str(corpus / "generated")])
+    part = clean_part(spec(), "sizeof", {}, listing, 0, 40, 2)
+    held = sum(map(len, part.lines)) + sum(len(data) for data, _ in part.shingles)
+    assert held > 40 * 1000  # (the records and story signatures of 40 pages)
+    assert sizeof(part) >= held
+
+
 def test_workers_share_the_result_cache_of_a_local_run(
     corpus: Path, local_output: str, client: object, tmp_path: Path
 ) -> None:
@@ -204,6 +218,19 @@ def test_a_page_that_kills_its_worker_is_a_page_error_and_the_rest_is_cleaned(tm
     assert records[3]["error"].startswith("not cleaned: the worker cleaning it was lost")
     assert "the Dask run failed" not in done.stderr
     assert all(r["error"] is None and r["body"] for k, r in enumerate(records) if k != 3)
+
+
+def test_a_local_cluster_keeps_its_workers_however_often_a_task_ends_them() -> None:
+    """Dask's local cluster closes a worker's nanny for good when no worker of its name is back soon enough after
+    it was lost (``lost-worker-timeout``): a page that ends each worker as it comes back left the run without
+    workers, waiting for ever. Here the timeout is shorter than any restart, so each loss would close a nanny."""
+    import dask
+
+    with dask.config.set({"distributed.deploy.lost-worker-timeout": "0.1s"}), connect(cluster="local:1") as client:
+        ends = client.submit(os._exit, 3, pure=False)  # ends its worker each time it is tried
+        distributed.wait([ends], timeout=240)
+        assert type(ends.exception()).__name__ == "KilledWorker"
+        assert client.submit(sum, [1, 2], pure=False).result(timeout=120) == 3
 
 
 def test_without_dask_the_command_says_how_to_install_it(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -15,18 +16,18 @@ from .conftest import lines_of, make_app, settle
 pytestmark = pytest.mark.functional
 
 
-async def wait_for_stories(app: NewsreadApp, pilot: object) -> None:
-    for _ in range(500):
+async def wait_for_stories(app: NewsreadApp, pilot: object, timeout: float = 120.0) -> None:
+    """Until the folder is grouped into stories and the open page's versions are compared (both by workers): on
+    a loaded machine that takes many times as long as alone; ``timeout`` only bounds a reader that never does."""
+    give_up = time.monotonic() + timeout
+    while app.library.clusters_generation != app.library.generation:
+        if time.monotonic() > give_up:
+            raise AssertionError("the reader never grouped the folder into stories")
         await pilot.pause(0.01)  # type: ignore[attr-defined]
-        if app.library.clusters_generation == app.library.generation:
-            break
-    else:
-        raise AssertionError("the reader never grouped the folder into stories")
     app.sync_library()
-    for _ in range(300):  # the versions of the open page are compared in a worker
-        await pilot.pause(0.01)  # type: ignore[attr-defined]
-        if app.reader.versions is not None:
-            break
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()  # the versions of the open page are compared in a worker
+    await pilot.pause()  # type: ignore[attr-defined]
 
 
 def rows(app: NewsreadApp) -> list[str]:
@@ -151,3 +152,79 @@ async def test_the_story_screen_lists_every_version_and_enter_reads_one(seeds: P
         await pilot.press("V", "j", "enter")  # page 1, folded away: its story opens to show it
         await pilot.pause()
         assert app.current == 1 and app.page_list.current_page == 1 and list(app.page_list.order) == [0, 1, 2, 3]
+
+
+async def test_z_with_every_page_listed_folds_only_the_story_under_the_cursor(seeds: Path) -> None:
+    app = make_app([seeds], Pipeline.default())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        await pilot.press("j", "j", "j", "Z")  # on page 3 (a story of 3 and 4): that story folds, no other
+        assert list(app.page_list.order) == [0, 1, 2, 3] and app.page_list.current_page == 3
+        assert "story folded: 2 versions in one row" in app.status.shown.plain
+        assert "1 story folded" in str(app.page_list.border_title)
+        await pilot.press("g", "Z")  # then the first story, on its own: both folded now
+        assert list(app.page_list.order) == [0, 3]
+        await pilot.press("Z")  # opened again: its three pages where they were
+        assert list(app.page_list.order) == [0, 1, 2, 3]
+        await pilot.press("z")  # every story folded; z again lists every page, whatever Z did
+        assert list(app.page_list.order) == [0, 3]
+        await pilot.press("z")
+        assert list(app.page_list.order) == [0, 1, 2, 3, 4]
+
+
+async def test_the_story_screen_shows_each_versions_triage_and_marks(seeds: Path) -> None:
+    from newsread.tui.widgets import StoryVersions
+
+    app = make_app([seeds], Pipeline.default(), read_after=60)  # nothing read by being shown
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        await pilot.press("j", "plus", "j", "x")  # page 1 kept, page 2 marked; page 0 left unread
+        await pilot.press("g", "V")
+        await pilot.pause()
+        assert isinstance(app.screen, StoryVersions)
+        lines = {i: line.plain for i, line in app.screen.versions}
+        assert "✓" in lines[1][:3]
+        assert "◆" in lines[2][:3] and "✓" not in lines[2][:3]
+        assert "•" in lines[0][:3] and "◆" not in lines[0][:3]
+        drawn = "\n".join(str(app.screen.query_one("#story-versions").get_option_at_index(k).prompt) for k in range(3))
+        assert "✓" in drawn and "◆" in drawn
+
+
+async def test_story_keys_say_when_stories_are_not_known_yet(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """V, Z and v on a page before the folder is cleaned said "no other version", which was not known yet."""
+    from newsread.tui.library import Library
+
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with monkeypatch.context() as still_cleaning:
+            still_cleaning.setattr(Library, "complete", property(lambda self: False))
+            for key in ("V", "Z", "v"):
+                await pilot.press(key)
+                said = " ".join(app.status.shown.plain.split())
+                assert "stories are found once the folder is cleaned (5/5)" in said, key
+                assert "no other version" not in said
+        await pilot.press("V")
+        assert "this page has no other version in the folder" in " ".join(app.status.shown.plain.split())
+
+
+async def test_triage_keys_in_the_story_screen_act_on_the_highlighted_version(seeds: Path) -> None:
+    """In V, + did nothing at all (the screen took the key); it now keeps the version highlighted there."""
+    from newsread.tui.widgets import StoryVersions
+
+    app = make_app([seeds], Pipeline.default(), read_after=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for_stories(app, pilot)
+        await pilot.press("V", "j", "plus")  # the second version (page 1), not the page in hand (page 0)
+        await pilot.pause()
+        assert isinstance(app.screen, StoryVersions)
+        assert app.triage.states[1].decision == "kept" and app.triage.states[0].decision == "none"
+        assert "✓" in dict(app.screen.versions)[1].plain[:3]  # the screen shows it at once
+        await pilot.press("j", "x")
+        await pilot.pause()
+        assert app.marked == {2} and "◆" in dict(app.screen.versions)[2].plain[:3]
+        await pilot.press("escape")
+        assert app.triage.states[1].decision == "kept"

@@ -212,10 +212,17 @@ def test_ctrl_c_during_a_run_with_workers_ends_it_without_a_traceback(tmp_path: 
     args = ("clean", str(folder), "--jobs", "2", "--no-cache", "--out", str(out))
     cmd = [sys.executable, "-m", "newsread.tui.cli", *args]
     run = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-    give_up = time.monotonic() + 60
-    while time.monotonic() < give_up and sum(1 for _ in out.rglob("*.txt")) < 20:  # workers busy, pages written
+    # Ctrl-C once the workers are busy writing pages, however long a loaded machine takes to get there (a
+    # fixed wait sent it, under load, while the folder was still being learned, or not at all).
+    give_up = time.monotonic() + 600
+    written = 0
+    while run.poll() is None and time.monotonic() < give_up:
+        written = sum(1 for _ in out.rglob("*.txt"))
+        if written >= 20:
+            break
         time.sleep(0.1)
+    assert run.poll() is None and written >= 20, f"the run was not busy writing pages ({written} written)"
     run.send_signal(signal.SIGINT)
-    _, err = run.communicate(timeout=60)
+    _, err = run.communicate(timeout=300)
     assert run.returncode == 130, err  # (stopped, not finished)
     assert "Traceback" not in err and "EOFError" not in err, err

@@ -126,12 +126,22 @@ async def test_marks_make_actions_apply_to_the_selection(folder: Path) -> None:
         assert row(app, 2)[1] == "◆" and "◆2 marked" in status(app)
         await pilot.press("plus")
         assert [state_of(app, i)[1] for i in range(5)] == ["kept", "none", "kept", "none", "none"]
-        assert "kept 2 pages" in status(app)
+        # The marks were used up, as a file manager's selection is, and the user is told how to get them back.
+        assert "kept 2 pages; marks cleared (M marks them again)" in status(app)
+        assert app.marked == set() and "◆" not in row(app, 2)[:2]
 
-        await pilot.press("X")
-        assert app.marked == set() and "marked" not in status(app)
         await pilot.press("asterisk")  # no marks: the page being read (page 3, where x left the cursor)
         assert app.current == 3 and state_of(app, 3)[1] == "starred"
+        assert [state_of(app, i)[1] for i in (0, 2)] == ["kept", "kept"]  # not toggled back by a second key
+        await pilot.press("M")  # the pages + acted on, marked again: the next key acts on them too
+        assert app.marked == {0, 2} and "2 pages marked again" in status(app)
+        await pilot.press("t")
+        await type_in(pilot, "economy")
+        await pilot.press("enter")
+        assert [state_of(app, i)[2] for i in (0, 2, 3)] == [("economy",), ("economy",), ()]
+        assert app.marked == set()
+        await pilot.press("X")
+        assert app.marked == set() and "no marks to clear" in status(app)
 
         await pilot.press("A")  # every page shown
         assert app.marked == {0, 1, 2, 3, 4}
@@ -528,3 +538,31 @@ async def test_a_failure_inside_triage_leaves_the_reader_working(folder: Path, m
         assert any("triage is off" in n and "simulated bug" in n for n in notices(app))
         await pilot.press("j", "plus")
         assert app.current == 1 and "triage is off" in status(app)
+
+
+async def test_a_long_message_is_read_whole_at_80_columns(news: Path) -> None:
+    app = make_app([news], site_pipeline())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await type_in(pilot, "status:bogus")
+        await pilot.pause()
+        said = " ".join(status(app).split())
+        # The whole message, down to its last choice, on the screen: the bar takes a second line for it.
+        assert "status 'bogus': use one of unread, read, undecided, kept, starred, discarded" in said
+        assert app.status.size.height == 2 and app.status.region.bottom == app.screen.region.bottom
+        assert "? help" in status(app).splitlines()[-1]
+        await pilot.press("escape")  # the filter closed: what it said goes
+        await pilot.pause()
+        assert app.status.size.height == 1  # back to one line once the note is gone
+
+
+async def test_export_with_nothing_to_export_says_so_before_asking_for_a_folder(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        assert not app.prompt.display  # no folder to type for nothing
+        assert "nothing to export: no page is kept or starred" in " ".join(status(app).split())
+        await pilot.press("plus", "E")  # one kept page: now there is something to export
+        assert app.prompt.display and "the 1 kept and starred page" in app.prompt.input.placeholder

@@ -31,8 +31,31 @@ def test_the_site_name_atop_a_page_is_no_headline_when_the_copyright_line_names_
         "© 2024 The Harbour Gazette. All rights reserved.",
     ]
     assert title("\n".join(page)) == "Harbour plan will cost more than the council thought"
-    # Without a copyright line naming it, nothing says the first line is the site's: as before.
-    assert title("\n".join(page[:-1])) == "The Harbour Gazette"
+    # Without a copyright line naming it, the headline is still told by its words, which the article uses.
+    assert title("\n".join(page[:-1])) == "Harbour plan will cost more than the council thought"
+
+
+def test_a_text_dump_is_titled_with_its_headline_not_the_chrome_above_it() -> None:
+    """A whole-page dump starts with the site's chrome: skip links, a sign-in bar, a menu, a breadcrumb; each is
+    title-like, none is about the article. The headline is the line the article's own words are in."""
+    chrome = [
+        "Skip to contentSkip to site index",
+        "Sign In Subscribe Today's Paper",
+        "World Business Science Opinion",
+        "Home > News > Local",
+        "Continue reading the main story",
+    ]
+    page = [
+        *chrome,
+        "Harbour plan will cost more than the council thought",
+        "Residents want the bridge kept open while the works go on",
+        "By Ann Berg",
+        *ARTICLE,
+    ]
+    assert title("\n".join(page)) == "Harbour plan will cost more than the council thought"
+    for line in chrome:  # and each chrome line is no headline wherever it stands above it
+        page = [line, "Harbour plan will cost more than the council thought", "By Ann Berg", *ARTICLE]
+        assert title("\n".join(page)) == "Harbour plan will cost more than the council thought", line
 
 
 def test_a_picture_credit_or_a_byline_is_no_headline() -> None:

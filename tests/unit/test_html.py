@@ -184,6 +184,72 @@ def test_text_in_any_hiding_class_is_not_visible(cls: str) -> None:
     assert [b.text for b in page.blocks] == ["Seen text", "Also seen"]
 
 
+FAQ = [
+    "The first ships can dock at the new quay in three years, if the dredging that starts in May stays on schedule.",
+    "Fishermen keep their berths on the old quay, which the council will repair before the new one opens to trade.",
+]
+
+
+@pytest.mark.parametrize(
+    "panel",
+    [
+        # A header button with aria-expanded right before its panel, which the page hides until it is pressed.
+        '<h3><button aria-expanded="false">{q}</button></h3><div hidden><p>{a}</p></div>',
+        # The button names the panel it controls; the panel hides by style.
+        '<button aria-expanded="false" aria-controls="a{i}">{q}</button><div id="a{i}" style="display: none">'
+        "<p>{a}</p></div>",
+        # An ARIA accordion region, labelled by its header, hidden by a utility class.
+        '<h3 id="h{i}">{q}</h3><div role="region" aria-labelledby="h{i}" class="panel hidden"><p>{a}</p></div>',
+        # Nothing but what the page calls it: an accordion's content, hidden for screen readers too.
+        '<div class="accordion-item"><h3>{q}</h3><div class="accordion-body" aria-hidden="true"><p>{a}</p></div></div>',
+    ],
+)
+def test_answers_folded_into_collapsed_panels_are_the_articles_text(panel: str) -> None:
+    questions = ["When do the ships come?", "What happens to the fishermen?"]
+    faq = "".join(panel.format(q=q, a=a, i=i) for i, (q, a) in enumerate(zip(questions, FAQ, strict=True)))
+    markup = (
+        '<html><body><nav><button aria-expanded="false">Menu</button><ul hidden><li><a href="/">Home</a></li>'
+        '<li><a href="/news">News of the harbour, the town and the region in one long list</a></li></ul></nav>'
+        f"<article><h1>Harbour vote</h1>{''.join(f'<p>{p}</p>' for p in ARTICLE)}<h2>Questions</h2>{faq}</article>"
+        '<div class="modal faq-signup" aria-hidden="true" role="dialog"><p>Sign up to our newsletter to get every '
+        "answer about the harbour by mail each week</p></div></body></html>"
+    )
+    page = html_page("p.html", markup)
+    body = PIPELINE.clean(page).body
+    assert all(a in body for a in FAQ)
+    assert all(p in body for p in ARTICLE)
+    # A folded menu, and a pop-up, stay hidden: they are not what a reader opens to read the article.
+    assert "News of the harbour" not in page.text and "Sign up" not in page.text
+
+
+def test_a_page_of_collapsed_steps_cleaned_again_keeps_them() -> None:
+    # The second cleaning parses the source again for the judges: they must see the panels the loader showed.
+    steps = "".join(
+        f'<div class="step"><h3><button aria-expanded="false">Step {i}</button></h3><div hidden><p>{p}</p></div></div>'
+        for i, p in enumerate(ARTICLE[1:] + FAQ, 1)
+    )
+    markup = (
+        '<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>'
+        f"<main><h1>Harbour vote</h1><p>{ARTICLE[0]}</p>{steps}</main>"
+        "<footer><p>© 2024 Harbour Gazette. All rights reserved.</p></footer></body></html>"
+    )
+    page = html_page("p.html", markup)
+    first, second = PIPELINE.clean(page), PIPELINE.clean(page)
+    assert all(p in first.body for p in ARTICLE + FAQ)
+    assert second.paragraphs == first.paragraphs and second.removals == first.removals
+
+
+def test_a_hidden_panel_of_links_or_a_few_words_stays_hidden() -> None:
+    markup = (
+        f"<html><body><article>{''.join(f'<p>{p}</p>' for p in ARTICLE)}"
+        '<button aria-expanded="false">Share</button><div class="collapse d-none"><a href="/fb">Share this story on '
+        'Facebook</a> <a href="/x">Share this story on X and elsewhere</a></div>'
+        '<button aria-expanded="false">More</button><div hidden><p>Read more later</p></div></article></body></html>'
+    )
+    text = html_page("p.html", markup).text
+    assert "Facebook" not in text and "Read more later" not in text
+
+
 NESTED = (
     '<html><body><div class="page"><div id="menu-top"><a href="javascript:void(0)" onclick="go()">Menu</a></div>'
     '<div class="story"><div><span>Lead <b>words</b></span> and a tail<br>after a break</div>'

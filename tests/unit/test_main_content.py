@@ -152,3 +152,34 @@ def test_without_the_model_a_block_goes_when_no_judge_that_is_on_keeps_it() -> N
     assert set(by.values()) == {"outside the main content (readability and trafilatura agree)"}
     _, alone, _ = removals(Config(options={"main_content": {"use_model": False, "judges": ["readability"]}}))
     assert set(alone.values()) == {"outside the main content (readability)"}
+
+
+LONG = [
+    f"{p} {q}" for p, q in zip(ARTICLE, ARTICLE[1:] + ARTICLE[:1], strict=True)
+]  # paragraphs of 30+ words: the page's prose
+LISTICLE = (
+    '<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><main><h1>Harbour vote</h1>'
+    + "".join(f"<h2>Part {i}</h2><p>{p}</p>" for i, p in enumerate(LONG, 1))
+    + "</main><footer><p>© 2024 Harbour Gazette</p></footer></body></html>"
+)
+
+
+@pytest.mark.parametrize("fast_finds", [1, 4])
+def test_trafilatura_asks_its_full_mode_when_its_fast_mode_finds_little_of_the_prose(
+    monkeypatch: pytest.MonkeyPatch, fast_finds: int
+) -> None:
+    # trafilatura's fast mode skips its fallback to other extractors, which finds a listicle's or a review's
+    # sections it missed; the full mode costs more, so it is asked only when the fast article is short.
+    import trafilatura
+
+    asked = []
+
+    def extract(tree: object, *, fast: bool = False, **options: object) -> str:
+        asked.append(fast)
+        return "\n".join(LONG[:fast_finds] if fast else LONG)
+
+    monkeypatch.setattr(trafilatura, "extract", extract)
+    config = Config(options={"main_content": {"judges": ["trafilatura"], "use_model": False}})
+    paragraphs, _, _ = removals(config, LISTICLE)
+    assert all(p in paragraphs for p in LONG)
+    assert asked == ([True, False] if fast_finds == 1 else [True])

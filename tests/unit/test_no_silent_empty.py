@@ -45,6 +45,31 @@ def test_xhtml_with_an_xml_declaration_is_read(name: str) -> None:
     assert PIPELINE.clean(page).paragraphs == ARTICLE
 
 
+@pytest.mark.parametrize(
+    ("declared", "text"),
+    [
+        ("ISO-8859-1", "Le président général de la délégation a quitté la réunion du conseil."),
+        ("koi8-r", "Президент России прибыл в Пекин с государственным визитом."),
+        ("Shift_JIS", "日本の首相は本日、東京で記者会見を開き、新しい経済政策を発表した。"),
+        ("UTF-16", "Le président général de la délégation a quitté la réunion du conseil."),
+    ],
+)
+def test_xhtml_whose_only_charset_is_its_xml_declaration_is_read_in_it(declared: str, text: str) -> None:
+    # Older XHTML pages state their charset only in the XML declaration (no <meta charset>, no HTTP header).
+    import codecs
+
+    xhtml = (
+        f"<?xml version='1.0' encoding='{declared}'?>\n"
+        f'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title></head><body><p>{text * 4}</p>'
+        f"{PARAS}</body></html>"
+    )
+    page = page_from_bytes("page.xhtml", xhtml.encode(declared), fmt=None)
+    assert page.error is None and page.format == "html"
+    assert text in page.text and ARTICLE[0] in page.text
+    assert page.encoding == codecs.lookup(declared).name
+    assert page.notes == []
+
+
 # -- deep nesting --------------------------------------------------------------------------------------------
 
 

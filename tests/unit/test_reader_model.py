@@ -162,3 +162,24 @@ def test_switching_a_cleaner_off_makes_every_page_pending_again(tmp_path: Path) 
     cleaned = library.clean(0)
     assert cleaned.removals == () and library.summaries[0].words_removed == 0
     assert library.folder_removed_by() == {}
+
+
+def test_progress_while_the_folder_is_learned_says_so_without_an_empty_bar() -> None:
+    """Learning a big folder takes seconds with no page cleaned: "learning from the folder 0/10,000 ░░░░"
+    looked stuck; it says what is happening instead, and the bar comes back with the first page cleaned."""
+    from newsread.tui.library import LEARNING
+
+    class Learning:
+        discovered, complete, phase = True, False, LEARNING
+        done = 0
+
+        def errors(self) -> int:
+            return 0
+
+        def __len__(self) -> int:
+            return 10_000
+
+    folder = Learning()
+    assert progress_text(folder).plain == "learning from the folder (10,000 pages) …"
+    folder.done = 12
+    assert progress_text(folder).plain.startswith("learning from the folder 12/10,000 ")

@@ -388,6 +388,22 @@ class PageList(ScrollView, can_focus=True):
         """Cells a row is drawn in: the list's width less its scrollbar (when it shows one)."""
         return max(1, self.scrollable_content_region.width)
 
+    def glyphs(self, state: PageState | None, marked: bool, badge: str = " ", badge_style: Style | None = None) -> Text:
+        """A page's three status columns as the list draws them: the mark ◆, ``badge`` (the load status) or
+        the unread dot •, the decision (✓ kept, ★ starred, ✗ discarded); the story screen (V) shows them too."""
+
+        def style(name: str) -> Style:
+            return self._components.get(name)
+
+        text = Text(no_wrap=True)
+        text.append(MARKED if marked else " ", style=style("marked") if marked else "")
+        decision = state.decision if state is not None else "none"
+        if badge == " " and state is not None and not state.read:
+            badge, badge_style = UNREAD, style("unread")
+        text.append(badge, style=badge_style or "")
+        text.append(DECISION_GLYPHS.get(decision, " "), style=style(decision) if decision != "none" else "")
+        return text
+
     def row_text(
         self,
         summary: PageSummary,
@@ -444,12 +460,8 @@ class PageList(ScrollView, can_focus=True):
         # given to Text() would be the whole row's base style).
         row = Text(no_wrap=True)
         row.append("›" if cursor else " ")
-        row.append(MARKED if marked else " ", style=style("marked") if marked else "")
+        row.append_text(self.glyphs(state, marked, badge, badge_style))
         decision = state.decision if state is not None else "none"
-        if badge == " " and state is not None and not state.read:
-            badge, badge_style = UNREAD, style("unread")
-        row.append(badge, style=badge_style)
-        row.append(DECISION_GLYPHS.get(decision, " "), style=style(decision) if decision != "none" else "")
         row.append(" ")
         tags = Text()
         if state is not None and state.tags and title_width >= 12:

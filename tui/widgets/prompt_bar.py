@@ -56,7 +56,7 @@ class PromptBar(Horizontal):
         self.input.placeholder = next((h for h in hints if len(h) <= room), hints[-1] if hints else "")
         self.input.value = value
         self.input.cursor_position = len(value)
-        self.input.focus()
+        self.screen.set_focus(self.input)  # now, not after the keys already queued (see bindings.PROMPT_KEYS)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -198,13 +198,40 @@ class ReadingPane(Vertical):
             self._built.clear()
         if cleaned is not self.cleaned:
             self._versions = None
+        # The same page cleaned again (a cleaner switched): the diff stays on the removal being looked at, or,
+        # when that removal is gone, on its place in the page.
+        was = self._removal_place() if same_page and cleaned is not None else None
         self.cleaned = cleaned
         self._message = message
         self.group_index = -1
         self._groups = (
             removal_groups(cleaned, block_removals(cleaned)) if cleaned is not None and not cleaned.page.error else []
         )
+        if was is not None and cleaned is not None:
+            cleaner, start, row = was
+            removals = cleaned.removals
+            self.group_index = next(
+                (
+                    i
+                    for i, g in enumerate(self._groups)
+                    if g.cleaner == cleaner and any(removals[k].start <= start < removals[k].end for k in g.removals)
+                ),
+                -1,
+            )
+            self._render_document(keep_scroll=True)
+            if self.group_index < 0 and self.view == "diff":
+                self.document_view.scroll_to_row(row)
+            elif self.group_index >= 0:
+                self.document_view.scroll_to_row(self._groups[self.group_index].first_row)
+            return
         self._render_document(keep_scroll=same_page)
+
+    def _removal_place(self) -> tuple[str, int, int] | None:
+        """The removal looked at in the diff: its cleaner, where its first span starts, its row; None if none."""
+        group = self.current_group
+        if self.view != "diff" or group is None or self.cleaned is None:
+            return None
+        return group.cleaner, self.cleaned.removals[group.removals[0]].start, group.first_row
 
     def show_versions(self, titles: list[str], comparison: VersionComparison) -> None:
         """Close the clean view with the story's other versions and what this one adds or lacks."""
@@ -233,7 +260,15 @@ class ReadingPane(Vertical):
     def toggle_diff_layout(self) -> None:
         self.side_by_side = not self.side_by_side
         if self.view == "diff":
+            # The other layout wraps lines otherwise: the same rows, not the same scroll offset, stay in view.
+            view = self.document_view
+            row = view.row_at(int(view.scroll_y))
             self._render_document(keep_scroll=True)
+            group = self.current_group
+            if group is not None:
+                view.scroll_to_row(group.first_row)
+            elif 0 <= row < len(view.row_start):
+                view.scroll_to(y=view.row_start[row], animate=False, immediate=True)
         else:
             self.set_view("diff")
 
@@ -390,15 +425,22 @@ class ReadingPane(Vertical):
             else:
                 parts.append("no match")
         groups = self._groups
+        cleaner = ""
         if self.view == "diff" and self.cleaned is not None:
             if 0 <= self.group_index < len(groups):
-                g = groups[self.group_index]
-                parts.append(f"removal {self.group_index + 1}/{len(groups)} {g.cleaner}")
+                cleaner = f" {groups[self.group_index].cleaner}"
+                parts.append(f"removal {self.group_index + 1}/{len(groups)}\0")
             else:
                 parts.append(f"{len(groups)} removal{'s' if len(groups) != 1 else ''}")
         if self.cleaned is not None:
             parts.append(view.position)
-        set_border_subtitle(self, escape(" · ".join(parts)))
+        line = " · ".join(parts)
+        room = self.size.width - 6  # the corners, the border's dashes and a space
+        # Too narrow for all of it (80 columns, a search on): the cleaner's name goes (w names it), so that
+        # where the page is (42%) stays.
+        whole = line.replace("\0", cleaner)
+        line = whole if len(whole) <= room or room <= 0 else line.replace("\0", "")
+        set_border_subtitle(self, escape(line))
 
     @property
     def position_line(self) -> str:

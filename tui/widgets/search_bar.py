@@ -34,7 +34,7 @@ class SearchBar(Horizontal):
     def open(self, query: str = "") -> None:
         self.display = True
         self.input.value = query
-        self.input.focus()
+        self.screen.set_focus(self.input)  # now, not after the keys already queued (see bindings.PROMPT_KEYS)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
 
+from ..library import LEARNING
 from .page_list import DECISION_GLYPHS, MARKED, UNREAD
 
 
@@ -28,6 +29,7 @@ class Progress(Protocol):
 
 HINT = "? help  / search  C cleaners  q quit"
 BAR_WIDTH = 12
+MAX_LINES = 3  # a long note wraps onto this many lines at most
 
 
 def progress_text(library: Progress) -> Text:
@@ -38,6 +40,9 @@ def progress_text(library: Progress) -> Text:
         return Text("no pages")
     done = library.done
     pages = f"{total:,} page{'s' if total != 1 else ''}"
+    if library.phase == LEARNING and not done:
+        # No page is cleaned while the folder is learned (seconds on a big one): "0/10,000 ░░░" looked stuck.
+        return Text(f"{LEARNING} ({pages}) …")
     if library.complete:
         errors = library.errors()
         return Text(pages + (f" · {errors:,} unreadable" if errors else ""))
@@ -118,17 +123,37 @@ class StatusBar(Static):
         if self._note:  # before the counts: what just happened must not be cut off
             left.append("  ")
             left.append(self._note, style="italic")
+        lines = [left]
         if self.triage:  # after the note: they are cut (between words) before it is
+            left = left.copy()
             left.append("  ")
             left.append_text(self.triage)
         hint = HINT if width - left.cell_len >= len(HINT) + 2 else "? help"
-        line = _cut_at_word(left, max(0, width - len(hint) - 1))
+        room = max(1, width - len(hint) - 1)
+        if self._note and lines[0].cell_len > room:
+            # A note too long for one line (an error, on an 80-column terminal) takes up to MAX_LINES lines,
+            # cut between words, rather than losing its end: it is often what the user must do.
+            wrapped = list(lines[0].wrap(self.app.console, room))
+            lines = wrapped[:MAX_LINES]
+            if len(wrapped) > MAX_LINES:
+                lines[-1] = _cut_at_word(Text(" ").join([lines[-1], *wrapped[MAX_LINES:]]), room)
+        else:
+            lines = [_cut_at_word(left, room)]
+        for line in lines[:-1]:
+            line.rstrip()
+        line = lines[-1]
         line.pad_right(max(0, width - line.cell_len - len(hint)))
         line.append(hint, style="dim")
-        if line == self.shown:
+        shown = Text("\n").join(lines)
+        if shown == self.shown:
             return  # the progress is polled several times a second: an unchanged line costs nothing
-        self.shown = line
-        self.update(line, layout=False)  # one line of fixed height: no need to lay the screen out again
+        self.shown = shown
+        height = len(lines)
+        if self.styles.height is None or self.styles.height.value != height:
+            self.styles.height = height  # the layout changes only when a long note comes or goes
+            self.update(shown)
+        else:
+            self.update(shown, layout=False)  # of fixed height: no need to lay the screen out again
 
     def set_triage(self, text: Text) -> None:
         self.triage = text
