@@ -87,6 +87,12 @@ FEATURES: tuple[str, ...] = (
     # What the line says, whatever its length (site_chrome's own rules stop at 60 words and need a whole form):
     "prompt_words",  # words of a site's prompts and small print: subscribe, newsletter, inbox, rights, trademark…
     "bio",  # opens like an author's bio: a name, then "is a …" writer, reporter, editor…
+    # Other stories' teaser cards and readers' comments, which read as prose line by line (among the kept lines):
+    "card_run",  # log of the title-then-sentence pairs in a row the line is in (a card: a headline, its summary)
+    "near_glued",  # share of headlines glued to their summaries among the 5 kept lines each side
+    "cut_short",  # the line ends in an ellipsis after a word ("…Update Ass..."): a teaser cut to fit its card
+    "near_cut_short",  # share of such lines there
+    "near_handles",  # share of one- or two-word lines that do not end like a sentence there (commenters' names)
 )
 _NEAR = 5  # kept lines each side that make a line's neighbourhood
 _GLUED = re.compile(r"[a-z]{3}[A-Z]")
@@ -107,6 +113,7 @@ _PROMPT_WORDS = (
     *("assinante", "assine", "inscreva", "abonnieren", "abonnez", "suscr", "iscriviti", "registrieren"),
 )
 _GAP = 2  # other lines a run of prose may hold between two prose lines
+_ELLIPSES = ("...", "…")
 
 
 def line_features(
@@ -197,11 +204,12 @@ def line_features(
                 1.0 if first_body <= last_body < i else 0.0,
                 min(_FAR, max(first_body - i, i - last_body, 0)) / _FAR if body is not None else 1.0,
                 body_share,
-                *near[i][:-5],
+                *near[i][:14],
                 min(3, len(_GLUED.findall(text))) / 3,
-                *near[i][-5:],
+                *near[i][14:19],
                 min(3, len(_PROMPT.findall(text))) / 3 if row in prompted else 0.0,
                 1.0 if AUTHOR_BIO.match(text) else 0.0,
+                *near[i][19:],
             ]
         )
     return rows
@@ -223,6 +231,30 @@ def _runs(flags: Sequence[bool]) -> list[int]:
     return out
 
 
+def _cut_short(text: str) -> bool:
+    """The line ends in an ellipsis right after a word or a letter: text cut to fit a card, not a sentence's end."""
+    end = text.rstrip()
+    return end.endswith(_ELLIPSES) and end.rstrip(".…")[-1:].isalnum()
+
+
+def _card_runs(title: Sequence[bool], sentence: Sequence[bool]) -> list[int]:
+    """For each kept line, how many title-then-sentence pairs in a row (title, sentence, title, sentence…) it is
+    part of (0: none)."""
+    m = len(title)
+    out = [0] * m
+    j = 0
+    while j + 1 < m:
+        if not (title[j] and sentence[j + 1]):
+            j += 1
+            continue
+        k = j
+        while k + 1 < m and title[k] and sentence[k + 1]:
+            k += 2
+        out[j:k] = [(k - j) // 2] * (k - j)
+        j = k
+    return out
+
+
 def _neighbourhood(
     lines: PageLines, removed: Sequence[bool], headline: int | None, comment: Sequence[bool] | None = None
 ) -> list[list[float]]:
@@ -238,6 +270,14 @@ def _neighbourhood(
     title_run, short_run = _runs(title), _runs(short)
     # Running counts over the kept lines, for the neighbourhood's shares.
     sums = [list(accumulate(flags, initial=0)) for flags in (kept_prose, kept_ends, title, [digit[i] for i in seq])]
+    blocks = lines.blocks
+    texts = [blocks[i].text for i in seq]
+    search = _GLUED.search
+    glued = [search(t) is not None for t in texts]
+    cut_short = [t[-1:] in ".…" and _cut_short(t) for t in texts]  # (most lines end otherwise: one test says so)
+    handles = [not e and 1 <= wc[i] <= 2 for e, i in zip(kept_ends, seq, strict=True)]
+    cards = _card_runs(title, [p or e for p, e in zip(kept_prose, kept_ends, strict=True)])
+    n_glued, n_cut, n_handles = (list(accumulate(flags, initial=0)) for flags in (glued, cut_short, handles))
     said = list(accumulate(comment if comment is not None else [False] * len(removed), initial=0))
     # The runs of prose by words, other lines up to _GAP at a time allowed inside them, and the longest.
     best, lo, hi = 0, 0, -1
@@ -293,6 +333,11 @@ def _neighbourhood(
             log1p(between),
             log1p(said[i]),
             log1p(listed_run[j]),
+            log1p(cards[j]),
+            (n_glued[z] - n_glued[a] - n_glued[j + 1] + n_glued[j]) / others,
+            1.0 if cut_short[j] else 0.0,
+            (n_cut[z] - n_cut[a] - n_cut[j + 1] + n_cut[j]) / others,
+            (n_handles[z] - n_handles[a] - n_handles[j + 1] + n_handles[j]) / others,
         ]
         if kept_prose[j]:
             colon = 1.0 if low[i].rstrip().endswith(":") else 0.0

@@ -139,3 +139,30 @@ def test_small_print_and_a_long_bio_are_seen_for_what_they_say() -> None:
     n = len(page.blocks)
     assert f["bio"][n - 2] == 1 and f["bio"][1] == 0
     assert f["prompt_words"][n - 1] > 0.5 and f["prompt_words"][1] == 0
+
+
+CARDS = [
+    "Bakery wins the national bread award again",
+    "The family bakery on Quay Street took the top prize for its sourdough for the third year running.",
+    "Ferry timetable changes from Monday",
+    "Boats to the islands will leave half an hour later on weekdays while the pier is repaired.",
+    "Museum unveils the restored lighthouse lens",
+    "The lens, made in Paris in 1871, went back on show after two years of careful work by volunteers...",
+]
+
+
+def test_teaser_cards_and_commenters_are_told_from_the_article_by_their_rhythm() -> None:
+    # Another story's card is a headline then one sentence, card after card; line by line it reads as prose.
+    comments = ["harbourwatcher", MORE[0], "Tom B", MORE[1]]
+    cut = "Council approves new cycle lanes in the centre of town after a long Update Ass..."
+    page = text_page("p.txt", "\n".join([TITLE, *PARAGRAPHS, *CARDS, cut, *comments]))
+    rows = line_features(page, [False] * len(page.blocks))
+    f = {name: [row[k] for row in rows] for k, name in enumerate(FEATURES)}
+    first, card = 1, 1 + len(PARAGRAPHS)
+    # (the headline and the first paragraph are one such pair: the cards are three in a row)
+    assert f["card_run"][card] > f["card_run"][first] and f["card_run"][card + 5] == f["card_run"][card]
+    assert f["card_run"][first + 2] == 0
+    assert f["cut_short"][card + 6] == 1 == f["cut_short"][card + 5]
+    assert f["cut_short"][card + 3] == 0 == f["cut_short"][first]
+    assert f["near_cut_short"][card + 4] > 0 == f["near_cut_short"][first]
+    assert f["near_handles"][len(page.blocks) - 1] > f["near_handles"][first] == 0
