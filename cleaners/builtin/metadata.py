@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from typing import ClassVar
 
@@ -120,7 +120,7 @@ def _stems(line: str) -> list[str]:
     return [w[:5] for w in _WORDS.findall(line) if len(w) >= 4]
 
 
-def _body_words(body: list[Block], lines: PageLines) -> frozenset[str]:
+def _body_words(body: Sequence[Block], lines: PageLines) -> frozenset[str]:
     """The words (:func:`_stems`) of the first BODY_PROSE prose lines of ``body``: what a headline's words are
     found among."""
     low, prose = lines.low, lines.prose
@@ -172,7 +172,7 @@ class MetadataLines(BaseCleaner):
             recurring = recurring_lines(template, page, header)
             not_titles |= {b.index for b, r in zip(header, recurring, strict=True) if r}
         body = remaining[len(header) : len(header) + BODY_LINES]
-        title_block = self._title(header, lines, frozenset(not_titles), _body_words(body, lines))
+        title_block = self._title(header, lines, frozenset(not_titles), body)
         marks: list[Mark] = []
         if title_block is not None:
             title = title_block.text
@@ -218,10 +218,11 @@ class MetadataLines(BaseCleaner):
 
     @staticmethod
     def _title(
-        header: list[Block], lines: PageLines, brands: frozenset[int] = frozenset(), body: frozenset[str] = frozenset()
+        header: list[Block], lines: PageLines, brands: frozenset[int] = frozenset(), body: Sequence[Block] = ()
     ) -> Block | None:
         """The headline: a headline-like line, preferring one that the page also repeats inside an earlier line,
-        then the first one that speaks of what the article does (``body``: the words of its first lines).
+        then the first one that speaks of what the article does (``body``: its first lines, whose words are
+        gathered only when that is asked).
         ``brands``: lines that name the site (see :func:`_brand_lines`): never the headline, and not counted
         among the page's first lines."""
         candidates = [
@@ -249,9 +250,10 @@ class MetadataLines(BaseCleaner):
             # Above the headline a whole-page dump holds the site's chrome ("Skip to content", a menu, a
             # brand line), title-like but about nothing the article says: the headline is the first line most
             # of whose words the article's first lines use.
+            body_words = _body_words(body, lines)
             for b in candidates:
                 words = _stems(lines.low[b.index])
-                found = sum(w in body for w in words)
+                found = sum(w in body_words for w in words)
                 if found >= 2 and found * 2 >= len(words):
                     return b
         if brands and candidates:
