@@ -119,12 +119,7 @@ def _pieces(
         tag = el.tag
         tag = tag.lower() if isinstance(tag, str) else ""
         classes = el.get("class")
-        hidden = not (not tag or tag in invisible or reveal) and (
-            el.get("hidden") is not None
-            or el.get("aria-hidden") == "true"
-            or (classes and _MAYBE_HIDDEN_CLASS.search(classes) and not HIDDEN_CLASSES.isdisjoint(classes.split()))
-            or _hidden_style(el.get("style"))
-        )
+        hidden = not (not tag or tag in invisible or reveal) and _hides(el)
         if hidden and panels and _collapsed_panel(el):
             _unhide(el)  # in the tree too: the judges of the main content read it
             hidden = False
