@@ -9,21 +9,9 @@ from __future__ import annotations
 
 import re
 
-_NAMES = (
-    ("jan", "january", "janvier", "januar", "enero", "janeiro"),
-    ("feb", "february", "février", "februar", "febrero", "fevereiro"),
-    ("mar", "march", "mars", "märz", "marzo", "março"),
-    ("apr", "april", "avril", "abril"),
-    ("may", "mai", "mayo", "maio"),
-    ("jun", "june", "juin", "juni", "junio", "junho"),
-    ("jul", "july", "juillet", "juli", "julio", "julho"),
-    ("aug", "august", "août", "agosto"),
-    ("sep", "sept", "september", "septembre", "septiembre", "setembro"),
-    ("oct", "october", "octobre", "oktober", "octubre", "outubro"),
-    ("nov", "november", "novembre", "noviembre", "novembro"),
-    ("dec", "december", "décembre", "dezember", "diciembre", "dezembro"),
-)
-_MONTH = {name: n for n, names in enumerate(_NAMES, 1) for name in names}
+from newsread.cleaners.builtin.metadata import MONTH_NAMES
+
+_MONTH = {name: n for n, names in enumerate(MONTH_NAMES, 1) for name in names}
 _WORD = r"([^\W\d_]+)\.?"
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MONTH_FIRST = re.compile(rf"{_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})")

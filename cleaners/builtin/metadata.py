@@ -16,13 +16,23 @@ from .site_template import SiteTemplate, recurring_lines
 
 TEMPLATE = SiteTemplate.name
 
-MONTHS = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
-    r"novembre|décembre|januar|februar|märz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|"
-    r"agosto|septiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|"
-    r"novembro|dezembro"
+# Month names in the languages the dev sets hold most, by month: what a date line is told by (``DATE``) and
+# what the reader turns into a month's number (``newsread.tui.dates``).
+MONTH_NAMES: tuple[tuple[str, ...], ...] = (
+    ("jan", "january", "janvier", "januar", "enero", "janeiro"),
+    ("feb", "february", "février", "februar", "febrero", "fevereiro"),
+    ("mar", "march", "mars", "märz", "marzo", "março"),
+    ("apr", "april", "avril", "abril"),
+    ("may", "mai", "mayo", "maio"),
+    ("jun", "june", "juin", "juni", "junio", "junho"),
+    ("jul", "july", "juillet", "juli", "julio", "julho"),
+    ("aug", "august", "août", "agosto"),
+    ("sep", "sept", "september", "septembre", "septiembre", "setembro"),
+    ("oct", "october", "octobre", "oktober", "octubre", "outubro"),
+    ("nov", "november", "novembre", "noviembre", "novembro"),
+    ("dec", "december", "décembre", "dezember", "diciembre", "dezembro"),
 )
+MONTHS = "|".join(sorted({name for names in MONTH_NAMES for name in names}, key=lambda n: (-len(n), n)))
 DATE = re.compile(
     rf"""(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[t\s]\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?|
     \d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|
