@@ -173,6 +173,32 @@ async def test_undo_and_redo_step_through_actions(folder: Path) -> None:
         assert "nothing to redo" in status(app)
 
 
+async def test_undo_brings_back_the_marks_a_triage_key_used_up(folder: Path) -> None:
+    # A triage key on marked pages clears the marks; undoing that key must give the selection back too, or
+    # the user who pressed the wrong key has to mark the pages again one by one.
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "j", "x")  # pages 0 and 2 marked
+        await pilot.press("minus")  # meant +: discards both, marks used up
+        assert [state_of(app, i)[1] for i in (0, 2)] == ["discarded", "discarded"] and app.marked == set()
+        await pilot.press("u")
+        assert [state_of(app, i)[1] for i in (0, 2)] == ["none", "none"]
+        assert app.marked == {0, 2} and "◆" in row(app, 2)[:2]
+        assert "2 pages marked again" in status(app)
+        await pilot.press("plus")  # the right key now acts on the same selection
+        assert [state_of(app, i)[1] for i in range(4)] == ["kept", "none", "kept", "none"]
+        assert app.marked == set()
+
+        await pilot.press("u", "U")  # redo uses the marks up again, as the key did
+        assert [state_of(app, i)[1] for i in (0, 2)] == ["kept", "kept"] and app.marked == set()
+        assert "marks cleared" in status(app)
+
+        await pilot.press("j", "plus")  # no marks: undoing a key on one page marks nothing
+        await pilot.press("u")
+        assert app.marked == set() and "marked again" not in status(app)
+
+
 async def test_next_unread_and_next_undecided(folder: Path) -> None:
     app = make_app([folder])
     async with app.run_test(size=(100, 30)) as pilot:
