@@ -638,3 +638,34 @@ async def test_dates_written_in_words_show_and_sort_as_dates(tmp_path: Path) -> 
         await pilot.press("F", *"date:2019-11", "enter")  # the filter reads the same dates
         await pilot.pause()
         assert list(app.page_list.order) == [0]
+
+
+async def test_dates_in_figures_show_as_dates_where_they_read_one_way_only(tmp_path: Path) -> None:
+    """20/11/2019, 11/20/2019 and 2019.11.20 showed as written and sorted after every date in words; a date
+    that reads both ways (05/06/2019) is shown as written but sorts within its year."""
+    from newsread.cleaners import Pipeline
+
+    body = (
+        "The council said on Monday that the new harbour plan would cost more than the budget allowed.\n"
+        "Residents who spoke at the hearing asked for the bridge to be kept open while the works go on.\n"
+    )
+    pages = {
+        "a.txt": ("Harbour plan will cost more than the council thought", "20/11/2019"),
+        "b.txt": ("Ferry service returns to the old harbour this summer", "11/21/2019"),
+        "c.txt": ("Bridge works will close the harbour road for a month", "Published 2019.11.22"),
+        "d.txt": ("Harbour museum opens a new hall for old boats", "05/06/2019"),
+        "e.txt": ("Fishing boats leave the harbour before the storm", "March 3, 2018"),
+        "f.txt": ("Harbour master retires after thirty years", ""),
+    }
+    root = tmp_path / "pages"
+    root.mkdir()
+    for name, (title, date) in pages.items():
+        (root / name).write_text(f"{title}\n{date}\n{body}" if date else f"{title}\n{body}", encoding="utf-8")
+    app = make_app([root], Pipeline.default())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        dates = [s.date for s in app.library.summaries]
+        assert dates == ["2019-11-20", "2019-11-21", "2019-11-22", "05/06/2019", "2018-03-03", None]
+        await pilot.press("O")  # by date, newest first: the two-way date in 2019, before 2018; the undated last
+        assert list(app.page_list.order) == [2, 1, 0, 3, 4, 5]
+        assert "05/06/2019" in lines_of(app.page_list)[3]
