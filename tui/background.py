@@ -8,6 +8,7 @@ never waits for it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from contextlib import suppress
@@ -16,7 +17,7 @@ from textual import events, work
 from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
-from newsread.cleaners import CleanedPage
+from newsread.cleaners import CleanedPage, inert
 from newsread.cleaners.clusters import VersionComparison
 from newsread.cleaners.session import FolderChanges
 from newsread.cleaners.workers import Abandoned
@@ -332,6 +333,13 @@ class BackgroundWork(ReaderBase):
         """The folder session lists the folder again (pages added, changed, removed) and new and changed pages
         are hashed for triage, away from the screen; ``quiet``: a watch's look, which says nothing when nothing
         changed."""
+        gone = [p for p in self.library.paths if not os.path.lexists(p)]
+        if gone:  # removed, renamed or unmounted: listing it again would turn every page away (or the folder
+            # into a page of its own); the list stays as it is until the folder is back
+            if not quiet:
+                with suppress(RuntimeError):  # the app closed meanwhile
+                    self.call_from_thread(self._folder_gone, gone[0])
+            return
         changes = self.library.look_again()
         if changes is None or (quiet and not changes.any):
             return
@@ -342,6 +350,14 @@ class BackgroundWork(ReaderBase):
             refs = [ref for _, ref in track_paths(self.library.paths, skip=known)]
         with suppress(RuntimeError):  # the app closed meanwhile
             self.call_from_thread(self._rescanned, changes, refs)
+
+    def _folder_gone(self, path: str) -> None:
+        self.status.say(
+            f"rescan: {inert(os.path.basename(path.rstrip(os.sep)) or path)} is gone (moved, removed or unmounted):"
+            " the list stays as it was",
+            seconds=None,
+            lasting=True,
+        )
 
     def _rescanned(self, changes: FolderChanges, refs: list[PageRef]) -> None:
         if not changes.any:

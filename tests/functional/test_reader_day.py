@@ -502,6 +502,38 @@ async def test_a_rescan_adds_new_files_cleans_changed_ones_and_keeps_triage(fold
     app.triage.close()
 
 
+async def test_a_rescan_of_a_folder_that_vanished_keeps_the_list_and_says_why(folder: Path, tmp_path: Path) -> None:
+    """R after the opened folder was removed (or unmounted) dropped every page and listed the folder itself as
+    one unreadable page ("file not found")."""
+    moved = tmp_path / "elsewhere"
+    app = make_app([folder], state=tmp_path / "triage.sqlite3")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus")
+        count, ids = len(app.library), [s.id for s in app.library.sources]
+        folder.rename(moved)  # gone from where it was opened
+        await pilot.press("R")
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if "is gone" in status(app):
+                break
+        said = " ".join(status(app).split())
+        assert "rescan: pages is gone (moved, removed or unmounted): the list stays as it was" in said, said
+        assert len(app.library) == count and [s.id for s in app.library.sources] == ids
+        assert app.triage.states[0].decision == "kept"
+        await pilot.press("j")  # a page that is not cleaned yet or read again says its file is missing, no crash
+        await settle(pilot)
+        moved.rename(folder)  # back: R takes it as it is
+        await pilot.press("R")
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if "rescan:" in status(app) and "is gone" not in status(app):
+                break
+        assert "rescan: nothing changed in the folder" in status(app)
+        assert len(app.library) == count
+    app.triage.close()
+
+
 def template_reasons(app: NewsreadApp, index: int) -> set[str]:
     """Why the site template removed what it removed from page ``index`` (as the diff says it)."""
     cleaned = app.library.clean(index)
