@@ -20,7 +20,7 @@ from newsread.cleaners import Pipeline
 from newsread.cleaners.session import CLOCK_LAG_NS
 from newsread.tui.app import NewsreadApp
 
-from .conftest import lines_of, make_app, settle
+from .conftest import lines_of, make_app, settle, text_of
 
 pytestmark = pytest.mark.functional
 
@@ -701,3 +701,26 @@ async def test_dates_in_figures_show_as_dates_where_they_read_one_way_only(tmp_p
         await pilot.press("O")  # by date, newest first: the two-way date in 2019, before 2018; the undated last
         assert list(app.page_list.order) == [2, 1, 0, 3, 4, 5]
         assert "05/06/2019" in lines_of(app.page_list)[3]
+
+
+async def test_a_dump_without_a_headline_is_listed_by_its_file_not_by_the_chrome_atop_it(tmp_path: Path) -> None:
+    """A whole-page dump whose lines hold no headline was listed, and its clean view titled, "Dow Jones, a News
+    Corp company": the first title-like line at the top, whatever it said."""
+    from newsread.cleaners import Pipeline
+
+    body = (
+        "The council said on Monday that the new harbour plan would cost more than the budget allowed.\n"
+        "Residents who spoke at the hearing asked for the bridge to be kept open while the works go on.\n"
+    )
+    root = tmp_path / "pages"
+    root.mkdir()
+    (root / "harbour-costs.txt").write_text(f"Dow Jones, a News Corp company\n{body}", encoding="utf-8")
+    (root / "titled.txt").write_text(f"Harbour plan will cost more than the council thought\n{body}", encoding="utf-8")
+    app = make_app([root], Pipeline.default())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = lines_of(app.page_list)
+        assert "harbour-costs.txt" in rows[0] and "Dow Jones" not in rows[0], rows[0]
+        assert "Harbour plan will" in rows[1]  # a headline the article's words are in is still the title
+        assert app.reader.cleaned is not None and app.reader.cleaned.title is None  # the clean view: no title
+        assert "The council said on Monday" in " ".join(text_of(app.reader.document_view).split())

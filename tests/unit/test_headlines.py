@@ -58,6 +58,23 @@ def test_a_text_dump_is_titled_with_its_headline_not_the_chrome_above_it() -> No
         assert title("\n".join(page)) == "Harbour plan will cost more than the council thought", line
 
 
+def test_when_no_line_speaks_of_the_article_a_chrome_line_is_no_headline_either() -> None:
+    """With no title-like line the article's words are in, the first lines' fallback took the chrome at the top
+    ("Dow Jones, a News Corp company", "Watch CBSN Live") as the title. No title is honest; the reader then
+    names the page by its file."""
+    for line in (
+        "Dow Jones, a News Corp company",
+        "Got a tip for us? Let us know",
+        "Watch CBSN Live",
+        "Free shipping on orders over $50",
+        "Primary Navigation Content",
+    ):
+        for page in ([line, *ARTICLE], [line, "Markets Opinion Lifestyle Real Estate", *ARTICLE]):
+            cleaned = Pipeline.default(Config()).clean(text_page("page.txt", "\n".join(page)))
+            assert cleaned.title is None, (line, cleaned.title)
+            assert all(sentence in cleaned.body for sentence in ARTICLE)  # the article is all there
+
+
 def test_a_picture_credit_or_a_byline_is_no_headline() -> None:
     for line in ("Photograph: Ann Berg for the Gazette", "Image credit: Harbour Authority", "By Ann Berg"):
         page = [line, "Harbour plan will cost more than the council thought", *ARTICLE]
