@@ -368,10 +368,7 @@ class BackgroundWork(ReaderBase):
         row = self.page_list.cursor
         self.library.rescan(changes)  # the pages numbered anew: everything kept by number follows them
         triage = self.triage
-        marked = {moved[i] for i in triage.marked if i in moved}
-        triage.marked.clear()
-        triage.marked.update(marked)  # (the list draws this very set)
-        triage.last_marked = {moved[i] for i in triage.last_marked if i in moved}
+        triage.renumber(moved)
         self._toggled_stories = {moved[i] for i in self._toggled_stories if i in moved}
         if triage.ready:
             try:

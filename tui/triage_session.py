@@ -321,6 +321,17 @@ class TriageSession:
         self.marked.clear()
         return True
 
+    def renumber(self, moved: dict[int, int]) -> None:
+        """The pages were numbered anew (a rescan; ``moved``: old index -> new, pages gone absent): the marks,
+        and those kept for :meth:`mark_again` and undo, follow their pages."""
+        marked = {moved[i] for i in self.marked if i in moved}
+        self.marked.clear()
+        self.marked.update(marked)  # (the list draws this very set)
+        self.last_marked = {moved[i] for i in self.last_marked if i in moved}
+        self._used_marks = {
+            step: frozenset(moved[i] for i in used if i in moved) for step, used in self._used_marks.items()
+        }
+
     def mark_again(self) -> int:
         """Mark again the pages the last triage key acted on; how many (0: none to bring back)."""
         self.marked.update(self.last_marked)

@@ -199,6 +199,25 @@ async def test_undo_brings_back_the_marks_a_triage_key_used_up(folder: Path) -> 
         assert app.marked == set() and "marked again" not in status(app)
 
 
+async def test_marks_undo_brings_back_follow_their_pages_through_a_rescan(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "x", "x", "minus")  # c_korean and d_long marked, then discarded
+        assert app.marked == set() and [state_of(app, i)[1] for i in (2, 3)] == ["discarded", "discarded"]
+        (folder / "a_bridge.txt").unlink()  # the pages after it move up one
+        await pilot.press("R")
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if "gone" in status(app):
+                break
+        await settle(pilot)
+        assert [s.id for s in app.library.sources][1:3] == ["c_korean.txt", "d_long.txt"]
+        await pilot.press("u")
+        assert app.marked == {1, 2}  # the same two pages, at their new places
+        assert [state_of(app, i)[1] for i in (1, 2)] == ["none", "none"]
+
+
 async def test_next_unread_and_next_undecided(folder: Path) -> None:
     app = make_app([folder])
     async with app.run_test(size=(100, 30)) as pilot:
