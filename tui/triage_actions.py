@@ -29,8 +29,11 @@ class TriageActions(ReaderBase):
     """Triage keys (see :data:`.bindings.TRIAGE_BINDINGS`) and the prompt they open (tags, filter, export)."""
 
     def _targets(self) -> list[int]:
-        """The marked pages, else the page in hand."""
-        return self.triage.targets(self.page_in_hand)
+        """The marked pages, else the page in hand; none (said so) in a folder without pages."""
+        targets = self.triage.targets(self.page_in_hand)
+        if not targets:
+            self.status.say("no page here to act on")
+        return targets
 
     def _triage_ready(self) -> bool:
         if self.triage.ready:
@@ -151,8 +154,11 @@ class TriageActions(ReaderBase):
     def action_decide(self, decision: Decision) -> None:
         if not self._triage_ready():
             return
+        targets = self._targets()
+        if not targets:
+            return
         try:
-            result = self.triage.decide(self._targets(), decision)
+            result = self.triage.decide(targets, decision)
         except StateError as exc:
             self._failed(exc)
             return
@@ -164,8 +170,11 @@ class TriageActions(ReaderBase):
         if self._read_timer is not None:  # pressing r on a fresh page: the timer must not undo the key
             self._read_timer.stop()
             self._read_timer = None
+        targets = self._targets()
+        if not targets:
+            return
         try:
-            result = self.triage.toggle_read(self._targets())
+            result = self.triage.toggle_read(targets)
         except StateError as exc:
             self._failed(exc)
             return

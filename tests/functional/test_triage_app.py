@@ -611,3 +611,18 @@ async def test_export_with_nothing_to_export_says_so_before_asking_for_a_folder(
         assert "nothing to export: no page is kept or starred" in " ".join(status(app).split())
         await pilot.press("plus", "E")  # one kept page: now there is something to export
         assert app.prompt.display and "the 1 kept and starred page" in app.prompt.input.placeholder
+
+
+async def test_triage_keys_in_a_folder_without_pages_say_so_and_raise_no_error(tmp_path: Path) -> None:
+    # "+" in an empty folder raised the notice "no page to act on here (a page found after newsread started has
+    # no triage yet)", which is about something else.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    app = make_app([empty])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("plus", "asterisk", "minus", "r", "t"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert "no page here to act on" in status(app), key
+        assert notices(app) == [] and app.triage.counts.get("kept", 0) == 0
