@@ -269,7 +269,11 @@ class BackgroundWork(ReaderBase):
             if len(library):
                 self.open_page(0)
             else:
-                self.reader.show(None, message="No pages here: newsread reads .txt and .html files (also gzipped).")
+                self.reader.show(
+                    None,
+                    message="No pages here: newsread reads text (.txt or no extension), HTML (.html, .htm, .xhtml)"
+                    " and web archives (.warc), also gzipped; hidden files and folders are skipped.",
+                )
         self._panel_counts()
         if self._recleaning and library.complete:
             pages = len(library)
