@@ -150,6 +150,17 @@ def _is_date_or_byline(block: Block, lines: PageLines) -> bool:
     )
 
 
+_SET_OFF = ("|", "-", "–", "—", "::", "»", "·", ">", "›", "/")  # what sets a title off in a <title> or breadcrumb
+
+
+def _set_off(title: str, line: str) -> bool:
+    """``title`` stands in ``line`` set off by a separator, as in a page title line (``Headline | Site``) or a
+    breadcrumb (``Home > News > Headline``): not a run of words a menu or a bar happens to hold (``Start free
+    trial`` in ``Start free trial Log In``, a phone number in ``Call Us: …``)."""
+    before, _, after = line.partition(title)
+    return before.rstrip().endswith(_SET_OFF) or after.lstrip().startswith(_SET_OFF)
+
+
 def _nearest_body(candidates: list[Block], header: list[Block], lines: PageLines) -> Block | None:
     """The last of ``candidates`` (not a dateline) below which the header holds only datelines, bylines and
     chrome, or None."""
@@ -254,7 +265,8 @@ class MetadataLines(BaseCleaner):
             for b in reversed(candidates):
                 before = joined[: ends[b.index] - len(b.text) - 1]
                 if b.text in before and any(
-                    o.index < b.index and b.text in o.text and o.text != b.text for o in header
+                    o.index < b.index and b.text in o.text and o.text != b.text and _set_off(b.text, o.text)
+                    for o in header
                 ):
                     return b
             # Above the headline a whole-page dump holds the site's chrome ("Skip to content", a menu, a
