@@ -60,6 +60,7 @@ from typing import Any, Literal
 
 from newsread.cleaners import Source, iter_sources
 from newsread.cleaners.files import open_regular
+from newsread.cleaners.loading import id_prefix
 
 SCHEMA_VERSION = 1
 DECISIONS = ("none", "kept", "starred", "discarded")
@@ -186,7 +187,7 @@ def track_paths(
     for raw in paths:
         path = Path(raw)
         root = os.path.abspath(path if path.is_dir() else path.parent)
-        prefix = f"{path.name}/" if several else ""
+        prefix = id_prefix(path, several)
         for source in iter_sources([path]):
             if stop is not None and stop():
                 return out
