@@ -155,7 +155,7 @@ _SET_OFF = ("|", "-", "–", "—", "::", "»", "·", ">", "›", "/")  # what s
 
 def _set_off(title: str, line: str) -> bool:
     """``title`` stands in ``line`` set off by a separator, as in a page title line (``Headline | Site``) or a
-    breadcrumb (``Home > News > Headline``): not a run of words a menu or a bar happens to hold (``Start free
+    breadcrumb (``Home > News > Headline``), unlike a run of words a menu or a bar happens to hold (``Start free
     trial`` in ``Start free trial Log In``, a phone number in ``Call Us: …``)."""
     before, _, after = line.partition(title)
     return before.rstrip().endswith(_SET_OFF) or after.lstrip().startswith(_SET_OFF)
@@ -262,17 +262,23 @@ class MetadataLines(BaseCleaner):
             # search per candidate rules most out (lines of a text page hold no line break).
             joined = "\n".join(o.text for o in header)
             ends = dict(zip([o.index for o in header], accumulate(len(o.text) + 1 for o in header), strict=True))
+            body_words: frozenset[str] | None = None  # (gathered only when asked: most pages never need them)
             for b in reversed(candidates):
                 before = joined[: ends[b.index] - len(b.text) - 1]
-                if b.text in before and any(
-                    o.index < b.index and b.text in o.text and o.text != b.text and _set_off(b.text, o.text)
-                    for o in header
-                ):
-                    return b
+                if b.text in before:
+                    inside = [o.text for o in header if o.index < b.index and b.text in o.text and o.text != b.text]
+                    if any(_set_off(b.text, o) for o in inside):
+                        return b
+                    # Set off by nothing (a breadcrumb glued together, "HomeNewsHeadline", or a bar's words
+                    # repeated below it, "Start free trial Log In"): a headline if one of its words is the article's.
+                    if inside:
+                        body_words = _body_words(body, lines) if body_words is None else body_words
+                        if any(w in body_words for w in _stems(lines.low[b.index])):
+                            return b
             # Above the headline a whole-page dump holds the site's chrome ("Skip to content", a menu, a
             # brand line), title-like but about nothing the article says: the headline is the first line most
             # of whose words the article's first lines use.
-            body_words = _body_words(body, lines)
+            body_words = _body_words(body, lines) if body_words is None else body_words
             for b in candidates:
                 words = _stems(lines.low[b.index])
                 found = sum(w in body_words for w in words)

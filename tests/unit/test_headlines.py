@@ -89,6 +89,8 @@ def test_a_bar_s_words_repeated_below_it_are_no_headline_but_a_title_line_s_are(
         text_page("page.txt", "\n".join([f"{headline} | The Harbour Gazette", "Home > News", headline, *ARTICLE]))
     )
     assert (cleaned.title, cleaned.metadata.get("site")) == (headline, "The Harbour Gazette")
+    for crumbs in (f"HomeLatest News{headline}", f"Home Local {headline}"):  # a breadcrumb without its separators
+        assert title("\n".join([crumbs, headline, *ARTICLE])) == headline, crumbs
 
 
 def test_a_picture_credit_or_a_byline_is_no_headline() -> None:
