@@ -57,7 +57,7 @@ from .clusters import (
     signature_of,
 )
 from .learning import LEARNS_THEM_NOTHING, stopped_in_parts
-from .loading import DEFAULT_MAX_BYTES, Source, archive_records, iter_sources, load_page
+from .loading import DEFAULT_MAX_BYTES, Source, archive_records, id_prefix, iter_sources, load_page
 from .model import CleanedPage, Page
 from .outfiles import OutputError, OutputFolder, check_out_folder
 from .output import json_line, printable, to_record
@@ -158,7 +158,8 @@ def list_inputs(paths: Sequence[str]) -> list[Source]:
         name = os.path.basename(raw.rstrip("/")) or raw
         prefix = f"{name}/" if several else ""
         if here is not None:
-            out.extend(Source(prefix + s.id, s.file, s.record, s.url) for s in iter_sources([here]))
+            mine = id_prefix(here, several)
+            out.extend(Source(mine + s.id, s.file, s.record, s.url) for s in iter_sources([here]))
             continue
         out.extend(_list_url(raw, prefix))
     return out
@@ -202,7 +203,7 @@ def _list_url(url: str, prefix: str) -> Iterator[Source]:
         is_dir = False
     if not is_dir:
         name = os.path.basename(root.rstrip("/"))
-        yield from _expand_url(Source(f"{prefix}{name}" if prefix else name, url))
+        yield from _expand_url(Source(name, url))  # a file given itself is its name
         return
     # Each page's URL is the one given and the names under it (as the user wrote it, not as the file system does)
     stack: list[tuple[Iterator[dict[str, Any]], str, str]] = [(iter(_ls(fs, root)), prefix, url.rstrip("/") + "/")]

@@ -130,21 +130,27 @@ def _walk(root: Path, prefix: str, seen: set[tuple[int, int]]) -> Iterator[Sourc
             yield Source(rel, entry.path)
 
 
+def id_prefix(path: str | os.PathLike[str], several: bool) -> str:
+    """What the ids of the pages under ``path`` start with when it is one of ``several`` paths given: the
+    folder's name (``one/page.txt``, ``two/page.txt``); nothing for a file given itself (its id is its name)."""
+    return f"{Path(path).name}/" if several and os.path.isdir(path) else ""
+
+
 def iter_sources(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Source]:
     """Every page under ``paths``: folders recursively in name order, files as given.
 
     A page's id is its path relative to the folder it was found in; with several
-    paths, each id starts with the name of the path it came from so ids stay unique.
+    paths, each id starts with the name of the folder it came from so ids stay unique.
+    A file given itself is its name (``newsread a/x.html b/y.html``: ``x.html``, ``y.html``).
     """
     seen: set[tuple[int, int]] = set()
     several = len(paths) > 1
     for raw in paths:
         path = Path(raw)
-        prefix = f"{path.name}/" if several else ""
         if path.is_dir():
-            yield from _walk(path, prefix, seen)
+            yield from _walk(path, id_prefix(path, several), seen)
         else:
-            yield from _expand(Source(f"{prefix}{path.name}" if several else path.name, os.fspath(path)))
+            yield from _expand(Source(path.name, os.fspath(path)))
 
 
 def page_format(name: str) -> tuple[PageFormat | None, bool]:

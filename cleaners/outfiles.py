@@ -97,6 +97,8 @@ def folder_holding(path: str | os.PathLike[str], inputs: Iterable[str | os.PathL
     """The folder being read that ``path`` is inside (an input folder, or an input file's folder), or None: where
     newsread's own files (the result cache, the triage state) may not be, or they would be read as pages."""
     for item in inputs:
+        if not os.path.lexists(item):  # gone (removed while open): it holds nothing newsread would read
+            continue
         folder = item if os.path.isdir(item) else os.path.dirname(os.path.abspath(item))
         if is_within(path, folder):
             return os.fspath(folder)

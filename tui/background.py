@@ -8,6 +8,7 @@ never waits for it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from contextlib import suppress
@@ -16,7 +17,7 @@ from textual import events, work
 from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
-from newsread.cleaners import CleanedPage
+from newsread.cleaners import CleanedPage, inert
 from newsread.cleaners.clusters import VersionComparison
 from newsread.cleaners.session import FolderChanges
 from newsread.cleaners.workers import Abandoned
@@ -268,7 +269,11 @@ class BackgroundWork(ReaderBase):
             if len(library):
                 self.open_page(0)
             else:
-                self.reader.show(None, message="No pages here: newsread reads .txt and .html files (also gzipped).")
+                self.reader.show(
+                    None,
+                    message="No pages here: newsread reads text (.txt or no extension), HTML (.html, .htm, .xhtml)"
+                    " and web archives (.warc), also gzipped; hidden files and folders are skipped.",
+                )
         self._panel_counts()
         if self._recleaning and library.complete:
             pages = len(library)
@@ -332,6 +337,13 @@ class BackgroundWork(ReaderBase):
         """The folder session lists the folder again (pages added, changed, removed) and new and changed pages
         are hashed for triage, away from the screen; ``quiet``: a watch's look, which says nothing when nothing
         changed."""
+        gone = [p for p in self.library.paths if not os.path.lexists(p)]
+        if gone:  # removed, renamed or unmounted: listing it again would turn every page away (or the folder
+            # into a page of its own); the list stays as it is until the folder is back
+            if not quiet:
+                with suppress(RuntimeError):  # the app closed meanwhile
+                    self.call_from_thread(self._folder_gone, gone[0])
+            return
         changes = self.library.look_again()
         if changes is None or (quiet and not changes.any):
             return
@@ -343,6 +355,14 @@ class BackgroundWork(ReaderBase):
         with suppress(RuntimeError):  # the app closed meanwhile
             self.call_from_thread(self._rescanned, changes, refs)
 
+    def _folder_gone(self, path: str) -> None:
+        self.status.say(
+            f"rescan: {inert(os.path.basename(path.rstrip(os.sep)) or path)} is gone (moved, removed or unmounted):"
+            " the list stays as it was",
+            seconds=None,
+            lasting=True,
+        )
+
     def _rescanned(self, changes: FolderChanges, refs: list[PageRef]) -> None:
         if not changes.any:
             self.status.say("rescan: nothing changed in the folder")
@@ -352,10 +372,7 @@ class BackgroundWork(ReaderBase):
         row = self.page_list.cursor
         self.library.rescan(changes)  # the pages numbered anew: everything kept by number follows them
         triage = self.triage
-        marked = {moved[i] for i in triage.marked if i in moved}
-        triage.marked.clear()
-        triage.marked.update(marked)  # (the list draws this very set)
-        triage.last_marked = {moved[i] for i in triage.last_marked if i in moved}
+        triage.renumber(moved)
         self._toggled_stories = {moved[i] for i in self._toggled_stories if i in moved}
         if triage.ready:
             try:

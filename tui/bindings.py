@@ -31,7 +31,7 @@ TRIAGE_BINDINGS: list[BindingType] = [
     Binding(
         "v", "mark_story", "Mark every version of this page's story (≡ in the list): triage keys then apply to all"
     ),
-    Binding("u", "undo", "Undo the last triage action (also one from an earlier run)"),
+    Binding("u", "undo", "Undo the last triage action (also one from an earlier run) and bring back its marks"),
     Binding("U,ctrl+r", "redo", "Redo what was undone"),
     Binding("full_stop", "next_where('unread')", "Next unread page"),
     Binding("comma", "next_where('undecided')", "Next undecided page (neither kept, starred nor discarded)"),

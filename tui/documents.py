@@ -113,7 +113,9 @@ def clean_document(cleaned: CleanedPage, styles: DocStyles = DocStyles()) -> Doc
         rows.append(Row(_text(" · ".join(facts), styles.meta)))
     if rows:
         rows.append(Row(Text()))
-    if not paragraphs:
+    if not paragraphs and not page.text.strip():  # nothing was removed: the diff would show nothing either
+        rows.append(Row(_text("This file holds no text: there is nothing to read or to clean.", styles.note)))
+    elif not paragraphs:
         rows.append(
             Row(_text("Nothing is left of this page after cleaning: press d to see what was removed.", styles.note))
         )

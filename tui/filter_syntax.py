@@ -8,14 +8,16 @@ No Textual here. Terms:
   (``tag:"climate change"``).
 - ``site:`` part of the site name, any case.
 - ``date:`` a day, month or year (``date:2024-05``), or a range ``date:2024-01..2024-03``
-  (either end may be left open).
+  (either end may be left open); a day may be written as the list reads it (``date:20/11/2019``).
 - every other word: text that must start words of the title or the clean body, in any order.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 
+from .dates import day_of
 from .triage import STATUSES, Filter
 
 KEYS = ("status", "is", "tag", "site", "date")
@@ -45,6 +47,28 @@ def _status(value: str) -> str:
     raise FilterSyntaxError(f"status {value!r}: use one of {choices}")
 
 
+_DAY = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
+
+
+# The start of a date still being typed (the filter follows each key): ``202``, ``2024-0``, ``20/11/20``.
+_TYPING = re.compile(r"\d{0,3}|\d{4}-[01]?|\d{4}-(?:0[1-9]|1[0-2])-[0-3]?|\d{1,4}[./](?:\d{1,2}(?:[./]\d{0,3})?)?")
+
+
+def _date(value: str) -> str | None:
+    """A ``date:`` term's year, month or day as the list shows dates (``2024``, ``2024-05``, ``2024-05-17``);
+    None while it is being typed."""
+    if _DAY.fullmatch(value):
+        return value
+    day = day_of(value)
+    if _DAY.fullmatch(day):
+        return day
+    if _TYPING.fullmatch(value):
+        return None
+    raise FilterSyntaxError(
+        f"date {value!r}: write a year, month or day (2024, 2024-05, 2024-05-17) or a range (2024-01..2024-03)"
+    )
+
+
 def parse_filter(line: str) -> Filter:
     """The :class:`Filter` a filter line asks for; raises :class:`FilterSyntaxError` for a bad term."""
     statuses: set[str] = set()
@@ -70,9 +94,9 @@ def parse_filter(line: str) -> Filter:
         else:
             low, dots, high = value.partition("..")
             if dots:
-                date_from, date_to = low or None, high or None
+                date_from, date_to = _date(low), _date(high)
             else:
-                date_from = date_to = value
+                date_from = date_to = _date(value)
     return Filter(
         statuses=frozenset(statuses),
         tags=frozenset(tags),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from .dates import is_day
+from .dates import sort_key
 from .reader_base import ReaderBase, counted
 from .settings import LIST_WIDTH_MAX, LIST_WIDTH_MIN, SORTS
 from .widgets import StoryVersions
@@ -84,10 +84,10 @@ class ListOrder(ReaderBase):
         summaries = self.library.summaries
         chosen = range(len(summaries)) if pages is None else pages
         # Pages not cleaned yet (or without the field) go last, in folder order; a sort is stable.
-        if key == "date":  # dates read as YYYY-MM-DD first (newest first), then those written otherwise
-            days = [i for i in chosen if is_day(summaries[i].date or "")]
-            days.sort(key=lambda i: summaries[i].date or "", reverse=True)
-            return days + [i for i in chosen if not is_day(summaries[i].date or "")]
+        if key == "date":  # dates newest first (tui.dates.sort_key), then those that cannot be read
+            keys = {i: k for i in chosen if (k := sort_key(summaries[i].date or "")) is not None}
+            days = sorted(keys, key=keys.__getitem__, reverse=True)
+            return days + [i for i in chosen if i not in keys]
         if key == "site":
             with_site = sorted(
                 (i for i in chosen if summaries[i].site), key=lambda i: (summaries[i].site or "").casefold()

@@ -60,6 +60,7 @@ from typing import Any, Literal
 
 from newsread.cleaners import Source, iter_sources
 from newsread.cleaners.files import open_regular
+from newsread.cleaners.loading import id_prefix
 
 SCHEMA_VERSION = 1
 DECISIONS = ("none", "kept", "starred", "discarded")
@@ -135,11 +136,13 @@ class Filter:
 
 @dataclass(frozen=True, slots=True)
 class ActionResult:
-    """What an action, undo or redo did: ``page_ids`` of this session it changed, and a line for the status bar."""
+    """What an action, undo or redo did: ``page_ids`` of this session it changed, a line for the status bar, and
+    ``step``: the undo step it made, undid or redid (None when nothing changed)."""
 
     description: str
     page_ids: tuple[str, ...] = ()
     changed: int = 0
+    step: int | None = None
 
 
 @dataclass(slots=True)
@@ -184,7 +187,7 @@ def track_paths(
     for raw in paths:
         path = Path(raw)
         root = os.path.abspath(path if path.is_dir() else path.parent)
-        prefix = f"{path.name}/" if several else ""
+        prefix = id_prefix(path, several)
         for source in iter_sources([path]):
             if stop is not None and stop():
                 return out
@@ -685,11 +688,11 @@ class TriageStore:
                 "INSERT OR IGNORE INTO action_rows(row, seq) VALUES (?, ?)", [(c.row, seq) for c in changes]
             )
             self.conn.execute("DELETE FROM actions WHERE seq <= (SELECT max(seq) FROM actions) - ?", (LOG_LIMIT,))
-        return self._result(description, changes)
+        return self._result(description, changes, seq)
 
-    def _result(self, description: str, changes: list[_Change]) -> ActionResult:
+    def _result(self, description: str, changes: list[_Change], step: int | None) -> ActionResult:
         ids = tuple(dict.fromkeys(self._ids[c.row] for c in changes if c.row in self._ids))
-        return ActionResult(description, ids, len(changes))
+        return ActionResult(description, ids, len(changes), step)
 
     def can_undo(self) -> bool:
         return self.conn.execute(f"SELECT 1 FROM actions WHERE undone = 0 AND {_IN_SESSION}").fetchone() is not None
@@ -714,7 +717,7 @@ class TriageStore:
             for c in reversed(changes):
                 self._write_field(c.row, c.field, c.before)
             self.conn.execute("UPDATE actions SET undone = 1 WHERE seq = ?", (r[0],))
-        return self._result(f"undid: {r[1]}", changes)
+        return self._result(f"undid: {r[1]}", changes, r[0])
 
     def redo(self) -> ActionResult:
         """Redo the earliest undone action on this session's pages."""
@@ -728,7 +731,7 @@ class TriageStore:
             for c in changes:
                 self._write_field(c.row, c.field, c.after)
             self.conn.execute("UPDATE actions SET undone = 0 WHERE seq = ?", (r[0],))
-        return self._result(f"redid: {r[1]}", changes)
+        return self._result(f"redid: {r[1]}", changes, r[0])
 
 
 _IN_SESSION = "seq IN (SELECT ar.seq FROM action_rows ar JOIN temp.session s ON s.row = ar.row)"

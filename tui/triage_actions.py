@@ -19,7 +19,7 @@ from newsread.cleaners import FORMATS, CleanedPage, Source
 from .export import ExportError, write_export
 from .filter_syntax import FilterSyntaxError, parse_filter, quote_tag
 from .reader_base import ReaderBase, counted
-from .triage import Decision, Filter, StateError
+from .triage import ActionResult, Decision, Filter, StateError
 from .triage_session import place_key
 from .widgets import StoryVersions
 from .widgets.prompt_bar import PromptBar
@@ -29,8 +29,11 @@ class TriageActions(ReaderBase):
     """Triage keys (see :data:`.bindings.TRIAGE_BINDINGS`) and the prompt they open (tags, filter, export)."""
 
     def _targets(self) -> list[int]:
-        """The marked pages, else the page in hand."""
-        return self.triage.targets(self.page_in_hand)
+        """The marked pages, else the page in hand; none (said so) in a folder without pages."""
+        targets = self.triage.targets(self.page_in_hand)
+        if not targets:
+            self.status.say("no page here to act on")
+        return targets
 
     def _triage_ready(self) -> bool:
         if self.triage.ready:
@@ -42,9 +45,11 @@ class TriageActions(ReaderBase):
         self._triage_changed()
         self.status.say(description)
 
-    def _report_on_marks(self, description: str) -> None:
-        """Say what a triage key did; if it acted on the marked pages, they are cleared (M brings them back)."""
-        if self.triage.use_up_marks():
+    def _report_on_marks(self, *results: ActionResult) -> None:
+        """Say what a triage key did; if it acted on the marked pages, they are cleared (M, or undoing the key,
+        brings them back)."""
+        description = "; ".join(r.description for r in results)
+        if self.triage.use_up_marks(results):
             description += "; marks cleared (M marks them again)"
         self._report(description)
 
@@ -149,12 +154,15 @@ class TriageActions(ReaderBase):
     def action_decide(self, decision: Decision) -> None:
         if not self._triage_ready():
             return
+        targets = self._targets()
+        if not targets:
+            return
         try:
-            result = self.triage.decide(self._targets(), decision)
+            result = self.triage.decide(targets, decision)
         except StateError as exc:
             self._failed(exc)
             return
-        self._report_on_marks(result.description)
+        self._report_on_marks(result)
 
     def action_toggle_read(self) -> None:
         if not self._triage_ready():
@@ -162,26 +170,37 @@ class TriageActions(ReaderBase):
         if self._read_timer is not None:  # pressing r on a fresh page: the timer must not undo the key
             self._read_timer.stop()
             self._read_timer = None
+        targets = self._targets()
+        if not targets:
+            return
         try:
-            result = self.triage.toggle_read(self._targets())
+            result = self.triage.toggle_read(targets)
         except StateError as exc:
             self._failed(exc)
             return
-        self._report_on_marks(result.description)
+        self._report_on_marks(result)
 
     def action_undo(self) -> None:
         if self._triage_ready():
+            marks = len(self.triage.marked)
             try:
-                self._report(self.triage.undo().description)
+                description = self.triage.undo().description
             except StateError as exc:
                 self._failed(exc)
+                return
+            back = len(self.triage.marked) - marks  # the marks the undone key had used up are marked again
+            self._report(f"{description}; {counted(back, 'page')} marked again" if back else description)
 
     def action_redo(self) -> None:
         if self._triage_ready():
+            marks = len(self.triage.marked)
             try:
-                self._report(self.triage.redo().description)
+                description = self.triage.redo().description
             except StateError as exc:
                 self._failed(exc)
+                return
+            used = len(self.triage.marked) < marks  # the redone key uses its marks up again
+            self._report(f"{description}; marks cleared (M marks them again)" if used else description)
 
     def action_next_where(self, status: str) -> None:
         if not self._triage_ready():
@@ -235,7 +254,7 @@ class TriageActions(ReaderBase):
         except StateError as exc:
             self._failed(exc)
             return
-        self._report_on_marks("; ".join(r.description for r in results))
+        self._report_on_marks(*results)
 
     def action_filter(self) -> None:
         if not self._triage_ready():

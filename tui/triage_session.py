@@ -127,6 +127,7 @@ class TriageSession:
         self.counts: dict[str, int] = {}
         self.marked: set[int] = set()
         self.last_marked: set[int] = set()  # the marks the last triage key used up (M marks them again)
+        self._used_marks: dict[int, frozenset[int]] = {}  # undo step -> the marks its triage key used up
         self.indexed = False
         self.failed: str | None = None  # why triage is off for this run, if it is
         self._loaded_states: dict[str, PageState] | None = None  # read by load_state, for the first index
@@ -306,14 +307,30 @@ class TriageSession:
             return sorted(self.marked)
         return [current] if current >= 0 else []
 
-    def use_up_marks(self) -> bool:
+    def use_up_marks(self, results: Iterable[ActionResult] = ()) -> bool:
         """A triage key acted on the marked pages: the marks are cleared (kept for :meth:`mark_again`), as a
-        file manager clears a selection it acted on. False if there were none (the key acted on one page)."""
+        file manager clears a selection it acted on; undoing one of the key's ``results`` brings them back.
+        False if there were none (the key acted on one page)."""
         if not self.marked:
             return False
-        self.last_marked = set(self.marked)
+        used = frozenset(self.marked)
+        for result in results:
+            if result.step is not None:
+                self._used_marks[result.step] = used
+        self.last_marked = set(used)
         self.marked.clear()
         return True
+
+    def renumber(self, moved: dict[int, int]) -> None:
+        """The pages were numbered anew (a rescan; ``moved``: old index -> new, pages gone absent): the marks,
+        and those kept for :meth:`mark_again` and undo, follow their pages."""
+        marked = {moved[i] for i in self.marked if i in moved}
+        self.marked.clear()
+        self.marked.update(marked)  # (the list draws this very set)
+        self.last_marked = {moved[i] for i in self.last_marked if i in moved}
+        self._used_marks = {
+            step: frozenset(moved[i] for i in used if i in moved) for step, used in self._used_marks.items()
+        }
 
     def mark_again(self) -> int:
         """Mark again the pages the last triage key acted on; how many (0: none to bring back)."""
@@ -369,10 +386,21 @@ class TriageSession:
         return replace(result, description=f"{result.description} ({copies} included)")
 
     def undo(self) -> ActionResult:
-        return self._after(self._store().undo())
+        """Undo the last step; the marks its triage key used up are marked again (see :meth:`use_up_marks`)."""
+        result = self._after(self._store().undo())
+        used = self._used_marks.get(result.step) if result.step is not None else None
+        if used:
+            self.marked.update(used)
+        return result
 
     def redo(self) -> ActionResult:
-        return self._after(self._store().redo())
+        """Redo the next step; the marks it acted on are used up again, as the key did."""
+        result = self._after(self._store().redo())
+        used = self._used_marks.get(result.step) if result.step is not None else None
+        if used and used & self.marked:
+            self.marked.difference_update(used)
+            self.last_marked = set(used)
+        return result
 
     def opened(self, index: int) -> bool:
         """The page was read: mark it so (not an undo step). Returns whether anything changed."""

@@ -89,3 +89,25 @@ async def test_file_names_with_tabs_newlines_controls_or_bad_bytes_keep_the_layo
             assert row.isprintable() and "\x1b" not in row, row
         for name in ("tab␉here", "new␊line", "esc␛[2Jclear", "cr␍ret"):
             assert any(name in row for row in rows), (name, rows)
+
+
+async def test_an_empty_file_says_so_rather_than_sending_the_user_to_an_empty_diff(tmp_path: Path) -> None:
+    """An empty file read "Nothing is left of this page after cleaning: press d to see what was removed", and d
+    showed nothing removed."""
+    from .conftest import make_app
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a-empty.txt").write_bytes(b"")
+    (folder / "b-spaces.txt").write_bytes(b"  \n\n \t\n")
+    (folder / "c-page.txt").write_text("Advertisement\n", encoding="utf-8")
+    app = make_app([folder], Pipeline.default(), read_after=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in ("a-empty", "b-spaces"):
+            shown = " ".join(text_of(app.reader.document_view).split())
+            assert "This file holds no text" in shown and "press d" not in shown, shown
+            await pilot.press("j")
+            await settle(pilot)
+        shown = " ".join(text_of(app.reader.document_view).split())  # all of it removed: the diff says why
+        assert "Nothing is left of this page after cleaning: press d" in shown, shown

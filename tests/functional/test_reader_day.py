@@ -20,7 +20,7 @@ from newsread.cleaners import Pipeline
 from newsread.cleaners.session import CLOCK_LAG_NS
 from newsread.tui.app import NewsreadApp
 
-from .conftest import lines_of, make_app, settle
+from .conftest import lines_of, make_app, settle, text_of
 
 pytestmark = pytest.mark.functional
 
@@ -502,6 +502,38 @@ async def test_a_rescan_adds_new_files_cleans_changed_ones_and_keeps_triage(fold
     app.triage.close()
 
 
+async def test_a_rescan_of_a_folder_that_vanished_keeps_the_list_and_says_why(folder: Path, tmp_path: Path) -> None:
+    """R after the opened folder was removed (or unmounted) dropped every page and listed the folder itself as
+    one unreadable page ("file not found")."""
+    moved = tmp_path / "elsewhere"
+    app = make_app([folder], state=tmp_path / "triage.sqlite3")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus")
+        count, ids = len(app.library), [s.id for s in app.library.sources]
+        folder.rename(moved)  # gone from where it was opened
+        await pilot.press("R")
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if "is gone" in status(app):
+                break
+        said = " ".join(status(app).split())
+        assert "rescan: pages is gone (moved, removed or unmounted): the list stays as it was" in said, said
+        assert len(app.library) == count and [s.id for s in app.library.sources] == ids
+        assert app.triage.states[0].decision == "kept"
+        await pilot.press("j")  # a page that is not cleaned yet or read again says its file is missing, no crash
+        await settle(pilot)
+        moved.rename(folder)  # back: R takes it as it is
+        await pilot.press("R")
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if "rescan:" in status(app) and "is gone" not in status(app):
+                break
+        assert "rescan: nothing changed in the folder" in status(app)
+        assert len(app.library) == count
+    app.triage.close()
+
+
 def template_reasons(app: NewsreadApp, index: int) -> set[str]:
     """Why the site template removed what it removed from page ``index`` (as the diff says it)."""
     cleaned = app.library.clean(index)
@@ -638,3 +670,57 @@ async def test_dates_written_in_words_show_and_sort_as_dates(tmp_path: Path) -> 
         await pilot.press("F", *"date:2019-11", "enter")  # the filter reads the same dates
         await pilot.pause()
         assert list(app.page_list.order) == [0]
+
+
+async def test_dates_in_figures_show_as_dates_where_they_read_one_way_only(tmp_path: Path) -> None:
+    """20/11/2019, 11/20/2019 and 2019.11.20 showed as written and sorted after every date in words; a date
+    that reads both ways (05/06/2019) is shown as written but sorts within its year."""
+    from newsread.cleaners import Pipeline
+
+    body = (
+        "The council said on Monday that the new harbour plan would cost more than the budget allowed.\n"
+        "Residents who spoke at the hearing asked for the bridge to be kept open while the works go on.\n"
+    )
+    pages = {
+        "a.txt": ("Harbour plan will cost more than the council thought", "20/11/2019"),
+        "b.txt": ("Ferry service returns to the old harbour this summer", "11/21/2019"),
+        "c.txt": ("Bridge works will close the harbour road for a month", "Published 2019.11.22"),
+        "d.txt": ("Harbour museum opens a new hall for old boats", "05/06/2019"),
+        "e.txt": ("Fishing boats leave the harbour before the storm", "March 3, 2018"),
+        "f.txt": ("Harbour master retires after thirty years", ""),
+    }
+    root = tmp_path / "pages"
+    root.mkdir()
+    for name, (title, date) in pages.items():
+        (root / name).write_text(f"{title}\n{date}\n{body}" if date else f"{title}\n{body}", encoding="utf-8")
+    app = make_app([root], Pipeline.default())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        dates = [s.date for s in app.library.summaries]
+        assert dates == ["2019-11-20", "2019-11-21", "2019-11-22", "05/06/2019", "2018-03-03", None]
+        await pilot.press("O")  # by date, newest first: the two-way date in 2019, before 2018; the undated last
+        assert list(app.page_list.order) == [2, 1, 0, 3, 4, 5]
+        assert "05/06/2019" in lines_of(app.page_list)[3]
+
+
+async def test_a_dump_without_a_headline_is_listed_by_its_file_not_by_the_chrome_atop_it(tmp_path: Path) -> None:
+    """A whole-page dump whose lines hold no headline was listed, and its clean view titled, "Dow Jones, a News
+    Corp company": the first title-like line at the top, whatever it said."""
+    from newsread.cleaners import Pipeline
+
+    body = (
+        "The council said on Monday that the new harbour plan would cost more than the budget allowed.\n"
+        "Residents who spoke at the hearing asked for the bridge to be kept open while the works go on.\n"
+    )
+    root = tmp_path / "pages"
+    root.mkdir()
+    (root / "harbour-costs.txt").write_text(f"Dow Jones, a News Corp company\n{body}", encoding="utf-8")
+    (root / "titled.txt").write_text(f"Harbour plan will cost more than the council thought\n{body}", encoding="utf-8")
+    app = make_app([root], Pipeline.default())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = lines_of(app.page_list)
+        assert "harbour-costs.txt" in rows[0] and "Dow Jones" not in rows[0], rows[0]
+        assert "Harbour plan will" in rows[1]  # a headline the article's words are in is still the title
+        assert app.reader.cleaned is not None and app.reader.cleaned.title is None  # the clean view: no title
+        assert "The council said on Monday" in " ".join(text_of(app.reader.document_view).split())

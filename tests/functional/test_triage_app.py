@@ -173,6 +173,51 @@ async def test_undo_and_redo_step_through_actions(folder: Path) -> None:
         assert "nothing to redo" in status(app)
 
 
+async def test_undo_brings_back_the_marks_a_triage_key_used_up(folder: Path) -> None:
+    # A triage key on marked pages clears the marks; undoing that key must give the selection back too, or
+    # the user who pressed the wrong key has to mark the pages again one by one.
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "j", "x")  # pages 0 and 2 marked
+        await pilot.press("minus")  # meant +: discards both, marks used up
+        assert [state_of(app, i)[1] for i in (0, 2)] == ["discarded", "discarded"] and app.marked == set()
+        await pilot.press("u")
+        assert [state_of(app, i)[1] for i in (0, 2)] == ["none", "none"]
+        assert app.marked == {0, 2} and "◆" in row(app, 2)[:2]
+        assert "2 pages marked again" in status(app)
+        await pilot.press("plus")  # the right key now acts on the same selection
+        assert [state_of(app, i)[1] for i in range(4)] == ["kept", "none", "kept", "none"]
+        assert app.marked == set()
+
+        await pilot.press("u", "U")  # redo uses the marks up again, as the key did
+        assert [state_of(app, i)[1] for i in (0, 2)] == ["kept", "kept"] and app.marked == set()
+        assert "marks cleared" in status(app)
+
+        await pilot.press("j", "plus")  # no marks: undoing a key on one page marks nothing
+        await pilot.press("u")
+        assert app.marked == set() and "marked again" not in status(app)
+
+
+async def test_marks_undo_brings_back_follow_their_pages_through_a_rescan(folder: Path) -> None:
+    app = make_app([folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "x", "x", "minus")  # c_korean and d_long marked, then discarded
+        assert app.marked == set() and [state_of(app, i)[1] for i in (2, 3)] == ["discarded", "discarded"]
+        (folder / "a_bridge.txt").unlink()  # the pages after it move up one
+        await pilot.press("R")
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if "gone" in status(app):
+                break
+        await settle(pilot)
+        assert [s.id for s in app.library.sources][1:3] == ["c_korean.txt", "d_long.txt"]
+        await pilot.press("u")
+        assert app.marked == {1, 2}  # the same two pages, at their new places
+        assert [state_of(app, i)[1] for i in (1, 2)] == ["none", "none"]
+
+
 async def test_next_unread_and_next_undecided(folder: Path) -> None:
     app = make_app([folder])
     async with app.run_test(size=(100, 30)) as pilot:
@@ -566,3 +611,18 @@ async def test_export_with_nothing_to_export_says_so_before_asking_for_a_folder(
         assert "nothing to export: no page is kept or starred" in " ".join(status(app).split())
         await pilot.press("plus", "E")  # one kept page: now there is something to export
         assert app.prompt.display and "the 1 kept and starred page" in app.prompt.input.placeholder
+
+
+async def test_triage_keys_in_a_folder_without_pages_say_so_and_raise_no_error(tmp_path: Path) -> None:
+    # "+" in an empty folder raised the notice "no page to act on here (a page found after newsread started has
+    # no triage yet)", which is about something else.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    app = make_app([empty])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("plus", "asterisk", "minus", "r", "t"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert "no page here to act on" in status(app), key
+        assert notices(app) == [] and app.triage.counts.get("kept", 0) == 0

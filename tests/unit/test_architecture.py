@@ -21,7 +21,13 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("folder session", ("newsread.cleaners.session",)),
     (
         "triage",
-        ("newsread.tui.triage", "newsread.tui.triage_session", "newsread.tui.filter_syntax", "newsread.tui.export"),
+        (
+            "newsread.tui.triage",
+            "newsread.tui.triage_session",
+            "newsread.tui.filter_syntax",
+            "newsread.tui.dates",  # (the list's and the filter's one form of a date)
+            "newsread.tui.export",
+        ),
     ),
     (
         "reader",

@@ -26,6 +26,24 @@ def test_date_ranges_may_be_open_at_either_end() -> None:
     assert parse_filter("date:2024..").date_to is None
 
 
+def test_a_day_written_as_pages_write_it_filters_as_the_list_shows_it() -> None:
+    assert (parse_filter("date:20/11/2019").date_from, parse_filter("date:20/11/2019").date_to) == ("2019-11-20",) * 2
+    assert parse_filter("date:2019.11.01..2019.11.30").date_to == "2019-11-30"
+
+
+@pytest.mark.parametrize("term", ["date:2025-13", "date:yesterday", "date:05/06/2019", "date:2024-05..soon"])
+def test_a_date_that_is_no_year_month_or_day_says_what_to_write(term: str) -> None:
+    # It matched no page, silently: the list emptied as if nothing were dated so.
+    with pytest.raises(FilterSyntaxError, match="write a year, month or day"):
+        parse_filter(term)
+
+
+@pytest.mark.parametrize("typed", ["date:2", "date:201", "date:2019-", "date:2019-1", "date:2019-11-", "date:20/11/20"])
+def test_a_date_being_typed_filters_nothing_yet_and_is_no_error(typed: str) -> None:
+    flt = parse_filter(typed)
+    assert (flt.date_from, flt.date_to) == (None, None)
+
+
 def test_words_with_colons_that_are_not_terms_are_text() -> None:
     assert parse_filter("10:30 re:invent").text == "10:30 re:invent"
 

@@ -58,6 +58,41 @@ def test_a_text_dump_is_titled_with_its_headline_not_the_chrome_above_it() -> No
         assert title("\n".join(page)) == "Harbour plan will cost more than the council thought", line
 
 
+def test_when_no_line_speaks_of_the_article_a_chrome_line_is_no_headline_either() -> None:
+    """With no title-like line the article's words are in, the first lines' fallback took the chrome at the top
+    ("Dow Jones, a News Corp company", "Watch CBSN Live") as the title. No title is honest; the reader then
+    names the page by its file."""
+    for line in (
+        "Dow Jones, a News Corp company",
+        "Got a tip for us? Let us know",
+        "Watch CBSN Live",
+        "Free shipping on orders over $50",
+        "Primary Navigation Content",
+    ):
+        for page in ([line, *ARTICLE], [line, "Markets Opinion Lifestyle Real Estate", *ARTICLE]):
+            cleaned = Pipeline.default(Config()).clean(text_page("page.txt", "\n".join(page)))
+            assert cleaned.title is None, (line, cleaned.title)
+            assert all(sentence in cleaned.body for sentence in ARTICLE)  # the article is all there
+
+
+def test_a_bar_s_words_repeated_below_it_are_no_headline_but_a_title_line_s_are() -> None:
+    """A headline the page repeats inside an earlier line is its <title> line or a breadcrumb; a menu bar whose
+    words come again below ("Start free trial Log In", then "Start free trial") is neither."""
+    headline = "Harbour plan will cost more than the council thought"
+    for bar, line in (
+        ("Start free trial Log In", "Start free trial"),
+        ("All gists Back to GitHub Sign in Sign up", "Sign in Sign up"),
+        ("Call Us: 423.602.2750", "423.602.2750"),
+    ):
+        assert title("\n".join([bar, line, headline, *ARTICLE])) == headline, line
+    cleaned = Pipeline.default(Config()).clean(
+        text_page("page.txt", "\n".join([f"{headline} | The Harbour Gazette", "Home > News", headline, *ARTICLE]))
+    )
+    assert (cleaned.title, cleaned.metadata.get("site")) == (headline, "The Harbour Gazette")
+    for crumbs in (f"HomeLatest News{headline}", f"Home Local {headline}"):  # a breadcrumb without its separators
+        assert title("\n".join([crumbs, headline, *ARTICLE])) == headline, crumbs
+
+
 def test_a_picture_credit_or_a_byline_is_no_headline() -> None:
     for line in ("Photograph: Ann Berg for the Gazette", "Image credit: Harbour Authority", "By Ann Berg"):
         page = [line, "Harbour plan will cost more than the council thought", *ARTICLE]

@@ -40,6 +40,14 @@ def test_single_file_and_several_paths_get_unique_ids(tmp_path: Path) -> None:
     assert [s.id for s in iter_sources([tmp_path / "one", tmp_path / "two"])] == ["one/page.txt", "two/page.txt"]
 
 
+def test_several_files_given_are_each_their_name_not_name_slash_name(tmp_path: Path) -> None:
+    # `newsread a/x.html b/y.html` (a shell glob) listed "x.html/x.html", "y.html/y.html" in the reader and JSONL.
+    x = write(tmp_path / "a" / "x.html", "<p>x</p>")
+    y = write(tmp_path / "b" / "y.txt", "y")
+    assert [s.id for s in iter_sources([x, y])] == ["x.html", "y.txt"]
+    assert [s.id for s in iter_sources([x, tmp_path / "b"])] == ["x.html", "b/y.txt"]
+
+
 def test_gzipped_text_and_html_pages_load(tmp_path: Path) -> None:
     write(tmp_path / "a.txt.gz", gzip.compress(b"Line one\nLine two\n"))
     write(tmp_path / "b.html.gz", gzip.compress(b"<html><body><p>Hello</p><script>x()</script></body></html>"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsread.cleaners.outfiles import MANIFEST, OutputError, OutputFolder, output_names
+from newsread.cleaners.outfiles import MANIFEST, OutputError, OutputFolder, folder_holding, output_names
 
 
 def page_outputs(folder: OutputFolder, ids: list[str], fmt: str = "text") -> dict[str, str]:
@@ -194,3 +194,14 @@ def test_an_input_named_like_a_stale_temporary_file_is_never_removed(tmp_path: P
     with OutputFolder(out, [page]) as folder:
         folder.write("other.txt", "text")
     assert page.read_text() == "A page that happens to have this name."
+
+
+def test_an_input_folder_removed_while_open_holds_nothing_not_its_parent(tmp_path: Path) -> None:
+    # The reader's triage state beside a folder that vanished while it was open was refused as "inside the
+    # folder being read" (the missing folder taken for a file, its parent for the folder read), and not saved.
+    state = tmp_path / "state" / "triage.sqlite3"
+    gone = tmp_path / "pages"
+    assert folder_holding(state, [gone]) is None
+    page = tmp_path / "page.txt"
+    page.write_text("a page\n", encoding="utf-8")
+    assert folder_holding(state, [page]) == str(tmp_path)  # an input file's folder is still read
