@@ -8,17 +8,15 @@ opinion on the page, and the others decide.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..model import Block
-from ._lines import tokens
+from ._lines import lower_words, tokens, words_in
 
 if TYPE_CHECKING:
     import lxml.html
 
-_WORD = re.compile(r"\w+")
 MIN_MAIN_WORDS = 25  # an extractor's article shorter than this is no opinion (it found no main content)
 
 
@@ -32,7 +30,7 @@ def kept_blocks(
     """For each block, whether ``article`` (an extractor's text) holds it; None for an article too short.
 
     ``words``: each block's lower-cased words (``tokens`` of its text), when the page's line features have them."""
-    main_words = _WORD.findall(article.lower())
+    main_words = lower_words(article)
     if len(main_words) < MIN_MAIN_WORDS:
         return None
     main = f" {' '.join(main_words)} "
@@ -96,7 +94,7 @@ def trafilatura_text(tree: lxml.html.HtmlElement, prose_words: int = 0) -> str:
     except ImportError as exc:
         raise NoOpinion("trafilatura is not installed") from exc
     text = trafilatura.extract(tree, include_comments=False, include_tables=True, fast=True) or ""
-    if prose_words and len(_WORD.findall(text)) < FULL_MODE_BELOW * prose_words:
+    if prose_words and words_in(text) < FULL_MODE_BELOW * prose_words:
         full = trafilatura.extract(tree, include_comments=False, include_tables=True) or ""
         if len(full) > len(text):
             return full

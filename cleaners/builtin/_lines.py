@@ -274,30 +274,13 @@ def _line_features(t: str) -> _LineFeatures:
 
     The one implementation of these rules. Spelled out for speed (bytes translated and split rather than regexes
     where the answer is the same: ``tests/unit/test_line_features.py`` checks them against the regexes)."""
-    spaced: str | None = None  # the line with its common punctuation made spaces, when that leaves it ASCII
-    present = ""  # that punctuation, when it does not
-    if t.isascii():
-        low = t.lower()
-    else:
-        spaced, present = _punctuation_spaced(t)
-        # Lower-casing a non-ASCII line looks every character up; when its only non-ASCII characters are that
-        # punctuation (most such lines: curly quotes, dashes), which has no case, lowering the ASCII letters of
-        # its UTF-8 bytes gives the same.
-        low = t.lower() if spaced is None else t.encode().lower().decode()
-    # ASCII words are [A-Za-z0-9_] runs: every other byte made a space, then split, gives what
-    # ``WORD.findall`` gives, a quarter faster (most lines of most pages are ASCII).
-    ascii_line = low.isascii()
-    if ascii_line:
-        encoded = low.encode()
-        toks, wide = encoded.translate(ASCII_WORD_BYTES).decode().split(), False
-    elif spaced is not None:  # the words of the line lowered, with the punctuation made spaces: as above
-        toks, wide = spaced.encode().translate(_ASCII_LOWER_WORD_BYTES).decode().split(), False
-    else:
-        toks, wide = _words(low, present)
+    low, toks, wide, encoded = _lowered(t)
     # Lower-casing can change the length (Turkish İ): count words on the original then.
     n = len(toks) if len(low) == len(t) else len(WORD.findall(t))
     # \d of an ASCII line in C (see ``_ASCII_DIGIT_MARKS``); of a line of 14 words or fewer only.
-    digit = n <= 14 and (1 in encoded.translate(_ASCII_DIGIT_MARKS) if ascii_line else DIGIT.search(t) is not None)
+    digit = n <= 14 and (
+        1 in encoded.translate(_ASCII_DIGIT_MARKS) if encoded is not None else DIGIT.search(t) is not None
+    )
     cjk = wide and CJK.search(t) is not None  # (lower-casing neither makes nor removes such letters)
     if cjk:
         n += len(CJK.findall(t)) // 2
@@ -347,6 +330,43 @@ def _line_features(t: str) -> _LineFeatures:
     item = headline and words >= 4 and n <= 30
     plain = item and not ends and last != "~"  # (a line ending with "!" ends like a sentence)
     return low, toks, n, ends, listed, prose, headline, item, plain, farm, digit, len(low) != len(t)
+
+
+def _lowered(t: str) -> tuple[str, list[str], bool, bytes | None]:
+    """(``t`` lower-cased, its words, whether it may hold letters of a space-less script, its lower-cased UTF-8
+    bytes when they are ASCII): the words are what ``WORD.findall`` gives of the lower-cased text."""
+    spaced: str | None = None  # the text with its common punctuation made spaces, when that leaves it ASCII
+    present = ""  # that punctuation, when it does not
+    if t.isascii():
+        low = t.lower()
+    else:
+        spaced, present = _punctuation_spaced(t)
+        # Lower-casing a non-ASCII text looks every character up; when its only non-ASCII characters are that
+        # punctuation (most such lines: curly quotes, dashes), which has no case, lowering the ASCII letters of
+        # its UTF-8 bytes gives the same.
+        low = t.lower() if spaced is None else t.encode().lower().decode()
+    # ASCII words are [A-Za-z0-9_] runs: every other byte made a space, then split, gives what
+    # ``WORD.findall`` gives, a quarter faster (most lines of most pages are ASCII).
+    if low.isascii():
+        encoded = low.encode()
+        return low, encoded.translate(ASCII_WORD_BYTES).decode().split(), False, encoded
+    if spaced is not None:  # the words of the text lowered, with the punctuation made spaces: as above
+        return low, spaced.encode().translate(_ASCII_LOWER_WORD_BYTES).decode().split(), False, None
+    toks, wide = _words(low, present)
+    return low, toks, wide, None
+
+
+def lower_words(text: str) -> list[str]:
+    """``WORD.findall(text.lower())``, without the regex where it can (as ``tokens``, for a text read once: an
+    extractor's whole article, not remembered)."""
+    return _lowered(text)[1]
+
+
+def words_in(text: str) -> int:
+    """``len(WORD.findall(text))``, without the regex where it can (see ``lower_words``)."""
+    low, toks, _, _ = _lowered(text)
+    # Lower-casing can change the length (Turkish İ): count words on the original then.
+    return len(toks) if len(low) == len(text) else len(WORD.findall(text))
 
 
 def line_features(text: str) -> _LineFeatures:

@@ -118,6 +118,14 @@ def test_line_features_are_what_the_rules_say() -> None:
         assert lines.digit[i] == (word_count(t) <= 14 and re.search(r"\d", t) is not None), t
 
 
+def test_an_articles_words_are_what_the_pattern_finds() -> None:
+    # An extractor's whole article (many lines, mixed scripts) is read once, not line by line.
+    article = "\n".join(LINES)
+    for text in [*LINES, article, "\n\n".join(reversed(LINES)), "İİİ Kelvin \u212a"]:
+        assert _lines.lower_words(text) == WORD.findall(text.lower()), text
+        assert _lines.words_in(text) == len(WORD.findall(text)), text
+
+
 def test_sentence_ends_are_what_the_pattern_finds() -> None:
     for text in ["Done.", 'He said "yes."', "Over?", "No end", "Quote »", "(aside.)", "", "Wait...", "Trailing ]"]:
         assert _lines.ends_like_sentence(text) == ends_like_sentence(text), text
