@@ -146,7 +146,11 @@ def counted_args(*args: str) -> int:
         env["PYTHONHASHSEED"] = "0"
         cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out}", *inner]
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
-    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    # A process the measured one forks (a worker pool, the learning's helpers) is counted too, and may end
+    # first: the count is the measured process's, the one valgrind names first.
+    first = re.search(r"^==(\d+)==", done.stderr, re.MULTILINE)
+    pid = first.group(1) if first else r"\d+"
+    found = re.search(rf"^=={pid}==\s+I\s+refs:\s+([\d,]+)", done.stderr, re.MULTILINE)
     if found is None:
         raise SystemExit(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
     return int(found.group(1).replace(",", ""))
