@@ -157,6 +157,7 @@ class CleanedPage:
     cleaning_notes: tuple[str, ...] = ()
     _removals: tuple[Annotation, ...] | None = field(default=None, repr=False, compare=False)
     _paragraphs: list[str] | None = field(default=None, repr=False, compare=False)
+    _whole: list[int] | None = field(default=None, repr=False, compare=False)
     _words: list[list[str]] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -201,8 +202,16 @@ class CleanedPage:
     def paragraphs(self) -> list[str]:
         """The clean article: each block's kept text, whitespace normalised, empty ones dropped."""
         if self._paragraphs is None:
-            self._paragraphs = clean_paragraphs(self.page, self.removals)
+            self._paragraphs, self._whole = clean_paragraphs(self.page, self.removals)
         return self._paragraphs
+
+    @property
+    def paragraph_blocks(self) -> list[int]:
+        """For each paragraph, the index of the block it is, kept whole (its text normalised: the words of the
+        block are its words); -1 for a block kept in part."""
+        if self._whole is None:
+            self._paragraphs, self._whole = clean_paragraphs(self.page, self.removals)
+        return self._whole
 
     @property
     def body(self) -> str:
@@ -355,10 +364,12 @@ def _owners(spans: Sequence[tuple[Any, ...]]) -> list[tuple[int, int, int]]:
     return out
 
 
-def clean_paragraphs(page: Page, removals: Sequence[Annotation]) -> list[str]:
+def clean_paragraphs(page: Page, removals: Sequence[Annotation]) -> tuple[list[str], list[int]]:
     """Each block minus the removals (in document order, not overlapping: see ``effective_removals``); a block
-    whose kept pieces are separated by a removal keeps one space."""
+    whose kept pieces are separated by a removal keeps one space. And for each paragraph, the index of its block
+    when no removal touched it (-1 otherwise): what was worked out of the block holds for the paragraph."""
     paragraphs: list[str] = []
+    whole: list[int] = []
     text = page.text
     i = 0
     n = len(removals)
@@ -380,4 +391,5 @@ def clean_paragraphs(page: Page, removals: Sequence[Annotation]) -> list[str]:
         kept = normalise_space(" ".join(pieces))
         if kept:
             paragraphs.append(kept)
-    return paragraphs
+            whole.append(block.index if j == i else -1)
+    return paragraphs, whole
