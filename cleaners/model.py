@@ -374,22 +374,35 @@ def clean_paragraphs(page: Page, removals: Sequence[Annotation]) -> tuple[list[s
     i = 0
     n = len(removals)
     for block in page.blocks:
-        while i < n and removals[i][1] <= block.start:
+        first, last = block.start, block.end
+        while i < n and removals[i][1] <= first:
             i += 1
-        pos = block.start
+        if i < n and removals[i][0] <= first and removals[i][1] >= last:  # removed whole (most removals are)
+            continue
+        if i == n or removals[i][0] >= last:  # no removal touches the block (most blocks kept are so)
+            kept = text[first:last]
+            # Printable (no white space but the space: str.split splits at no other character) and spaced once
+            # between words: normalised already.
+            if not kept.isprintable() or "  " in kept or kept[:1] == " " or kept[-1:] == " ":
+                kept = normalise_space(kept)
+            if kept:
+                paragraphs.append(kept)
+                whole.append(block.index)
+            continue
+        pos = first
         pieces: list[str] = []
         j = i
-        while j < n and removals[j][0] < block.end:
+        while j < n and removals[j][0] < last:
             r = removals[j]
             start, end = r[0], r[1]
             if start > pos:
                 pieces.append(text[pos:start])
             pos = max(pos, end)
             j += 1
-        if pos < block.end:
-            pieces.append(text[pos : block.end])
+        if pos < last:
+            pieces.append(text[pos:last])
         kept = normalise_space(" ".join(pieces))
         if kept:
             paragraphs.append(kept)
-            whole.append(block.index if j == i else -1)
+            whole.append(-1)
     return paragraphs, whole
