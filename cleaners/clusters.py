@@ -39,6 +39,7 @@ from itertools import chain, compress
 from tempfile import SpooledTemporaryFile
 from typing import Any, Generic, TypeVar
 
+from .builtin._lines import lines_if_known
 from .model import CleanedPage, find_words, normalise_space
 
 SHINGLE = 5
@@ -60,7 +61,10 @@ def _tokens(text: str) -> list[str]:
 
 def _folded(words: list[str]) -> list[str]:
     """``words`` case-folded: joined, folded and split again (one call each instead of one per word)."""
-    return "\x1f".join(words).casefold().split("\x1f") if words else []
+    if not words:
+        return []
+    joined = "\x1f".join(words)
+    return (joined.lower() if joined.isascii() else joined.casefold()).split("\x1f")  # (ASCII: casefold is lower)
 
 
 def _key(words: Sequence[str]) -> int:
@@ -89,31 +93,20 @@ def shares_story(shared: int, size_a: int, size_b: int, min_shared: int = MIN_SH
 
 def story_signature(title: str | None, paragraphs: Sequence[str]) -> StorySignature:
     """A page's signature from its headline and clean paragraphs."""
-    return _finished(*_shingles(title, list(map(find_words, paragraphs))))
+    return _finished(*_shingles(title, list(map(_tokens, paragraphs))))
 
 
 def _shingles(title: str | None, paragraph_words: Sequence[list[str]]) -> tuple[set[int], int]:
-    """A page's distinct content shingles (unsorted) and the hash of its body."""
-    # Every word of the body folded in one call (and the body's hash taken from the same text): folding is per
-    # character, so the words come out as folding each paragraph alone would give them.
+    """A page's distinct content shingles (unsorted) and the hash of its body, from the case-folded words of each
+    of its paragraphs."""
     joined = "\x1f".join(chain.from_iterable(paragraph_words))
-    if not joined:
-        body, folded = 0, []
-    else:
-        joined = joined.lower() if joined.isascii() else joined.casefold()  # (ASCII: casefold is lower)
-        data = joined.encode("utf-8", "surrogatepass")
-        body, folded = zlib.crc32(data) << 32 | zlib.adler32(data), joined.split("\x1f")
+    data = joined.encode("utf-8", "surrogatepass")
+    body = zlib.crc32(data) << 32 | zlib.adler32(data) if joined else 0
     # Short lines are left out: a teaser headline the cleaners kept would tie the page to that other story.
     tokens = _tokens(title or "")
-    lengths = list(map(len, paragraph_words))
-    if lengths and min(lengths) >= MIN_PARAGRAPH_WORDS:
-        tokens += folded
-    else:
-        at = 0
-        for size in lengths:
-            if size >= MIN_PARAGRAPH_WORDS:
-                tokens += folded[at : at + size]
-            at += size
+    for words in paragraph_words:
+        if len(words) >= MIN_PARAGRAPH_WORDS:
+            tokens += words
     # Each word as a stable number (the crc32 of its bytes); a shingle is the hash of a tuple of ints, which (unlike
     # a str hash) is the same in every process. Built with map/zip: this runs for every page cleaned. Words are
     # numbered once per process (most of a page's words were on earlier pages); the new ones are encoded in one
@@ -224,7 +217,22 @@ def signature_of(cleaned: CleanedPage) -> StorySignature | None:
     """The signature of a cleaned page; None for a page that could not be read."""
     if cleaned.page.error is not None:
         return None
-    return _finished(*_shingles(cleaned.title, cleaned.paragraph_words))
+    return _finished(*_shingles(cleaned.title, _paragraph_words(cleaned)))
+
+
+def _paragraph_words(cleaned: CleanedPage) -> list[list[str]]:
+    """The case-folded words of each clean paragraph. Those of a block kept whole are the words the cleaners found
+    in its line (``PageLines.toks``, lower-cased: when the pipeline worked out the page's lines), if lower-casing
+    them is folding them: the line's case had the same length lowered and its words are ASCII (a word's capital
+    that lowers to ASCII folds to it too). The others are found and folded now."""
+    lines = lines_if_known(cleaned.page)
+    if lines is None:
+        return list(map(_folded, cleaned.paragraph_words))
+    toks, recased = lines.toks, lines.recased
+    return [
+        words if b >= 0 and not recased[b] and "".join(words := toks[b]).isascii() else _folded(find_words(p))
+        for p, b in zip(cleaned.paragraphs, cleaned.paragraph_blocks, strict=True)
+    ]
 
 
 def signature_json_of(cleaned: CleanedPage) -> list[Any] | None:
@@ -232,7 +240,7 @@ def signature_json_of(cleaned: CleanedPage) -> list[Any] | None:
     left to :func:`signature_from_json`, in the process that clusters, once, off the path of every page."""
     if cleaned.page.error is not None:
         return None
-    shingles, body = _shingles(cleaned.title, cleaned.paragraph_words)
+    shingles, body = _shingles(cleaned.title, _paragraph_words(cleaned))
     return _json_of(_packed(shingles), body)
 
 

@@ -19,7 +19,6 @@ cleaner when there is no limit, or neither fork nor a recipe.
 from __future__ import annotations
 
 import contextlib
-import gc
 import io
 import multiprocessing
 import os
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from .collector import frozen_for_fork
 from .loading import DEFAULT_MAX_BYTES, Source, load_page
 from .model import Page
 from .pipeline import Pipeline, Stage
@@ -148,11 +148,8 @@ def _fit_in_child(
     ours, theirs = ctx.Pipe(duplex=False)
     args = (theirs, *given, names, quiet)
     child = ctx.Process(target=target, args=args, daemon=True, name="newsread-learn")
-    gc.freeze()  # the caller's objects are not walked by a forked child's collector: fewer pages copied
-    try:
+    with frozen_for_fork():
         child.start()
-    finally:
-        gc.unfreeze()
     theirs.close()
     settled = 0
     unsent: list[str] = []

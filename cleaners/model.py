@@ -157,6 +157,7 @@ class CleanedPage:
     cleaning_notes: tuple[str, ...] = ()
     _removals: tuple[Annotation, ...] | None = field(default=None, repr=False, compare=False)
     _paragraphs: list[str] | None = field(default=None, repr=False, compare=False)
+    _whole: list[int] | None = field(default=None, repr=False, compare=False)
     _words: list[list[str]] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -201,8 +202,16 @@ class CleanedPage:
     def paragraphs(self) -> list[str]:
         """The clean article: each block's kept text, whitespace normalised, empty ones dropped."""
         if self._paragraphs is None:
-            self._paragraphs = clean_paragraphs(self.page, self.removals)
+            self._paragraphs, self._whole = clean_paragraphs(self.page, self.removals)
         return self._paragraphs
+
+    @property
+    def paragraph_blocks(self) -> list[int]:
+        """For each paragraph, the index of the block it is, kept whole (its text normalised: the words of the
+        block are its words); -1 for a block kept in part."""
+        if self._whole is None:
+            self._paragraphs, self._whole = clean_paragraphs(self.page, self.removals)
+        return self._whole
 
     @property
     def body(self) -> str:
@@ -355,29 +364,45 @@ def _owners(spans: Sequence[tuple[Any, ...]]) -> list[tuple[int, int, int]]:
     return out
 
 
-def clean_paragraphs(page: Page, removals: Sequence[Annotation]) -> list[str]:
+def clean_paragraphs(page: Page, removals: Sequence[Annotation]) -> tuple[list[str], list[int]]:
     """Each block minus the removals (in document order, not overlapping: see ``effective_removals``); a block
-    whose kept pieces are separated by a removal keeps one space."""
+    whose kept pieces are separated by a removal keeps one space. And for each paragraph, the index of its block
+    when no removal touched it (-1 otherwise): what was worked out of the block holds for the paragraph."""
     paragraphs: list[str] = []
+    whole: list[int] = []
     text = page.text
     i = 0
     n = len(removals)
     for block in page.blocks:
-        while i < n and removals[i][1] <= block.start:
+        first, last = block.start, block.end
+        while i < n and removals[i][1] <= first:
             i += 1
-        pos = block.start
+        if i < n and removals[i][0] <= first and removals[i][1] >= last:  # removed whole (most removals are)
+            continue
+        if i == n or removals[i][0] >= last:  # no removal touches the block (most blocks kept are so)
+            kept = text[first:last]
+            # Printable (no white space but the space: str.split splits at no other character) and spaced once
+            # between words: normalised already.
+            if not kept.isprintable() or "  " in kept or kept[:1] == " " or kept[-1:] == " ":
+                kept = normalise_space(kept)
+            if kept:
+                paragraphs.append(kept)
+                whole.append(block.index)
+            continue
+        pos = first
         pieces: list[str] = []
         j = i
-        while j < n and removals[j][0] < block.end:
+        while j < n and removals[j][0] < last:
             r = removals[j]
             start, end = r[0], r[1]
             if start > pos:
                 pieces.append(text[pos:start])
             pos = max(pos, end)
             j += 1
-        if pos < block.end:
-            pieces.append(text[pos : block.end])
+        if pos < last:
+            pieces.append(text[pos:last])
         kept = normalise_space(" ".join(pieces))
         if kept:
             paragraphs.append(kept)
-    return paragraphs
+            whole.append(-1)
+    return paragraphs, whole

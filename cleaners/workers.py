@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import gc
 import multiprocessing
 import os
 import signal
@@ -31,6 +30,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
+
+from .collector import frozen_for_fork
 
 IDLE = 0.0  # progress[0] between pages
 KEEP_SETUPS = 4  # a worker keeps what the latest few setups gave it (the reader toggles cleaners: a job each)
@@ -213,8 +214,6 @@ class Workers:
                 _hooked.append(True)
 
     def _start(self) -> _Slot:
-        if self._ctx.get_start_method() == "fork":
-            gc.freeze()  # what the caller has now is not walked by a worker's collector: fewer pages copied
         ours, theirs = self._ctx.Pipe()
         progress = self._ctx.RawArray("d", 2)
         process = self._ctx.Process(
@@ -223,7 +222,9 @@ class Workers:
             daemon=True,
             name="newsread-worker",
         )
-        process.start()
+        forked = self._ctx.get_start_method() == "fork"
+        with frozen_for_fork(thaw=False) if forked else contextlib.nullcontext():
+            process.start()
         theirs.close()
         return _Slot(process, ours, progress)
 

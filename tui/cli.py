@@ -28,6 +28,7 @@ from newsread.cleaners import (
 from newsread.cleaners import __version__ as engine_version
 from newsread.cleaners.cache import default_cache_dir
 from newsread.cleaners.clusters import StorySignature, signature_of
+from newsread.cleaners.collector import collect_young_less_often
 from newsread.cleaners.outfiles import JSONL_NAME, OutputError, OutputFolder, Written, folder_holding, output_names
 from newsread.cleaners.output import printable, record_line, record_members
 from newsread.cleaners.session import Event, FolderLearned, FolderSession, Problem, list_pages
@@ -35,7 +36,7 @@ from newsread.cleaners.session import Event, FolderLearned, FolderSession, Probl
 from .cli_common import build_pipeline, check_paths, fail, one_line, shown
 from .cli_help import HelpCommand, HelpGroup
 from .commands import COMMANDS
-from .process import collect_young_less_often, tune_frame_rate
+from .process import tune_frame_rate
 
 app = typer.Typer(
     name="newsread",

@@ -1,8 +1,9 @@
 """How the processes newsread runs in are tuned: Textual's frame rate and Python's garbage collector, in one place.
 
 Nothing here happens on import: the entry points (:mod:`newsread.tui.launch`, :mod:`newsread.tui.cli`) call
-:func:`tune_frame_rate` and :func:`hold_collections` (``newsread clean``: :func:`collect_young_less_often`); the
-reader calls the rest as it starts, lists a folder and waits for keys.
+:func:`tune_frame_rate` and :func:`hold_collections`; the reader calls the rest as it starts, lists a folder and
+waits for keys. The collector of a batch run and around forking worker processes is the engine's
+(:mod:`newsread.cleaners.collector`: ``newsread clean`` calls it from its entry point).
 """
 
 from __future__ import annotations
@@ -75,20 +76,6 @@ def collect_when_idle(thresholds: tuple[int, int, int], idle_for: float) -> None
     :func:`collect_rarely`), while no key has been pressed for ``idle_for`` seconds."""
     if gc.get_count()[2] >= thresholds[2] and idle_for >= GC_IDLE_SECONDS:
         gc.collect()
-
-
-# ``newsread clean``: a young collection once this many objects were made (Python: 700). Cleaning a page makes
-# tens of thousands of short-lived containers (lines, spans, words); collected every 700, the few alive at that
-# moment are walked and moved on, and every tenth time the middle generation with them. At 10,000 most are gone
-# before a collection looks (bench/README.md has the figures).
-BATCH_YOUNG_THRESHOLD = 10_000
-
-
-def collect_young_less_often() -> None:
-    """For a batch run (``newsread clean``, and the worker processes it forks): young collections less often (see
-    :data:`BATCH_YOUNG_THRESHOLD`). Cyclic garbage waits a little longer; nothing else changes."""
-    _, middle, old = gc.get_threshold()
-    gc.set_threshold(BATCH_YOUNG_THRESHOLD, middle, old)
 
 
 def terminal_problem() -> str | None:

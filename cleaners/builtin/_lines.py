@@ -590,6 +590,13 @@ def page_lines(page: Page) -> PageLines:
     return lines
 
 
+def lines_if_known(page: Page) -> PageLines | None:
+    """The page's line features if they were worked out already (by the cleaners, see ``page_lines``), else None:
+    for what follows the pipeline (the story signature), which needs them only when they cost nothing more."""
+    found = _CACHE.get(id(page.blocks))
+    return found if found is not None and found.blocks is page.blocks else None
+
+
 _ESCAPE = re.compile(r"\\.|\(\?P")  # escapes and named groups may hold capitals
 
 

@@ -186,3 +186,51 @@ def test_importing_a_package_changes_no_environment(package: str) -> None:
     env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip() == "true"
+
+
+def test_the_engine_tunes_the_garbage_collector_in_one_module() -> None:
+    # Freezing before a fork and a batch run's thresholds: one place, which the entry point and the pools call.
+    tuning = [name for name, path in modules().items() if name.startswith("newsread.cleaners") and uses_gc(path)]
+    assert tuning == ["newsread.cleaners.collector"]
+
+
+def uses_gc(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import) and any(alias.name == "gc" for alias in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and node.module == "gc":
+            return True
+    return False
+
+
+def test_newsread_clean_collects_young_garbage_less_often_from_its_entry_point() -> None:
+    import gc
+
+    from newsread.cleaners.collector import BATCH_YOUNG_THRESHOLD
+    from newsread.tui.cli import main
+
+    before = gc.get_threshold()
+    gc.set_threshold(700, *before[1:])  # Python's own (a command run earlier in this process may have set it)
+    try:
+        with pytest.raises(SystemExit):
+            main(["clean", "--help"])
+        assert gc.get_threshold()[0] == BATCH_YOUNG_THRESHOLD
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_objects_frozen_for_a_fork_are_thawed_after_it_unless_asked_not_to() -> None:
+    import gc
+
+    from newsread.cleaners.collector import frozen_for_fork
+
+    gc.unfreeze()  # (whatever an earlier test in this process froze)
+    try:
+        with frozen_for_fork():
+            assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() == 0
+        with frozen_for_fork(thaw=False):
+            pass
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

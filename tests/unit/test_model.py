@@ -178,3 +178,21 @@ def test_removals_resolve_overlaps_character_by_character() -> None:
                 expected.append([i, i + 1, k])
         runs = [Annotation(s, e, anns[k].cleaner, anns[k].reason) for s, e, k in expected]
         assert list(effective_removals(anns)) == runs, anns
+
+
+def test_a_block_kept_whole_is_a_paragraph_with_its_spacing_normalised() -> None:
+    lines = ["Spaced once between words.", "Two  spaces", "A\ttab", "No\u00a0break", "Thin\u2009space", "Zero\u200bw"]
+    page = text_page("p", "\n".join(lines))
+    cleaned = CleanedPage(page, ())
+    assert cleaned.paragraphs == [
+        "Spaced once between words.",
+        "Two spaces",
+        "A tab",
+        "No break",
+        "Thin space",
+        "Zero\u200bw",  # (not white space: it stays)
+    ]
+    assert cleaned.paragraph_blocks == list(range(len(lines)))
+    # A block kept in part: the pieces around what was removed, one space between them.
+    cut = ann(page.text, "tab")
+    assert CleanedPage(page, (ann(page.text, "Two  "), cut)).paragraphs[1:3] == ["spaces", "A"]
