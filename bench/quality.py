@@ -47,8 +47,8 @@ from typing import Any
 
 from bench.corpus import FORMATS, SETS, bench_dir, dev_set, shared_dir
 from newsread.cleaners import Config, Pipeline, Source, decode, iter_sources, load_page, page_from_bytes
+from newsread.cleaners.collector import collect_young_less_often
 from newsread.cleaners.loading import page_format, read_bytes
-from newsread.tui.process import collect_young_less_often
 
 TOOLS = ("newsread", "readability", "trafilatura", "trafilatura-nocomments")
 KEEP_ALL = "keep everything"
