@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from newsread.cleaners import Config, Pipeline, text_page
-from newsread.cleaners.builtin.boilerplate_lines import FEATURES, SPAN_FEATURES, line_features, span_features
+from newsread.cleaners.builtin.boilerplate_lines import (
+    FEATURES,
+    SPAN_FEATURES,
+    line_features,
+    span_features,
+)
 
 from .test_builtin_cleaners import PARAGRAPHS
 
@@ -183,3 +191,30 @@ def test_the_second_pass_sees_the_article_span_the_first_pass_verdicts_make() ->
     assert f["near_first"][3] > 0.8 > f["near_first"][9]
     assert f["first_below"][5] < 0.5 < f["first_below"][0]
     assert f["span_above"][0] == 0 and f["span_below"][5] == 0 and 0 < f["span_above"][3] < 1
+
+
+def _stump(features: tuple[str, ...], name: str, below: float, above: float, threshold: float) -> dict[str, object]:
+    """A model of one split on one feature: raw score ``below`` when it is at most 0.5, else ``above``."""
+    tree = {"feature": [features.index(name), 0, 0], "threshold": [0.5, 0, 0], "left": [1, -1, -1]}
+    tree |= {"right": [2, -1, -1], "value": [0.0, below, above]}
+    return {"features": list(features), "threshold": threshold, "bias": 0.0, "rate": 1.0, "trees": [tree]}
+
+
+def test_a_second_pass_judges_a_line_by_the_article_span_around_it(tmp_path: Path) -> None:
+    # A first pass that keeps prose and doubts the rest, and a second that removes what lies below the article
+    # span those verdicts make: a paragraph stranded under the article's end, past a run of chrome, goes only
+    # with the second pass; the article's own paragraphs stay with both.
+    first = _stump(FEATURES, "prose", -3.0, 3.0, 0.45)
+    second = _stump(FEATURES + SPAN_FEATURES, "span_after", 3.0, -3.0, 0.40)
+    one, two = tmp_path / "one.json", tmp_path / "two.json"
+    one.write_text(json.dumps(first), encoding="utf-8")
+    two.write_text(json.dumps({**first, "second": second}), encoding="utf-8")
+    stranded = "Sign up for the weekly letter and get the best of the harbour news, the ferry times and more."
+    chrome = ["Most read", "Ferry times", "Weather", "Tides", "Jobs", "Events", "Contact", "Archive", "Help"]
+    lines = ["Home", "News", TITLE, *PARAGRAPHS, *MORE, *chrome, stranded, "Back to top"]
+    bodies = {}
+    for name, model in (("one", one), ("two", two)):
+        pipeline = Pipeline.default(Config(options={"boilerplate_lines": {"model": str(model)}}))
+        bodies[name] = pipeline.clean(text_page("p.txt", "\n".join(lines))).body
+    assert all(p in bodies["one"] and p in bodies["two"] for p in PARAGRAPHS + MORE)
+    assert stranded in bodies["one"] and stranded not in bodies["two"]
