@@ -25,6 +25,9 @@ class TreeModel:
         self.features: tuple[str, ...] = tuple(data["features"])
         self.threshold = float(data["threshold"])
         self.trained_on: str = str(data.get("trained_on", ""))
+        # A second stage, if the file has one: a model of the same rows with more features made from this one's
+        # probabilities (the cleaner that reads the file makes them).
+        self.second: TreeModel | None = TreeModel(data["second"]) if data.get("second") else None
         trees = data["trees"]
         for tree in trees:
             _check(tree, len(self.features))

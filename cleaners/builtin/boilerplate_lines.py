@@ -94,6 +94,21 @@ FEATURES: tuple[str, ...] = (
     "near_cut_short",  # share of such lines there
     "near_handles",  # share of one- or two-word lines that do not end like a sentence there (commenters' names)
 )
+# The second pass (a model of the same rows and these, trained on the first pass's held-out chances): a line is
+# also judged by the first pass's verdicts around it, and by the article span those verdicts make.
+SPAN_FEATURES: tuple[str, ...] = (
+    "first",  # the first pass's chance that the line is article text
+    "near_first",  # the mean first-pass chance of the 2 kept lines each side (a line it may not remove counts 1)
+    "wide_first",  # the same over 6 lines each side
+    "in_span",  # inside the article span: the run of kept lines whose chances, less the threshold, by words, add most
+    "span_distance",  # kept lines to that span, capped at 20, over 20
+    "span_before",
+    "span_after",
+    "span_above",  # share of the span's words above the line (inside it: how far into the article it is)
+    "span_below",  # share of the span's words below the line
+    "first_above",  # the mean first-pass chance of the kept lines above the line, by words
+    "first_below",  # the same below: under the article's end, most of what follows is chrome
+)
 _NEAR = 5  # kept lines each side that make a line's neighbourhood
 _GLUED = re.compile(r"[a-z]{3}[A-Z]")
 # The words of newsletter, subscription, cookie, affiliate and legal small print (a few languages).
@@ -344,6 +359,59 @@ def _neighbourhood(
     return out
 
 
+def span_features(
+    kept: Sequence[int], candidates: Sequence[int], chances: Sequence[float], wc: Sequence[int], threshold: float
+) -> list[list[float]]:
+    """A row of numbers (see SPAN_FEATURES) for each candidate line, from the first pass's ``chances`` for the
+    candidates (in order); ``kept`` names the lines the other cleaners left (candidates among them, in order), the
+    lines of it that are not candidates count as article text, ``wc`` gives each line's words."""
+    chance_of = dict(zip(candidates, chances, strict=True))
+    q = [chance_of.get(i, 1.0) for i in kept]
+    words = [wc[i] for i in kept]
+    m = len(kept)
+    # The article span: the run of kept lines with the largest sum of (chance - threshold) * log(1 + words).
+    best, lo, hi = 0.0, 0, -1
+    total, start = 0.0, 0
+    for j in range(m):
+        if total <= 0:
+            total, start = 0.0, j
+        total += (q[j] - threshold) * math.log1p(words[j])
+        if total > best:
+            best, lo, hi = total, start, j
+    weighted = [c * w for c, w in zip(q, words, strict=True)]
+    acc_q, acc_qw = list(accumulate(q, initial=0.0)), list(accumulate(weighted, initial=0.0))
+    acc_w = list(accumulate(words, initial=0))
+    span_words = max(1, acc_w[hi + 1] - acc_w[lo]) if hi >= lo else 1
+    position = {i: j for j, i in enumerate(kept)}
+    far = float(_FAR)
+    rows: list[list[float]] = []
+    for i, chance in zip(candidates, chances, strict=True):
+        j = position[i]
+        a2, z2, a6, z6 = max(0, j - 2), min(m, j + 3), max(0, j - 6), min(m, j + 7)
+        near = (acc_q[z2] - acc_q[a2] - q[j]) / max(1, z2 - a2 - 1)
+        wide = (acc_q[z6] - acc_q[a6] - q[j]) / max(1, z6 - a6 - 1)
+        distance = lo - j if j < lo else (j - hi if j > hi else 0)
+        above = min(max(0, acc_w[j] - acc_w[lo]), span_words) if hi >= lo else 0
+        below = min(max(0, acc_w[hi + 1] - acc_w[j + 1]), span_words) if hi >= lo else 0
+        w_above, w_below = acc_w[j], acc_w[m] - acc_w[j + 1]
+        rows.append(
+            [
+                chance,
+                near,
+                wide,
+                1.0 if hi >= 0 and distance == 0 else 0.0,
+                min(far, distance) / far if hi >= 0 else 1.0,
+                1.0 if j < lo else 0.0,
+                1.0 if hi >= 0 and j > hi else 0.0,
+                above / span_words,
+                below / span_words,
+                acc_qw[j] / w_above if w_above else 1.0,
+                (acc_qw[m] - acc_qw[j + 1]) / w_below if w_below else 1.0,
+            ]
+        )
+    return rows
+
+
 def headline_line(page: Page, context: Context) -> int | None:
     """The line the metadata cleaner took for the page's headline, if it found one."""
     for a in context.removed:
@@ -385,10 +453,25 @@ class BoilerplateLines(BaseCleaner):
     @property
     def model(self) -> TreeModel:
         if self._model is None:
-            self._model = TreeModel.load(self.settings["model"], MODEL_FILE)
-            if self._model.features != FEATURES:
+            model = TreeModel.load(self.settings["model"], MODEL_FILE)
+            if model.features != FEATURES or (
+                model.second is not None and model.second.features != FEATURES + SPAN_FEATURES
+            ):
                 raise ValueError("boilerplate_lines: the model was trained on other features than this newsread makes")
+            self._model = model
         return self._model
+
+    def chances(self, page: Page, context: Context, candidates: list[int], rows: list[list[float]]) -> list[float]:
+        """Each candidate's chance of being article text: the first pass's, then (when the model has one) the
+        second pass's, which also weighs the first pass's verdicts around the line."""
+        model = self.model
+        chances = model.probabilities(rows)
+        if model.second is None:
+            return chances
+        removed = context.removed_mask()
+        kept = [k for k, gone in enumerate(removed) if not gone]
+        extra = span_features(kept, candidates, chances, page_lines(page).wc, model.threshold)
+        return model.second.probabilities([r + e for r, e in zip(rows, extra, strict=True)])
 
     def judged_lines(self, page: Page, context: Context) -> tuple[list[int], list[list[float]], tuple[int, int] | None]:
         """The lines the model may remove, their features, and the body stretch (the other judge)."""
@@ -432,12 +515,13 @@ class BoilerplateLines(BaseCleaner):
         if not candidates:
             return ()
         model = self.model
+        threshold = model.threshold if model.second is None else model.second.threshold
         blocks = page.blocks
         first, last = body if body is not None else (len(blocks), -1)
         marks = list(self.teaser(page, context, body))
         teaser = {m.start for m in marks}
-        for k, chance in zip(candidates, model.probabilities(rows), strict=True):
-            if chance >= model.threshold or blocks[k].start in teaser:
+        for k, chance in zip(candidates, self.chances(page, context, candidates, rows), strict=True):
+            if chance >= threshold or blocks[k].start in teaser:
                 continue
             sure = f"{1 - chance:.0%} sure"
             if k < first <= last:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from newsread.cleaners import Config, Pipeline, text_page
-from newsread.cleaners.builtin.boilerplate_lines import FEATURES, line_features
+from newsread.cleaners.builtin.boilerplate_lines import (
+    FEATURES,
+    SPAN_FEATURES,
+    line_features,
+    span_features,
+)
 
 from .test_builtin_cleaners import PARAGRAPHS
 
@@ -166,3 +174,47 @@ def test_teaser_cards_and_commenters_are_told_from_the_article_by_their_rhythm()
     assert f["cut_short"][card + 3] == 0 == f["cut_short"][first]
     assert f["near_cut_short"][card + 4] > 0 == f["near_cut_short"][first]
     assert f["near_handles"][len(page.blocks) - 1] > f["near_handles"][first] == 0
+
+
+def test_the_second_pass_sees_the_article_span_the_first_pass_verdicts_make() -> None:
+    # Six lines of article the first pass is sure of, one it doubts among them, then a footer of teasers it
+    # doubts, with one long teaser it took for article text: the span is the article, the lone teaser is outside.
+    words = [40, 30, 35, 8, 30, 45, 25, 12, 10, 30, 9]
+    chances = [0.9, 0.95, 0.9, 0.3, 0.9, 0.95, 0.2, 0.1, 0.2, 0.6, 0.1]
+    kept = list(range(len(words)))
+    candidates = [k for k in kept if k != 1]  # line 1 the cleaner may not remove: it counts as article text
+    rows = span_features(kept, candidates, [chances[k] for k in candidates], words, 0.45)
+    f = {name: dict(zip(candidates, (row[k] for row in rows), strict=True)) for k, name in enumerate(SPAN_FEATURES)}
+    assert all(len(row) == len(SPAN_FEATURES) for row in rows)
+    assert [k for k in candidates if f["in_span"][k]] == [0, 2, 3, 4, 5]
+    assert f["span_after"][9] == 1 and f["span_distance"][9] > 0 and f["in_span"][9] == 0
+    assert f["near_first"][3] > 0.8 > f["near_first"][9]
+    assert f["first_below"][5] < 0.5 < f["first_below"][0]
+    assert f["span_above"][0] == 0 and f["span_below"][5] == 0 and 0 < f["span_above"][3] < 1
+
+
+def _stump(features: tuple[str, ...], name: str, below: float, above: float, threshold: float) -> dict[str, object]:
+    """A model of one split on one feature: raw score ``below`` when it is at most 0.5, else ``above``."""
+    tree = {"feature": [features.index(name), 0, 0], "threshold": [0.5, 0, 0], "left": [1, -1, -1]}
+    tree |= {"right": [2, -1, -1], "value": [0.0, below, above]}
+    return {"features": list(features), "threshold": threshold, "bias": 0.0, "rate": 1.0, "trees": [tree]}
+
+
+def test_a_second_pass_judges_a_line_by_the_article_span_around_it(tmp_path: Path) -> None:
+    # A first pass that keeps prose and doubts the rest, and a second that removes what lies below the article
+    # span those verdicts make: a paragraph stranded under the article's end, past a run of chrome, goes only
+    # with the second pass; the article's own paragraphs stay with both.
+    first = _stump(FEATURES, "prose", -3.0, 3.0, 0.45)
+    second = _stump(FEATURES + SPAN_FEATURES, "span_after", 3.0, -3.0, 0.40)
+    one, two = tmp_path / "one.json", tmp_path / "two.json"
+    one.write_text(json.dumps(first), encoding="utf-8")
+    two.write_text(json.dumps({**first, "second": second}), encoding="utf-8")
+    stranded = "Sign up for the weekly letter and get the best of the harbour news, the ferry times and more."
+    chrome = ["Most read", "Ferry times", "Weather", "Tides", "Jobs", "Events", "Contact", "Archive", "Help"]
+    lines = ["Home", "News", TITLE, *PARAGRAPHS, *MORE, *chrome, stranded, "Back to top"]
+    bodies = {}
+    for name, model in (("one", one), ("two", two)):
+        pipeline = Pipeline.default(Config(options={"boilerplate_lines": {"model": str(model)}}))
+        bodies[name] = pipeline.clean(text_page("p.txt", "\n".join(lines))).body
+    assert all(p in bodies["one"] and p in bodies["two"] for p in PARAGRAPHS + MORE)
+    assert stranded in bodies["one"] and stranded not in bodies["two"]
