@@ -112,6 +112,10 @@ _PROMPT_WORDS = (
     *("follow ", "disclaimer", "permission", "reproduced", "redistributed", "spam", "mail address", "download "),
     *("assinante", "assine", "inscreva", "abonnieren", "abonnez", "suscr", "iscriviti", "registrieren"),
 )
+_SEPARATORS = "|›»•·"
+# ASCII letters, and capitals, made 1, every other byte 0: a line's count of them is the count of 1s so translated.
+_ASCII_LETTER_MARKS = bytes(1 if c < 128 and chr(c).isalpha() else 0 for c in range(256))
+_ASCII_UPPER_MARKS = bytes(1 if c < 128 and chr(c).isupper() else 0 for c in range(256))
 _GAP = 2  # other lines a run of prose may hold between two prose lines
 _ELLIPSES = ("...", "…")
 
@@ -172,7 +176,15 @@ def line_features(
         text = blocks[i].text
         toks = lines.toks[i]
         lo, hi = max(0, i - 3), min(n, i + 4)
-        letters = sum(map(isalpha, text)) or 1
+        if text.isascii():  # (most lines) letters and capitals counted in C, and "|" the only separator it can hold
+            encoded = text.encode()
+            letters = encoded.translate(_ASCII_LETTER_MARKS).count(1) or 1
+            upper = encoded.translate(_ASCII_UPPER_MARKS).count(1)
+            separators = text.count("|")
+        else:
+            letters = sum(map(isalpha, text)) or 1
+            upper = sum(map(isupper, text))
+            separators = sum(text.count(c) for c in _SEPARATORS)
         rows.append(
             [
                 math.log1p(wc[i]),
@@ -184,8 +196,8 @@ def line_features(
                 1.0 if lines.item[i] else 0.0,
                 1.0 if lines.digit[i] else 0.0,
                 sum(map(STOPWORDS.__contains__, toks)) / len(toks) if toks else 0.0,
-                sum(map(isupper, text)) / letters,
-                float(sum(text.count(c) for c in "|›»•·")),
+                upper / letters,
+                float(separators),
                 i / max(1, n - 1),
                 running_before[i] / total,
                 1.0 if i == 0 or removed[i - 1] else 0.0,
