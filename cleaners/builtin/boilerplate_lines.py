@@ -167,7 +167,7 @@ def line_features(
         running += kept_words[i]
     body_words = sum(kept_words[first_body : last_body + 1])
     body_share = body_words / total
-    near = _neighbourhood(lines, removed, headline, comment)
+    near = _neighbourhood(lines, removed, headline, comment, only)
     rows: list[list[float]] = []
     isupper, isalpha = str.isupper, str.isalpha
     order = range(n) if only is None else only
@@ -268,10 +268,14 @@ def _card_runs(title: Sequence[bool], sentence: Sequence[bool]) -> list[int]:
 
 
 def _neighbourhood(
-    lines: PageLines, removed: Sequence[bool], headline: int | None, comment: Sequence[bool] | None = None
+    lines: PageLines,
+    removed: Sequence[bool],
+    headline: int | None,
+    comment: Sequence[bool] | None = None,
+    only: Sequence[int] | None = None,
 ) -> list[list[float]]:
     """The neighbourhood features of each kept line (see FEATURES from ``title_run``), by line index (removed
-    lines get an empty list)."""
+    lines get an empty list, and so do the kept lines ``only``, when given, does not name)."""
     wc, prose, ends, digit, low = lines.wc, lines.prose, lines.ends, lines.digit, lines.low
     seq = [i for i, gone in enumerate(removed) if not gone]
     m = len(seq)
@@ -281,7 +285,9 @@ def _neighbourhood(
     title = [s and wc[i] >= 3 for s, i in zip(short, seq, strict=True)]
     title_run, short_run = _runs(title), _runs(short)
     # Running counts over the kept lines, for the neighbourhood's shares.
-    sums = [list(accumulate(flags, initial=0)) for flags in (kept_prose, kept_ends, title, [digit[i] for i in seq])]
+    n_prose, n_ends, n_titles, n_digits = (
+        list(accumulate(flags, initial=0)) for flags in (kept_prose, kept_ends, title, [digit[i] for i in seq])
+    )
     blocks = lines.blocks
     texts = [blocks[i].text for i in seq]
     search = _GLUED.search
@@ -316,7 +322,12 @@ def _neighbourhood(
     out: list[list[float]] = [[] for _ in removed]
     log1p, far = math.log1p, float(_FAR)
     colon = 0.0
+    wanted = range(len(removed)) if only is None else set(only)
     for j, i in enumerate(seq):
+        if i not in wanted:
+            if kept_prose[j]:
+                colon = 1.0 if low[i].rstrip().endswith(":") else 0.0
+            continue
         a, z = j - _NEAR if j > _NEAR else 0, j + _NEAR + 1 if j + _NEAR + 1 < m else m
         others = float(z - a - 1) or 1.0
         distance = lo - j if j < lo else (j - hi if j > hi else 0)
@@ -329,7 +340,10 @@ def _neighbourhood(
         out[i] = [
             log1p(title_run[j]),
             log1p(short_run[j]),
-            *[(acc[z] - acc[a] - acc[j + 1] + acc[j]) / others for acc in sums],
+            (n_prose[z] - n_prose[a] - n_prose[j + 1] + n_prose[j]) / others,
+            (n_ends[z] - n_ends[a] - n_ends[j + 1] + n_ends[j]) / others,
+            (n_titles[z] - n_titles[a] - n_titles[j + 1] + n_titles[j]) / others,
+            (n_digits[z] - n_digits[a] - n_digits[j + 1] + n_digits[j]) / others,
             1.0 if distance == 0 else 0.0,
             (distance if distance < _FAR else far) / far,
             1.0 if j < lo else 0.0,
