@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import accumulate
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
@@ -94,6 +96,7 @@ FEATURES: tuple[str, ...] = (
     "near_cut_short",  # share of such lines there
     "near_handles",  # share of one- or two-word lines that do not end like a sentence there (commenters' names)
 )
+_text = attrgetter("text")
 _NEAR = 5  # kept lines each side that make a line's neighbourhood
 _GLUED = re.compile(r"[a-z]{3}[A-Z]")
 # The words of newsletter, subscription, cookie, affiliate and legal small print (a few languages).
@@ -143,12 +146,12 @@ def line_features(
     before, after = [_FAR] * n, [_FAR] * n
     last = -_FAR
     for i in range(n):
-        before[i] = min(_FAR, i - last)
+        before[i] = i - last if i - last < _FAR else _FAR
         if kept_prose[i]:
             last = i
     last = n + _FAR
     for i in range(n - 1, -1, -1):
-        after[i] = min(_FAR, last - i)
+        after[i] = last - i if last - i < _FAR else _FAR
         if kept_prose[i]:
             last = i
     first_prose = next((i for i in range(n) if kept_prose[i]), n)
@@ -157,9 +160,7 @@ def line_features(
     total = max(1, sum(kept_words))
     longest = max(1, max(wc, default=1))
     page_removed = sum(removed) / max(1, n)
-    seen: dict[str, int] = {}
-    for b in blocks:
-        seen[b.text] = seen.get(b.text, 0) + 1
+    seen = Counter(map(_text, blocks))
     running_before = [0] * n
     running = 0
     for i in range(n):
@@ -175,7 +176,7 @@ def line_features(
     for row, i in enumerate(order):
         text = blocks[i].text
         toks = lines.toks[i]
-        lo, hi = max(0, i - 3), min(n, i + 4)
+        lo, hi = i - 3 if i > 3 else 0, i + 4 if i + 4 < n else n
         if text.isascii():  # (most lines) letters and capitals counted in C, and "|" the only separator it can hold
             encoded = text.encode()
             letters = encoded.translate(_ASCII_LETTER_MARKS).count(1) or 1
