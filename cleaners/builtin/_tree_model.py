@@ -46,7 +46,8 @@ class TreeModel:
 
     def probabilities(self, rows: Sequence[Row]) -> list[float]:
         """``probability`` of each row."""
-        return [_sigmoid(raw) for raw in self._raws(rows)]
+        exp = math.exp
+        return [1.0 / (1.0 + exp(-raw)) if raw > -700 else 0.0 for raw in self._raws(rows)]  # (``_sigmoid``)
 
     @classmethod
     def load(cls, path: str | Path | None = None, default: str = "main_content_model.json") -> TreeModel:

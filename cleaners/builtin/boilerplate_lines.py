@@ -160,6 +160,7 @@ def line_features(
     total = max(1, sum(kept_words))
     longest = max(1, max(wc, default=1))
     page_removed = sum(removed) / max(1, n)
+    last_position = max(1, n - 1)
     seen = Counter(map(_text, blocks))
     running_before = [0] * n
     running = 0
@@ -177,6 +178,9 @@ def line_features(
         text = blocks[i].text
         toks = lines.toks[i]
         lo, hi = i - 3 if i > 3 else 0, i + 4 if i + 4 < n else n
+        # Lines from the body stretch (0 inside it), capped at _FAR.
+        outside = first_body - i if first_body - i > i - last_body else i - last_body
+        glued = len(_GLUED.findall(text))
         if text.isascii():  # (most lines) letters and capitals counted in C, and "|" the only separator it can hold
             encoded = text.encode()
             letters = encoded.translate(_ASCII_LETTER_MARKS).count(1) or 1
@@ -199,7 +203,7 @@ def line_features(
                 sum(map(STOPWORDS.__contains__, toks)) / len(toks) if toks else 0.0,
                 upper / letters,
                 float(separators),
-                i / max(1, n - 1),
+                i / last_position,
                 running_before[i] / total,
                 1.0 if i == 0 or removed[i - 1] else 0.0,
                 1.0 if i + 1 >= n or removed[i + 1] else 0.0,
@@ -215,10 +219,10 @@ def line_features(
                 1.0 if first_body <= i <= last_body else 0.0,
                 1.0 if i < first_body <= last_body else 0.0,
                 1.0 if first_body <= last_body < i else 0.0,
-                min(_FAR, max(first_body - i, i - last_body, 0)) / _FAR if body is not None else 1.0,
+                ((outside if outside < _FAR else _FAR) if outside > 0 else 0) / _FAR if body is not None else 1.0,
                 body_share,
                 *near[i][:14],
-                min(3, len(_GLUED.findall(text))) / 3,
+                (glued if glued < 3 else 3) / 3,
                 *near[i][14:19],
                 min(3, len(_PROMPT.findall(text))) / 3 if row in prompted else 0.0,
                 1.0 if AUTHOR_BIO.match(text) else 0.0,
