@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
-from ._lines import STOPWORDS, PageLines, find_in_lines, page_lines
+from ._lines import ASCII_CASE_BYTES, STOPWORDS, PageLines, find_in_lines, page_lines
 from ._tree_model import TreeModel
 from .outside_article import body_stretch, leading_teaser
 from .site_chrome import AUTHOR_BIO
@@ -98,7 +98,14 @@ FEATURES: tuple[str, ...] = (
 )
 _text = attrgetter("text")
 _NEAR = 5  # kept lines each side that make a line's neighbourhood
-_GLUED = re.compile(r"[a-z]{3}[A-Z]")
+
+
+def _glued(text: str) -> int:
+    """How many times three small ASCII letters run into a capital ("…StudentA 24-year-old"): the matches of
+    ``[a-z]{3}[A-Z]``, counted in C on the line's bytes made U, l or other (which cannot overlap)."""
+    return text.encode("utf-8", "surrogatepass").translate(ASCII_CASE_BYTES).count(b"lllU")
+
+
 # The words of newsletter, subscription, cookie, affiliate and legal small print (a few languages).
 _PROMPT = re.compile(
     r"\b(?:unsubscribe|newsletters?|inbox|subscri(?:be|bed|bing|ption|ptions|bers?)|sign(?:ing)?\s+up|"
@@ -180,7 +187,7 @@ def line_features(
         lo, hi = i - 3 if i > 3 else 0, i + 4 if i + 4 < n else n
         # Lines from the body stretch (0 inside it), capped at _FAR.
         outside = first_body - i if first_body - i > i - last_body else i - last_body
-        glued = len(_GLUED.findall(text))
+        glued = _glued(text)
         if text.isascii():  # (most lines) letters and capitals counted in C, and "|" the only separator it can hold
             encoded = text.encode()
             letters = encoded.translate(_ASCII_LETTER_MARKS).count(1) or 1
@@ -295,8 +302,7 @@ def _neighbourhood(
     )
     blocks = lines.blocks
     texts = [blocks[i].text for i in seq]
-    search = _GLUED.search
-    glued = [search(t) is not None for t in texts]
+    glued = [_glued(t) > 0 for t in texts]
     cut_short = [t[-1:] in ".…" and _cut_short(t) for t in texts]  # (most lines end otherwise: one test says so)
     handles = [not e and 1 <= wc[i] <= 2 for e, i in zip(kept_ends, seq, strict=True)]
     cards = _card_runs(title, [p or e for p, e in zip(kept_prose, kept_ends, strict=True)])

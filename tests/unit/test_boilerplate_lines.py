@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from newsread.cleaners import Config, Pipeline, text_page
-from newsread.cleaners.builtin.boilerplate_lines import FEATURES, line_features
+from newsread.cleaners.builtin.boilerplate_lines import FEATURES, _glued, line_features
 
 from .test_builtin_cleaners import PARAGRAPHS
 
@@ -166,3 +168,19 @@ def test_teaser_cards_and_commenters_are_told_from_the_article_by_their_rhythm()
     assert f["cut_short"][card + 3] == 0 == f["cut_short"][first]
     assert f["near_cut_short"][card + 4] > 0 == f["near_cut_short"][first]
     assert f["near_handles"][len(page.blocks) - 1] > f["near_handles"][first] == 0
+
+
+def test_glued_words_are_counted_as_the_pattern_finds_them() -> None:
+    # A headline run into its teaser ("…StudentA 24-year-old") is counted on the line's bytes, not by a regex:
+    # the count must be the pattern's on any line, accented, Turkish or holding a lone surrogate.
+    glued = re.compile(r"[a-z]{3}[A-Z]")
+    lines = [
+        "Town mourns studentA 24-year-old was found",
+        "abcDefgHijkLmnoP",
+        "ÉcoleNational caféOlé straßeBerlin İstanbulHaber",
+        "abcdE\ud800xyzA",
+        "no capitals at all here",
+        "",
+    ]
+    for line in lines:
+        assert _glued(line) == len(glued.findall(line)), line
