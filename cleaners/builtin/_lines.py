@@ -93,14 +93,14 @@ def is_title_case(text: str) -> bool:
         if len(words) < 4:
             return False
         return sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words)
-    shape = b" " + text.encode().translate(_ASCII_CASE_BYTES)
+    shape = b" " + text.encode().translate(ASCII_CASE_BYTES)
     capital, small = shape.count(b" U"), shape.count(b" l")
     if capital + small < 4:
         return False
     return capital >= 0.75 * (capital + small)
 
 
-_ASCII_CASE_BYTES = bytes(
+ASCII_CASE_BYTES = bytes(
     ord("U") if chr(c).isupper() else ord("l") if chr(c).islower() else ord("d") if chr(c).isalnum() or c == 95 else 32
     for c in range(128)
 ) + bytes(32 for _ in range(128, 256))

@@ -33,11 +33,15 @@ class TreeModel:
             _check(tree, len(self.features))
         terms = " + ".join(_expression(tree, 0) for tree in trees) or "0.0"
         raw = f"{float(data['bias'])!r} + {float(data['rate'])!r} * ({terms})"
+        # Each row unpacked into one local a feature (``_`` for those no tree splits on) once, rather than a
+        # subscript at every split the row goes through (three a tree of depth three).
+        used = {int(f) for t in trees for f, left in zip(t["feature"], t["left"], strict=True) if int(left) != -1}
+        names = "".join(f"x{f}, " if f in used else "_, " for f in range(len(self.features)))
         # The source is made from numbers and indices checked above, never from text of the file. The sum for each
         # row of a page in one call (a call per row costs as much as its trees), compiled once: one row is a page
         # of one row.
         self._raws: Callable[[Sequence[Row]], list[float]] = eval(
-            compile(f"lambda rows: [{raw} for x in rows]", "<tree model>", "eval")
+            compile(f"lambda rows: [{raw} for ({names}) in rows]", "<tree model>", "eval")
         )
 
     def probability(self, row: Row) -> float:
@@ -45,7 +49,8 @@ class TreeModel:
 
     def probabilities(self, rows: Sequence[Row]) -> list[float]:
         """``probability`` of each row."""
-        return [_sigmoid(raw) for raw in self._raws(rows)]
+        exp = math.exp
+        return [1.0 / (1.0 + exp(-raw)) if raw > -700 else 0.0 for raw in self._raws(rows)]  # (``_sigmoid``)
 
     @classmethod
     def load(cls, path: str | Path | None = None, default: str = "main_content_model.json") -> TreeModel:
@@ -82,4 +87,4 @@ def _expression(tree: dict[str, list[Any]], node: int) -> str:
         return repr(float(tree["value"][node]))
     feature, threshold = int(tree["feature"][node]), float(tree["threshold"][node])
     right = int(tree["right"][node])
-    return f"({_expression(tree, left)} if x[{feature}] <= {threshold!r} else {_expression(tree, right)})"
+    return f"({_expression(tree, left)} if x{feature} <= {threshold!r} else {_expression(tree, right)})"

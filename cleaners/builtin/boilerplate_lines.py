@@ -12,13 +12,15 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import accumulate
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from ..base import BaseCleaner, Context
 from ..model import Mark, Page
-from ._lines import STOPWORDS, PageLines, find_in_lines, page_lines
+from ._lines import ASCII_CASE_BYTES, STOPWORDS, PageLines, find_in_lines, page_lines
 from ._tree_model import TreeModel
 from .outside_article import body_stretch, leading_teaser
 from .site_chrome import AUTHOR_BIO
@@ -109,8 +111,16 @@ SPAN_FEATURES: tuple[str, ...] = (
     "first_above",  # the mean first-pass chance of the kept lines above the line, by words
     "first_below",  # the same below: under the article's end, most of what follows is chrome
 )
+_text = attrgetter("text")
 _NEAR = 5  # kept lines each side that make a line's neighbourhood
-_GLUED = re.compile(r"[a-z]{3}[A-Z]")
+
+
+def _glued(text: str) -> int:
+    """How many times three small ASCII letters run into a capital ("…StudentA 24-year-old"): the matches of
+    ``[a-z]{3}[A-Z]``, counted in C on the line's bytes made U, l or other (which cannot overlap)."""
+    return text.encode("utf-8", "surrogatepass").translate(ASCII_CASE_BYTES).count(b"lllU")
+
+
 # The words of newsletter, subscription, cookie, affiliate and legal small print (a few languages).
 _PROMPT = re.compile(
     r"\b(?:unsubscribe|newsletters?|inbox|subscri(?:be|bed|bing|ption|ptions|bers?)|sign(?:ing)?\s+up|"
@@ -127,6 +137,10 @@ _PROMPT_WORDS = (
     *("follow ", "disclaimer", "permission", "reproduced", "redistributed", "spam", "mail address", "download "),
     *("assinante", "assine", "inscreva", "abonnieren", "abonnez", "suscr", "iscriviti", "registrieren"),
 )
+_SEPARATORS = "|›»•·"
+# ASCII letters, and capitals, made 1, every other byte 0: a line's count of them is the count of 1s so translated.
+_ASCII_LETTER_MARKS = bytes(1 if c < 128 and chr(c).isalpha() else 0 for c in range(256))
+_ASCII_UPPER_MARKS = bytes(1 if c < 128 and chr(c).isupper() else 0 for c in range(256))
 _GAP = 2  # other lines a run of prose may hold between two prose lines
 _ELLIPSES = ("...", "…")
 
@@ -154,12 +168,12 @@ def line_features(
     before, after = [_FAR] * n, [_FAR] * n
     last = -_FAR
     for i in range(n):
-        before[i] = min(_FAR, i - last)
+        before[i] = i - last if i - last < _FAR else _FAR
         if kept_prose[i]:
             last = i
     last = n + _FAR
     for i in range(n - 1, -1, -1):
-        after[i] = min(_FAR, last - i)
+        after[i] = last - i if last - i < _FAR else _FAR
         if kept_prose[i]:
             last = i
     first_prose = next((i for i in range(n) if kept_prose[i]), n)
@@ -168,9 +182,8 @@ def line_features(
     total = max(1, sum(kept_words))
     longest = max(1, max(wc, default=1))
     page_removed = sum(removed) / max(1, n)
-    seen: dict[str, int] = {}
-    for b in blocks:
-        seen[b.text] = seen.get(b.text, 0) + 1
+    last_position = max(1, n - 1)
+    seen = Counter(map(_text, blocks))
     running_before = [0] * n
     running = 0
     for i in range(n):
@@ -178,7 +191,7 @@ def line_features(
         running += kept_words[i]
     body_words = sum(kept_words[first_body : last_body + 1])
     body_share = body_words / total
-    near = _neighbourhood(lines, removed, headline, comment)
+    near = _neighbourhood(lines, removed, headline, comment, only)
     rows: list[list[float]] = []
     isupper, isalpha = str.isupper, str.isalpha
     order = range(n) if only is None else only
@@ -186,8 +199,19 @@ def line_features(
     for row, i in enumerate(order):
         text = blocks[i].text
         toks = lines.toks[i]
-        lo, hi = max(0, i - 3), min(n, i + 4)
-        letters = sum(map(isalpha, text)) or 1
+        lo, hi = i - 3 if i > 3 else 0, i + 4 if i + 4 < n else n
+        # Lines from the body stretch (0 inside it), capped at _FAR.
+        outside = first_body - i if first_body - i > i - last_body else i - last_body
+        glued = _glued(text)
+        if text.isascii():  # (most lines) letters and capitals counted in C, and "|" the only separator it can hold
+            encoded = text.encode()
+            letters = encoded.translate(_ASCII_LETTER_MARKS).count(1) or 1
+            upper = encoded.translate(_ASCII_UPPER_MARKS).count(1)
+            separators = text.count("|")
+        else:
+            letters = sum(map(isalpha, text)) or 1
+            upper = sum(map(isupper, text))
+            separators = sum(text.count(c) for c in _SEPARATORS)
         rows.append(
             [
                 math.log1p(wc[i]),
@@ -199,9 +223,9 @@ def line_features(
                 1.0 if lines.item[i] else 0.0,
                 1.0 if lines.digit[i] else 0.0,
                 sum(map(STOPWORDS.__contains__, toks)) / len(toks) if toks else 0.0,
-                sum(map(isupper, text)) / letters,
-                float(sum(text.count(c) for c in "|›»•·")),
-                i / max(1, n - 1),
+                upper / letters,
+                float(separators),
+                i / last_position,
                 running_before[i] / total,
                 1.0 if i == 0 or removed[i - 1] else 0.0,
                 1.0 if i + 1 >= n or removed[i + 1] else 0.0,
@@ -217,10 +241,10 @@ def line_features(
                 1.0 if first_body <= i <= last_body else 0.0,
                 1.0 if i < first_body <= last_body else 0.0,
                 1.0 if first_body <= last_body < i else 0.0,
-                min(_FAR, max(first_body - i, i - last_body, 0)) / _FAR if body is not None else 1.0,
+                ((outside if outside < _FAR else _FAR) if outside > 0 else 0) / _FAR if body is not None else 1.0,
                 body_share,
                 *near[i][:14],
-                min(3, len(_GLUED.findall(text))) / 3,
+                (glued if glued < 3 else 3) / 3,
                 *near[i][14:19],
                 min(3, len(_PROMPT.findall(text))) / 3 if row in prompted else 0.0,
                 1.0 if AUTHOR_BIO.match(text) else 0.0,
@@ -271,10 +295,14 @@ def _card_runs(title: Sequence[bool], sentence: Sequence[bool]) -> list[int]:
 
 
 def _neighbourhood(
-    lines: PageLines, removed: Sequence[bool], headline: int | None, comment: Sequence[bool] | None = None
+    lines: PageLines,
+    removed: Sequence[bool],
+    headline: int | None,
+    comment: Sequence[bool] | None = None,
+    only: Sequence[int] | None = None,
 ) -> list[list[float]]:
     """The neighbourhood features of each kept line (see FEATURES from ``title_run``), by line index (removed
-    lines get an empty list)."""
+    lines get an empty list, and so do the kept lines ``only``, when given, does not name)."""
     wc, prose, ends, digit, low = lines.wc, lines.prose, lines.ends, lines.digit, lines.low
     seq = [i for i, gone in enumerate(removed) if not gone]
     m = len(seq)
@@ -284,11 +312,12 @@ def _neighbourhood(
     title = [s and wc[i] >= 3 for s, i in zip(short, seq, strict=True)]
     title_run, short_run = _runs(title), _runs(short)
     # Running counts over the kept lines, for the neighbourhood's shares.
-    sums = [list(accumulate(flags, initial=0)) for flags in (kept_prose, kept_ends, title, [digit[i] for i in seq])]
+    n_prose, n_ends, n_titles, n_digits = (
+        list(accumulate(flags, initial=0)) for flags in (kept_prose, kept_ends, title, [digit[i] for i in seq])
+    )
     blocks = lines.blocks
     texts = [blocks[i].text for i in seq]
-    search = _GLUED.search
-    glued = [search(t) is not None for t in texts]
+    glued = [_glued(t) > 0 for t in texts]
     cut_short = [t[-1:] in ".…" and _cut_short(t) for t in texts]  # (most lines end otherwise: one test says so)
     handles = [not e and 1 <= wc[i] <= 2 for e, i in zip(kept_ends, seq, strict=True)]
     cards = _card_runs(title, [p or e for p, e in zip(kept_prose, kept_ends, strict=True)])
@@ -319,7 +348,12 @@ def _neighbourhood(
     out: list[list[float]] = [[] for _ in removed]
     log1p, far = math.log1p, float(_FAR)
     colon = 0.0
+    wanted = range(len(removed)) if only is None else set(only)
     for j, i in enumerate(seq):
+        if i not in wanted:
+            if kept_prose[j]:
+                colon = 1.0 if low[i].rstrip().endswith(":") else 0.0
+            continue
         a, z = j - _NEAR if j > _NEAR else 0, j + _NEAR + 1 if j + _NEAR + 1 < m else m
         others = float(z - a - 1) or 1.0
         distance = lo - j if j < lo else (j - hi if j > hi else 0)
@@ -332,7 +366,10 @@ def _neighbourhood(
         out[i] = [
             log1p(title_run[j]),
             log1p(short_run[j]),
-            *[(acc[z] - acc[a] - acc[j + 1] + acc[j]) / others for acc in sums],
+            (n_prose[z] - n_prose[a] - n_prose[j + 1] + n_prose[j]) / others,
+            (n_ends[z] - n_ends[a] - n_ends[j + 1] + n_ends[j]) / others,
+            (n_titles[z] - n_titles[a] - n_titles[j + 1] + n_titles[j]) / others,
+            (n_digits[z] - n_digits[a] - n_digits[j + 1] + n_digits[j]) / others,
             1.0 if distance == 0 else 0.0,
             (distance if distance < _FAR else far) / far,
             1.0 if j < lo else 0.0,

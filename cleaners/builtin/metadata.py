@@ -124,18 +124,18 @@ BODY_LINES = 40  # the article's first lines whose words tell a headline from th
 BODY_PROSE = 12  # ... the prose among them, at most this many lines
 
 
-def _stems(line: str) -> list[str]:
-    """A lower-cased line's words of four letters or more, cut to five (``republicans`` and ``republican``
-    are one word here): what tells a headline's words in the article's."""
-    return [w[:5] for w in _WORDS.findall(line) if len(w) >= 4]
+def _stems(words: Sequence[str]) -> list[str]:
+    """A lower-cased line's words (``PageLines.toks``) of four letters or more, cut to five (``republicans`` and
+    ``republican`` are one word here): what tells a headline's words in the article's."""
+    return [w[:5] for w in words if len(w) >= 4]
 
 
 def _body_words(body: Sequence[Block], lines: PageLines) -> frozenset[str]:
     """The words (:func:`_stems`) of the first BODY_PROSE prose lines of ``body``: what a headline's words are
     found among."""
-    low, prose = lines.low, lines.prose
-    first = [low[b.index] for b in body if prose[b.index]][:BODY_PROSE]
-    return frozenset(_stems(" ".join(first)))
+    toks, prose = lines.toks, lines.prose
+    first = [toks[b.index] for b in body if prose[b.index]][:BODY_PROSE]
+    return frozenset(stem for words in first for stem in _stems(words))
 
 
 def _is_byline(block: Block, lines: PageLines) -> bool:
@@ -273,14 +273,14 @@ class MetadataLines(BaseCleaner):
                     # repeated below it, "Start free trial Log In"): a headline if one of its words is the article's.
                     if inside:
                         body_words = _body_words(body, lines) if body_words is None else body_words
-                        if any(w in body_words for w in _stems(lines.low[b.index])):
+                        if any(w in body_words for w in _stems(lines.toks[b.index])):
                             return b
             # Above the headline a whole-page dump holds the site's chrome ("Skip to content", a menu, a
             # brand line), title-like but about nothing the article says: the headline is the first line most
             # of whose words the article's first lines use.
             body_words = _body_words(body, lines) if body_words is None else body_words
             for b in candidates:
-                words = _stems(lines.low[b.index])
+                words = _stems(lines.toks[b.index])
                 found = sum(w in body_words for w in words)
                 if found >= 2 and found * 2 >= len(words):
                     return b
@@ -289,7 +289,7 @@ class MetadataLines(BaseCleaner):
                 # the headline is the title-like line nearest the body, below it only its date and byline, if
                 # it speaks of the article at all (one of its words is among the article's first words).
                 nearest = _nearest_body(candidates, header, lines)
-                if nearest is not None and any(w in body_words for w in _stems(lines.low[nearest.index])):
+                if nearest is not None and any(w in body_words for w in _stems(lines.toks[nearest.index])):
                     return nearest
         # No line speaks of the article: no headline. The first title-like line at the top, or the one right
         # above the body, was a menu, a skip link, the site's name or a notice 19 times in 20 on the dev sets'

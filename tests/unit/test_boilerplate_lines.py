@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from newsread.cleaners import Config, Pipeline, text_page
 from newsread.cleaners.builtin.boilerplate_lines import (
     FEATURES,
     SPAN_FEATURES,
+    _glued,
     line_features,
     span_features,
 )
@@ -218,3 +220,19 @@ def test_a_second_pass_judges_a_line_by_the_article_span_around_it(tmp_path: Pat
         bodies[name] = pipeline.clean(text_page("p.txt", "\n".join(lines))).body
     assert all(p in bodies["one"] and p in bodies["two"] for p in PARAGRAPHS + MORE)
     assert stranded in bodies["one"] and stranded not in bodies["two"]
+
+
+def test_glued_words_are_counted_as_the_pattern_finds_them() -> None:
+    # A headline run into its teaser ("…StudentA 24-year-old") is counted on the line's bytes, not by a regex:
+    # the count must be the pattern's on any line, accented, Turkish or holding a lone surrogate.
+    glued = re.compile(r"[a-z]{3}[A-Z]")
+    lines = [
+        "Town mourns studentA 24-year-old was found",
+        "abcDefgHijkLmnoP",
+        "ÉcoleNational caféOlé straßeBerlin İstanbulHaber",
+        "abcdE\ud800xyzA",
+        "no capitals at all here",
+        "",
+    ]
+    for line in lines:
+        assert _glued(line) == len(glued.findall(line)), line
