@@ -112,6 +112,9 @@ SPAN_FEATURES: tuple[str, ...] = (
     "first_below",  # the same below: under the article's end, most of what follows is chrome
 )
 _text = attrgetter("text")
+# A page of more lines than this (no article: a log, a dump of tiny lines) is judged by the first pass alone, so
+# that it is cleaned within the time limit the reader and the command give a page.
+SECOND_PASS_MAX_LINES = 20_000
 _NEAR = 5  # kept lines each side that make a line's neighbourhood
 
 
@@ -503,7 +506,7 @@ class BoilerplateLines(BaseCleaner):
         second pass's, which also weighs the first pass's verdicts around the line."""
         model = self.model
         chances = model.probabilities(rows)
-        if model.second is None:
+        if model.second is None or len(candidates) > SECOND_PASS_MAX_LINES:
             return chances
         removed = context.removed_mask()
         kept = [k for k, gone in enumerate(removed) if not gone]
