@@ -641,24 +641,33 @@ async def test_the_views_in_the_reader_border_fit_whole(folder: Path, size: tupl
             assert ("2 original" in title) == (size[0] >= 120 or key != "3")  # named whole where there is room
 
 
+HARBOUR_BODY = (
+    "The council said on Monday that the new harbour plan would cost more than the budget allowed.\n"
+    "Residents who spoke at the hearing asked for the bridge to be kept open while the works go on.\n"
+)
+
+
+def dated_pages(tmp_path: Path, pages: dict[str, tuple[str, str]]) -> Path:
+    """A folder of text pages: a title, a dateline (none where empty) and the same two-line body each."""
+    root = tmp_path / "pages"
+    root.mkdir()
+    for name, (title, date) in pages.items():
+        text = f"{title}\n{date}\n{HARBOUR_BODY}" if date else f"{title}\n{HARBOUR_BODY}"
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
 async def test_dates_written_in_words_show_and_sort_as_dates(tmp_path: Path) -> None:
     """The date column showed "Wednesday" and "sexta-feir", and the date sort put them above every year."""
     from newsread.cleaners import Pipeline
 
-    body = (
-        "The council said on Monday that the new harbour plan would cost more than the budget allowed.\n"
-        "Residents who spoke at the hearing asked for the bridge to be kept open while the works go on.\n"
-    )
     pages = {
         "a.txt": ("Harbour plan will cost more than the council thought", "Wednesday November 20, 2019"),
         "b.txt": ("Ferry service returns to the old harbour this summer", "Publicado 5 de maio de 2021"),
         "c.txt": ("Bridge works will close the harbour road for a month", "2020-03-01"),
         "d.txt": ("Harbour museum opens a new hall for old boats", ""),
     }
-    root = tmp_path / "pages"
-    root.mkdir()
-    for name, (title, date) in pages.items():
-        (root / name).write_text(f"{title}\n{date}\n{body}" if date else f"{title}\n{body}", encoding="utf-8")
+    root = dated_pages(tmp_path, pages)
     app = make_app([root], Pipeline.default())
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -677,10 +686,6 @@ async def test_dates_in_figures_show_as_dates_where_they_read_one_way_only(tmp_p
     that reads both ways (05/06/2019) is shown as written but sorts within its year."""
     from newsread.cleaners import Pipeline
 
-    body = (
-        "The council said on Monday that the new harbour plan would cost more than the budget allowed.\n"
-        "Residents who spoke at the hearing asked for the bridge to be kept open while the works go on.\n"
-    )
     pages = {
         "a.txt": ("Harbour plan will cost more than the council thought", "20/11/2019"),
         "b.txt": ("Ferry service returns to the old harbour this summer", "11/21/2019"),
@@ -689,10 +694,7 @@ async def test_dates_in_figures_show_as_dates_where_they_read_one_way_only(tmp_p
         "e.txt": ("Fishing boats leave the harbour before the storm", "March 3, 2018"),
         "f.txt": ("Harbour master retires after thirty years", ""),
     }
-    root = tmp_path / "pages"
-    root.mkdir()
-    for name, (title, date) in pages.items():
-        (root / name).write_text(f"{title}\n{date}\n{body}" if date else f"{title}\n{body}", encoding="utf-8")
+    root = dated_pages(tmp_path, pages)
     app = make_app([root], Pipeline.default())
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -708,14 +710,11 @@ async def test_a_dump_without_a_headline_is_listed_by_its_file_not_by_the_chrome
     Corp company": the first title-like line at the top, whatever it said."""
     from newsread.cleaners import Pipeline
 
-    body = (
-        "The council said on Monday that the new harbour plan would cost more than the budget allowed.\n"
-        "Residents who spoke at the hearing asked for the bridge to be kept open while the works go on.\n"
-    )
     root = tmp_path / "pages"
     root.mkdir()
-    (root / "harbour-costs.txt").write_text(f"Dow Jones, a News Corp company\n{body}", encoding="utf-8")
-    (root / "titled.txt").write_text(f"Harbour plan will cost more than the council thought\n{body}", encoding="utf-8")
+    (root / "harbour-costs.txt").write_text(f"Dow Jones, a News Corp company\n{HARBOUR_BODY}", encoding="utf-8")
+    titled = f"Harbour plan will cost more than the council thought\n{HARBOUR_BODY}"
+    (root / "titled.txt").write_text(titled, encoding="utf-8")
     app = make_app([root], Pipeline.default())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
