@@ -23,16 +23,14 @@ import argparse
 import dataclasses
 import json
 import math
-import subprocess
-import sys
 import tempfile
-import zlib
 from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
 from bench.corpus import REPO, bench_dir, shared_dir
-from bench.train_main_content import SETS, fit, gold_share, sites, stem
+from bench.crossval import dev_pages, held_out_scores, site_folds, stem
+from bench.train_main_content import fit, gold_share
 from newsread.cleaners import Config, Context, Mark, Page, Pipeline, iter_sources, load_page
 from newsread.cleaners.builtin._lines import page_lines
 from newsread.cleaners.builtin._tree_model import TreeModel
@@ -116,34 +114,6 @@ def two_pass(threshold: float, held_out: int | None, firsts: dict[tuple[int, ...
     return {**firsts[without], "second": second, "trained_on": f"{firsts[without]['trained_on']}; two passes"}
 
 
-def _held_out(args: tuple[str, list[tuple[str, str, str]], str]) -> None:
-    model, jobs, out = args
-    pipeline = Pipeline.default(Config(options={"boilerplate_lines": {"model": model}}))
-    for set_name, path, _ in jobs:
-        cleaned = pipeline.clean(load_page(next(iter_sources([path]))))
-        (Path(out) / set_name).mkdir(parents=True, exist_ok=True)
-        (Path(out) / set_name / f"{stem(Path(path).name)}.txt").write_text(cleaned.body, encoding="utf-8")
-
-
-def held_out_scores(
-    models: list[dict[str, Any]], jobs: list[tuple[str, str, str]], fold_of: list[int], work: Path, bench: Path, n: int
-) -> None:
-    """Each fold's pages cleaned by the whole pipeline with ``models[fold]`` (into WORK/pred/SET/), and scored."""
-    work.mkdir(parents=True, exist_ok=True)
-    tasks = []
-    for k, model in enumerate(models):
-        path = work / f"fold{k}.json"
-        path.write_text(json.dumps(model), encoding="utf-8")
-        tasks.append((str(path), [j for j, f in zip(jobs, fold_of, strict=True) if f == k], str(work / "pred")))
-    with Pool(n) as pool:
-        pool.map(_held_out, tasks)
-    print(f"boilerplate_lines, cross-validated by site ({len(models)} folds: no page scored by a model of its site)")
-    for s in SETS:
-        print(f"\n{s} text:")
-        sys.stdout.flush()
-        subprocess.call([sys.executable, str(bench / "score.py"), str(bench / s / "gold"), str(work / "pred" / s)])
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench train-boilerplate-lines", description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", type=Path, default=shared_dir())
@@ -157,15 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="keep the held-out bodies here (SET/ID.txt)")
     a = ap.parse_args(argv)
     bench = bench_dir(a.shared)
-    jobs = [
-        (s, str(f), str(bench / s / "gold" / f"{stem(f.name)}.txt"))
-        for s in SETS
-        for f in sorted((bench / s / "text").iterdir())
-    ]
+    jobs = dev_pages(bench, "text")
     with Pool(a.jobs) as pool:
         pages = pool.map(page_rows, jobs, chunksize=8)
-    site_of = sites(bench)
-    fold_of = [zlib.crc32(site_of[(p["set"], p["stem"])].encode()) % a.folds for p in pages]
+    fold_of = site_folds(bench, jobs, a.folds)
     for p, f in zip(pages, fold_of, strict=True):
         p["fold"] = f
     _PAGES[:] = pages
@@ -186,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         folds_models = [firsts[(k,)] for k in range(a.folds)]
     if not a.no_cv:
         with tempfile.TemporaryDirectory() as tmp:
-            held_out_scores(folds_models, jobs, fold_of, a.keep or Path(tmp), bench, a.jobs)
+            held_out_scores(
+                "boilerplate_lines", "text", folds_models, jobs, fold_of, a.keep or Path(tmp), bench, a.jobs
+            )
     if not a.no_write:
         MODEL.write_text(json.dumps(final, separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"\nwrote {MODEL.relative_to(REPO)} ({MODEL.stat().st_size / 1024:.0f} KB), trained on every page")

@@ -20,40 +20,21 @@ import argparse
 import json
 import math
 import re
-import sys
 import tempfile
 from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
 from bench.corpus import REPO, bench_dir, shared_dir
-from newsread.cleaners import Config, Context, Pipeline, iter_sources, load_page
+from bench.crossval import SETS, dev_pages, held_out_scores, site_folds, stem
+from newsread.cleaners import Context, iter_sources, load_page
 from newsread.cleaners.builtin._block_features import FEATURES, block_features
 from newsread.cleaners.builtin.main_content import MainContent
 
 MODEL = REPO / "cleaners" / "builtin" / "main_content_model.json"
-SETS = ("scrapinghub", "wcxb")
 TREES, DEPTH, RATE = 60, 3, 0.2
 THRESHOLD = 0.40  # below one half: a lost paragraph costs a reader more than a kept line of boilerplate
 _WORD = re.compile(r"\w+")
-
-
-def stem(name: str) -> str:
-    for ext in (".gz", ".txt", ".html", ".htm"):
-        name = name.removesuffix(ext)
-    return name
-
-
-def sites(bench: Path) -> dict[tuple[str, str], str]:
-    """(set, page stem) -> the page's site: one site's pages always fall in the same fold."""
-    from urllib.parse import urlparse
-
-    out = {}
-    for key, url in json.loads((bench / "scrapinghub" / "urls.json").read_text()).items():
-        out[("scrapinghub", key)] = urlparse(url).netloc.removeprefix("www.")
-    for key, info in json.loads((bench / "wcxb" / "pages.json").read_text()).items():
-        out[("wcxb", key)] = str(info["domain"]).removeprefix("www.")
-    return out
 
 
 def gold_share(texts: list[str], gold: str) -> list[float]:
@@ -179,16 +160,6 @@ def fit(
     }
 
 
-def held_out_bodies(model_path: Path, jobs: list[tuple[str, str, str]], out: Path) -> None:
-    """The whole pipeline, with the given model, over these pages (each alone, as score.py expects them)."""
-    config = Config(options={"main_content": {"model": str(model_path)}})
-    pipeline = Pipeline.default(config)
-    for set_name, path, _ in jobs:
-        cleaned = pipeline.clean(load_page(next(iter_sources([path]))))
-        (out / set_name).mkdir(parents=True, exist_ok=True)
-        (out / set_name / f"{stem(Path(path).name)}.txt").write_text(cleaned.body, encoding="utf-8")
-
-
 _PAGES: list[dict[str, Any]] = []  # the training rows, for the fitting workers (set before they fork)
 
 
@@ -196,10 +167,6 @@ def _fit_without(args: tuple[list[int], int]) -> dict[str, Any]:
     """The model of every page but fold ``k``'s (-1: of every page)."""
     fold_of, k = args
     return fit([p for p, f in zip(_PAGES, fold_of, strict=True) if f != k])
-
-
-def _held_out(args: tuple[str, list[tuple[str, str, str]], str]) -> None:
-    held_out_bodies(Path(args[0]), args[1], Path(args[2]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,39 +185,18 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     _LABELLING[0] = a.labels
     bench = bench_dir(a.shared)
-    jobs = [
-        (s, str(f), str(bench / s / "gold" / f"{stem(f.name)}.txt"))
-        for s in SETS
-        for f in sorted((bench / s / "html").iterdir())
-    ]
+    jobs = dev_pages(bench, "html")
     with Pool(a.jobs) as pool:
         pages = pool.map(page_rows, jobs, chunksize=4)
-    site_of = sites(bench)
-    # Sites to folds by a stable hash of the name: the same split on every machine and run.
-    import zlib
-
-    fold_of = [zlib.crc32(site_of[(p["set"], p["stem"])].encode()) % a.folds for p in pages]
+    fold_of = site_folds(bench, jobs, a.folds)
     # The fold models and the model of every page, fitted --jobs at a time (the workers inherit the rows).
     _PAGES[:] = pages
     wanted = list(range(a.folds)) + ([] if a.no_write else [-1])
     with Pool(a.jobs) as pool:
         models = dict(zip(wanted, pool.map(_fit_without, [(fold_of, k) for k in wanted], chunksize=1), strict=True))
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        tasks = []
-        for k in range(a.folds):
-            path = work / f"fold{k}.json"
-            path.write_text(json.dumps(models[k]), encoding="utf-8")
-            tasks.append((str(path), [j for j, f in zip(jobs, fold_of, strict=True) if f == k], str(work / "pred")))
-        with Pool(a.jobs) as pool:
-            pool.map(_held_out, tasks)
-        print(f"main_content, cross-validated by site ({a.folds} folds: no page scored by a model that saw its site)")
-        for s in SETS:
-            print(f"\n{s} html:")
-            sys.stdout.flush()
-            import subprocess
-
-            subprocess.call([sys.executable, str(bench / "score.py"), str(bench / s / "gold"), str(work / "pred" / s)])
+        folds_models = [models[k] for k in range(a.folds)]
+        held_out_scores("main_content", "html", folds_models, jobs, fold_of, Path(tmp), bench, a.jobs)
     if not a.no_write:
         MODEL.write_text(json.dumps(models[-1], separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"\nwrote {MODEL.relative_to(REPO)} ({MODEL.stat().st_size / 1024:.0f} KB), trained on every page")
