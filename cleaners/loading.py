@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,27 +130,71 @@ def _walk(root: Path, prefix: str, seen: set[tuple[int, int]]) -> Iterator[Sourc
             yield Source(rel, entry.path)
 
 
-def id_prefix(path: str | os.PathLike[str], several: bool) -> str:
-    """What the ids of the pages under ``path`` start with when it is one of ``several`` paths given: the
-    folder's name (``one/page.txt``, ``two/page.txt``); nothing for a file given itself (its id is its name)."""
-    return f"{Path(path).name}/" if several and os.path.isdir(path) else ""
+def _parts(path: str) -> list[str]:
+    """The names a path is made of, from the top: absolute for a local path (``.`` is the folder's own name), as
+    written for a URL (``s3://bucket/crawl`` is ``s3:``, ``bucket``, ``crawl``)."""
+    full = path if "://" in path else os.path.abspath(path)
+    return [part for part in full.replace(os.sep, "/").split("/") if part] or ["(root)"]
+
+
+def id_prefixes(paths: Sequence[str | os.PathLike[str]], is_folder: Callable[[str], bool] = os.path.isdir) -> list[str]:
+    """What the ids of the pages under each of ``paths`` start with, so that no two pages share one.
+
+    One path: nothing (ids are relative to it). Several: a folder's name (``one/page.txt``, ``two/page.txt``), and
+    a file given itself is its name alone (``x.html``). Where two paths end in the same name (``p/news`` and
+    ``q/news``, or ``a/x.html`` and ``b/x.html``), each is named by as many of its last folders as tell it from the
+    others (``p/news/page.txt``, ``q/news/page.txt``; ``a/x.html``, ``b/x.html``). The names come from the paths
+    alone, so a rescan, or a run with the same paths from another folder, gives the same ids.
+    """
+    texts = [os.fspath(p) for p in paths]
+    if len(texts) < 2:
+        return [""] * len(texts)
+    parts = [_parts(t) for t in texts]
+    out: list[str] = []
+    for i, mine in enumerate(parts):
+        others = [p for p in parts if p != mine]
+        k = 1
+        while k < len(mine) and any(p[-k:] == mine[-k:] for p in others):
+            k += 1
+        label = "/".join(mine[-k:])
+        if is_folder(texts[i]):
+            out.append(f"{label}/")
+        else:  # (a file's id is its label: what comes before its name is the prefix)
+            out.append(label[: len(label) - len(mine[-1])])
+    return out
+
+
+def given_paths(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
+    """Each of ``paths`` with what its pages' ids start with (:func:`id_prefixes`); a path given twice once."""
+    unique = list(dict.fromkeys(os.path.abspath(p) for p in paths))
+    firsts = [next(p for p in paths if os.path.abspath(p) == u) for u in unique]
+    return [(Path(p), prefix) for p, prefix in zip(firsts, id_prefixes(firsts), strict=True)]
+
+
+def iter_given(paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[Path, str, Source]]:
+    """Every page under ``paths`` (see :func:`iter_sources`) with the path given it was found under and the
+    prefix of its id there (``source.id`` is the prefix, then the page's path relative to that folder)."""
+    seen: set[tuple[int, int]] = set()
+    for path, prefix in given_paths(paths):
+        if path.is_dir():
+            for source in _walk(path, prefix, seen):
+                yield path, prefix, source
+        else:
+            for source in _expand(Source(prefix + path.name, os.fspath(path))):
+                yield path, prefix, source
 
 
 def iter_sources(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Source]:
     """Every page under ``paths``: folders recursively in name order, files as given.
 
-    A page's id is its path relative to the folder it was found in; with several
-    paths, each id starts with the name of the folder it came from so ids stay unique.
-    A file given itself is its name (``newsread a/x.html b/y.html``: ``x.html``, ``y.html``).
+    A page's id is its path relative to the folder it was found in; with several paths, each id starts with
+    the name of the folder it came from, so ids stay unique (:func:`id_prefixes`: ``one/page.txt``,
+    ``two/page.txt``; with the same name twice, ``p/news/page.txt``, ``q/news/page.txt``). A file given itself
+    is its name (``newsread a/x.html b/y.html``: ``x.html``, ``y.html``; ``a/x.html`` and ``b/x.html`` when both
+    are named ``x.html``). A path given twice is read once.
     """
-    seen: set[tuple[int, int]] = set()
-    several = len(paths) > 1
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            yield from _walk(path, id_prefix(path, several), seen)
-        else:
-            yield from _expand(Source(path.name, os.fspath(path)))
+    for _, _, source in iter_given(paths):
+        yield source
 
 
 def page_format(name: str) -> tuple[PageFormat | None, bool]:

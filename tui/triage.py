@@ -58,9 +58,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from newsread.cleaners import Source, iter_sources
+from newsread.cleaners import Source
 from newsread.cleaners.files import open_regular
-from newsread.cleaners.loading import id_prefix
+from newsread.cleaners.loading import iter_given
 
 SCHEMA_VERSION = 1
 DECISIONS = ("none", "kept", "starred", "discarded")
@@ -182,23 +182,19 @@ def track_paths(
     when it says True, what was hashed so far is returned. Pages whose id is in ``skip`` are left out
     (not hashed): a folder scanned again hashes only its new pages.
     """
-    several = len(paths) > 1
     out: list[tuple[Source, PageRef]] = []
-    for raw in paths:
-        path = Path(raw)
+    for path, prefix, source in iter_given(paths):
+        if stop is not None and stop():
+            return out
+        if source.id in skip:
+            continue
+        try:
+            digest = content_hash(source.file)
+        except OSError:
+            digest = "unreadable:" + source.id
         root = os.path.abspath(path if path.is_dir() else path.parent)
-        prefix = id_prefix(path, several)
-        for source in iter_sources([path]):
-            if stop is not None and stop():
-                return out
-            if f"{prefix}{source.id}" in skip:
-                continue
-            try:
-                digest = content_hash(source.file)
-            except OSError:
-                digest = "unreadable:" + source.id
-            page_id = f"{prefix}{source.id}"
-            out.append((Source(page_id, source.file), PageRef(page_id, root, source.id, digest)))
+        relpath = source.id[len(prefix) :]
+        out.append((source, PageRef(source.id, root, relpath, digest)))
     return out
 
 

@@ -231,6 +231,25 @@ def test_page_ids_of_several_paths_match_the_loader(tmp_path: Path) -> None:
     assert tracked[-1][1].relpath == "single.txt"
 
 
+def test_pages_of_two_folders_of_the_same_name_keep_their_own_state(tmp_path: Path) -> None:
+    for where in ("p", "q"):  # the same names, different bodies
+        (tmp_path / where / "news").mkdir(parents=True)
+        (tmp_path / where / "news" / "x.txt").write_text(f"Story from {where}\nBody {where}.\n", encoding="utf-8")
+    folders = [tmp_path / "p" / "news", tmp_path / "q" / "news"]
+    store, _ = open_store(tmp_path / "triage.sqlite3")
+    tracked = track_paths(folders)
+    ids = [s.id for s, _ in tracked]
+    assert len(set(ids)) == 2 and [r.relpath for _, r in tracked] == ["x.txt", "x.txt"]
+    store.attach(ref for _, ref in tracked)
+    store.keep([ids[0]])
+    assert store.state(ids[0]).decision == "kept" and store.state(ids[1]).decision == "none"
+    store.close()
+    store, _ = open_store(tmp_path / "triage.sqlite3")  # the next run, the folders given the other way round
+    store.attach(ref for _, ref in track_paths(folders[::-1]))
+    assert store.state(ids[0]).decision == "kept" and store.state(ids[1]).decision == "none"
+    store.close()
+
+
 # -- damaged and newer state files ------------------------------------------------------------------------------
 
 
