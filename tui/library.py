@@ -229,6 +229,7 @@ STORY = "reader-story-2"  # ... and its story signature
 FOLDER = "reader-folder-2"  # every page's summary of a whole folder (a list per page, in folder order) ...
 FOLDER_STORIES = "reader-stories-1"  # ... and its stories of 2+ pages (lists of page positions)
 LEARNING = "learning from the folder"  # the phase (Library.phase) while the folder is learned
+GONE = "folder gone, cleaned"  # the phase once a folder given vanished while it was learned or cleaned
 NOT_LEARNED = "not yet cleaned of the site's template: the folder is still being learned"
 FIT_IN_WORKER = 500  # pages: a folder this big learns in a worker process (a smaller one is learned at once)
 PUBLISH_EVERY = 0.05  # seconds: discovery shows what it found at least this often
@@ -264,6 +265,10 @@ class Library:
         self.version = 0  # bumped whenever something shown changed
         self.discovered = False
         self.phase = "finding pages"
+        # A path given that vanished (moved, removed, unmounted) while the folder was learned or cleaned: the
+        # cleaning stopped there, what was cleaned is kept, the rest waits for :meth:`resume`.
+        self.gone: str | None = None
+        self._learned_partly = False  # learned while the folder vanished: learned again on resume
         self.sources: list[Source] = []
         self.summaries: list[PageSummary] = []
         self._keep = keep
@@ -562,6 +567,9 @@ class Library:
                 self.recalled.set()  # nothing in the cache for this folder as it is now
                 self._reading_to_learn = True
                 self._fit(pipeline)
+                if self._stopped_as_gone():  # learned from part of the folder: not kept, learned again on resume
+                    self._learned_partly = True
+                    keys = {}
                 if epoch == self._folder_epoch:  # (else the folder changed meanwhile: learned again when asked)
                     self._fitted |= wanted
                     if cache is not None:
@@ -743,9 +751,56 @@ class Library:
             if listed is not None and not self._closed:  # (a stat a page: not while the first screen is wanted)
                 self.session.listed(*listed)
 
+    def vanished(self) -> str | None:
+        """A path given that is gone now: removed, moved away, or a folder that is empty now (unmounted)."""
+        for path in self.paths:
+            try:
+                if os.path.isdir(path):
+                    with os.scandir(path) as entries:
+                        if next(entries, None) is None and self.sources:
+                            return path
+                elif not os.path.lexists(path):
+                    return path
+            except OSError:  # (cannot be listed any more: gone for the reader too)
+                return path
+        return None
+
+    def _stopped_as_gone(self) -> bool:
+        """Whether a path given vanished (asked when a page could not be read): then the cleaning stops there,
+        the pages cleaned keep their summaries, and the others wait (:attr:`gone`, :meth:`resume`)."""
+        if self.gone is not None:
+            return True
+        path = self.vanished()
+        if path is None:
+            return False
+        with self._lock:
+            self.gone = path
+            self.phase = GONE
+            self._changed()
+        return True
+
+    def resume(self) -> bool:
+        """The folder that vanished is back (the rescan that found it calls this): its pages not cleaned yet are
+        cleaned when asked (``clean_all``), and what was learned from part of it is learned again. True if the
+        folder had vanished."""
+        if self.gone is None or self.vanished() is not None:
+            return False
+        with self._lock:
+            self.gone = None
+            self.phase = "cleaning"
+            if self._learned_partly:
+                self._learned_partly = False
+                self._folder_epoch += 1
+                self._fitted.clear()
+                self._fit_keys = {}
+            self._changed()
+        return True
+
     def _clean_all(self, cancelled: Callable[[], bool]) -> None:
         generation, pipeline = self.generation, self._pipeline
         self.recall()
+        if self.gone is not None:
+            return  # (until the folder is back: see resume)
         with self._lock:
             if generation != self.generation:
                 return
@@ -775,6 +830,8 @@ class Library:
                 for index, record in bg:
                     if cancelled() or generation != self.generation:
                         break
+                    if record["error"] is not None and self._stopped_as_gone():
+                        break
                     self._record([from_record(index, shown[index].id, record, generation)], generation)
                     if "story" in record:  # (else the cache has it: see without_story)
                         self._add_story(index, record["story"], generation)
@@ -793,7 +850,7 @@ class Library:
                     self._remember_folder(generation)
                 return
         for index in pending:
-            if cancelled() or generation != self.generation or self._closed:
+            if cancelled() or generation != self.generation or self._closed or self.gone is not None:
                 return
             if shown[index].generation != generation:
                 self.clean(index, keep=False)  # (clean tells on_cleaned)
@@ -842,6 +899,8 @@ class Library:
             cleaned = captured[0]
         if cache is not None and memo is not None:
             cache.flush()
+        if record["error"] is not None and self._stopped_as_gone():
+            return cleaned  # (why it cannot be read; the list keeps the page as not cleaned, for when it is back)
         summary = from_record(index, shown[index].id, record, generation)
         self._add_story(index, record["story"], generation)
         if self.on_cleaned is not None:  # every way a page gets cleaned here (shown, prefetched, versions)

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from newsread.cleaners import Pipeline
 from newsread.cleaners.session import CLOCK_LAG_NS
 from newsread.tui.app import NewsreadApp
 
-from .conftest import lines_of, make_app, settle, text_of
+from .conftest import FIXED_CLEANERS, lines_of, make_app, settle, text_of
 
 pytestmark = pytest.mark.functional
 
@@ -529,8 +530,9 @@ async def test_a_rescan_of_a_folder_that_vanished_keeps_the_list_and_says_why(fo
             await pilot.pause(0.02)
             if "rescan:" in status(app) and "is gone" not in status(app):
                 break
-        assert "rescan: nothing changed in the folder" in status(app)
-        assert len(app.library) == count
+        # (reading a page while it was gone told the reader so: the rescan says it is back, nothing else changed)
+        assert "rescan: the folder is back; 5 pages cleaned" in status(app)
+        assert len(app.library) == count and app.library.errors() == 1 and app.library.gone is None  # (the binary one)
     app.triage.close()
 
 
@@ -538,6 +540,49 @@ def template_reasons(app: NewsreadApp, index: int) -> set[str]:
     """Why the site template removed what it removed from page ``index`` (as the diff says it)."""
     cleaned = app.library.clean(index)
     return {a.reason for a in cleaned.removals if a.cleaner == "site_template"}
+
+
+async def test_a_folder_that_vanishes_while_it_is_cleaned_is_announced_and_its_pages_kept(
+    folder: Path, tmp_path: Path
+) -> None:
+    """The folder moved away while its pages were being cleaned: every page not cleaned yet became "unreadable"
+    (the page on screen too), and nothing said why. Now the cleaning stops, says so, keeps what was cleaned, and R
+    once the folder is back cleans the rest."""
+    from newsread.cleaners import BaseCleaner, CleanerInfo, Context, Mark, Page
+
+    moved = tmp_path / "elsewhere"
+
+    class MovesTheFolder(BaseCleaner):  # (the folder unmounted in the middle of a run, made exact)
+        name = "moves_the_folder"
+        description = "moves the folder away while the third page is cleaned"
+
+        def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+            if page.id == "c_korean.txt" and folder.exists():
+                folder.rename(moved)
+            return ()
+
+    cleaners = (*FIXED_CLEANERS, MovesTheFolder)
+    infos = [CleanerInfo(c.name, c.description, "test", i, True, c) for i, c in enumerate(cleaners)]
+    app = make_app([folder], Pipeline.from_infos(infos), state=tmp_path / "triage.sqlite3")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3000):
+            await pilot.pause(0.02)
+            if "is gone" in status(app) or app.library.complete:
+                break
+        await pilot.pause(0.2)
+        said = " ".join(status(app).split())
+        assert "pages is gone (moved, removed or unmounted) while it was being cleaned" in said, said
+        assert "the 3 pages cleaned are kept; R cleans the rest once it is back" in said, said
+        summaries = app.library.summaries
+        assert [s.cleaned for s in summaries] == [True, True, True, False, False]
+        assert not any(s.error for s in summaries)  # none of them called unreadable
+        assert "folder gone, cleaned 3/5" in said and "unreadable" not in said
+        moved.rename(folder)  # back: R cleans the rest
+        await pilot.press("R")
+        await settle(pilot)
+        assert all(s.cleaned for s in app.library.summaries) and "is gone" not in status(app)
+        assert app.library.errors() == 1  # (the folder's one binary file, as before)
+    app.triage.close()
 
 
 async def test_a_rescan_drops_removed_files_and_the_site_template_learns_the_changed_folder(
