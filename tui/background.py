@@ -317,7 +317,7 @@ class BackgroundWork(ReaderBase):
         rows = self._filtered
         if rows is not None:
             flt = self._parse(self.filter_line)
-            if flt is not None and (flt.text or flt.site or flt.date_from or flt.date_to):
+            if flt is not None and (flt.text or flt.site or flt.dates):
                 # Rows already shown stay (the list never jumps under the reader); newly matching pages join.
                 merged = sorted(set(rows) | set(self.triage.query(flt)))
                 if len(merged) != len(rows):

@@ -750,6 +750,38 @@ async def test_dates_in_figures_show_as_dates_where_they_read_one_way_only(tmp_p
         assert "05/06/2019" in lines_of(app.page_list)[3]
 
 
+async def test_the_date_filter_finds_a_day_that_reads_both_ways_by_either_reading(tmp_path: Path) -> None:
+    """A page dated 03/04/2019 (3 April or March 4, shown as written) was in no `date:2019` nor `date:2019-04`
+    list, and `date:03/04/2019` itself was refused as "no year, month or day"."""
+    from newsread.cleaners import Pipeline
+
+    pages = {
+        "a.txt": ("Harbour museum opens a new hall for old boats", "03/04/2019"),
+        "b.txt": ("Ferry service returns to the old harbour this summer", "2019-04-03"),
+        "c.txt": ("Bridge works will close the harbour road for a month", "2019-03-04"),
+        "d.txt": ("Fishing boats leave the harbour before the storm", "2019-05-20"),
+    }
+    app = make_app([dated_pages(tmp_path, pages)], Pipeline.default())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert [s.date for s in app.library.summaries] == ["03/04/2019", "2019-04-03", "2019-03-04", "2019-05-20"]
+        shown = {}
+        for line in ("date:2019-04", "date:2019-03", "date:03/04/2019", "date:2019-05", "date:2019-03-10..2019-03-31"):
+            await pilot.press("F")
+            app.prompt.input.value = line
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            shown[line] = list(app.page_list.order)
+        assert shown == {
+            "date:2019-04": [0, 1],
+            "date:2019-03": [0, 2],
+            "date:03/04/2019": [0, 1, 2],  # either day, and the page written so
+            "date:2019-05": [3],
+            "date:2019-03-10..2019-03-31": [],  # neither reading of 03/04/2019 is in there
+        }
+
+
 async def test_a_dump_without_a_headline_is_listed_by_its_file_not_by_the_chrome_atop_it(tmp_path: Path) -> None:
     """A whole-page dump whose lines hold no headline was listed, and its clean view titled, "Dow Jones, a News
     Corp company": the first title-like line at the top, whatever it said."""
