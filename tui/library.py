@@ -118,6 +118,15 @@ def one_line(name: str) -> str:
     return inert(name).replace("\t", "\u2409").replace("\n", "\u240a")
 
 
+def _has_entries(path: str) -> bool:
+    """Whether ``path`` is a folder with anything in it (one entry read)."""
+    try:
+        with os.scandir(path) as entries:
+            return next(entries, None) is not None
+    except OSError:
+        return False
+
+
 class PageSummary(NamedTuple):
     """What the page list shows for one page. Text fields are already inert (safe to display).
 
@@ -269,6 +278,7 @@ class Library:
         # cleaning stopped there, what was cleaned is kept, the rest waits for :meth:`resume`.
         self.gone: str | None = None
         self._learned_partly = False  # learned while the folder vanished: learned again on resume
+        self._filled: set[str] = set()  # the folders given that held entries when listed (see vanished)
         self.sources: list[Source] = []
         self.summaries: list[PageSummary] = []
         self._keep = keep
@@ -486,6 +496,7 @@ class Library:
                 self.discovered = True
                 self.phase = "cleaning"
                 self._changed()
+            self._filled = {p for p in self.paths if _has_entries(p)}
             self._found_all.set()
             self.session.emit(PagesFound(len(self.sources)))
             self._listed = (self.sources, started)  # told to the session once the folder is cleaned (idle)
@@ -752,13 +763,13 @@ class Library:
                 self.session.listed(*listed)
 
     def vanished(self) -> str | None:
-        """A path given that is gone now: removed, moved away, or a folder that is empty now (unmounted)."""
+        """A path given that is gone now: removed, moved away, or a folder that held entries when it was listed and
+        is empty now (unmounted; a folder given empty is not gone)."""
         for path in self.paths:
             try:
                 if os.path.isdir(path):
-                    with os.scandir(path) as entries:
-                        if next(entries, None) is None and self.sources:
-                            return path
+                    if path in self._filled and not _has_entries(path):
+                        return path
                 elif not os.path.lexists(path):
                     return path
             except OSError:  # (cannot be listed any more: gone for the reader too)

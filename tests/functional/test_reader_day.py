@@ -503,6 +503,25 @@ async def test_a_rescan_adds_new_files_cleans_changed_ones_and_keeps_triage(fold
     app.triage.close()
 
 
+async def test_an_empty_folder_given_beside_another_is_not_taken_for_a_vanished_one(
+    folder: Path, tmp_path: Path
+) -> None:
+    """An unmounted folder is an empty one; a folder given empty is not: its neighbour's binary file (a page that
+    cannot be read) must not stop the cleaning, nor R refuse to rescan."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    app = make_app([empty, folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.library.complete and app.library.errors() == 1 and "is gone" not in status(app)
+        await pilot.press("R")
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if "rescan:" in status(app):
+                break
+        assert "rescan: nothing changed in the folder" in status(app)
+
+
 async def test_a_rescan_of_a_folder_that_vanished_keeps_the_list_and_says_why(folder: Path, tmp_path: Path) -> None:
     """R after the opened folder was removed (or unmounted) dropped every page and listed the folder itself as
     one unreadable page ("file not found")."""
