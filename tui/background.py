@@ -239,7 +239,7 @@ class BackgroundWork(ReaderBase):
             return
         self.sync_library()
         library = self.library
-        if self.current >= 0 and library.peek(self.current) is None:
+        if self.current >= 0 and library.peek(self.current) is None and library.gone is None:
             self.open_page(self.current, again=True)  # shown before the folder was learned: clean it again
 
     def on_stories(self, message: messages.Stories) -> None:
@@ -277,9 +277,10 @@ class BackgroundWork(ReaderBase):
         self._panel_counts()
         if library.gone is not None and self._told_gone != library.gone:
             self._told_gone = library.gone
+            kept = f"{counted(library.done, 'page')} cleaned and kept" if library.done else "no page was cleaned yet"
             self.status.say(
                 f"{self._path_name(library.gone)} is gone (moved, removed or unmounted) while it was being cleaned:"
-                f" the {counted(library.done, 'page')} cleaned are kept; R cleans the rest once it is back",
+                f" {kept}; R cleans {'the rest' if library.done else 'them'} once it is back",
                 seconds=None,
                 lasting=True,
             )

@@ -592,8 +592,9 @@ class Library:
                 self._fit_keys = {n: k for n, k in keys.items() if cache.has_fit(k, n)}
             with self._lock:
                 self._reading_to_learn = False
-                self._unlearned.clear()  # cleaned without what was just learned: clean them again
-                self.phase = "cleaning"
+                if self.gone is None:  # (else the pages cleaned meanwhile are all the folder left to show)
+                    self._unlearned.clear()  # cleaned without what was just learned: clean them again
+                self.phase = "cleaning" if self.gone is None else GONE
                 self.learned += 1
                 self._changed()
             self.session.emit(FolderLearned(()))  # (the problems were told as they came)

@@ -591,7 +591,7 @@ async def test_a_folder_that_vanishes_while_it_is_cleaned_is_announced_and_its_p
         await pilot.pause(0.2)
         said = " ".join(status(app).split())
         assert "pages is gone (moved, removed or unmounted) while it was being cleaned" in said, said
-        assert "the 3 pages cleaned are kept; R cleans the rest once it is back" in said, said
+        assert "3 pages cleaned and kept; R cleans the rest once it is back" in said, said
         summaries = app.library.summaries
         assert [s.cleaned for s in summaries] == [True, True, True, False, False]
         assert not any(s.error for s in summaries)  # none of them called unreadable
