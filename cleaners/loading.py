@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,6 +138,13 @@ def _parts(path: str) -> list[str]:
     return [part for part in full.replace(os.sep, "/").split("/") if part] or ["(root)"]
 
 
+def _name(path: str) -> str:
+    """The last name of a path (``a/b/`` is ``b``; ``.`` is the folder's own name): without a look at the rest, for
+    a path named like no other (most are: ``newsread dir/*.html``)."""
+    name = path.replace(os.sep, "/").rstrip("/").rpartition("/")[2]
+    return name if name not in ("", ".", "..") else _parts(path)[-1]
+
+
 def id_prefixes(paths: Sequence[str | os.PathLike[str]], is_folder: Callable[[str], bool] = os.path.isdir) -> list[str]:
     """What the ids of the pages under each of ``paths`` start with, so that no two pages share one.
 
@@ -149,25 +157,46 @@ def id_prefixes(paths: Sequence[str | os.PathLike[str]], is_folder: Callable[[st
     texts = [os.fspath(p) for p in paths]
     if len(texts) < 2:
         return [""] * len(texts)
-    parts = [_parts(t) for t in texts]
-    out: list[str] = []
-    for i, mine in enumerate(parts):
-        others = [p for p in parts if p != mine]
-        k = 1
-        while k < len(mine) and any(p[-k:] == mine[-k:] for p in others):
-            k += 1
-        label = "/".join(mine[-k:])
-        if is_folder(texts[i]):
-            out.append(f"{label}/")
-        else:  # (a file's id is its label: what comes before its name is the prefix)
-            out.append(label[: len(label) - len(mine[-1])])
-    return out
+    names = [_name(t) for t in texts]
+    labels = list(names)
+    counts = Counter(names)
+    # Paths that share a name are named by their last k names, one more while they still share one (or a path has
+    # no more names): only they are made absolute and split.
+    parts = {i: _parts(texts[i]) for i, name in enumerate(names) if counts[name] > 1}
+    k = dict.fromkeys(parts, 1)
+    crowded = list(parts)
+    while crowded:
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i in crowded:
+            groups.setdefault(tuple(parts[i][-k[i] :]), []).append(i)
+        crowded = []
+        for members in groups.values():
+            if len({tuple(parts[i]) for i in members}) < 2:
+                continue  # (one path, or the same path given twice)
+            for i in members:
+                if k[i] < len(parts[i]):
+                    k[i] += 1
+                    crowded.append(i)
+    for i, n in k.items():
+        labels[i] = "/".join(parts[i][-n:])
+    return [
+        f"{label}/" if is_folder(text) else label[: len(label) - len(name)]  # (a file's id is its label)
+        for text, name, label in zip(texts, names, labels, strict=True)
+    ]
 
 
 def given_paths(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
     """Each of ``paths`` with what its pages' ids start with (:func:`id_prefixes`); a path given twice once."""
-    unique = list(dict.fromkeys(os.path.abspath(p) for p in paths))
-    firsts = [next(p for p in paths if os.path.abspath(p) == u) for u in unique]
+    counts = Counter(_name(os.fspath(p)) for p in paths)
+    seen: set[str] = set()
+    firsts = []
+    for path in paths:
+        if counts[_name(os.fspath(path))] > 1:  # (only a path named like another may be the same path)
+            full = os.path.abspath(path)
+            if full in seen:
+                continue
+            seen.add(full)
+        firsts.append(path)
     return [(Path(p), prefix) for p, prefix in zip(firsts, id_prefixes(firsts), strict=True)]
 
 
