@@ -204,13 +204,33 @@ def iter_given(paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[Path, 
     """Every page under ``paths`` (see :func:`iter_sources`) with the path given it was found under and the
     prefix of its id there (``source.id`` is the prefix, then the page's path relative to that folder)."""
     seen: set[tuple[int, int]] = set()
-    for path, prefix in given_paths(paths):
+    given = given_paths(paths)
+    files: dict[str, str] | None = {} if len(given) > 1 else None  # id -> file, where two paths may meet
+    for path, prefix in given:
         if path.is_dir():
-            for source in _walk(path, prefix, seen):
-                yield path, prefix, source
+            found: Iterator[Source] = _walk(path, prefix, seen)
         else:
-            for source in _expand(Source(prefix + path.name, os.fspath(path))):
-                yield path, prefix, source
+            found = _expand(Source(prefix + path.name, os.fspath(path)))
+        for source in found:
+            if files is not None:
+                was = files.get(source.id)
+                if was is None:
+                    files[source.id] = source.file
+                elif os.path.realpath(was) == os.path.realpath(source.file):
+                    continue  # the same file, given itself and in a folder given (p/news/x.html p/news): once
+                else:
+                    source = _renamed(source, files)
+            yield path, prefix, source
+
+
+def _renamed(source: Source, files: dict[str, str]) -> Source:
+    """``source`` under an id no other page has (``x.html~2``): two paths given whose names tell them apart meet
+    inside one of them (the folder ``/1/p/news`` and the file ``/2/p/news/x.html``)."""
+    n = 2
+    while f"{source.id}~{n}" in files:
+        n += 1
+    files[f"{source.id}~{n}"] = source.file
+    return Source(f"{source.id}~{n}", source.file, source.record, source.url)
 
 
 def iter_sources(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Source]:

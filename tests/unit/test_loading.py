@@ -63,6 +63,9 @@ def test_folders_and_files_of_the_same_name_in_different_places_get_different_id
     write(tmp_path / "q" / "news" / "a.txt", "new")
     again = [s.id for s in iter_sources([*folders, folders[0]])]
     assert again == ["p/news/sub/y.txt", "p/news/x.html", "q/news/a.txt", "q/news/sub/y.txt", "q/news/x.html"]
+    # a file given itself and in a folder given: the same page, listed once
+    both = [s.id for s in iter_sources([*files, *folders])]
+    assert both == ["p/news/x.html", "q/news/x.html", "p/news/sub/y.txt", "q/news/a.txt", "q/news/sub/y.txt"]
 
 
 def test_the_current_folder_among_several_is_named_by_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
