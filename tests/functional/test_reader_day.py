@@ -522,6 +522,21 @@ async def test_an_empty_folder_given_beside_another_is_not_taken_for_a_vanished_
         assert "rescan: nothing changed in the folder" in status(app)
 
 
+async def test_pages_listed_by_a_long_id_keep_its_end_in_view_at_80_columns(tmp_path: Path) -> None:
+    """Pages without a title are listed by their id: two in a folder of a long name (or under two folders given,
+    named by the folders above them) showed as the same cut-off row, "crawl-of-the-national-news-sites-…"."""
+    folder = tmp_path / "crawl-of-the-national-news-sites-2024-05-01" / "politics"
+    folder.mkdir(parents=True)
+    for name in ("page-0001.txt", "page-0002.txt"):
+        (folder / name).write_bytes(b"")  # (empty: no title)
+    app = make_app([tmp_path])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = lines_of(app.page_list)[:2]
+        assert "0001.txt" in rows[0] and "0002.txt" in rows[1], rows
+        assert rows[0].split()[1].startswith("crawl…")  # (its start is kept too)
+
+
 async def test_a_rescan_of_a_folder_that_vanished_keeps_the_list_and_says_why(folder: Path, tmp_path: Path) -> None:
     """R after the opened folder was removed (or unmounted) dropped every page and listed the folder itself as
     one unreadable page ("file not found")."""
