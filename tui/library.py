@@ -800,11 +800,14 @@ class Library:
         with self._lock:
             self.gone = None
             self.phase = "cleaning"
-            if self._learned_partly:
+            if self._learned_partly:  # the pages cleaned with it are cleaned again too (as a rescan that relearns)
                 self._learned_partly = False
                 self._folder_epoch += 1
                 self._fitted.clear()
                 self._fit_keys = {}
+                self._stamps = None
+                self._folder_state = None
+                self._new_generation(self._pipeline)
             self._changed()
         return True
 
