@@ -68,6 +68,15 @@ def test_folders_and_files_of_the_same_name_in_different_places_get_different_id
     assert both == ["p/news/x.html", "q/news/x.html", "p/news/sub/y.txt", "q/news/a.txt", "q/news/sub/y.txt"]
 
 
+def test_many_files_given_by_a_glob_keep_their_names_and_same_names_their_folders(tmp_path: Path) -> None:
+    # (`newsread dir/*.html` gives thousands of paths: each is its own name unless another path shares it)
+    files = [write(tmp_path / "dump" / f"{i:04}.txt", f"page {i}") for i in range(300)]
+    assert [s.id for s in iter_sources(files)] == [f"{i:04}.txt" for i in range(300)]
+    alike = [write(tmp_path / f"day{i:03}" / "front" / "index.html", f"<p>{i}</p>") for i in range(300)]
+    ids = [s.id for s in iter_sources([files[0], *alike])]
+    assert ids == ["0000.txt", *(f"day{i:03}/front/index.html" for i in range(300))]
+
+
 def test_the_current_folder_among_several_is_named_by_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "here" / "x.txt", "x")
     write(tmp_path / "there" / "x.txt", "y")
