@@ -81,13 +81,17 @@ def store_timings(pages: int) -> None:
             "status unread+undecided": Filter(statuses=frozenset({"unread", "undecided"})),
             "tag": Filter(tags=frozenset({"five"})),
             "site": Filter(site="beta"),
-            "date range": Filter(date_from="2024-03", date_to="2024-05"),
+            "date range": Filter(dates=(("2024-03", "2024-05"),)),
             "text, common word (fts)": Filter(text="harbour"),
             "text, rare phrase (fts)": Filter(text="Title 9999"),
             "text, 2 letters, no match (fts)": Filter(text="zq"),
             "text, CJK (instr scan of bodies)": Filter(text="港が再開"),
             "everything at once": Filter(
-                statuses=frozenset({"kept"}), tags=frozenset({"five"}), site="alpha", date_from="2024-02", text="river"
+                statuses=frozenset({"kept"}),
+                tags=frozenset({"five"}),
+                site="alpha",
+                dates=(("2024-02", None),),
+                text="river",
             ),
         }
         for name, flt in filters.items():

@@ -57,7 +57,7 @@ from .clusters import (
     signature_of,
 )
 from .learning import LEARNS_THEM_NOTHING, stopped_in_parts
-from .loading import DEFAULT_MAX_BYTES, Source, archive_records, id_prefix, iter_sources, load_page
+from .loading import DEFAULT_MAX_BYTES, Source, archive_records, id_prefixes, iter_sources, load_page
 from .model import CleanedPage, Page
 from .outfiles import OutputError, OutputFolder, check_out_folder
 from .output import json_line, printable, to_record
@@ -152,14 +152,11 @@ def list_inputs(paths: Sequence[str]) -> list[Source]:
     local = [_local(p) for p in paths]
     if all(p is not None for p in local):
         return list(iter_sources([p for p in local if p is not None]))
-    several = len(paths) > 1
+    prefixes = id_prefixes(paths, lambda p: (is_url(p) and _local(p) is None) or os.path.isdir(_local(p) or p))
     out: list[Source] = []
-    for raw, here in zip(paths, local, strict=True):
-        name = os.path.basename(raw.rstrip("/")) or raw
-        prefix = f"{name}/" if several else ""
+    for raw, here, prefix in zip(paths, local, prefixes, strict=True):
         if here is not None:
-            mine = id_prefix(here, several)
-            out.extend(Source(mine + s.id, s.file, s.record, s.url) for s in iter_sources([here]))
+            out.extend(Source(prefix + s.id, s.file, s.record, s.url) for s in iter_sources([here]))
             continue
         out.extend(_list_url(raw, prefix))
     return out

@@ -5,7 +5,8 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,27 +131,119 @@ def _walk(root: Path, prefix: str, seen: set[tuple[int, int]]) -> Iterator[Sourc
             yield Source(rel, entry.path)
 
 
-def id_prefix(path: str | os.PathLike[str], several: bool) -> str:
-    """What the ids of the pages under ``path`` start with when it is one of ``several`` paths given: the
-    folder's name (``one/page.txt``, ``two/page.txt``); nothing for a file given itself (its id is its name)."""
-    return f"{Path(path).name}/" if several and os.path.isdir(path) else ""
+def _parts(path: str) -> list[str]:
+    """The names a path is made of, from the top: absolute for a local path (``.`` is the folder's own name), as
+    written for a URL (``s3://bucket/crawl`` is ``s3:``, ``bucket``, ``crawl``)."""
+    full = path if "://" in path else os.path.abspath(path)
+    return [part for part in full.replace(os.sep, "/").split("/") if part] or ["(root)"]
+
+
+def _name(path: str) -> str:
+    """The last name of a path (``a/b/`` is ``b``; ``.`` is the folder's own name): without a look at the rest, for
+    a path named like no other (most are: ``newsread dir/*.html``)."""
+    name = path.replace(os.sep, "/").rstrip("/").rpartition("/")[2]
+    return name if name not in ("", ".", "..") else _parts(path)[-1]
+
+
+def id_prefixes(paths: Sequence[str | os.PathLike[str]], is_folder: Callable[[str], bool] = os.path.isdir) -> list[str]:
+    """What the ids of the pages under each of ``paths`` start with, so that no two pages share one.
+
+    One path: nothing (ids are relative to it). Several: a folder's name (``one/page.txt``, ``two/page.txt``), and
+    a file given itself is its name alone (``x.html``). Where two paths end in the same name (``p/news`` and
+    ``q/news``, or ``a/x.html`` and ``b/x.html``), each is named by as many of its last folders as tell it from the
+    others (``p/news/page.txt``, ``q/news/page.txt``; ``a/x.html``, ``b/x.html``). The names come from the paths
+    alone, so a rescan, or a run with the same paths from another folder, gives the same ids.
+    """
+    texts = [os.fspath(p) for p in paths]
+    if len(texts) < 2:
+        return [""] * len(texts)
+    names = [_name(t) for t in texts]
+    labels = list(names)
+    counts = Counter(names)
+    # Paths that share a name are named by their last k names, one more while they still share one (or a path has
+    # no more names): only they are made absolute and split.
+    parts = {i: _parts(texts[i]) for i, name in enumerate(names) if counts[name] > 1}
+    k = dict.fromkeys(parts, 1)
+    crowded = list(parts)
+    while crowded:
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i in crowded:
+            groups.setdefault(tuple(parts[i][-k[i] :]), []).append(i)
+        crowded = []
+        for members in groups.values():
+            if len({tuple(parts[i]) for i in members}) < 2:
+                continue  # (one path, or the same path given twice)
+            for i in members:
+                if k[i] < len(parts[i]):
+                    k[i] += 1
+                    crowded.append(i)
+    for i, n in k.items():
+        labels[i] = "/".join(parts[i][-n:])
+    return [
+        f"{label}/" if is_folder(text) else label[: len(label) - len(name)]  # (a file's id is its label)
+        for text, name, label in zip(texts, names, labels, strict=True)
+    ]
+
+
+def given_paths(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
+    """Each of ``paths`` with what its pages' ids start with (:func:`id_prefixes`); a path given twice once."""
+    counts = Counter(_name(os.fspath(p)) for p in paths)
+    seen: set[str] = set()
+    firsts = []
+    for path in paths:
+        if counts[_name(os.fspath(path))] > 1:  # (only a path named like another may be the same path)
+            full = os.path.abspath(path)
+            if full in seen:
+                continue
+            seen.add(full)
+        firsts.append(path)
+    return [(Path(p), prefix) for p, prefix in zip(firsts, id_prefixes(firsts), strict=True)]
+
+
+def iter_given(paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[Path, str, Source]]:
+    """Every page under ``paths`` (see :func:`iter_sources`) with the path given it was found under and the
+    prefix of its id there (``source.id`` is the prefix, then the page's path relative to that folder)."""
+    seen: set[tuple[int, int]] = set()
+    given = given_paths(paths)
+    files: dict[str, str] | None = {} if len(given) > 1 else None  # id -> file, where two paths may meet
+    for path, prefix in given:
+        if path.is_dir():
+            found: Iterator[Source] = _walk(path, prefix, seen)
+        else:
+            found = _expand(Source(prefix + path.name, os.fspath(path)))
+        for source in found:
+            if files is not None:
+                was = files.get(source.id)
+                if was is None:
+                    files[source.id] = source.file
+                elif os.path.realpath(was) == os.path.realpath(source.file):
+                    continue  # the same file, given itself and in a folder given (p/news/x.html p/news): once
+                else:
+                    source = _renamed(source, files)
+            yield path, prefix, source
+
+
+def _renamed(source: Source, files: dict[str, str]) -> Source:
+    """``source`` under an id no other page has (``x.html~2``): two paths given whose names tell them apart meet
+    inside one of them (the folder ``/1/p/news`` and the file ``/2/p/news/x.html``)."""
+    n = 2
+    while f"{source.id}~{n}" in files:
+        n += 1
+    files[f"{source.id}~{n}"] = source.file
+    return Source(f"{source.id}~{n}", source.file, source.record, source.url)
 
 
 def iter_sources(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Source]:
     """Every page under ``paths``: folders recursively in name order, files as given.
 
-    A page's id is its path relative to the folder it was found in; with several
-    paths, each id starts with the name of the folder it came from so ids stay unique.
-    A file given itself is its name (``newsread a/x.html b/y.html``: ``x.html``, ``y.html``).
+    A page's id is its path relative to the folder it was found in; with several paths, each id starts with
+    the name of the folder it came from, so ids stay unique (:func:`id_prefixes`: ``one/page.txt``,
+    ``two/page.txt``; with the same name twice, ``p/news/page.txt``, ``q/news/page.txt``). A file given itself
+    is its name (``newsread a/x.html b/y.html``: ``x.html``, ``y.html``; ``a/x.html`` and ``b/x.html`` when both
+    are named ``x.html``). A path given twice is read once.
     """
-    seen: set[tuple[int, int]] = set()
-    several = len(paths) > 1
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            yield from _walk(path, id_prefix(path, several), seen)
-        else:
-            yield from _expand(Source(path.name, os.fspath(path)))
+    for _, _, source in iter_given(paths):
+        yield source
 
 
 def page_format(name: str) -> tuple[PageFormat | None, bool]:

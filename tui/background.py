@@ -239,7 +239,7 @@ class BackgroundWork(ReaderBase):
             return
         self.sync_library()
         library = self.library
-        if self.current >= 0 and library.peek(self.current) is None:
+        if self.current >= 0 and library.peek(self.current) is None and library.gone is None:
             self.open_page(self.current, again=True)  # shown before the folder was learned: clean it again
 
     def on_stories(self, message: messages.Stories) -> None:
@@ -275,6 +275,15 @@ class BackgroundWork(ReaderBase):
                     " and web archives (.warc), also gzipped; hidden files and folders are skipped.",
                 )
         self._panel_counts()
+        if library.gone is not None and self._told_gone != library.gone:
+            self._told_gone = library.gone
+            kept = f"{counted(library.done, 'page')} cleaned and kept" if library.done else "no page was cleaned yet"
+            self.status.say(
+                f"{self._path_name(library.gone)} is gone (moved, removed or unmounted) while it was being cleaned:"
+                f" {kept}; R cleans {'the rest' if library.done else 'them'} once it is back",
+                seconds=None,
+                lasting=True,
+            )
         if self._recleaning and library.complete:
             pages = len(library)
             done = f"{self._recleaning}{self._recleaning_done.format(pages=counted(pages, 'page'))}"
@@ -309,7 +318,7 @@ class BackgroundWork(ReaderBase):
         rows = self._filtered
         if rows is not None:
             flt = self._parse(self.filter_line)
-            if flt is not None and (flt.text or flt.site or flt.date_from or flt.date_to):
+            if flt is not None and (flt.text or flt.site or flt.dates):
                 # Rows already shown stay (the list never jumps under the reader); newly matching pages join.
                 merged = sorted(set(rows) | set(self.triage.query(flt)))
                 if len(merged) != len(rows):
@@ -337,15 +346,16 @@ class BackgroundWork(ReaderBase):
         """The folder session lists the folder again (pages added, changed, removed) and new and changed pages
         are hashed for triage, away from the screen; ``quiet``: a watch's look, which says nothing when nothing
         changed."""
-        gone = [p for p in self.library.paths if not os.path.lexists(p)]
-        if gone:  # removed, renamed or unmounted: listing it again would turn every page away (or the folder
-            # into a page of its own); the list stays as it is until the folder is back
+        gone = self.library.vanished()
+        if gone is not None:  # removed, renamed or unmounted (empty): listing it again would turn every page away
+            # (or the folder into a page of its own); the list stays as it is until the folder is back
             if not quiet:
                 with suppress(RuntimeError):  # the app closed meanwhile
-                    self.call_from_thread(self._folder_gone, gone[0])
+                    self.call_from_thread(self._folder_gone, gone)
             return
+        back = self.library.resume()  # (a folder that vanished while it was cleaned: its other pages now)
         changes = self.library.look_again()
-        if changes is None or (quiet and not changes.any):
+        if changes is None or (quiet and not changes.any and not back):
             return
         refs: list[PageRef] = []
         if changes.any and self.triage.ready:
@@ -353,18 +363,31 @@ class BackgroundWork(ReaderBase):
             known = self.triage.attached_ids - changed
             refs = [ref for _, ref in track_paths(self.library.paths, skip=known)]
         with suppress(RuntimeError):  # the app closed meanwhile
-            self.call_from_thread(self._rescanned, changes, refs)
+            self.call_from_thread(self._rescanned, changes, refs, back)
+
+    @staticmethod
+    def _path_name(path: str) -> str:
+        return inert(os.path.basename(path.rstrip(os.sep)) or path)
 
     def _folder_gone(self, path: str) -> None:
         self.status.say(
-            f"rescan: {inert(os.path.basename(path.rstrip(os.sep)) or path)} is gone (moved, removed or unmounted):"
-            " the list stays as it was",
+            f"rescan: {self._path_name(path)} is gone (moved, removed or unmounted): the list stays as it was",
             seconds=None,
             lasting=True,
         )
 
-    def _rescanned(self, changes: FolderChanges, refs: list[PageRef]) -> None:
+    def _rescanned(self, changes: FolderChanges, refs: list[PageRef], back: bool = False) -> None:
+        if back:
+            self._told_gone = None
         if not changes.any:
+            if back:  # nothing else changed: the pages the vanished folder left not cleaned, now
+                self._recleaning, self._recleaning_hint = "rescan: the folder is back", ""
+                self._recleaning_done = "; {pages} cleaned"
+                self.status.say(f"{self._recleaning}; cleaning the rest of its pages", seconds=None, lasting=True)
+                if self.current >= 0:  # (opened while the folder was gone: it said why it could not be read)
+                    self.open_page(self.current, again=True)
+                self.crawl()
+                return
             self.status.say("rescan: nothing changed in the folder")
             return
         moved = changes.moved()

@@ -4,8 +4,9 @@ The cleaners keep a date as the page wrote it (``Nov. 20, 2019``, ``20 de novemb
 the list's date column is ten cells wide and sorts newest first, so it needs one form. Dates in figures are read
 when only one reading is a date: ``2019.11.20`` (year first), ``20/11/2019`` (20 cannot be a month: day first),
 ``11/20/2019`` (month first). One that could be either way round (``05/06/2019``: 5 June or May 6) is left as
-written, and sorts among the others at the earlier of its two readings (:func:`sort_key`); a date that cannot be
-read at all sorts after them. Years of two figures are not guessed at.
+written, sorts among the others at the earlier of its two readings (:func:`sort_key`) and is found by the filter
+under either (:func:`readings`); a date that cannot be read at all sorts after them. Years of two figures are not
+guessed at.
 """
 
 from __future__ import annotations
@@ -63,14 +64,24 @@ def day_of(text: str) -> str:
     return text
 
 
+def readings(text: str) -> tuple[str, ...]:
+    """The days a date the list shows (:func:`day_of`'s) may be, as ``YYYY-MM-DD``, earliest first: itself when it
+    was read; both readings of one in figures that reads both ways (``05/06/2019``: ``2019-05-06``, ``2019-06-05``);
+    none for one that cannot be read."""
+    if _ISO.fullmatch(text) is not None:
+        return (text,)
+    for m in _YEAR_LAST.finditer(text):
+        first, second = sorted((int(m.group(1)), int(m.group(3))))
+        day = _iso(m.group(4), first, second)
+        if day is not None:
+            other = _iso(m.group(4), second, first)
+            return (day,) if other is None or other == day else (day, other)
+    return ()
+
+
 def sort_key(text: str) -> str | None:
     """Where a date the list shows (:func:`day_of`'s) sorts among the others, as ``YYYY-MM-DD``: itself when it
     was read; a date in figures that reads both ways (``05/06/2019``) at the earlier of its two readings
     (``2019-05-06``), so it stays in its year; None for one that cannot be read (it sorts after the dates)."""
-    if _ISO.fullmatch(text) is not None:
-        return text
-    for m in _YEAR_LAST.finditer(text):
-        day = _iso(m.group(4), min(int(m.group(1)), int(m.group(3))), max(int(m.group(1)), int(m.group(3))))
-        if day is not None:
-            return day
-    return None
+    found = readings(text)
+    return found[0] if found else None

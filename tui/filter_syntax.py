@@ -8,7 +8,9 @@ No Textual here. Terms:
   (``tag:"climate change"``).
 - ``site:`` part of the site name, any case.
 - ``date:`` a day, month or year (``date:2024-05``), or a range ``date:2024-01..2024-03``
-  (either end may be left open); a day may be written as the list reads it (``date:20/11/2019``).
+  (either end may be left open); a day may be written as the list reads it (``date:20/11/2019``). A day in
+  figures that reads both ways (``date:03/04/2019``: 3 April or March 4) finds either day; as the end of a range
+  it stretches the range to take in both. A page dated so is found by either of its readings.
 - every other word: text that must start words of the title or the clean body, in any order.
 """
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from .dates import day_of
+from .dates import day_of, readings
 from .triage import STATUSES, Filter
 
 KEYS = ("status", "is", "tag", "site", "date")
@@ -54,16 +56,19 @@ _DAY = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 _TYPING = re.compile(r"\d{0,3}|\d{4}-[01]?|\d{4}-(?:0[1-9]|1[0-2])-[0-3]?|\d{1,4}[./](?:\d{1,2}(?:[./]\d{0,3})?)?")
 
 
-def _date(value: str) -> str | None:
-    """A ``date:`` term's year, month or day as the list shows dates (``2024``, ``2024-05``, ``2024-05-17``);
-    None while it is being typed."""
+def _date(value: str) -> tuple[str, ...]:
+    """A ``date:`` term's year, month or day as the list shows dates (``2024``, ``2024-05``, ``2024-05-17``): the
+    two days of one in figures that reads both ways (``03/04/2019``), earlier first; none while it is being typed."""
     if _DAY.fullmatch(value):
-        return value
+        return (value,)
     day = day_of(value)
     if _DAY.fullmatch(day):
-        return day
+        return (day,)
+    both = readings(day)
+    if both:
+        return both
     if _TYPING.fullmatch(value):
-        return None
+        return ()
     raise FilterSyntaxError(
         f"date {value!r}: write a year, month or day (2024, 2024-05, 2024-05-17) or a range (2024-01..2024-03)"
     )
@@ -74,8 +79,7 @@ def parse_filter(line: str) -> Filter:
     statuses: set[str] = set()
     tags: set[str] = set()
     site: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
+    dates: tuple[tuple[str | None, str | None], ...] = ()
     text: list[str] = []
     for word in _words(line):
         key, sep, value = word.partition(":")
@@ -93,16 +97,18 @@ def parse_filter(line: str) -> Filter:
             site = value
         else:
             low, dots, high = value.partition("..")
-            if dots:
-                date_from, date_to = _date(low), _date(high)
+            if dots:  # (an end that reads both ways takes in both: from the earlier, to the later)
+                lows, highs = _date(low), _date(high)
+                dates = ((lows[0] if lows else None, highs[-1] if highs else None),)
             else:
-                date_from = date_to = _date(value)
+                dates = tuple((day, day) for day in _date(value))
+            if dates == ((None, None),):
+                dates = ()
     return Filter(
         statuses=frozenset(statuses),
         tags=frozenset(tags),
         site=site,
-        date_from=date_from,
-        date_to=date_to,
+        dates=dates,
         text=" ".join(text) or None,
     )
 

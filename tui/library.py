@@ -118,6 +118,15 @@ def one_line(name: str) -> str:
     return inert(name).replace("\t", "\u2409").replace("\n", "\u240a")
 
 
+def _has_entries(path: str) -> bool:
+    """Whether ``path`` is a folder with anything in it (one entry read)."""
+    try:
+        with os.scandir(path) as entries:
+            return next(entries, None) is not None
+    except OSError:
+        return False
+
+
 class PageSummary(NamedTuple):
     """What the page list shows for one page. Text fields are already inert (safe to display).
 
@@ -229,6 +238,7 @@ STORY = "reader-story-2"  # ... and its story signature
 FOLDER = "reader-folder-2"  # every page's summary of a whole folder (a list per page, in folder order) ...
 FOLDER_STORIES = "reader-stories-1"  # ... and its stories of 2+ pages (lists of page positions)
 LEARNING = "learning from the folder"  # the phase (Library.phase) while the folder is learned
+GONE = "folder gone, cleaned"  # the phase once a folder given vanished while it was learned or cleaned
 NOT_LEARNED = "not yet cleaned of the site's template: the folder is still being learned"
 FIT_IN_WORKER = 500  # pages: a folder this big learns in a worker process (a smaller one is learned at once)
 PUBLISH_EVERY = 0.05  # seconds: discovery shows what it found at least this often
@@ -264,6 +274,11 @@ class Library:
         self.version = 0  # bumped whenever something shown changed
         self.discovered = False
         self.phase = "finding pages"
+        # A path given that vanished (moved, removed, unmounted) while the folder was learned or cleaned: the
+        # cleaning stopped there, what was cleaned is kept, the rest waits for :meth:`resume`.
+        self.gone: str | None = None
+        self._learned_partly = False  # learned while the folder vanished: learned again on resume
+        self._filled: set[str] = set()  # the folders given that held entries when listed (see vanished)
         self.sources: list[Source] = []
         self.summaries: list[PageSummary] = []
         self._keep = keep
@@ -481,6 +496,7 @@ class Library:
                 self.discovered = True
                 self.phase = "cleaning"
                 self._changed()
+            self._filled = {p for p in self.paths if _has_entries(p)}
             self._found_all.set()
             self.session.emit(PagesFound(len(self.sources)))
             self._listed = (self.sources, started)  # told to the session once the folder is cleaned (idle)
@@ -562,6 +578,9 @@ class Library:
                 self.recalled.set()  # nothing in the cache for this folder as it is now
                 self._reading_to_learn = True
                 self._fit(pipeline)
+                if self._stopped_as_gone():  # learned from part of the folder: not kept, learned again on resume
+                    self._learned_partly = True
+                    keys = {}
                 if epoch == self._folder_epoch:  # (else the folder changed meanwhile: learned again when asked)
                     self._fitted |= wanted
                     if cache is not None:
@@ -573,8 +592,9 @@ class Library:
                 self._fit_keys = {n: k for n, k in keys.items() if cache.has_fit(k, n)}
             with self._lock:
                 self._reading_to_learn = False
-                self._unlearned.clear()  # cleaned without what was just learned: clean them again
-                self.phase = "cleaning"
+                if self.gone is None:  # (else the pages cleaned meanwhile are all the folder left to show)
+                    self._unlearned.clear()  # cleaned without what was just learned: clean them again
+                self.phase = "cleaning" if self.gone is None else GONE
                 self.learned += 1
                 self._changed()
             self.session.emit(FolderLearned(()))  # (the problems were told as they came)
@@ -743,9 +763,59 @@ class Library:
             if listed is not None and not self._closed:  # (a stat a page: not while the first screen is wanted)
                 self.session.listed(*listed)
 
+    def vanished(self) -> str | None:
+        """A path given that is gone now: removed, moved away, or a folder that held entries when it was listed and
+        is empty now (unmounted; a folder given empty is not gone)."""
+        for path in self.paths:
+            try:
+                if os.path.isdir(path):
+                    if path in self._filled and not _has_entries(path):
+                        return path
+                elif not os.path.lexists(path):
+                    return path
+            except OSError:  # (cannot be listed any more: gone for the reader too)
+                return path
+        return None
+
+    def _stopped_as_gone(self) -> bool:
+        """Whether a path given vanished (asked when a page could not be read): then the cleaning stops there,
+        the pages cleaned keep their summaries, and the others wait (:attr:`gone`, :meth:`resume`)."""
+        if self.gone is not None:
+            return True
+        path = self.vanished()
+        if path is None:
+            return False
+        with self._lock:
+            self.gone = path
+            self.phase = GONE
+            self._changed()
+        return True
+
+    def resume(self) -> bool:
+        """The folder that vanished is back (the rescan that found it calls this): its pages not cleaned yet are
+        cleaned when asked (``clean_all``), and what was learned from part of it is learned again. True if the
+        folder had vanished."""
+        if self.gone is None or self.vanished() is not None:
+            return False
+        with self._lock:
+            self.gone = None
+            self.phase = "cleaning"
+            if self._learned_partly:  # the pages cleaned with it are cleaned again too (as a rescan that relearns)
+                self._learned_partly = False
+                self._folder_epoch += 1
+                self._fitted.clear()
+                self._fit_keys = {}
+                self._stamps = None
+                self._folder_state = None
+                self._new_generation(self._pipeline)
+            self._changed()
+        return True
+
     def _clean_all(self, cancelled: Callable[[], bool]) -> None:
         generation, pipeline = self.generation, self._pipeline
         self.recall()
+        if self.gone is not None:
+            return  # (until the folder is back: see resume)
         with self._lock:
             if generation != self.generation:
                 return
@@ -775,6 +845,8 @@ class Library:
                 for index, record in bg:
                     if cancelled() or generation != self.generation:
                         break
+                    if record["error"] is not None and self._stopped_as_gone():
+                        break
                     self._record([from_record(index, shown[index].id, record, generation)], generation)
                     if "story" in record:  # (else the cache has it: see without_story)
                         self._add_story(index, record["story"], generation)
@@ -793,7 +865,7 @@ class Library:
                     self._remember_folder(generation)
                 return
         for index in pending:
-            if cancelled() or generation != self.generation or self._closed:
+            if cancelled() or generation != self.generation or self._closed or self.gone is not None:
                 return
             if shown[index].generation != generation:
                 self.clean(index, keep=False)  # (clean tells on_cleaned)
@@ -842,6 +914,8 @@ class Library:
             cleaned = captured[0]
         if cache is not None and memo is not None:
             cache.flush()
+        if record["error"] is not None and self._stopped_as_gone():
+            return cleaned  # (why it cannot be read; the list keeps the page as not cleaned, for when it is back)
         summary = from_record(index, shown[index].id, record, generation)
         self._add_story(index, record["story"], generation)
         if self.on_cleaned is not None:  # every way a page gets cleaned here (shown, prefetched, versions)

@@ -87,6 +87,7 @@ class ReaderBase(App[None]):
         self._recleaning = ""  # the cleaner switch (or rescan) whose cleaning of the folder is under way ("" none)
         self._recleaning_hint = ""  # said after it once the folder is cleaned again
         self._recleaning_done = ""  # how that is said ({pages}: how many)
+        self._told_gone: str | None = None  # the vanished folder the status line told of (see Library.gone)
         self._start_theme = ""  # the theme the reader started with (a change from it is the user's)
         self._place_restored = False  # the page last read in these folders was looked for (once)
 

@@ -58,9 +58,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from newsread.cleaners import Source, iter_sources
+from newsread.cleaners import Source
 from newsread.cleaners.files import open_regular
-from newsread.cleaners.loading import id_prefix
+from newsread.cleaners.loading import iter_given
+
+from .dates import readings
 
 SCHEMA_VERSION = 1
 DECISIONS = ("none", "kept", "starred", "discarded")
@@ -114,18 +116,18 @@ class Filter:
     """Which pages to show. Every given criterion must hold (AND); within ``statuses`` any one (OR).
 
     statuses: any of STATUSES. tags: the page has every one. site: case-insensitive substring.
-    date_from/date_to: inclusive, compared as text on ISO dates ("2024", "2024-05" and
-    "2024-05-03" all work as bounds). text: every word of it starts a word of the title or
-    body (any case, accents ignored, any order: "harb lev" finds "Harbour levy"); without
-    SQLite FTS5, or for scripts written without spaces (CJK, Thai), each part is a
+    dates: the page's date is in any of these ranges ``(from, to)``, inclusive, either end open (None), compared as
+    text on ISO dates ("2024", "2024-05" and "2024-05-03" all work as bounds); a page dated in figures that read
+    both ways (``05/06/2019``) is in a range when either reading is (:func:`~newsread.tui.dates.readings`).
+    text: every word of it starts a word of the title or body (any case, accents ignored, any order: "harb lev"
+    finds "Harbour levy"); without SQLite FTS5, or for scripts written without spaces (CJK, Thai), each part is a
     case-insensitive substring instead.
     """
 
     statuses: frozenset[str] = frozenset()
     tags: frozenset[str] = frozenset()
     site: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
+    dates: tuple[tuple[str | None, str | None], ...] = ()
     text: str | None = None
 
     def __post_init__(self) -> None:
@@ -182,24 +184,26 @@ def track_paths(
     when it says True, what was hashed so far is returned. Pages whose id is in ``skip`` are left out
     (not hashed): a folder scanned again hashes only its new pages.
     """
-    several = len(paths) > 1
     out: list[tuple[Source, PageRef]] = []
-    for raw in paths:
-        path = Path(raw)
+    for path, prefix, source in iter_given(paths):
+        if stop is not None and stop():
+            return out
+        if source.id in skip:
+            continue
+        try:
+            digest = content_hash(source.file)
+        except OSError:
+            digest = "unreadable:" + source.id
         root = os.path.abspath(path if path.is_dir() else path.parent)
-        prefix = id_prefix(path, several)
-        for source in iter_sources([path]):
-            if stop is not None and stop():
-                return out
-            if f"{prefix}{source.id}" in skip:
-                continue
-            try:
-                digest = content_hash(source.file)
-            except OSError:
-                digest = "unreadable:" + source.id
-            page_id = f"{prefix}{source.id}"
-            out.append((Source(page_id, source.file), PageRef(page_id, root, source.id, digest)))
+        relpath = source.id[len(prefix) :]
+        out.append((source, PageRef(source.id, root, relpath, digest)))
     return out
+
+
+def _reads_in(date: str, low: str | None, high: str | None) -> bool:
+    """Whether a date in figures that reads both ways (``05/06/2019``) has a reading from ``low`` to ``high``
+    (either None: open; ``high`` takes in every day that starts so): the filter's ``date:`` in SQL."""
+    return any((low is None or day >= low) and (high is None or day < high + "\uffff") for day in readings(date))
 
 
 _SCHEMA = """
@@ -310,6 +314,7 @@ class TriageStore:
             # hands it to its main thread for good; it is never used by two threads at once.
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA busy_timeout = 5000")  # a second reader on the same state waits, briefly
+            self.conn.create_function("newsread_reads_in", 3, _reads_in, deterministic=True)
             self._check_and_migrate()
         except (sqlite3.Error, StateError) as exc:
             with contextlib.suppress(Exception):
@@ -540,12 +545,16 @@ class TriageStore:
         if flt.site:
             where.append("p.site LIKE ? ESCAPE '\\'")
             args.append(f"%{_like(flt.site)}%")
-        if flt.date_from:
-            where.append("p.date >= ?")
-            args.append(flt.date_from)
-        if flt.date_to:
-            where.append("p.date < ?")  # inclusive of every date that starts with date_to
-            args.append(flt.date_to + "\uffff")
+        if flt.dates:
+            ors = []
+            for low, high in flt.dates:
+                # ISO dates by the index; a date in figures that reads both ways by its readings (few pages)
+                ors.append(
+                    "(p.date GLOB '[0-9][0-9][0-9][0-9]*' AND p.date >= ? AND p.date < ?"
+                    " OR p.date GLOB '*[0-9][./-]*[0-9][0-9][0-9][0-9]*' AND newsread_reads_in(p.date, ?, ?))"
+                )
+                args += [low or "", (high or "9999") + "\uffff", low, high]  # (to: every date that starts so)
+            where.append("(" + " OR ".join(ors) + ")")
         text = (flt.text or "").strip()
         words = _WORDS.findall(text)
         if text and self.fts and words and not _UNSPACED.search(text):

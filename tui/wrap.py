@@ -1,4 +1,5 @@
-"""Word wrapping that reports where each line starts, so search matches and removals can be found on screen.
+"""Word wrapping that reports where each line starts, so search matches and removals can be found on screen;
+and a name cut to a width with both its ends kept (:func:`middle_cut`).
 
 Rich wraps text too, but does not say which character each wrapped line
 begins with; the reader needs that to scroll to a match. Widths are terminal
@@ -51,3 +52,28 @@ def line_starts(text: str, width: int, rest_width: int | None = None) -> list[in
             used += w
         used += cell_len(token) - need
     return starts
+
+
+_SCHEME = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)
+
+
+def middle_cut(value: str, width: int) -> str:
+    """``value`` in at most ``width`` cells, its middle replaced by an ellipsis (characters, as addresses are).
+
+    A web address too long for the line loses its ``https://www.`` first, then its middle, but keeps its whole
+    host name when that takes at most half the room: ``news.example.com/…/the-page-slug``, not ``https://ne…``
+    (a site cut in two could not be told apart from another)."""
+    if len(value) <= width:
+        return value
+    if width <= 1:
+        return "…"[:width]
+    head = (width - 1) // 4  # the end names the page (its file, the URL's slug); the start, the site
+    scheme = _SCHEME.match(value)
+    if scheme:
+        value = value[scheme.end() :]
+        if len(value) <= width:
+            return value
+        host = value.split("/", 1)[0]
+        if len(host) + 1 <= width // 2:
+            head = len(host) + 1
+    return value[:head] + "…" + value[len(value) - (width - 1 - head) :]

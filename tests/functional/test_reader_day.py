@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from newsread.cleaners import Pipeline
 from newsread.cleaners.session import CLOCK_LAG_NS
 from newsread.tui.app import NewsreadApp
 
-from .conftest import lines_of, make_app, settle, text_of
+from .conftest import FIXED_CLEANERS, lines_of, make_app, settle, text_of
 
 pytestmark = pytest.mark.functional
 
@@ -502,6 +503,40 @@ async def test_a_rescan_adds_new_files_cleans_changed_ones_and_keeps_triage(fold
     app.triage.close()
 
 
+async def test_an_empty_folder_given_beside_another_is_not_taken_for_a_vanished_one(
+    folder: Path, tmp_path: Path
+) -> None:
+    """An unmounted folder is an empty one; a folder given empty is not: its neighbour's binary file (a page that
+    cannot be read) must not stop the cleaning, nor R refuse to rescan."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    app = make_app([empty, folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.library.complete and app.library.errors() == 1 and "is gone" not in status(app)
+        await pilot.press("R")
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if "rescan:" in status(app):
+                break
+        assert "rescan: nothing changed in the folder" in status(app)
+
+
+async def test_pages_listed_by_a_long_id_keep_its_end_in_view_at_80_columns(tmp_path: Path) -> None:
+    """Pages without a title are listed by their id: two in a folder of a long name (or under two folders given,
+    named by the folders above them) showed as the same cut-off row, "crawl-of-the-national-news-sites-…"."""
+    folder = tmp_path / "crawl-of-the-national-news-sites-2024-05-01" / "politics"
+    folder.mkdir(parents=True)
+    for name in ("page-0001.txt", "page-0002.txt"):
+        (folder / name).write_bytes(b"")  # (empty: no title)
+    app = make_app([tmp_path])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = lines_of(app.page_list)[:2]
+        assert "0001.txt" in rows[0] and "0002.txt" in rows[1], rows
+        assert rows[0].split()[1].startswith("crawl…")  # (its start is kept too)
+
+
 async def test_a_rescan_of_a_folder_that_vanished_keeps_the_list_and_says_why(folder: Path, tmp_path: Path) -> None:
     """R after the opened folder was removed (or unmounted) dropped every page and listed the folder itself as
     one unreadable page ("file not found")."""
@@ -529,8 +564,9 @@ async def test_a_rescan_of_a_folder_that_vanished_keeps_the_list_and_says_why(fo
             await pilot.pause(0.02)
             if "rescan:" in status(app) and "is gone" not in status(app):
                 break
-        assert "rescan: nothing changed in the folder" in status(app)
-        assert len(app.library) == count
+        # (reading a page while it was gone told the reader so: the rescan says it is back, nothing else changed)
+        assert "rescan: the folder is back; 5 pages cleaned" in status(app)
+        assert len(app.library) == count and app.library.errors() == 1 and app.library.gone is None  # (the binary one)
     app.triage.close()
 
 
@@ -538,6 +574,49 @@ def template_reasons(app: NewsreadApp, index: int) -> set[str]:
     """Why the site template removed what it removed from page ``index`` (as the diff says it)."""
     cleaned = app.library.clean(index)
     return {a.reason for a in cleaned.removals if a.cleaner == "site_template"}
+
+
+async def test_a_folder_that_vanishes_while_it_is_cleaned_is_announced_and_its_pages_kept(
+    folder: Path, tmp_path: Path
+) -> None:
+    """The folder moved away while its pages were being cleaned: every page not cleaned yet became "unreadable"
+    (the page on screen too), and nothing said why. Now the cleaning stops, says so, keeps what was cleaned, and R
+    once the folder is back cleans the rest."""
+    from newsread.cleaners import BaseCleaner, CleanerInfo, Context, Mark, Page
+
+    moved = tmp_path / "elsewhere"
+
+    class MovesTheFolder(BaseCleaner):  # (the folder unmounted in the middle of a run, made exact)
+        name = "moves_the_folder"
+        description = "moves the folder away while the third page is cleaned"
+
+        def annotate(self, page: Page, context: Context) -> Iterable[Mark]:
+            if page.id == "c_korean.txt" and folder.exists():
+                folder.rename(moved)
+            return ()
+
+    cleaners = (*FIXED_CLEANERS, MovesTheFolder)
+    infos = [CleanerInfo(c.name, c.description, "test", i, True, c) for i, c in enumerate(cleaners)]
+    app = make_app([folder], Pipeline.from_infos(infos), state=tmp_path / "triage.sqlite3")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3000):
+            await pilot.pause(0.02)
+            if "is gone" in status(app) or app.library.complete:
+                break
+        await pilot.pause(0.2)
+        said = " ".join(status(app).split())
+        assert "pages is gone (moved, removed or unmounted) while it was being cleaned" in said, said
+        assert "3 pages cleaned and kept; R cleans the rest once it is back" in said, said
+        summaries = app.library.summaries
+        assert [s.cleaned for s in summaries] == [True, True, True, False, False]
+        assert not any(s.error for s in summaries)  # none of them called unreadable
+        assert "folder gone, cleaned 3/5" in said and "unreadable" not in said
+        moved.rename(folder)  # back: R cleans the rest
+        await pilot.press("R")
+        await settle(pilot)
+        assert all(s.cleaned for s in app.library.summaries) and "is gone" not in status(app)
+        assert app.library.errors() == 1  # (the folder's one binary file, as before)
+    app.triage.close()
 
 
 async def test_a_rescan_drops_removed_files_and_the_site_template_learns_the_changed_folder(
@@ -703,6 +782,38 @@ async def test_dates_in_figures_show_as_dates_where_they_read_one_way_only(tmp_p
         await pilot.press("O")  # by date, newest first: the two-way date in 2019, before 2018; the undated last
         assert list(app.page_list.order) == [2, 1, 0, 3, 4, 5]
         assert "05/06/2019" in lines_of(app.page_list)[3]
+
+
+async def test_the_date_filter_finds_a_day_that_reads_both_ways_by_either_reading(tmp_path: Path) -> None:
+    """A page dated 03/04/2019 (3 April or March 4, shown as written) was in no `date:2019` nor `date:2019-04`
+    list, and `date:03/04/2019` itself was refused as "no year, month or day"."""
+    from newsread.cleaners import Pipeline
+
+    pages = {
+        "a.txt": ("Harbour museum opens a new hall for old boats", "03/04/2019"),
+        "b.txt": ("Ferry service returns to the old harbour this summer", "2019-04-03"),
+        "c.txt": ("Bridge works will close the harbour road for a month", "2019-03-04"),
+        "d.txt": ("Fishing boats leave the harbour before the storm", "2019-05-20"),
+    }
+    app = make_app([dated_pages(tmp_path, pages)], Pipeline.default())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert [s.date for s in app.library.summaries] == ["03/04/2019", "2019-04-03", "2019-03-04", "2019-05-20"]
+        shown = {}
+        for line in ("date:2019-04", "date:2019-03", "date:03/04/2019", "date:2019-05", "date:2019-03-10..2019-03-31"):
+            await pilot.press("F")
+            app.prompt.input.value = line
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            shown[line] = list(app.page_list.order)
+        assert shown == {
+            "date:2019-04": [0, 1],
+            "date:2019-03": [0, 2],
+            "date:03/04/2019": [0, 1, 2],  # either day, and the page written so
+            "date:2019-05": [3],
+            "date:2019-03-10..2019-03-31": [],  # neither reading of 03/04/2019 is in there
+        }
 
 
 async def test_a_dump_without_a_headline_is_listed_by_its_file_not_by_the_chrome_atop_it(tmp_path: Path) -> None:

@@ -434,6 +434,29 @@ async def test_triage_persists_across_runs_with_the_same_state(folder: Path, tmp
     assert not notices(second)
 
 
+async def test_pages_of_two_folders_of_the_same_name_are_triaged_apart(folder: Path, tmp_path: Path) -> None:
+    # `newsread p/news q/news`: both folders hold the same file names; the reader took each pair for one page
+    # (counted 2 of 4 pages, a key on one left both undecided), and a rescan mixed up their rows.
+    twins = [tmp_path / where / "news" for where in ("p", "q")]
+    for twin in twins:
+        twin.mkdir(parents=True)
+        for name in ("a_bridge.txt", "c_korean.txt"):
+            body = (folder / name).read_text(encoding="utf-8")
+            (twin / name).write_text(body.replace("\n", f" ({twin.parent.name})\n", 1), encoding="utf-8")
+    state = tmp_path / "state" / "triage.sqlite3"
+    app = make_app(twins, state=state)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "?4 undecided" in status(app)
+        await pilot.press("plus")
+        assert [state_of(app, i)[1] for i in range(4)] == ["kept", "none", "none", "none"]
+        assert "✓" in row(app, 0)[:4] and "✓" not in row(app, 2)[:4]
+        await pilot.press("R")
+        await settle(pilot)
+        assert [state_of(app, i)[1] for i in range(4)] == ["kept", "none", "none", "none"]
+    app.triage.close()
+
+
 async def test_a_damaged_state_file_is_set_aside_with_a_notice(folder: Path, tmp_path: Path) -> None:
     state = tmp_path / "triage.sqlite3"
     state.write_bytes(b"this is not a database at all" * 100)

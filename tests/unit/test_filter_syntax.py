@@ -13,25 +13,30 @@ def test_every_term_and_free_words() -> None:
     assert flt.statuses == frozenset({"kept", "starred"})
     assert flt.tags == frozenset({"economy", "world news"})
     assert flt.site == "BBC"
-    assert (flt.date_from, flt.date_to) == ("2024-05", "2024-05")
+    assert flt.dates == (("2024-05", "2024-05"),)
     assert flt.text == "harbour levy"
 
 
 def test_date_ranges_may_be_open_at_either_end() -> None:
-    assert (parse_filter("date:2024-01..2024-03").date_from, parse_filter("date:2024-01..2024-03").date_to) == (
-        "2024-01",
-        "2024-03",
-    )
-    assert parse_filter("date:..2023").date_from is None and parse_filter("date:..2023").date_to == "2023"
-    assert parse_filter("date:2024..").date_to is None
+    assert parse_filter("date:2024-01..2024-03").dates == (("2024-01", "2024-03"),)
+    assert parse_filter("date:..2023").dates == ((None, "2023"),)
+    assert parse_filter("date:2024..").dates == (("2024", None),)
 
 
 def test_a_day_written_as_pages_write_it_filters_as_the_list_shows_it() -> None:
-    assert (parse_filter("date:20/11/2019").date_from, parse_filter("date:20/11/2019").date_to) == ("2019-11-20",) * 2
-    assert parse_filter("date:2019.11.01..2019.11.30").date_to == "2019-11-30"
+    assert parse_filter("date:20/11/2019").dates == (("2019-11-20", "2019-11-20"),)
+    assert parse_filter("date:2019.11.01..2019.11.30").dates == (("2019-11-01", "2019-11-30"),)
 
 
-@pytest.mark.parametrize("term", ["date:2025-13", "date:yesterday", "date:05/06/2019", "date:2024-05..soon"])
+def test_a_day_that_reads_both_ways_finds_either_day_and_a_range_end_takes_in_both() -> None:
+    # `date:03/04/2019` said "write a year, month or day": a day as the list shows it could not be looked for.
+    assert parse_filter("date:03/04/2019").dates == (("2019-03-04", "2019-03-04"), ("2019-04-03", "2019-04-03"))
+    assert parse_filter("date:03/04/2019..2019-12").dates == (("2019-03-04", "2019-12"),)
+    assert parse_filter("date:2019-01..03/04/2019").dates == (("2019-01", "2019-04-03"),)
+    assert parse_filter("date:05/05/2019").dates == (("2019-05-05", "2019-05-05"),)  # (one reading only)
+
+
+@pytest.mark.parametrize("term", ["date:2025-13", "date:yesterday", "date:13/13/2019", "date:2024-05..soon"])
 def test_a_date_that_is_no_year_month_or_day_says_what_to_write(term: str) -> None:
     # It matched no page, silently: the list emptied as if nothing were dated so.
     with pytest.raises(FilterSyntaxError, match="write a year, month or day"):
@@ -40,8 +45,7 @@ def test_a_date_that_is_no_year_month_or_day_says_what_to_write(term: str) -> No
 
 @pytest.mark.parametrize("typed", ["date:2", "date:201", "date:2019-", "date:2019-1", "date:2019-11-", "date:20/11/20"])
 def test_a_date_being_typed_filters_nothing_yet_and_is_no_error(typed: str) -> None:
-    flt = parse_filter(typed)
-    assert (flt.date_from, flt.date_to) == (None, None)
+    assert parse_filter(typed).dates == ()
 
 
 def test_words_with_colons_that_are_not_terms_are_text() -> None:

@@ -48,6 +48,42 @@ def test_several_files_given_are_each_their_name_not_name_slash_name(tmp_path: P
     assert [s.id for s in iter_sources([x, tmp_path / "b"])] == ["x.html", "b/y.txt"]
 
 
+def test_folders_and_files_of_the_same_name_in_different_places_get_different_ids(tmp_path: Path) -> None:
+    # `newsread p/news q/news` listed both `news/x.html`: triage, the cache and a rescan took them for one page.
+    for where in ("p/news", "q/news"):
+        write(tmp_path / where / "x.html", f"<p>{where}</p>")
+        write(tmp_path / where / "sub" / "y.txt", where)
+    folders = [tmp_path / "p" / "news", tmp_path / "q" / "news"]
+    ids = [s.id for s in iter_sources(folders)]
+    assert ids == ["p/news/sub/y.txt", "p/news/x.html", "q/news/sub/y.txt", "q/news/x.html"]
+    files = [tmp_path / "p" / "news" / "x.html", tmp_path / "q" / "news" / "x.html"]
+    assert [s.id for s in iter_sources(files)] == ["p/news/x.html", "q/news/x.html"]
+    assert [s.id for s in iter_sources([files[0], tmp_path / "p" / "news" / "sub"])] == ["x.html", "sub/y.txt"]
+    # stable: a new page (a rescan) leaves the others' ids as they were, and a path given twice is read once
+    write(tmp_path / "q" / "news" / "a.txt", "new")
+    again = [s.id for s in iter_sources([*folders, folders[0]])]
+    assert again == ["p/news/sub/y.txt", "p/news/x.html", "q/news/a.txt", "q/news/sub/y.txt", "q/news/x.html"]
+    # a file given itself and in a folder given: the same page, listed once
+    both = [s.id for s in iter_sources([*files, *folders])]
+    assert both == ["p/news/x.html", "q/news/x.html", "p/news/sub/y.txt", "q/news/a.txt", "q/news/sub/y.txt"]
+
+
+def test_many_files_given_by_a_glob_keep_their_names_and_same_names_their_folders(tmp_path: Path) -> None:
+    # (`newsread dir/*.html` gives thousands of paths: each is its own name unless another path shares it)
+    files = [write(tmp_path / "dump" / f"{i:04}.txt", f"page {i}") for i in range(300)]
+    assert [s.id for s in iter_sources(files)] == [f"{i:04}.txt" for i in range(300)]
+    alike = [write(tmp_path / f"day{i:03}" / "front" / "index.html", f"<p>{i}</p>") for i in range(300)]
+    ids = [s.id for s in iter_sources([files[0], *alike])]
+    assert ids == ["0000.txt", *(f"day{i:03}/front/index.html" for i in range(300))]
+
+
+def test_the_current_folder_among_several_is_named_by_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "here" / "x.txt", "x")
+    write(tmp_path / "there" / "x.txt", "y")
+    monkeypatch.chdir(tmp_path / "here")
+    assert [s.id for s in iter_sources([".", "../there"])] == ["here/x.txt", "there/x.txt"]  # not "/x.txt"
+
+
 def test_gzipped_text_and_html_pages_load(tmp_path: Path) -> None:
     write(tmp_path / "a.txt.gz", gzip.compress(b"Line one\nLine two\n"))
     write(tmp_path / "b.html.gz", gzip.compress(b"<html><body><p>Hello</p><script>x()</script></body></html>"))

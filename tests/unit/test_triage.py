@@ -231,6 +231,25 @@ def test_page_ids_of_several_paths_match_the_loader(tmp_path: Path) -> None:
     assert tracked[-1][1].relpath == "single.txt"
 
 
+def test_pages_of_two_folders_of_the_same_name_keep_their_own_state(tmp_path: Path) -> None:
+    for where in ("p", "q"):  # the same names, different bodies
+        (tmp_path / where / "news").mkdir(parents=True)
+        (tmp_path / where / "news" / "x.txt").write_text(f"Story from {where}\nBody {where}.\n", encoding="utf-8")
+    folders = [tmp_path / "p" / "news", tmp_path / "q" / "news"]
+    store, _ = open_store(tmp_path / "triage.sqlite3")
+    tracked = track_paths(folders)
+    ids = [s.id for s, _ in tracked]
+    assert len(set(ids)) == 2 and [r.relpath for _, r in tracked] == ["x.txt", "x.txt"]
+    store.attach(ref for _, ref in tracked)
+    store.keep([ids[0]])
+    assert store.state(ids[0]).decision == "kept" and store.state(ids[1]).decision == "none"
+    store.close()
+    store, _ = open_store(tmp_path / "triage.sqlite3")  # the next run, the folders given the other way round
+    store.attach(ref for _, ref in track_paths(folders[::-1]))
+    assert store.state(ids[0]).decision == "kept" and store.state(ids[1]).decision == "none"
+    store.close()
+
+
 # -- damaged and newer state files ------------------------------------------------------------------------------
 
 
@@ -322,15 +341,36 @@ def test_filters_by_status_tag_site_date_and_text(store: TriageStore) -> None:
     assert store.query(Filter(statuses=frozenset({"read"}))) == ["p2"]
     assert store.query(Filter(tags=frozenset({"harbour", "money"}))) == ["p1"]
     assert store.query(Filter(site="coast")) == ["p0", "p3"]
-    assert store.query(Filter(date_from="2024-05", date_to="2024-05")) == ["p0"]
-    assert store.query(Filter(date_from="2024")) == ["p0", "p1"]
-    assert store.query(Filter(date_to="2023")) == ["p2"]
+    assert store.query(Filter(dates=(("2024-05", "2024-05"),))) == ["p0"]
+    assert store.query(Filter(dates=(("2024", None),))) == ["p0", "p1"]
+    assert store.query(Filter(dates=((None, "2023"),))) == ["p2"]
     assert store.query(Filter(text="HARBOUR")) == ["p0", "p1"]  # title of one, body of the other
     assert store.query(Filter(text="électeurs")) == ["p2"]
     assert store.query(Filter(text="50%")) == ["p3"]
     assert store.query(Filter(text="quay", statuses=frozenset({"starred"}))) == []
     with pytest.raises(ValueError):
         Filter(statuses=frozenset({"loved"}))
+
+
+def test_a_page_dated_so_that_it_reads_both_ways_is_found_by_either_reading(store: TriageStore) -> None:
+    # The list shows 03/04/2019 as written (3 April or March 4): `date:2019`, `date:2019-04` found no such page.
+    store.set_info_many(
+        [
+            PageInfo("p0", "Both ways", "s", "03/04/2019", "body"),
+            PageInfo("p1", "Early April", "s", "2019-04-03", "body"),
+            PageInfo("p2", "Early March", "s", "2019-03-04", "body"),
+            PageInfo("p3", "No date in figures", "s", "Tuesday", "body"),
+            PageInfo("p4", "May", "s", "2019-05-20", "body"),
+        ]
+    )
+    assert store.query(Filter(dates=(("2019", "2019"),))) == ["p0", "p1", "p2", "p4"]
+    assert store.query(Filter(dates=(("2019-04", "2019-04"),))) == ["p0", "p1"]
+    assert store.query(Filter(dates=(("2019-03", "2019-03"),))) == ["p0", "p2"]
+    assert store.query(Filter(dates=(("2019-05", "2019-05"),))) == ["p4"]
+    assert store.query(Filter(dates=(("2019-03-05", "2019-03-31"),))) == []  # neither reading is in there
+    assert store.query(Filter(dates=(("2019-05", None),))) == ["p4"]  # (an open end: not "Tuesday")
+    days = (("2019-03-04", "2019-03-04"), ("2019-04-03", "2019-04-03"))  # `date:03/04/2019`
+    assert store.query(Filter(dates=days)) == ["p0", "p1", "p2"]
 
 
 def test_text_filter_without_fts_gives_the_same_answers(store: TriageStore) -> None:
@@ -425,7 +465,7 @@ def test_storing_the_same_info_again_writes_nothing(store: TriageStore) -> None:
     assert store.conn.total_changes == before
     store.set_info_many([PageInfo("p0", "Title 0", "site", "2024-01-02", "body 0")])
     assert store.conn.total_changes > before
-    assert store.query(Filter(date_from="2024-01-02")) == ["p0"]
+    assert store.query(Filter(dates=(("2024-01-02", None),))) == ["p0"]
 
 
 def test_an_action_that_cannot_be_saved_raises_a_clear_error_and_changes_nothing(tmp_path: Path) -> None:

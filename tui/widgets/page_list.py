@@ -28,6 +28,7 @@ from textual.strip import Strip
 
 from ..library import PageSummary
 from ..triage import PageState
+from ..wrap import middle_cut
 from .base_style import BaseStyle, ComponentStyles
 from .titles import set_border_subtitle
 
@@ -467,7 +468,9 @@ class PageList(ScrollView, can_focus=True):
         if state is not None and state.tags and title_width >= 12:
             tags = Text(" " + " ".join("#" + t for t in state.tags), style=style("tags"), no_wrap=True)
             tags.truncate(min(tags.cell_len, title_width // TAGS_SHARE), overflow="ellipsis")
-        title = _cells(summary.label, title_width - tags.cell_len)
+        room = title_width - tags.cell_len
+        # (a page named by its id, not a title: its end, the file's name, is what tells it from the others)
+        title = _cells(summary.title or middle_cut(summary.id, room), room)
         if decision == "discarded":
             title.stylize(style("discarded"))
         row.append_text(title)

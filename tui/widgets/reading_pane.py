@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import ClassVar, Literal
@@ -34,6 +33,7 @@ from ..documents import (
     side_by_side_document,
     versions_rows,
 )
+from ..wrap import middle_cut
 from .base_style import ComponentStyles
 from .document_view import DocumentView, Wrapped, wrap_document
 from .titles import set_border_subtitle, set_border_title
@@ -46,31 +46,6 @@ SIDE_BY_SIDE_MIN = 60  # narrower than this, two columns are too cramped to read
 BACKGROUND_BLOCKS = 5_000
 
 BuildKey = tuple[int, View, bool]  # (id of the cleaned page, view, side by side)
-
-
-_SCHEME = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)
-
-
-def _middle_cut(value: str, width: int) -> str:
-    """``value`` in at most ``width`` cells, its middle replaced by an ellipsis (characters, as addresses are).
-
-    A web address too long for the line loses its ``https://www.`` first, then its middle, but keeps its whole
-    host name when that takes at most half the room: ``news.example.com/…/the-page-slug``, not ``https://ne…``
-    (a site cut in two could not be told apart from another)."""
-    if len(value) <= width:
-        return value
-    if width <= 1:
-        return "…"[:width]
-    head = (width - 1) // 4  # the end names the page (its file, the URL's slug); the start, the site
-    scheme = _SCHEME.match(value)
-    if scheme:
-        value = value[scheme.end() :]
-        if len(value) <= width:
-            return value
-        host = value.split("/", 1)[0]
-        if len(host) + 1 <= width // 2:
-            head = len(host) + 1
-    return value[:head] + "…" + value[len(value) - (width - 1 - head) :]
 
 
 def build_document(cleaned: CleanedPage, view: View, side_by_side: bool, styles: DocStyles) -> Document:
@@ -162,7 +137,7 @@ class ReadingPane(Vertical):
         width = line.size.width or max(20, self.size.width - 4)
         room = width - len(place) - 3
         if len(where) > room:
-            where = _middle_cut(where, max(room, 0))
+            where = middle_cut(where, max(room, 0))
         text = Text(no_wrap=True)
         text.append(place, style="bold")
         if where:
