@@ -115,6 +115,10 @@ _text = attrgetter("text")
 # A page of more lines than this (no article: a log, a dump of tiny lines) is judged by the first pass alone, so
 # that it is cleaned within the time limit the reader and the command give a page.
 SECOND_PASS_MAX_LINES = 20_000
+# The second pass judges again only the lines the first pass doubts (a chance from 0.15 to under 0.85): on both dev
+# sets it changed no verdict of a line the first pass was surer of but on one page, and there it kept chrome; those
+# lines keep the first pass's chance (see bench/README.md, "Speed").
+SECOND_PASS_BAND = (0.15, 0.85)
 _NEAR = 5  # kept lines each side that make a line's neighbourhood
 
 
@@ -409,11 +413,17 @@ def _neighbourhood(
 
 
 def span_features(
-    kept: Sequence[int], candidates: Sequence[int], chances: Sequence[float], wc: Sequence[int], threshold: float
+    kept: Sequence[int],
+    candidates: Sequence[int],
+    chances: Sequence[float],
+    wc: Sequence[int],
+    threshold: float,
+    judged: Sequence[int] | None = None,
 ) -> list[list[float]]:
-    """A row of numbers (see SPAN_FEATURES) for each candidate line, from the first pass's ``chances`` for the
-    candidates (in order); ``kept`` names the lines the other cleaners left (candidates among them, in order), the
-    lines of it that are not candidates count as article text, ``wc`` gives each line's words."""
+    """A row of numbers (see SPAN_FEATURES) for each candidate line (or each of the candidates ``judged`` names, in
+    order), from the first pass's ``chances`` for the candidates (in order); ``kept`` names the lines the other
+    cleaners left (candidates among them, in order), the lines of it that are not candidates count as article
+    text, ``wc`` gives each line's words."""
     chance_of = dict(zip(candidates, chances, strict=True))
     q = [chance_of.get(i, 1.0) for i in kept]
     words = [wc[i] for i in kept]
@@ -434,8 +444,8 @@ def span_features(
     position = {i: j for j, i in enumerate(kept)}
     far = float(_FAR)
     rows: list[list[float]] = []
-    for i, chance in zip(candidates, chances, strict=True):
-        j = position[i]
+    for i in candidates if judged is None else judged:
+        j, chance = position[i], chance_of[i]
         a2, z2, a6, z6 = max(0, j - 2), min(m, j + 3), max(0, j - 6), min(m, j + 7)
         near = (acc_q[z2] - acc_q[a2] - q[j]) / max(1, z2 - a2 - 1)
         wide = (acc_q[z6] - acc_q[a6] - q[j]) / max(1, z6 - a6 - 1)
@@ -512,15 +522,25 @@ class BoilerplateLines(BaseCleaner):
 
     def chances(self, page: Page, context: Context, candidates: list[int], rows: list[list[float]]) -> list[float]:
         """Each candidate's chance of being article text: the first pass's, then (when the model has one) the
-        second pass's, which also weighs the first pass's verdicts around the line."""
+        second pass's for the lines the first doubts (see ``SECOND_PASS_BAND``), which also weighs the first
+        pass's verdicts around the line."""
         model = self.model
         chances = model.probabilities(rows)
         if model.second is None or len(candidates) > SECOND_PASS_MAX_LINES:
             return chances
+        low, high = SECOND_PASS_BAND
+        doubted = [k for k, chance in enumerate(chances) if low <= chance < high]
+        if not doubted:
+            return chances
         removed = context.removed_mask()
         kept = [k for k, gone in enumerate(removed) if not gone]
-        extra = span_features(kept, candidates, chances, page_lines(page).wc, model.threshold)
-        return model.second.probabilities([r + e for r, e in zip(rows, extra, strict=True)])
+        extra = span_features(
+            kept, candidates, chances, page_lines(page).wc, model.threshold, [candidates[k] for k in doubted]
+        )
+        second = model.second.probabilities([rows[k] + e for k, e in zip(doubted, extra, strict=True)])
+        for k, chance in zip(doubted, second, strict=True):
+            chances[k] = chance
+        return chances
 
     def judged_lines(self, page: Page, context: Context) -> tuple[list[int], list[list[float]], tuple[int, int] | None]:
         """The lines the model may remove, their features, and the body stretch (the other judge)."""
