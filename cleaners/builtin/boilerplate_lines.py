@@ -115,6 +115,10 @@ _text = attrgetter("text")
 # A page of more lines than this (no article: a log, a dump of tiny lines) is judged by the first pass alone, so
 # that it is cleaned within the time limit the reader and the command give a page.
 SECOND_PASS_MAX_LINES = 20_000
+# The second pass judges again only the lines the first pass doubts (a chance from 0.15 to under 0.85): on both dev
+# sets it changed no verdict of a line the first pass was surer of but on one page, and there it kept chrome; those
+# lines keep the first pass's chance (see bench/README.md, "Speed").
+SECOND_PASS_BAND = (0.15, 0.85)
 _NEAR = 5  # kept lines each side that make a line's neighbourhood
 
 
@@ -194,18 +198,19 @@ def line_features(
         running += kept_words[i]
     body_words = sum(kept_words[first_body : last_body + 1])
     body_share = body_words / total
-    near = _neighbourhood(lines, removed, headline, comment, only)
+    cut = list(accumulate(removed, initial=0))  # lines removed before each line
+    near = _neighbourhood(lines, removed, headline, comment, only, cut)
     rows: list[list[float]] = []
     isupper, isalpha = str.isupper, str.isalpha
     order = range(n) if only is None else only
     (prompted,) = find_in_lines([lines.low[i] for i in order], (_PROMPT_WORDS,))
     for row, i in enumerate(order):
         text = blocks[i].text
+        head, tail = near[i]
         toks = lines.toks[i]
         lo, hi = i - 3 if i > 3 else 0, i + 4 if i + 4 < n else n
         # Lines from the body stretch (0 inside it), capped at _FAR.
         outside = first_body - i if first_body - i > i - last_body else i - last_body
-        glued = _glued(text)
         if text.isascii():  # (most lines) letters and capitals counted in C, and "|" the only separator it can hold
             encoded = text.encode()
             letters = encoded.translate(_ASCII_LETTER_MARKS).count(1) or 1
@@ -232,7 +237,7 @@ def line_features(
                 running_before[i] / total,
                 1.0 if i == 0 or removed[i - 1] else 0.0,
                 1.0 if i + 1 >= n or removed[i + 1] else 0.0,
-                sum(removed[lo:hi]) / (hi - lo),
+                (cut[hi] - cut[lo]) / (hi - lo),
                 1.0 if i and prose[i - 1] else 0.0,
                 1.0 if i + 1 < n and prose[i + 1] else 0.0,
                 before[i] / _FAR,
@@ -246,12 +251,10 @@ def line_features(
                 1.0 if first_body <= last_body < i else 0.0,
                 ((outside if outside < _FAR else _FAR) if outside > 0 else 0) / _FAR if body is not None else 1.0,
                 body_share,
-                *near[i][:14],
-                (glued if glued < 3 else 3) / 3,
-                *near[i][14:19],
+                *head,
                 min(3, len(_PROMPT.findall(text))) / 3 if row in prompted else 0.0,
                 1.0 if AUTHOR_BIO.match(text) else 0.0,
-                *near[i][19:],
+                *tail,
             ]
         )
     return rows
@@ -303,9 +306,12 @@ def _neighbourhood(
     headline: int | None,
     comment: Sequence[bool] | None = None,
     only: Sequence[int] | None = None,
-) -> list[list[float]]:
-    """The neighbourhood features of each kept line (see FEATURES from ``title_run``), by line index (removed
-    lines get an empty list, and so do the kept lines ``only``, when given, does not name)."""
+    cut: Sequence[int] | None = None,
+) -> list[tuple[Sequence[float], Sequence[float]]]:
+    """The neighbourhood features of each kept line (see FEATURES from ``title_run``) and ``glued``, by line index:
+    those from ``title_run`` to ``listed_run`` (``glued`` among them), and those after ``bio`` (removed lines get
+    empty ones, and so do the kept lines ``only``, when given, does not name). ``cut``: the running count of
+    ``removed``, if made already."""
     wc, prose, ends, digit, low = lines.wc, lines.prose, lines.ends, lines.digit, lines.low
     seq = [i for i, gone in enumerate(removed) if not gone]
     m = len(seq)
@@ -320,11 +326,11 @@ def _neighbourhood(
     )
     blocks = lines.blocks
     texts = [blocks[i].text for i in seq]
-    glued = [_glued(t) > 0 for t in texts]
+    glued = list(map(_glued, texts))  # (each line's count, for its own feature; a line holding one, for its near)
     cut_short = [t[-1:] in ".…" and _cut_short(t) for t in texts]  # (most lines end otherwise: one test says so)
     handles = [not e and 1 <= wc[i] <= 2 for e, i in zip(kept_ends, seq, strict=True)]
     cards = _card_runs(title, [p or e for p, e in zip(kept_prose, kept_ends, strict=True)])
-    n_glued, n_cut, n_handles = (list(accumulate(flags, initial=0)) for flags in (glued, cut_short, handles))
+    n_glued, n_cut, n_handles = (list(accumulate(flags, initial=0)) for flags in (map(bool, glued), cut_short, handles))
     said = list(accumulate(comment if comment is not None else [False] * len(removed), initial=0))
     # The runs of prose by words, other lines up to _GAP at a time allowed inside them, and the longest.
     best, lo, hi = 0, 0, -1
@@ -346,9 +352,10 @@ def _neighbourhood(
             best, lo, hi = words, j, last
         j = last + 1
     listed_run = _runs([lines.listed[i] for i in seq])
-    cut = list(accumulate(removed, initial=0))
+    if cut is None:
+        cut = list(accumulate(removed, initial=0))
     head = None if headline is None else bisect_right(seq, headline - 1)
-    out: list[list[float]] = [[] for _ in removed]
+    out: list[tuple[Sequence[float], Sequence[float]]] = [((), ())] * len(removed)
     log1p, far = math.log1p, float(_FAR)
     colon = 0.0
     wanted = range(len(removed)) if only is None else set(only)
@@ -366,45 +373,57 @@ def _neighbourhood(
             between = cut[i] - cut[seq[hi] + 1]
         else:
             between = cut[seq[lo]] - cut[i + 1]
-        out[i] = [
-            log1p(title_run[j]),
-            log1p(short_run[j]),
-            (n_prose[z] - n_prose[a] - n_prose[j + 1] + n_prose[j]) / others,
-            (n_ends[z] - n_ends[a] - n_ends[j + 1] + n_ends[j]) / others,
-            (n_titles[z] - n_titles[a] - n_titles[j + 1] + n_titles[j]) / others,
-            (n_digits[z] - n_digits[a] - n_digits[j + 1] + n_digits[j]) / others,
-            1.0 if distance == 0 else 0.0,
-            (distance if distance < _FAR else far) / far,
-            1.0 if j < lo else 0.0,
-            1.0 if j > hi else 0.0,
-            colon,
-            *(
-                (0.0, 0.0, 1.0)
-                if head is None or headline is None
-                else (1.0 if i > headline else 0.0, min(far, abs(j - head)) / far, 0.0)
-            ),
-            log1p(run_words[j]),
-            run_words[j] / best if best else 0.0,
-            log1p(between),
-            log1p(said[i]),
-            log1p(listed_run[j]),
-            log1p(cards[j]),
-            (n_glued[z] - n_glued[a] - n_glued[j + 1] + n_glued[j]) / others,
-            1.0 if cut_short[j] else 0.0,
-            (n_cut[z] - n_cut[a] - n_cut[j + 1] + n_cut[j]) / others,
-            (n_handles[z] - n_handles[a] - n_handles[j + 1] + n_handles[j]) / others,
-        ]
+        g = glued[j]
+        out[i] = (
+            [
+                log1p(title_run[j]),
+                log1p(short_run[j]),
+                (n_prose[z] - n_prose[a] - n_prose[j + 1] + n_prose[j]) / others,
+                (n_ends[z] - n_ends[a] - n_ends[j + 1] + n_ends[j]) / others,
+                (n_titles[z] - n_titles[a] - n_titles[j + 1] + n_titles[j]) / others,
+                (n_digits[z] - n_digits[a] - n_digits[j + 1] + n_digits[j]) / others,
+                1.0 if distance == 0 else 0.0,
+                (distance if distance < _FAR else far) / far,
+                1.0 if j < lo else 0.0,
+                1.0 if j > hi else 0.0,
+                colon,
+                *(
+                    (0.0, 0.0, 1.0)
+                    if head is None or headline is None
+                    else (1.0 if i > headline else 0.0, min(far, abs(j - head)) / far, 0.0)
+                ),
+                (g if g < 3 else 3) / 3,
+                log1p(run_words[j]),
+                run_words[j] / best if best else 0.0,
+                log1p(between),
+                log1p(said[i]),
+                log1p(listed_run[j]),
+            ],
+            [
+                log1p(cards[j]),
+                (n_glued[z] - n_glued[a] - n_glued[j + 1] + n_glued[j]) / others,
+                1.0 if cut_short[j] else 0.0,
+                (n_cut[z] - n_cut[a] - n_cut[j + 1] + n_cut[j]) / others,
+                (n_handles[z] - n_handles[a] - n_handles[j + 1] + n_handles[j]) / others,
+            ],
+        )
         if kept_prose[j]:
             colon = 1.0 if low[i].rstrip().endswith(":") else 0.0
     return out
 
 
 def span_features(
-    kept: Sequence[int], candidates: Sequence[int], chances: Sequence[float], wc: Sequence[int], threshold: float
+    kept: Sequence[int],
+    candidates: Sequence[int],
+    chances: Sequence[float],
+    wc: Sequence[int],
+    threshold: float,
+    judged: Sequence[int] | None = None,
 ) -> list[list[float]]:
-    """A row of numbers (see SPAN_FEATURES) for each candidate line, from the first pass's ``chances`` for the
-    candidates (in order); ``kept`` names the lines the other cleaners left (candidates among them, in order), the
-    lines of it that are not candidates count as article text, ``wc`` gives each line's words."""
+    """A row of numbers (see SPAN_FEATURES) for each candidate line (or each of the candidates ``judged`` names, in
+    order), from the first pass's ``chances`` for the candidates (in order); ``kept`` names the lines the other
+    cleaners left (candidates among them, in order), the lines of it that are not candidates count as article
+    text, ``wc`` gives each line's words."""
     chance_of = dict(zip(candidates, chances, strict=True))
     q = [chance_of.get(i, 1.0) for i in kept]
     words = [wc[i] for i in kept]
@@ -425,8 +444,8 @@ def span_features(
     position = {i: j for j, i in enumerate(kept)}
     far = float(_FAR)
     rows: list[list[float]] = []
-    for i, chance in zip(candidates, chances, strict=True):
-        j = position[i]
+    for i in candidates if judged is None else judged:
+        j, chance = position[i], chance_of[i]
         a2, z2, a6, z6 = max(0, j - 2), min(m, j + 3), max(0, j - 6), min(m, j + 7)
         near = (acc_q[z2] - acc_q[a2] - q[j]) / max(1, z2 - a2 - 1)
         wide = (acc_q[z6] - acc_q[a6] - q[j]) / max(1, z6 - a6 - 1)
@@ -503,15 +522,25 @@ class BoilerplateLines(BaseCleaner):
 
     def chances(self, page: Page, context: Context, candidates: list[int], rows: list[list[float]]) -> list[float]:
         """Each candidate's chance of being article text: the first pass's, then (when the model has one) the
-        second pass's, which also weighs the first pass's verdicts around the line."""
+        second pass's for the lines the first doubts (see ``SECOND_PASS_BAND``), which also weighs the first
+        pass's verdicts around the line."""
         model = self.model
         chances = model.probabilities(rows)
         if model.second is None or len(candidates) > SECOND_PASS_MAX_LINES:
             return chances
+        low, high = SECOND_PASS_BAND
+        doubted = [k for k, chance in enumerate(chances) if low <= chance < high]
+        if not doubted:
+            return chances
         removed = context.removed_mask()
         kept = [k for k, gone in enumerate(removed) if not gone]
-        extra = span_features(kept, candidates, chances, page_lines(page).wc, model.threshold)
-        return model.second.probabilities([r + e for r, e in zip(rows, extra, strict=True)])
+        extra = span_features(
+            kept, candidates, chances, page_lines(page).wc, model.threshold, [candidates[k] for k in doubted]
+        )
+        second = model.second.probabilities([rows[k] + e for k, e in zip(doubted, extra, strict=True)])
+        for k, chance in zip(doubted, second, strict=True):
+            chances[k] = chance
+        return chances
 
     def judged_lines(self, page: Page, context: Context) -> tuple[list[int], list[list[float]], tuple[int, int] | None]:
         """The lines the model may remove, their features, and the body stretch (the other judge)."""

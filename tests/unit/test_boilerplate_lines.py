@@ -202,24 +202,38 @@ def _stump(features: tuple[str, ...], name: str, below: float, above: float, thr
     return {"features": list(features), "threshold": threshold, "bias": 0.0, "rate": 1.0, "trees": [tree]}
 
 
-def test_a_second_pass_judges_a_line_by_the_article_span_around_it(tmp_path: Path) -> None:
-    # A first pass that keeps prose and doubts the rest, and a second that removes what lies below the article
-    # span those verdicts make: a paragraph stranded under the article's end, past a run of chrome, goes only
-    # with the second pass; the article's own paragraphs stay with both.
-    first = _stump(FEATURES, "prose", -3.0, 3.0, 0.45)
+STRANDED = "Sign up for the weekly letter and get the best of the harbour news, the ferry times and more."
+
+
+def _two_passes(tmp_path: Path, raw: float) -> dict[str, str]:
+    """The body of a page cleaned with a first pass that keeps prose (raw score ``raw``, ``-raw`` for the rest)
+    alone, and with a second pass that removes what lies below the article span the first pass's verdicts make."""
+    first = _stump(FEATURES, "prose", -raw, raw, 0.45)
     second = _stump(FEATURES + SPAN_FEATURES, "span_after", 3.0, -3.0, 0.40)
     one, two = tmp_path / "one.json", tmp_path / "two.json"
     one.write_text(json.dumps(first), encoding="utf-8")
     two.write_text(json.dumps({**first, "second": second}), encoding="utf-8")
-    stranded = "Sign up for the weekly letter and get the best of the harbour news, the ferry times and more."
     chrome = ["Most read", "Ferry times", "Weather", "Tides", "Jobs", "Events", "Contact", "Archive", "Help"]
-    lines = ["Home", "News", TITLE, *PARAGRAPHS, *MORE, *chrome, stranded, "Back to top"]
+    lines = ["Home", "News", TITLE, *PARAGRAPHS, *MORE, *chrome, STRANDED, "Back to top"]
     bodies = {}
     for name, model in (("one", one), ("two", two)):
         pipeline = Pipeline.default(Config(options={"boilerplate_lines": {"model": str(model)}}))
         bodies[name] = pipeline.clean(text_page("p.txt", "\n".join(lines))).body
     assert all(p in bodies["one"] and p in bodies["two"] for p in PARAGRAPHS + MORE)
-    assert stranded in bodies["one"] and stranded not in bodies["two"]
+    return bodies
+
+
+def test_a_second_pass_judges_a_line_by_the_article_span_around_it(tmp_path: Path) -> None:
+    # A first pass that keeps prose and doubts the rest (chances of 0.73 and 0.27): a paragraph stranded under the
+    # article's end, past a run of chrome, goes only with the second pass; the article's own paragraphs stay.
+    bodies = _two_passes(tmp_path, 1.0)
+    assert STRANDED in bodies["one"] and STRANDED not in bodies["two"]
+
+
+def test_the_second_pass_leaves_the_lines_the_first_is_sure_of(tmp_path: Path) -> None:
+    # The same first pass, sure of every line (chances of 0.95 and 0.05): the second pass judges none again.
+    bodies = _two_passes(tmp_path, 3.0)
+    assert STRANDED in bodies["one"] and STRANDED in bodies["two"]
 
 
 def test_glued_words_are_counted_as_the_pattern_finds_them() -> None:
