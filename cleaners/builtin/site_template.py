@@ -54,39 +54,28 @@ def normalise(text: str) -> str:
 
 def _normalised(folded: str) -> str:
     """:func:`normalise` of a text whose case is folded already."""
-    spaced = " ".join(folded.split())
-    if len(spaced) > DIGITS_UP_TO or (
-        spaced.isascii() and len(spaced.encode().translate(None, _DIGIT_BYTES)) == len(spaced)
-    ):
+    # Most blocks are spaced once already (single spaces, none at the ends): then splitting them into words to join
+    # them again changes nothing. A printable text holds no white space but the space (``str.split``'s white space
+    # is all control, format or separator characters), so that is checked in C, a pass or two over the text.
+    if folded.isprintable() and "  " not in folded and folded[:1] != " " and folded[-1:] != " ":
+        spaced = folded
+    else:
+        spaced = " ".join(folded.split())
+    if len(spaced) > DIGITS_UP_TO or (spaced.isascii() and 1 not in spaced.encode().translate(_DIGIT_MARKS)):
         return spaced  # (no digit: checked on the bytes of ASCII text, in C, before asking the regex)
     return _DIGITS.sub("0", spaced)
 
 
-_DIGIT_BYTES = b"0123456789"
+# ASCII digits made 1, every other byte 0: an ASCII text holds a digit when its bytes so translated hold a 1 (a
+# translate with bytes to delete builds its tables at every call).
+_DIGIT_MARKS = bytes(1 if 48 <= c <= 57 else 0 for c in range(256))
 
 
 def block_key(text: str) -> int:
-    """A stable 64-bit key (the same in every process, unlike ``hash``: states may cross process boundaries)."""
-    folded = text.lower() if text.isascii() else text.casefold()  # (ASCII: casefold is lower)
-    if len(text) > DIGITS_UP_TO:
-        # A paragraph is most often spaced already (single spaces, none at the ends): then its normalised form is
-        # just its case folded. Checked on its bytes, in C, rather than splitting it into words to join them.
-        data = folded.encode("utf-8", "surrogatepass")
-        if (
-            len(data) - len(data.translate(None, _SPACE_BYTES)) == data.count(b" ")
-            and b"  " not in data
-            and not data.startswith(b" ")
-            and not data.endswith(b" ")
-        ):
-            return zlib.crc32(data) << 32 | zlib.adler32(data)
-    data = _normalised(folded).encode("utf-8", "surrogatepass")
+    """A stable 64-bit key of :func:`normalise` of ``text`` (the same in every process, unlike ``hash``: states may
+    cross process boundaries)."""
+    data = normalise(text).encode("utf-8", "surrogatepass")
     return zlib.crc32(data) << 32 | zlib.adler32(data)
-
-
-# The bytes that start a white-space character in UTF-8 (the space; the other ASCII ones as ``str.split`` sees
-# them; the lead bytes of U+0085, U+00A0, U+1680, U+2000-U+205F and U+3000). Only lead bytes: no other
-# character holds them, but other characters share them (©, ’): those texts take the slow way.
-_SPACE_BYTES = b" \t\n\v\f\r\x1c\x1d\x1e\x1f\xc2\xe1\xe2\xe3"
 
 
 def is_sentence(text: str) -> bool:

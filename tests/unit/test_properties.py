@@ -111,3 +111,32 @@ def test_html_of_any_shape_cleans_without_raising(markup: str) -> None:
     cleaned = PIPELINE.clean(html_page("p.html", markup))
     assert not cleaned.errors, cleaned.errors
     assert all(cleaned.page.text[b.start : b.end] == b.text for b in cleaned.page.blocks)
+
+
+# Blocks as site_template compares them: spacing of every kind, digits, cased letters of several scripts, long and
+# short (the digits of blocks over 160 characters count).
+block_texts = st.lists(
+    st.one_of(
+        st.text(max_size=20),
+        st.sampled_from([" ", "  ", "\t", "\u00a0", "\u2009", "\u3000", "\x1c", "\u2028", "2024", "Straße", "İ", "“"]),
+        st.sampled_from(["Home", "NEWS", "Ελλάδα", "ПЕКИН", "a" * 150]),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(block_texts)
+def test_site_template_compares_blocks_by_folded_case_single_spacing_and_short_blocks_digits(text: str) -> None:
+    from newsread.cleaners.builtin.site_template import block_key, normalise
+
+    spaced = " ".join(text.casefold().split())
+    expected = spaced if len(spaced) > 160 else re.sub(r"\d+", "0", spaced)
+    assert normalise(text) == expected
+    # Blocks that read the same but for case and spacing are one block, and so are short ones but for their figures.
+    assert block_key(text) == block_key(f"  {text.translate(SWAP_ASCII_CASE)}\t") == block_key(expected)
+
+
+SWAP_ASCII_CASE = str.maketrans(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+)
