@@ -66,13 +66,10 @@ def kept_blocks(
 
 def readability_text(tree: lxml.html.HtmlElement, reparse: Callable[[], Any]) -> str:
     """readability-lxml's main content of the page (its summary's text). The tree is consumed."""
-    import lxml.html
-
     # Imported when first needed: readability costs a reader of plain-text folders ~50 ms at start-up.
-    from ._lean_readability import lean_document
+    from ._lean_readability import article_text, lean_document
 
-    summary = lean_document(tree, reparse).summary(html_partial=True)
-    return str(lxml.html.fromstring(summary).text_content()) if summary.strip() else ""
+    return article_text(lean_document(tree, reparse))
 
 
 # trafilatura's fast article holding less than this share of the words of the page's prose blocks (of

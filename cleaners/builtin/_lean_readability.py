@@ -13,6 +13,9 @@ readability-lxml 0.9 spends much of its time on things newsread does not need:
 - XPath expressions compiled anew for each element readability looks at;
 - its class and id patterns matched case-blind (IGNORECASE), which is several times slower than matching
   the lower-cased words of an ASCII class or id (the same matches).
+- the summary's HTML, made (serialised, its attributes cleaned by regular expressions) only for newsread to
+  parse it back for its text: ``article_text`` reads the text of the article itself, and makes the HTML
+  only when readability's retry needs its length.
 
 The overridden methods repeat readability 0.9's own, minus the above; ``lean_document`` uses them only
 with that version (``tests/unit/test_html.py`` checks the summaries are the same) and readability's own
@@ -22,6 +25,7 @@ Document otherwise. readability-lxml is Apache-2.0 licensed.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -30,7 +34,7 @@ import lxml.etree
 import lxml.html
 from lxml_html_clean import Cleaner
 from readability import Document
-from readability.readability import REGEXES, is_video_url
+from readability.readability import REGEXES, Unparseable, is_video_url
 
 CHECKED_VERSION = "0.9"
 
@@ -295,8 +299,57 @@ class LeanDocument(Document):  # type: ignore[misc]
             candidate["content_score"] *= 1 - self.get_link_density(elem)
         return candidates
 
+    def article_text(self) -> str:
+        """The text of readability's ``summary(html_partial=True)``, without making the summary's HTML and parsing
+        it back: the same search, the same retry, the text of the same article.
+
+        readability searches again, leniently, when the summary's HTML is under ``retry_length`` characters.
+        HTML is never shorter than the text it holds (a character of text is one or more of markup), so the HTML
+        is made only for an article whose text is that short."""
+        try:
+            ruthless = True
+            while True:
+                html: Any = self._html(True)
+                for i in self.tags(html, "script", "style", "noscript"):
+                    i.drop_tree()
+                for i in self.tags(html, "body"):
+                    i.set("id", "readabilityBody")
+                if ruthless:
+                    self.remove_unlikely_candidates()
+                self.transform_misused_divs_into_paragraphs()
+                candidates = self.score_paragraphs()
+                best_candidate = self.select_best_candidate(candidates)
+                if best_candidate:
+                    best_candidate = self.get_semantic_article_candidate(candidates, best_candidate)
+                    best_candidate = self.get_semantic_main_candidate(candidates, best_candidate)
+                if best_candidate:
+                    article = self.get_article(candidates, best_candidate, html_partial=True)
+                elif ruthless:
+                    ruthless = False
+                    continue
+                else:
+                    article = html.find("body")
+                    if article is None:
+                        article = html
+                self._prune(article, candidates)
+                self.html = article
+                # The summary's HTML holds the article and its tail (a fresh <div> has none).
+                text: str = article.text_content() + (article.tail or "")
+                if ruthless and len(text) < self.retry_length and len(self.get_clean_html()) < self.retry_length:
+                    ruthless = False
+                    continue
+                return text
+        except Exception as e:  # as readability's summary() raises it
+            raise Unparseable(str(e)).with_traceback(sys.exc_info()[2]) from e
+
     def sanitize(self, node: Any, candidates: dict[Any, dict[str, Any]], keep_all_images: bool = False) -> str:
         """readability's, with each element's text read once and no debug message formatted."""
+        self._prune(node, candidates, keep_all_images)
+        self.html = node
+        return self.get_clean_html()
+
+    def _prune(self, node: Any, candidates: dict[Any, dict[str, Any]], keep_all_images: bool = False) -> None:
+        """What readability's sanitize drops from the article ``node`` (in place)."""
         min_len = self.min_text_length
         for header in self.tags(node, "h1", "h2", "h3", "h4", "h5", "h6"):
             if self.class_weight(header) < 0 or self.get_link_density(header) > 0.33:
@@ -350,9 +403,6 @@ class LeanDocument(Document):  # type: ignore[misc]
             ):
                 el.drop_tree()
 
-        self.html = node
-        return self.get_clean_html()
-
     def _long_siblings(self, el: Any, allowed: dict[Any, bool]) -> bool:
         """Whether an element without text is kept for its neighbours: the nearest sibling with text on each side
         hold over 1,000 characters together (what is below it is then kept too)."""
@@ -388,3 +438,11 @@ def lean_document(tree: lxml.html.HtmlElement, reparse: Callable[[], lxml.html.H
     """A Document for ``tree`` (which it may change): the lean one with the readability version it
     repeats, readability's own otherwise."""
     return LeanDocument(tree, reparse) if LEAN else Document(tree)
+
+
+def article_text(doc: Document) -> str:
+    """The text of ``doc``'s summary (``html_partial``): the lean document's without its HTML."""
+    if isinstance(doc, LeanDocument):
+        return doc.article_text()
+    summary = doc.summary(html_partial=True)
+    return str(lxml.html.fromstring(summary).text_content()) if summary.strip() else ""

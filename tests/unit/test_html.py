@@ -278,6 +278,29 @@ def test_lean_readability_keeps_what_readability_keeps(markup: str) -> None:
     assert LeanDocument(tree, lambda: parse_html(markup)).summary(html_partial=True) == stock
 
 
+# The article in a box whose class readability's first, ruthless search drops: what is left makes a summary
+# under its retry length, and its second search finds the article.
+IN_AN_EXTRA_BOX = (
+    f"<html><body><div class='extra'>{''.join(f'<p>{p}</p>' for p in ARTICLE)}</div>"
+    "<div><p>A short note below the story, read by few.</p></div></body></html>"
+)
+
+
+@pytest.mark.parametrize("markup", [PAGE, NESTED, SHORT, IN_AN_EXTRA_BOX, "<p>" + " ".join(ARTICLE) + "</p>" * 3])
+def test_lean_readability_text_is_its_summarys_text(markup: str) -> None:
+    # The judge reads the article's text without making the summary's HTML: the same text, retry included.
+    import lxml.html
+    from readability import Document
+
+    from newsread.cleaners.builtin._lean_readability import LeanDocument, article_text
+    from newsread.cleaners.htmlpage import parse_html
+
+    stock = lxml.html.fromstring(Document(parse_html(markup)).summary(html_partial=True)).text_content()
+    tree = parse_html(markup)
+    assert tree is not None
+    assert article_text(LeanDocument(tree, lambda: parse_html(markup))) == stock
+
+
 def test_a_quoted_post_between_article_paragraphs_stays() -> None:
     tweet = "The harbour vote is the best news this town has had in years, and the fishermen know it too."
     aside = "Subscribe to our weekly digest of harbour news and get every story first in your inbox."
