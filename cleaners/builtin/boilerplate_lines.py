@@ -30,6 +30,10 @@ _FAR = 20  # lines: "far from the prose" beyond this
 # A paragraph of prose this long (words) is what an article is made of: the model's guess never outweighs it
 # (long boilerplate prose, a cookie notice or an author's bio, is for site_chrome, which knows what it says).
 LONG_PARAGRAPH = 80
+# Below a comment mark (a comment count, a comment section's heading, a commenter's line) that this many words of
+# the article's prose come before, the page is its readers' (a long comment is prose too): the rule above yields
+# there, and the model judges every line.
+COMMENTS_AFTER = 150
 # The model learned from whole-page dumps (a page's chrome and its article): on a page of a few lines left
 # (a note, an article already cleaned) it has nothing to weigh a line against, and it leaves the page alone.
 MIN_LINES = 6
@@ -492,6 +496,19 @@ def comment_lines(page: Page, context: Context) -> list[bool]:
     return out
 
 
+def comments_below(comment: Sequence[bool], removed: Sequence[bool], lines: PageLines) -> int:
+    """The first line of the readers' comments (one past the last line when there are none): the first comment
+    mark with COMMENTS_AFTER words or more of prose still kept above it."""
+    words = 0
+    prose, wc = lines.prose, lines.wc
+    for k, mark in enumerate(comment):
+        if mark and words >= COMMENTS_AFTER:
+            return k
+        if prose[k] and not removed[k]:
+            words += wc[k]
+    return len(comment)
+
+
 _COMMENT_REASONS = frozenset({"comment author line", "comment section", "comment count"})
 
 
@@ -552,19 +569,22 @@ class BoilerplateLines(BaseCleaner):
         body = body_stretch(page, context, lines)
         first, last = body if body is not None else (0, len(blocks) - 1)
         prose, wc, ends = lines.prose, lines.wc, lines.ends
+        comment = comment_lines(page, context)
+        last = min(last, comments_below(comment, removed, lines) - 1)
         # Inside the body, two kinds of line are the article whatever the model guesses: a long paragraph, and a
-        # sentence that follows prose (a closing quote, a short reply): cutting one there cuts the story.
+        # sentence that follows prose (a closing quote, a short reply): cutting one there cuts the story. Not a line
+        # that opens like an author's bio, and nothing below the readers' comments (see COMMENTS_AFTER).
         candidates = [
             k
             for k in range(len(blocks))
             if not removed[k]
             and not (
-                first <= k <= last and ((prose[k] and wc[k] >= LONG_PARAGRAPH) or (ends[k] and k and prose[k - 1]))
+                first <= k <= last
+                and ((prose[k] and wc[k] >= LONG_PARAGRAPH) or (ends[k] and k and prose[k - 1]))
+                and not AUTHOR_BIO.match(blocks[k].text)
             )
         ]
-        rows = line_features(
-            page, removed, lines, candidates, body, headline_line(page, context), comment_lines(page, context)
-        )
+        rows = line_features(page, removed, lines, candidates, body, headline_line(page, context), comment)
         return candidates, rows, body
 
     @staticmethod

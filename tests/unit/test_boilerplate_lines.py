@@ -7,8 +7,11 @@ import re
 from pathlib import Path
 
 from newsread.cleaners import Config, Pipeline, text_page
+from newsread.cleaners.builtin._lines import word_count
 from newsread.cleaners.builtin.boilerplate_lines import (
+    COMMENTS_AFTER,
     FEATURES,
+    LONG_PARAGRAPH,
     SPAN_FEATURES,
     _glued,
     line_features,
@@ -250,3 +253,39 @@ def test_glued_words_are_counted_as_the_pattern_finds_them() -> None:
     ]
     for line in lines:
         assert _glued(line) == len(glued.findall(line)), line
+
+
+def test_inside_the_body_an_authors_bio_is_the_models_to_judge_and_the_article_is_not(tmp_path: Path) -> None:
+    # A model that doubts every line it is asked about shows which lines the rule keeps from it: inside the body
+    # stretch, a long paragraph and the sentences that follow prose, but not a bio under the article, which is
+    # prose too and follows the article's last paragraph.
+    doubter = tmp_path / "doubter.json"
+    doubter.write_text(json.dumps(_stump(FEATURES, "prose", -3.0, -3.0, 0.45)), encoding="utf-8")
+    pipeline = Pipeline.default(Config(options={"boilerplate_lines": {"model": str(doubter)}}))
+    long = " ".join(PARAGRAPHS)
+    bio = (  # longer than site_chrome's own bio rule reads (60 words)
+        "Jane Harper is a staff writer who covers the harbour, the council and the fishing fleet, and has reported"
+        " on the expansion plan since it was first drawn up more than ten years ago. Before that she worked for"
+        " papers on both coasts, wrote two books on the herring trade, and taught reporting at the college in"
+        " town, where she still runs a summer course for young writers."
+    )
+    assert word_count(bio) > 60
+    body = pipeline.clean(text_page("p.txt", "\n".join(["Home", "News", TITLE, long, *MORE, bio]))).body
+    assert long in body and all(p in body for p in MORE[1:])
+    assert bio not in body
+
+
+def test_below_the_readers_comments_mark_a_long_comment_is_the_models_to_judge(tmp_path: Path) -> None:
+    # A comment count under the headline (little article above it) changes nothing; one under the article starts
+    # the readers' part of the page, where a long comment is prose too: the rule no longer keeps it from the model.
+    doubter = tmp_path / "doubter.json"
+    doubter.write_text(json.dumps(_stump(FEATURES, "prose", -3.0, -3.0, 0.45)), encoding="utf-8")
+    pipeline = Pipeline.default(Config(options={"boilerplate_lines": {"model": str(doubter)}}))
+    long = " ".join(PARAGRAPHS)
+    comment = " ".join(MORE) + " I have lived by the harbour all my life and I think the council got this one right."
+    assert word_count(comment) >= LONG_PARAGRAPH
+    article = ["Home", "News", TITLE, "12 comments", long, *MORE]
+    assert sum(map(word_count, [long, *MORE])) >= COMMENTS_AFTER
+    body = pipeline.clean(text_page("p.txt", "\n".join([*article, "2 comments", comment, "Reply"]))).body
+    assert long in body and all(p in body for p in MORE[1:])
+    assert comment not in body
