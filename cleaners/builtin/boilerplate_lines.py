@@ -364,53 +364,50 @@ def _neighbourhood(
     colon = 0.0
     wanted = range(len(removed)) if only is None else set(only)
     for j, i in enumerate(seq):
-        if i not in wanted:
-            if kept_prose[j]:
-                colon = 1.0 if low[i].rstrip().endswith(":") else 0.0
-            continue
-        a, z = j - _NEAR if j > _NEAR else 0, j + _NEAR + 1 if j + _NEAR + 1 < m else m
-        others = float(z - a - 1) or 1.0
-        distance = lo - j if j < lo else (j - hi if j > hi else 0)
-        if hi < 0 or lo <= j <= hi:
-            between = 0
-        elif j > hi:
-            between = cut[i] - cut[seq[hi] + 1]
-        else:
-            between = cut[seq[lo]] - cut[i + 1]
-        g = glued[j]
-        out[i] = (
-            [
-                log1p(title_run[j]),
-                log1p(short_run[j]),
-                (n_prose[z] - n_prose[a] - n_prose[j + 1] + n_prose[j]) / others,
-                (n_ends[z] - n_ends[a] - n_ends[j + 1] + n_ends[j]) / others,
-                (n_titles[z] - n_titles[a] - n_titles[j + 1] + n_titles[j]) / others,
-                (n_digits[z] - n_digits[a] - n_digits[j + 1] + n_digits[j]) / others,
-                1.0 if distance == 0 else 0.0,
-                (distance if distance < _FAR else far) / far,
-                1.0 if j < lo else 0.0,
-                1.0 if j > hi else 0.0,
-                colon,
-                *(
-                    (0.0, 0.0, 1.0)
-                    if head is None or headline is None
-                    else (1.0 if i > headline else 0.0, min(far, abs(j - head)) / far, 0.0)
-                ),
-                (g if g < 3 else 3) / 3,
-                log1p(run_words[j]),
-                run_words[j] / best if best else 0.0,
-                log1p(between),
-                log1p(said[i]),
-                log1p(listed_run[j]),
-            ],
-            [
-                log1p(cards[j]),
-                (n_glued[z] - n_glued[a] - n_glued[j + 1] + n_glued[j]) / others,
-                1.0 if cut_short[j] else 0.0,
-                (n_cut[z] - n_cut[a] - n_cut[j + 1] + n_cut[j]) / others,
-                (n_handles[z] - n_handles[a] - n_handles[j + 1] + n_handles[j]) / others,
-            ],
-        )
+        if i in wanted:  # (the others are walked only for the colon above the lines judged)
+            a, z = j - _NEAR if j > _NEAR else 0, j + _NEAR + 1 if j + _NEAR + 1 < m else m
+            others = float(z - a - 1) or 1.0
+            distance = lo - j if j < lo else (j - hi if j > hi else 0)
+            if hi < 0 or lo <= j <= hi:
+                between = 0
+            elif j > hi:
+                between = cut[i] - cut[seq[hi] + 1]
+            else:
+                between = cut[seq[lo]] - cut[i + 1]
+            g = glued[j]
+            out[i] = (
+                [
+                    log1p(title_run[j]),
+                    log1p(short_run[j]),
+                    (n_prose[z] - n_prose[a] - n_prose[j + 1] + n_prose[j]) / others,
+                    (n_ends[z] - n_ends[a] - n_ends[j + 1] + n_ends[j]) / others,
+                    (n_titles[z] - n_titles[a] - n_titles[j + 1] + n_titles[j]) / others,
+                    (n_digits[z] - n_digits[a] - n_digits[j + 1] + n_digits[j]) / others,
+                    1.0 if distance == 0 else 0.0,
+                    (distance if distance < _FAR else far) / far,
+                    1.0 if j < lo else 0.0,
+                    1.0 if j > hi else 0.0,
+                    colon,
+                    *(
+                        (0.0, 0.0, 1.0)
+                        if head is None or headline is None
+                        else (1.0 if i > headline else 0.0, min(far, abs(j - head)) / far, 0.0)
+                    ),
+                    (g if g < 3 else 3) / 3,
+                    log1p(run_words[j]),
+                    run_words[j] / best if best else 0.0,
+                    log1p(between),
+                    log1p(said[i]),
+                    log1p(listed_run[j]),
+                ],
+                [
+                    log1p(cards[j]),
+                    (n_glued[z] - n_glued[a] - n_glued[j + 1] + n_glued[j]) / others,
+                    1.0 if cut_short[j] else 0.0,
+                    (n_cut[z] - n_cut[a] - n_cut[j + 1] + n_cut[j]) / others,
+                    (n_handles[z] - n_handles[a] - n_handles[j + 1] + n_handles[j]) / others,
+                ],
+            )
         if kept_prose[j]:
             colon = 1.0 if low[i].rstrip().endswith(":") else 0.0
     return out
